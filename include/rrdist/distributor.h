@@ -1,0 +1,318 @@
+/*
+ * librrdist: the distributor, which decides who gets each record.
+ *
+ * A distributor works on a store (rrd_store_memory_new, or the host's own
+ * through rrdist/sys/store.h) and tells the host what happened through one
+ * event callback. Every operation is one store transaction: it either
+ * happens whole, or fails with a status, a message (rrd_error_last) and no
+ * change at all. Events go out only after the commit.
+ *
+ * Threading: every rrd_distributor_* call is safe from any thread; the
+ * distributor serialises them. Callbacks (events, clock, custom strategies)
+ * follow the rules written beside each.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RRDIST_DISTRIBUTOR_H
+#define RRDIST_DISTRIBUTOR_H
+
+#include "common.h"
+#include "event.h"
+#include "sys/strategy.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The distributor's clock: current UTC time. Called with the lock held; must not call the library. */
+typedef rrd_time (*rrd_clock_fn)(void *user);
+
+typedef struct rrd_distributor_options {
+	unsigned int version;       /**< RRD_DISTRIBUTOR_OPTIONS_VERSION */
+	rrd_clock_fn clock;         /**< NULL: the system's real-time clock */
+	void *clock_user;
+	rrd_event_fn on_event;      /**< NULL: events are dropped */
+	void *event_user;
+	int explain;                /**< 1: events carry the members a pick skipped */
+	uint64_t seed;              /**< seed of the random strategy */
+	int64_t redistribute_max;   /**< most records one redistribution may move; 0: 15000 */
+} rrd_distributor_options;
+
+#define RRD_DISTRIBUTOR_OPTIONS_VERSION 1
+#define RRD_DISTRIBUTOR_OPTIONS_INIT { RRD_DISTRIBUTOR_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0 }
+
+/**
+ * Fill `opts` with the defaults of table `version`.
+ * @return RRD_OK, RRD_E_INVALID (NULL), RRD_E_VERSION.
+ */
+RRD_API rrd_status rrd_distributor_options_init(rrd_distributor_options *opts,
+						unsigned int version);
+
+/**
+ * Create a distributor on a store, loading the configuration it holds.
+ *
+ * @param out    receives the distributor; the caller owns it
+ *               (rrd_distributor_free).
+ * @param store  borrowed: must outlive the distributor. Several
+ *               distributors may share one store.
+ * @param opts   NULL for the defaults; copied.
+ * @return RRD_OK; RRD_E_INVALID; RRD_E_VERSION (options table);
+ *         RRD_E_NOMEM; RRD_E_STORE and others from the store.
+ */
+RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
+				       const rrd_distributor_options *opts);
+
+/**
+ * Free a distributor. NULL is ignored. No call on it may be running or
+ * start afterwards; not from its own event callback.
+ */
+RRD_API void rrd_distributor_free(rrd_distributor *dist);
+
+/** The distributor's current time (its clock). */
+RRD_API rrd_time rrd_distributor_now(rrd_distributor *dist);
+
+/* ---- configuration ----------------------------------------------------- */
+
+/**
+ * Add a calendar, or replace the one with its id. The calendar is copied.
+ * @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM, store errors.
+ */
+RRD_API rrd_status rrd_distributor_put_calendar(rrd_distributor *dist,
+						const rrd_calendar *cal);
+
+/**
+ * A copy of calendar `id`. @param out receives it; the caller owns it.
+ * @return RRD_OK, RRD_E_UNKNOWN_CALENDAR, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_distributor_get_calendar(rrd_distributor *dist, const char *id,
+						rrd_calendar **out);
+
+/**
+ * Add an agent, or update the one with its id (its live counters stay).
+ * The agent is copied. Agents are never removed, only made inactive, so
+ * history keeps its references.
+ * @return RRD_OK; RRD_E_INVALID; RRD_E_UNKNOWN_CALENDAR (the agent names a
+ *         calendar the distributor lacks); RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_put_agent(rrd_distributor *dist,
+					     const rrd_agent *agent);
+
+/**
+ * A copy of agent `id`, with its live counters (rrd_agent_open_count ...).
+ * @return RRD_OK, RRD_E_UNKNOWN_AGENT, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_distributor_get_agent(rrd_distributor *dist, const char *id,
+					     rrd_agent **out);
+
+/** Number of agents. */
+RRD_API size_t rrd_distributor_agent_count(rrd_distributor *dist);
+
+/**
+ * Agent id number `i`, in the order agents were first added. The string is
+ * copied into `buf` of `cap` bytes (RRD_ID_MAX + 1 always suffices).
+ * @return RRD_OK, RRD_E_NOTFOUND (i out of range), RRD_E_INVALID.
+ */
+RRD_API rrd_status rrd_distributor_agent_at(rrd_distributor *dist, size_t i,
+					    char *buf, size_t cap);
+
+/**
+ * Add a pool, or replace the definition of the pool with its id (strategy,
+ * window, flags, members). Replacing keeps the pool's cursor and strategy
+ * state; members already in the pool keep their place in the join order,
+ * new ones join at the end. Members must be existing agents.
+ * @return RRD_OK; RRD_E_INVALID (e.g. auto_drain on a piranha pool, an
+ *         unregistered custom strategy, kind changed on replace);
+ *         RRD_E_UNKNOWN_AGENT; RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *dist, const rrd_pool *pool);
+
+/**
+ * A copy of pool `id`, members in join order.
+ * @return RRD_OK, RRD_E_UNKNOWN_POOL, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_distributor_get_pool(rrd_distributor *dist, const char *id,
+					    rrd_pool **out);
+
+/**
+ * Add an agent to the end of a pool's join order.
+ * @return RRD_OK; RRD_E_UNKNOWN_POOL; RRD_E_UNKNOWN_AGENT; RRD_E_EXISTS
+ *         (already a member); RRD_E_INVALID; RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_pool_add_member(rrd_distributor *dist,
+						   const char *pool_id,
+						   const char *agent_id);
+
+/**
+ * Remove an agent from a pool. The rotation goes on from where it was: the
+ * member after the removed one is next if the removed one was.
+ * @return RRD_OK; RRD_E_UNKNOWN_POOL; RRD_E_NOTFOUND (not a member);
+ *         RRD_E_INVALID; RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_pool_remove_member(rrd_distributor *dist,
+						      const char *pool_id,
+						      const char *agent_id);
+
+/**
+ * Register a custom strategy under `name` (not a built-in name).
+ * @param methods  copied.
+ * @param user     passed to the callbacks; the host keeps it alive until
+ *                 the distributor is freed (then `release` is called).
+ * @param out      receives the strategy id (RRD_STRATEGY_CUSTOM or more).
+ * @return RRD_OK, RRD_E_INVALID, RRD_E_EXISTS, RRD_E_VERSION, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_distributor_register_strategy(rrd_distributor *dist,
+						     const char *name,
+						     const rrd_strategy_methods *methods,
+						     void *user, rrd_strategy *out);
+
+/**
+ * Find a strategy by name: built-in or registered on this distributor.
+ * @return RRD_OK or RRD_E_INVALID.
+ */
+RRD_API rrd_status rrd_distributor_strategy_parse(rrd_distributor *dist,
+						  const char *name, rrd_strategy *out);
+
+/* ---- records ----------------------------------------------------------- */
+
+/** Options for rrd_distributor_submit. */
+typedef struct rrd_submit_options {
+	unsigned int version;  /**< RRD_SUBMIT_OPTIONS_VERSION */
+	const char *pool;      /**< send straight to this pool; NULL: route by the rules */
+	int notify;            /**< events say "notify" (1, default) or not (0) */
+} rrd_submit_options;
+
+#define RRD_SUBMIT_OPTIONS_VERSION 1
+#define RRD_SUBMIT_OPTIONS_INIT { RRD_SUBMIT_OPTIONS_VERSION, NULL, 1 }
+
+/**
+ * A new record arrives: store it and give it to someone. The record's id,
+ * kind, source, attributes and location are taken from `record` (copied);
+ * its distribution fields are set by the distributor.
+ *
+ * With `opts->pool`, the pool's strategy picks the owner at once. Without
+ * it, the record is routed by the rules; with no rule to match it is
+ * queued (RRD_QUEUE_NO_RULE). What happened is told through events.
+ *
+ * @return RRD_OK (assigned, offered or queued); RRD_E_INVALID;
+ *         RRD_E_EXISTS (a record has that id); RRD_E_UNKNOWN_POOL;
+ *         RRD_E_KIND_MISMATCH; RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_submit(rrd_distributor *dist,
+					  const rrd_record *record,
+					  const rrd_submit_options *opts);
+
+/**
+ * Import an existing record as it is (status, owner, roles, times), without
+ * routing it. Its owner and role holders must be known agents.
+ * @return RRD_OK, RRD_E_INVALID, RRD_E_EXISTS, RRD_E_UNKNOWN_AGENT,
+ *         RRD_E_NOMEM, store errors.
+ */
+RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *dist,
+					      const rrd_record *record);
+
+/**
+ * A copy of the stored record `id`.
+ * @return RRD_OK, RRD_E_UNKNOWN_RECORD, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_distributor_get_record(rrd_distributor *dist, const char *id,
+					      rrd_record **out);
+
+/**
+ * The owner claims a record assigned to them, or an agent claims a record
+ * offered to them.
+ * @param result  receives RRD_CLAIM_WON or why the claim was rejected (a
+ *                rejection is an outcome, reported with RRD_OK and a
+ *                claim_rejected event).
+ * @return RRD_OK; RRD_E_UNKNOWN_RECORD; RRD_E_UNKNOWN_AGENT; RRD_E_INVALID;
+ *         RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_claim(rrd_distributor *dist, const char *record_id,
+					 const char *agent_id, rrd_claim_result *result);
+
+/** Options for manual moves. */
+typedef struct rrd_move_options {
+	unsigned int version;  /**< RRD_MOVE_OPTIONS_VERSION */
+	int notify;            /**< 1 (default): events say "notify" */
+	int integrations;      /**< 1: push to the new owner's integrated CRM (integration event) */
+	int force;             /**< 1: move even when not pending or bound by a live offer */
+} rrd_move_options;
+
+#define RRD_MOVE_OPTIONS_VERSION 1
+#define RRD_MOVE_OPTIONS_INIT { RRD_MOVE_OPTIONS_VERSION, 1, 0, 0 }
+
+/**
+ * Give one record to an agent by hand (e.g. from the queue). The target
+ * must be active; paused or full agents may still be given records by
+ * hand. The record becomes pending for its new owner.
+ * Checks, in order: unknown record, unknown agent, inactive target
+ * (RRD_E_INVALID), live offer (RRD_E_RULE_BOUND), not pending or queued
+ * (RRD_E_NOT_PENDING); `force` skips the last two.
+ * @return RRD_OK or the status of the first check that failed;
+ *         RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_assign(rrd_distributor *dist, const char *record_id,
+					  const char *agent_id,
+					  const rrd_move_options *opts);
+
+/**
+ * Reassign one record to the next member of a pool (moving the pool's
+ * cursor as any assignment does). Reassignments make no offers, even in
+ * piranha pools or pools with a claim window. Same guards as
+ * rrd_distributor_assign.
+ * @return RRD_OK; RRD_E_UNKNOWN_RECORD; RRD_E_UNKNOWN_POOL;
+ *         RRD_E_KIND_MISMATCH; RRD_E_RULE_BOUND; RRD_E_NOT_PENDING;
+ *         RRD_E_NO_ELIGIBLE (the record stays where it was); RRD_E_NOMEM;
+ *         store errors.
+ */
+RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *dist,
+						    const char *record_id,
+						    const char *pool_id,
+						    const rrd_move_options *opts);
+
+/**
+ * Reassign one record to the nearest active, unpaused agent having any of
+ * `types` (all agents when ntypes is 0), never its current owner; ties go
+ * to the agent added first.
+ * @return RRD_OK; RRD_E_UNKNOWN_RECORD; RRD_E_INVALID (the record has no
+ *         location); RRD_E_RULE_BOUND; RRD_E_NOT_PENDING; RRD_E_NO_ELIGIBLE;
+ *         RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_reassign_to_nearest(rrd_distributor *dist,
+						       const char *record_id,
+						       const char *const *types,
+						       size_t ntypes,
+						       const rrd_move_options *opts);
+
+/* ---- picks ------------------------------------------------------------- */
+
+/**
+ * Who is next in a pool: runs the pool's strategy and moves its state (the
+ * cursor, scores, random stream) exactly as an assignment would, but
+ * creates no record and changes no counter. For hosts that keep records
+ * themselves.
+ *
+ * @param record  what is being placed (its kind must match the pool; its
+ *                location feeds `nearest`), or NULL.
+ * @param out     receives the pick; the caller owns it (rrd_pick_free).
+ * @return RRD_OK; RRD_E_NO_ELIGIBLE (nobody; state unchanged, and *out
+ *         still receives the pick with its skipped list);
+ *         RRD_E_UNKNOWN_POOL; RRD_E_KIND_MISMATCH; RRD_E_INVALID;
+ *         RRD_E_UNSUPPORTED (piranha offers to all, it has no "next");
+ *         RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_next_agent(rrd_distributor *dist, const char *pool_id,
+					      const rrd_record *record, rrd_pick **out);
+
+/**
+ * Like rrd_distributor_next_agent, but changes nothing: what the pool would
+ * pick now, and whom it would pass over and why.
+ * @return as rrd_distributor_next_agent.
+ */
+RRD_API rrd_status rrd_distributor_explain(rrd_distributor *dist, const char *pool_id,
+					   const rrd_record *record, rrd_pick **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RRDIST_DISTRIBUTOR_H */

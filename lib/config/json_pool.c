@@ -1,0 +1,228 @@
+#include <string.h>
+
+#include "config/duration.h"
+#include "config/json_objects.h"
+#include "config/json_read.h"
+#include "model/pool.h"
+#include "model/rule.h"
+
+static const char *strategy_to_name(const rrd_strategy_names *names, rrd_strategy s)
+{
+	const char *n = rrd_strategy_name(s);
+	if (!n && names && names->name)
+		n = names->name(names->ctx, s);
+	return n;
+}
+
+static rrd_status strategy_from(const cJSON *o, const char *path,
+				const rrd_strategy_names *names, rrd_strategy *out)
+{
+	const char *name = NULL;
+	rrd_status rc = rrd__json_opt_string(o, path, "strategy", &name);
+	if (rc || !name)
+		return rc;
+	if (rrd_strategy_parse(name, out) == RRD_OK)
+		return RRD_OK;
+	if (names && names->parse && names->parse(names->ctx, name, out) == RRD_OK)
+		return RRD_OK;
+	return rrd__json_fail(path, "strategy", "unknown strategy \"%s\"", name);
+}
+
+static int add_window(cJSON *o, rrd_time w)
+{
+	char buf[64];
+	rrd__duration_format(w, buf, sizeof buf);
+	return cJSON_AddStringToObject(o, "claim_window", buf) != NULL;
+}
+
+static int add_list(cJSON *o, const char *name, const rrd_strlist *l)
+{
+	cJSON *arr = cJSON_AddArrayToObject(o, name);
+	if (!arr)
+		return 0;
+	for (size_t i = 0; i < l->count; i++) {
+		cJSON *s = cJSON_CreateString(l->items[i]);
+		if (!s)
+			return 0;
+		cJSON_AddItemToArray(arr, s);
+	}
+	return 1;
+}
+
+cJSON *rrd__pool_to_json(const rrd_pool *p, const rrd_strategy_names *names)
+{
+	cJSON *o = cJSON_CreateObject();
+	const char *sname = strategy_to_name(names, p->strategy);
+	int ok = o && sname && cJSON_AddStringToObject(o, "id", p->id) &&
+		 cJSON_AddStringToObject(o, "kind", rrd_kind_name(p->kind)) &&
+		 cJSON_AddStringToObject(o, "strategy", sname) &&
+		 add_list(o, "members", &p->members) &&
+		 (p->claim_window == RRD_NO_WINDOW || add_window(o, p->claim_window)) &&
+		 cJSON_AddBoolToObject(o, "respect_hours", p->respect_hours) &&
+		 cJSON_AddBoolToObject(o, "auto_drain", p->auto_drain);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static rrd_status add_member(void *obj, const char *s)
+{
+	return rrd_pool_add_member(obj, s);
+}
+
+rrd_status rrd__pool_from_json(const cJSON *o, const char *path,
+			       const rrd_strategy_names *names, rrd_pool **out)
+{
+	*out = NULL;
+	const char *id, *kind_name = "lead";
+	rrd_status rc = rrd__json_object(o, path);
+	if (rc || (rc = rrd__json_req_string(o, path, "id", &id)) ||
+	    (rc = rrd__json_req_string(o, path, "kind", &kind_name)))
+		return rc;
+	rrd_kind kind;
+	if (rrd_kind_parse(kind_name, &kind))
+		return rrd__json_fail(path, "kind", "\"%s\" is not one of lead, contact, deal, "
+				      "customer", kind_name);
+	rrd_pool *p;
+	if ((rc = rrd_pool_new(&p, id, kind)))
+		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, "id", "%s", rrd_error_last());
+	if ((rc = strategy_from(o, path, names, &p->strategy)) ||
+	    (rc = rrd__json_opt_duration(o, path, "claim_window", &p->claim_window)) ||
+	    (rc = rrd__json_opt_bool(o, path, "respect_hours", &p->respect_hours)) ||
+	    (rc = rrd__json_opt_bool(o, path, "auto_drain", &p->auto_drain)) ||
+	    (rc = rrd__json_opt_strings(o, path, "members", p, add_member))) {
+		rrd_pool_free(p);
+		return rc;
+	}
+	*out = p;
+	return RRD_OK;
+}
+
+cJSON *rrd__rule_to_json(const rrd_rule *r, const rrd_strategy_names *names)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *match = o ? cJSON_AddObjectToObject(o, "match") : NULL;
+	int ok = o && match && cJSON_AddStringToObject(o, "id", r->id);
+	if (ok && r->sources.count)
+		ok = add_list(match, "source", &r->sources);
+	if (ok && r->kind)
+		ok = cJSON_AddStringToObject(match, "kind", rrd_kind_name((rrd_kind)r->kind)) != NULL;
+	if (ok && r->attr_count) {
+		cJSON *attrs = cJSON_AddObjectToObject(match, "attrs");
+		ok = attrs != NULL;
+		for (size_t i = 0; ok && i < r->attr_count; i++)
+			ok = cJSON_AddStringToObject(attrs, r->attrs[i].key, r->attrs[i].value) != NULL;
+	}
+	ok = ok && cJSON_AddStringToObject(o, "pool", r->pool);
+	if (ok && r->strategy != RRD_STRATEGY_INHERIT) {
+		const char *n = strategy_to_name(names, r->strategy);
+		ok = n && cJSON_AddStringToObject(o, "strategy", n);
+	}
+	if (ok && r->claim_window >= 0)
+		ok = add_window(o, r->claim_window);
+	if (ok && r->calendar)
+		ok = cJSON_AddStringToObject(o, "calendar", r->calendar) != NULL;
+	if (ok && r->max_offers != RRD_UNLIMITED)
+		ok = cJSON_AddNumberToObject(o, "max_offers", (double)r->max_offers) != NULL;
+	if (ok && r->respect_hours)
+		ok = cJSON_AddBoolToObject(o, "respect_hours", 1) != NULL;
+	if (ok && r->skills.count)
+		ok = add_list(o, "skills", &r->skills);
+	if (ok && r->overflow.count)
+		ok = add_list(o, "overflow", &r->overflow);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static rrd_status add_source(void *obj, const char *s)
+{
+	return rrd_rule_add_source(obj, s);
+}
+
+static rrd_status add_skill(void *obj, const char *s)
+{
+	return rrd_rule_add_skill(obj, s);
+}
+
+static rrd_status add_overflow(void *obj, const char *s)
+{
+	return rrd_rule_add_overflow(obj, s);
+}
+
+static rrd_status parse_match(rrd_rule *r, const cJSON *m, const char *path)
+{
+	rrd_status rc = rrd__json_object(m, path);
+	if (rc)
+		return rc;
+	/* "source" may be one string or a list of them. */
+	const cJSON *src = cJSON_GetObjectItemCaseSensitive(m, "source");
+	if (cJSON_IsString(src))
+		rc = rrd_rule_add_source(r, src->valuestring);
+	else
+		rc = rrd__json_opt_strings(m, path, "source", r, add_source);
+	if (rc)
+		return rc;
+	const char *kind_name = NULL;
+	if ((rc = rrd__json_opt_string(m, path, "kind", &kind_name)))
+		return rc;
+	if (kind_name) {
+		rrd_kind k;
+		if (rrd_kind_parse(kind_name, &k))
+			return rrd__json_fail(path, "kind", "\"%s\" is not one of lead, contact, "
+					      "deal, customer", kind_name);
+		r->kind = (int)k;
+	}
+	const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(m, "attrs");
+	if (attrs && !cJSON_IsNull(attrs)) {
+		char at[RRD_PATH_MAX];
+		rrd__json_path(at, path, "attrs");
+		if ((rc = rrd__json_object(attrs, at)))
+			return rc;
+		const cJSON *a;
+		cJSON_ArrayForEach(a, attrs) {
+			if (!cJSON_IsString(a))
+				return rrd__json_fail(at, a->string, "expected a string");
+			if ((rc = rrd_rule_add_attr(r, a->string, a->valuestring)))
+				return rc == RRD_E_NOMEM ? rc
+							 : rrd__json_fail(at, a->string, "%s",
+									  rrd_error_last());
+		}
+	}
+	return RRD_OK;
+}
+
+rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
+			       const rrd_strategy_names *names, rrd_rule **out)
+{
+	*out = NULL;
+	const char *id, *pool, *cal = NULL;
+	rrd_status rc = rrd__json_object(o, path);
+	if (rc || (rc = rrd__json_req_string(o, path, "id", &id)) ||
+	    (rc = rrd__json_req_string(o, path, "pool", &pool)))
+		return rc;
+	rrd_rule *r;
+	if ((rc = rrd_rule_new(&r, id, pool)))
+		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, NULL, "%s", rrd_error_last());
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "match");
+	char at[RRD_PATH_MAX];
+	rrd__json_path(at, path, "match");
+	if ((m && (rc = parse_match(r, m, at))) ||
+	    (rc = strategy_from(o, path, names, &r->strategy)) ||
+	    (rc = rrd__json_opt_duration(o, path, "claim_window", &r->claim_window)) ||
+	    (rc = rrd__json_opt_string(o, path, "calendar", &cal)) ||
+	    (rc = rrd__json_opt_int(o, path, "max_offers", 1, INT64_C(1) << 40, &r->max_offers)) ||
+	    (rc = rrd__json_opt_bool(o, path, "respect_hours", &r->respect_hours)) ||
+	    (rc = rrd__json_opt_strings(o, path, "skills", r, add_skill)) ||
+	    (rc = rrd__json_opt_strings(o, path, "overflow", r, add_overflow)) ||
+	    (cal && (rc = rrd_rule_set_calendar(r, cal)))) {
+		rrd_rule_free(r);
+		return rc;
+	}
+	*out = r;
+	return RRD_OK;
+}

@@ -1,0 +1,161 @@
+#include "config/json_read.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/duration.h"
+
+rrd_status rrd__json_fail(const char *path, const char *name, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (name)
+		return rrd__fail(RRD_E_PARSE, "%s.%s: %s", path, name, msg);
+	return rrd__fail(RRD_E_PARSE, "%s: %s", path, msg);
+}
+
+/* Paths longer than the buffer are cut; they only label messages. */
+void rrd__json_path(char *buf, const char *path, const char *name)
+{
+	size_t n = strlen(path), m = strlen(name);
+	if (n > RRD_PATH_MAX - 2)
+		n = RRD_PATH_MAX - 2;
+	if (m > RRD_PATH_MAX - 2 - n)
+		m = RRD_PATH_MAX - 2 - n;
+	memmove(buf, path, n);
+	buf[n] = '.';
+	memcpy(buf + n + 1, name, m);
+	buf[n + 1 + m] = '\0';
+}
+
+void rrd__json_path_index(char *buf, const char *path, size_t i)
+{
+	char idx[32];
+	int w = snprintf(idx, sizeof idx, "[%zu]", i);
+	size_t n = strlen(path);
+	if (n > RRD_PATH_MAX - 1 - (size_t)w)
+		n = RRD_PATH_MAX - 1 - (size_t)w;
+	memmove(buf, path, n);
+	memcpy(buf + n, idx, (size_t)w + 1);
+}
+
+rrd_status rrd__json_object(const cJSON *v, const char *path)
+{
+	if (!cJSON_IsObject(v))
+		return rrd__json_fail(path, NULL, "expected an object");
+	return RRD_OK;
+}
+
+static const cJSON *field(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	return v && !cJSON_IsNull(v) ? v : NULL;
+}
+
+rrd_status rrd__json_opt_bool(const cJSON *o, const char *path, const char *name, int *out)
+{
+	const cJSON *v = field(o, name);
+	if (!v)
+		return RRD_OK;
+	if (!cJSON_IsBool(v))
+		return rrd__json_fail(path, name, "expected true or false");
+	*out = cJSON_IsTrue(v);
+	return RRD_OK;
+}
+
+rrd_status rrd__json_opt_int(const cJSON *o, const char *path, const char *name, int64_t min,
+			     int64_t max, int64_t *out)
+{
+	const cJSON *v = field(o, name);
+	if (!v)
+		return RRD_OK;
+	double d = v->valuedouble;
+	if (!cJSON_IsNumber(v) || !isfinite(d) || d != floor(d) || d < (double)min ||
+	    d > (double)max)
+		return rrd__json_fail(path, name, "expected an integer from %lld to %lld",
+				      (long long)min, (long long)max);
+	*out = (int64_t)d;
+	return RRD_OK;
+}
+
+rrd_status rrd__json_opt_number(const cJSON *o, const char *path, const char *name,
+				double *out)
+{
+	const cJSON *v = field(o, name);
+	if (!v)
+		return RRD_OK;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+		return rrd__json_fail(path, name, "expected a number");
+	*out = v->valuedouble;
+	return RRD_OK;
+}
+
+rrd_status rrd__json_opt_string(const cJSON *o, const char *path, const char *name,
+				const char **out)
+{
+	const cJSON *v = field(o, name);
+	if (!v)
+		return RRD_OK;
+	if (!cJSON_IsString(v))
+		return rrd__json_fail(path, name, "expected a string");
+	*out = v->valuestring;
+	return RRD_OK;
+}
+
+rrd_status rrd__json_req_string(const cJSON *o, const char *path, const char *name,
+				const char **out)
+{
+	*out = NULL;
+	rrd_status rc = rrd__json_opt_string(o, path, name, out);
+	if (!rc && !*out)
+		return rrd__json_fail(path, name, "required string is missing");
+	return rc;
+}
+
+rrd_status rrd__json_opt_duration(const cJSON *o, const char *path, const char *name,
+				  rrd_time *out)
+{
+	const char *s = NULL;
+	rrd_status rc = rrd__json_opt_string(o, path, name, &s);
+	if (rc || !s)
+		return rc;
+	if (rrd__duration_parse(s, out))
+		return rrd__json_fail(path, name,
+				      "\"%s\" is not a duration such as \"90s\" or \"1h30m\"", s);
+	return RRD_OK;
+}
+
+rrd_status rrd__json_opt_strings(const cJSON *o, const char *path, const char *name,
+				 void *obj, rrd_status (*add)(void *obj, const char *s))
+{
+	const cJSON *v = field(o, name);
+	if (!v)
+		return RRD_OK;
+	if (!cJSON_IsArray(v))
+		return rrd__json_fail(path, name, "expected an array of strings");
+	size_t i = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, v) {
+		char at[RRD_PATH_MAX];
+		rrd__json_path(at, path, name);
+		if (!cJSON_IsString(e))
+			return rrd__json_fail(at, NULL, "[%zu]: expected a string", i);
+		rrd_status rc = add(obj, e->valuestring);
+		if (rc == RRD_E_NOMEM)
+			return rc;
+		if (rc) {
+			char msg[300];
+			snprintf(msg, sizeof msg, "%s", rrd_error_last());
+			char elem[RRD_PATH_MAX];
+			rrd__json_path_index(elem, at, i);
+			return rrd__json_fail(elem, NULL, "%s", msg);
+		}
+		i++;
+	}
+	return RRD_OK;
+}

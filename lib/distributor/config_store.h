@@ -1,0 +1,25 @@
+/* Configuration as the distributor keeps it in the store: one JSON
+ * document per calendar, agent, pool and rule, and a version number that
+ * every configuration change moves. */
+#ifndef RRD_DISTRIBUTOR_CONFIG_STORE_H
+#define RRD_DISTRIBUTOR_CONFIG_STORE_H
+
+#include <cjson/cJSON.h>
+
+#include "distributor/dist.h"
+
+rrd_status rrd__config_version_read(rrd_distributor *d, int64_t *out);
+/* Write version d->config_version + 1; the caller sets d->config_version
+ * after the commit. */
+rrd_status rrd__config_version_write(rrd_distributor *d, int64_t version);
+/* Store one object's JSON. */
+rrd_status rrd__config_put(rrd_distributor *d, rrd_store_ns ns, const char *id,
+			   const cJSON *json, int64_t order);
+/* A pool's stored form: its definition plus the members' join numbers. */
+cJSON *rrd__pool_rt_to_json(rrd_distributor *d, const pool_rt *p);
+/* Free runtime objects. */
+void rrd__agent_rt_free(agent_rt *a);
+void rrd__pool_rt_free(pool_rt *p);
+void rrd__cal_rt_free(cal_rt *c);
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * The distributor's private state, shared by the files of lib/distributor
+ * and lib/strategy.
+ *
+ * Configuration (calendars, agents, pools, rules) is held in memory and
+ * reloaded when the store's configuration version moves. Hot state (agent
+ * counters, strategy state, records) is cached with the epoch it was read
+ * in: the epoch moves whenever the store's generation is not the one this
+ * distributor left (another writer committed) and after every rollback, so
+ * a stale copy is never used and a failed operation leaves nothing behind.
+ * Every change to hot state is written to the store before the commit.
+ */
+#ifndef RRD_DISTRIBUTOR_DIST_H
+#define RRD_DISTRIBUTOR_DIST_H
+
+#include <pthread.h>
+
+#include "events/event.h"
+#include "model/agent.h"
+#include "model/pool.h"
+#include "model/record.h"
+#include "model/rule.h"
+#include "rrdist/calendar.h"
+#include "rrdist/distributor.h"
+#include "rrdist/pick.h"
+#include "store/store.h"
+#include "util/hashmap.h"
+
+#define RRD_BUILTIN_STRATEGIES 8 /* ids 1..7 */
+
+typedef struct rrd_dirty_list {
+	void **items;
+	size_t count, cap;
+} rrd_dirty_list;
+
+/* Hot counters of an agent (RRD_NS_AGENT_STATE). */
+typedef struct agent_state {
+	uint64_t epoch; /* 0: never loaded */
+	int dirty;
+	int64_t open;
+	int64_t today;  /* assignments on local day `day` */
+	int64_t day;
+	rrd_time last;  /* INT64_MIN: never */
+} agent_state;
+
+typedef struct agent_rt {
+	char *id;        /* stable for the distributor's life: map key */
+	uint32_t idx;    /* order of first addition */
+	rrd_agent *cfg;
+	long cal;        /* calendar index, or -1 */
+	agent_state st;
+} agent_rt;
+
+typedef struct cal_rt {
+	char *id;
+	rrd_calendar *cal;
+} cal_rt;
+
+/* Saved bytes of one strategy for one pool (RRD_NS_STRATEGY). */
+typedef struct strat_state {
+	uint64_t epoch;
+	int dirty;
+	char *key;       /* "pool\x1fstrategy" */
+	unsigned char *data;
+	size_t len, cap;
+} strat_state;
+
+typedef struct member {
+	uint32_t agent;  /* agent index */
+	int64_t seq;     /* join number: later joins have larger ones */
+} member;
+
+struct rrd_kdtree;
+
+typedef struct pool_rt {
+	char *id;
+	uint32_t idx;
+	rrd_pool *cfg;   /* definition; its member list is not kept current */
+	member *members; /* join order */
+	size_t nmembers, cap;
+	int64_t next_seq;
+	strat_state *states; /* indexed by strategy slot */
+	size_t nstates;
+	/* Spatial index over members with a location, built when needed. */
+	struct rrd_kdtree *tree;
+	int tree_stale;
+} pool_rt;
+
+typedef struct rec_rt {
+	rrd_record *r;   /* NULL: slot free */
+	uint64_t epoch;
+	int dirty;
+	int64_t order;   /* creation sequence */
+} rec_rt;
+
+typedef struct custom_strategy {
+	char *name;
+	int registered; /* 0: named by stored configuration, no callbacks yet */
+	rrd_strategy_methods m;
+	void *user;
+} custom_strategy;
+
+/* A stored counter in RRD_NS_META (sequences). */
+typedef struct meta_counter {
+	const char *key;
+	uint64_t epoch;
+	int dirty;
+	int64_t value;
+} meta_counter;
+
+typedef struct skip_entry {
+	uint32_t agent;
+	rrd_skip_reason reason;
+} skip_entry;
+
+struct rrd_distributor {
+	pthread_mutex_t mu;      /* serialises every operation */
+	pthread_mutex_t emit_mu; /* one deliverer at a time, in commit order */
+	rrd_store *store;
+	rrd_distributor_options opts;
+
+	uint64_t generation;     /* the store's generation after our last commit */
+	uint64_t epoch;          /* moves when cached hot state may be stale */
+	int64_t config_version;
+	int in_txn;
+
+	cal_rt **cals;
+	size_t ncals, cals_cap;
+	rrd_hashmap cal_map;
+
+	agent_rt **agents;
+	size_t nagents, agents_cap;
+	rrd_hashmap agent_map;
+
+	pool_rt **pools;
+	size_t npools, pools_cap;
+	rrd_hashmap pool_map;
+
+	rrd_rule **rules;
+	size_t nrules, rules_cap;
+
+	rec_rt *recs;
+	size_t nrecs, recs_cap;
+	rrd_hashmap rec_map;
+	uint32_t *rec_free;
+	size_t nrec_free, rec_free_cap;
+
+	custom_strategy *customs;
+	size_t ncustoms, customs_cap;
+
+	meta_counter record_seq;
+	meta_counter queue_seq;
+
+	/* Spatial index over every agent with a location (reassignment to
+	 * the nearest agent), rebuilt after agents change. */
+	struct rrd_kdtree *agent_tree;
+	int agent_tree_stale;
+
+	/* Written before commit. */
+	rrd_dirty_list dirty_agents, dirty_states, dirty_recs, dirty_meta;
+
+	rrd_evbatch *pending;    /* events of the open transaction */
+	rrd_evbatch *outbox;     /* committed, not yet delivered (a list) */
+	rrd_evbatch *outbox_tail;
+
+	skip_entry *skips;       /* what the last pick passed over */
+	size_t nskips, skips_cap;
+
+	rrd_buf scratch;         /* encoding buffer */
+};
+
+/* ---- locking and transactions (distributor.c) ----------------------- */
+
+void rrd__lock(rrd_distributor *d);
+/* Unlock, then deliver what committed meanwhile. */
+void rrd__unlock(rrd_distributor *d);
+rrd_status rrd__txn_begin(rrd_distributor *d);
+/* Flush dirty state, commit; on failure rolls back. */
+rrd_status rrd__txn_commit(rrd_distributor *d);
+void rrd__txn_abort(rrd_distributor *d);
+/* End a transaction that only read: roll back, keep the caches. */
+void rrd__txn_end_read(rrd_distributor *d);
+/* Remember an item to write before commit. -1 when out of memory. */
+int rrd__dirty_add(rrd_dirty_list *l, void *item);
+rrd_time rrd__now(rrd_distributor *d);
+/* Reload configuration from the store. */
+rrd_status rrd__config_load(rrd_distributor *d);
+void rrd__config_clear(rrd_distributor *d);
+/* Bump the stored configuration version (config writes call it). */
+rrd_status rrd__config_touch(rrd_distributor *d);
+
+/* ---- lookups (lookup.c) --------------------------------------------- */
+
+agent_rt *rrd__agent_find(rrd_distributor *d, const char *id);
+pool_rt *rrd__pool_find(rrd_distributor *d, const char *id);
+cal_rt *rrd__cal_find(rrd_distributor *d, const char *id);
+const char *rrd__strategy_label(rrd_distributor *d, rrd_strategy s);
+/* The id of custom strategy `name`, making a slot (not yet registered)
+ * when it is new. */
+rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_strategy *out);
+/* Slot of a strategy in pool_rt.states, or -1 for an unknown id. */
+long rrd__strategy_slot(rrd_distributor *d, rrd_strategy s);
+
+/* ---- hot state (state.c) -------------------------------------------- */
+
+/* The agent's counters, loaded if stale. */
+rrd_status rrd__agent_state(rrd_distributor *d, agent_rt *a, agent_state **out);
+rrd_status rrd__agent_state_dirty(rrd_distributor *d, agent_rt *a);
+/* The agent's local day number at `t` (its calendar's zone, else UTC). */
+int64_t rrd__agent_day(rrd_distributor *d, agent_rt *a, rrd_time t);
+/* Assignments today, after any day change. */
+int64_t rrd__agent_today(rrd_distributor *d, agent_rt *a, agent_state *st, rrd_time now);
+rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out);
+rrd_status rrd__strat_state_set(rrd_distributor *d, strat_state *ss, const void *data,
+				size_t len);
+rrd_status rrd__meta_counter_next(rrd_distributor *d, meta_counter *c, int64_t *out);
+rrd_status rrd__flush(rrd_distributor *d);
+
+/* ---- records (records.c) -------------------------------------------- */
+
+/* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
+rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out);
+/* Add a new record (takes ownership of r on success). */
+rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out);
+rrd_status rrd__rec_dirty(rrd_distributor *d, rec_rt *rec);
+/* Give `rec` to `agent` (NULL: nobody) with `status`, keeping every
+ * agent's open count right. */
+rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
+			       rrd_record_status status);
+/* A new assignment: counts it for the agent's day and last-assigned time. */
+rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now);
+
+/* ---- events (emit.c) ------------------------------------------------- */
+
+/* Queue an event for delivery after commit (strings are copied). */
+rrd_status rrd__emit(rrd_distributor *d, const rrd_event *ev);
+/* Deliver committed events; called without d->mu. */
+void rrd__deliver(rrd_distributor *d);
+
+#endif

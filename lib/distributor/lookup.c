@@ -1,0 +1,118 @@
+/* Finding configuration objects by id, and strategies by name. */
+#include <string.h>
+
+#include "distributor/dist.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/id.h"
+
+agent_rt *rrd__agent_find(rrd_distributor *d, const char *id)
+{
+	uint32_t i;
+	return id && rrd__hashmap_get(&d->agent_map, id, &i) ? d->agents[i] : NULL;
+}
+
+pool_rt *rrd__pool_find(rrd_distributor *d, const char *id)
+{
+	uint32_t i;
+	return id && rrd__hashmap_get(&d->pool_map, id, &i) ? d->pools[i] : NULL;
+}
+
+cal_rt *rrd__cal_find(rrd_distributor *d, const char *id)
+{
+	uint32_t i;
+	return id && rrd__hashmap_get(&d->cal_map, id, &i) ? d->cals[i] : NULL;
+}
+
+const char *rrd__strategy_label(rrd_distributor *d, rrd_strategy s)
+{
+	const char *n = rrd_strategy_name(s);
+	if (n)
+		return n;
+	if (s >= RRD_STRATEGY_CUSTOM && (size_t)(s - RRD_STRATEGY_CUSTOM) < d->ncustoms)
+		return d->customs[s - RRD_STRATEGY_CUSTOM].name;
+	return NULL;
+}
+
+long rrd__strategy_slot(rrd_distributor *d, rrd_strategy s)
+{
+	if (rrd_strategy_name(s))
+		return s;
+	if (s >= RRD_STRATEGY_CUSTOM && (size_t)(s - RRD_STRATEGY_CUSTOM) < d->ncustoms)
+		return RRD_BUILTIN_STRATEGIES + (s - RRD_STRATEGY_CUSTOM);
+	return -1;
+}
+
+static long custom_index(rrd_distributor *d, const char *name)
+{
+	for (size_t i = 0; i < d->ncustoms; i++)
+		if (strcmp(d->customs[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_strategy *out)
+{
+	long i = custom_index(d, name);
+	if (i < 0) {
+		rrd_status rc = rrd__id_check(name, "strategy name");
+		if (rc)
+			return rc;
+		char *copy = rrd__strdup(name);
+		if (!copy || rrd__grow((void **)&d->customs, &d->customs_cap, d->ncustoms + 1,
+				       sizeof *d->customs)) {
+			rrd__free(copy);
+			return rrd__nomem();
+		}
+		memset(&d->customs[d->ncustoms], 0, sizeof *d->customs);
+		d->customs[d->ncustoms].name = copy;
+		i = (long)d->ncustoms++;
+	}
+	*out = RRD_STRATEGY_CUSTOM + (rrd_strategy)i;
+	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_distributor_strategy_parse(rrd_distributor *d, const char *name,
+						  rrd_strategy *out)
+{
+	if (!d || !name || !out)
+		return rrd__fail(RRD_E_INVALID, "distributor, name and out must not be NULL");
+	if (rrd_strategy_parse(name, out) == RRD_OK)
+		return RRD_OK;
+	rrd__lock(d);
+	long i = custom_index(d, name);
+	rrd__unlock(d);
+	if (i < 0)
+		return rrd__fail(RRD_E_INVALID, "unknown strategy \"%s\"", name);
+	*out = RRD_STRATEGY_CUSTOM + (rrd_strategy)i;
+	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_distributor_register_strategy(rrd_distributor *d, const char *name,
+						     const rrd_strategy_methods *m, void *user,
+						     rrd_strategy *out)
+{
+	if (!d || !m || !out)
+		return rrd__fail(RRD_E_INVALID, "distributor, methods and out must not be NULL");
+	if (m->version < 1 || m->version > RRD_STRATEGY_METHODS_VERSION)
+		return rrd__fail(RRD_E_VERSION, "strategy methods version %u is not one of 1..%u",
+				 m->version, RRD_STRATEGY_METHODS_VERSION);
+	if (!m->pick)
+		return rrd__fail(RRD_E_INVALID, "a strategy needs a pick callback");
+	rrd_strategy s;
+	if (name && rrd_strategy_parse(name, &s) == RRD_OK)
+		return rrd__fail(RRD_E_EXISTS, "\"%s\" is a built-in strategy", name);
+	rrd__lock(d);
+	rrd_status rc = rrd__custom_intern(d, name, &s);
+	if (!rc && d->customs[s - RRD_STRATEGY_CUSTOM].registered)
+		rc = rrd__fail(RRD_E_EXISTS, "strategy \"%s\" is registered already", name);
+	if (!rc) {
+		custom_strategy *c = &d->customs[s - RRD_STRATEGY_CUSTOM];
+		c->m = *m;
+		c->user = user;
+		c->registered = 1;
+		*out = s;
+	}
+	rrd__unlock(d);
+	return rc;
+}

@@ -1,0 +1,177 @@
+/* The record cache and the one place where ownership changes, so every
+ * agent's open count stays equal to what the records say. */
+#include <string.h>
+
+#include "distributor/dist.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+static rrd_status mark_dirty_idx(rrd_distributor *d, size_t idx)
+{
+	rec_rt *rec = &d->recs[idx];
+	if (rec->dirty)
+		return RRD_OK;
+	if (rrd__dirty_add(&d->dirty_recs, (void *)(uintptr_t)idx))
+		return rrd__nomem();
+	rec->dirty = 1;
+	return RRD_OK;
+}
+
+rrd_status rrd__rec_dirty(rrd_distributor *d, rec_rt *rec)
+{
+	return mark_dirty_idx(d, (size_t)(rec - d->recs));
+}
+
+static void drop_slot(rrd_distributor *d, uint32_t i)
+{
+	rec_rt *rec = &d->recs[i];
+	rrd__hashmap_del(&d->rec_map, rec->r->id);
+	rrd_record_free(rec->r);
+	rec->r = NULL;
+	/* rec_free was grown when the slot was taken. */
+	d->rec_free[d->nrec_free++] = i;
+}
+
+/* A free slot index, growing the arrays; -1 when out of memory. */
+static long take_slot(rrd_distributor *d)
+{
+	if (rrd__hashmap_reserve(&d->rec_map, 1))
+		return -1;
+	if (d->nrec_free)
+		return d->rec_free[--d->nrec_free];
+	if (rrd__grow((void **)&d->recs, &d->recs_cap, d->nrecs + 1, sizeof(rec_rt)) ||
+	    rrd__grow((void **)&d->rec_free, &d->rec_free_cap, d->nrecs + 1, sizeof(uint32_t)))
+		return -1;
+	memset(&d->recs[d->nrecs], 0, sizeof(rec_rt));
+	return (long)d->nrecs++;
+}
+
+rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out)
+{
+	uint32_t i;
+	int cached = rrd__hashmap_get(&d->rec_map, id, &i);
+	if (cached && d->recs[i].epoch == d->epoch) {
+		*out = &d->recs[i];
+		return RRD_OK;
+	}
+	rrd_store *st = d->store;
+	const void *v;
+	size_t len;
+	int64_t order;
+	int rc = st->m.get(st->self, RRD_NS_RECORD, id, &v, &len, &order);
+	if (rc == RRD_E_NOTFOUND) {
+		if (cached)
+			drop_slot(d, i);
+		return rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"", id);
+	}
+	if (rc)
+		return rrd__store_status(rc, "reading a record");
+	rrd_record *r;
+	rrd_status s = rrd__record_decode(v, len, &r);
+	if (s)
+		return s;
+	rrd_record *old = NULL;
+	if (!cached) {
+		long slot = take_slot(d);
+		if (slot < 0) {
+			rrd_record_free(r);
+			return rrd__nomem();
+		}
+		i = (uint32_t)slot;
+	} else {
+		old = d->recs[i].r;
+	}
+	d->recs[i] = (rec_rt){ r, d->epoch, 0, order };
+	/* Reserved above, or present (then it only swaps the key pointer, so
+	 * the old record may go only afterwards). */
+	rrd__hashmap_put(&d->rec_map, r->id, i);
+	rrd_record_free(old);
+	*out = &d->recs[i];
+	return RRD_OK;
+}
+
+rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out)
+{
+	rec_rt *existing;
+	rrd_status rc = rrd__rec_get(d, r->id, &existing);
+	if (rc == RRD_OK)
+		return rrd__fail(RRD_E_EXISTS, "a record \"%s\" exists already", r->id);
+	if (rc != RRD_E_UNKNOWN_RECORD)
+		return rc;
+	int64_t order;
+	if ((rc = rrd__meta_counter_next(d, &d->record_seq, &order)))
+		return rc;
+	long slot = take_slot(d);
+	if (slot < 0)
+		return rrd__nomem();
+	d->recs[slot] = (rec_rt){ r, d->epoch, 0, order };
+	if ((rc = mark_dirty_idx(d, (size_t)slot))) {
+		d->recs[slot].r = NULL;
+		d->rec_free[d->nrec_free++] = (uint32_t)slot;
+		return rc;
+	}
+	rrd__hashmap_put(&d->rec_map, r->id, (uint32_t)slot);
+	*out = &d->recs[slot];
+	return RRD_OK;
+}
+
+static int holds_open(rrd_record_status s)
+{
+	return s == RRD_RECORD_PENDING || s == RRD_RECORD_CLAIMED;
+}
+
+rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
+			       rrd_record_status status)
+{
+	rrd_record *r = rec->r;
+	agent_rt *old = r->owner ? rrd__agent_find(d, r->owner) : NULL;
+	agent_state *ost = NULL, *nst = NULL;
+	rrd_status rc;
+	/* Everything that can fail comes first. */
+	if (old && (rc = rrd__agent_state(d, old, &ost)))
+		return rc;
+	if (owner && (rc = rrd__agent_state(d, owner, &nst)))
+		return rc;
+	char *id = NULL;
+	if (owner && owner->id != r->owner && !(id = rrd__strdup(owner->id)))
+		return rrd__nomem();
+	int was_open = old && holds_open(r->status);
+	int now_open = owner && holds_open(status);
+	if ((rc = rrd__rec_dirty(d, rec)) ||
+	    (was_open && (rc = rrd__agent_state_dirty(d, old))) ||
+	    (now_open && (rc = rrd__agent_state_dirty(d, owner)))) {
+		rrd__free(id);
+		return rc;
+	}
+	if (was_open)
+		ost->open--;
+	if (now_open)
+		nst->open++;
+	if (!owner) {
+		rrd__free(r->owner);
+		r->owner = NULL;
+	} else if (id) {
+		rrd__free(r->owner);
+		r->owner = id;
+	}
+	r->status = status;
+	return RRD_OK;
+}
+
+rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now)
+{
+	agent_state *st;
+	rrd_status rc = rrd__agent_state(d, a, &st);
+	if (!rc)
+		rc = rrd__agent_state_dirty(d, a);
+	if (rc)
+		return rc;
+	int64_t day = rrd__agent_day(d, a, now);
+	if (st->day != day) {
+		st->day = day;
+		st->today = 0;
+	}
+	st->today++;
+	st->last = now;
+	return RRD_OK;
+}

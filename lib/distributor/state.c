@@ -1,0 +1,223 @@
+/*
+ * Hot state: agents' counters, strategies' saved bytes and sequences.
+ * Each is read from the store when its epoch is stale and written back
+ * (only if changed) just before the transaction commits.
+ */
+#include <string.h>
+
+#include "distributor/dist.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#define AGENT_STATE_FORMAT 1
+
+static rrd_status store_get(rrd_distributor *d, int ns, const char *key, const void **v,
+			    size_t *len)
+{
+	rrd_store *st = d->store;
+	int rc = st->m.get(st->self, ns, key, v, len, NULL);
+	if (rc == RRD_E_NOTFOUND)
+		return RRD_E_NOTFOUND;
+	return rrd__store_status(rc, "reading state");
+}
+
+rrd_status rrd__agent_state(rrd_distributor *d, agent_rt *a, agent_state **out)
+{
+	agent_state *s = &a->st;
+	*out = s;
+	if (s->epoch == d->epoch)
+		return RRD_OK;
+	const void *v;
+	size_t len;
+	rrd_status rc = store_get(d, RRD_NS_AGENT_STATE, a->id, &v, &len);
+	if (rc == RRD_E_NOTFOUND) {
+		s->open = s->today = s->day = 0;
+		s->last = INT64_MIN;
+	} else if (rc) {
+		return rc;
+	} else {
+		rrd_reader r = { v, len, 0 };
+		if (rrd__read_u8(&r) != AGENT_STATE_FORMAT)
+			return rrd__fail(RRD_E_STORE, "stored state of agent \"%s\" has an unknown format", a->id);
+		s->open = rrd__read_i64(&r);
+		s->today = rrd__read_i64(&r);
+		s->day = rrd__read_i64(&r);
+		s->last = rrd__read_i64(&r);
+		if (r.failed)
+			return rrd__fail(RRD_E_STORE, "stored state of agent \"%s\" is malformed", a->id);
+	}
+	s->epoch = d->epoch;
+	s->dirty = 0;
+	return RRD_OK;
+}
+
+rrd_status rrd__agent_state_dirty(rrd_distributor *d, agent_rt *a)
+{
+	if (a->st.dirty)
+		return RRD_OK;
+	if (rrd__dirty_add(&d->dirty_agents, a))
+		return rrd__nomem();
+	a->st.dirty = 1;
+	return RRD_OK;
+}
+
+int64_t rrd__agent_day(rrd_distributor *d, agent_rt *a, rrd_time t)
+{
+	if (a->cal >= 0) {
+		int64_t day;
+		if (rrd_calendar_local_day(d->cals[a->cal]->cal, t, &day, NULL) == RRD_OK)
+			return day;
+	}
+	/* Floor division: times before 1970 are days below zero. */
+	return t >= 0 ? t / RRD_DAY : -((-t + RRD_DAY - 1) / RRD_DAY);
+}
+
+int64_t rrd__agent_today(rrd_distributor *d, agent_rt *a, agent_state *st, rrd_time now)
+{
+	if (a->cfg->cap_per_day == RRD_UNLIMITED && !st->today)
+		return 0;
+	return rrd__agent_day(d, a, now) == st->day ? st->today : 0;
+}
+
+static rrd_status strat_key(pool_rt *p, rrd_distributor *d, rrd_strategy s, strat_state *ss)
+{
+	const char *name = rrd__strategy_label(d, s);
+	size_t n1 = strlen(p->id), n2 = strlen(name);
+	ss->key = rrd__malloc(n1 + n2 + 2);
+	if (!ss->key)
+		return rrd__nomem();
+	memcpy(ss->key, p->id, n1);
+	ss->key[n1] = 0x1F;
+	memcpy(ss->key + n1 + 1, name, n2 + 1);
+	return RRD_OK;
+}
+
+rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out)
+{
+	long slot = rrd__strategy_slot(d, s);
+	if (slot < 0)
+		return rrd__fail(RRD_E_INVALID, "unknown strategy %d", s);
+	if ((size_t)slot >= p->nstates) {
+		size_t cap = p->nstates;
+		if (rrd__grow((void **)&p->states, &cap, (size_t)slot + 1, sizeof(strat_state)))
+			return rrd__nomem();
+		memset(p->states + p->nstates, 0, (cap - p->nstates) * sizeof(strat_state));
+		p->nstates = cap;
+	}
+	strat_state *ss = &p->states[slot];
+	*out = ss;
+	if (ss->epoch == d->epoch)
+		return RRD_OK;
+	if (!ss->key) {
+		rrd_status rc = strat_key(p, d, s, ss);
+		if (rc)
+			return rc;
+	}
+	const void *v;
+	size_t len;
+	rrd_status rc = store_get(d, RRD_NS_STRATEGY, ss->key, &v, &len);
+	if (rc == RRD_E_NOTFOUND) {
+		ss->len = 0;
+	} else if (rc) {
+		return rc;
+	} else {
+		if (rrd__grow((void **)&ss->data, &ss->cap, len, 1))
+			return rrd__nomem();
+		memcpy(ss->data, v, len);
+		ss->len = len;
+	}
+	ss->epoch = d->epoch;
+	ss->dirty = 0;
+	return RRD_OK;
+}
+
+rrd_status rrd__strat_state_set(rrd_distributor *d, strat_state *ss, const void *data,
+				size_t len)
+{
+	if (!ss->dirty && rrd__dirty_add(&d->dirty_states, ss))
+		return rrd__nomem();
+	if (rrd__grow((void **)&ss->data, &ss->cap, len, 1))
+		return rrd__nomem();
+	ss->dirty = 1;
+	if (len)
+		memmove(ss->data, data, len);
+	ss->len = len;
+	return RRD_OK;
+}
+
+rrd_status rrd__meta_counter_next(rrd_distributor *d, meta_counter *c, int64_t *out)
+{
+	if (c->epoch != d->epoch) {
+		const void *v;
+		size_t len;
+		rrd_status rc = store_get(d, RRD_NS_META, c->key, &v, &len);
+		if (rc == RRD_E_NOTFOUND) {
+			c->value = 0;
+		} else if (rc) {
+			return rc;
+		} else {
+			rrd_reader r = { v, len, 0 };
+			c->value = rrd__read_i64(&r);
+			if (r.failed)
+				return rrd__fail(RRD_E_STORE, "stored counter %s is malformed", c->key);
+		}
+		c->epoch = d->epoch;
+		c->dirty = 0;
+	}
+	if (!c->dirty && rrd__dirty_add(&d->dirty_meta, c))
+		return rrd__nomem();
+	c->dirty = 1;
+	*out = ++c->value;
+	return RRD_OK;
+}
+
+static rrd_status put(rrd_distributor *d, int ns, const char *key, const rrd_buf *b,
+		      int64_t order)
+{
+	if (b->failed)
+		return rrd__nomem();
+	rrd_store *st = d->store;
+	return rrd__store_status(st->m.put(st->self, ns, key, b->data, b->len, order),
+				 "writing state");
+}
+
+rrd_status rrd__flush(rrd_distributor *d)
+{
+	rrd_status rc = RRD_OK;
+	rrd_buf *b = &d->scratch;
+	for (size_t i = 0; !rc && i < d->dirty_agents.count; i++) {
+		agent_rt *a = d->dirty_agents.items[i];
+		b->len = 0;
+		rrd__buf_u8(b, AGENT_STATE_FORMAT);
+		rrd__buf_i64(b, a->st.open);
+		rrd__buf_i64(b, a->st.today);
+		rrd__buf_i64(b, a->st.day);
+		rrd__buf_i64(b, a->st.last);
+		rc = put(d, RRD_NS_AGENT_STATE, a->id, b, a->idx);
+	}
+	for (size_t i = 0; !rc && i < d->dirty_states.count; i++) {
+		strat_state *ss = d->dirty_states.items[i];
+		rrd_store *st = d->store;
+		rc = rrd__store_status(st->m.put(st->self, RRD_NS_STRATEGY, ss->key,
+						 ss->data ? ss->data : (const void *)"", ss->len, 0),
+				       "writing strategy state");
+	}
+	for (size_t i = 0; !rc && i < d->dirty_meta.count; i++) {
+		meta_counter *c = d->dirty_meta.items[i];
+		b->len = 0;
+		rrd__buf_i64(b, c->value);
+		rc = put(d, RRD_NS_META, c->key, b, 0);
+	}
+	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++) {
+		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];
+		rec_rt *rec = &d->recs[idx];
+		if (!rec->r)
+			continue;
+		b->len = 0;
+		rrd__record_encode(rec->r, b);
+		rc = put(d, RRD_NS_RECORD, rec->r->id, b, rec->order);
+	}
+	b->failed = 0;
+	return rc;
+}

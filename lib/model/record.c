@@ -1,0 +1,358 @@
+#include "model/record.h"
+
+#include <string.h>
+
+#include "model/agent.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/id.h"
+
+#define NEED_RECORD(r)                                                     \
+	do {                                                               \
+		if (!(r))                                                  \
+			return rrd__fail(RRD_E_INVALID, "record must not be NULL"); \
+	} while (0)
+
+static size_t kv_lower_bound(const rrd_kvlist *l, const char *key, int *found)
+{
+	size_t lo = 0, hi = l->count;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(l->items[mid].key, key);
+		if (c == 0) {
+			*found = 1;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = 0;
+	return lo;
+}
+
+const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key)
+{
+	int found;
+	size_t i = kv_lower_bound(l, key, &found);
+	return found ? l->items[i].value : NULL;
+}
+
+rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
+{
+	int found;
+	size_t i = kv_lower_bound(l, key, &found);
+	if (!value) {
+		if (found) {
+			rrd__free(l->items[i].key);
+			rrd__free(l->items[i].value);
+			memmove(&l->items[i], &l->items[i + 1], (l->count - i - 1) * sizeof(rrd_kv));
+			l->count--;
+		}
+		return RRD_OK;
+	}
+	char *v = rrd__strdup(value);
+	if (!v)
+		return rrd__nomem();
+	if (found) {
+		rrd__free(l->items[i].value);
+		l->items[i].value = v;
+		return RRD_OK;
+	}
+	char *k = rrd__strdup(key);
+	if (!k || rrd__grow((void **)&l->items, &l->cap, l->count + 1, sizeof(rrd_kv))) {
+		rrd__free(k);
+		rrd__free(v);
+		return rrd__nomem();
+	}
+	memmove(&l->items[i + 1], &l->items[i], (l->count - i) * sizeof(rrd_kv));
+	l->items[i].key = k;
+	l->items[i].value = v;
+	l->count++;
+	return RRD_OK;
+}
+
+void rrd__kvlist_clear(rrd_kvlist *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		rrd__free(l->items[i].key);
+		rrd__free(l->items[i].value);
+	}
+	rrd__free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+RRD_API rrd_status rrd_record_new(rrd_record **out, const char *id, rrd_kind kind)
+{
+	if (!out)
+		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
+	*out = NULL;
+	rrd_status rc = rrd__id_check(id, "record id");
+	if (rc)
+		return rc;
+	if (!rrd_kind_name(kind))
+		return rrd__fail(RRD_E_INVALID, "record \"%s\": %d is not a record kind", id, (int)kind);
+	rrd_record *r = rrd__calloc(1, sizeof *r);
+	if (!r || !(r->id = rrd__strdup(id))) {
+		rrd__free(r);
+		return rrd__nomem();
+	}
+	r->kind = kind;
+	r->status = RRD_RECORD_NEW;
+	r->created_at = RRD_TIME_NONE;
+	r->reassigned_at = RRD_TIME_NONE;
+	*out = r;
+	return RRD_OK;
+}
+
+RRD_API void rrd_record_free(rrd_record *r)
+{
+	if (!r)
+		return;
+	rrd__free(r->id);
+	rrd__free(r->source);
+	rrd__free(r->owner);
+	rrd__free(r->partner);
+	rrd__free(r->follow_up);
+	rrd__free(r->replaced_by);
+	rrd__kvlist_clear(&r->attrs);
+	rrd__kvlist_clear(&r->roles);
+	rrd__free(r);
+}
+
+static rrd_status copy_opt(char **dst, const char *src)
+{
+	if (src && !(*dst = rrd__strdup(src)))
+		return RRD_E_NOMEM;
+	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_record_dup(rrd_record **out, const rrd_record *r)
+{
+	NEED_RECORD(r);
+	rrd_status rc = rrd_record_new(out, r->id, r->kind);
+	if (rc)
+		return rc;
+	rrd_record *c = *out;
+	c->has_location = r->has_location;
+	c->lat = r->lat;
+	c->lon = r->lon;
+	c->status = r->status;
+	c->created_at = r->created_at;
+	c->reassigned_at = r->reassigned_at;
+	rc = copy_opt(&c->source, r->source);
+	if (!rc)
+		rc = copy_opt(&c->owner, r->owner);
+	if (!rc)
+		rc = copy_opt(&c->partner, r->partner);
+	if (!rc)
+		rc = copy_opt(&c->follow_up, r->follow_up);
+	if (!rc)
+		rc = copy_opt(&c->replaced_by, r->replaced_by);
+	for (size_t i = 0; !rc && i < r->attrs.count; i++)
+		rc = rrd__kvlist_set(&c->attrs, r->attrs.items[i].key, r->attrs.items[i].value);
+	for (size_t i = 0; !rc && i < r->roles.count; i++)
+		rc = rrd__kvlist_set(&c->roles, r->roles.items[i].key, r->roles.items[i].value);
+	if (rc) {
+		rrd_record_free(c);
+		*out = NULL;
+		return rrd__nomem();
+	}
+	return RRD_OK;
+}
+
+RRD_API const char *rrd_record_id(const rrd_record *r)
+{
+	return r ? r->id : NULL;
+}
+
+RRD_API rrd_kind rrd_record_kind(const rrd_record *r)
+{
+	return r ? r->kind : (rrd_kind)0;
+}
+
+RRD_API rrd_status rrd_record_set_source(rrd_record *r, const char *source)
+{
+	NEED_RECORD(r);
+	return rrd__set_optional_id(&r->source, source, "source");
+}
+
+RRD_API const char *rrd_record_source(const rrd_record *r)
+{
+	return r ? r->source : NULL;
+}
+
+RRD_API rrd_status rrd_record_set_attr(rrd_record *r, const char *key, const char *value)
+{
+	NEED_RECORD(r);
+	rrd_status rc = rrd__id_check(key, "attribute name");
+	return rc ? rc : rrd__kvlist_set(&r->attrs, key, value);
+}
+
+RRD_API const char *rrd_record_attr(const rrd_record *r, const char *key)
+{
+	return r && key ? rrd__kvlist_get(&r->attrs, key) : NULL;
+}
+
+RRD_API size_t rrd_record_attr_count(const rrd_record *r)
+{
+	return r ? r->attrs.count : 0;
+}
+
+static rrd_status kv_at(const rrd_kvlist *l, size_t i, const char **key, const char **value)
+{
+	if (i >= l->count)
+		return rrd__fail(RRD_E_INVALID, "index %zu is out of range", i);
+	if (key)
+		*key = l->items[i].key;
+	if (value)
+		*value = l->items[i].value;
+	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_record_attr_at(const rrd_record *r, size_t i, const char **key,
+				      const char **value)
+{
+	NEED_RECORD(r);
+	return kv_at(&r->attrs, i, key, value);
+}
+
+RRD_API rrd_status rrd_record_set_location(rrd_record *r, double lat, double lon)
+{
+	NEED_RECORD(r);
+	rrd_status rc = rrd__check_location(lat, lon);
+	if (rc)
+		return rc;
+	r->has_location = 1;
+	r->lat = lat;
+	r->lon = lon;
+	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_record_clear_location(rrd_record *r)
+{
+	NEED_RECORD(r);
+	r->has_location = 0;
+	r->lat = r->lon = 0;
+	return RRD_OK;
+}
+
+RRD_API int rrd_record_location(const rrd_record *r, double *lat, double *lon)
+{
+	if (!r || !r->has_location)
+		return 0;
+	if (lat)
+		*lat = r->lat;
+	if (lon)
+		*lon = r->lon;
+	return 1;
+}
+
+RRD_API rrd_status rrd_record_set_status(rrd_record *r, rrd_record_status status)
+{
+	NEED_RECORD(r);
+	if (!rrd_record_status_name(status))
+		return rrd__fail(RRD_E_INVALID, "record \"%s\": %d is not a record status", r->id,
+				 (int)status);
+	r->status = status;
+	return RRD_OK;
+}
+
+RRD_API rrd_record_status rrd_record_status_of(const rrd_record *r)
+{
+	return r ? r->status : (rrd_record_status)0;
+}
+
+RRD_API rrd_status rrd_record_set_owner(rrd_record *r, const char *agent_id)
+{
+	NEED_RECORD(r);
+	return rrd__set_optional_id(&r->owner, agent_id, "owner agent id");
+}
+
+RRD_API const char *rrd_record_owner(const rrd_record *r)
+{
+	return r ? r->owner : NULL;
+}
+
+RRD_API rrd_status rrd_record_set_role(rrd_record *r, const char *role, const char *agent_id)
+{
+	NEED_RECORD(r);
+	rrd_status rc = rrd__id_check(role, "role name");
+	if (!rc && agent_id)
+		rc = rrd__id_check(agent_id, "role agent id");
+	return rc ? rc : rrd__kvlist_set(&r->roles, role, agent_id);
+}
+
+RRD_API const char *rrd_record_role(const rrd_record *r, const char *role)
+{
+	return r && role ? rrd__kvlist_get(&r->roles, role) : NULL;
+}
+
+RRD_API size_t rrd_record_role_count(const rrd_record *r)
+{
+	return r ? r->roles.count : 0;
+}
+
+RRD_API rrd_status rrd_record_role_at(const rrd_record *r, size_t i, const char **role,
+				      const char **agent_id)
+{
+	NEED_RECORD(r);
+	return kv_at(&r->roles, i, role, agent_id);
+}
+
+RRD_API rrd_status rrd_record_set_partner(rrd_record *r, const char *partner)
+{
+	NEED_RECORD(r);
+	return rrd__set_optional_id(&r->partner, partner, "partner");
+}
+
+RRD_API const char *rrd_record_partner(const rrd_record *r)
+{
+	return r ? r->partner : NULL;
+}
+
+RRD_API rrd_status rrd_record_set_follow_up(rrd_record *r, const char *status)
+{
+	NEED_RECORD(r);
+	return rrd__set_optional_id(&r->follow_up, status, "follow-up status");
+}
+
+RRD_API const char *rrd_record_follow_up(const rrd_record *r)
+{
+	return r ? r->follow_up : NULL;
+}
+
+RRD_API rrd_status rrd_record_set_created_at(rrd_record *r, rrd_time t)
+{
+	NEED_RECORD(r);
+	r->created_at = t;
+	return RRD_OK;
+}
+
+RRD_API rrd_time rrd_record_created_at(const rrd_record *r)
+{
+	return r ? r->created_at : RRD_TIME_NONE;
+}
+
+RRD_API rrd_status rrd_record_set_reassigned_at(rrd_record *r, rrd_time t)
+{
+	NEED_RECORD(r);
+	r->reassigned_at = t;
+	return RRD_OK;
+}
+
+RRD_API rrd_time rrd_record_reassigned_at(const rrd_record *r)
+{
+	return r ? r->reassigned_at : RRD_TIME_NONE;
+}
+
+RRD_API const char *rrd_record_replaced_by(const rrd_record *r)
+{
+	return r ? r->replaced_by : NULL;
+}
+
+rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id)
+{
+	return rrd__set_optional_id(&r->replaced_by, id, "record id");
+}

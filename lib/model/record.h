@@ -1,0 +1,45 @@
+/* The record value object's layout and its compact stored form. */
+#ifndef RRD_MODEL_RECORD_H
+#define RRD_MODEL_RECORD_H
+
+#include "model/rule.h"
+#include "rrdist/record.h"
+#include "util/buf.h"
+
+/* Sorted by key, so iteration and encoding are deterministic. */
+typedef struct rrd_kvlist {
+	rrd_kv *items;
+	size_t count;
+	size_t cap;
+} rrd_kvlist;
+
+struct rrd_record {
+	char *id;
+	rrd_kind kind;
+	char *source;
+	rrd_kvlist attrs;
+	int has_location;
+	double lat, lon;
+	rrd_record_status status;
+	char *owner;
+	rrd_kvlist roles;
+	char *partner;
+	char *follow_up;
+	char *replaced_by;
+	rrd_time created_at;
+	rrd_time reassigned_at;
+};
+
+const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key);
+/* value NULL removes. RRD_OK or RRD_E_NOMEM (unchanged). */
+rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value);
+void rrd__kvlist_clear(rrd_kvlist *l);
+
+rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id);
+
+/* The form records take in a store. */
+void rrd__record_encode(const rrd_record *r, rrd_buf *out);
+/* RRD_OK, RRD_E_NOMEM, or RRD_E_STORE for bytes that are not a record. */
+rrd_status rrd__record_decode(const void *data, size_t len, rrd_record **out);
+
+#endif

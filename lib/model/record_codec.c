@@ -1,0 +1,257 @@
+/* Records in a store (a compact binary form, read on every cache miss)
+ * and as JSON (for people and for hosts that want to look inside). */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <string.h>
+
+#include "model/record.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#define RECORD_FORMAT 1
+
+static void encode_kv(rrd_buf *b, const rrd_kvlist *l)
+{
+	rrd__buf_i64(b, (int64_t)l->count);
+	for (size_t i = 0; i < l->count; i++) {
+		rrd__buf_str(b, l->items[i].key);
+		rrd__buf_str(b, l->items[i].value);
+	}
+}
+
+void rrd__record_encode(const rrd_record *r, rrd_buf *b)
+{
+	rrd__buf_u8(b, RECORD_FORMAT);
+	rrd__buf_str(b, r->id);
+	rrd__buf_u8(b, (uint8_t)r->kind);
+	rrd__buf_u8(b, (uint8_t)r->status);
+	rrd__buf_str(b, r->source);
+	rrd__buf_str(b, r->owner);
+	rrd__buf_str(b, r->partner);
+	rrd__buf_str(b, r->follow_up);
+	rrd__buf_str(b, r->replaced_by);
+	rrd__buf_i64(b, r->created_at);
+	rrd__buf_i64(b, r->reassigned_at);
+	rrd__buf_u8(b, (uint8_t)r->has_location);
+	rrd__buf_f64(b, r->lat);
+	rrd__buf_f64(b, r->lon);
+	encode_kv(b, &r->attrs);
+	encode_kv(b, &r->roles);
+}
+
+static int decode_kv(rrd_reader *rd, rrd_kvlist *l, int *nomem)
+{
+	int64_t n = rrd__read_i64(rd);
+	if (n < 0 || (uint64_t)n > rd->left)
+		return -1;
+	for (int64_t i = 0; i < n && !rd->failed; i++) {
+		char *k = rrd__read_str(rd, nomem);
+		char *v = rrd__read_str(rd, nomem);
+		if (!rd->failed && (!k || !v))
+			rd->failed = 1;
+		if (!rd->failed && rrd__kvlist_set(l, k, v)) {
+			*nomem = 1;
+			rd->failed = 1;
+		}
+		rrd__free(k);
+		rrd__free(v);
+	}
+	return rd->failed ? -1 : 0;
+}
+
+rrd_status rrd__record_decode(const void *data, size_t len, rrd_record **out)
+{
+	rrd_reader rd = { data, len, 0 };
+	int nomem = 0;
+	*out = NULL;
+	if (rrd__read_u8(&rd) != RECORD_FORMAT)
+		return rrd__fail(RRD_E_STORE, "stored record has an unknown format");
+	char *id = rrd__read_str(&rd, &nomem);
+	rrd_kind kind = (rrd_kind)rrd__read_u8(&rd);
+	rrd_record *r = NULL;
+	if (!rd.failed && id) {
+		rrd_status rc = rrd_record_new(&r, id, kind);
+		if (rc == RRD_E_NOMEM)
+			nomem = 1;
+	}
+	rrd__free(id);
+	if (!r)
+		return nomem ? rrd__nomem()
+			     : rrd__fail(RRD_E_STORE, "stored record is malformed");
+	r->status = (rrd_record_status)rrd__read_u8(&rd);
+	r->source = rrd__read_str(&rd, &nomem);
+	r->owner = rrd__read_str(&rd, &nomem);
+	r->partner = rrd__read_str(&rd, &nomem);
+	r->follow_up = rrd__read_str(&rd, &nomem);
+	r->replaced_by = rrd__read_str(&rd, &nomem);
+	r->created_at = rrd__read_i64(&rd);
+	r->reassigned_at = rrd__read_i64(&rd);
+	r->has_location = rrd__read_u8(&rd) != 0;
+	r->lat = rrd__read_f64(&rd);
+	r->lon = rrd__read_f64(&rd);
+	decode_kv(&rd, &r->attrs, &nomem);
+	decode_kv(&rd, &r->roles, &nomem);
+	if (rd.failed || rd.left || !rrd_record_status_name(r->status)) {
+		rrd_record_free(r);
+		return nomem ? rrd__nomem()
+			     : rrd__fail(RRD_E_STORE, "stored record is malformed");
+	}
+	*out = r;
+	return RRD_OK;
+}
+
+static int add_opt_str(cJSON *o, const char *name, const char *v)
+{
+	if (!v)
+		return 1;
+	return cJSON_AddStringToObject(o, name, v) != NULL;
+}
+
+static int add_kv(cJSON *o, const char *name, const rrd_kvlist *l)
+{
+	if (!l->count)
+		return 1;
+	cJSON *m = cJSON_AddObjectToObject(o, name);
+	if (!m)
+		return 0;
+	for (size_t i = 0; i < l->count; i++)
+		if (!cJSON_AddStringToObject(m, l->items[i].key, l->items[i].value))
+			return 0;
+	return 1;
+}
+
+RRD_API rrd_status rrd_record_to_json(const rrd_record *r, char **out)
+{
+	if (!r || !out)
+		return rrd__fail(RRD_E_INVALID, "record and out must not be NULL");
+	*out = NULL;
+	cJSON *o = cJSON_CreateObject();
+	int ok = o && cJSON_AddStringToObject(o, "id", r->id) &&
+		 cJSON_AddStringToObject(o, "kind", rrd_kind_name(r->kind)) &&
+		 cJSON_AddStringToObject(o, "status", rrd_record_status_name(r->status)) &&
+		 add_opt_str(o, "source", r->source) && add_opt_str(o, "owner", r->owner) &&
+		 add_opt_str(o, "partner", r->partner) &&
+		 add_opt_str(o, "follow_up", r->follow_up) &&
+		 add_opt_str(o, "replaced_by", r->replaced_by) &&
+		 add_kv(o, "attrs", &r->attrs) && add_kv(o, "roles", &r->roles);
+	if (ok && r->created_at != RRD_TIME_NONE)
+		ok = cJSON_AddNumberToObject(o, "created_at", (double)r->created_at) != NULL;
+	if (ok && r->reassigned_at != RRD_TIME_NONE)
+		ok = cJSON_AddNumberToObject(o, "reassigned_at", (double)r->reassigned_at) != NULL;
+	if (ok && r->has_location) {
+		cJSON *loc = cJSON_AddObjectToObject(o, "location");
+		ok = loc && cJSON_AddNumberToObject(loc, "lat", r->lat) &&
+		     cJSON_AddNumberToObject(loc, "lon", r->lon);
+	}
+	char *text = ok ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	if (!text)
+		return rrd__nomem();
+	*out = rrd__strdup(text);
+	cJSON_free(text);
+	return *out ? RRD_OK : rrd__nomem();
+}
+
+static rrd_status parse_fail(const char *what)
+{
+	return rrd__fail(RRD_E_PARSE, "record JSON: %s", what);
+}
+
+static const char *opt_string(const cJSON *o, const char *name, int *bad)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (!v || cJSON_IsNull(v))
+		return NULL;
+	if (!cJSON_IsString(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return v->valuestring;
+}
+
+static rrd_status parse_kv(rrd_record *r, const cJSON *o, const char *name, int roles)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (!m)
+		return RRD_OK;
+	if (!cJSON_IsObject(m))
+		return parse_fail(roles ? "roles must be an object" : "attrs must be an object");
+	const cJSON *e;
+	cJSON_ArrayForEach(e, m) {
+		if (!cJSON_IsString(e))
+			return parse_fail("attribute and role values must be strings");
+		rrd_status rc = roles ? rrd_record_set_role(r, e->string, e->valuestring)
+				      : rrd_record_set_attr(r, e->string, e->valuestring);
+		if (rc)
+			return rc;
+	}
+	return RRD_OK;
+}
+
+static rrd_status parse_time(const cJSON *o, const char *name, rrd_time *t)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (!v)
+		return RRD_OK;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble))
+		return parse_fail("times must be whole numbers of milliseconds");
+	*t = (rrd_time)v->valuedouble;
+	return RRD_OK;
+}
+
+static rrd_status fill_from_json(rrd_record *r, const cJSON *o)
+{
+	int bad = 0;
+	const char *status = opt_string(o, "status", &bad);
+	rrd_status rc = RRD_OK;
+	if (status && (rc = rrd_record_status_parse(status, &r->status)))
+		return rc;
+	if ((rc = rrd_record_set_source(r, opt_string(o, "source", &bad))) ||
+	    (rc = rrd_record_set_owner(r, opt_string(o, "owner", &bad))) ||
+	    (rc = rrd_record_set_partner(r, opt_string(o, "partner", &bad))) ||
+	    (rc = rrd_record_set_follow_up(r, opt_string(o, "follow_up", &bad))) ||
+	    (rc = rrd__record_set_replaced_by(r, opt_string(o, "replaced_by", &bad))))
+		return rc;
+	if (bad)
+		return parse_fail("a text field is not a string");
+	if ((rc = parse_kv(r, o, "attrs", 0)) || (rc = parse_kv(r, o, "roles", 1)) ||
+	    (rc = parse_time(o, "created_at", &r->created_at)) ||
+	    (rc = parse_time(o, "reassigned_at", &r->reassigned_at)))
+		return rc;
+	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(o, "location");
+	if (loc) {
+		const cJSON *lat = cJSON_GetObjectItemCaseSensitive(loc, "lat");
+		const cJSON *lon = cJSON_GetObjectItemCaseSensitive(loc, "lon");
+		if (!cJSON_IsNumber(lat) || !cJSON_IsNumber(lon))
+			return parse_fail("location needs numbers lat and lon");
+		return rrd_record_set_location(r, lat->valuedouble, lon->valuedouble);
+	}
+	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_record_from_json(rrd_record **out, const char *json, size_t len)
+{
+	if (!out || !json)
+		return rrd__fail(RRD_E_INVALID, "out and json must not be NULL");
+	*out = NULL;
+	cJSON *o = cJSON_ParseWithLength(json, len);
+	if (!o)
+		return cJSON_GetErrorPtr() ? parse_fail("not valid JSON") : rrd__nomem();
+	rrd_status rc;
+	int bad = 0;
+	const char *id = opt_string(o, "id", &bad);
+	const char *kind_name = opt_string(o, "kind", &bad);
+	rrd_kind kind;
+	rrd_record *r = NULL;
+	if (!id || !kind_name)
+		rc = parse_fail("id and kind are required strings");
+	else if (!(rc = rrd_kind_parse(kind_name, &kind)) && !(rc = rrd_record_new(&r, id, kind)))
+		rc = fill_from_json(r, o);
+	cJSON_Delete(o);
+	if (rc) {
+		rrd_record_free(r);
+		return rc;
+	}
+	*out = r;
+	return RRD_OK;
+}

@@ -1,0 +1,664 @@
+/*
+ * The in-memory store: the reference implementation of the storage
+ * interface. Transactions keep an undo log, so a rollback restores exactly
+ * what was there; the old value of a put is kept by moving its buffer into
+ * the log rather than copying it, which keeps writes on hot paths cheap.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/hashmap.h"
+
+#define NS_MAX 16
+
+typedef struct entry {
+	char *key; /* NULL: free slot */
+	unsigned char *value;
+	size_t len;
+	int64_t order;
+	/* Deleted in the open transaction: kept in place until commit, so a
+	 * rollback revives it without allocating. */
+	int dead;
+} entry;
+
+typedef struct table {
+	rrd_hashmap map; /* key -> index in entries */
+	entry *entries;
+	size_t count; /* slots used (live or free) */
+	size_t cap;
+	uint32_t *free_slots;
+	size_t free_count, free_cap;
+} table;
+
+typedef struct timer {
+	char *key;
+	rrd_time due;
+	int64_t seq;
+	int dead; /* cleared in the open transaction; sunk to the bottom */
+} timer;
+
+typedef struct lock {
+	char *name;
+	char *owner;
+	rrd_time expires;
+} lock;
+
+enum undo_kind { UNDO_ENTRY, UNDO_TIMER };
+
+typedef struct undo {
+	enum undo_kind kind;
+	int ns;
+	char *key;            /* owned copy */
+	int existed;          /* the entry or timer was there (alive or not) */
+	int was_dead;         /* ... but deleted earlier in this transaction */
+	int is_delete;        /* a delete: the value stayed with the entry */
+	unsigned char *value; /* the old value, moved here */
+	size_t len;
+	int64_t order;
+	rrd_time due;
+	int64_t seq;
+} undo;
+
+typedef struct memstore {
+	pthread_mutex_t mu;
+	int in_txn;
+	uint64_t generation;
+	table tables[NS_MAX];
+	timer *heap; /* min-heap by (due, seq) */
+	size_t heap_count, heap_cap;
+	rrd_hashmap timer_pos; /* key -> heap index */
+	undo *log;
+	size_t log_count, log_cap;
+	lock *locks;
+	size_t lock_count, lock_cap;
+} memstore;
+
+static table *table_of(memstore *s, int ns)
+{
+	return ns > 0 && ns < NS_MAX ? &s->tables[ns] : NULL;
+}
+
+/* Index of the entry for key, dead or alive, or -1. */
+static long find_slot_of(table *t, const char *key)
+{
+	uint32_t i;
+	return rrd__hashmap_get(&t->map, key, &i) ? (long)i : -1;
+}
+
+static long find_entry(table *t, const char *key)
+{
+	long i = find_slot_of(t, key);
+	return i >= 0 && !t->entries[i].dead ? i : -1;
+}
+
+/* ---- transactions ---------------------------------------------------- */
+
+static int mem_begin(void *self, unsigned int flags, uint64_t *generation)
+{
+	memstore *s = self;
+	(void)flags;
+	pthread_mutex_lock(&s->mu);
+	s->in_txn = 1;
+	if (generation)
+		*generation = s->generation;
+	return RRD_OK;
+}
+
+static void free_log(memstore *s)
+{
+	for (size_t i = 0; i < s->log_count; i++) {
+		rrd__free(s->log[i].key);
+		rrd__free(s->log[i].value);
+	}
+	s->log_count = 0;
+}
+
+static void entry_remove(table *t, long i);
+static char *heap_remove(memstore *s, size_t i);
+
+/* What the transaction deleted goes for good once it commits. */
+static void purge_dead(memstore *s)
+{
+	for (size_t i = 0; i < s->log_count; i++) {
+		undo *u = &s->log[i];
+		if (u->kind == UNDO_ENTRY) {
+			table *t = table_of(s, u->ns);
+			long e = find_slot_of(t, u->key);
+			if (e >= 0 && t->entries[e].dead)
+				entry_remove(t, e);
+		} else {
+			uint32_t pos;
+			if (rrd__hashmap_get(&s->timer_pos, u->key, &pos) && s->heap[pos].dead)
+				rrd__free(heap_remove(s, pos));
+		}
+	}
+}
+
+static int mem_commit(void *self)
+{
+	memstore *s = self;
+	if (!s->in_txn)
+		return rrd__fail(RRD_E_STATE, "memory store: commit outside a transaction");
+	purge_dead(s);
+	free_log(s);
+	s->generation++;
+	s->in_txn = 0;
+	pthread_mutex_unlock(&s->mu);
+	return RRD_OK;
+}
+
+/* ---- timers heap ----------------------------------------------------- */
+
+static int timer_less(const timer *a, const timer *b)
+{
+	if (a->dead != b->dead)
+		return b->dead;
+	return a->due < b->due || (a->due == b->due && a->seq < b->seq);
+}
+
+static void heap_place(memstore *s, size_t i)
+{
+	/* Hashmap slots were reserved when the timer was added. */
+	rrd__hashmap_put(&s->timer_pos, s->heap[i].key, (uint32_t)i);
+}
+
+static void heap_swap(memstore *s, size_t a, size_t b)
+{
+	timer t = s->heap[a];
+	s->heap[a] = s->heap[b];
+	s->heap[b] = t;
+	heap_place(s, a);
+	heap_place(s, b);
+}
+
+static void heap_fix(memstore *s, size_t i)
+{
+	while (i > 0 && timer_less(&s->heap[i], &s->heap[(i - 1) / 2])) {
+		heap_swap(s, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < s->heap_count && timer_less(&s->heap[l], &s->heap[m]))
+			m = l;
+		if (r < s->heap_count && timer_less(&s->heap[r], &s->heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		heap_swap(s, i, m);
+		i = m;
+	}
+}
+
+/* Remove heap item i; returns its key (caller owns). */
+static char *heap_remove(memstore *s, size_t i)
+{
+	char *key = s->heap[i].key;
+	rrd__hashmap_del(&s->timer_pos, key);
+	s->heap_count--;
+	if (i != s->heap_count) {
+		s->heap[i] = s->heap[s->heap_count];
+		heap_place(s, i);
+		heap_fix(s, i);
+	}
+	return key;
+}
+
+/* Set a timer with an owned key; 0 or -1 (nothing changed). */
+static int heap_set(memstore *s, const char *key, rrd_time due, int64_t seq)
+{
+	uint32_t pos;
+	if (rrd__hashmap_get(&s->timer_pos, key, &pos)) {
+		s->heap[pos].due = due;
+		s->heap[pos].seq = seq;
+		s->heap[pos].dead = 0;
+		heap_fix(s, pos);
+		return 0;
+	}
+	char *k = rrd__strdup(key);
+	if (!k || rrd__grow((void **)&s->heap, &s->heap_cap, s->heap_count + 1, sizeof(timer)) ||
+	    rrd__hashmap_reserve(&s->timer_pos, 1)) {
+		rrd__free(k);
+		return -1;
+	}
+	s->heap[s->heap_count] = (timer){ k, due, seq, 0 };
+	heap_place(s, s->heap_count);
+	s->heap_count++;
+	heap_fix(s, s->heap_count - 1);
+	return 0;
+}
+
+/* ---- entries --------------------------------------------------------- */
+
+static int log_reserve(memstore *s)
+{
+	return rrd__grow((void **)&s->log, &s->log_cap, s->log_count + 1, sizeof(undo));
+}
+
+static void entry_remove(table *t, long i)
+{
+	entry *e = &t->entries[i];
+	rrd__hashmap_del(&t->map, e->key);
+	rrd__free(e->key);
+	rrd__free(e->value);
+	memset(e, 0, sizeof *e);
+	/* The slot list was grown when the entry was made. */
+	t->free_slots[t->free_count++] = (uint32_t)i;
+}
+
+/* Make a new entry owning key and value; -1 when out of memory (nothing
+ * changed, key and value still the caller's). */
+static long entry_add(table *t, char *key, unsigned char *value, size_t len, int64_t order)
+{
+	if (rrd__hashmap_reserve(&t->map, 1))
+		return -1;
+	long i;
+	if (t->free_count) {
+		i = t->free_slots[--t->free_count];
+	} else {
+		if (rrd__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof(entry)))
+			return -1;
+		/* Reserve the free-list slot this entry may take when removed. */
+		if (rrd__grow((void **)&t->free_slots, &t->free_cap, t->count + 1, sizeof(uint32_t)))
+			return -1;
+		i = (long)t->count++;
+	}
+	t->entries[i] = (entry){ key, value, len, order, 0 };
+	rrd__hashmap_put(&t->map, key, (uint32_t)i);
+	return i;
+}
+
+static void undo_entry(memstore *s, undo *u)
+{
+	table *t = table_of(s, u->ns);
+	long i = find_slot_of(t, u->key);
+	if (i < 0)
+		return;
+	entry *e = &t->entries[i];
+	if (u->is_delete) {
+		e->dead = 0;
+	} else if (u->existed) {
+		rrd__free(e->value);
+		e->value = u->value;
+		e->len = u->len;
+		e->order = u->order;
+		e->dead = u->was_dead;
+		u->value = NULL;
+	} else {
+		entry_remove(t, i);
+	}
+}
+
+static void undo_timer(memstore *s, undo *u)
+{
+	uint32_t pos;
+	if (!rrd__hashmap_get(&s->timer_pos, u->key, &pos))
+		return;
+	if (u->existed) {
+		s->heap[pos].due = u->due;
+		s->heap[pos].seq = u->seq;
+		s->heap[pos].dead = u->was_dead;
+		heap_fix(s, pos);
+	} else {
+		rrd__free(heap_remove(s, pos));
+	}
+}
+
+static int mem_rollback(void *self)
+{
+	memstore *s = self;
+	if (!s->in_txn)
+		return rrd__fail(RRD_E_STATE, "memory store: rollback outside a transaction");
+	for (size_t i = s->log_count; i-- > 0;) {
+		undo *u = &s->log[i];
+		if (u->kind == UNDO_ENTRY)
+			undo_entry(s, u);
+		else
+			undo_timer(s, u);
+	}
+	free_log(s);
+	s->in_txn = 0;
+	pthread_mutex_unlock(&s->mu);
+	return RRD_OK;
+}
+
+static int mem_get(void *self, int ns, const char *key, const void **value, size_t *len,
+		   int64_t *order)
+{
+	memstore *s = self;
+	table *t = table_of(s, ns);
+	if (!t)
+		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
+	long i = find_entry(t, key);
+	if (i < 0)
+		return RRD_E_NOTFOUND;
+	*value = t->entries[i].value;
+	*len = t->entries[i].len;
+	if (order)
+		*order = t->entries[i].order;
+	return RRD_OK;
+}
+
+static int need_txn(memstore *s)
+{
+	if (!s->in_txn)
+		return rrd__fail(RRD_E_STATE, "memory store: write outside a transaction");
+	return RRD_OK;
+}
+
+static int mem_put(void *self, int ns, const char *key, const void *value, size_t len,
+		   int64_t order)
+{
+	memstore *s = self;
+	table *t = table_of(s, ns);
+	if (!t)
+		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
+	int rc = need_txn(s);
+	if (rc)
+		return rc;
+	unsigned char *copy = rrd__malloc(len);
+	char *log_key = rrd__strdup(key);
+	if (!copy || !log_key || log_reserve(s))
+		goto nomem;
+	memcpy(copy, value, len);
+	long i = find_slot_of(t, key);
+	undo *u = &s->log[s->log_count];
+	*u = (undo){ .kind = UNDO_ENTRY, .ns = ns, .key = log_key, .existed = i >= 0 };
+	if (i >= 0) {
+		entry *e = &t->entries[i];
+		u->was_dead = e->dead;
+		e->dead = 0;
+		u->value = e->value;
+		u->len = e->len;
+		u->order = e->order;
+		e->value = copy;
+		e->len = len;
+		e->order = order;
+	} else {
+		char *k = rrd__strdup(key);
+		if (!k)
+			goto nomem;
+		if (entry_add(t, k, copy, len, order) < 0) {
+			rrd__free(k);
+			goto nomem;
+		}
+	}
+	s->log_count++;
+	return RRD_OK;
+nomem:
+	rrd__free(copy);
+	rrd__free(log_key);
+	return rrd__nomem();
+}
+
+static int mem_del(void *self, int ns, const char *key)
+{
+	memstore *s = self;
+	table *t = table_of(s, ns);
+	if (!t)
+		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
+	int rc = need_txn(s);
+	if (rc)
+		return rc;
+	long i = find_entry(t, key);
+	if (i < 0)
+		return RRD_E_NOTFOUND;
+	char *log_key = rrd__strdup(key);
+	if (!log_key || log_reserve(s)) {
+		rrd__free(log_key);
+		return rrd__nomem();
+	}
+	/* The value stays with the entry until commit; rollback needs it. */
+	s->log[s->log_count++] = (undo){ .kind = UNDO_ENTRY, .ns = ns, .key = log_key,
+					 .existed = 1, .is_delete = 1 };
+	t->entries[i].dead = 1;
+	return RRD_OK;
+}
+
+typedef struct scan_item {
+	const entry *e;
+} scan_item;
+
+static int scan_cmp(const void *a, const void *b)
+{
+	const entry *x = ((const scan_item *)a)->e, *y = ((const scan_item *)b)->e;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx)
+{
+	memstore *s = self;
+	table *t = table_of(s, ns);
+	if (!t)
+		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
+	size_t plen = prefix ? strlen(prefix) : 0;
+	scan_item *items = rrd__malloc((t->count ? t->count : 1) * sizeof *items);
+	if (!items)
+		return rrd__nomem();
+	size_t n = 0;
+	for (size_t i = 0; i < t->count; i++) {
+		const entry *e = &t->entries[i];
+		if (e->key && !e->dead && (!plen || strncmp(e->key, prefix, plen) == 0))
+			items[n++].e = e;
+	}
+	qsort(items, n, sizeof *items, scan_cmp);
+	for (size_t i = 0; i < n; i++)
+		if (each(ctx, items[i].e->key, items[i].e->value, items[i].e->len, items[i].e->order))
+			break;
+	rrd__free(items);
+	return RRD_OK;
+}
+
+/* ---- timers ---------------------------------------------------------- */
+
+static int log_timer(memstore *s, const char *key)
+{
+	char *log_key = rrd__strdup(key);
+	if (!log_key || log_reserve(s)) {
+		rrd__free(log_key);
+		return -1;
+	}
+	uint32_t pos;
+	int existed = rrd__hashmap_get(&s->timer_pos, key, &pos);
+	s->log[s->log_count++] = (undo){ .kind = UNDO_TIMER, .key = log_key,
+					 .existed = existed,
+					 .was_dead = existed && s->heap[pos].dead,
+					 .due = existed ? s->heap[pos].due : 0,
+					 .seq = existed ? s->heap[pos].seq : 0 };
+	return 0;
+}
+
+static int mem_timer_set(void *self, const char *key, rrd_time due, int64_t seq)
+{
+	memstore *s = self;
+	int rc = need_txn(s);
+	if (rc)
+		return rc;
+	if (log_timer(s, key))
+		return rrd__nomem();
+	if (heap_set(s, key, due, seq)) {
+		s->log_count--;
+		rrd__free(s->log[s->log_count].key);
+		return rrd__nomem();
+	}
+	return RRD_OK;
+}
+
+static int mem_timer_clear(void *self, const char *key)
+{
+	memstore *s = self;
+	int rc = need_txn(s);
+	if (rc)
+		return rc;
+	uint32_t pos;
+	if (!rrd__hashmap_get(&s->timer_pos, key, &pos) || s->heap[pos].dead)
+		return RRD_E_NOTFOUND;
+	if (log_timer(s, key))
+		return rrd__nomem();
+	s->heap[pos].dead = 1;
+	heap_fix(s, pos);
+	return RRD_OK;
+}
+
+static int mem_timer_next(void *self, rrd_time *due)
+{
+	memstore *s = self;
+	if (!s->heap_count || s->heap[0].dead)
+		return RRD_E_NOTFOUND;
+	*due = s->heap[0].due;
+	return RRD_OK;
+}
+
+static int mem_timer_pop(void *self, rrd_time now, char *key, size_t cap, rrd_time *due)
+{
+	memstore *s = self;
+	int rc = need_txn(s);
+	if (rc)
+		return rc;
+	if (!s->heap_count || s->heap[0].dead || s->heap[0].due > now)
+		return RRD_E_NOTFOUND;
+	size_t n = strlen(s->heap[0].key);
+	if (n + 1 > cap)
+		return rrd__fail(RRD_E_INVALID, "memory store: timer key buffer too small");
+	memcpy(key, s->heap[0].key, n + 1);
+	if (due)
+		*due = s->heap[0].due;
+	if (log_timer(s, key))
+		return rrd__nomem();
+	s->heap[0].dead = 1;
+	heap_fix(s, 0);
+	return RRD_OK;
+}
+
+/* ---- locks ----------------------------------------------------------- */
+
+static int mem_lock_acquire(void *self, const char *name, const char *owner, rrd_time now,
+			    rrd_time expires)
+{
+	memstore *s = self;
+	int rc = RRD_OK;
+	pthread_mutex_lock(&s->mu);
+	size_t i;
+	for (i = 0; i < s->lock_count; i++)
+		if (strcmp(s->locks[i].name, name) == 0)
+			break;
+	if (i < s->lock_count) {
+		lock *l = &s->locks[i];
+		if (strcmp(l->owner, owner) != 0 && l->expires > now) {
+			rc = RRD_E_BUSY;
+		} else {
+			char *o = rrd__strdup(owner);
+			if (!o) {
+				rc = rrd__nomem();
+			} else {
+				rrd__free(l->owner);
+				l->owner = o;
+				l->expires = expires;
+			}
+		}
+	} else {
+		char *n = rrd__strdup(name), *o = rrd__strdup(owner);
+		if (!n || !o ||
+		    rrd__grow((void **)&s->locks, &s->lock_cap, s->lock_count + 1, sizeof(lock))) {
+			rrd__free(n);
+			rrd__free(o);
+			rc = rrd__nomem();
+		} else {
+			s->locks[s->lock_count++] = (lock){ n, o, expires };
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static int mem_lock_release(void *self, const char *name, const char *owner)
+{
+	memstore *s = self;
+	int rc = RRD_E_NOTFOUND;
+	pthread_mutex_lock(&s->mu);
+	for (size_t i = 0; i < s->lock_count; i++) {
+		lock *l = &s->locks[i];
+		if (strcmp(l->name, name) == 0 && strcmp(l->owner, owner) == 0) {
+			rrd__free(l->name);
+			rrd__free(l->owner);
+			s->locks[i] = s->locks[--s->lock_count];
+			rc = RRD_OK;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
+static void mem_close(void *self)
+{
+	memstore *s = self;
+	if (!s)
+		return;
+	free_log(s);
+	rrd__free(s->log);
+	for (int ns = 0; ns < NS_MAX; ns++) {
+		table *t = &s->tables[ns];
+		for (size_t i = 0; i < t->count; i++) {
+			rrd__free(t->entries[i].key);
+			rrd__free(t->entries[i].value);
+		}
+		rrd__free(t->entries);
+		rrd__free(t->free_slots);
+		rrd__hashmap_free(&t->map);
+	}
+	for (size_t i = 0; i < s->heap_count; i++)
+		rrd__free(s->heap[i].key);
+	rrd__free(s->heap);
+	rrd__hashmap_free(&s->timer_pos);
+	for (size_t i = 0; i < s->lock_count; i++) {
+		rrd__free(s->locks[i].name);
+		rrd__free(s->locks[i].owner);
+	}
+	rrd__free(s->locks);
+	pthread_mutex_destroy(&s->mu);
+	rrd__free(s);
+}
+
+static const rrd_store_methods memory_methods = {
+	.version = RRD_STORE_METHODS_VERSION,
+	.close = mem_close,
+	.begin = mem_begin,
+	.commit = mem_commit,
+	.rollback = mem_rollback,
+	.get = mem_get,
+	.put = mem_put,
+	.del = mem_del,
+	.scan = mem_scan,
+	.timer_set = mem_timer_set,
+	.timer_clear = mem_timer_clear,
+	.timer_next = mem_timer_next,
+	.timer_pop = mem_timer_pop,
+	.lock_acquire = mem_lock_acquire,
+	.lock_release = mem_lock_release,
+	.put_many = NULL,
+};
+
+RRD_API rrd_status rrd_store_memory_new(rrd_store **out)
+{
+	if (!out)
+		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
+	*out = NULL;
+	memstore *s = rrd__calloc(1, sizeof *s);
+	if (!s)
+		return rrd__nomem();
+	if (pthread_mutex_init(&s->mu, NULL)) {
+		rrd__free(s);
+		return rrd__fail(RRD_E_STORE, "memory store: cannot create a mutex");
+	}
+	rrd_status rc = rrd_store_new(out, &memory_methods, s);
+	if (rc)
+		mem_close(s);
+	return rc;
+}

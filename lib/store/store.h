@@ -1,0 +1,17 @@
+/* The store handle: a backend's table and state, with the library's
+ * checks around it. */
+#ifndef RRD_STORE_STORE_H
+#define RRD_STORE_STORE_H
+
+#include "rrdist/store.h"
+#include "rrdist/sys/store.h"
+
+struct rrd_store {
+	rrd_store_methods m;
+	void *self;
+};
+
+/* Turn a backend's return value into a status with a message. */
+rrd_status rrd__store_status(int rc, const char *what);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * Nearest: the eligible member closest to the record (great-circle
+ * distance; ties to the member who joined first). A k-d tree over the
+ * members with a location answers in about O(log n), asking eligibility
+ * only of members that could beat the best found so far.
+ */
+#include "geo/kdtree.h"
+#include "strategy/strategy.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+static rrd_status build_tree(rrd_distributor *d, pool_rt *p)
+{
+	size_t n = 0;
+	rrd_geo_point *pts = rrd__malloc((p->nmembers ? p->nmembers : 1) * sizeof *pts);
+	uint32_t *ids = rrd__malloc((p->nmembers ? p->nmembers : 1) * sizeof *ids);
+	rrd_kdtree *t = NULL;
+	int failed = !pts || !ids;
+	for (size_t i = 0; !failed && i < p->nmembers; i++) {
+		const rrd_agent *c = d->agents[p->members[i].agent]->cfg;
+		if (c->has_location && rrd__geo_point(c->lat, c->lon, &pts[n]) == 0)
+			ids[n++] = (uint32_t)i;
+	}
+	if (!failed)
+		failed = rrd__kdtree_build(&t, pts, ids, n) != 0;
+	rrd__free(pts);
+	rrd__free(ids);
+	if (failed)
+		return rrd__nomem();
+	rrd__kdtree_free(p->tree);
+	p->tree = t;
+	p->tree_stale = 0;
+	return RRD_OK;
+}
+
+typedef struct accept_ctx {
+	rrd_distributor *d;
+	const rrd_pick_req *req;
+	rrd_status err;
+} accept_ctx;
+
+static int accept_member(void *ctx, uint32_t pos)
+{
+	accept_ctx *ac = ctx;
+	if (ac->err)
+		return 0;
+	agent_rt *a = ac->d->agents[ac->req->pool->members[pos].agent];
+	return !rrd__ineligible(ac->d, ac->req, a, &ac->err) && !ac->err;
+}
+
+rrd_status rrd__pick_nearest(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
+{
+	pool_rt *p = req->pool;
+	rrd_status rc = rrd__skip_all_ineligible(d, req);
+	if (rc)
+		return rc;
+	const rrd_record *r = req->record;
+	rrd_geo_point q;
+	if (!r || !r->has_location || rrd__geo_point(r->lat, r->lon, &q))
+		return RRD_E_NO_ELIGIBLE;
+	if ((p->tree_stale || !p->tree) && (rc = build_tree(d, p)))
+		return rc;
+	accept_ctx ac = { d, req, RRD_OK };
+	uint32_t id;
+	double chord2;
+	int found = rrd__kdtree_nearest(p->tree, &q, accept_member, &ac, &id, &chord2);
+	if (ac.err)
+		return ac.err;
+	if (!found)
+		return RRD_E_NO_ELIGIBLE;
+	*pos = id;
+	return RRD_OK;
+}

@@ -1,0 +1,64 @@
+/*
+ * Strict round robin. The saved state is the join number of the member
+ * served last, not a position: members joining later have larger numbers
+ * and so come after everyone already in line, and removing a member
+ * leaves the cursor meaningful (the next larger number goes next).
+ */
+#include "strategy/strategy.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* Position of the first member joined after `cursor`, wrapping to 0. */
+static size_t first_after(const pool_rt *p, int64_t cursor)
+{
+	size_t lo = 0, hi = p->nmembers;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->members[mid].seq <= cursor)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo == p->nmembers ? 0 : lo;
+}
+
+rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
+{
+	pool_rt *p = req->pool;
+	strat_state *ss;
+	rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_ROUND_ROBIN, &ss);
+	if (rc)
+		return rc;
+	int64_t cursor = INT64_MIN;
+	if (ss->len) {
+		rrd_reader r = { ss->data, ss->len, 0 };
+		cursor = rrd__read_i64(&r);
+		if (r.failed)
+			return rrd__fail(RRD_E_STORE, "round robin state of pool \"%s\" is malformed",
+					 p->id);
+	}
+	size_t n = p->nmembers, start = n ? first_after(p, cursor) : 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = start + k < n ? start + k : start + k - n;
+		agent_rt *a = d->agents[p->members[i].agent];
+		rrd_skip_reason why = rrd__ineligible(d, req, a, &rc);
+		if (rc)
+			return rc;
+		if (why) {
+			if ((rc = rrd__skip(d, req, a->idx, why)))
+				return rc;
+			continue;
+		}
+		if (!req->dry_run) {
+			unsigned char b[8];
+			uint64_t u = (uint64_t)p->members[i].seq;
+			for (int j = 0; j < 8; j++)
+				b[j] = (unsigned char)(u >> (8 * j));
+			if ((rc = rrd__strat_state_set(d, ss, b, 8)))
+				return rc;
+		}
+		*pos = i;
+		return RRD_OK;
+	}
+	return RRD_E_NO_ELIGIBLE;
+}

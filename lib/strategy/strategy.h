@@ -1,0 +1,55 @@
+/*
+ * Strategies: given a pool and what is being placed, choose a member.
+ * Each strategy reads and (unless dry_run) moves its own saved state; the
+ * eligibility filter is common to all of them.
+ */
+#ifndef RRD_STRATEGY_STRATEGY_H
+#define RRD_STRATEGY_STRATEGY_H
+
+#include "distributor/dist.h"
+
+typedef struct rrd_pick_req {
+	pool_rt *pool;
+	rrd_strategy strategy;
+	const rrd_record *record;  /* may be NULL */
+	int respect_hours;
+	const rrd_strlist *skills; /* may be NULL */
+	const uint32_t *offered;   /* agents offered this record already */
+	size_t noffered;
+	int dry_run;               /* choose, but move no state */
+	int explain;               /* collect what was passed over in d->skips */
+	rrd_time now;
+} rrd_pick_req;
+
+/*
+ * Run the strategy. On RRD_OK, *pos is the chosen member's position in
+ * req->pool->members. RRD_E_NO_ELIGIBLE when nobody fits (no state moved).
+ * With explain, d->skips holds what was passed over.
+ */
+rrd_status rrd__pick(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
+
+/* 0 when the agent may take the record now, else the first reason it may
+ * not. *err is set when reading the agent's state failed. */
+rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, agent_rt *a,
+				rrd_status *err);
+
+/* Record a passed-over member (explain only). */
+rrd_status rrd__skip(rrd_distributor *d, const rrd_pick_req *req, uint32_t agent,
+		     rrd_skip_reason why);
+/* Every ineligible member, in join order (explain for most strategies). */
+rrd_status rrd__skip_all_ineligible(rrd_distributor *d, const rrd_pick_req *req);
+
+/* One function per strategy; same contract as rrd__pick. */
+rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
+rrd_status rrd__pick_weighted(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
+rrd_status rrd__pick_least_busy(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
+rrd_status rrd__pick_least_recent(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
+rrd_status rrd__pick_random(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
+rrd_status rrd__pick_nearest(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
+rrd_status rrd__pick_custom(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
+
+/* Build a public pick object from the last pick (chosen may be NULL). */
+rrd_status rrd__pick_object(rrd_distributor *d, const pool_rt *p, rrd_strategy s,
+			    const agent_rt *chosen, rrd_pick **out);
+
+#endif

@@ -1,0 +1,112 @@
+#include "util/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rrdist/common.h"
+#include "util/error.h"
+
+static void *std_malloc(size_t size, void *user)
+{
+	(void)user;
+	return malloc(size);
+}
+
+static void *std_realloc(void *ptr, size_t size, void *user)
+{
+	(void)user;
+	return realloc(ptr, size);
+}
+
+static void std_free(void *ptr, void *user)
+{
+	(void)user;
+	free(ptr);
+}
+
+static rrd_allocator current = {
+	RRD_ALLOCATOR_VERSION, std_malloc, std_realloc, std_free, NULL
+};
+
+RRD_API rrd_status rrd_set_allocator(const rrd_allocator *allocator)
+{
+	if (!allocator) {
+		current.malloc = std_malloc;
+		current.realloc = std_realloc;
+		current.free = std_free;
+		current.user = NULL;
+		return RRD_OK;
+	}
+	if (allocator->version != RRD_ALLOCATOR_VERSION)
+		return rrd__fail(RRD_E_VERSION, "allocator table version %u is not %u",
+				 allocator->version, RRD_ALLOCATOR_VERSION);
+	if (!allocator->malloc || !allocator->realloc || !allocator->free)
+		return rrd__fail(RRD_E_INVALID, "allocator hooks must not be NULL");
+	current = *allocator;
+	return RRD_OK;
+}
+
+void *rrd__malloc(size_t size)
+{
+	return current.malloc(size ? size : 1, current.user);
+}
+
+void *rrd__calloc(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return NULL;
+	size_t n = count * size;
+	void *p = rrd__malloc(n);
+	if (p && n)
+		memset(p, 0, n);
+	return p;
+}
+
+void *rrd__realloc(void *ptr, size_t size)
+{
+	return current.realloc(ptr, size ? size : 1, current.user);
+}
+
+int rrd__grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t ncap = *cap ? *cap : 4;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2 / elem)
+			return -1;
+		ncap *= 2;
+	}
+	void *p = rrd__realloc(*items, ncap * elem);
+	if (!p)
+		return -1;
+	*items = p;
+	*cap = ncap;
+	return 0;
+}
+
+void rrd__free(void *ptr)
+{
+	if (ptr)
+		current.free(ptr, current.user);
+}
+
+RRD_API void rrd_free(void *ptr)
+{
+	rrd__free(ptr);
+}
+
+char *rrd__strndup(const char *s, size_t n)
+{
+	char *p = rrd__malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *rrd__strdup(const char *s)
+{
+	return rrd__strndup(s, strlen(s));
+}

@@ -1,0 +1,20 @@
+/*
+ * Every allocation in the library goes through these, so that a host's
+ * allocator (rrd_set_allocator) sees all of it and tests can fail any one.
+ */
+#ifndef RRD_UTIL_ALLOC_H
+#define RRD_UTIL_ALLOC_H
+
+#include <stddef.h>
+
+void *rrd__malloc(size_t size);
+void *rrd__calloc(size_t count, size_t size);
+void *rrd__realloc(void *ptr, size_t size);
+/* Grow an array of `elem`-sized items to hold at least `need`; doubles.
+ * Returns 0, or -1 (nothing changed) when the allocation fails. */
+int rrd__grow(void **items, size_t *cap, size_t need, size_t elem);
+void rrd__free(void *ptr);
+char *rrd__strdup(const char *s);
+char *rrd__strndup(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,108 @@
+#include "util/buf.h"
+
+#include <string.h>
+
+#include "util/alloc.h"
+
+void rrd__buf_put(rrd_buf *b, const void *p, size_t n)
+{
+	if (b->failed)
+		return;
+	if (rrd__grow((void **)&b->data, &b->cap, b->len + n, 1)) {
+		b->failed = 1;
+		return;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+
+void rrd__buf_u8(rrd_buf *b, uint8_t v)
+{
+	rrd__buf_put(b, &v, 1);
+}
+
+void rrd__buf_i64(rrd_buf *b, int64_t v)
+{
+	/* Little-endian whatever the host, so stored values move between machines. */
+	unsigned char out[8];
+	uint64_t u = (uint64_t)v;
+	for (int i = 0; i < 8; i++)
+		out[i] = (unsigned char)(u >> (8 * i));
+	rrd__buf_put(b, out, 8);
+}
+
+void rrd__buf_f64(rrd_buf *b, double v)
+{
+	int64_t bits;
+	memcpy(&bits, &v, sizeof bits);
+	rrd__buf_i64(b, bits);
+}
+
+void rrd__buf_str(rrd_buf *b, const char *s)
+{
+	if (!s) {
+		rrd__buf_i64(b, -1);
+		return;
+	}
+	size_t n = strlen(s);
+	rrd__buf_i64(b, (int64_t)n);
+	rrd__buf_put(b, s, n);
+}
+
+void rrd__buf_free(rrd_buf *b)
+{
+	rrd__free(b->data);
+	memset(b, 0, sizeof *b);
+}
+
+uint8_t rrd__read_u8(rrd_reader *r)
+{
+	if (r->failed || r->left < 1) {
+		r->failed = 1;
+		return 0;
+	}
+	r->left--;
+	return *r->p++;
+}
+
+int64_t rrd__read_i64(rrd_reader *r)
+{
+	if (r->failed || r->left < 8) {
+		r->failed = 1;
+		return 0;
+	}
+	uint64_t u = 0;
+	for (int i = 0; i < 8; i++)
+		u |= (uint64_t)r->p[i] << (8 * i);
+	r->p += 8;
+	r->left -= 8;
+	return (int64_t)u;
+}
+
+double rrd__read_f64(rrd_reader *r)
+{
+	int64_t bits = rrd__read_i64(r);
+	double v;
+	memcpy(&v, &bits, sizeof v);
+	return v;
+}
+
+char *rrd__read_str(rrd_reader *r, int *nomem)
+{
+	int64_t n = rrd__read_i64(r);
+	if (r->failed || n == -1)
+		return NULL;
+	if (n < 0 || (uint64_t)n > r->left) {
+		r->failed = 1;
+		return NULL;
+	}
+	char *s = rrd__strndup((const char *)r->p, (size_t)n);
+	if (!s) {
+		*nomem = 1;
+		r->failed = 1;
+		return NULL;
+	}
+	r->p += n;
+	r->left -= (size_t)n;
+	return s;
+}

@@ -1,0 +1,37 @@
+/* A growable byte buffer, for encoding values and building text. */
+#ifndef RRD_UTIL_BUF_H
+#define RRD_UTIL_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rrd_buf {
+	unsigned char *data;
+	size_t len;
+	size_t cap;
+	int failed; /* an append ran out of memory; later appends do nothing */
+} rrd_buf;
+
+void rrd__buf_put(rrd_buf *b, const void *p, size_t n);
+void rrd__buf_u8(rrd_buf *b, uint8_t v);
+void rrd__buf_i64(rrd_buf *b, int64_t v);
+void rrd__buf_f64(rrd_buf *b, double v);
+/* A length-prefixed string; NULL is encoded apart from "". */
+void rrd__buf_str(rrd_buf *b, const char *s);
+void rrd__buf_free(rrd_buf *b);
+
+/* Reading what the rrd__buf_* writers wrote, bounds-checked. */
+typedef struct rrd_reader {
+	const unsigned char *p;
+	size_t left;
+	int failed; /* read past the end or malformed */
+} rrd_reader;
+
+uint8_t rrd__read_u8(rrd_reader *r);
+int64_t rrd__read_i64(rrd_reader *r);
+double rrd__read_f64(rrd_reader *r);
+/* A fresh copy (rrd__malloc), or NULL for an encoded NULL. On failure sets
+ * r->failed (or *nomem for out of memory) and returns NULL. */
+char *rrd__read_str(rrd_reader *r, int *nomem);
+
+#endif

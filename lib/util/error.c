@@ -1,0 +1,40 @@
+#include "util/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+/* A fixed buffer per thread: recording an error must never allocate,
+ * since running out of memory is one of the errors it records. */
+static _Thread_local char last_message[512];
+static _Thread_local rrd_status last_status = RRD_OK;
+
+rrd_status rrd__fail(rrd_status status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(last_message, sizeof last_message, fmt, ap);
+	va_end(ap);
+	last_status = status;
+	return status;
+}
+
+rrd_status rrd__nomem(void)
+{
+	return rrd__fail(RRD_E_NOMEM, "out of memory");
+}
+
+RRD_API const char *rrd_error_last(void)
+{
+	return last_message;
+}
+
+RRD_API rrd_status rrd_error_last_status(void)
+{
+	return last_status;
+}
+
+RRD_API void rrd_error_clear(void)
+{
+	last_message[0] = '\0';
+	last_status = RRD_OK;
+}

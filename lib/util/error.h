@@ -1,0 +1,22 @@
+/*
+ * The per-thread last error behind rrd_error_last(). Failing paths call
+ * rrd__fail() once, where the cause is known, and return what it returns.
+ */
+#ifndef RRD_UTIL_ERROR_H
+#define RRD_UTIL_ERROR_H
+
+#include "rrdist/common.h"
+
+#if defined(__GNUC__)
+#  define RRD_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#  define RRD_PRINTF(a, b)
+#endif
+
+/* Record `status` and a formatted message for this thread; returns status. */
+rrd_status rrd__fail(rrd_status status, const char *fmt, ...) RRD_PRINTF(2, 3);
+
+/* Out of memory: records a fixed message without allocating. */
+rrd_status rrd__nomem(void);
+
+#endif

@@ -1,0 +1,114 @@
+#include "util/hashmap.h"
+
+#include <string.h>
+
+#include "util/alloc.h"
+
+static const char tombstone_mark;
+#define TOMBSTONE (&tombstone_mark)
+
+uint32_t rrd__hash_str(const char *s)
+{
+	/* FNV-1a: ids are short, so a simple byte hash is as fast as any. */
+	uint32_t h = 2166136261u;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		h ^= *p;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static long find_slot(const rrd_hashmap *m, const char *key, uint32_t h)
+{
+	if (!m->cap)
+		return -1;
+	size_t mask = m->cap - 1;
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		const rrd_hashmap_slot *s = &m->slots[i];
+		if (!s->key)
+			return -1;
+		if (s->key != TOMBSTONE && s->hash == h &&
+		    (s->key == key || strcmp(s->key, key) == 0))
+			return (long)i;
+	}
+}
+
+int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value)
+{
+	long i = find_slot(m, key, rrd__hash_str(key));
+	if (i < 0)
+		return 0;
+	if (value)
+		*value = m->slots[i].value;
+	return 1;
+}
+
+static void insert_fresh(rrd_hashmap_slot *slots, size_t cap, const rrd_hashmap_slot *s)
+{
+	size_t mask = cap - 1;
+	size_t i = s->hash & mask;
+	while (slots[i].key)
+		i = (i + 1) & mask;
+	slots[i] = *s;
+}
+
+static int rehash(rrd_hashmap *m, size_t ncap)
+{
+	rrd_hashmap_slot *ns = rrd__calloc(ncap, sizeof *ns);
+	if (!ns)
+		return -1;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].key && m->slots[i].key != TOMBSTONE)
+			insert_fresh(ns, ncap, &m->slots[i]);
+	rrd__free(m->slots);
+	m->slots = ns;
+	m->cap = ncap;
+	m->used = m->count;
+	return 0;
+}
+
+int rrd__hashmap_reserve(rrd_hashmap *m, size_t n)
+{
+	/* Keep the load (tombstones included) under 3/4. */
+	size_t need = m->used + n;
+	if (m->cap && need * 4 < m->cap * 3)
+		return 0;
+	size_t ncap = m->cap ? m->cap : 16;
+	while ((m->count + n) * 4 >= ncap * 3)
+		ncap *= 2;
+	return rehash(m, ncap);
+}
+
+int rrd__hashmap_put(rrd_hashmap *m, const char *key, uint32_t value)
+{
+	uint32_t h = rrd__hash_str(key);
+	long i = find_slot(m, key, h);
+	if (i >= 0) {
+		m->slots[i].key = key;
+		m->slots[i].value = value;
+		return 0;
+	}
+	if (rrd__hashmap_reserve(m, 1))
+		return -1;
+	rrd_hashmap_slot s = { key, h, value };
+	insert_fresh(m->slots, m->cap, &s);
+	m->count++;
+	m->used++;
+	return 0;
+}
+
+int rrd__hashmap_del(rrd_hashmap *m, const char *key)
+{
+	long i = find_slot(m, key, rrd__hash_str(key));
+	if (i < 0)
+		return 0;
+	m->slots[i].key = TOMBSTONE;
+	m->count--;
+	return 1;
+}
+
+void rrd__hashmap_free(rrd_hashmap *m)
+{
+	rrd__free(m->slots);
+	memset(m, 0, sizeof *m);
+}

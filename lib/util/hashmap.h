@@ -1,0 +1,36 @@
+/*
+ * String-keyed open-addressing hash map to a 32-bit value (a dense index).
+ * Keys are borrowed: the caller keeps each key alive while it is mapped,
+ * which is what lets interned ids be looked up without copies.
+ */
+#ifndef RRD_UTIL_HASHMAP_H
+#define RRD_UTIL_HASHMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rrd_hashmap_slot {
+	const char *key; /* NULL: empty; RRD_HASHMAP_TOMBSTONE: deleted */
+	uint32_t hash;
+	uint32_t value;
+} rrd_hashmap_slot;
+
+typedef struct rrd_hashmap {
+	rrd_hashmap_slot *slots;
+	size_t cap;   /* power of two, or 0 */
+	size_t count; /* live keys */
+	size_t used;  /* live keys + tombstones */
+} rrd_hashmap;
+
+uint32_t rrd__hash_str(const char *s);
+/* 1 and *value when found, else 0. */
+int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value);
+/* Insert or overwrite. 0, or -1 on allocation failure (map unchanged). */
+int rrd__hashmap_put(rrd_hashmap *m, const char *key, uint32_t value);
+/* Make room for `n` keys so that the next puts cannot fail. 0 or -1. */
+int rrd__hashmap_reserve(rrd_hashmap *m, size_t n);
+/* 1 when removed, 0 when absent. Never allocates. */
+int rrd__hashmap_del(rrd_hashmap *m, const char *key);
+void rrd__hashmap_free(rrd_hashmap *m);
+
+#endif

@@ -1,0 +1,64 @@
+#include "util/id.h"
+
+#include <string.h>
+
+#include "util/error.h"
+
+static int valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t len;
+		unsigned int cp;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			len = 2;
+			cp = c & 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3;
+			cp = c & 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (i + len > n)
+			return 0;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		/* Overlong forms and surrogates are not UTF-8. */
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
+rrd_status rrd__id_check(const char *id, const char *what)
+{
+	if (!id)
+		return rrd__fail(RRD_E_INVALID, "%s must not be NULL", what);
+	size_t n = strlen(id);
+	if (n == 0)
+		return rrd__fail(RRD_E_INVALID, "%s must not be empty", what);
+	if (n > RRD_ID_MAX)
+		return rrd__fail(RRD_E_INVALID, "%s is %zu bytes long; at most %d are allowed",
+				 what, n, RRD_ID_MAX);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)id[i];
+		if (c < 0x20 || c == 0x7F)
+			return rrd__fail(RRD_E_INVALID, "%s contains a control character", what);
+	}
+	if (!valid_utf8((const unsigned char *)id, n))
+		return rrd__fail(RRD_E_INVALID, "%s is not valid UTF-8", what);
+	return RRD_OK;
+}

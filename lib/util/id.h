@@ -1,0 +1,12 @@
+/* Validation of the ids and names the API accepts. */
+#ifndef RRD_UTIL_ID_H
+#define RRD_UTIL_ID_H
+
+#include "rrdist/common.h"
+
+/* RRD_OK when `id` is 1..RRD_ID_MAX bytes of UTF-8 without control
+ * characters; else records why (naming `what`) and returns RRD_E_INVALID.
+ * Control characters are refused because stores join keys with 0x1F. */
+rrd_status rrd__id_check(const char *id, const char *what);
+
+#endif

@@ -1,0 +1,142 @@
+#include "fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static rrd_time clock_fn(void *user)
+{
+	return ((fixture *)user)->now;
+}
+
+static void on_event(void *user, const rrd_event *ev)
+{
+	fixture *f = user;
+	char line[1024];
+	int n = snprintf(line, sizeof line, "%s", rrd_event_type_name(rrd_event_type_of(ev)));
+#define ADD(fmt, ...) n += snprintf(line + n, sizeof line - (size_t)n, fmt, __VA_ARGS__)
+	if (rrd_event_record(ev))
+		ADD(" %s", rrd_event_record(ev));
+	if (rrd_event_agent(ev))
+		ADD(" %s", rrd_event_agent(ev));
+	if (rrd_event_via(ev))
+		ADD(" via=%s", rrd_via_name(rrd_event_via(ev)));
+	if (rrd_event_previous(ev))
+		ADD(" previous=%s", rrd_event_previous(ev));
+	if (rrd_event_pool(ev))
+		ADD(" pool=%s", rrd_event_pool(ev));
+	if (rrd_event_queue_reason(ev))
+		ADD(" reason=%s", rrd_queue_reason_name(rrd_event_queue_reason(ev)));
+	if (rrd_event_claim_result(ev))
+		ADD(" reason=%s", rrd_claim_result_name(rrd_event_claim_result(ev)));
+	for (size_t i = 0; i < rrd_event_skipped_count(ev); i++) {
+		const char *a;
+		rrd_skip_reason r;
+		rrd_event_skipped(ev, i, &a, &r);
+		ADD(" skip=%s:%s", a, rrd_skip_reason_name(r));
+	}
+#undef ADD
+	if (f->nevents == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 16;
+		f->events = realloc(f->events, f->cap * sizeof *f->events);
+		assert_non_null(f->events);
+	}
+	f->events[f->nevents] = strdup(line);
+	assert_non_null(f->events[f->nevents]);
+	f->nevents++;
+}
+
+fixture *fix_new(int explain)
+{
+	fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->now = FIX_START;
+	assert_int_equal(rrd_store_memory_new(&f->store), RRD_OK);
+	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	o.clock = clock_fn;
+	o.clock_user = f;
+	o.on_event = on_event;
+	o.event_user = f;
+	o.explain = explain;
+	o.seed = 7;
+	assert_int_equal(rrd_distributor_new(&f->dist, f->store, &o), RRD_OK);
+	return f;
+}
+
+void fix_clear_events(fixture *f)
+{
+	for (size_t i = 0; i < f->nevents; i++)
+		free(f->events[i]);
+	f->nevents = 0;
+}
+
+void fix_free(fixture *f)
+{
+	if (!f)
+		return;
+	rrd_distributor_free(f->dist);
+	rrd_store_free(f->store);
+	fix_clear_events(f);
+	free(f->events);
+	free(f);
+}
+
+void fix_agent(fixture *f, const char *id)
+{
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+}
+
+void fix_pool(fixture *f, const char *id, rrd_strategy s, ...)
+{
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, id, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_set_strategy(p, s), RRD_OK);
+	va_list ap;
+	va_start(ap, s);
+	const char *m;
+	while ((m = va_arg(ap, const char *)))
+		assert_int_equal(rrd_pool_add_member(p, m), RRD_OK);
+	va_end(ap);
+	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+	rrd_pool_free(p);
+}
+
+rrd_status fix_submit(fixture *f, const char *lead, const char *pool)
+{
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, lead, RRD_KIND_LEAD), RRD_OK);
+	rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+	o.pool = pool;
+	rrd_status rc = rrd_distributor_submit(f->dist, r, &o);
+	rrd_record_free(r);
+	return rc;
+}
+
+const char *fix_owner(fixture *f, const char *lead)
+{
+	static char buf[RRD_ID_MAX + 1];
+	rrd_record *r;
+	assert_int_equal(rrd_distributor_get_record(f->dist, lead, &r), RRD_OK);
+	snprintf(buf, sizeof buf, "%s", rrd_record_owner(r) ? rrd_record_owner(r) : "");
+	rrd_record_free(r);
+	return buf;
+}
+
+const char *fix_event(const fixture *f, size_t i)
+{
+	return i < f->nevents ? f->events[i] : "(none)";
+}
+
+const char *fix_next(fixture *f, const char *pool)
+{
+	static char buf[RRD_ID_MAX + 1];
+	rrd_pick *p = NULL;
+	rrd_status rc = rrd_distributor_next_agent(f->dist, pool, NULL, &p);
+	assert_true(rc == RRD_OK || rc == RRD_E_NO_ELIGIBLE);
+	snprintf(buf, sizeof buf, "%s", rrd_pick_agent(p) ? rrd_pick_agent(p) : "");
+	rrd_pick_free(p);
+	return buf;
+}

@@ -1,0 +1,42 @@
+/* A distributor on an in-memory store with a clock the test sets and an
+ * event log the test reads, as one line of text per event. */
+#ifndef RRD_TEST_FIXTURE_H
+#define RRD_TEST_FIXTURE_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "rrdist.h"
+
+typedef struct fixture {
+	rrd_store *store;
+	rrd_distributor *dist;
+	rrd_time now;
+	char **events;
+	size_t nevents, cap;
+} fixture;
+
+/* 2026-03-02T08:00:00Z, a Monday. */
+#define FIX_START ((rrd_time)1772438400000)
+
+fixture *fix_new(int explain);
+void fix_free(fixture *f);
+/* Add an active agent with defaults. */
+void fix_agent(fixture *f, const char *id);
+/* Add a lead pool with these members (NULL-terminated). */
+void fix_pool(fixture *f, const char *id, rrd_strategy s, ...);
+/* Submit a lead straight to a pool; returns the status. */
+rrd_status fix_submit(fixture *f, const char *lead, const char *pool);
+/* The owner of a record (static buffer), or "" for none. */
+const char *fix_owner(fixture *f, const char *lead);
+/* Event i as text, e.g. "assigned L1 alice via=route pool=web". */
+const char *fix_event(const fixture *f, size_t i);
+void fix_clear_events(fixture *f);
+/* next_agent's pick, as the agent id (static buffer) or "" for nobody. */
+const char *fix_next(fixture *f, const char *pool);
+
+#endif

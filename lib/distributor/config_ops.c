@@ -43,6 +43,7 @@ static rrd_status config_commit(rrd_distributor *d, int64_t version)
 static void mark_trees_stale(rrd_distributor *d)
 {
 	d->agent_tree_stale = 1;
+	rrd__index_invalidate(d);
 	for (size_t i = 0; i < d->npools; i++)
 		d->pools[i]->tree_stale = 1;
 }
@@ -324,6 +325,7 @@ RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *d, const rrd_pool *
 			old->cap = fresh->cap;
 			old->next_seq = fresh->next_seq;
 			old->tree_stale = 1;
+			rrd__index_invalidate(d);
 			fresh->cfg = c;
 			fresh->members = m;
 		} else {
@@ -331,6 +333,7 @@ RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *d, const rrd_pool *
 			rrd__hashmap_put(&d->pool_map, fresh->id, fresh->idx);
 			d->pools[d->npools++] = fresh;
 			fresh = NULL;
+			rrd__index_invalidate(d);
 		}
 	}
 	rrd__unlock(d);
@@ -432,6 +435,7 @@ RRD_API rrd_status rrd_distributor_pool_add_member(rrd_distributor *d, const cha
 			p->nmembers++;
 			p->next_seq++;
 			p->tree_stale = 1;
+			rrd__index_invalidate(d);
 		}
 	}
 	rrd__unlock(d);
@@ -463,6 +467,7 @@ RRD_API rrd_status rrd_distributor_pool_remove_member(rrd_distributor *d, const 
 			memcpy(p->members, rest, n * sizeof(member));
 			p->nmembers = n;
 			p->tree_stale = 1;
+			rrd__index_invalidate(d);
 		}
 	}
 	rrd__free(rest);

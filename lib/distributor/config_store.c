@@ -99,6 +99,7 @@ void rrd__agent_rt_free(agent_rt *a)
 		return;
 	rrd__free(a->id);
 	rrd_agent_free(a->cfg);
+	rrd__free(a->memberships);
 	rrd__free(a);
 }
 
@@ -115,6 +116,9 @@ void rrd__pool_rt_free(pool_rt *p)
 	}
 	rrd__free(p->states);
 	rrd__kdtree_free(p->tree);
+	rrd__segtree_free(&p->index.busy);
+	rrd__segtree_free(&p->index.recent);
+	rrd__fenwick_free(&p->index.weights);
 	rrd__free(p);
 }
 
@@ -330,5 +334,6 @@ rrd_status rrd__config_load(rrd_distributor *d)
 		}
 	}
 	d->config_version = version;
+	rrd__index_invalidate(d);
 	return RRD_OK;
 }

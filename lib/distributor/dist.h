@@ -33,6 +33,27 @@ typedef struct rrd_dirty_list {
 	size_t count, cap;
 } rrd_dirty_list;
 
+struct rrd_kdtree;
+
+#include "strategy/segtree.h"
+
+/* Search structures over a pool's members, each valid while its epoch is
+ * the distributor's (0: not built). Kept current as counters change. */
+typedef struct pool_index {
+	uint64_t busy_epoch;    /* open counts */
+	rrd_segtree busy;
+	uint64_t recent_epoch;  /* last assignment times */
+	rrd_segtree recent;
+	uint64_t weights_epoch; /* weights */
+	rrd_fenwick weights;
+} pool_index;
+
+/* Where an agent is a member: pool index and position. */
+typedef struct agent_member {
+	uint32_t pool;
+	uint32_t pos;
+} agent_member;
+
 /* Hot counters of an agent (RRD_NS_AGENT_STATE). */
 typedef struct agent_state {
 	uint64_t epoch; /* 0: never loaded */
@@ -49,6 +70,8 @@ typedef struct agent_rt {
 	rrd_agent *cfg;
 	long cal;        /* calendar index, or -1 */
 	agent_state st;
+	agent_member *memberships;
+	size_t nmemberships, memberships_cap;
 } agent_rt;
 
 typedef struct cal_rt {
@@ -70,7 +93,6 @@ typedef struct member {
 	int64_t seq;     /* join number: later joins have larger ones */
 } member;
 
-struct rrd_kdtree;
 
 typedef struct pool_rt {
 	char *id;
@@ -84,6 +106,7 @@ typedef struct pool_rt {
 	/* Spatial index over members with a location, built when needed. */
 	struct rrd_kdtree *tree;
 	int tree_stale;
+	pool_index index;
 } pool_rt;
 
 typedef struct rec_rt {
@@ -155,6 +178,8 @@ struct rrd_distributor {
 	 * the nearest agent), rebuilt after agents change. */
 	struct rrd_kdtree *agent_tree;
 	int agent_tree_stale;
+	/* agent_rt.memberships must be rebuilt before an index is built. */
+	int memberships_stale;
 
 	/* Written before commit. */
 	rrd_dirty_list dirty_agents, dirty_states, dirty_recs, dirty_meta;
@@ -229,6 +254,13 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
 			       rrd_record_status status);
 /* A new assignment: counts it for the agent's day and last-assigned time. */
 rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now);
+
+/* ---- search structures (strategy/index.c) --------------------------- */
+
+/* Configuration changed (members, weights): every index is rebuilt. */
+void rrd__index_invalidate(rrd_distributor *d);
+/* An agent's open count or last assignment changed. */
+void rrd__index_note_agent(rrd_distributor *d, agent_rt *a);
 
 /* ---- events (emit.c) ------------------------------------------------- */
 

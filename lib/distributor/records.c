@@ -143,10 +143,14 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
 		rrd__free(id);
 		return rc;
 	}
-	if (was_open)
+	if (was_open) {
 		ost->open--;
-	if (now_open)
+		rrd__index_note_agent(d, old);
+	}
+	if (now_open) {
 		nst->open++;
+		rrd__index_note_agent(d, owner);
+	}
 	if (!owner) {
 		rrd__free(r->owner);
 		r->owner = NULL;
@@ -173,5 +177,6 @@ rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now)
 	}
 	st->today++;
 	st->last = now;
+	rrd__index_note_agent(d, a);
 	return RRD_OK;
 }

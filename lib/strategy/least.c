@@ -1,56 +1,58 @@
-/* Least busy (fewest open records) and least recent (oldest last
- * assignment, never first). Ties go to the member who joined first. */
+/*
+ * Least busy (fewest open records) and least recent (oldest last
+ * assignment, never first). Ties go to the member who joined first. A
+ * min-tree over the members gives the best candidate; one found
+ * ineligible is set aside for this pick and the next best is taken, so a
+ * pick costs O(log n) for each member passed over.
+ */
 #include "strategy/strategy.h"
+#include "util/alloc.h"
+#include "util/error.h"
 
-typedef int64_t (*key_fn)(const agent_state *st);
+typedef struct set_aside {
+	size_t pos;
+	int64_t key;
+} set_aside;
 
-static int64_t open_key(const agent_state *st)
-{
-	return st->open;
-}
-
-static int64_t recent_key(const agent_state *st)
-{
-	return st->last;
-}
-
-static rrd_status pick_min(rrd_distributor *d, const rrd_pick_req *req, key_fn key,
-			   size_t *pos)
+static rrd_status pick_min(rrd_distributor *d, const rrd_pick_req *req, int recent, size_t *pos)
 {
 	pool_rt *p = req->pool;
+	rrd_segtree *t;
 	rrd_status rc = rrd__skip_all_ineligible(d, req);
-	if (rc)
+	if (rc || (rc = rrd__index_counts(d, p, recent, &t)))
 		return rc;
-	long best = -1;
-	int64_t best_key = 0;
-	for (size_t i = 0; i < p->nmembers; i++) {
-		agent_rt *a = d->agents[p->members[i].agent];
-		if (rrd__ineligible(d, req, a, &rc) || rc) {
-			if (rc)
-				return rc;
-			continue;
+	set_aside *aside = NULL;
+	size_t naside = 0, cap = 0;
+	rc = RRD_E_NO_ELIGIBLE;
+	for (;;) {
+		size_t i = rrd__segtree_argmin(t);
+		if (i >= p->nmembers)
+			break;
+		rrd_status err = RRD_OK;
+		if (!rrd__ineligible(d, req, d->agents[p->members[i].agent], &err) && !err) {
+			*pos = i;
+			rc = RRD_OK;
+			break;
 		}
-		agent_state *st;
-		if ((rc = rrd__agent_state(d, a, &st)))
-			return rc;
-		int64_t k = key(st);
-		if (best < 0 || k < best_key) {
-			best = (long)i;
-			best_key = k;
+		if (err || rrd__grow((void **)&aside, &cap, naside + 1, sizeof *aside)) {
+			rc = err ? err : rrd__nomem();
+			break;
 		}
+		aside[naside++] = (set_aside){ i, rrd__segtree_key(t, i) };
+		rrd__segtree_set(t, i, INT64_MAX);
 	}
-	if (best < 0)
-		return RRD_E_NO_ELIGIBLE;
-	*pos = (size_t)best;
-	return RRD_OK;
+	while (naside--)
+		rrd__segtree_set(t, aside[naside].pos, aside[naside].key);
+	rrd__free(aside);
+	return rc;
 }
 
 rrd_status rrd__pick_least_busy(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
-	return pick_min(d, req, open_key, pos);
+	return pick_min(d, req, 0, pos);
 }
 
 rrd_status rrd__pick_least_recent(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
-	return pick_min(d, req, recent_key, pos);
+	return pick_min(d, req, 1, pos);
 }

@@ -1,9 +1,13 @@
 /*
  * Seeded weighted random. Each pool has its own stream (seeded from the
  * distributor's seed and the pool id), saved in the store, so the choices
- * are the same for the same seed and history whatever else happens.
+ * are the same for the same seed and history. A draw is weighted over the
+ * members not yet set aside in this pick; a drawn member who is not
+ * eligible is set aside and the draw repeated. That is exactly a weighted
+ * draw over the eligible members, at O(log n) a draw.
  */
 #include "strategy/strategy.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -27,12 +31,18 @@ static uint64_t draw(uint64_t *state, uint64_t bound)
 	return x % bound;
 }
 
+typedef struct set_aside {
+	size_t pos;
+	uint64_t weight;
+} set_aside;
+
 rrd_status rrd__pick_random(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
 	pool_rt *p = req->pool;
 	strat_state *ss;
+	rrd_fenwick *f;
 	rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_RANDOM, &ss);
-	if (rc || (rc = rrd__skip_all_ineligible(d, req)))
+	if (rc || (rc = rrd__skip_all_ineligible(d, req)) || (rc = rrd__index_weights(d, p, &f)))
 		return rc;
 	uint64_t state;
 	if (ss->len) {
@@ -43,35 +53,32 @@ rrd_status rrd__pick_random(rrd_distributor *d, const rrd_pick_req *req, size_t 
 	} else {
 		state = d->opts.seed ^ ((uint64_t)rrd__hash_str(p->id) << 32);
 	}
-	uint64_t total = 0;
-	for (size_t i = 0; i < p->nmembers; i++) {
-		agent_rt *a = d->agents[p->members[i].agent];
-		if (!rrd__ineligible(d, req, a, &rc) && !rc)
-			total += (uint64_t)a->cfg->weight;
-		if (rc)
-			return rc;
-	}
-	if (!total)
-		return RRD_E_NO_ELIGIBLE;
-	uint64_t x = draw(&state, total);
-	for (size_t i = 0; i < p->nmembers; i++) {
-		agent_rt *a = d->agents[p->members[i].agent];
-		if (rrd__ineligible(d, req, a, &rc) || rc)
-			continue;
-		if (x < (uint64_t)a->cfg->weight) {
+	set_aside *aside = NULL;
+	size_t naside = 0, cap = 0;
+	rc = RRD_E_NO_ELIGIBLE;
+	while (f->total) {
+		size_t i = rrd__fenwick_find(f, draw(&state, f->total));
+		rrd_status err = RRD_OK;
+		if (!rrd__ineligible(d, req, d->agents[p->members[i].agent], &err) && !err) {
 			*pos = i;
+			rc = RRD_OK;
 			break;
 		}
-		x -= (uint64_t)a->cfg->weight;
+		if (err || rrd__grow((void **)&aside, &cap, naside + 1, sizeof *aside)) {
+			rc = err ? err : rrd__nomem();
+			break;
+		}
+		aside[naside++] = (set_aside){ i, f->weight[i] };
+		rrd__fenwick_set(f, i, 0);
 	}
-	if (rc)
-		return rc;
-	if (!req->dry_run) {
+	while (naside--)
+		rrd__fenwick_set(f, aside[naside].pos, aside[naside].weight);
+	rrd__free(aside);
+	if (rc == RRD_OK && !req->dry_run) {
 		unsigned char b[8];
 		for (int j = 0; j < 8; j++)
 			b[j] = (unsigned char)(state >> (8 * j));
-		if ((rc = rrd__strat_state_set(d, ss, b, 8)))
-			return rc;
+		rc = rrd__strat_state_set(d, ss, b, 8);
 	}
-	return RRD_OK;
+	return rc;
 }

@@ -48,6 +48,10 @@ rrd_status rrd__pick_random(rrd_distributor *d, const rrd_pick_req *req, size_t 
 rrd_status rrd__pick_nearest(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
 rrd_status rrd__pick_custom(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
 
+/* The pool's search structures, built or refreshed as needed. */
+rrd_status rrd__index_counts(rrd_distributor *d, pool_rt *p, int recent, rrd_segtree **out);
+rrd_status rrd__index_weights(rrd_distributor *d, pool_rt *p, rrd_fenwick **out);
+
 /* Build a public pick object from the last pick (chosen may be NULL). */
 rrd_status rrd__pick_object(rrd_distributor *d, const pool_rt *p, rrd_strategy s,
 			    const agent_rt *chosen, rrd_pick **out);

@@ -1,0 +1,225 @@
+/*
+ * Properties over many random pools and sequences, with fixed seeds so a
+ * failure reproduces: round robin never lets counts differ by more than
+ * one, weighted prefixes stay within one of each member's share, and the
+ * nearest and least-busy picks equal a brute-force scan.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/fixture.h"
+#include "geo/sphere.h"
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	uint64_t x = rng_state;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return rng_state = x;
+}
+
+static int member_index(const char *id)
+{
+	return atoi(id + 1);
+}
+
+static fixture *pool_of(int n, rrd_strategy s, const int64_t *weights)
+{
+	fixture *f = fix_new(0);
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, "p", RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_set_strategy(p, s), RRD_OK);
+	for (int i = 0; i < n; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "m%d", i);
+		rrd_agent *a;
+		assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
+		if (weights)
+			assert_int_equal(rrd_agent_set_weight(a, weights[i]), RRD_OK);
+		assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+		rrd_agent_free(a);
+		assert_int_equal(rrd_pool_add_member(p, id), RRD_OK);
+	}
+	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+	rrd_pool_free(p);
+	return f;
+}
+
+static void test_round_robin_counts_differ_by_at_most_one(void **state)
+{
+	(void)state;
+	rng_state = 0x9E3779B97F4A7C15ull;
+	for (int trial = 0; trial < 60; trial++) {
+		int n = 1 + (int)(rnd() % 40);
+		int picks = (int)(rnd() % 300);
+		fixture *f = pool_of(n, RRD_STRATEGY_ROUND_ROBIN, NULL);
+		int counts[40] = { 0 };
+		for (int k = 0; k < picks; k++) {
+			counts[member_index(fix_next(f, "p"))]++;
+			int lo = counts[0], hi = counts[0];
+			for (int i = 1; i < n; i++) {
+				lo = counts[i] < lo ? counts[i] : lo;
+				hi = counts[i] > hi ? counts[i] : hi;
+			}
+			if (hi - lo > 1)
+				fail_msg("trial %d: n=%d after %d picks counts differ by %d", trial, n,
+					 k + 1, hi - lo);
+		}
+		fix_free(f);
+	}
+}
+
+static void test_weighted_prefixes_stay_within_one_of_share(void **state)
+{
+	(void)state;
+	rng_state = 0xD1B54A32D192ED03ull;
+	for (int trial = 0; trial < 60; trial++) {
+		int n = 1 + (int)(rnd() % 12);
+		int64_t w[12], total = 0;
+		for (int i = 0; i < n; i++) {
+			w[i] = 1 + (int64_t)(rnd() % 9);
+			total += w[i];
+		}
+		fixture *f = pool_of(n, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, w);
+		int counts[12] = { 0 };
+		int picks = (int)(2 * total + rnd() % 200);
+		for (int t = 1; t <= picks; t++) {
+			counts[member_index(fix_next(f, "p"))]++;
+			for (int i = 0; i < n; i++) {
+				double share = (double)t * (double)w[i] / (double)total;
+				if (fabs(counts[i] - share) > 1.0)
+					fail_msg("trial %d: member %d of weight %lld has %d after %d picks, "
+						 "share %.3f", trial, i, (long long)w[i], counts[i], t, share);
+			}
+		}
+		fix_free(f);
+	}
+}
+
+static void test_least_busy_equals_brute_force(void **state)
+{
+	(void)state;
+	rng_state = 0x2545F4914F6CDD1Dull;
+	for (int trial = 0; trial < 40; trial++) {
+		int n = 1 + (int)(rnd() % 30);
+		fixture *f = pool_of(n, RRD_STRATEGY_LEAST_BUSY, NULL);
+		int open[30] = { 0 }, paused[30] = { 0 };
+		for (int k = 0; k < 120; k++) {
+			int action = (int)(rnd() % 4);
+			int i = (int)(rnd() % (uint64_t)n);
+			char id[16];
+			snprintf(id, sizeof id, "m%d", i);
+			if (action == 0) {
+				rrd_agent *a;
+				assert_int_equal(rrd_distributor_get_agent(f->dist, id, &a), RRD_OK);
+				paused[i] = !paused[i];
+				assert_int_equal(rrd_agent_set_paused(a, paused[i]), RRD_OK);
+				assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+				rrd_agent_free(a);
+				continue;
+			}
+			int best = -1;
+			for (int m = 0; m < n; m++)
+				if (!paused[m] && (best < 0 || open[m] < open[best]))
+					best = m;
+			char lead[32];
+			snprintf(lead, sizeof lead, "L%d", k);
+			assert_int_equal(fix_submit(f, lead, "p"), RRD_OK);
+			rrd_record *r;
+			assert_int_equal(rrd_distributor_get_record(f->dist, lead, &r), RRD_OK);
+			if (best < 0) {
+				assert_int_equal(rrd_record_status_of(r), RRD_RECORD_QUEUED);
+			} else {
+				if (member_index(rrd_record_owner(r)) != best)
+					fail_msg("trial %d step %d: got %s, brute force says m%d", trial, k,
+						 rrd_record_owner(r), best);
+				open[best]++;
+			}
+			rrd_record_free(r);
+		}
+		fix_free(f);
+	}
+}
+
+static void test_nearest_equals_brute_force(void **state)
+{
+	(void)state;
+	rng_state = 0x5851F42D4C957F2Dull;
+	for (int trial = 0; trial < 25; trial++) {
+		int n = 1 + (int)(rnd() % 200);
+		fixture *f = fix_new(0);
+		rrd_pool *p;
+		assert_int_equal(rrd_pool_new(&p, "p", RRD_KIND_LEAD), RRD_OK);
+		assert_int_equal(rrd_pool_set_strategy(p, RRD_STRATEGY_NEAREST), RRD_OK);
+		double lat[200], lon[200];
+		int has[200], paused[200];
+		for (int i = 0; i < n; i++) {
+			char id[16];
+			snprintf(id, sizeof id, "m%d", i);
+			rrd_agent *a;
+			assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
+			/* Clustered, with repeats, so ties happen. */
+			lat[i] = 25 + (double)(rnd() % 20) * 1.25;
+			lon[i] = -120 + (double)(rnd() % 40) * 1.5;
+			has[i] = rnd() % 10 != 0;
+			paused[i] = rnd() % 5 == 0;
+			if (has[i])
+				assert_int_equal(rrd_agent_set_location(a, lat[i], lon[i]), RRD_OK);
+			assert_int_equal(rrd_agent_set_paused(a, paused[i]), RRD_OK);
+			assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+			rrd_agent_free(a);
+			assert_int_equal(rrd_pool_add_member(p, id), RRD_OK);
+		}
+		assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+		rrd_pool_free(p);
+		for (int q = 0; q < 100; q++) {
+			double qlat = 20 + (double)(rnd() % 3000) / 100.0;
+			double qlon = -125 + (double)(rnd() % 6000) / 100.0;
+			rrd_geo_point qp, mp;
+			assert_int_equal(rrd__geo_point(qlat, qlon, &qp), 0);
+			int best = -1;
+			double best_d = 0;
+			for (int i = 0; i < n; i++) {
+				if (!has[i] || paused[i])
+					continue;
+				rrd__geo_point(lat[i], lon[i], &mp);
+				double dd = rrd__geo_chord2(&qp, &mp);
+				if (best < 0 || dd < best_d) {
+					best = i;
+					best_d = dd;
+				}
+			}
+			rrd_record *r;
+			assert_int_equal(rrd_record_new(&r, "q", RRD_KIND_LEAD), RRD_OK);
+			assert_int_equal(rrd_record_set_location(r, qlat, qlon), RRD_OK);
+			rrd_pick *pk = NULL;
+			rrd_status rc = rrd_distributor_explain(f->dist, "p", r, &pk);
+			rrd_record_free(r);
+			if (best < 0) {
+				assert_int_equal(rc, RRD_E_NO_ELIGIBLE);
+			} else {
+				assert_int_equal(rc, RRD_OK);
+				if (member_index(rrd_pick_agent(pk)) != best)
+					fail_msg("trial %d query %d: got %s, brute force says m%d", trial, q,
+						 rrd_pick_agent(pk), best);
+			}
+			rrd_pick_free(pk);
+		}
+		fix_free(f);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_robin_counts_differ_by_at_most_one),
+		cmocka_unit_test(test_weighted_prefixes_stay_within_one_of_share),
+		cmocka_unit_test(test_least_busy_equals_brute_force),
+		cmocka_unit_test(test_nearest_equals_brute_force),
+	};
+	return cmocka_run_group_tests_name("properties", tests, NULL, NULL);
+}

@@ -289,7 +289,9 @@ RRD_API rrd_status rrd_distributor_reassign_to_nearest(rrd_distributor *dist,
  * Who is next in a pool: runs the pool's strategy and moves its state (the
  * cursor, scores, random stream) exactly as an assignment would, but
  * creates no record and changes no counter. For hosts that keep records
- * themselves.
+ * themselves. The pick lists whom the strategy passed over only when the
+ * distributor's `explain` option is on (rrd_distributor_explain always
+ * does), since finding every ineligible member costs a pass over the pool.
  *
  * @param record  what is being placed (its kind must match the pool; its
  *                location feeds `nearest`), or NULL.

@@ -71,7 +71,7 @@ static rrd_status place_in_pool(rrd_distributor *d, rec_rt *rec, pool_rt *p,
 	rrd_pick_req req = { .pool = p, .strategy = s, .record = rec->r,
 			     .respect_hours = p->cfg->respect_hours || (rule && rule->respect_hours),
 			     .skills = rule && rule->skills.count ? &rule->skills : NULL,
-			     .explain = d->opts.explain, .now = now };
+			     .explain = d->opts.explain };
 	size_t pos;
 	rrd_status rc = rrd__pick(d, &req, &pos);
 	if (rc)
@@ -406,8 +406,7 @@ RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const ch
 	rrd_strategy s = p->cfg->strategy == RRD_STRATEGY_PIRANHA ? RRD_STRATEGY_ROUND_ROBIN
 								   : p->cfg->strategy;
 	rrd_pick_req req = { .pool = p, .strategy = s, .record = rec->r,
-			     .respect_hours = p->cfg->respect_hours, .explain = d->opts.explain,
-			     .now = now };
+			     .respect_hours = p->cfg->respect_hours, .explain = d->opts.explain };
 	size_t pos;
 	rc = rrd__pick(d, &req, &pos);
 	if (rc == RRD_E_NO_ELIGIBLE)

@@ -146,6 +146,10 @@ struct rrd_distributor {
 	uint64_t epoch;          /* moves when cached hot state may be stale */
 	int64_t config_version;
 	int in_txn;
+	/* The clock is read once per operation, when first needed, so one
+	 * operation sees one time and a pick that needs none reads none. */
+	int now_valid;
+	rrd_time now;
 
 	cal_rt **cals;
 	size_t ncals, cals_cap;

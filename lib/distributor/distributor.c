@@ -38,7 +38,11 @@ static rrd_time system_clock(void *user)
 
 rrd_time rrd__now(rrd_distributor *d)
 {
-	return d->opts.clock(d->opts.clock_user);
+	if (!d->now_valid) {
+		d->now = d->opts.clock(d->opts.clock_user);
+		d->now_valid = 1;
+	}
+	return d->now;
 }
 
 RRD_API rrd_time rrd_distributor_now(rrd_distributor *d)
@@ -59,6 +63,7 @@ void rrd__lock(rrd_distributor *d)
 void rrd__unlock(rrd_distributor *d)
 {
 	int deliver = d->outbox != NULL;
+	d->now_valid = 0;
 	pthread_mutex_unlock(&d->mu);
 	if (deliver)
 		rrd__deliver(d);

@@ -49,14 +49,19 @@ typedef struct lock {
 
 enum undo_kind { UNDO_ENTRY, UNDO_TIMER };
 
+#define INLINE_VALUE 16
+
 typedef struct undo {
 	enum undo_kind kind;
 	int ns;
-	char *key;            /* owned copy */
+	uint32_t slot;        /* entries: the entry's index, stable until commit */
+	char *key;            /* timers: an owned copy of the key */
 	int existed;          /* the entry or timer was there (alive or not) */
 	int was_dead;         /* ... but deleted earlier in this transaction */
 	int is_delete;        /* a delete: the value stayed with the entry */
-	unsigned char *value; /* the old value, moved here */
+	unsigned char *value; /* the old value, moved here ... */
+	unsigned char small[INLINE_VALUE]; /* ... or copied here when small */
+	int is_small;
 	size_t len;
 	int64_t order;
 	rrd_time due;
@@ -127,9 +132,8 @@ static void purge_dead(memstore *s)
 		undo *u = &s->log[i];
 		if (u->kind == UNDO_ENTRY) {
 			table *t = table_of(s, u->ns);
-			long e = find_slot_of(t, u->key);
-			if (e >= 0 && t->entries[e].dead)
-				entry_remove(t, e);
+			if (u->is_delete && t->entries[u->slot].key && t->entries[u->slot].dead)
+				entry_remove(t, u->slot);
 		} else {
 			uint32_t pos;
 			if (rrd__hashmap_get(&s->timer_pos, u->key, &pos) && s->heap[pos].dead)
@@ -275,21 +279,22 @@ static long entry_add(table *t, char *key, unsigned char *value, size_t len, int
 static void undo_entry(memstore *s, undo *u)
 {
 	table *t = table_of(s, u->ns);
-	long i = find_slot_of(t, u->key);
-	if (i < 0)
-		return;
-	entry *e = &t->entries[i];
+	entry *e = &t->entries[u->slot];
 	if (u->is_delete) {
 		e->dead = 0;
 	} else if (u->existed) {
-		rrd__free(e->value);
-		e->value = u->value;
+		if (u->is_small) {
+			memcpy(e->value, u->small, u->len);
+		} else {
+			rrd__free(e->value);
+			e->value = u->value;
+			u->value = NULL;
+		}
 		e->len = u->len;
 		e->order = u->order;
 		e->dead = u->was_dead;
-		u->value = NULL;
 	} else {
-		entry_remove(t, i);
+		entry_remove(t, u->slot);
 	}
 }
 
@@ -360,39 +365,47 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 	int rc = need_txn(s);
 	if (rc)
 		return rc;
-	unsigned char *copy = rrd__malloc(len);
-	char *log_key = rrd__strdup(key);
-	if (!copy || !log_key || log_reserve(s))
-		goto nomem;
-	memcpy(copy, value, len);
+	if (log_reserve(s))
+		return rrd__nomem();
 	long i = find_slot_of(t, key);
 	undo *u = &s->log[s->log_count];
-	*u = (undo){ .kind = UNDO_ENTRY, .ns = ns, .key = log_key, .existed = i >= 0 };
+	*u = (undo){ .kind = UNDO_ENTRY, .ns = ns, .existed = i >= 0 };
 	if (i >= 0) {
 		entry *e = &t->entries[i];
+		u->slot = (uint32_t)i;
 		u->was_dead = e->dead;
-		e->dead = 0;
-		u->value = e->value;
 		u->len = e->len;
 		u->order = e->order;
-		e->value = copy;
-		e->len = len;
-		e->order = order;
-	} else {
-		char *k = rrd__strdup(key);
-		if (!k)
-			goto nomem;
-		if (entry_add(t, k, copy, len, order) < 0) {
-			rrd__free(k);
-			goto nomem;
+		if (len == e->len && len <= INLINE_VALUE) {
+			/* The hot path (counters, cursors): overwrite in place. */
+			memcpy(u->small, e->value, len);
+			u->is_small = 1;
+			memcpy(e->value, value, len);
+		} else {
+			unsigned char *copy = rrd__malloc(len);
+			if (!copy)
+				return rrd__nomem();
+			memcpy(copy, value, len);
+			u->value = e->value;
+			e->value = copy;
+			e->len = len;
 		}
+		e->order = order;
+		e->dead = 0;
+	} else {
+		unsigned char *copy = rrd__malloc(len);
+		char *k = rrd__strdup(key);
+		long slot = copy && k ? entry_add(t, k, copy, len, order) : -1;
+		if (slot < 0) {
+			rrd__free(copy);
+			rrd__free(k);
+			return rrd__nomem();
+		}
+		memcpy(copy, value, len);
+		u->slot = (uint32_t)slot;
 	}
 	s->log_count++;
 	return RRD_OK;
-nomem:
-	rrd__free(copy);
-	rrd__free(log_key);
-	return rrd__nomem();
 }
 
 static int mem_del(void *self, int ns, const char *key)
@@ -407,13 +420,10 @@ static int mem_del(void *self, int ns, const char *key)
 	long i = find_entry(t, key);
 	if (i < 0)
 		return RRD_E_NOTFOUND;
-	char *log_key = rrd__strdup(key);
-	if (!log_key || log_reserve(s)) {
-		rrd__free(log_key);
+	if (log_reserve(s))
 		return rrd__nomem();
-	}
 	/* The value stays with the entry until commit; rollback needs it. */
-	s->log[s->log_count++] = (undo){ .kind = UNDO_ENTRY, .ns = ns, .key = log_key,
+	s->log[s->log_count++] = (undo){ .kind = UNDO_ENTRY, .ns = ns, .slot = (uint32_t)i,
 					 .existed = 1, .is_delete = 1 };
 	t->entries[i].dead = 1;
 	return RRD_OK;

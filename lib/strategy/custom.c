@@ -84,7 +84,7 @@ RRD_API const rrd_record *rrd_strategy_ctx_record(const rrd_strategy_ctx *c)
 
 RRD_API rrd_time rrd_strategy_ctx_now(const rrd_strategy_ctx *c)
 {
-	return c ? c->req->now : 0;
+	return c ? rrd__now(c->d) : 0;
 }
 
 RRD_API rrd_status rrd_strategy_ctx_state(const rrd_strategy_ctx *c, const void **data,

@@ -16,7 +16,7 @@ rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, age
 		return RRD_SKIP_MISSING_SKILL;
 	if (req->respect_hours && a->cal >= 0) {
 		int open = 1;
-		if (rrd_calendar_is_open(d->cals[a->cal]->cal, req->now, &open) == RRD_OK && !open)
+		if (rrd_calendar_is_open(d->cals[a->cal]->cal, rrd__now(d), &open) == RRD_OK && !open)
 			return RRD_SKIP_OUTSIDE_HOURS;
 	}
 	if (c->cap_open != RRD_UNLIMITED || c->cap_per_day != RRD_UNLIMITED) {
@@ -29,7 +29,7 @@ rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, age
 		if (c->cap_open != RRD_UNLIMITED && st->open >= c->cap_open)
 			return RRD_SKIP_AT_CAPACITY;
 		if (c->cap_per_day != RRD_UNLIMITED &&
-		    rrd__agent_today(d, a, st, req->now) >= c->cap_per_day)
+		    rrd__agent_today(d, a, st, rrd__now(d)) >= c->cap_per_day)
 			return RRD_SKIP_DAILY_CAP;
 	}
 	if (req->strategy == RRD_STRATEGY_NEAREST && !c->has_location)

@@ -132,7 +132,7 @@ static rrd_status next_agent(rrd_distributor *d, const char *pool_id, const rrd_
 	}
 	rrd_pick_req req = { .pool = p, .strategy = p->cfg->strategy, .record = record,
 			     .respect_hours = p->cfg->respect_hours, .dry_run = dry_run,
-			     .explain = 1, .now = rrd__now(d) };
+			     .explain = dry_run || d->opts.explain };
 	size_t pos = 0;
 	rrd_status picked = rrd__pick(d, &req, &pos);
 	if (picked && picked != RRD_E_NO_ELIGIBLE) {

@@ -18,7 +18,6 @@ typedef struct rrd_pick_req {
 	size_t noffered;
 	int dry_run;               /* choose, but move no state */
 	int explain;               /* collect what was passed over in d->skips */
-	rrd_time now;
 } rrd_pick_req;
 
 /*

@@ -1,0 +1,139 @@
+/*
+ * Picks per second for each strategy at 10, 1,000 and 100,000 agents,
+ * with the in-memory store. Two figures each:
+ *   pick.<strategy>.n<N>        one store transaction around the strategy
+ *                               (what every assignment pays to choose);
+ *   next_agent.<strategy>.n<N>  the public rrd_distributor_next_agent,
+ *                               which also allocates the pick it returns.
+ * Every agent is eligible and has a location; the distributor's explain
+ * option is off.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rrdist.h"
+#include "strategy/strategy.h"
+
+#define RUN_SECONDS 0.25
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void check(rrd_status rc, const char *what)
+{
+	if (rc) {
+		fprintf(stderr, "bench_picks: %s: %s\n", what, rrd_error_last());
+		exit(1);
+	}
+}
+
+static uint64_t rng = 88172645463325252ull;
+
+static double unit(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (double)(rng >> 11) * 0x1p-53;
+}
+
+static rrd_distributor *setup(rrd_store **store, int n, rrd_strategy s)
+{
+	rrd_distributor *d;
+	check(rrd_store_memory_new(store), "store");
+	check(rrd_distributor_new(&d, *store, NULL), "distributor");
+	rrd_pool *p;
+	check(rrd_pool_new(&p, "p", RRD_KIND_LEAD), "pool");
+	check(rrd_pool_set_strategy(p, s), "strategy");
+	for (int i = 0; i < n; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "agent-%d", i);
+		rrd_agent *a;
+		check(rrd_agent_new(&a, id), "agent");
+		check(rrd_agent_set_weight(a, 1 + i % 5), "weight");
+		check(rrd_agent_set_location(a, 25 + 24 * unit(), -124 + 57 * unit()), "location");
+		check(rrd_distributor_put_agent(d, a), "put agent");
+		rrd_agent_free(a);
+		check(rrd_pool_add_member(p, id), "member");
+	}
+	check(rrd_distributor_put_pool(d, p), "put pool");
+	rrd_pool_free(p);
+	return d;
+}
+
+typedef struct run {
+	rrd_distributor *d;
+	rrd_record *rec;
+	int internal;
+} run;
+
+static void one(run *r)
+{
+	if (r->internal) {
+		rrd_distributor *d = r->d;
+		rrd__lock(d);
+		check(rrd__txn_begin(d), "begin");
+		pool_rt *p = rrd__pool_find(d, "p");
+		rrd_pick_req req = { .pool = p, .strategy = p->cfg->strategy, .record = r->rec };
+		size_t pos;
+		check(rrd__pick(d, &req, &pos), "pick");
+		check(rrd__txn_commit(d), "commit");
+		rrd__unlock(d);
+	} else {
+		rrd_pick *pk;
+		check(rrd_distributor_next_agent(r->d, "p", r->rec, &pk), "next_agent");
+		rrd_pick_free(pk);
+	}
+}
+
+static double rate(run *r)
+{
+	long done = 0, batch = 64;
+	double start = now_seconds(), elapsed;
+	do {
+		for (long i = 0; i < batch; i++)
+			one(r);
+		done += batch;
+		elapsed = now_seconds() - start;
+		if (batch < (1 << 16))
+			batch *= 2;
+	} while (elapsed < RUN_SECONDS);
+	return (double)done / elapsed;
+}
+
+int main(void)
+{
+	static const rrd_strategy strategies[] = {
+		RRD_STRATEGY_ROUND_ROBIN, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, RRD_STRATEGY_LEAST_BUSY,
+		RRD_STRATEGY_LEAST_RECENT, RRD_STRATEGY_RANDOM, RRD_STRATEGY_NEAREST
+	};
+	static const int sizes[] = { 10, 1000, 100000 };
+	const char *only = getenv("RRD_BENCH_ONLY");
+	for (size_t s = 0; s < sizeof strategies / sizeof *strategies; s++) {
+		const char *name = rrd_strategy_name(strategies[s]);
+		if (only && strcmp(only, name) != 0)
+			continue;
+		for (size_t k = 0; k < 3; k++) {
+			rrd_store *store;
+			rrd_distributor *d = setup(&store, sizes[k], strategies[s]);
+			rrd_record *rec;
+			check(rrd_record_new(&rec, "probe", RRD_KIND_LEAD), "record");
+			check(rrd_record_set_location(rec, 39.0, -95.0), "location");
+			run internal = { d, rec, 1 }, api = { d, rec, 0 };
+			printf("bench pick.%s.n%d %.0f picks/s\n", name, sizes[k], rate(&internal));
+			printf("bench next_agent.%s.n%d %.0f picks/s\n", name, sizes[k], rate(&api));
+			fflush(stdout);
+			rrd_record_free(rec);
+			rrd_distributor_free(d);
+			rrd_store_free(store);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,160 @@
+/*
+ * A distributor called from several threads at once: every record ends
+ * with exactly one owner, counters agree with the records, and events
+ * arrive in commit order (so a round robin pool's assignments, read in
+ * event order, are a perfect rotation), even when the event callback
+ * itself calls back into the distributor.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../support/fixture.h"
+
+#define THREADS 4
+#define PER_THREAD 300
+#define AGENTS 5
+
+typedef struct shared {
+	rrd_store *store;
+	rrd_distributor *dist;
+	pthread_mutex_t mu;
+	char owners[THREADS * PER_THREAD + 64][8]; /* agent of each assigned event, in order */
+	int nassigned;
+	int reentrant_calls;
+} shared;
+
+static shared S;
+
+static void on_event(void *user, const rrd_event *ev)
+{
+	shared *s = user;
+	if (rrd_event_type_of(ev) != RRD_EVENT_ASSIGNED || rrd_event_via(ev) != RRD_VIA_ROUTE)
+		return;
+	/* Calling back in from the callback is allowed; this reads state. */
+	rrd_record *r;
+	assert_int_equal(rrd_distributor_get_record(s->dist, rrd_event_record(ev), &r), RRD_OK);
+	rrd_record_free(r);
+	pthread_mutex_lock(&s->mu);
+	snprintf(s->owners[s->nassigned++], 8, "%s", rrd_event_agent(ev));
+	s->reentrant_calls++;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void *worker(void *arg)
+{
+	int t = (int)(intptr_t)arg;
+	for (int i = 0; i < PER_THREAD; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "T%d-%d", t, i);
+		rrd_record *r;
+		if (rrd_record_new(&r, id, RRD_KIND_LEAD))
+			return (void *)1;
+		rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+		o.pool = "p";
+		rrd_status rc = rrd_distributor_submit(S.dist, r, &o);
+		rrd_record_free(r);
+		if (rc)
+			return (void *)2;
+		rrd_record *got;
+		if (rrd_distributor_get_record(S.dist, id, &got))
+			return (void *)3;
+		char owner[16];
+		snprintf(owner, sizeof owner, "%s", rrd_record_owner(got));
+		rrd_record_free(got);
+		if (i % 3 == 0) {
+			rrd_claim_result res;
+			if (rrd_distributor_claim(S.dist, id, owner, &res) || res != RRD_CLAIM_WON)
+				return (void *)4;
+		}
+		if (i % 7 == 0) {
+			/* A manual move to another agent, racing the others. */
+			char to[8];
+			snprintf(to, sizeof to, "a%d", (t + i) % AGENTS);
+			rrd_move_options mo = RRD_MOVE_OPTIONS_INIT;
+			mo.force = 1;
+			if (rrd_distributor_assign(S.dist, id, to, &mo))
+				return (void *)5;
+		}
+	}
+	return NULL;
+}
+
+static void test_threads_keep_every_record_owned_once(void **state)
+{
+	(void)state;
+	memset(&S, 0, sizeof S);
+	pthread_mutex_init(&S.mu, NULL);
+	assert_int_equal(rrd_store_memory_new(&S.store), RRD_OK);
+	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	o.on_event = on_event;
+	o.event_user = &S;
+	assert_int_equal(rrd_distributor_new(&S.dist, S.store, &o), RRD_OK);
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, "p", RRD_KIND_LEAD), RRD_OK);
+	for (int i = 0; i < AGENTS; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "a%d", i);
+		rrd_agent *a;
+		assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
+		assert_int_equal(rrd_distributor_put_agent(S.dist, a), RRD_OK);
+		rrd_agent_free(a);
+		assert_int_equal(rrd_pool_add_member(p, id), RRD_OK);
+	}
+	assert_int_equal(rrd_distributor_put_pool(S.dist, p), RRD_OK);
+	rrd_pool_free(p);
+
+	pthread_t th[THREADS];
+	for (int t = 0; t < THREADS; t++)
+		assert_int_equal(pthread_create(&th[t], NULL, worker, (void *)(intptr_t)t), 0);
+	for (int t = 0; t < THREADS; t++) {
+		void *ret;
+		assert_int_equal(pthread_join(th[t], &ret), 0);
+		assert_null(ret);
+	}
+
+	/* Every record has exactly one owner, and the counters agree. */
+	int64_t open_by_records[AGENTS] = { 0 };
+	for (int t = 0; t < THREADS; t++) {
+		for (int i = 0; i < PER_THREAD; i++) {
+			char id[32];
+			snprintf(id, sizeof id, "T%d-%d", t, i);
+			rrd_record *r;
+			assert_int_equal(rrd_distributor_get_record(S.dist, id, &r), RRD_OK);
+			assert_non_null(rrd_record_owner(r));
+			rrd_record_status st = rrd_record_status_of(r);
+			assert_true(st == RRD_RECORD_PENDING || st == RRD_RECORD_CLAIMED);
+			open_by_records[atoi(rrd_record_owner(r) + 1)]++;
+			rrd_record_free(r);
+		}
+	}
+	for (int i = 0; i < AGENTS; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "a%d", i);
+		rrd_agent *a;
+		assert_int_equal(rrd_distributor_get_agent(S.dist, id, &a), RRD_OK);
+		assert_int_equal(rrd_agent_open_count(a), open_by_records[i]);
+		rrd_agent_free(a);
+	}
+	/* Events came in commit order: the routed assignments rotate. */
+	assert_int_equal(S.nassigned, THREADS * PER_THREAD);
+	assert_int_equal(S.reentrant_calls, THREADS * PER_THREAD);
+	for (int k = 0; k < S.nassigned; k++) {
+		char want[8];
+		snprintf(want, sizeof want, "a%d", k % AGENTS);
+		if (strcmp(S.owners[k], want) != 0)
+			fail_msg("assignment %d went to %s; the rotation says %s", k, S.owners[k], want);
+	}
+	rrd_distributor_free(S.dist);
+	rrd_store_free(S.store);
+	pthread_mutex_destroy(&S.mu);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_threads_keep_every_record_owned_once),
+	};
+	return cmocka_run_group_tests_name("threads", tests, NULL, NULL);
+}

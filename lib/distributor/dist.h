@@ -107,6 +107,7 @@ typedef struct pool_rt {
 	struct rrd_kdtree *tree;
 	int tree_stale;
 	pool_index index;
+	size_t rr_hint;      /* position round robin chose last, if still there */
 } pool_rt;
 
 typedef struct rec_rt {

@@ -70,6 +70,12 @@ typedef struct undo {
 
 typedef struct memstore {
 	pthread_mutex_t mu;
+	/* Callers write the same few keys again and again (cursors,
+	 * counters), usually through the same string: the last slot found
+	 * for a key pointer is tried before hashing. */
+	const char *last_key;
+	int last_ns;
+	uint32_t last_slot;
 	int in_txn;
 	uint64_t generation;
 	table tables[NS_MAX];
@@ -367,7 +373,12 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		return rc;
 	if (log_reserve(s))
 		return rrd__nomem();
-	long i = find_slot_of(t, key);
+	long i;
+	if (key == s->last_key && ns == s->last_ns && s->last_slot < t->count &&
+	    t->entries[s->last_slot].key && strcmp(t->entries[s->last_slot].key, key) == 0)
+		i = (long)s->last_slot;
+	else
+		i = find_slot_of(t, key);
 	undo *u = &s->log[s->log_count];
 	*u = (undo){ .kind = UNDO_ENTRY, .ns = ns, .existed = i >= 0 };
 	if (i >= 0) {
@@ -404,6 +415,9 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		memcpy(copy, value, len);
 		u->slot = (uint32_t)slot;
 	}
+	s->last_key = key;
+	s->last_ns = ns;
+	s->last_slot = u->slot;
 	s->log_count++;
 	return RRD_OK;
 }

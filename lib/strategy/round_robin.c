@@ -37,7 +37,12 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 			return rrd__fail(RRD_E_STORE, "round robin state of pool \"%s\" is malformed",
 					 p->id);
 	}
-	size_t n = p->nmembers, start = n ? first_after(p, cursor) : 0;
+	size_t n = p->nmembers, start = 0;
+	/* Usually the cursor is the member chosen last, at the hint. */
+	if (p->rr_hint < n && p->members[p->rr_hint].seq == cursor)
+		start = p->rr_hint + 1 < n ? p->rr_hint + 1 : 0;
+	else if (n)
+		start = first_after(p, cursor);
 	for (size_t k = 0; k < n; k++) {
 		size_t i = start + k < n ? start + k : start + k - n;
 		agent_rt *a = d->agents[p->members[i].agent];
@@ -56,6 +61,7 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 				b[j] = (unsigned char)(u >> (8 * j));
 			if ((rc = rrd__strat_state_set(d, ss, b, 8)))
 				return rc;
+			p->rr_hint = i;
 		}
 		*pos = i;
 		return RRD_OK;

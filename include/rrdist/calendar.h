@@ -33,10 +33,15 @@ typedef enum rrd_weekday {
  *
  * @param out       receives the calendar; the caller owns it (rrd_calendar_free).
  * @param id        UTF-8, 1..RRD_ID_MAX bytes; copied.
- * @param timezone  an IANA zone name such as "America/New_York"; copied.
+ * @param timezone  an IANA zone name such as "America/New_York", 1..255
+ *                  bytes; copied and kept as given (aliases such as
+ *                  "US/Eastern" are accepted; offsets such as "GMT+05:00"
+ *                  are not zones and are refused).
  * @return RRD_OK; RRD_E_INVALID (bad id, or a zone ICU does not know);
  *         RRD_E_NOMEM.
- * Thread-safe: yes (touches only the new object).
+ * Thread-safe: yes (touches only the new object). Queries on one calendar
+ * may run in several threads at once; adding hours or holidays while
+ * another thread queries it is not allowed.
  */
 RRD_API rrd_status rrd_calendar_new(rrd_calendar **out, const char *id,
 				    const char *timezone);
@@ -71,8 +76,10 @@ RRD_API rrd_status rrd_calendar_add_hours(rrd_calendar *cal, rrd_weekday day,
 					  int start_minute, int end_minute);
 
 /**
- * Close the calendar all day on a local date.
- * @return RRD_OK; RRD_E_INVALID (not a real date); RRD_E_NOMEM.
+ * Close the calendar all day on a local date. Adding a date twice keeps
+ * one (and returns RRD_OK).
+ * @return RRD_OK; RRD_E_INVALID (not a real date, or a year outside
+ *         1..9999); RRD_E_NOMEM.
  */
 RRD_API rrd_status rrd_calendar_add_holiday(rrd_calendar *cal, int year,
 					    int month, int day);
@@ -82,7 +89,8 @@ RRD_API size_t rrd_calendar_hours_count(const rrd_calendar *cal, rrd_weekday day
 
 /**
  * Interval `index` of `day`, sorted by start.
- * @return RRD_OK or RRD_E_INVALID (bad day or index).
+ * @return RRD_OK or RRD_E_INVALID (bad day or index, or a NULL output);
+ *         outputs are left unchanged on failure.
  */
 RRD_API rrd_status rrd_calendar_hours(const rrd_calendar *cal, rrd_weekday day,
 				      size_t index, int *start_minute,
@@ -94,6 +102,12 @@ RRD_API size_t rrd_calendar_holiday_count(const rrd_calendar *cal);
 /** Holiday `index`, in ascending date order. @return RRD_OK or RRD_E_INVALID. */
 RRD_API rrd_status rrd_calendar_holiday(const rrd_calendar *cal, size_t index,
 					int *year, int *month, int *day);
+
+/*
+ * The queries below take times within the years 1 to 9999 (UTC); a time
+ * outside that range gives RRD_E_INVALID. Searches look ten years ahead
+ * at most. On failure, outputs are left unchanged.
+ */
 
 /**
  * Is the calendar open at `t`?
@@ -128,8 +142,8 @@ RRD_API rrd_status rrd_calendar_next_close(const rrd_calendar *cal, rrd_time t,
  * window that counts only open hours. An offer made at 16:58 with a
  * 5-minute window on a 09:00-17:00 calendar is due at 09:03 on the next open
  * day. A zero duration gives the next opening.
- * @return RRD_OK; RRD_E_NOTFOUND (never open again); RRD_E_INVALID
- *         (negative duration).
+ * @return RRD_OK; RRD_E_NOTFOUND (the window cannot be completed within ten
+ *         years, e.g. never open again); RRD_E_INVALID (negative duration).
  */
 RRD_API rrd_status rrd_calendar_add_open_time(const rrd_calendar *cal,
 					      rrd_time t, rrd_time duration,
@@ -140,7 +154,8 @@ RRD_API rrd_status rrd_calendar_add_open_time(const rrd_calendar *cal,
  * capacity), and the instant the next local day begins.
  * @param day        receives the local day number; may be NULL.
  * @param next_day   receives the UTC instant of the next local midnight
- *                   (the first instant of the next day); may be NULL.
+ *                   (the first instant of the next day; where a time-zone
+ *                   change skips midnight, the end of the gap); may be NULL.
  * @return RRD_OK or RRD_E_INVALID.
  */
 RRD_API rrd_status rrd_calendar_local_day(const rrd_calendar *cal, rrd_time t,

@@ -153,6 +153,35 @@ RRD_API rrd_status rrd_distributor_pool_remove_member(rrd_distributor *dist,
 						      const char *agent_id);
 
 /**
+ * Append a routing rule (copied); rules are tried in the order added.
+ * The rule's pool and overflow pools must exist and hold one record kind
+ * (the rule's kind, if it names one); its calendar must exist; its
+ * strategy must be built in or registered.
+ * @return RRD_OK; RRD_E_EXISTS (a rule with that id); RRD_E_UNKNOWN_POOL;
+ *         RRD_E_UNKNOWN_CALENDAR; RRD_E_KIND_MISMATCH (pools of different
+ *         kinds); RRD_E_INVALID; RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_add_rule(rrd_distributor *dist, const rrd_rule *rule);
+
+/**
+ * Replace every rule with `rules[0..n)` (copied), in that order, in one
+ * transaction: either all are taken or none. n may be 0 (no rules: every
+ * routed record goes to the queue).
+ * @return as rrd_distributor_add_rule, for the first rule that fails.
+ */
+RRD_API rrd_status rrd_distributor_set_rules(rrd_distributor *dist,
+					     const rrd_rule *const *rules, size_t n);
+
+/** Number of rules. */
+RRD_API size_t rrd_distributor_rule_count(rrd_distributor *dist);
+
+/**
+ * A copy of rule number `i` (0 is tried first).
+ * @return RRD_OK, RRD_E_NOTFOUND (out of range), RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_distributor_get_rule(rrd_distributor *dist, size_t i, rrd_rule **out);
+
+/**
  * Register a custom strategy under `name` (not a built-in name).
  * @param methods  copied.
  * @param user     passed to the callbacks; the host keeps it alive until

@@ -1,0 +1,163 @@
+/* Rules: first match wins, matching on source, kind and attributes;
+ * overflow pools; the queue when nothing matches or nobody can take it. */
+#include <string.h>
+
+#include "../support/fixture.h"
+
+static int setup(void **state)
+{
+	fixture *f = fix_new(0);
+	fix_agent(f, "ana");
+	fix_agent(f, "ben");
+	fix_agent(f, "cy");
+	fix_pool(f, "spanish", RRD_STRATEGY_ROUND_ROBIN, "ana", NULL);
+	fix_pool(f, "web", RRD_STRATEGY_ROUND_ROBIN, "ben", "cy", NULL);
+	rrd_rule *r;
+	assert_int_equal(rrd_rule_new(&r, "es", "spanish"), RRD_OK);
+	assert_int_equal(rrd_rule_add_source(r, "zillow"), RRD_OK);
+	assert_int_equal(rrd_rule_add_source(r, "trulia"), RRD_OK);
+	assert_int_equal(rrd_rule_add_attr(r, "language", "es"), RRD_OK);
+	assert_int_equal(rrd_rule_add_overflow(r, "web"), RRD_OK);
+	assert_int_equal(rrd_distributor_add_rule(f->dist, r), RRD_OK);
+	rrd_rule_free(r);
+	assert_int_equal(rrd_rule_new(&r, "leads", "web"), RRD_OK);
+	assert_int_equal(rrd_rule_set_kind(r, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_distributor_add_rule(f->dist, r), RRD_OK);
+	rrd_rule_free(r);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fix_free(*state);
+	return 0;
+}
+
+static rrd_status route(fixture *f, const char *id, rrd_kind kind, const char *source,
+			const char *lang)
+{
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, id, kind), RRD_OK);
+	if (source)
+		assert_int_equal(rrd_record_set_source(r, source), RRD_OK);
+	if (lang)
+		assert_int_equal(rrd_record_set_attr(r, "language", lang), RRD_OK);
+	rrd_status rc = rrd_distributor_submit(f->dist, r, NULL);
+	rrd_record_free(r);
+	return rc;
+}
+
+static void test_first_matching_rule_routes(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(route(f, "L1", RRD_KIND_LEAD, "zillow", "es"), RRD_OK);
+	assert_string_equal(fix_owner(f, "L1"), "ana");
+	/* Same source, no language: the first rule does not match. */
+	assert_int_equal(route(f, "L2", RRD_KIND_LEAD, "zillow", NULL), RRD_OK);
+	assert_string_equal(fix_owner(f, "L2"), "ben");
+	/* A source the first rule does not list. */
+	assert_int_equal(route(f, "L3", RRD_KIND_LEAD, "web", "es"), RRD_OK);
+	assert_string_equal(fix_owner(f, "L3"), "cy");
+}
+
+static void test_no_matching_rule_queues(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(route(f, "D1", RRD_KIND_DEAL, "zillow", NULL), RRD_OK);
+	assert_string_equal(fix_event(f, 0), "queued D1 reason=no_rule");
+	assert_string_equal(fix_owner(f, "D1"), "");
+}
+
+static void test_overflow_when_nobody_is_eligible(void **state)
+{
+	fixture *f = *state;
+	rrd_agent *a;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, "ana", &a), RRD_OK);
+	assert_int_equal(rrd_agent_set_paused(a, 1), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+	assert_int_equal(route(f, "L1", RRD_KIND_LEAD, "trulia", "es"), RRD_OK);
+	assert_string_equal(fix_owner(f, "L1"), "ben");
+	assert_string_equal(fix_event(f, 0), "assigned L1 ben via=route pool=web");
+}
+
+static void test_rule_errors_change_nothing(void **state)
+{
+	fixture *f = *state;
+	rrd_rule *r;
+	assert_int_equal(rrd_rule_new(&r, "bad", "nowhere"), RRD_OK);
+	assert_int_equal(rrd_distributor_add_rule(f->dist, r), RRD_E_UNKNOWN_POOL);
+	assert_non_null(strstr(rrd_error_last(), "nowhere"));
+	rrd_rule_free(r);
+	assert_int_equal(rrd_rule_new(&r, "es", "web"), RRD_OK);
+	assert_int_equal(rrd_distributor_add_rule(f->dist, r), RRD_E_EXISTS);
+	rrd_rule_free(r);
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, "deals", RRD_KIND_DEAL), RRD_OK);
+	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+	rrd_pool_free(p);
+	assert_int_equal(rrd_rule_new(&r, "mixed", "web"), RRD_OK);
+	assert_int_equal(rrd_rule_add_overflow(r, "deals"), RRD_OK);
+	assert_int_equal(rrd_distributor_add_rule(f->dist, r), RRD_E_KIND_MISMATCH);
+	rrd_rule_free(r);
+	assert_int_equal(rrd_rule_new(&r, "cal", "web"), RRD_OK);
+	assert_int_equal(rrd_rule_set_calendar(r, "nope"), RRD_OK);
+	assert_int_equal(rrd_distributor_add_rule(f->dist, r), RRD_E_UNKNOWN_CALENDAR);
+	rrd_rule_free(r);
+	assert_int_equal(rrd_distributor_rule_count(f->dist), 2);
+	assert_int_equal(rrd_distributor_get_rule(f->dist, 0, &r), RRD_OK);
+	assert_string_equal(rrd_rule_id(r), "es");
+	rrd_rule_free(r);
+	assert_int_equal(rrd_distributor_get_rule(f->dist, 2, &r), RRD_E_NOTFOUND);
+}
+
+static void test_set_rules_replaces_all_or_nothing(void **state)
+{
+	fixture *f = *state;
+	rrd_rule *a, *b;
+	assert_int_equal(rrd_rule_new(&a, "all", "web"), RRD_OK);
+	assert_int_equal(rrd_rule_new(&b, "broken", "nowhere"), RRD_OK);
+	const rrd_rule *both[] = { a, b };
+	assert_int_equal(rrd_distributor_set_rules(f->dist, both, 2), RRD_E_UNKNOWN_POOL);
+	assert_int_equal(rrd_distributor_rule_count(f->dist), 2);
+	assert_int_equal(rrd_distributor_set_rules(f->dist, both, 1), RRD_OK);
+	assert_int_equal(rrd_distributor_rule_count(f->dist), 1);
+	rrd_rule_free(a);
+	rrd_rule_free(b);
+	assert_int_equal(route(f, "L1", RRD_KIND_LEAD, "zillow", "es"), RRD_OK);
+	assert_string_equal(fix_owner(f, "L1"), "ben");
+	assert_int_equal(rrd_distributor_set_rules(f->dist, NULL, 0), RRD_OK);
+	assert_int_equal(route(f, "L2", RRD_KIND_LEAD, "zillow", "es"), RRD_OK);
+	assert_string_equal(fix_owner(f, "L2"), "");
+}
+
+static void test_rules_survive_reopening_the_store(void **state)
+{
+	fixture *f = *state;
+	rrd_distributor *again;
+	assert_int_equal(rrd_distributor_new(&again, f->store, NULL), RRD_OK);
+	assert_int_equal(rrd_distributor_rule_count(again), 2);
+	rrd_rule *r;
+	assert_int_equal(rrd_distributor_get_rule(again, 0, &r), RRD_OK);
+	assert_string_equal(rrd_rule_id(r), "es");
+	assert_int_equal(rrd_rule_source_count(r), 2);
+	assert_string_equal(rrd_rule_overflow(r, 0), "web");
+	rrd_rule_free(r);
+	rrd_distributor_free(again);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+		T(test_first_matching_rule_routes),
+		T(test_no_matching_rule_queues),
+		T(test_overflow_when_nobody_is_eligible),
+		T(test_rule_errors_change_nothing),
+		T(test_set_rules_replaces_all_or_nothing),
+		T(test_rules_survive_reopening_the_store),
+#undef T
+	};
+	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+}

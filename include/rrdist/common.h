@@ -116,9 +116,12 @@ RRD_API rrd_status rrd_error_last_status(void);
 RRD_API void rrd_error_clear(void);
 
 /**
- * Replaceable allocator. Every allocation the library makes goes through
- * these hooks, which is also how hosts cap memory and how tests fail each
- * allocation in turn. `realloc(NULL, n, user)` must behave like malloc and
+ * Replaceable allocator. Every allocation librrdist makes itself goes
+ * through these hooks, which is also how hosts cap memory and how tests
+ * fail each allocation in turn. The libraries it uses allocate by their
+ * own means: cJSON (configuration documents, briefly) and ICU (time-zone
+ * data), since setting their hooks would change them for the whole
+ * process, the host's own use included. `realloc(NULL, n, user)` must behave like malloc and
  * `free(NULL, user)` must be harmless.
  */
 typedef struct rrd_allocator {
@@ -203,7 +206,8 @@ typedef int rrd_strategy;
 /**
  * Name of a built-in strategy ("round_robin", "weighted_round_robin",
  * "least_busy", "least_recent", "random", "piranha", "nearest"); NULL for
- * any other id (custom names live on the distributor: rrd_distributor_strategy_name).
+ * any other id (custom strategies are named when registered on a
+ * distributor: rrd_distributor_register_strategy).
  */
 RRD_API const char *rrd_strategy_name(rrd_strategy strategy);
 

@@ -224,7 +224,9 @@ typedef struct rrd_submit_options {
  *
  * @return RRD_OK (assigned, offered or queued); RRD_E_INVALID;
  *         RRD_E_EXISTS (a record has that id); RRD_E_UNKNOWN_POOL;
- *         RRD_E_KIND_MISMATCH; RRD_E_NOMEM; store errors.
+ *         RRD_E_KIND_MISMATCH; RRD_E_UNSUPPORTED (the record would need an
+ *         offer with a claim window, or a piranha pool: not available in
+ *         this version); RRD_E_NOMEM; store errors.
  */
 RRD_API rrd_status rrd_distributor_submit(rrd_distributor *dist,
 					  const rrd_record *record,

@@ -7,9 +7,8 @@
  * failed notification never loses an assignment. An rrd_event is valid only
  * during the callback; copy what you keep.
  *
- * Names and fields match the scenario format's output (see
- * docs/scenario-format.md): each accessor returns NULL, 0 or RRD_TIME_NONE
- * when the event type has no such field.
+ * Names and fields match the output of the scenario format: each accessor
+ * returns NULL, 0 or RRD_TIME_NONE when the event type has no such field.
  *
  * SPDX-License-Identifier: MIT
  */

@@ -3,6 +3,7 @@
 #include "config/duration.h"
 #include "config/json_objects.h"
 #include "config/json_read.h"
+#include "model/names.h"
 #include "model/pool.h"
 #include "model/rule.h"
 
@@ -21,7 +22,7 @@ static rrd_status strategy_from(const cJSON *o, const char *path,
 	rrd_status rc = rrd__json_opt_string(o, path, "strategy", &name);
 	if (rc || !name)
 		return rc;
-	if (rrd_strategy_parse(name, out) == RRD_OK)
+	if ((*out = rrd__builtin_strategy(name)))
 		return RRD_OK;
 	if (names && names->parse && names->parse(names->ctx, name, out) == RRD_OK)
 		return RRD_OK;

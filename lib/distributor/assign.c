@@ -132,9 +132,11 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	if (opts && (opts->version < 1 || opts->version > RRD_SUBMIT_OPTIONS_VERSION))
 		return rrd__fail(RRD_E_VERSION, "submit options version %u is not one of 1..%u",
 				 opts->version, RRD_SUBMIT_OPTIONS_VERSION);
+	/* Copy only what the caller's version of the table has. */
+	static const size_t submit_size[] = { 0, sizeof(rrd_submit_options) };
 	rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
 	if (opts)
-		o = *opts;
+		memcpy(&o, opts, submit_size[opts->version]);
 	rrd_status rc = o.pool ? rrd__id_check(o.pool, "pool id") : RRD_OK;
 	if (rc)
 		return rc;
@@ -315,10 +317,11 @@ static rrd_status move_options(const rrd_move_options *opts, rrd_move_options *o
 	*o = def;
 	if (!opts)
 		return RRD_OK;
+	static const size_t move_size[] = { 0, sizeof(rrd_move_options) };
 	if (opts->version < 1 || opts->version > RRD_MOVE_OPTIONS_VERSION)
 		return rrd__fail(RRD_E_VERSION, "move options version %u is not one of 1..%u",
 				 opts->version, RRD_MOVE_OPTIONS_VERSION);
-	*o = *opts;
+	memcpy(o, opts, move_size[opts->version]);
 	return RRD_OK;
 }
 

@@ -6,6 +6,7 @@
 #include "config/json_objects.h"
 #include "config/json_read.h"
 #include "geo/kdtree.h"
+#include "model/names.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -223,7 +224,7 @@ static rrd_status load_agent(rrd_distributor *d, const char *key, const cJSON *o
  * registers its callbacks under that name after opening the distributor. */
 static rrd_status parse_strategy(void *ctx, const char *name, rrd_strategy *out)
 {
-	if (rrd_strategy_parse(name, out) == RRD_OK)
+	if ((*out = rrd__builtin_strategy(name)))
 		return RRD_OK;
 	return rrd__custom_intern(ctx, name, out);
 }

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "distributor/dist.h"
+#include "model/names.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/id.h"
@@ -77,7 +78,7 @@ RRD_API rrd_status rrd_distributor_strategy_parse(rrd_distributor *d, const char
 {
 	if (!d || !name || !out)
 		return rrd__fail(RRD_E_INVALID, "distributor, name and out must not be NULL");
-	if (rrd_strategy_parse(name, out) == RRD_OK)
+	if ((*out = rrd__builtin_strategy(name)))
 		return RRD_OK;
 	rrd__lock(d);
 	long i = custom_index(d, name);
@@ -100,7 +101,7 @@ RRD_API rrd_status rrd_distributor_register_strategy(rrd_distributor *d, const c
 	if (!m->pick)
 		return rrd__fail(RRD_E_INVALID, "a strategy needs a pick callback");
 	rrd_strategy s;
-	if (name && rrd_strategy_parse(name, &s) == RRD_OK)
+	if (name && rrd__builtin_strategy(name))
 		return rrd__fail(RRD_E_EXISTS, "\"%s\" is a built-in strategy", name);
 	rrd__lock(d);
 	rrd_status rc = rrd__custom_intern(d, name, &s);

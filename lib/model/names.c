@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "rrdist/common.h"
+#include "model/names.h"
 #include "util/error.h"
 
 RRD_API const char *rrd_version(int *major, int *minor, int *patch)
@@ -87,6 +88,12 @@ RRD_API const char *rrd_strategy_name(rrd_strategy strategy)
 	if (strategy < RRD_STRATEGY_ROUND_ROBIN || strategy > RRD_STRATEGY_NEAREST)
 		return NULL;
 	return strategy_names[strategy];
+}
+
+rrd_strategy rrd__builtin_strategy(const char *name)
+{
+	int v = parse_name(name, strategy_names, RRD_STRATEGY_ROUND_ROBIN, RRD_STRATEGY_NEAREST);
+	return v < 0 ? 0 : v;
 }
 
 RRD_API rrd_status rrd_strategy_parse(const char *name, rrd_strategy *out)

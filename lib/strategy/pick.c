@@ -148,7 +148,11 @@ static rrd_status next_agent(rrd_distributor *d, const char *pool_id, const rrd_
 		rc = rrd__fail(RRD_E_NO_ELIGIBLE, "nobody in pool \"%s\" is eligible", p->id);
 		goto unlock;
 	}
-	if ((rc = rrd__txn_commit(d))) {
+	if (dry_run) {
+		/* Explaining wrote nothing; a commit would only make every other
+		 * distributor on the store drop its caches. */
+		rrd__txn_end_read(d);
+	} else if ((rc = rrd__txn_commit(d))) {
 		rrd_pick_free(*out);
 		*out = NULL;
 	}

@@ -37,8 +37,8 @@ RRD_API rrd_status rrd_set_allocator(const rrd_allocator *allocator)
 		current.user = NULL;
 		return RRD_OK;
 	}
-	if (allocator->version != RRD_ALLOCATOR_VERSION)
-		return rrd__fail(RRD_E_VERSION, "allocator table version %u is not %u",
+	if (allocator->version < 1 || allocator->version > RRD_ALLOCATOR_VERSION)
+		return rrd__fail(RRD_E_VERSION, "allocator table version %u is not one of 1..%u",
 				 allocator->version, RRD_ALLOCATOR_VERSION);
 	if (!allocator->malloc || !allocator->realloc || !allocator->free)
 		return rrd__fail(RRD_E_INVALID, "allocator hooks must not be NULL");

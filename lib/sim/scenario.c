@@ -1,0 +1,659 @@
+#include "sim/scenario.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/duration.h"
+#include "config/json_objects.h"
+#include "config/json_read.h"
+#include "sim/rfc3339.h"
+#include "sim/scenario_impl.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#define SEED_MAX ((INT64_C(1) << 53) - 1)
+#define REDISTRIBUTE_LIMIT (INT64_C(1) << 40)
+
+static const char *const op_names[RRD_SIM_OP_COUNT] = {
+	"lead", "claim", "decline", "assign", "reassign", "transfer", "redistribute",
+	"undo", "follow_up", "agent", "pool.add", "pool.remove", "advance",
+};
+
+const char *rrd__sim_op_name(rrd_sim_op op)
+{
+	return (unsigned)op < RRD_SIM_OP_COUNT ? op_names[op] : NULL;
+}
+
+int rrd__sim_op_parse(const char *name, rrd_sim_op *out)
+{
+	for (int i = 0; i < RRD_SIM_OP_COUNT; i++)
+		if (strcmp(name, op_names[i]) == 0) {
+			*out = (rrd_sim_op)i;
+			return 0;
+		}
+	return -1;
+}
+
+int rrd__scenario_time(const char *text, rrd_time start, rrd_time *out)
+{
+	if (!text)
+		return -1;
+	if (text[0] != '+')
+		return rrd__time_parse(text, out);
+	rrd_time d;
+	if (rrd__duration_parse(text + 1, &d) || start > RRD_TIME_RFC3339_MAX - d)
+		return -1;
+	*out = start + d;
+	return 0;
+}
+
+/* ---- Shared field readers. ---- */
+
+rrd_status rrd__sim_read_time(const cJSON *o, const char *path, const char *name,
+			      rrd_time start, int required, rrd_time *out, int *present)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	*present = 0;
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			return rrd__json_fail(path, name, "required time is missing");
+		return RRD_OK;
+	}
+	if (!cJSON_IsString(v) || rrd__scenario_time(v->valuestring, start, out))
+		return rrd__json_fail(path, name,
+				      "expected an RFC 3339 time such as \"2026-03-02T08:00:00Z\" "
+				      "or \"+DURATION\" such as \"+90s\", within the years "
+				      "1 to 9999");
+	*present = 1;
+	return RRD_OK;
+}
+
+rrd_status rrd__sim_read_kind(const cJSON *o, const char *path, const char *name,
+			      rrd_kind *out)
+{
+	const char *k = NULL;
+	rrd_status rc = rrd__json_opt_string(o, path, name, &k);
+	if (rc || !k)
+		return rc;
+	if (rrd_kind_parse(k, out))
+		return rrd__json_fail(path, name,
+				      "\"%s\" is not one of lead, contact, deal, customer", k);
+	return RRD_OK;
+}
+
+rrd_status rrd__sim_read_string_map(const cJSON *o, const char *path, const char *name,
+				    const cJSON **out)
+{
+	*out = NULL;
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+	if (!m || cJSON_IsNull(m))
+		return RRD_OK;
+	char at[RRD_PATH_MAX];
+	rrd__json_path(at, path, name);
+	if (!cJSON_IsObject(m))
+		return rrd__json_fail(at, NULL, "expected an object of strings");
+	const cJSON *v;
+	cJSON_ArrayForEach(v, m) {
+		if (!cJSON_IsString(v))
+			return rrd__json_fail(at, v->string, "expected a string");
+	}
+	*out = m;
+	return RRD_OK;
+}
+
+rrd_status rrd__sim_read_location(const cJSON *o, const char *path, int *has, double *lat,
+				  double *lon)
+{
+	*has = 0;
+	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(o, "location");
+	if (!loc || cJSON_IsNull(loc))
+		return RRD_OK;
+	char at[RRD_PATH_MAX];
+	rrd__json_path(at, path, "location");
+	double la = NAN, lo = NAN;
+	rrd_status rc;
+	if ((rc = rrd__json_object(loc, at)) || (rc = rrd__json_opt_number(loc, at, "lat", &la)) ||
+	    (rc = rrd__json_opt_number(loc, at, "lon", &lo)))
+		return rc;
+	if (!(la >= -90 && la <= 90 && lo >= -180 && lo <= 180))
+		return rrd__json_fail(at, NULL,
+				      "expected lat in [-90, 90] and lon in [-180, 180]");
+	*has = 1;
+	*lat = la;
+	*lon = lo;
+	return RRD_OK;
+}
+
+/* A setter's refusal, reported at path.name; running out of memory stays
+ * what it is. */
+static rrd_status at_field(rrd_status rc, const char *path, const char *name)
+{
+	if (rc == RRD_OK || rc == RRD_E_NOMEM)
+		return rc;
+	return rrd__json_fail(path, name, "%s", rrd_error_last());
+}
+
+/* ---- The document's sections. ---- */
+
+static rrd_status section(const cJSON *doc, const char *name, size_t max, const cJSON **arr,
+			  size_t *n)
+{
+	*arr = NULL;
+	*n = 0;
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, name);
+	if (!a || cJSON_IsNull(a))
+		return RRD_OK;
+	if (!cJSON_IsArray(a))
+		return rrd__json_fail("$", name, "expected an array");
+	size_t count = 0;
+	for (const cJSON *e = a->child; e; e = e->next)
+		if (++count > max)
+			return rrd__json_fail("$", name, "more than %zu entries", max);
+	*arr = a;
+	*n = count;
+	return RRD_OK;
+}
+
+/* The array and index for `n` objects. The array's count grows as objects
+ * load, so a failure part way frees exactly what was made. */
+static rrd_status reserve(void **items, size_t elem, rrd_hashmap *index, size_t n)
+{
+	if (!n)
+		return RRD_OK;
+	if (!(*items = rrd__calloc(n, elem)) || rrd__hashmap_reserve(index, n))
+		return rrd__nomem();
+	return RRD_OK;
+}
+
+static rrd_status claim_id(rrd_hashmap *index, const char *id, size_t i, const char *section_name,
+			   const char *path)
+{
+	uint32_t prev;
+	if (rrd__hashmap_get(index, id, &prev))
+		return rrd__json_fail(path, "id", "repeats the id \"%s\" of $.%s[%u]", id,
+				      section_name, (unsigned)prev);
+	if (rrd__hashmap_put(index, id, (uint32_t)i))
+		return rrd__nomem();
+	return RRD_OK;
+}
+
+static int known(const rrd_hashmap *index, const char *id)
+{
+	return rrd__hashmap_get(index, id, NULL);
+}
+
+static rrd_status load_calendars(rrd_scenario *s, const cJSON *doc)
+{
+	const cJSON *arr, *e;
+	size_t n, i = 0;
+	rrd_status rc = section(doc, "calendars", RRD_SCENARIO_CALENDARS_MAX, &arr, &n);
+	void *items = NULL;
+	rc = rc ? rc : reserve(&items, sizeof *s->calendars, &s->calendar_index, n);
+	s->calendars = items;
+	if (rc)
+		return rc;
+	cJSON_ArrayForEach(e, arr) {
+		char path[RRD_PATH_MAX];
+		rrd__json_path_index(path, "$.calendars", i);
+		rrd_calendar *c;
+		if ((rc = rrd__calendar_from_json(e, path, &c)))
+			return rc;
+		s->calendars[s->calendar_count++] = c;
+		if ((rc = claim_id(&s->calendar_index, rrd_calendar_id(c), i, "calendars", path)))
+			return rc;
+		size_t open = 0;
+		for (int d = RRD_MONDAY; d <= RRD_SUNDAY; d++)
+			open += rrd_calendar_hours_count(c, (rrd_weekday)d);
+		/* Deadlines counted in its open time would never come. */
+		if (!open)
+			return rrd__json_fail(path, "hours", "a calendar must have open hours");
+		i++;
+	}
+	return RRD_OK;
+}
+
+/* Location from `postal_code` when `location` did not give one; an unknown
+ * code is a fault either way. */
+static rrd_status postal_location(const rrd_scenario *s, const cJSON *o, const char *path,
+				  int *has, double *lat, double *lon)
+{
+	const char *zip = NULL;
+	rrd_status rc = rrd__json_opt_string(o, path, "postal_code", &zip);
+	if (rc || !zip)
+		return rc;
+	double la, lo;
+	if (!rrd__postal_find(s->postal, zip, &la, &lo))
+		return rrd__json_fail(path, "postal_code", "unknown postal code \"%s\"", zip);
+	if (!*has) {
+		*has = 1;
+		*lat = la;
+		*lon = lo;
+	}
+	return RRD_OK;
+}
+
+static rrd_status load_agents(rrd_scenario *s, const cJSON *doc)
+{
+	const cJSON *arr, *e;
+	size_t n, i = 0;
+	rrd_status rc = section(doc, "agents", RRD_SCENARIO_AGENTS_MAX, &arr, &n);
+	void *items = NULL;
+	rc = rc ? rc : reserve(&items, sizeof *s->agents, &s->agent_index, n);
+	s->agents = items;
+	if (rc)
+		return rc;
+	cJSON_ArrayForEach(e, arr) {
+		char path[RRD_PATH_MAX];
+		rrd__json_path_index(path, "$.agents", i);
+		rrd_agent *a;
+		if ((rc = rrd__agent_from_json(e, path, &a)))
+			return rc;
+		s->agents[s->agent_count++] = a;
+		if ((rc = claim_id(&s->agent_index, rrd_agent_id(a), i, "agents", path)))
+			return rc;
+		const char *cal = rrd_agent_calendar(a);
+		if (cal && !known(&s->calendar_index, cal))
+			return rrd__json_fail(path, "calendar", "unknown calendar \"%s\"", cal);
+		double lat = 0, lon = 0;
+		int has = rrd_agent_location(a, &lat, &lon);
+		if ((rc = postal_location(s, e, path, &has, &lat, &lon)))
+			return rc;
+		if (has && (rc = rrd_agent_set_location(a, lat, lon)))
+			return at_field(rc, path, "postal_code");
+		i++;
+	}
+	return RRD_OK;
+}
+
+static rrd_status load_pools(rrd_scenario *s, const cJSON *doc)
+{
+	const cJSON *arr, *e;
+	size_t n, i = 0;
+	rrd_status rc = section(doc, "pools", RRD_SCENARIO_POOLS_MAX, &arr, &n);
+	void *items = NULL;
+	rc = rc ? rc : reserve(&items, sizeof *s->pools, &s->pool_index, n);
+	s->pools = items;
+	if (rc)
+		return rc;
+	cJSON_ArrayForEach(e, arr) {
+		char path[RRD_PATH_MAX], at[RRD_PATH_MAX];
+		rrd__json_path_index(path, "$.pools", i);
+		rrd_pool *p;
+		if ((rc = rrd__pool_from_json(e, path, NULL, &p)))
+			return rc;
+		s->pools[s->pool_count++] = p;
+		if ((rc = claim_id(&s->pool_index, rrd_pool_id(p), i, "pools", path)))
+			return rc;
+		rrd__json_path(at, path, "members");
+		for (size_t m = 0; m < rrd_pool_member_count(p); m++) {
+			const char *id = rrd_pool_member(p, m);
+			if (!known(&s->agent_index, id)) {
+				char elem[RRD_PATH_MAX];
+				rrd__json_path_index(elem, at, m);
+				return rrd__json_fail(elem, NULL, "unknown agent \"%s\"", id);
+			}
+		}
+		if (rrd_pool_auto_drain(p) && rrd_pool_strategy(p) == RRD_STRATEGY_PIRANHA)
+			return rrd__json_fail(path, "auto_drain", "not allowed on a piranha pool");
+		i++;
+	}
+	return RRD_OK;
+}
+
+static const rrd_pool *pool_by_id(const rrd_scenario *s, const char *id)
+{
+	uint32_t k;
+	return rrd__hashmap_get(&s->pool_index, id, &k) ? s->pools[k] : NULL;
+}
+
+static rrd_status load_rules(rrd_scenario *s, const cJSON *doc)
+{
+	const cJSON *arr, *e;
+	size_t n, i = 0;
+	rrd_status rc = section(doc, "rules", RRD_SCENARIO_RULES_MAX, &arr, &n);
+	void *items = NULL;
+	rc = rc ? rc : reserve(&items, sizeof *s->rules, &s->rule_index, n);
+	s->rules = items;
+	if (rc)
+		return rc;
+	cJSON_ArrayForEach(e, arr) {
+		char path[RRD_PATH_MAX], at[RRD_PATH_MAX];
+		rrd__json_path_index(path, "$.rules", i);
+		rrd_rule *r;
+		if ((rc = rrd__rule_from_json(e, path, NULL, &r)))
+			return rc;
+		s->rules[s->rule_count++] = r;
+		if ((rc = claim_id(&s->rule_index, rrd_rule_id(r), i, "rules", path)))
+			return rc;
+		const rrd_pool *first = pool_by_id(s, rrd_rule_pool(r));
+		if (!first)
+			return rrd__json_fail(path, "pool", "unknown pool \"%s\"", rrd_rule_pool(r));
+		const char *cal = rrd_rule_calendar(r);
+		if (cal && !known(&s->calendar_index, cal))
+			return rrd__json_fail(path, "calendar", "unknown calendar \"%s\"", cal);
+		rrd__json_path(at, path, "overflow");
+		for (size_t k = 0; k < rrd_rule_overflow_count(r); k++) {
+			const char *id = rrd_rule_overflow(r, k);
+			const rrd_pool *p = pool_by_id(s, id);
+			char elem[RRD_PATH_MAX];
+			rrd__json_path_index(elem, at, k);
+			if (!p)
+				return rrd__json_fail(elem, NULL, "unknown pool \"%s\"", id);
+			/* A record routed by the rule would be refused by this pool. */
+			if (rrd_pool_kind(p) != rrd_pool_kind(first))
+				return rrd__json_fail(elem, NULL,
+						      "pool \"%s\" holds %s records but the rule's "
+						      "pool \"%s\" holds %s; a rule's pools must "
+						      "all hold one kind",
+						      id, rrd_kind_name(rrd_pool_kind(p)),
+						      rrd_pool_id(first),
+						      rrd_kind_name(rrd_pool_kind(first)));
+		}
+		i++;
+	}
+	return RRD_OK;
+}
+
+static rrd_status agent_ref(const rrd_scenario *s, const char *id, const char *path,
+			    const char *name)
+{
+	if (!known(&s->agent_index, id))
+		return rrd__json_fail(path, name, "unknown agent \"%s\"", id);
+	return RRD_OK;
+}
+
+static rrd_status record_fields(const rrd_scenario *s, rrd_record *r, const cJSON *o,
+				const char *path)
+{
+	const char *status_name = NULL, *owner = NULL, *source = NULL, *partner = NULL,
+		   *follow_up = NULL;
+	const cJSON *roles, *attrs, *v;
+	rrd_status rc;
+	if ((rc = rrd__json_opt_string(o, path, "status", &status_name)) ||
+	    (rc = rrd__json_opt_string(o, path, "owner", &owner)) ||
+	    (rc = rrd__sim_read_string_map(o, path, "roles", &roles)) ||
+	    (rc = rrd__sim_read_string_map(o, path, "attrs", &attrs)) ||
+	    (rc = rrd__json_opt_string(o, path, "source", &source)) ||
+	    (rc = rrd__json_opt_string(o, path, "partner", &partner)) ||
+	    (rc = rrd__json_opt_string(o, path, "follow_up", &follow_up)))
+		return rc;
+	rrd_record_status status = owner ? RRD_RECORD_PENDING : RRD_RECORD_QUEUED;
+	if (status_name && rrd_record_status_parse(status_name, &status))
+		return rrd__json_fail(path, "status",
+				      "\"%s\" is not one of new, offered, pending, claimed, "
+				      "queued, deactivated", status_name);
+	if ((rc = rrd_record_set_status(r, status)))
+		return at_field(rc, path, "status");
+	if (owner) {
+		if ((rc = agent_ref(s, owner, path, "owner")) ||
+		    (rc = at_field(rrd_record_set_owner(r, owner), path, "owner")))
+			return rc;
+	}
+	if (roles) {
+		char at[RRD_PATH_MAX];
+		rrd__json_path(at, path, "roles");
+		cJSON_ArrayForEach(v, roles) {
+			if ((rc = agent_ref(s, v->valuestring, at, v->string)) ||
+			    (rc = at_field(rrd_record_set_role(r, v->string, v->valuestring), at,
+					   v->string)))
+				return rc;
+		}
+	}
+	if (attrs) {
+		char at[RRD_PATH_MAX];
+		rrd__json_path(at, path, "attrs");
+		cJSON_ArrayForEach(v, attrs) {
+			if ((rc = at_field(rrd_record_set_attr(r, v->string, v->valuestring), at,
+					   v->string)))
+				return rc;
+		}
+	}
+	if ((source && (rc = at_field(rrd_record_set_source(r, source), path, "source"))) ||
+	    (partner && (rc = at_field(rrd_record_set_partner(r, partner), path, "partner"))) ||
+	    (follow_up &&
+	     (rc = at_field(rrd_record_set_follow_up(r, follow_up), path, "follow_up"))))
+		return rc;
+	int has;
+	double lat = 0, lon = 0;
+	if ((rc = rrd__sim_read_location(o, path, &has, &lat, &lon)) ||
+	    (rc = postal_location(s, o, path, &has, &lat, &lon)))
+		return rc;
+	if (has && (rc = rrd_record_set_location(r, lat, lon)))
+		return at_field(rc, path, "location");
+	return at_field(rrd_record_set_created_at(r, s->start), path, NULL);
+}
+
+static rrd_status load_records(rrd_scenario *s, const cJSON *doc)
+{
+	const cJSON *arr, *e;
+	size_t n, i = 0;
+	rrd_status rc = section(doc, "records", RRD_SCENARIO_RECORDS_MAX, &arr, &n);
+	void *items = NULL;
+	rc = rc ? rc : reserve(&items, sizeof *s->records, &s->record_index, n);
+	s->records = items;
+	if (rc)
+		return rc;
+	cJSON_ArrayForEach(e, arr) {
+		char path[RRD_PATH_MAX];
+		rrd__json_path_index(path, "$.records", i);
+		const char *id;
+		rrd_kind kind = RRD_KIND_LEAD;
+		if ((rc = rrd__json_object(e, path)) ||
+		    (rc = rrd__json_req_string(e, path, "id", &id)) ||
+		    (rc = rrd__sim_read_kind(e, path, "kind", &kind)))
+			return rc;
+		rrd_record *r;
+		if ((rc = rrd_record_new(&r, id, kind)))
+			return at_field(rc, path, "id");
+		s->records[s->record_count++] = r;
+		if ((rc = claim_id(&s->record_index, rrd_record_id(r), i, "records", path)) ||
+		    (rc = record_fields(s, r, e, path)))
+			return rc;
+		i++;
+	}
+	return RRD_OK;
+}
+
+/* format, start, seed, limits and explain; `end` once events are known. */
+static rrd_status load_head(rrd_scenario *s, const cJSON *doc)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(doc, "format");
+	if (!cJSON_IsString(f) || strcmp(f->valuestring, RRD_SCENARIO_FORMAT) != 0)
+		return rrd__json_fail("$", "format", "expected \"%s\"", RRD_SCENARIO_FORMAT);
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "start");
+	if (!st || cJSON_IsNull(st))
+		return rrd__json_fail("$", "start", "required time is missing");
+	/* "+DURATION" would have nothing to count from. */
+	if (!cJSON_IsString(st) || rrd__time_parse(st->valuestring, &s->start))
+		return rrd__json_fail("$", "start",
+				      "expected an RFC 3339 time such as "
+				      "\"2026-03-02T08:00:00Z\", within the years 1 to 9999");
+	int64_t seed = 0, redistribute_max = RRD_SCENARIO_REDISTRIBUTE_MAX_DEFAULT;
+	rrd_status rc = rrd__json_opt_int(doc, "$", "seed", 0, SEED_MAX, &seed);
+	if (rc)
+		return rc;
+	s->seed = (uint64_t)seed;
+	const cJSON *limits = cJSON_GetObjectItemCaseSensitive(doc, "limits");
+	if (limits && !cJSON_IsNull(limits)) {
+		if ((rc = rrd__json_object(limits, "$.limits")) ||
+		    (rc = rrd__json_opt_int(limits, "$.limits", "redistribute_max", 0,
+					    REDISTRIBUTE_LIMIT, &redistribute_max)))
+			return rc;
+	}
+	s->redistribute_max = redistribute_max;
+	return rrd__json_opt_bool(doc, "$", "explain", &s->explain);
+}
+
+static rrd_status load_end(rrd_scenario *s, const cJSON *doc)
+{
+	rrd_time end;
+	int present;
+	rrd_status rc = rrd__sim_read_time(doc, "$", "end", s->start, 0, &end, &present);
+	if (rc)
+		return rc;
+	rrd_time last = s->event_count ? s->events[s->event_count - 1].at : s->start;
+	if (!present) {
+		s->end = last;
+		return RRD_OK;
+	}
+	if (end < s->start)
+		return rrd__json_fail("$", "end", "earlier than start");
+	if (end < last)
+		return rrd__json_fail("$", "end", "earlier than the last event ($.events[%zu].at)",
+				      s->event_count - 1);
+	s->end = end;
+	return RRD_OK;
+}
+
+/* Line and column (from 1) of byte `off`, for pointing at a syntax error. */
+static void line_col(const char *text, size_t off, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else {
+			++*col;
+		}
+	}
+}
+
+static rrd_status parse_document(const char *json, size_t len, cJSON **out)
+{
+	const char *end = NULL;
+	cJSON *doc = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	size_t line, col;
+	if (!doc) {
+		size_t off = end && end >= json && end <= json + len ? (size_t)(end - json) : 0;
+		line_col(json, off, &line, &col);
+		return rrd__fail(RRD_E_PARSE, "$: not JSON: syntax error at line %zu, column %zu",
+				 line, col);
+	}
+	/* cJSON stops after the first value; anything but blanks (or the NUL a
+	 * caller may have counted) after it is not one JSON document. */
+	size_t off = end ? (size_t)(end - json) : len;
+	while (off < len && (json[off] == ' ' || json[off] == '\t' || json[off] == '\n' ||
+			     json[off] == '\r' || json[off] == '\0'))
+		off++;
+	if (off < len) {
+		cJSON_Delete(doc);
+		line_col(json, off, &line, &col);
+		return rrd__fail(RRD_E_PARSE,
+				 "$: not JSON: text after the document at line %zu, column %zu",
+				 line, col);
+	}
+	if (!cJSON_IsObject(doc)) {
+		cJSON_Delete(doc);
+		return rrd__json_fail("$", NULL, "expected an object");
+	}
+	*out = doc;
+	return RRD_OK;
+}
+
+rrd_status rrd__scenario_load(rrd_scenario **out, const char *json, size_t len,
+			      const rrd_postal_table *postal)
+{
+	if (!out)
+		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
+	*out = NULL;
+	if (!json && len)
+		return rrd__fail(RRD_E_INVALID, "json must not be NULL");
+	if (len > RRD_SCENARIO_BYTES_MAX)
+		return rrd__fail(RRD_E_PARSE, "$: the document is %zu bytes; at most %zu are "
+				 "allowed", len, RRD_SCENARIO_BYTES_MAX);
+	rrd_scenario *s = rrd__calloc(1, sizeof *s);
+	if (!s)
+		return rrd__nomem();
+	s->postal = postal;
+	rrd_status rc = parse_document(json ? json : "", len, &s->doc);
+	if (!rc)
+		rc = load_head(s, s->doc);
+	if (!rc)
+		rc = load_calendars(s, s->doc);
+	if (!rc)
+		rc = load_agents(s, s->doc);
+	if (!rc)
+		rc = load_pools(s, s->doc);
+	if (!rc)
+		rc = load_rules(s, s->doc);
+	if (!rc)
+		rc = load_records(s, s->doc);
+	if (!rc) {
+		const cJSON *events;
+		size_t n;
+		rc = section(s->doc, "events", RRD_SCENARIO_EVENTS_MAX, &events, &n);
+		if (!rc)
+			rc = rrd__sim_load_events(s, events, n);
+	}
+	if (!rc)
+		rc = load_end(s, s->doc);
+	if (rc) {
+		rrd__scenario_free(s);
+		return rc;
+	}
+	*out = s;
+	return RRD_OK;
+}
+
+void rrd__scenario_free(rrd_scenario *s)
+{
+	if (!s)
+		return;
+	rrd__hashmap_free(&s->calendar_index);
+	rrd__hashmap_free(&s->agent_index);
+	rrd__hashmap_free(&s->pool_index);
+	rrd__hashmap_free(&s->rule_index);
+	rrd__hashmap_free(&s->record_index);
+	for (size_t i = 0; i < s->calendar_count; i++)
+		rrd_calendar_free(s->calendars[i]);
+	for (size_t i = 0; i < s->agent_count; i++)
+		rrd_agent_free(s->agents[i]);
+	for (size_t i = 0; i < s->pool_count; i++)
+		rrd_pool_free(s->pools[i]);
+	for (size_t i = 0; i < s->rule_count; i++)
+		rrd_rule_free(s->rules[i]);
+	for (size_t i = 0; i < s->record_count; i++)
+		rrd_record_free(s->records[i]);
+	rrd__free(s->calendars);
+	rrd__free(s->agents);
+	rrd__free(s->pools);
+	rrd__free(s->rules);
+	rrd__free(s->records);
+	rrd__free(s->events);
+	cJSON_Delete(s->doc);
+	rrd__free(s);
+}
+
+static long lookup(const rrd_hashmap *index, const char *id)
+{
+	uint32_t k;
+	return id && rrd__hashmap_get(index, id, &k) ? (long)k : -1;
+}
+
+long rrd__scenario_agent(const rrd_scenario *s, const char *id)
+{
+	return lookup(&s->agent_index, id);
+}
+
+long rrd__scenario_pool(const rrd_scenario *s, const char *id)
+{
+	return lookup(&s->pool_index, id);
+}
+
+long rrd__scenario_calendar(const rrd_scenario *s, const char *id)
+{
+	return lookup(&s->calendar_index, id);
+}
+
+long rrd__scenario_rule(const rrd_scenario *s, const char *id)
+{
+	return lookup(&s->rule_index, id);
+}
+
+long rrd__scenario_record(const rrd_scenario *s, const char *id)
+{
+	return lookup(&s->record_index, id);
+}

@@ -1,0 +1,26 @@
+/* What the scenario loader's files share; nothing outside lib/sim uses it. */
+#ifndef RRD_SIM_SCENARIO_IMPL_H
+#define RRD_SIM_SCENARIO_IMPL_H
+
+#include "sim/scenario.h"
+
+/* A required (or, with `required` 0, optional) scenario time at
+ * path.name. *present says whether it was there. */
+rrd_status rrd__sim_read_time(const cJSON *o, const char *path, const char *name,
+			      rrd_time start, int required, rrd_time *out, int *present);
+/* An optional kind name ("lead", ...) at path.name; *out is left alone
+ * when absent. */
+rrd_status rrd__sim_read_kind(const cJSON *o, const char *path, const char *name,
+			      rrd_kind *out);
+/* An optional object at path.name whose every value is a string; *out is
+ * it, or NULL when absent or null. */
+rrd_status rrd__sim_read_string_map(const cJSON *o, const char *path, const char *name,
+				    const cJSON **out);
+/* An optional `location`: {"lat": [-90, 90], "lon": [-180, 180]}. */
+rrd_status rrd__sim_read_location(const cJSON *o, const char *path, int *has, double *lat,
+				  double *lon);
+
+/* Check `events` (an array of n entries) and fill s->events. */
+rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n);
+
+#endif

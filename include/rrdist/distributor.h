@@ -218,15 +218,19 @@ typedef struct rrd_submit_options {
  * kind, source, attributes and location are taken from `record` (copied);
  * its distribution fields are set by the distributor.
  *
- * With `opts->pool`, the pool's strategy picks the owner at once. Without
- * it, the record is routed by the rules; with no rule to match it is
- * queued (RRD_QUEUE_NO_RULE). What happened is told through events.
+ * With `opts->pool`, it goes to that pool; without, to the first rule that
+ * matches (then the rule's overflow pools), or to the queue
+ * (RRD_QUEUE_NO_RULE) when none does. A pool without a claim window gives
+ * it to its strategy's pick at once; with one, the pick gets an offer
+ * that passes on when it expires or is declined; a piranha pool offers it
+ * to every eligible member. Nobody eligible at the first offer queues it
+ * with RRD_QUEUE_NO_ELIGIBLE_AGENT; a pool gone round (every offer
+ * expired or declined, or max_offers reached) with
+ * RRD_QUEUE_POOL_EXHAUSTED. What happened is told through events.
  *
  * @return RRD_OK (assigned, offered or queued); RRD_E_INVALID;
  *         RRD_E_EXISTS (a record has that id); RRD_E_UNKNOWN_POOL;
- *         RRD_E_KIND_MISMATCH; RRD_E_UNSUPPORTED (the record would need an
- *         offer with a claim window, or a piranha pool: not available in
- *         this version); RRD_E_NOMEM; store errors.
+ *         RRD_E_KIND_MISMATCH; RRD_E_NOMEM; store errors.
  */
 RRD_API rrd_status rrd_distributor_submit(rrd_distributor *dist,
 					  const rrd_record *record,
@@ -259,6 +263,37 @@ RRD_API rrd_status rrd_distributor_get_record(rrd_distributor *dist, const char 
  */
 RRD_API rrd_status rrd_distributor_claim(rrd_distributor *dist, const char *record_id,
 					 const char *agent_id, rrd_claim_result *result);
+
+/**
+ * An agent passes on a record offered to them. The offer moves on at once
+ * (to the next member; for piranha, the others keep theirs).
+ * @return RRD_OK; RRD_E_UNKNOWN_RECORD; RRD_E_UNKNOWN_AGENT; RRD_E_INVALID
+ *         (the agent has no live offer of the record); RRD_E_NOMEM; store
+ *         errors.
+ */
+RRD_API rrd_status rrd_distributor_decline(rrd_distributor *dist, const char *record_id,
+					   const char *agent_id);
+
+/* ---- time -------------------------------------------------------------- */
+
+/**
+ * Fire every timer due at or before `now`, in due order (timers due at
+ * the same instant in the order they were set). What a timer causes
+ * (offer_expired, the next offer, queueing) is stamped with its due time.
+ * A claim at exactly a deadline comes too late once the timer fired, so
+ * call this before handling input stamped at `now`. Each timer is one
+ * transaction; with several processes on one store, each timer fires once.
+ * @return RRD_OK; RRD_E_NOMEM and store errors (timers fired before the
+ *         failure stay fired; the failing one is still due).
+ */
+RRD_API rrd_status rrd_distributor_advance(rrd_distributor *dist, rrd_time now);
+
+/**
+ * When the next timer is due, so an event loop can sleep until then.
+ * @return RRD_OK; RRD_E_NOTFOUND (no timer is set); RRD_E_INVALID; store
+ *         errors.
+ */
+RRD_API rrd_status rrd_distributor_next_deadline(rrd_distributor *dist, rrd_time *out);
 
 /** Options for manual moves. */
 typedef struct rrd_move_options {

@@ -13,115 +13,12 @@
 #include "util/error.h"
 #include "util/id.h"
 
-typedef struct give_info {
-	const char *pool;
-	const char *rule;
-	const char *strategy;
-	rrd_via via;
-	int notify;
-	int integrations;
-	int explain; /* attach d->skips to the event */
-} give_info;
-
-static rrd_status give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const give_info *gi,
-		       rrd_time now)
-{
-	char previous[RRD_ID_MAX + 1] = "";
-	int had_owner = rec->r->owner != NULL;
-	if (had_owner)
-		memcpy(previous, rec->r->owner, strlen(rec->r->owner) + 1);
-	rrd_status rc = rrd__rec_transition(d, rec, a, RRD_RECORD_PENDING);
-	if (!rc)
-		rc = rrd__count_assignment(d, a, now);
-	if (!rc && rec->r->status == RRD_RECORD_PENDING &&
-	    (gi->via == RRD_VIA_MANUAL || gi->via == RRD_VIA_REASSIGN ||
-	     gi->via == RRD_VIA_REDISTRIBUTE || gi->via == RRD_VIA_TRANSFER))
-		rec->r->reassigned_at = now;
-	if (!rc)
-		rc = rrd__queue_remove(d, rec->r->id);
-	if (rc)
-		return rc;
-	rrd_skipped *sk = NULL;
-	size_t nsk = gi->explain && d->opts.explain ? d->nskips : 0;
-	if (nsk && !(sk = rrd__malloc(nsk * sizeof *sk)))
-		return rrd__nomem();
-	for (size_t i = 0; i < nsk; i++)
-		sk[i] = (rrd_skipped){ d->agents[d->skips[i].agent]->id, d->skips[i].reason };
-	rrd_event ev = { .type = RRD_EVENT_ASSIGNED, .at = now, .record = rec->r->id,
-			 .agent = a->id, .previous = had_owner ? previous : NULL,
-			 .pool = gi->pool, .rule = gi->rule, .strategy = gi->strategy,
-			 .via = gi->via, .notify = gi->notify, .skipped = sk, .nskipped = nsk };
-	rc = rrd__emit(d, &ev);
-	rrd__free(sk);
-	if (!rc && gi->integrations) {
-		rrd_event in = { .type = RRD_EVENT_INTEGRATION, .at = now, .record = rec->r->id,
-				 .agent = a->id };
-		rc = rrd__emit(d, &in);
-	}
-	return rc;
-}
-
-/* Place a record through a pool's strategy. RRD_E_NO_ELIGIBLE when nobody
- * may take it (nothing changed). */
-static rrd_status place_in_pool(rrd_distributor *d, rec_rt *rec, pool_rt *p,
-				const rrd_rule *rule, rrd_via via, int notify, rrd_time now)
-{
-	rrd_strategy s = rule && rule->strategy != RRD_STRATEGY_INHERIT ? rule->strategy
-									 : p->cfg->strategy;
-	rrd_pick_req req = { .pool = p, .strategy = s, .record = rec->r,
-			     .respect_hours = p->cfg->respect_hours || (rule && rule->respect_hours),
-			     .skills = rule && rule->skills.count ? &rule->skills : NULL,
-			     .explain = d->opts.explain };
-	size_t pos;
-	rrd_status rc = rrd__pick(d, &req, &pos);
-	if (rc)
-		return rc;
-	give_info gi = { p->id, rule ? rule->id : NULL, rrd__strategy_label(d, s), via, notify, 0, 1 };
-	return give(d, rec, d->agents[p->members[pos].agent], &gi, now);
-}
-
 static rrd_status kind_check(const pool_rt *p, const rrd_record *r)
 {
 	if (p->cfg->kind != r->kind)
 		return rrd__fail(RRD_E_KIND_MISMATCH, "pool \"%s\" takes %ss; record \"%s\" is a %s",
 				 p->id, rrd_kind_name(p->cfg->kind), r->id, rrd_kind_name(r->kind));
 	return RRD_OK;
-}
-
-static rrd_time window_of(const pool_rt *p, const rrd_rule *rule)
-{
-	if (rule && rule->claim_window != RRD_WINDOW_INHERIT)
-		return rule->claim_window;
-	return p->cfg->claim_window;
-}
-
-/* Route by the rules: the rule's pool, then its overflow pools; the queue
- * when none of them can take the record. */
-static rrd_status route(rrd_distributor *d, rec_rt *rec, int notify, rrd_time now)
-{
-	const rrd_rule *rule = rrd__rule_match(d, rec->r);
-	if (!rule)
-		return rrd__queue_push(d, rec, RRD_QUEUE_NO_RULE, NULL, NULL, now);
-	const char *last_pool = rule->pool;
-	for (size_t i = 0; i <= rule->overflow.count; i++) {
-		const char *pid = i ? rule->overflow.items[i - 1] : rule->pool;
-		pool_rt *p = rrd__pool_find(d, pid);
-		if (!p)
-			return rrd__fail(RRD_E_UNKNOWN_POOL, "rule \"%s\": no pool \"%s\"", rule->id, pid);
-		rrd_status rc = kind_check(p, rec->r);
-		if (rc)
-			return rc;
-		rrd_strategy s = rule->strategy != RRD_STRATEGY_INHERIT ? rule->strategy
-									: p->cfg->strategy;
-		if (window_of(p, rule) != RRD_NO_WINDOW || s == RRD_STRATEGY_PIRANHA)
-			return rrd__fail(RRD_E_UNSUPPORTED, "pool \"%s\": offers with a claim window "
-					 "are not available in this build", p->id);
-		rc = place_in_pool(d, rec, p, rule, RRD_VIA_ROUTE, notify, now);
-		if (rc != RRD_E_NO_ELIGIBLE)
-			return rc;
-		last_pool = pid;
-	}
-	return rrd__queue_push(d, rec, RRD_QUEUE_NO_ELIGIBLE_AGENT, last_pool, rule->id, now);
 }
 
 RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *record,
@@ -169,11 +66,11 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 		goto abort;
 	copy = NULL; /* the cache owns it now */
 	if (p) {
-		rc = place_in_pool(d, rec, p, NULL, RRD_VIA_ROUTE, o.notify, now);
-		if (rc == RRD_E_NO_ELIGIBLE)
-			rc = rrd__queue_push(d, rec, RRD_QUEUE_NO_ELIGIBLE_AGENT, p->id, NULL, now);
+		rc = rrd__route(d, rec, NULL, p, o.notify, now);
 	} else {
-		rc = route(d, rec, o.notify, now);
+		const rrd_rule *rule = rrd__rule_match(d, rec->r);
+		rc = rule ? rrd__route(d, rec, rule, NULL, o.notify, now)
+			  : rrd__queue_push(d, rec, RRD_QUEUE_NO_RULE, NULL, NULL, now);
 	}
 	if (rc)
 		goto abort;
@@ -285,22 +182,31 @@ RRD_API rrd_status rrd_distributor_claim(rrd_distributor *d, const char *record_
 		goto unlock;
 	if ((rc = lookup_pair(d, record_id, agent_id, &rec, &a)))
 		goto abort;
-	rrd_record *r = rec->r;
-	int holds = r->owner && strcmp(r->owner, a->id) == 0;
-	rrd_event ev = { .at = now, .record = r->id, .agent = a->id };
-	if (holds && r->status == RRD_RECORD_PENDING) {
-		if ((rc = rrd__rec_transition(d, rec, a, RRD_RECORD_CLAIMED)))
-			goto abort;
-		*result = RRD_CLAIM_WON;
-		ev.type = RRD_EVENT_CLAIMED;
-	} else {
-		/* Without an offer to them, only the holder can have a claim
-		 * to make, and the holder's was made already. */
-		*result = holds ? RRD_CLAIM_ALREADY_CLAIMED : RRD_CLAIM_NOT_OFFERED;
-		ev.type = RRD_EVENT_CLAIM_REJECTED;
-		ev.claim_result = *result;
-	}
-	if ((rc = rrd__emit(d, &ev)))
+	if ((rc = rrd__route_claim(d, rec, a, result, now)))
+		goto abort;
+	rc = rrd__txn_commit(d);
+	goto unlock;
+abort:
+	rrd__txn_abort(d);
+unlock:
+	rrd__unlock(d);
+	return rc;
+}
+
+RRD_API rrd_status rrd_distributor_decline(rrd_distributor *d, const char *record_id,
+					   const char *agent_id)
+{
+	if (!d)
+		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
+	rrd__lock(d);
+	rrd_time now = rrd__now(d);
+	rec_rt *rec;
+	agent_rt *a;
+	rrd_status rc = rrd__txn_begin(d);
+	if (rc)
+		goto unlock;
+	if ((rc = lookup_pair(d, record_id, agent_id, &rec, &a)) ||
+	    (rc = rrd__route_decline(d, rec, a, now)))
 		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;
@@ -365,8 +271,8 @@ RRD_API rrd_status rrd_distributor_assign(rrd_distributor *d, const char *record
 	}
 	if ((rc = movable(rec, &o)))
 		goto abort;
-	give_info gi = { NULL, NULL, NULL, RRD_VIA_MANUAL, o.notify, o.integrations, 0 };
-	if ((rc = give(d, rec, a, &gi, now)))
+	rrd_give gi = { NULL, NULL, NULL, RRD_VIA_MANUAL, o.notify, o.integrations, 0, 0 };
+	if ((rc = rrd__give(d, rec, a, &gi, now)))
 		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;
@@ -416,9 +322,9 @@ RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const ch
 		rc = rrd__fail(RRD_E_NO_ELIGIBLE, "nobody in pool \"%s\" is eligible", p->id);
 	if (rc)
 		goto abort;
-	give_info gi = { p->id, NULL, rrd__strategy_label(d, s), RRD_VIA_REASSIGN, o.notify,
-			 o.integrations, 1 };
-	if ((rc = give(d, rec, d->agents[p->members[pos].agent], &gi, now)))
+	rrd_give gi = { p->id, NULL, rrd__strategy_label(d, s), RRD_VIA_REASSIGN, o.notify,
+			 o.integrations, 1, 0 };
+	if ((rc = rrd__give(d, rec, d->agents[p->members[pos].agent], &gi, now)))
 		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;
@@ -514,8 +420,8 @@ RRD_API rrd_status rrd_distributor_reassign_to_nearest(rrd_distributor *d,
 		rc = rrd__fail(RRD_E_NO_ELIGIBLE, "no active agent of those types has a location");
 		goto abort;
 	}
-	give_info gi = { NULL, NULL, NULL, RRD_VIA_REASSIGN, o.notify, o.integrations, 0 };
-	if ((rc = give(d, rec, d->agents[idx], &gi, now)))
+	rrd_give gi = { NULL, NULL, NULL, RRD_VIA_REASSIGN, o.notify, o.integrations, 0, 0 };
+	if ((rc = rrd__give(d, rec, d->agents[idx], &gi, now)))
 		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;

@@ -178,6 +178,7 @@ struct rrd_distributor {
 
 	meta_counter record_seq;
 	meta_counter queue_seq;
+	meta_counter timer_seq;
 
 	/* Spatial index over every agent with a location (reassignment to
 	 * the nearest agent), rebuilt after agents change. */
@@ -266,6 +267,24 @@ rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now);
 void rrd__index_invalidate(rrd_distributor *d);
 /* An agent's open count or last assignment changed. */
 void rrd__index_note_agent(rrd_distributor *d, agent_rt *a);
+
+/* ---- giving a record to an agent (give.c) ---------------------------- */
+
+typedef struct rrd_give {
+	const char *pool;
+	const char *rule;
+	const char *strategy;
+	rrd_via via;
+	int notify;
+	int integrations;
+	int explain;         /* attach d->skips to the event */
+	rrd_record_status status; /* 0: pending */
+} rrd_give;
+
+/* Give `rec` to `a`: withdraws live offers, takes it out of the queue,
+ * counts the assignment and emits `assigned` (and `integration`). */
+rrd_status rrd__give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const rrd_give *gi,
+		     rrd_time now);
 
 /* ---- events (emit.c) ------------------------------------------------- */
 

@@ -204,6 +204,7 @@ RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 	d->config_version = -1;
 	d->record_seq.key = "seq.record";
 	d->queue_seq.key = "seq.queue";
+	d->timer_seq.key = "seq.timer";
 	d->agent_tree_stale = 1;
 	if (pthread_mutex_init(&d->mu, NULL)) {
 		rrd__free(d);

@@ -14,4 +14,19 @@ rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason rea
 /* Take a record out of the queue if it is there. */
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id);
 
+/* Route a new record: by `rule`, or straight to `pool` when rule is NULL.
+ * Assigns, offers, or queues. */
+rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rrd_rule *rule, pool_rt *pool,
+		      int notify, rrd_time now);
+/* An offer's deadline passed (the timer named by the record's id). */
+rrd_status rrd__route_timer(rrd_distributor *d, const char *record, rrd_time now);
+/* An agent claims a record: wins a live offer, claims what they hold, or
+ * is told why not. */
+rrd_status rrd__route_claim(rrd_distributor *d, rec_rt *rec, agent_rt *a,
+			    rrd_claim_result *result, rrd_time now);
+/* An agent passes on a live offer. */
+rrd_status rrd__route_decline(rrd_distributor *d, rec_rt *rec, agent_rt *a, rrd_time now);
+/* The record is moved by hand: its live offers end. */
+rrd_status rrd__route_withdraw(rrd_distributor *d, rec_rt *rec);
+
 #endif

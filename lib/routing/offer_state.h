@@ -1,0 +1,51 @@
+/*
+ * A record's routing: which rule and pool govern it, the offers made and
+ * what became of each. It is kept after the routing ends, because a later
+ * claim is answered from it (declined, expired, not offered).
+ */
+#ifndef RRD_ROUTING_OFFER_STATE_H
+#define RRD_ROUTING_OFFER_STATE_H
+
+#include "distributor/dist.h"
+
+enum offer_status {
+	OFFER_LIVE = 1,
+	OFFER_DECLINED = 2,
+	OFFER_EXPIRED = 3,
+	OFFER_CLOSED = 4 /* someone else won, or the record was moved */
+};
+
+typedef struct offer_entry {
+	char *agent;
+	uint32_t step;  /* which pool of the rule's chain (0: its pool) */
+	uint8_t status;
+} offer_entry;
+
+typedef struct offer_state {
+	int active;         /* a live offer governs the record */
+	char *rule;         /* NULL: sent straight to a pool */
+	char *pool;         /* the pool of the current step */
+	uint32_t step;
+	int piranha;
+	int has_deadline;
+	rrd_time deadline;
+	int64_t offers;     /* offers made at this step */
+	offer_entry *entries;
+	size_t count, cap;
+} offer_state;
+
+/* Load a record's state; an empty state when it has none. */
+rrd_status rrd__offer_state_load(rrd_distributor *d, const char *record, offer_state *out);
+rrd_status rrd__offer_state_save(rrd_distributor *d, const char *record, const offer_state *s);
+void rrd__offer_state_clear(offer_state *s);
+
+/* The entry for agent at `step`, or NULL. */
+offer_entry *rrd__offer_find(offer_state *s, const char *agent, uint32_t step);
+/* The agent's latest entry at any step, or NULL. */
+offer_entry *rrd__offer_latest(offer_state *s, const char *agent);
+rrd_status rrd__offer_add(offer_state *s, const char *agent, uint32_t step, uint8_t status);
+/* Set every live entry to `status`. */
+void rrd__offer_close_all(offer_state *s, uint8_t status);
+size_t rrd__offer_live_count(const offer_state *s);
+
+#endif

@@ -19,6 +19,7 @@
 #include "rrdist/record.h"
 #include "rrdist/event.h"
 #include "rrdist/pick.h"
+#include "rrdist/queue.h"
 #include "rrdist/store.h"
 #include "rrdist/distributor.h"
 

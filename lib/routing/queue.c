@@ -1,5 +1,7 @@
 /* The manual queue: records nobody took, oldest first, each with why. */
 #include "routing/routing.h"
+#include "rrdist/queue.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -38,4 +40,115 @@ rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
 	if (rc == RRD_E_NOTFOUND)
 		return RRD_OK;
 	return rrd__store_status(rc, "taking a record from the queue");
+}
+
+/* ---- the public snapshot ----------------------------------------------- */
+
+typedef struct queue_item {
+	char *record, *pool, *rule;
+	rrd_queue_reason reason;
+	rrd_time since;
+} queue_item;
+
+struct rrd_queue {
+	queue_item *items;
+	size_t count, cap;
+};
+
+RRD_API void rrd_queue_free(rrd_queue *q)
+{
+	if (!q)
+		return;
+	for (size_t i = 0; i < q->count; i++) {
+		rrd__free(q->items[i].record);
+		rrd__free(q->items[i].pool);
+		rrd__free(q->items[i].rule);
+	}
+	rrd__free(q->items);
+	rrd__free(q);
+}
+
+typedef struct scan_ctx {
+	rrd_queue *q;
+	rrd_status rc;
+} scan_ctx;
+
+static int collect(void *ctx, const char *key, const void *value, size_t len, int64_t order)
+{
+	scan_ctx *sc = ctx;
+	(void)order;
+	rrd_reader r = { value, len, 0 };
+	int nomem = 0;
+	queue_item it = { 0 };
+	if (rrd__read_u8(&r) != QUEUE_FORMAT) {
+		sc->rc = rrd__fail(RRD_E_STORE, "queue entry \"%s\" has an unknown format", key);
+		return 1;
+	}
+	it.reason = (rrd_queue_reason)rrd__read_u8(&r);
+	it.since = rrd__read_i64(&r);
+	it.pool = rrd__read_str(&r, &nomem);
+	it.rule = rrd__read_str(&r, &nomem);
+	it.record = r.failed ? NULL : rrd__strdup(key);
+	if (r.failed || !it.record ||
+	    rrd__grow((void **)&sc->q->items, &sc->q->cap, sc->q->count + 1, sizeof it)) {
+		rrd__free(it.pool);
+		rrd__free(it.rule);
+		rrd__free(it.record);
+		sc->rc = nomem || !r.failed ? rrd__nomem()
+					    : rrd__fail(RRD_E_STORE, "queue entry \"%s\" is malformed", key);
+		return 1;
+	}
+	sc->q->items[sc->q->count++] = it;
+	return 0;
+}
+
+RRD_API rrd_status rrd_distributor_queue(rrd_distributor *d, rrd_queue **out)
+{
+	if (!d || !out)
+		return rrd__fail(RRD_E_INVALID, "distributor and out must not be NULL");
+	*out = NULL;
+	rrd_queue *q = rrd__calloc(1, sizeof *q);
+	if (!q)
+		return rrd__nomem();
+	rrd__lock(d);
+	rrd_status rc = rrd__txn_begin(d);
+	if (!rc) {
+		scan_ctx sc = { q, RRD_OK };
+		rrd_store *st = d->store;
+		int src = st->m.scan(st->self, RRD_NS_QUEUE, "", collect, &sc);
+		rc = sc.rc ? sc.rc : rrd__store_status(src, "reading the queue");
+		rrd__txn_end_read(d);
+	}
+	rrd__unlock(d);
+	if (rc) {
+		rrd_queue_free(q);
+		return rc;
+	}
+	*out = q;
+	return RRD_OK;
+}
+
+RRD_API size_t rrd_queue_count(const rrd_queue *q)
+{
+	return q ? q->count : 0;
+}
+
+RRD_API rrd_status rrd_queue_entry(const rrd_queue *q, size_t i, const char **record,
+				   rrd_queue_reason *reason, rrd_time *since, const char **pool,
+				   const char **rule)
+{
+	if (!q || i >= q->count)
+		return rrd__fail(RRD_E_INVALID, "no queue entry %zu", i);
+	const queue_item *it = &q->items[i];
+	if (record)
+		*record = it->record;
+	if (reason)
+		*reason = it->reason;
+	if (since)
+		*since = it->since;
+	if (pool)
+		*pool = it->pool;
+	if (rule)
+		*rule = it->rule;
+	return RRD_OK;
 }

@@ -125,6 +125,13 @@ rrd_status rrd__sim_read_location(const cJSON *o, const char *path, int *has, do
 	return RRD_OK;
 }
 
+rrd_status rrd__sim_as_parse(rrd_status rc, const char *path)
+{
+	if (rc == RRD_OK || rc == RRD_E_NOMEM || rc == RRD_E_PARSE)
+		return rc;
+	return rrd__json_fail(path, NULL, "%s", rrd_error_last());
+}
+
 /* A setter's refusal, reported at path.name; running out of memory stays
  * what it is. */
 static rrd_status at_field(rrd_status rc, const char *path, const char *name)
@@ -197,7 +204,7 @@ static rrd_status load_calendars(rrd_scenario *s, const cJSON *doc)
 		char path[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.calendars", i);
 		rrd_calendar *c;
-		if ((rc = rrd__calendar_from_json(e, path, &c)))
+		if ((rc = rrd__sim_as_parse(rrd__calendar_from_json(e, path, &c), path)))
 			return rc;
 		s->calendars[s->calendar_count++] = c;
 		if ((rc = claim_id(&s->calendar_index, rrd_calendar_id(c), i, "calendars", path)))
@@ -247,7 +254,7 @@ static rrd_status load_agents(rrd_scenario *s, const cJSON *doc)
 		char path[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.agents", i);
 		rrd_agent *a;
-		if ((rc = rrd__agent_from_json(e, path, &a)))
+		if ((rc = rrd__sim_as_parse(rrd__agent_from_json(e, path, &a), path)))
 			return rc;
 		s->agents[s->agent_count++] = a;
 		if ((rc = claim_id(&s->agent_index, rrd_agent_id(a), i, "agents", path)))
@@ -280,7 +287,7 @@ static rrd_status load_pools(rrd_scenario *s, const cJSON *doc)
 		char path[RRD_PATH_MAX], at[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.pools", i);
 		rrd_pool *p;
-		if ((rc = rrd__pool_from_json(e, path, NULL, &p)))
+		if ((rc = rrd__sim_as_parse(rrd__pool_from_json(e, path, NULL, &p), path)))
 			return rc;
 		s->pools[s->pool_count++] = p;
 		if ((rc = claim_id(&s->pool_index, rrd_pool_id(p), i, "pools", path)))
@@ -321,7 +328,7 @@ static rrd_status load_rules(rrd_scenario *s, const cJSON *doc)
 		char path[RRD_PATH_MAX], at[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.rules", i);
 		rrd_rule *r;
-		if ((rc = rrd__rule_from_json(e, path, NULL, &r)))
+		if ((rc = rrd__sim_as_parse(rrd__rule_from_json(e, path, NULL, &r), path)))
 			return rc;
 		s->rules[s->rule_count++] = r;
 		if ((rc = claim_id(&s->rule_index, rrd_rule_id(r), i, "rules", path)))

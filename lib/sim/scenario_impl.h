@@ -20,6 +20,11 @@ rrd_status rrd__sim_read_string_map(const cJSON *o, const char *path, const char
 rrd_status rrd__sim_read_location(const cJSON *o, const char *path, int *has, double *lat,
 				  double *lon);
 
+/* A helper's failure as a fault of the document at `path`: anything but
+ * RRD_E_NOMEM and RRD_E_PARSE (which already names its path) is reported
+ * as RRD_E_PARSE there, so a document's fault is always RRD_E_PARSE. */
+rrd_status rrd__sim_as_parse(rrd_status rc, const char *path);
+
 /* Check `events` (an array of n entries) and fill s->events. */
 rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n);
 

@@ -74,6 +74,8 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	}
 	if (rc)
 		goto abort;
+	if ((rc = rrd__drain(d, now)))
+		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;
 abort:
@@ -125,6 +127,8 @@ RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *d, const rrd_reco
 	else
 		rc = rrd__rec_transition(d, rec, owner, status);
 	if (rc)
+		goto abort;
+	if ((rc = rrd__drain(d, now)))
 		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;
@@ -184,6 +188,8 @@ RRD_API rrd_status rrd_distributor_claim(rrd_distributor *d, const char *record_
 		goto abort;
 	if ((rc = rrd__route_claim(d, rec, a, result, now)))
 		goto abort;
+	if ((rc = rrd__drain(d, now)))
+		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;
 abort:
@@ -207,6 +213,8 @@ RRD_API rrd_status rrd_distributor_decline(rrd_distributor *d, const char *recor
 		goto unlock;
 	if ((rc = lookup_pair(d, record_id, agent_id, &rec, &a)) ||
 	    (rc = rrd__route_decline(d, rec, a, now)))
+		goto abort;
+	if ((rc = rrd__drain(d, now)))
 		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;
@@ -274,6 +282,8 @@ RRD_API rrd_status rrd_distributor_assign(rrd_distributor *d, const char *record
 	rrd_give gi = { NULL, NULL, NULL, RRD_VIA_MANUAL, o.notify, o.integrations, 0, 0 };
 	if ((rc = rrd__give(d, rec, a, &gi, now)))
 		goto abort;
+	if ((rc = rrd__drain(d, now)))
+		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;
 abort:
@@ -325,6 +335,8 @@ RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const ch
 	rrd_give gi = { p->id, NULL, rrd__strategy_label(d, s), RRD_VIA_REASSIGN, o.notify,
 			 o.integrations, 1, 0 };
 	if ((rc = rrd__give(d, rec, d->agents[p->members[pos].agent], &gi, now)))
+		goto abort;
+	if ((rc = rrd__drain(d, now)))
 		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;
@@ -422,6 +434,8 @@ RRD_API rrd_status rrd_distributor_reassign_to_nearest(rrd_distributor *d,
 	}
 	rrd_give gi = { NULL, NULL, NULL, RRD_VIA_REASSIGN, o.notify, o.integrations, 0, 0 };
 	if ((rc = rrd__give(d, rec, d->agents[idx], &gi, now)))
+		goto abort;
+	if ((rc = rrd__drain(d, now)))
 		goto abort;
 	rc = rrd__txn_commit(d);
 	goto unlock;

@@ -10,6 +10,7 @@
 #include "distributor/config_store.h"
 #include "distributor/dist.h"
 #include "geo/kdtree.h"
+#include "routing/routing.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/id.h"
@@ -38,6 +39,15 @@ static rrd_status config_commit(rrd_distributor *d, int64_t version)
 	if (!rc)
 		d->config_version = version;
 	return rc;
+}
+
+/* A configuration change may make someone eligible for what auto-drain
+ * pools queued. The change itself is committed whatever happens here; a
+ * drain that fails now runs again after the next operation. */
+static void drain_after(rrd_distributor *d, rrd_status rc)
+{
+	if (rc == RRD_OK && rrd__drain_now(d) != RRD_OK)
+		rrd_error_clear();
 }
 
 static void mark_trees_stale(rrd_distributor *d)
@@ -172,6 +182,7 @@ RRD_API rrd_status rrd_distributor_put_agent(rrd_distributor *d, const rrd_agent
 		fresh = NULL;
 	}
 	mark_trees_stale(d);
+	drain_after(d, rc);
 out:
 	rrd__unlock(d);
 	cJSON_Delete(json);
@@ -336,6 +347,7 @@ RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *d, const rrd_pool *
 			rrd__index_invalidate(d);
 		}
 	}
+	drain_after(d, rc);
 	rrd__unlock(d);
 	cJSON_Delete(json);
 	rrd__pool_rt_free(fresh);
@@ -438,6 +450,7 @@ RRD_API rrd_status rrd_distributor_pool_add_member(rrd_distributor *d, const cha
 			rrd__index_invalidate(d);
 		}
 	}
+	drain_after(d, rc);
 	rrd__unlock(d);
 	return rc;
 }
@@ -470,6 +483,7 @@ RRD_API rrd_status rrd_distributor_pool_remove_member(rrd_distributor *d, const 
 			rrd__index_invalidate(d);
 		}
 	}
+	drain_after(d, rc);
 	rrd__free(rest);
 	rrd__unlock(d);
 	return rc;

@@ -151,6 +151,8 @@ struct rrd_distributor {
 	 * operation sees one time and a pick that needs none reads none. */
 	int now_valid;
 	rrd_time now;
+	/* How far advance() has processed time (INT64_MIN: not yet called). */
+	rrd_time advanced_to;
 
 	cal_rt **cals;
 	size_t ncals, cals_cap;

@@ -206,6 +206,7 @@ RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 	d->queue_seq.key = "seq.queue";
 	d->timer_seq.key = "seq.timer";
 	d->agent_tree_stale = 1;
+	d->advanced_to = INT64_MIN;
 	if (pthread_mutex_init(&d->mu, NULL)) {
 		rrd__free(d);
 		return rrd__fail(RRD_E_STATE, "cannot create a mutex");

@@ -1,43 +1,83 @@
-/* Time from the host: firing due timers, and saying when the next is due. */
+/* Time from the host: firing due timers and clock-driven draining, and
+ * saying when the next timer is due. */
 #include "distributor/dist.h"
 #include "routing/routing.h"
 #include "util/error.h"
+
+/* One step of advance: the earliest timer or drain wakeup at or before
+ * `now`, in its own transaction. *done is set when there is none. */
+static rrd_status advance_step(rrd_distributor *d, rrd_time now, int *done)
+{
+	rrd_status rc = rrd__txn_begin(d);
+	if (rc)
+		return rc;
+	rrd_store *st = d->store;
+	rrd_time t_timer = 0, t_wake = 0;
+	int has_timer = 0, has_wake = 0;
+	int trc = st->m.timer_next(st->self, &t_timer);
+	if (trc && trc != RRD_E_NOTFOUND) {
+		rc = rrd__store_status(trc, "reading the next timer");
+		goto abort;
+	}
+	has_timer = !trc && t_timer <= now;
+	rrd_time from = d->advanced_to;
+	if (from != INT64_MIN) {
+		rc = rrd__drain_wakeup(d, from, &t_wake);
+		if (rc && rc != RRD_E_NOTFOUND)
+			goto abort;
+		rc = RRD_OK;
+		has_wake = t_wake > from && t_wake <= now;
+		rrd_error_clear();
+	}
+	if (!has_timer && !has_wake) {
+		*done = 1;
+		rrd__txn_end_read(d);
+		return RRD_OK;
+	}
+	/* Timers first when both fall at the same instant. */
+	if (has_timer && (!has_wake || t_timer <= t_wake)) {
+		char key[2 * RRD_ID_MAX + 2];
+		rrd_time due;
+		int prc = st->m.timer_pop(st->self, now, key, sizeof key, &due);
+		if ((rc = rrd__store_status(prc, "taking a due timer")))
+			goto abort;
+		/* What a timer causes happens at its due time. */
+		d->now = due;
+		d->now_valid = 1;
+		if ((rc = rrd__route_timer(d, key, due)))
+			goto abort;
+	} else {
+		d->now = t_wake;
+		d->now_valid = 1;
+	}
+	if ((rc = rrd__drain(d, d->now)))
+		goto abort;
+	if ((rc = rrd__txn_commit(d)))
+		return rc;
+	if (d->now > d->advanced_to)
+		d->advanced_to = d->now;
+	return RRD_OK;
+abort:
+	rrd__txn_abort(d);
+	return rc;
+}
 
 RRD_API rrd_status rrd_distributor_advance(rrd_distributor *d, rrd_time now)
 {
 	if (!d)
 		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
-	/* Each timer is its own transaction: what fired stays fired if a
-	 * later one fails, and other threads get a turn in between. */
+	/* Each step is its own transaction: what fired stays fired if a later
+	 * step fails, and other threads get a turn in between. */
 	for (;;) {
+		int done = 0;
 		rrd__lock(d);
-		rrd_status rc = rrd__txn_begin(d);
-		if (rc) {
-			rrd__unlock(d);
-			return rc;
-		}
-		char key[2 * RRD_ID_MAX + 2];
-		rrd_time due;
-		rrd_store *st = d->store;
-		int prc = st->m.timer_pop(st->self, now, key, sizeof key, &due);
-		if (prc == RRD_E_NOTFOUND) {
-			rrd__txn_end_read(d);
-			rrd__unlock(d);
-			return RRD_OK;
-		}
-		rc = rrd__store_status(prc, "taking a due timer");
-		if (!rc) {
-			/* What a timer causes happens at its due time. */
-			d->now = due;
-			d->now_valid = 1;
-			rc = rrd__route_timer(d, key, due);
-		}
-		if (rc)
-			rrd__txn_abort(d);
-		else
-			rc = rrd__txn_commit(d);
+		if (d->advanced_to == INT64_MIN)
+			d->advanced_to = now; /* nothing before the first call */
+		rrd_status rc = advance_step(d, now, &done);
+		if (!rc && done && now > d->advanced_to)
+			d->advanced_to = now;
 		rrd__unlock(d);
-		if (rc)
+		if (rc || done)
 			return rc;
 	}
 }

@@ -26,6 +26,14 @@ rrd_status rrd__route_claim(rrd_distributor *d, rec_rt *rec, agent_rt *a,
 			    rrd_claim_result *result, rrd_time now);
 /* An agent passes on a live offer. */
 rrd_status rrd__route_decline(rrd_distributor *d, rec_rt *rec, agent_rt *a, rrd_time now);
+/* Auto-drain pools take back what someone can take now. */
+rrd_status rrd__drain(rrd_distributor *d, rrd_time now);
+/* The first instant after `from` when, by the clock alone, a member of a
+ * pool with records to drain may become eligible. RRD_E_NOTFOUND: none. */
+rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out);
+/* Drain in a transaction of its own (after a configuration change). */
+rrd_status rrd__drain_now(rrd_distributor *d);
+
 /* The record is moved by hand: its live offers end. */
 rrd_status rrd__route_withdraw(rrd_distributor *d, rec_rt *rec);
 

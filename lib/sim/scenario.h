@@ -1,6 +1,5 @@
 /*
- * Scenario files (the format in docs: "Scenario files: the simulation
- * contract"), loaded and checked.
+ * Scenario files (`rrdist simulate`), loaded and checked.
  *
  * rrd__scenario_load turns a document into an rrd_scenario whose
  * configuration (calendars, agents, pools, rules, records) is already built

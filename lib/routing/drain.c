@@ -1,0 +1,219 @@
+/*
+ * Auto-drain: a pool that asks for it takes back, oldest first, the
+ * records it queued for want of an eligible member, as soon as someone
+ * can take them, so a backlog never sits while agents are free. Draining
+ * runs after every operation and every timer, and at the instants a
+ * member may become eligible again by the clock alone: their calendar
+ * opening, or a new local day for a member at their daily cap.
+ */
+#include <string.h>
+
+#include "routing/routing.h"
+#include "strategy/strategy.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+typedef struct drain_item {
+	char *record;
+	char *pool;
+	char *rule;
+} drain_item;
+
+typedef struct drain_list {
+	drain_item *items;
+	size_t count, cap;
+	rrd_distributor *d;
+	rrd_status rc;
+} drain_list;
+
+static int any_auto_drain(const rrd_distributor *d)
+{
+	for (size_t i = 0; i < d->npools; i++)
+		if (d->pools[i]->cfg->auto_drain)
+			return 1;
+	return 0;
+}
+
+static void free_list(drain_list *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		rrd__free(l->items[i].record);
+		rrd__free(l->items[i].pool);
+		rrd__free(l->items[i].rule);
+	}
+	rrd__free(l->items);
+}
+
+static int collect(void *ctx, const char *key, const void *value, size_t len, int64_t order)
+{
+	drain_list *l = ctx;
+	(void)order;
+	rrd_reader r = { value, len, 0 };
+	int nomem = 0;
+	rrd__read_u8(&r);
+	rrd_queue_reason reason = (rrd_queue_reason)rrd__read_u8(&r);
+	rrd__read_i64(&r);
+	char *pool = rrd__read_str(&r, &nomem);
+	char *rule = rrd__read_str(&r, &nomem);
+	pool_rt *p = pool ? rrd__pool_find(l->d, pool) : NULL;
+	if (r.failed || reason != RRD_QUEUE_NO_ELIGIBLE_AGENT || !p || !p->cfg->auto_drain) {
+		rrd__free(pool);
+		rrd__free(rule);
+		if (nomem)
+			l->rc = rrd__nomem();
+		return nomem;
+	}
+	char *record = rrd__strdup(key);
+	if (!record || rrd__grow((void **)&l->items, &l->cap, l->count + 1, sizeof *l->items)) {
+		rrd__free(record);
+		rrd__free(pool);
+		rrd__free(rule);
+		l->rc = rrd__nomem();
+		return 1;
+	}
+	l->items[l->count++] = (drain_item){ record, pool, rule };
+	return 0;
+}
+
+/* Queued records that auto-drain pools may take back, in queue order. */
+static rrd_status drainable(rrd_distributor *d, drain_list *l)
+{
+	memset(l, 0, sizeof *l);
+	l->d = d;
+	if (!any_auto_drain(d))
+		return RRD_OK;
+	rrd_store *st = d->store;
+	int src = st->m.scan(st->self, RRD_NS_QUEUE, "", collect, l);
+	if (!l->rc && src)
+		l->rc = rrd__store_status(src, "reading the queue");
+	if (l->rc)
+		free_list(l);
+	return l->rc;
+}
+
+static const rrd_rule *find_rule(rrd_distributor *d, const char *id)
+{
+	for (size_t i = 0; id && i < d->nrules; i++)
+		if (strcmp(d->rules[i]->id, id) == 0)
+			return d->rules[i];
+	return NULL;
+}
+
+rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
+{
+	drain_list l;
+	rrd_status rc = drainable(d, &l);
+	if (rc || !l.count)
+		return rc;
+	/* Pools drain in their order; each takes its records oldest first. */
+	for (size_t pi = 0; !rc && pi < d->npools; pi++) {
+		pool_rt *p = d->pools[pi];
+		if (!p->cfg->auto_drain)
+			continue;
+		for (size_t i = 0; !rc && i < l.count; i++) {
+			if (strcmp(l.items[i].pool, p->id) != 0)
+				continue;
+			rec_rt *rec;
+			if ((rc = rrd__rec_get(d, l.items[i].record, &rec)))
+				break;
+			const rrd_rule *rule = find_rule(d, l.items[i].rule);
+			rrd_pick_req req = { .pool = p, .strategy = p->cfg->strategy, .record = rec->r,
+					     .respect_hours = p->cfg->respect_hours ||
+							      (rule && rule->respect_hours),
+					     .skills = rule && rule->skills.count ? &rule->skills : NULL,
+					     .explain = d->opts.explain };
+			size_t pos;
+			rc = rrd__pick(d, &req, &pos);
+			if (rc == RRD_E_NO_ELIGIBLE) {
+				/* Nobody for this one (skills, location): try the next. */
+				rc = RRD_OK;
+				continue;
+			}
+			if (rc)
+				break;
+			rrd_give gi = { p->id, rule ? rule->id : NULL,
+					rrd__strategy_label(d, p->cfg->strategy), RRD_VIA_DRAIN, 1, 0, 1,
+					0 };
+			rc = rrd__give(d, rec, d->agents[p->members[pos].agent], &gi, now);
+		}
+	}
+	free_list(&l);
+	return rc;
+}
+
+rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
+{
+	drain_list l;
+	rrd_status rc = drainable(d, &l);
+	if (rc)
+		return rc;
+	int found = 0;
+	rrd_time best = 0;
+	for (size_t pi = 0; pi < d->npools && l.count; pi++) {
+		pool_rt *p = d->pools[pi];
+		int waiting = 0, hours = p->cfg->respect_hours;
+		for (size_t i = 0; i < l.count; i++) {
+			if (strcmp(l.items[i].pool, p->id) != 0)
+				continue;
+			waiting = 1;
+			const rrd_rule *rule = find_rule(d, l.items[i].rule);
+			hours |= rule && rule->respect_hours;
+		}
+		if (!waiting)
+			continue;
+		for (size_t m = 0; m < p->nmembers; m++) {
+			agent_rt *a = d->agents[p->members[m].agent];
+			rrd_time t;
+			if (hours && a->cal >= 0) {
+				int open = 1;
+				const rrd_calendar *cal = d->cals[a->cal]->cal;
+				if (rrd_calendar_is_open(cal, from, &open) == RRD_OK && !open &&
+				    rrd_calendar_next_open(cal, from, &t) == RRD_OK &&
+				    (!found || t < best)) {
+					best = t;
+					found = 1;
+				}
+			}
+			if (a->cfg->cap_per_day != RRD_UNLIMITED) {
+				agent_state *st;
+				if ((rc = rrd__agent_state(d, a, &st)))
+					break;
+				if (rrd__agent_today(d, a, st, from) < a->cfg->cap_per_day)
+					continue;
+				if (a->cal >= 0) {
+					if (rrd_calendar_local_day(d->cals[a->cal]->cal, from, NULL, &t))
+						continue;
+				} else {
+					t = (from / RRD_DAY + 1) * RRD_DAY;
+				}
+				if (!found || t < best) {
+					best = t;
+					found = 1;
+				}
+			}
+		}
+	}
+	free_list(&l);
+	if (rc)
+		return rc;
+	if (!found)
+		return RRD_E_NOTFOUND;
+	*out = best;
+	return RRD_OK;
+}
+
+rrd_status rrd__drain_now(rrd_distributor *d)
+{
+	if (!any_auto_drain(d))
+		return RRD_OK;
+	rrd_status rc = rrd__txn_begin(d);
+	if (rc)
+		return rc;
+	rc = rrd__drain(d, rrd__now(d));
+	if (rc)
+		rrd__txn_abort(d);
+	else
+		rc = rrd__txn_commit(d);
+	return rc;
+}

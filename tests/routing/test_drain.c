@@ -1,0 +1,110 @@
+/* Auto-drain: queued records come back as soon as someone can take them. */
+#include <string.h>
+
+#include "../support/fixture.h"
+
+static void drain_pool(fixture *f, int respect_hours, const char *member)
+{
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, "p", RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_set_auto_drain(p, 1), RRD_OK);
+	assert_int_equal(rrd_pool_set_respect_hours(p, respect_hours), RRD_OK);
+	assert_int_equal(rrd_pool_add_member(p, member), RRD_OK);
+	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+	rrd_pool_free(p);
+}
+
+static void set_paused(fixture *f, const char *id, int paused)
+{
+	rrd_agent *a;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, id, &a), RRD_OK);
+	assert_int_equal(rrd_agent_set_paused(a, paused), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+}
+
+static void test_unpausing_drains_oldest_first(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	fix_agent(f, "A");
+	set_paused(f, "A", 1);
+	drain_pool(f, 0, "A");
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
+	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
+	assert_string_equal(fix_event(f, 1), "queued L2 reason=no_eligible_agent");
+	set_paused(f, "A", 0);
+	assert_string_equal(fix_event(f, 2), "assigned L1 A via=drain pool=p");
+	assert_string_equal(fix_event(f, 3), "assigned L2 A via=drain pool=p");
+	rrd_queue *q;
+	assert_int_equal(rrd_distributor_queue(f->dist, &q), RRD_OK);
+	assert_int_equal(rrd_queue_count(q), 0);
+	rrd_queue_free(q);
+	fix_free(f);
+}
+
+static void test_calendar_opening_drains_at_that_instant(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	rrd_calendar *cal;
+	assert_int_equal(rrd_calendar_new(&cal, "east", "America/New_York"), RRD_OK);
+	assert_int_equal(rrd_calendar_add_hours(cal, RRD_MONDAY, 9 * 60, 17 * 60), RRD_OK);
+	assert_int_equal(rrd_distributor_put_calendar(f->dist, cal), RRD_OK);
+	rrd_calendar_free(cal);
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, "A"), RRD_OK);
+	assert_int_equal(rrd_agent_set_calendar(a, "east"), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+	drain_pool(f, 1, "A");
+	/* 08:00Z Monday is 03:00 in New York: closed. */
+	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
+	assert_string_equal(fix_event(f, 0), "queued L1 reason=no_eligible_agent");
+	f->now = FIX_START + 10 * RRD_HOUR;
+	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
+	assert_int_equal(f->nevents, 2);
+	assert_string_equal(fix_event(f, 1), "assigned L1 A via=drain pool=p");
+	rrd_agent *got;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, "A", &got), RRD_OK);
+	/* 09:00 EST is 14:00Z: the drain happened at the opening. */
+	assert_true(rrd_agent_last_assigned(got) == FIX_START + 6 * RRD_HOUR);
+	rrd_agent_free(got);
+	fix_free(f);
+}
+
+static void test_new_day_drains_an_agent_at_daily_cap(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, "A"), RRD_OK);
+	assert_int_equal(rrd_agent_set_capacity_per_day(a, 1), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+	drain_pool(f, 0, "A");
+	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
+	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
+	assert_string_equal(fix_event(f, 1), "queued L2 reason=no_eligible_agent");
+	f->now = FIX_START + RRD_DAY;
+	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
+	assert_string_equal(fix_event(f, 2), "assigned L2 A via=drain pool=p");
+	rrd_agent *got;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, "A", &got), RRD_OK);
+	/* UTC midnight after the start. */
+	assert_true(rrd_agent_last_assigned(got) == FIX_START + 16 * RRD_HOUR);
+	rrd_agent_free(got);
+	fix_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unpausing_drains_oldest_first),
+		cmocka_unit_test(test_calendar_opening_drains_at_that_instant),
+		cmocka_unit_test(test_new_day_drains_an_agent_at_daily_cap),
+	};
+	return cmocka_run_group_tests_name("drain", tests, NULL, NULL);
+}

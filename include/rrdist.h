@@ -22,5 +22,6 @@
 #include "rrdist/queue.h"
 #include "rrdist/store.h"
 #include "rrdist/distributor.h"
+#include "rrdist/simulation.h"
 
 #endif /* RRDIST_H */

@@ -321,6 +321,16 @@ RRD_API rrd_status rrd_distributor_assign(rrd_distributor *dist, const char *rec
 					  const rrd_move_options *opts);
 
 /**
+ * Reassign one record to an agent: as rrd_distributor_assign, but the
+ * `assigned` event says `reassign` rather than `manual`.
+ * @return as rrd_distributor_assign.
+ */
+RRD_API rrd_status rrd_distributor_reassign_to_agent(rrd_distributor *dist,
+						     const char *record_id,
+						     const char *agent_id,
+						     const rrd_move_options *opts);
+
+/**
  * Reassign one record to the next member of a pool (moving the pool's
  * cursor as any assignment does). Reassignments make no offers, even in
  * piranha pools or pools with a claim window. Same guards as

@@ -256,8 +256,8 @@ static rrd_status movable(const rec_rt *rec, const rrd_move_options *o)
 	return RRD_OK;
 }
 
-RRD_API rrd_status rrd_distributor_assign(rrd_distributor *d, const char *record_id,
-					  const char *agent_id, const rrd_move_options *opts)
+static rrd_status move_to_agent(rrd_distributor *d, const char *record_id, const char *agent_id,
+				 const rrd_move_options *opts, rrd_via via)
 {
 	if (!d)
 		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
@@ -279,7 +279,7 @@ RRD_API rrd_status rrd_distributor_assign(rrd_distributor *d, const char *record
 	}
 	if ((rc = movable(rec, &o)))
 		goto abort;
-	rrd_give gi = { NULL, NULL, NULL, RRD_VIA_MANUAL, o.notify, o.integrations, 0, 0 };
+	rrd_give gi = { NULL, NULL, NULL, via, o.notify, o.integrations, 0, 0 };
 	if ((rc = rrd__give(d, rec, a, &gi, now)))
 		goto abort;
 	if ((rc = rrd__drain(d, now)))
@@ -291,6 +291,19 @@ abort:
 unlock:
 	rrd__unlock(d);
 	return rc;
+}
+
+RRD_API rrd_status rrd_distributor_assign(rrd_distributor *d, const char *record_id,
+					  const char *agent_id, const rrd_move_options *opts)
+{
+	return move_to_agent(d, record_id, agent_id, opts, RRD_VIA_MANUAL);
+}
+
+RRD_API rrd_status rrd_distributor_reassign_to_agent(rrd_distributor *d, const char *record_id,
+						     const char *agent_id,
+						     const rrd_move_options *opts)
+{
+	return move_to_agent(d, record_id, agent_id, opts, RRD_VIA_REASSIGN);
 }
 
 RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const char *record_id,

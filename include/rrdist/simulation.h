@@ -1,0 +1,74 @@
+/*
+ * librrdist: scenario simulation.
+ *
+ * A scenario (the "rrdist-scenario/1" JSON format, see
+ * docs/scenario-format.md) describes a store's calendars, agents, pools,
+ * rules and records and a timed list of things that happen to it. The
+ * library replays it against a virtual clock and writes one JSON object
+ * per line for every event, the same bytes on every run and machine.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RRDIST_SIMULATION_H
+#define RRDIST_SIMULATION_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Receives each output line: `len` bytes of JSON ending in '\n'. The text
+ * is valid only during the call.
+ */
+typedef void (*rrd_line_fn)(void *user, const char *line, size_t len);
+
+/** Told how far a run has got: `done` of `total` events. */
+typedef void (*rrd_progress_fn)(void *user, size_t done, size_t total);
+
+typedef struct rrd_simulation_options {
+	unsigned int version;        /**< RRD_SIMULATION_OPTIONS_VERSION */
+	rrd_line_fn on_line;         /**< required */
+	void *line_user;
+	/**
+	 * A "zip,lat,lon" CSV for postal codes (the project ships US ZCTA
+	 * centroids as data/us-zcta-centroids.csv); NULL: every postal code
+	 * is unknown.
+	 */
+	const char *postal_codes;
+	rrd_progress_fn on_progress; /**< NULL: not told */
+	void *progress_user;
+} rrd_simulation_options;
+
+#define RRD_SIMULATION_OPTIONS_VERSION 1
+#define RRD_SIMULATION_OPTIONS_INIT { RRD_SIMULATION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
+
+/**
+ * Run a scenario document of `len` bytes.
+ *
+ * Operations that fail while it runs are reported as `error` lines and
+ * the run goes on. A document that cannot be used writes nothing and
+ * fails with RRD_E_PARSE, and rrd_error_last() names the JSON path of the
+ * fault, e.g. `$.rules[2].pool: unknown pool "west"`.
+ *
+ * @return RRD_OK (the scenario ran); RRD_E_PARSE; RRD_E_NOTFOUND (the
+ *         postal code file cannot be read); RRD_E_INVALID; RRD_E_VERSION;
+ *         RRD_E_NOMEM.
+ * Thread-safe: yes; runs share nothing.
+ */
+RRD_API rrd_status rrd_simulate(const char *json, size_t len,
+				const rrd_simulation_options *opts);
+
+/**
+ * Check a scenario document without running it.
+ * @param postal_codes  as in rrd_simulation_options; may be NULL.
+ * @return RRD_OK, or what rrd_simulate would fail with before running.
+ */
+RRD_API rrd_status rrd_scenario_check(const char *json, size_t len, const char *postal_codes);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RRDIST_SIMULATION_H */

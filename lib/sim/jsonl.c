@@ -1,0 +1,104 @@
+#include "sim/jsonl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/rfc3339.h"
+
+/* A comma is owed before the next member unless the last byte opened a
+ * container. */
+static void sep(rrd_buf *b)
+{
+	if (b->len && b->data[b->len - 1] != '{' && b->data[b->len - 1] != '[')
+		rrd__buf_put(b, ",", 1);
+}
+
+static void put_string(rrd_buf *b, const char *s)
+{
+	rrd__buf_put(b, "\"", 1);
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		rrd__buf_put(b, run, (size_t)(p - run));
+		char esc[8];
+		if (c == '"' || c == '\\')
+			snprintf(esc, sizeof esc, "\\%c", c);
+		else
+			snprintf(esc, sizeof esc, "\\u%04x", c);
+		rrd__buf_put(b, esc, strlen(esc));
+		run = p + 1;
+	}
+	rrd__buf_put(b, run, strlen(run));
+	rrd__buf_put(b, "\"", 1);
+}
+
+static void key(rrd_buf *b, const char *k)
+{
+	sep(b);
+	if (k) {
+		put_string(b, k);
+		rrd__buf_put(b, ":", 1);
+	}
+}
+
+void rrd__jl_begin(rrd_buf *b, rrd_time at, const char *event)
+{
+	b->len = 0;
+	rrd__buf_put(b, "{", 1);
+	rrd__jl_time(b, "at", at);
+	rrd__jl_str(b, "event", event);
+}
+
+void rrd__jl_str(rrd_buf *b, const char *k, const char *value)
+{
+	key(b, k);
+	if (value)
+		put_string(b, value);
+	else
+		rrd__buf_put(b, "null", 4);
+}
+
+void rrd__jl_int(rrd_buf *b, const char *k, int64_t v)
+{
+	char num[24];
+	int n = snprintf(num, sizeof num, "%lld", (long long)v);
+	key(b, k);
+	rrd__buf_put(b, num, (size_t)n);
+}
+
+void rrd__jl_bool(rrd_buf *b, const char *k, int v)
+{
+	key(b, k);
+	rrd__buf_put(b, v ? "true" : "false", v ? 4 : 5);
+}
+
+void rrd__jl_time(rrd_buf *b, const char *k, rrd_time t)
+{
+	char text[40];
+	rrd__time_format(t, text);
+	rrd__jl_str(b, k, text);
+}
+
+void rrd__jl_open(rrd_buf *b, const char *k, char bracket)
+{
+	key(b, k);
+	rrd__buf_put(b, &bracket, 1);
+}
+
+void rrd__jl_close(rrd_buf *b, char bracket)
+{
+	rrd__buf_put(b, &bracket, 1);
+}
+
+void rrd__jl_item_open(rrd_buf *b)
+{
+	sep(b);
+	rrd__buf_put(b, "{", 1);
+}
+
+void rrd__jl_end(rrd_buf *b)
+{
+	rrd__buf_put(b, "}\n", 2);
+}

@@ -1,0 +1,520 @@
+/*
+ * The scenario runner: a fresh in-memory store and distributor on a
+ * virtual clock, configured from the document, then each event in turn
+ * (timers due first), its outcome written as JSON lines, and a summary.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config/json_objects.h"
+#include "model/agent.h"
+#include "model/record.h"
+#include "rrdist.h"
+#include "sim/jsonl.h"
+#include "sim/scenario.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/hashmap.h"
+
+typedef struct run {
+	const rrd_scenario *sc;
+	rrd_simulation_options opts;
+	rrd_store *store;
+	rrd_distributor *dist;
+	rrd_time now;
+	rrd_buf line;
+	int failed;           /* out of memory while writing */
+	/* assigned events per agent id, for the summary */
+	rrd_hashmap assigned_index;
+	struct tally { char *agent; int64_t n; } *assigned;
+	size_t nassigned, assigned_cap;
+} run;
+
+static rrd_time clock_fn(void *user)
+{
+	return ((run *)user)->now;
+}
+
+static void emit_line(run *r)
+{
+	rrd__jl_end(&r->line);
+	if (r->line.failed) {
+		r->failed = 1;
+		r->line.failed = 0;
+		return;
+	}
+	r->opts.on_line(r->opts.line_user, (const char *)r->line.data, r->line.len);
+}
+
+static void count_assigned(run *r, const char *agent)
+{
+	uint32_t i;
+	if (rrd__hashmap_get(&r->assigned_index, agent, &i)) {
+		r->assigned[i].n++;
+		return;
+	}
+	char *id = rrd__strdup(agent);
+	if (!id || rrd__grow((void **)&r->assigned, &r->assigned_cap, r->nassigned + 1,
+			     sizeof *r->assigned) ||
+	    rrd__hashmap_put(&r->assigned_index, id, (uint32_t)r->nassigned)) {
+		rrd__free(id);
+		r->failed = 1;
+		return;
+	}
+	r->assigned[r->nassigned].agent = id;
+	r->assigned[r->nassigned++].n = 1;
+}
+
+static void skipped(rrd_buf *b, const rrd_event *ev)
+{
+	size_t n = rrd_event_skipped_count(ev);
+	if (!n)
+		return;
+	rrd__jl_open(b, "skipped", '[');
+	for (size_t i = 0; i < n; i++) {
+		const char *agent;
+		rrd_skip_reason why;
+		rrd_event_skipped(ev, i, &agent, &why);
+		rrd__jl_item_open(b);
+		rrd__jl_str(b, "agent", agent);
+		rrd__jl_str(b, "reason", rrd_skip_reason_name(why));
+		rrd__jl_close(b, '}');
+	}
+	rrd__jl_close(b, ']');
+}
+
+static void on_event(void *user, const rrd_event *ev)
+{
+	run *r = user;
+	rrd_buf *b = &r->line;
+	rrd_event_type type = rrd_event_type_of(ev);
+	rrd__jl_begin(b, rrd_event_time(ev), rrd_event_type_name(type));
+	rrd_time deadline;
+	switch (type) {
+	case RRD_EVENT_OFFERED:
+		rrd__jl_str(b, "lead", rrd_event_record(ev));
+		rrd__jl_str(b, "agent", rrd_event_agent(ev));
+		if (rrd_event_deadline(ev, &deadline))
+			rrd__jl_time(b, "deadline", deadline);
+		rrd__jl_str(b, "rule", rrd_event_rule(ev));
+		rrd__jl_str(b, "pool", rrd_event_pool(ev));
+		rrd__jl_bool(b, "notify", rrd_event_notify(ev));
+		skipped(b, ev);
+		break;
+	case RRD_EVENT_ASSIGNED:
+		rrd__jl_str(b, "lead", rrd_event_record(ev));
+		rrd__jl_str(b, "agent", rrd_event_agent(ev));
+		rrd__jl_str(b, "previous", rrd_event_previous(ev));
+		rrd__jl_str(b, "pool", rrd_event_pool(ev));
+		rrd__jl_str(b, "rule", rrd_event_rule(ev));
+		rrd__jl_str(b, "strategy", rrd_event_strategy(ev));
+		rrd__jl_str(b, "via", rrd_via_name(rrd_event_via(ev)));
+		rrd__jl_bool(b, "notify", rrd_event_notify(ev));
+		if (rrd_event_via(ev) != RRD_VIA_CLAIM)
+			skipped(b, ev);
+		count_assigned(r, rrd_event_agent(ev));
+		break;
+	case RRD_EVENT_CLAIM_REJECTED:
+		rrd__jl_str(b, "lead", rrd_event_record(ev));
+		rrd__jl_str(b, "agent", rrd_event_agent(ev));
+		rrd__jl_str(b, "reason", rrd_claim_result_name(rrd_event_claim_result(ev)));
+		break;
+	case RRD_EVENT_CLAIMED_BY_OTHER:
+		rrd__jl_str(b, "lead", rrd_event_record(ev));
+		rrd__jl_str(b, "agent", rrd_event_agent(ev));
+		rrd__jl_bool(b, "notify", rrd_event_notify(ev));
+		break;
+	case RRD_EVENT_QUEUED:
+		rrd__jl_str(b, "lead", rrd_event_record(ev));
+		rrd__jl_str(b, "reason", rrd_queue_reason_name(rrd_event_queue_reason(ev)));
+		break;
+	case RRD_EVENT_DEACTIVATED:
+		rrd__jl_str(b, "lead", rrd_event_record(ev));
+		rrd__jl_str(b, "replaced_by", rrd_event_replaced_by(ev));
+		break;
+	case RRD_EVENT_FOLLOW_UP_SET:
+		rrd__jl_str(b, "lead", rrd_event_record(ev));
+		rrd__jl_str(b, "status", rrd_event_follow_up(ev));
+		break;
+	default: /* offer_expired, claimed, integration */
+		rrd__jl_str(b, "lead", rrd_event_record(ev));
+		rrd__jl_str(b, "agent", rrd_event_agent(ev));
+		break;
+	}
+	emit_line(r);
+}
+
+static void error_line(run *r, const rrd_sim_event *e, rrd_status rc, const char *code)
+{
+	rrd_buf *b = &r->line;
+	rrd__jl_begin(b, e->at, "error");
+	rrd__jl_int(b, "op", e->index);
+	rrd__jl_str(b, "code", code ? code : rrd_status_name(rc));
+	rrd__jl_str(b, "message", rrd_error_last());
+	emit_line(r);
+}
+
+/* ---- configuration ----------------------------------------------------- */
+
+static rrd_status config_fail(const char *what, size_t i)
+{
+	char msg[400];
+	snprintf(msg, sizeof msg, "%s", rrd_error_last());
+	return rrd__fail(RRD_E_PARSE, "$.%s[%zu]: %s", what, i, msg);
+}
+
+static rrd_status configure(run *r)
+{
+	const rrd_scenario *sc = r->sc;
+	rrd_status rc;
+	for (size_t i = 0; i < sc->calendar_count; i++)
+		if ((rc = rrd_distributor_put_calendar(r->dist, sc->calendars[i])))
+			return rc == RRD_E_NOMEM ? rc : config_fail("calendars", i);
+	for (size_t i = 0; i < sc->agent_count; i++)
+		if ((rc = rrd_distributor_put_agent(r->dist, sc->agents[i])))
+			return rc == RRD_E_NOMEM ? rc : config_fail("agents", i);
+	for (size_t i = 0; i < sc->pool_count; i++)
+		if ((rc = rrd_distributor_put_pool(r->dist, sc->pools[i])))
+			return rc == RRD_E_NOMEM ? rc : config_fail("pools", i);
+	if (sc->rule_count &&
+	    (rc = rrd_distributor_set_rules(r->dist, (const rrd_rule *const *)sc->rules,
+					    sc->rule_count)))
+		return rc == RRD_E_NOMEM ? rc : rrd__fail(RRD_E_PARSE, "$.rules: %s", rrd_error_last());
+	for (size_t i = 0; i < sc->record_count; i++)
+		if ((rc = rrd_distributor_put_record(r->dist, sc->records[i])))
+			return rc == RRD_E_NOMEM ? rc : config_fail("records", i);
+	return RRD_OK;
+}
+
+/* ---- events ------------------------------------------------------------ */
+
+static const char *str_field(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int bool_field(const cJSON *o, const char *name, int dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : dflt;
+}
+
+/* A location from `location` or `postal_code`; 0 none, 1 set, -1 unknown code. */
+static int location_of(const run *r, const cJSON *o, double *lat, double *lon)
+{
+	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(o, "location");
+	if (cJSON_IsObject(loc)) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(loc, "lat");
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(loc, "lon");
+		*lat = a->valuedouble;
+		*lon = b->valuedouble;
+		return 1;
+	}
+	const char *zip = str_field(o, "postal_code");
+	if (!zip)
+		return 0;
+	return rrd__postal_find(r->sc->postal, zip, lat, lon) ? 1 : -1;
+}
+
+static rrd_status op_lead(run *r, const cJSON *o, const char **code)
+{
+	const char *kind_name = str_field(o, "kind");
+	rrd_kind kind = RRD_KIND_LEAD;
+	if (kind_name && rrd_kind_parse(kind_name, &kind))
+		return RRD_E_INVALID;
+	rrd_record *rec;
+	rrd_status rc = rrd_record_new(&rec, str_field(o, "id"), kind);
+	if (rc)
+		return rc;
+	const char *source = str_field(o, "source");
+	if (source)
+		rc = rrd_record_set_source(rec, source);
+	const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(o, "attrs");
+	const cJSON *a;
+	cJSON_ArrayForEach(a, attrs) {
+		if (!rc && cJSON_IsString(a))
+			rc = rrd_record_set_attr(rec, a->string, a->valuestring);
+	}
+	double lat, lon;
+	int where = rc ? 0 : location_of(r, o, &lat, &lon);
+	if (where < 0)
+		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"", str_field(o, "postal_code"));
+	else if (where > 0)
+		rc = rrd_record_set_location(rec, lat, lon);
+	if (!rc) {
+		rrd_submit_options so = RRD_SUBMIT_OPTIONS_INIT;
+		so.pool = str_field(o, "pool");
+		so.notify = bool_field(o, "notify", 1);
+		rc = rrd_distributor_submit(r->dist, rec, &so);
+		if (rc == RRD_E_EXISTS)
+			*code = "invalid_argument";
+	}
+	rrd_record_free(rec);
+	return rc;
+}
+
+static rrd_move_options move_opts(const cJSON *o)
+{
+	rrd_move_options mo = RRD_MOVE_OPTIONS_INIT;
+	mo.notify = bool_field(o, "notify", 1);
+	mo.integrations = bool_field(o, "integrations", 0);
+	mo.force = bool_field(o, "force", 0);
+	return mo;
+}
+
+static rrd_status reassign_one(run *r, const char *lead, const cJSON *to,
+			       const rrd_move_options *mo)
+{
+	const char *agent = str_field(to, "agent");
+	const char *pool = str_field(to, "pool");
+	if (agent)
+		return rrd_distributor_reassign_to_agent(r->dist, lead, agent, mo);
+	if (pool)
+		return rrd_distributor_reassign_to_pool(r->dist, lead, pool, mo);
+	const cJSON *nearest = cJSON_GetObjectItemCaseSensitive(to, "nearest");
+	const cJSON *types = cJSON_GetObjectItemCaseSensitive(nearest, "types");
+	const char *list[64];
+	size_t n = 0;
+	const cJSON *t;
+	cJSON_ArrayForEach(t, types) {
+		if (n == 64)
+			return rrd__fail(RRD_E_INVALID, "at most 64 types");
+		list[n++] = t->valuestring;
+	}
+	return rrd_distributor_reassign_to_nearest(r->dist, lead, list, n, mo);
+}
+
+static void op_reassign(run *r, const rrd_sim_event *e)
+{
+	const cJSON *o = e->json;
+	const cJSON *to = cJSON_GetObjectItemCaseSensitive(o, "to");
+	rrd_move_options mo = move_opts(o);
+	const char *lead = str_field(o, "lead");
+	if (lead) {
+		rrd_status rc = reassign_one(r, lead, to, &mo);
+		if (rc)
+			error_line(r, e, rc, NULL);
+		return;
+	}
+	/* A list moves records whatever their status, but not those a live
+	 * offer governs (unless forced), nor deactivated ones. */
+	const cJSON *item;
+	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "leads")) {
+		rrd_record *rec;
+		rrd_status rc = rrd_distributor_get_record(r->dist, item->valuestring, &rec);
+		if (!rc) {
+			rrd_record_status st = rrd_record_status_of(rec);
+			rrd_record_free(rec);
+			if (st == RRD_RECORD_DEACTIVATED)
+				rc = rrd__fail(RRD_E_INVALID, "record \"%s\" is deactivated",
+					       item->valuestring);
+			else if (st == RRD_RECORD_OFFERED && !mo.force)
+				rc = rrd__fail(RRD_E_RULE_BOUND, "record \"%s\" is under a live offer",
+					       item->valuestring);
+		}
+		if (!rc) {
+			rrd_move_options forced = mo;
+			forced.force = 1;
+			rc = reassign_one(r, item->valuestring, to, &forced);
+		}
+		if (rc)
+			error_line(r, e, rc, NULL);
+	}
+}
+
+static rrd_status op_agent(run *r, const cJSON *o, const char **code)
+{
+	const char *id = str_field(o, "id");
+	rrd_agent *a = NULL;
+	rrd_status rc = rrd_distributor_get_agent(r->dist, id, &a);
+	if (rc == RRD_E_UNKNOWN_AGENT)
+		rc = rrd_agent_new(&a, id);
+	if (rc)
+		return rc;
+	*code = "invalid_argument";
+	rc = rrd__agent_apply_json(a, o, "$");
+	double lat, lon;
+	int where = rc ? 0 : cJSON_GetObjectItemCaseSensitive(o, "location") ? 0
+								       : location_of(r, o, &lat, &lon);
+	if (where < 0)
+		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"", str_field(o, "postal_code"));
+	else if (where > 0)
+		rc = rrd_agent_set_location(a, lat, lon);
+	if (!rc)
+		rc = rrd_distributor_put_agent(r->dist, a);
+	if (rc != RRD_E_UNKNOWN_CALENDAR && rc != RRD_E_PARSE)
+		*code = NULL;
+	rrd_agent_free(a);
+	return rc;
+}
+
+static void run_event(run *r, const rrd_sim_event *e)
+{
+	const cJSON *o = e->json;
+	const char *code = NULL;
+	rrd_status rc = RRD_OK;
+	rrd_claim_result res;
+	switch (e->op) {
+	case RRD_SIM_LEAD:
+		rc = op_lead(r, o, &code);
+		break;
+	case RRD_SIM_CLAIM:
+		rc = rrd_distributor_claim(r->dist, str_field(o, "lead"), str_field(o, "agent"), &res);
+		break;
+	case RRD_SIM_DECLINE:
+		rc = rrd_distributor_decline(r->dist, str_field(o, "lead"), str_field(o, "agent"));
+		break;
+	case RRD_SIM_ASSIGN: {
+		rrd_move_options mo = move_opts(o);
+		rc = rrd_distributor_assign(r->dist, str_field(o, "lead"), str_field(o, "agent"), &mo);
+		break;
+	}
+	case RRD_SIM_REASSIGN:
+		op_reassign(r, e);
+		return;
+	case RRD_SIM_AGENT:
+		rc = op_agent(r, o, &code);
+		break;
+	case RRD_SIM_POOL_ADD:
+		rc = rrd_distributor_pool_add_member(r->dist, str_field(o, "pool"),
+						     str_field(o, "agent"));
+		if (rc == RRD_E_EXISTS)
+			code = "invalid_argument";
+		break;
+	case RRD_SIM_POOL_REMOVE:
+		rc = rrd_distributor_pool_remove_member(r->dist, str_field(o, "pool"),
+							str_field(o, "agent"));
+		if (rc == RRD_E_NOTFOUND)
+			code = "invalid_argument";
+		break;
+	case RRD_SIM_ADVANCE:
+		break;
+	default:
+		rc = rrd__fail(RRD_E_UNSUPPORTED, "\"%s\" is not available in this version",
+			       rrd__sim_op_name(e->op));
+		break;
+	}
+	if (rc)
+		error_line(r, e, rc, code);
+}
+
+static void summary(run *r)
+{
+	rrd_buf *b = &r->line;
+	rrd__jl_begin(b, r->sc->end, "summary");
+	size_t n = rrd_distributor_agent_count(r->dist);
+	char id[RRD_ID_MAX + 1];
+	rrd__jl_open(b, "open", '{');
+	for (size_t i = 0; i < n; i++) {
+		rrd_agent *a = NULL;
+		if (rrd_distributor_agent_at(r->dist, i, id, sizeof id) ||
+		    rrd_distributor_get_agent(r->dist, id, &a)) {
+			r->failed = 1;
+			continue;
+		}
+		rrd__jl_int(b, id, rrd_agent_open_count(a));
+		rrd_agent_free(a);
+	}
+	rrd__jl_close(b, '}');
+	rrd__jl_open(b, "assigned", '{');
+	for (size_t i = 0; i < n; i++) {
+		uint32_t k;
+		if (rrd_distributor_agent_at(r->dist, i, id, sizeof id))
+			continue;
+		rrd__jl_int(b, id, rrd__hashmap_get(&r->assigned_index, id, &k) ? r->assigned[k].n : 0);
+	}
+	rrd__jl_close(b, '}');
+	rrd_queue *q = NULL;
+	if (rrd_distributor_queue(r->dist, &q))
+		r->failed = 1;
+	rrd__jl_int(b, "queued", (int64_t)rrd_queue_count(q));
+	rrd_queue_free(q);
+	emit_line(r);
+}
+
+static void run_free(run *r)
+{
+	rrd_distributor_free(r->dist);
+	rrd_store_free(r->store);
+	rrd__buf_free(&r->line);
+	for (size_t i = 0; i < r->nassigned; i++)
+		rrd__free(r->assigned[i].agent);
+	rrd__free(r->assigned);
+	rrd__hashmap_free(&r->assigned_index);
+}
+
+static rrd_status load(const char *json, size_t len, const char *postal_path,
+		       rrd_postal_table **postal, rrd_scenario **sc)
+{
+	*postal = NULL;
+	*sc = NULL;
+	if (!json)
+		return rrd__fail(RRD_E_INVALID, "the scenario text must not be NULL");
+	rrd_status rc = postal_path ? rrd__postal_load(postal, postal_path) : RRD_OK;
+	if (!rc)
+		rc = rrd__scenario_load(sc, json, len, *postal);
+	if (rc) {
+		rrd__postal_free(*postal);
+		*postal = NULL;
+	}
+	return rc;
+}
+
+RRD_API rrd_status rrd_scenario_check(const char *json, size_t len, const char *postal_codes)
+{
+	rrd_postal_table *postal;
+	rrd_scenario *sc;
+	rrd_status rc = load(json, len, postal_codes, &postal, &sc);
+	rrd__scenario_free(sc);
+	rrd__postal_free(postal);
+	return rc;
+}
+
+RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulation_options *opts)
+{
+	if (!opts || !opts->on_line)
+		return rrd__fail(RRD_E_INVALID, "options with an on_line callback are required");
+	if (opts->version < 1 || opts->version > RRD_SIMULATION_OPTIONS_VERSION)
+		return rrd__fail(RRD_E_VERSION, "simulation options version %u is not one of 1..%u",
+				 opts->version, RRD_SIMULATION_OPTIONS_VERSION);
+	rrd_postal_table *postal;
+	rrd_scenario *sc;
+	rrd_status rc = load(json, len, opts->postal_codes, &postal, &sc);
+	if (rc)
+		return rc;
+	run r = { .sc = sc, .opts = *opts, .now = sc->start };
+	rrd_distributor_options dopts = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	dopts.clock = clock_fn;
+	dopts.clock_user = &r;
+	dopts.on_event = on_event;
+	dopts.event_user = &r;
+	dopts.explain = sc->explain;
+	dopts.seed = sc->seed;
+	dopts.redistribute_max = sc->redistribute_max ? sc->redistribute_max : 15000;
+	if (!(rc = rrd_store_memory_new(&r.store)) &&
+	    !(rc = rrd_distributor_new(&r.dist, r.store, &dopts)) &&
+	    !(rc = rrd_distributor_advance(r.dist, sc->start)))
+		rc = configure(&r);
+	/* Nothing is written for a document that cannot be used, so the
+	 * configuration's own lines (none today) would wait; there are none. */
+	for (size_t i = 0; !rc && i < sc->event_count; i++) {
+		const rrd_sim_event *e = &sc->events[i];
+		if ((rc = rrd_distributor_advance(r.dist, e->at)))
+			break;
+		r.now = e->at;
+		run_event(&r, e);
+		if (r.opts.on_progress && (i % 1024 == 0 || i + 1 == sc->event_count))
+			r.opts.on_progress(r.opts.progress_user, i + 1, sc->event_count);
+	}
+	if (!rc && !(rc = rrd_distributor_advance(r.dist, sc->end))) {
+		r.now = sc->end;
+		summary(&r);
+	}
+	if (!rc && r.failed)
+		rc = rrd__nomem();
+	run_free(&r);
+	rrd__scenario_free(sc);
+	rrd__postal_free(postal);
+	return rc;
+}

@@ -126,11 +126,13 @@ rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path)
 	    (rc = rrd__json_opt_string(o, path, "partner", &partner)))
 		goto out;
 	if (cal != c->calendar && (rc = rrd_agent_set_calendar(c, cal))) {
-		rc = rrd__json_fail(path, "calendar", "%s", rrd_error_last());
+		if (rc != RRD_E_NOMEM)
+			rc = rrd__json_fail(path, "calendar", "%s", rrd_error_last());
 		goto out;
 	}
 	if (partner != c->partner && (rc = rrd_agent_set_partner(c, partner))) {
-		rc = rrd__json_fail(path, "partner", "%s", rrd_error_last());
+		if (rc != RRD_E_NOMEM)
+			rc = rrd__json_fail(path, "partner", "%s", rrd_error_last());
 		goto out;
 	}
 	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(o, "location");

@@ -24,8 +24,11 @@ static rrd_status strategy_from(const cJSON *o, const char *path,
 		return rc;
 	if ((*out = rrd__builtin_strategy(name)))
 		return RRD_OK;
-	if (names && names->parse && names->parse(names->ctx, name, out) == RRD_OK)
-		return RRD_OK;
+	if (names && names->parse) {
+		rrd_status prc = names->parse(names->ctx, name, out);
+		if (prc == RRD_OK || prc == RRD_E_NOMEM)
+			return prc;
+	}
 	return rrd__json_fail(path, "strategy", "unknown strategy \"%s\"", name);
 }
 

@@ -146,8 +146,11 @@ RRD_API rrd_status rrd_distributor_get_record(rrd_distributor *d, const char *id
 	if (!d || !id || !out)
 		return rrd__fail(RRD_E_INVALID, "distributor, id and out must not be NULL");
 	*out = NULL;
+	rrd_status rc = rrd__id_check(id, "record id");
+	if (rc)
+		return rc;
 	rrd__lock(d);
-	rrd_status rc = rrd__txn_begin(d);
+	rc = rrd__txn_begin(d);
 	if (!rc) {
 		rec_rt *rec;
 		if (!(rc = rrd__rec_get(d, id, &rec)))

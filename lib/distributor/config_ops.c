@@ -110,6 +110,9 @@ RRD_API rrd_status rrd_distributor_get_calendar(rrd_distributor *d, const char *
 {
 	NEED(d && id && out, "distributor, id and out must not be NULL");
 	*out = NULL;
+	rrd_status checked = rrd__id_check(id, "id");
+	if (checked)
+		return checked;
 	rrd__lock(d);
 	rrd_status rc = rrd__txn_begin(d);
 	if (!rc) {
@@ -195,6 +198,9 @@ RRD_API rrd_status rrd_distributor_get_agent(rrd_distributor *d, const char *id,
 {
 	NEED(d && id && out, "distributor, id and out must not be NULL");
 	*out = NULL;
+	rrd_status checked = rrd__id_check(id, "id");
+	if (checked)
+		return checked;
 	rrd__lock(d);
 	rrd_status rc = rrd__txn_begin(d);
 	if (!rc) {
@@ -358,6 +364,9 @@ RRD_API rrd_status rrd_distributor_get_pool(rrd_distributor *d, const char *id, 
 {
 	NEED(d && id && out, "distributor, id and out must not be NULL");
 	*out = NULL;
+	rrd_status checked = rrd__id_check(id, "id");
+	if (checked)
+		return checked;
 	rrd__lock(d);
 	rrd_status rc = rrd__txn_begin(d);
 	if (!rc) {

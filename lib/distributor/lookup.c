@@ -100,11 +100,14 @@ RRD_API rrd_status rrd_distributor_register_strategy(rrd_distributor *d, const c
 				 m->version, RRD_STRATEGY_METHODS_VERSION);
 	if (!m->pick)
 		return rrd__fail(RRD_E_INVALID, "a strategy needs a pick callback");
+	rrd_status rc = rrd__id_check(name, "strategy name");
+	if (rc)
+		return rc;
 	rrd_strategy s;
-	if (name && rrd__builtin_strategy(name))
+	if (rrd__builtin_strategy(name))
 		return rrd__fail(RRD_E_EXISTS, "\"%s\" is a built-in strategy", name);
 	rrd__lock(d);
-	rrd_status rc = rrd__custom_intern(d, name, &s);
+	rc = rrd__custom_intern(d, name, &s);
 	if (!rc && d->customs[s - RRD_STRATEGY_CUSTOM].registered)
 		rc = rrd__fail(RRD_E_EXISTS, "strategy \"%s\" is registered already", name);
 	if (!rc) {

@@ -48,8 +48,12 @@ rrd_status rrd__offer_state_load(rrd_distributor *d, const char *record, offer_s
 		char *agent = rrd__read_str(&r, &nomem);
 		uint32_t step = (uint32_t)rrd__read_i64(&r);
 		uint8_t status = rrd__read_u8(&r);
-		if (!r.failed && (!agent || rrd__offer_add(out, agent, step, status)))
+		if (!r.failed && !agent)
 			r.failed = 1;
+		if (!r.failed && rrd__offer_add(out, agent, step, status)) {
+			nomem = 1;
+			r.failed = 1;
+		}
 		rrd__free(agent);
 	}
 	if (r.failed) {

@@ -17,9 +17,9 @@ int rrd__segtree_build(rrd_segtree *t, const int64_t *keys, size_t n)
 	int64_t *key = rrd__malloc(size * sizeof *key);
 	uint32_t *best = rrd__malloc(2 * size * sizeof *best);
 	if (!key || !best) {
+		/* The old tree stays as it was; the caller rebuilds later. */
 		rrd__free(key);
 		rrd__free(best);
-		memset(t, 0, sizeof *t);
 		return -1;
 	}
 	rrd__segtree_free(t);

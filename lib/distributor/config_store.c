@@ -149,6 +149,7 @@ void rrd__config_clear(rrd_distributor *d)
 	rrd__hashmap_free(&d->cal_map);
 	rrd__hashmap_free(&d->agent_map);
 	rrd__hashmap_free(&d->pool_map);
+	rrd__rule_index_drop(d);
 	d->cals = NULL;
 	d->agents = NULL;
 	d->pools = NULL;

@@ -168,6 +168,9 @@ struct rrd_distributor {
 
 	rrd_rule **rules;
 	size_t nrules, rules_cap;
+	/* Rules by source, so routing looks at the rules that can match a
+	 * record's source rather than at all of them. Built when needed. */
+	struct rule_index *rule_index;
 
 	rec_rt *recs;
 	size_t nrecs, recs_cap;
@@ -262,6 +265,9 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
 			       rrd_record_status status);
 /* A new assignment: counts it for the agent's day and last-assigned time. */
 rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now);
+
+/* Forget the rule index (the rules changed). */
+void rrd__rule_index_drop(rrd_distributor *d);
 
 /* ---- search structures (strategy/index.c) --------------------------- */
 

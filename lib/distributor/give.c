@@ -15,6 +15,7 @@ rrd_status rrd__give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const rrd_giv
 	if (had_owner)
 		memcpy(previous, rec->r->owner, strlen(rec->r->owner) + 1);
 	rrd_status rc = RRD_OK;
+	int was_queued = rec->r->status == RRD_RECORD_QUEUED;
 	if (rec->r->status == RRD_RECORD_OFFERED && gi->via != RRD_VIA_CLAIM)
 		rc = rrd__route_withdraw(d, rec);
 	if (!rc)
@@ -25,7 +26,7 @@ rrd_status rrd__give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const rrd_giv
 	    (gi->via == RRD_VIA_MANUAL || gi->via == RRD_VIA_REASSIGN ||
 	     gi->via == RRD_VIA_REDISTRIBUTE || gi->via == RRD_VIA_TRANSFER))
 		rec->r->reassigned_at = now;
-	if (!rc)
+	if (!rc && was_queued)
 		rc = rrd__queue_remove(d, rec->r->id);
 	if (rc)
 		return rc;

@@ -8,12 +8,8 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-static rrd_status check_rule(rrd_distributor *d, const rrd_rule *r, const rrd_rule *const *others,
-			     size_t nothers)
+static rrd_status check_rule(rrd_distributor *d, const rrd_rule *r)
 {
-	for (size_t i = 0; i < nothers; i++)
-		if (strcmp(others[i]->id, r->id) == 0)
-			return rrd__fail(RRD_E_EXISTS, "a rule \"%s\" exists already", r->id);
 	int kind = r->kind;
 	for (size_t i = 0; i <= r->overflow.count; i++) {
 		const char *pid = i ? r->overflow.items[i - 1] : r->pool;
@@ -43,14 +39,19 @@ static const char *label(void *ctx, rrd_strategy s)
 /* Make `rules` (copies, owned) the whole list. Takes ownership on success. */
 static rrd_status replace_rules(rrd_distributor *d, rrd_rule **rules, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		rrd_status rc = check_rule(d, rules[i], (const rrd_rule *const *)rules, i);
-		if (rc)
-			return rc;
+	rrd_hashmap ids = { 0 };
+	rrd_status rc = rrd__hashmap_reserve(&ids, n) ? rrd__nomem() : RRD_OK;
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (rrd__hashmap_get(&ids, rules[i]->id, NULL))
+			rc = rrd__fail(RRD_E_EXISTS, "a rule \"%s\" exists already", rules[i]->id);
+		else if (!(rc = check_rule(d, rules[i])))
+			rrd__hashmap_put(&ids, rules[i]->id, (uint32_t)i); /* reserved */
 	}
-	rrd_strategy_names names = { NULL, label, d };
-	rrd_status rc = rrd__txn_begin(d);
+	rrd__hashmap_free(&ids);
 	if (rc)
+		return rc;
+	rrd_strategy_names names = { NULL, label, d };
+	if ((rc = rrd__txn_begin(d)))
 		return rc;
 	int64_t version = d->config_version + 1;
 	rrd_store *st = d->store;
@@ -79,6 +80,7 @@ static rrd_status replace_rules(rrd_distributor *d, rrd_rule **rules, size_t n)
 	rrd__free(d->rules);
 	d->rules = rules;
 	d->nrules = d->rules_cap = n;
+	rrd__rule_index_drop(d);
 	return RRD_OK;
 }
 

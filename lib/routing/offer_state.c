@@ -61,6 +61,7 @@ rrd_status rrd__offer_state_load(rrd_distributor *d, const char *record, offer_s
 		return nomem ? rrd__nomem()
 			     : rrd__fail(RRD_E_STORE, "offers of record \"%s\" are malformed", record);
 	}
+	out->loaded = 1;
 	return RRD_OK;
 }
 

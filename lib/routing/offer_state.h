@@ -32,6 +32,7 @@ typedef struct offer_state {
 	int64_t offers;     /* offers made at this step */
 	offer_entry *entries;
 	size_t count, cap;
+	int loaded;         /* read from the store (not new) */
 } offer_state;
 
 /* Load a record's state; an empty state when it has none. */

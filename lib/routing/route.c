@@ -253,7 +253,8 @@ static rrd_status advance_steps(route_ctx *c, int fresh)
 
 static rrd_status finish(route_ctx *c, rrd_status rc)
 {
-	if (!rc)
+	/* A routing that made no offer leaves nothing worth keeping. */
+	if (!rc && (c->s->count || c->s->active || c->s->loaded))
 		rc = rrd__offer_state_save(c->d, c->rec->r->id, c->s);
 	return rc;
 }
@@ -262,7 +263,9 @@ rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rrd_rule *rule, poo
 		      int notify, rrd_time now)
 {
 	offer_state s;
-	rrd_status rc = rrd__offer_state_load(d, rec->r->id, &s);
+	/* A new record has no history to read. */
+	rrd_status rc = rec->r->status == RRD_RECORD_NEW ? (memset(&s, 0, sizeof s), RRD_OK)
+							 : rrd__offer_state_load(d, rec->r->id, &s);
 	if (rc)
 		return rc;
 	/* Earlier offers stay as history for claims, at no step. */

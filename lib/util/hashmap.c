@@ -15,6 +15,13 @@ uint32_t rrd__hash_str(const char *s)
 		h ^= *p;
 		h *= 16777619u;
 	}
+	/* Ids often differ only in their last characters ("L1", "L2", ...);
+	 * a final mix spreads that over the low bits the table indexes by. */
+	h ^= h >> 16;
+	h *= 0x85EBCA6Bu;
+	h ^= h >> 13;
+	h *= 0xC2B2AE35u;
+	h ^= h >> 16;
 	return h;
 }
 

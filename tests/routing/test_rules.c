@@ -1,5 +1,6 @@
 /* Rules: first match wins, matching on source, kind and attributes;
  * overflow pools; the queue when nothing matches or nobody can take it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../support/fixture.h"
@@ -147,6 +148,79 @@ static void test_rules_survive_reopening_the_store(void **state)
 	rrd_distributor_free(again);
 }
 
+/* The source index must pick exactly the rule a scan in order would. */
+static void test_indexed_match_equals_scan(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	enum { RULES = 150, RECORDS = 400 };
+	static const char *sources[] = { "web", "zillow", "trulia", "phone", "walk-in", "partner" };
+	struct { int src[3]; int nsrc; int kind; int lang; } spec[RULES];
+	uint64_t s = 0x853C49E6748FEA9Bull;
+#define RND() (s ^= s << 13, s ^= s >> 7, s ^= s << 17, s)
+	rrd_rule **rules = calloc(RULES, sizeof *rules);
+	assert_non_null(rules);
+	for (int i = 0; i < RULES; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "r%d", i);
+		fix_agent(f, id);
+		rrd_pool *p;
+		assert_int_equal(rrd_pool_new(&p, id, RRD_KIND_LEAD), RRD_OK);
+		assert_int_equal(rrd_pool_add_member(p, id), RRD_OK);
+		assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+		rrd_pool_free(p);
+		assert_int_equal(rrd_rule_new(&rules[i], id, id), RRD_OK);
+		spec[i].nsrc = (int)(RND() % 3);
+		for (int k = 0; k < spec[i].nsrc; k++) {
+			spec[i].src[k] = (int)(RND() % 6);
+			assert_int_equal(rrd_rule_add_source(rules[i], sources[spec[i].src[k]]), RRD_OK);
+		}
+		spec[i].lang = RND() % 4 == 0;
+		if (spec[i].lang)
+			assert_int_equal(rrd_rule_add_attr(rules[i], "language", "es"), RRD_OK);
+		spec[i].kind = RND() % 5 == 0;
+		if (spec[i].kind)
+			assert_int_equal(rrd_rule_set_kind(rules[i], RRD_KIND_LEAD), RRD_OK);
+	}
+	assert_int_equal(rrd_distributor_set_rules(f->dist, (const rrd_rule *const *)rules, RULES),
+			 RRD_OK);
+	for (int i = 0; i < RULES; i++)
+		rrd_rule_free(rules[i]);
+	free(rules);
+	for (int n = 0; n < RECORDS; n++) {
+		int src = (int)(RND() % 7); /* 6: no source */
+		int es = RND() % 2 == 0;
+		int want = -1;
+		for (int i = 0; i < RULES && want < 0; i++) {
+			int ok = !spec[i].lang || es;
+			if (spec[i].nsrc) {
+				int any = 0;
+				for (int k = 0; k < spec[i].nsrc; k++)
+					any |= spec[i].src[k] == src;
+				ok = ok && any;
+			}
+			if (ok)
+				want = i;
+		}
+		char id[16];
+		snprintf(id, sizeof id, "L%d", n);
+		rrd_record *r;
+		assert_int_equal(rrd_record_new(&r, id, RRD_KIND_LEAD), RRD_OK);
+		if (src < 6)
+			assert_int_equal(rrd_record_set_source(r, sources[src]), RRD_OK);
+		if (es)
+			assert_int_equal(rrd_record_set_attr(r, "language", "es"), RRD_OK);
+		assert_int_equal(rrd_distributor_submit(f->dist, r, NULL), RRD_OK);
+		rrd_record_free(r);
+		char expect[16] = "";
+		if (want >= 0)
+			snprintf(expect, sizeof expect, "r%d", want);
+		assert_string_equal(fix_owner(f, id), expect);
+	}
+#undef RND
+	fix_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -158,6 +232,7 @@ int main(void)
 		T(test_set_rules_replaces_all_or_nothing),
 		T(test_rules_survive_reopening_the_store),
 #undef T
+		cmocka_unit_test(test_indexed_match_equals_scan),
 	};
 	return cmocka_run_group_tests_name("rules", tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@
 #include "rrdist/pick.h"
 #include "rrdist/queue.h"
 #include "rrdist/store.h"
+#include "rrdist/config.h"
 #include "rrdist/distributor.h"
 #include "rrdist/simulation.h"
 

@@ -1,0 +1,377 @@
+/*
+ * Configuration documents ("rrdist-config/1"): calendars, agents, pools
+ * and rules in the shapes scenario files use. Loading checks the whole
+ * document first, then writes it in one transaction, so a document is
+ * taken whole or not at all; the distributor then rereads its
+ * configuration from the store like any other process would.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/json_objects.h"
+#include "config/json_read.h"
+#include "distributor/config_store.h"
+#include "distributor/dist.h"
+#include "model/names.h"
+#include "rrdist/config.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#define CONFIG_FORMAT "rrdist-config/1"
+
+typedef struct doc {
+	rrd_calendar **cals;
+	size_t ncals;
+	rrd_agent **agents;
+	size_t nagents;
+	rrd_pool **pools;
+	size_t npools;
+	rrd_rule **rules;
+	size_t nrules;
+	int has_rules;
+} doc;
+
+static void doc_free(doc *x)
+{
+	for (size_t i = 0; i < x->ncals; i++)
+		rrd_calendar_free(x->cals[i]);
+	for (size_t i = 0; i < x->nagents; i++)
+		rrd_agent_free(x->agents[i]);
+	for (size_t i = 0; i < x->npools; i++)
+		rrd_pool_free(x->pools[i]);
+	for (size_t i = 0; i < x->nrules; i++)
+		rrd_rule_free(x->rules[i]);
+	rrd__free(x->cals);
+	rrd__free(x->agents);
+	rrd__free(x->pools);
+	rrd__free(x->rules);
+}
+
+static rrd_status names_parse(void *ctx, const char *name, rrd_strategy *out)
+{
+	return rrd__custom_intern(ctx, name, out);
+}
+
+static const char *names_label(void *ctx, rrd_strategy s)
+{
+	return rrd__strategy_label(ctx, s);
+}
+
+/* Parse one array of objects with `parse` into *items. */
+static rrd_status parse_array(rrd_distributor *d, const cJSON *root, const char *name,
+			      void ***items, size_t *n, int kind)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, name);
+	char path[RRD_PATH_MAX];
+	rrd__json_path(path, "$", name);
+	if (!arr)
+		return RRD_OK;
+	if (!cJSON_IsArray(arr))
+		return rrd__json_fail(path, NULL, "expected an array");
+	size_t count = (size_t)cJSON_GetArraySize(arr), i = 0;
+	if (!(*items = rrd__calloc(count + 1, sizeof(void *))))
+		return rrd__nomem();
+	rrd_strategy_names names = { names_parse, names_label, d };
+	const cJSON *e;
+	cJSON_ArrayForEach(e, arr) {
+		char at[RRD_PATH_MAX];
+		rrd__json_path_index(at, path, i);
+		rrd_status rc;
+		switch (kind) {
+		case 0: rc = rrd__calendar_from_json(e, at, (rrd_calendar **)&(*items)[i]); break;
+		case 1: rc = rrd__agent_from_json(e, at, (rrd_agent **)&(*items)[i]); break;
+		case 2: rc = rrd__pool_from_json(e, at, &names, (rrd_pool **)&(*items)[i]); break;
+		default: rc = rrd__rule_from_json(e, at, &names, (rrd_rule **)&(*items)[i]); break;
+		}
+		if (rc)
+			return rc;
+		*n = ++i;
+	}
+	return RRD_OK;
+}
+
+static int in_doc_cal(const doc *x, const char *id)
+{
+	for (size_t i = 0; i < x->ncals; i++)
+		if (strcmp(rrd_calendar_id(x->cals[i]), id) == 0)
+			return 1;
+	return 0;
+}
+
+static const rrd_pool *in_doc_pool(const doc *x, const char *id)
+{
+	for (size_t i = 0; i < x->npools; i++)
+		if (strcmp(x->pools[i]->id, id) == 0)
+			return x->pools[i];
+	return NULL;
+}
+
+/* References must name something in the document or the distributor. */
+static rrd_status check_refs(rrd_distributor *d, const doc *x)
+{
+	rrd_hashmap agents = { 0 };
+	rrd_status rc = rrd__hashmap_reserve(&agents, x->nagents + 1) ? rrd__nomem() : RRD_OK;
+	for (size_t i = 0; !rc && i < x->nagents; i++) {
+		const rrd_agent *a = x->agents[i];
+		if (rrd__hashmap_get(&agents, a->id, NULL))
+			rc = rrd__fail(RRD_E_PARSE, "$.agents[%zu].id: repeats \"%s\"", i, a->id);
+		else
+			rrd__hashmap_put(&agents, a->id, (uint32_t)i);
+		if (!rc && a->calendar && !in_doc_cal(x, a->calendar) && !rrd__cal_find(d, a->calendar))
+			rc = rrd__fail(RRD_E_PARSE, "$.agents[%zu].calendar: unknown calendar \"%s\"", i,
+				       a->calendar);
+	}
+	for (size_t i = 0; !rc && i < x->npools; i++) {
+		const rrd_pool *p = x->pools[i];
+		pool_rt *old = rrd__pool_find(d, p->id);
+		if (old && old->cfg->kind != p->kind)
+			rc = rrd__fail(RRD_E_PARSE, "$.pools[%zu].kind: pool \"%s\" holds %ss", i, p->id,
+				       rrd_kind_name(old->cfg->kind));
+		else if (p->auto_drain && p->strategy == RRD_STRATEGY_PIRANHA)
+			rc = rrd__fail(RRD_E_PARSE, "$.pools[%zu].auto_drain: not allowed with piranha", i);
+		for (size_t k = 0; !rc && k < p->members.count; k++)
+			if (!rrd__hashmap_get(&agents, p->members.items[k], NULL) &&
+			    !rrd__agent_find(d, p->members.items[k]))
+				rc = rrd__fail(RRD_E_PARSE, "$.pools[%zu].members[%zu]: unknown agent \"%s\"",
+					       i, k, p->members.items[k]);
+	}
+	for (size_t i = 0; !rc && i < x->nrules; i++) {
+		const rrd_rule *r = x->rules[i];
+		int kind = r->kind;
+		for (size_t k = 0; !rc && k <= r->overflow.count; k++) {
+			const char *pid = k ? r->overflow.items[k - 1] : r->pool;
+			const rrd_pool *p = in_doc_pool(x, pid);
+			pool_rt *old = p ? NULL : rrd__pool_find(d, pid);
+			if (!p && !old) {
+				rc = rrd__fail(RRD_E_PARSE, "$.rules[%zu].%s: unknown pool \"%s\"", i,
+					       k ? "overflow" : "pool", pid);
+				break;
+			}
+			int pk = (int)(p ? p->kind : old->cfg->kind);
+			if (kind && pk != kind)
+				rc = rrd__fail(RRD_E_PARSE, "$.rules[%zu]: pool \"%s\" holds %ss, not %ss",
+					       i, pid, rrd_kind_name((rrd_kind)pk),
+					       rrd_kind_name((rrd_kind)kind));
+			kind = pk;
+		}
+		if (!rc && r->calendar && !in_doc_cal(x, r->calendar) && !rrd__cal_find(d, r->calendar))
+			rc = rrd__fail(RRD_E_PARSE, "$.rules[%zu].calendar: unknown calendar \"%s\"", i,
+				       r->calendar);
+		for (size_t k = 0; !rc && k < i; k++)
+			if (strcmp(x->rules[k]->id, r->id) == 0)
+				rc = rrd__fail(RRD_E_PARSE, "$.rules[%zu].id: repeats \"%s\"", i, r->id);
+	}
+	rrd__hashmap_free(&agents);
+	return rc;
+}
+
+typedef struct joined {
+	const char *id;
+	int64_t seq;
+} joined;
+
+static int by_seq(const void *a, const void *b)
+{
+	int64_t x = ((const joined *)a)->seq, y = ((const joined *)b)->seq;
+	return (x > y) - (x < y);
+}
+
+/* A pool's stored form: members already in keep their join numbers (and
+ * so their place), newcomers join at the end in the order given. */
+static cJSON *pool_json(rrd_distributor *d, const rrd_pool *p)
+{
+	rrd_strategy_names names = { NULL, names_label, d };
+	pool_rt *old = rrd__pool_find(d, p->id);
+	int64_t next = old ? old->next_seq : 0;
+	size_t n = p->members.count;
+	joined *js = rrd__malloc((n ? n : 1) * sizeof *js);
+	if (!js)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		js[i] = (joined){ p->members.items[i], -1 };
+		for (size_t k = 0; old && k < old->nmembers && js[i].seq < 0; k++)
+			if (strcmp(d->agents[old->members[k].agent]->id, js[i].id) == 0)
+				js[i].seq = old->members[k].seq;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (js[i].seq < 0)
+			js[i].seq = ++next;
+	qsort(js, n, sizeof *js, by_seq);
+	cJSON *o = rrd__pool_to_json(p, &names);
+	cJSON *members = cJSON_CreateArray(), *join = cJSON_CreateArray();
+	int ok = o && members && join;
+	for (size_t i = 0; ok && i < n; i++) {
+		cJSON *id = cJSON_CreateString(js[i].id), *seq = cJSON_CreateNumber((double)js[i].seq);
+		ok = id && seq;
+		if (ok) {
+			cJSON_AddItemToArray(members, id);
+			cJSON_AddItemToArray(join, seq);
+		} else {
+			cJSON_Delete(id);
+			cJSON_Delete(seq);
+		}
+	}
+	rrd__free(js);
+	if (ok) {
+		cJSON_ReplaceItemInObjectCaseSensitive(o, "members", members);
+		cJSON_AddItemToObject(o, "join", join);
+		members = join = NULL;
+		ok = cJSON_AddNumberToObject(o, "next_join", (double)next) != NULL;
+	}
+	cJSON_Delete(members);
+	cJSON_Delete(join);
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static rrd_status write_doc(rrd_distributor *d, const doc *x)
+{
+	rrd_strategy_names names = { NULL, names_label, d };
+	rrd_status rc = RRD_OK;
+	rrd_store *st = d->store;
+	for (size_t i = 0; !rc && i < x->ncals; i++) {
+		cJSON *j = rrd__calendar_to_json(x->cals[i]);
+		cal_rt *old = rrd__cal_find(d, rrd_calendar_id(x->cals[i]));
+		uint32_t order = (uint32_t)(d->ncals + i);
+		if (old)
+			rrd__hashmap_get(&d->cal_map, old->id, &order);
+		rc = j ? rrd__config_put(d, RRD_NS_CALENDAR, rrd_calendar_id(x->cals[i]), j, order)
+		       : rrd__nomem();
+		cJSON_Delete(j);
+	}
+	for (size_t i = 0; !rc && i < x->nagents; i++) {
+		cJSON *j = rrd__agent_to_json(x->agents[i]);
+		agent_rt *old = rrd__agent_find(d, x->agents[i]->id);
+		int64_t order = old ? old->idx : (int64_t)(d->nagents + i);
+		rc = j ? rrd__config_put(d, RRD_NS_AGENT, x->agents[i]->id, j, order) : rrd__nomem();
+		cJSON_Delete(j);
+	}
+	for (size_t i = 0; !rc && i < x->npools; i++) {
+		cJSON *j = pool_json(d, x->pools[i]);
+		pool_rt *old = rrd__pool_find(d, x->pools[i]->id);
+		int64_t order = old ? old->idx : (int64_t)(d->npools + i);
+		rc = j ? rrd__config_put(d, RRD_NS_POOL, x->pools[i]->id, j, order) : rrd__nomem();
+		cJSON_Delete(j);
+	}
+	if (!rc && x->has_rules) {
+		for (size_t i = 0; !rc && i < d->nrules; i++) {
+			int drc = st->m.del(st->self, RRD_NS_RULE, d->rules[i]->id);
+			if (drc && drc != RRD_E_NOTFOUND)
+				rc = rrd__store_status(drc, "removing a rule");
+		}
+		for (size_t i = 0; !rc && i < x->nrules; i++) {
+			cJSON *j = rrd__rule_to_json(x->rules[i], &names);
+			rc = j ? rrd__config_put(d, RRD_NS_RULE, x->rules[i]->id, j, (int64_t)i)
+			       : rrd__nomem();
+			cJSON_Delete(j);
+		}
+	}
+	return rc ? rc : rrd__config_version_write(d, d->config_version + 1);
+}
+
+RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *d, const char *json, size_t len)
+{
+	if (!d || !json)
+		return rrd__fail(RRD_E_INVALID, "distributor and json must not be NULL");
+	cJSON *root = cJSON_ParseWithLength(json, len);
+	if (!root)
+		return cJSON_GetErrorPtr() ? rrd__fail(RRD_E_PARSE, "$: not JSON") : rrd__nomem();
+	doc x = { 0 };
+	const char *format = NULL;
+	rrd__lock(d);
+	rrd_status rc = rrd__json_object(root, "$");
+	if (!rc)
+		rc = rrd__json_req_string(root, "$", "format", &format);
+	if (!rc && strcmp(format, CONFIG_FORMAT) != 0)
+		rc = rrd__fail(RRD_E_PARSE, "$.format: expected \"%s\"", CONFIG_FORMAT);
+	/* Reading the current configuration first makes the checks below
+	 * see what another process may have changed. */
+	if (!rc && !(rc = rrd__txn_begin(d)))
+		rrd__txn_end_read(d);
+	if (!rc)
+		rc = parse_array(d, root, "calendars", (void ***)&x.cals, &x.ncals, 0);
+	if (!rc)
+		rc = parse_array(d, root, "agents", (void ***)&x.agents, &x.nagents, 1);
+	if (!rc)
+		rc = parse_array(d, root, "pools", (void ***)&x.pools, &x.npools, 2);
+	x.has_rules = cJSON_GetObjectItemCaseSensitive(root, "rules") != NULL;
+	if (!rc)
+		rc = parse_array(d, root, "rules", (void ***)&x.rules, &x.nrules, 3);
+	if (!rc)
+		rc = check_refs(d, &x);
+	if (!rc && !(rc = rrd__txn_begin(d))) {
+		if ((rc = write_doc(d, &x)))
+			rrd__txn_abort(d);
+		else if (!(rc = rrd__txn_commit(d)))
+			d->generation = UINT64_MAX; /* reread it all at the next call */
+	}
+	rrd__unlock(d);
+	doc_free(&x);
+	cJSON_Delete(root);
+	return rc;
+}
+
+static int add_all(cJSON *arr, cJSON *item)
+{
+	if (!item)
+		return 0;
+	cJSON_AddItemToArray(arr, item);
+	return 1;
+}
+
+RRD_API rrd_status rrd_distributor_save_config(rrd_distributor *d, char **out)
+{
+	if (!d || !out)
+		return rrd__fail(RRD_E_INVALID, "distributor and out must not be NULL");
+	*out = NULL;
+	rrd__lock(d);
+	rrd_status rc = rrd__txn_begin(d);
+	if (rc) {
+		rrd__unlock(d);
+		return rc;
+	}
+	rrd_strategy_names names = { NULL, names_label, d };
+	cJSON *root = cJSON_CreateObject();
+	cJSON *cals = cJSON_CreateArray(), *agents = cJSON_CreateArray();
+	cJSON *pools = cJSON_CreateArray(), *rules = cJSON_CreateArray();
+	int ok = root && cals && agents && pools && rules &&
+		 cJSON_AddStringToObject(root, "format", CONFIG_FORMAT);
+	if (ok) {
+		cJSON_AddItemToObject(root, "calendars", cals);
+		cJSON_AddItemToObject(root, "agents", agents);
+		cJSON_AddItemToObject(root, "pools", pools);
+		cJSON_AddItemToObject(root, "rules", rules);
+	} else {
+		cJSON_Delete(cals);
+		cJSON_Delete(agents);
+		cJSON_Delete(pools);
+		cJSON_Delete(rules);
+	}
+	for (size_t i = 0; ok && i < d->ncals; i++)
+		ok = add_all(cals, rrd__calendar_to_json(d->cals[i]->cal));
+	for (size_t i = 0; ok && i < d->nagents; i++)
+		ok = add_all(agents, rrd__agent_to_json(d->agents[i]->cfg));
+	for (size_t i = 0; ok && i < d->npools; i++) {
+		cJSON *p = rrd__pool_rt_to_json(d, d->pools[i]);
+		/* Join numbers are the store's business, not the document's. */
+		if (p) {
+			cJSON_DeleteItemFromObjectCaseSensitive(p, "join");
+			cJSON_DeleteItemFromObjectCaseSensitive(p, "next_join");
+		}
+		ok = add_all(pools, p);
+	}
+	for (size_t i = 0; ok && i < d->nrules; i++)
+		ok = add_all(rules, rrd__rule_to_json(d->rules[i], &names));
+	rrd__txn_end_read(d);
+	rrd__unlock(d);
+	char *text = ok ? cJSON_Print(root) : NULL;
+	cJSON_Delete(root);
+	if (!text)
+		return rrd__nomem();
+	*out = rrd__strdup(text);
+	cJSON_free(text);
+	return *out ? RRD_OK : rrd__nomem();
+}

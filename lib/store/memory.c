@@ -375,7 +375,7 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		return rrd__nomem();
 	long i;
 	if (key == s->last_key && ns == s->last_ns && s->last_slot < t->count &&
-	    t->entries[s->last_slot].key && strcmp(t->entries[s->last_slot].key, key) == 0)
+	    t->entries[s->last_slot].key && rrd__str_eq(t->entries[s->last_slot].key, key))
 		i = (long)s->last_slot;
 	else
 		i = find_slot_of(t, key);

@@ -35,7 +35,7 @@ static long find_slot(const rrd_hashmap *m, const char *key, uint32_t h)
 		if (!s->key)
 			return -1;
 		if (s->key != TOMBSTONE && s->hash == h &&
-		    (s->key == key || strcmp(s->key, key) == 0))
+		    (s->key == key || rrd__str_eq(s->key, key)))
 			return (long)i;
 	}
 }

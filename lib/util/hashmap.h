@@ -23,6 +23,17 @@ typedef struct rrd_hashmap {
 } rrd_hashmap;
 
 uint32_t rrd__hash_str(const char *s);
+
+/* Equality of two short strings. Keys here are ids of a few bytes, for
+ * which a plain loop beats a call into the C library's vectorised strcmp. */
+static inline int rrd__str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return *a == *b;
+}
 /* 1 and *value when found, else 0. */
 int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value);
 /* Insert or overwrite. 0, or -1 on allocation failure (map unchanged). */

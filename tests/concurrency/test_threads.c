@@ -151,10 +151,151 @@ static void test_threads_keep_every_record_owned_once(void **state)
 	pthread_mutex_destroy(&S.mu);
 }
 
+/* ---- offers raced by claims, declines and advance ---------------------- */
+
+#define OFFER_THREADS 3
+#define OFFER_LEADS 200
+
+static _Atomic rrd_time virtual_now;
+static rrd_distributor *offer_dist;
+
+static rrd_time virtual_clock(void *user)
+{
+	(void)user;
+	return virtual_now;
+}
+
+static void *offer_worker(void *arg)
+{
+	int t = (int)(intptr_t)arg;
+	uint64_t s = 0x9E3779B97F4A7C15ull * (uint64_t)(t + 1);
+	for (int i = 0; i < OFFER_LEADS; i++) {
+		char id[32];
+		snprintf(id, sizeof id, "O%d-%d", t, i);
+		rrd_record *r;
+		if (rrd_record_new(&r, id, RRD_KIND_LEAD))
+			return (void *)1;
+		rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+		o.pool = "w";
+		rrd_status rc = rrd_distributor_submit(offer_dist, r, &o);
+		rrd_record_free(r);
+		if (rc)
+			return (void *)2;
+		/* Someone, maybe not the one offered, tries to claim or decline
+		 * an earlier lead of this thread. */
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		char other[32], agent[8];
+		snprintf(other, sizeof other, "O%d-%d", t, (int)(s % (uint64_t)(i + 1)));
+		snprintf(agent, sizeof agent, "a%d", (int)((s >> 32) % AGENTS));
+		rrd_claim_result res;
+		if (s % 3 == 0)
+			rc = rrd_distributor_claim(offer_dist, other, agent, &res);
+		else if (s % 3 == 1 && rrd_distributor_decline(offer_dist, other, agent) == RRD_E_INVALID)
+			rc = RRD_OK; /* no live offer for that agent: refused, fine */
+		if (rc) {
+			fprintf(stderr, "offer worker: %s: %s\n", rrd_status_name(rc), rrd_error_last());
+			return (void *)3;
+		}
+	}
+	return NULL;
+}
+
+static void *advancer(void *arg)
+{
+	(void)arg;
+	for (int k = 0; k < 400; k++) {
+		rrd_time t = virtual_now + 20 * RRD_SECOND;
+		virtual_now = t;
+		if (rrd_distributor_advance(offer_dist, t))
+			return (void *)4;
+	}
+	return NULL;
+}
+
+static void test_offers_raced_end_owned_once_or_queued(void **state)
+{
+	(void)state;
+	virtual_now = FIX_START;
+	rrd_store *store;
+	assert_int_equal(rrd_store_memory_new(&store), RRD_OK);
+	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	o.clock = virtual_clock;
+	assert_int_equal(rrd_distributor_new(&offer_dist, store, &o), RRD_OK);
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, "w", RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_set_claim_window(p, RRD_MINUTE), RRD_OK);
+	for (int i = 0; i < AGENTS; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "a%d", i);
+		rrd_agent *a;
+		assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
+		assert_int_equal(rrd_distributor_put_agent(offer_dist, a), RRD_OK);
+		rrd_agent_free(a);
+		assert_int_equal(rrd_pool_add_member(p, id), RRD_OK);
+	}
+	assert_int_equal(rrd_distributor_put_pool(offer_dist, p), RRD_OK);
+	rrd_pool_free(p);
+
+	pthread_t th[OFFER_THREADS + 1];
+	for (int t = 0; t < OFFER_THREADS; t++)
+		assert_int_equal(pthread_create(&th[t], NULL, offer_worker, (void *)(intptr_t)t), 0);
+	assert_int_equal(pthread_create(&th[OFFER_THREADS], NULL, advancer, NULL), 0);
+	for (int t = 0; t <= OFFER_THREADS; t++) {
+		void *ret;
+		assert_int_equal(pthread_join(th[t], &ret), 0);
+		if (ret)
+			fail_msg("thread %d stopped with %d: %s", t, (int)(intptr_t)ret, rrd_error_last());
+	}
+	/* Let every offer run out. */
+	virtual_now += RRD_DAY;
+	assert_int_equal(rrd_distributor_advance(offer_dist, virtual_now), RRD_OK);
+
+	rrd_queue *q;
+	assert_int_equal(rrd_distributor_queue(offer_dist, &q), RRD_OK);
+	size_t queued = 0;
+	int64_t open[AGENTS] = { 0 };
+	for (int t = 0; t < OFFER_THREADS; t++) {
+		for (int i = 0; i < OFFER_LEADS; i++) {
+			char id[32];
+			snprintf(id, sizeof id, "O%d-%d", t, i);
+			rrd_record *r;
+			assert_int_equal(rrd_distributor_get_record(offer_dist, id, &r), RRD_OK);
+			rrd_record_status st = rrd_record_status_of(r);
+			if (st == RRD_RECORD_QUEUED) {
+				assert_null(rrd_record_owner(r));
+				queued++;
+			} else {
+				if (st != RRD_RECORD_CLAIMED && st != RRD_RECORD_PENDING)
+					fail_msg("%s ended %s", id, rrd_record_status_name(st));
+				assert_non_null(rrd_record_owner(r));
+				open[atoi(rrd_record_owner(r) + 1)]++;
+			}
+			rrd_record_free(r);
+		}
+	}
+	assert_int_equal(rrd_queue_count(q), queued);
+	rrd_queue_free(q);
+	for (int i = 0; i < AGENTS; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "a%d", i);
+		rrd_agent *a;
+		assert_int_equal(rrd_distributor_get_agent(offer_dist, id, &a), RRD_OK);
+		assert_int_equal(rrd_agent_open_count(a), open[i]);
+		rrd_agent_free(a);
+	}
+	rrd_time due;
+	assert_int_equal(rrd_distributor_next_deadline(offer_dist, &due), RRD_E_NOTFOUND);
+	rrd_distributor_free(offer_dist);
+	rrd_store_free(store);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_threads_keep_every_record_owned_once),
+		cmocka_unit_test(test_offers_raced_end_owned_once_or_queued),
 	};
 	return cmocka_run_group_tests_name("threads", tests, NULL, NULL);
 }

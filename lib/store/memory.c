@@ -35,10 +35,11 @@ typedef struct table {
 } table;
 
 typedef struct timer {
-	char *key;
+	char *key;      /* NULL: free slot */
 	rrd_time due;
 	int64_t seq;
-	int dead; /* cleared in the open transaction; sunk to the bottom */
+	int dead;       /* cleared in the open transaction; sunk to the bottom */
+	uint32_t pos;   /* index in the heap */
 } timer;
 
 typedef struct lock {
@@ -79,9 +80,15 @@ typedef struct memstore {
 	int in_txn;
 	uint64_t generation;
 	table tables[NS_MAX];
-	timer *heap; /* min-heap by (due, seq) */
+	/* Timers live in slots that do not move; the heap orders slot
+	 * numbers by (due, seq), so a heap step touches no hash table. */
+	timer *slots;
+	size_t slot_count, slot_cap;
+	uint32_t *free_timers;
+	size_t free_timer_count, free_timer_cap;
+	uint32_t *heap;
 	size_t heap_count, heap_cap;
-	rrd_hashmap timer_pos; /* key -> heap index */
+	rrd_hashmap timer_pos; /* key -> slot */
 	undo *log;
 	size_t log_count, log_cap;
 	lock *locks;
@@ -129,7 +136,7 @@ static void free_log(memstore *s)
 }
 
 static void entry_remove(table *t, long i);
-static char *heap_remove(memstore *s, size_t i);
+static void heap_remove(memstore *s, size_t i);
 
 /* What the transaction deleted goes for good once it commits. */
 static void purge_dead(memstore *s)
@@ -141,9 +148,9 @@ static void purge_dead(memstore *s)
 			if (u->is_delete && t->entries[u->slot].key && t->entries[u->slot].dead)
 				entry_remove(t, u->slot);
 		} else {
-			uint32_t pos;
-			if (rrd__hashmap_get(&s->timer_pos, u->key, &pos) && s->heap[pos].dead)
-				rrd__free(heap_remove(s, pos));
+			uint32_t slot;
+			if (rrd__hashmap_get(&s->timer_pos, u->key, &slot) && s->slots[slot].dead)
+				heap_remove(s, s->slots[slot].pos);
 		}
 	}
 }
@@ -163,39 +170,34 @@ static int mem_commit(void *self)
 
 /* ---- timers heap ----------------------------------------------------- */
 
-static int timer_less(const timer *a, const timer *b)
+static int timer_less(const memstore *s, uint32_t x, uint32_t y)
 {
+	const timer *a = &s->slots[x], *b = &s->slots[y];
 	if (a->dead != b->dead)
 		return b->dead;
 	return a->due < b->due || (a->due == b->due && a->seq < b->seq);
 }
 
-static void heap_place(memstore *s, size_t i)
-{
-	/* Hashmap slots were reserved when the timer was added. */
-	rrd__hashmap_put(&s->timer_pos, s->heap[i].key, (uint32_t)i);
-}
-
 static void heap_swap(memstore *s, size_t a, size_t b)
 {
-	timer t = s->heap[a];
+	uint32_t t = s->heap[a];
 	s->heap[a] = s->heap[b];
 	s->heap[b] = t;
-	heap_place(s, a);
-	heap_place(s, b);
+	s->slots[s->heap[a]].pos = (uint32_t)a;
+	s->slots[s->heap[b]].pos = (uint32_t)b;
 }
 
 static void heap_fix(memstore *s, size_t i)
 {
-	while (i > 0 && timer_less(&s->heap[i], &s->heap[(i - 1) / 2])) {
+	while (i > 0 && timer_less(s, s->heap[i], s->heap[(i - 1) / 2])) {
 		heap_swap(s, i, (i - 1) / 2);
 		i = (i - 1) / 2;
 	}
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < s->heap_count && timer_less(&s->heap[l], &s->heap[m]))
+		if (l < s->heap_count && timer_less(s, s->heap[l], s->heap[m]))
 			m = l;
-		if (r < s->heap_count && timer_less(&s->heap[r], &s->heap[m]))
+		if (r < s->heap_count && timer_less(s, s->heap[r], s->heap[m]))
 			m = r;
 		if (m == i)
 			break;
@@ -204,42 +206,57 @@ static void heap_fix(memstore *s, size_t i)
 	}
 }
 
-/* Remove heap item i; returns its key (caller owns). */
-static char *heap_remove(memstore *s, size_t i)
+/* Remove heap item i and free its timer. */
+static void heap_remove(memstore *s, size_t i)
 {
-	char *key = s->heap[i].key;
-	rrd__hashmap_del(&s->timer_pos, key);
+	uint32_t slot = s->heap[i];
+	timer *t = &s->slots[slot];
+	rrd__hashmap_del(&s->timer_pos, t->key);
+	rrd__free(t->key);
+	t->key = NULL;
+	/* free_timers was grown when the slot was taken. */
+	s->free_timers[s->free_timer_count++] = slot;
 	s->heap_count--;
 	if (i != s->heap_count) {
 		s->heap[i] = s->heap[s->heap_count];
-		heap_place(s, i);
+		s->slots[s->heap[i]].pos = (uint32_t)i;
 		heap_fix(s, i);
 	}
-	return key;
 }
 
-/* Set a timer with an owned key; 0 or -1 (nothing changed). */
+/* Set a timer; 0 or -1 (nothing changed). */
 static int heap_set(memstore *s, const char *key, rrd_time due, int64_t seq)
 {
-	uint32_t pos;
-	if (rrd__hashmap_get(&s->timer_pos, key, &pos)) {
-		s->heap[pos].due = due;
-		s->heap[pos].seq = seq;
-		s->heap[pos].dead = 0;
-		heap_fix(s, pos);
+	uint32_t slot;
+	if (rrd__hashmap_get(&s->timer_pos, key, &slot)) {
+		timer *t = &s->slots[slot];
+		t->due = due;
+		t->seq = seq;
+		t->dead = 0;
+		heap_fix(s, t->pos);
 		return 0;
 	}
 	char *k = rrd__strdup(key);
-	if (!k || rrd__grow((void **)&s->heap, &s->heap_cap, s->heap_count + 1, sizeof(timer)) ||
-	    rrd__hashmap_reserve(&s->timer_pos, 1)) {
-		rrd__free(k);
-		return -1;
+	if (!k || rrd__grow((void **)&s->heap, &s->heap_cap, s->heap_count + 1, sizeof(uint32_t)) ||
+	    rrd__hashmap_reserve(&s->timer_pos, 1))
+		goto nomem;
+	if (s->free_timer_count) {
+		slot = s->free_timers[--s->free_timer_count];
+	} else {
+		if (rrd__grow((void **)&s->slots, &s->slot_cap, s->slot_count + 1, sizeof(timer)) ||
+		    rrd__grow((void **)&s->free_timers, &s->free_timer_cap, s->slot_count + 1,
+			      sizeof(uint32_t)))
+			goto nomem;
+		slot = (uint32_t)s->slot_count++;
 	}
-	s->heap[s->heap_count] = (timer){ k, due, seq, 0 };
-	heap_place(s, s->heap_count);
-	s->heap_count++;
+	s->slots[slot] = (timer){ k, due, seq, 0, (uint32_t)s->heap_count };
+	s->heap[s->heap_count++] = slot;
+	rrd__hashmap_put(&s->timer_pos, k, slot);
 	heap_fix(s, s->heap_count - 1);
 	return 0;
+nomem:
+	rrd__free(k);
+	return -1;
 }
 
 /* ---- entries --------------------------------------------------------- */
@@ -306,16 +323,17 @@ static void undo_entry(memstore *s, undo *u)
 
 static void undo_timer(memstore *s, undo *u)
 {
-	uint32_t pos;
-	if (!rrd__hashmap_get(&s->timer_pos, u->key, &pos))
+	uint32_t slot;
+	if (!rrd__hashmap_get(&s->timer_pos, u->key, &slot))
 		return;
+	timer *t = &s->slots[slot];
 	if (u->existed) {
-		s->heap[pos].due = u->due;
-		s->heap[pos].seq = u->seq;
-		s->heap[pos].dead = u->was_dead;
-		heap_fix(s, pos);
+		t->due = u->due;
+		t->seq = u->seq;
+		t->dead = u->was_dead;
+		heap_fix(s, t->pos);
 	} else {
-		rrd__free(heap_remove(s, pos));
+		heap_remove(s, t->pos);
 	}
 }
 
@@ -490,11 +508,12 @@ static int log_timer(memstore *s, const char *key)
 	}
 	uint32_t pos;
 	int existed = rrd__hashmap_get(&s->timer_pos, key, &pos);
+	const timer *t = existed ? &s->slots[pos] : NULL;
 	s->log[s->log_count++] = (undo){ .kind = UNDO_TIMER, .key = log_key,
 					 .existed = existed,
-					 .was_dead = existed && s->heap[pos].dead,
-					 .due = existed ? s->heap[pos].due : 0,
-					 .seq = existed ? s->heap[pos].seq : 0 };
+					 .was_dead = t && t->dead,
+					 .due = t ? t->due : 0,
+					 .seq = t ? t->seq : 0 };
 	return 0;
 }
 
@@ -521,21 +540,22 @@ static int mem_timer_clear(void *self, const char *key)
 	if (rc)
 		return rc;
 	uint32_t pos;
-	if (!rrd__hashmap_get(&s->timer_pos, key, &pos) || s->heap[pos].dead)
+	if (!rrd__hashmap_get(&s->timer_pos, key, &pos) || s->slots[pos].dead)
 		return RRD_E_NOTFOUND;
 	if (log_timer(s, key))
 		return rrd__nomem();
-	s->heap[pos].dead = 1;
-	heap_fix(s, pos);
+	s->slots[pos].dead = 1;
+	heap_fix(s, s->slots[pos].pos);
 	return RRD_OK;
 }
 
 static int mem_timer_next(void *self, rrd_time *due)
 {
 	memstore *s = self;
-	if (!s->heap_count || s->heap[0].dead)
+	const timer *top = s->heap_count ? &s->slots[s->heap[0]] : NULL;
+	if (!top || top->dead)
 		return RRD_E_NOTFOUND;
-	*due = s->heap[0].due;
+	*due = top->due;
 	return RRD_OK;
 }
 
@@ -545,17 +565,18 @@ static int mem_timer_pop(void *self, rrd_time now, char *key, size_t cap, rrd_ti
 	int rc = need_txn(s);
 	if (rc)
 		return rc;
-	if (!s->heap_count || s->heap[0].dead || s->heap[0].due > now)
+	timer *top = s->heap_count ? &s->slots[s->heap[0]] : NULL;
+	if (!top || top->dead || top->due > now)
 		return RRD_E_NOTFOUND;
-	size_t n = strlen(s->heap[0].key);
+	size_t n = strlen(top->key);
 	if (n + 1 > cap)
 		return rrd__fail(RRD_E_INVALID, "memory store: timer key buffer too small");
-	memcpy(key, s->heap[0].key, n + 1);
+	memcpy(key, top->key, n + 1);
 	if (due)
-		*due = s->heap[0].due;
+		*due = top->due;
 	if (log_timer(s, key))
 		return rrd__nomem();
-	s->heap[0].dead = 1;
+	top->dead = 1;
 	heap_fix(s, 0);
 	return RRD_OK;
 }
@@ -637,8 +658,10 @@ static void mem_close(void *self)
 		rrd__free(t->free_slots);
 		rrd__hashmap_free(&t->map);
 	}
-	for (size_t i = 0; i < s->heap_count; i++)
-		rrd__free(s->heap[i].key);
+	for (size_t i = 0; i < s->slot_count; i++)
+		rrd__free(s->slots[i].key);
+	rrd__free(s->slots);
+	rrd__free(s->free_timers);
 	rrd__free(s->heap);
 	rrd__hashmap_free(&s->timer_pos);
 	for (size_t i = 0; i < s->lock_count; i++) {

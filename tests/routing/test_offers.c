@@ -235,6 +235,34 @@ static void test_window_counts_open_time_only(void **state)
 	assert_true(due == FIX_START + RRD_DAY + 6 * RRD_HOUR + 3 * RRD_MINUTE);
 }
 
+static rrd_time fixture_clock(void *user)
+{
+	return ((fixture *)user)->now;
+}
+
+static void test_reopened_distributor_rearms_offers(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(fix_submit(f, "L1", "rr"), RRD_OK);
+	/* The host restarts: a new distributor on the same store. */
+	rrd_distributor_free(f->dist);
+	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	o.clock = fixture_clock;
+	o.clock_user = f;
+	assert_int_equal(rrd_distributor_new(&f->dist, f->store, &o), RRD_OK);
+	rrd_time due;
+	assert_int_equal(rrd_distributor_next_deadline(f->dist, &due), RRD_OK);
+	assert_true(due == FIX_START + 5 * RRD_MINUTE);
+	f->now = due;
+	assert_int_equal(rrd_distributor_advance(f->dist, due), RRD_OK);
+	rrd_claim_result r;
+	assert_int_equal(rrd_distributor_claim(f->dist, "L1", "A", &r), RRD_OK);
+	assert_int_equal(r, RRD_CLAIM_EXPIRED);
+	/* The offer passed on to B, who can still claim it. */
+	assert_int_equal(rrd_distributor_claim(f->dist, "L1", "B", &r), RRD_OK);
+	assert_int_equal(r, RRD_CLAIM_WON);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +277,7 @@ int main(void)
 		T(test_piranha_unclaimed_goes_to_queue),
 		T(test_manual_move_is_refused_then_forced),
 		T(test_window_counts_open_time_only),
+		T(test_reopened_distributor_rearms_offers),
 #undef T
 	};
 	return cmocka_run_group_tests_name("offers", tests, NULL, NULL);

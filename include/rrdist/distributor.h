@@ -238,7 +238,8 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *dist,
 
 /**
  * Import an existing record as it is (status, owner, roles, times), without
- * routing it. Its owner and role holders must be known agents.
+ * routing it and without events. Its owner and role holders must be known
+ * agents. A record imported as queued joins the queue (RRD_QUEUE_MANUAL).
  * @return RRD_OK, RRD_E_INVALID, RRD_E_EXISTS, RRD_E_UNKNOWN_AGENT,
  *         RRD_E_NOMEM, store errors.
  */

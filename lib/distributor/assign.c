@@ -123,7 +123,7 @@ RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *d, const rrd_reco
 		goto abort;
 	copy = NULL;
 	if (status == RRD_RECORD_QUEUED)
-		rc = rrd__queue_push(d, rec, RRD_QUEUE_MANUAL, NULL, NULL, now);
+		rc = rrd__queue_import(d, rec, now);
 	else
 		rc = rrd__rec_transition(d, rec, owner, status);
 	if (rc)

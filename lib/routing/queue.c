@@ -7,8 +7,8 @@
 
 #define QUEUE_FORMAT 1
 
-rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
-			   const char *pool, const char *rule, rrd_time now)
+static rrd_status push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
+		       const char *pool, const char *rule, rrd_time now, int emit)
 {
 	int64_t seq;
 	rrd_status rc = rrd__meta_counter_next(d, &d->queue_seq, &seq);
@@ -26,11 +26,22 @@ rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason rea
 						    b.len, seq),
 					  "queueing a record");
 	rrd__buf_free(&b);
-	if (rc)
+	if (rc || !emit)
 		return rc;
 	rrd_event ev = { .type = RRD_EVENT_QUEUED, .at = now, .record = rec->r->id,
 			 .queue_reason = reason };
 	return rrd__emit(d, &ev);
+}
+
+rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
+			   const char *pool, const char *rule, rrd_time now)
+{
+	return push(d, rec, reason, pool, rule, now, 1);
+}
+
+rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now)
+{
+	return push(d, rec, RRD_QUEUE_MANUAL, NULL, NULL, now, 0);
 }
 
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)

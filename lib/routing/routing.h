@@ -11,6 +11,8 @@ const rrd_rule *rrd__rule_match(rrd_distributor *d, const rrd_record *r);
  * `pool`/`rule` name what queued it (may be NULL). */
 rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
 			   const char *pool, const char *rule, rrd_time now);
+/* The same without the event: for records imported as they are. */
+rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now);
 /* Take a record out of the queue if it is there. */
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id);
 

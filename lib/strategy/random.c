@@ -10,7 +10,6 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
-#include "util/hashmap.h"
 
 static uint64_t splitmix64(uint64_t *state)
 {
@@ -29,6 +28,19 @@ static uint64_t draw(uint64_t *state, uint64_t bound)
 		x = splitmix64(state);
 	while (x >= limit);
 	return x % bound;
+}
+
+/* The stream's start for a pool: part of what makes a recorded run replay
+ * the same, so it is defined here once (64-bit FNV-1a of the pool id)
+ * rather than borrowed from a hash table that may change. */
+static uint64_t pool_seed(uint64_t seed, const char *pool)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)pool; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ull;
+	}
+	return seed ^ h;
 }
 
 typedef struct set_aside {
@@ -51,7 +63,7 @@ rrd_status rrd__pick_random(rrd_distributor *d, const rrd_pick_req *req, size_t 
 		if (r.failed)
 			return rrd__fail(RRD_E_STORE, "random state of pool \"%s\" is malformed", p->id);
 	} else {
-		state = d->opts.seed ^ ((uint64_t)rrd__hash_str(p->id) << 32);
+		state = pool_seed(d->opts.seed, p->id);
 	}
 	set_aside *aside = NULL;
 	size_t naside = 0, cap = 0;

@@ -2,8 +2,13 @@
  * Strict round robin. The saved state is the join number of the member
  * served last, not a position: members joining later have larger numbers
  * and so come after everyone already in line, and removing a member
- * leaves the cursor meaningful (the next larger number goes next).
+ * leaves the cursor meaningful (the next larger number goes next). The
+ * state also names the agent served last: one who left and joined again
+ * has a new, larger number, but must not be served again before the
+ * others have had their turn.
  */
+#include <string.h>
+
 #include "strategy/strategy.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -22,6 +27,29 @@ static size_t first_after(const pool_rt *p, int64_t cursor)
 	return lo == p->nmembers ? 0 : lo;
 }
 
+static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p,
+			 strat_state *ss, size_t i, size_t *pos)
+{
+	if (!req->dry_run) {
+		/* The same layout rrd__buf_i64 and rrd__buf_str write, on the
+		 * stack: this runs on every pick. */
+		const char *id = d->agents[p->members[i].agent]->id;
+		size_t n = strlen(id);
+		unsigned char b[16 + RRD_ID_MAX];
+		uint64_t words[2] = { (uint64_t)p->members[i].seq, (uint64_t)n };
+		for (int w = 0; w < 2; w++)
+			for (int j = 0; j < 8; j++)
+				b[8 * w + j] = (unsigned char)(words[w] >> (8 * j));
+		memcpy(b + 16, id, n);
+		rrd_status rc = rrd__strat_state_set(d, ss, b, 16 + n);
+		if (rc)
+			return rc;
+		p->rr_hint = i;
+	}
+	*pos = i;
+	return RRD_OK;
+}
+
 rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
 	pool_rt *p = req->pool;
@@ -30,9 +58,17 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 	if (rc)
 		return rc;
 	int64_t cursor = INT64_MIN;
+	char last[RRD_ID_MAX + 1] = "";
 	if (ss->len) {
 		rrd_reader r = { ss->data, ss->len, 0 };
 		cursor = rrd__read_i64(&r);
+		int64_t n = r.left ? rrd__read_i64(&r) : 0;
+		if (!r.failed && (n < 0 || n > RRD_ID_MAX || (uint64_t)n > r.left))
+			r.failed = 1;
+		if (!r.failed && n) {
+			memcpy(last, r.p, (size_t)n);
+			last[n] = '\0';
+		}
 		if (r.failed)
 			return rrd__fail(RRD_E_STORE, "round robin state of pool \"%s\" is malformed",
 					 p->id);
@@ -43,6 +79,7 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 		start = p->rr_hint + 1 < n ? p->rr_hint + 1 : 0;
 	else if (n)
 		start = first_after(p, cursor);
+	long rejoined = -1; /* the last one served, back under a new number */
 	for (size_t k = 0; k < n; k++) {
 		size_t i = start + k < n ? start + k : start + k - n;
 		agent_rt *a = d->agents[p->members[i].agent];
@@ -54,17 +91,13 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 				return rc;
 			continue;
 		}
-		if (!req->dry_run) {
-			unsigned char b[8];
-			uint64_t u = (uint64_t)p->members[i].seq;
-			for (int j = 0; j < 8; j++)
-				b[j] = (unsigned char)(u >> (8 * j));
-			if ((rc = rrd__strat_state_set(d, ss, b, 8)))
-				return rc;
-			p->rr_hint = i;
+		if (p->members[i].seq != cursor && last[0] && strcmp(a->id, last) == 0) {
+			rejoined = (long)i;
+			continue;
 		}
-		*pos = i;
-		return RRD_OK;
+		return chosen(d, req, p, ss, i, pos);
 	}
+	if (rejoined >= 0)
+		return chosen(d, req, p, ss, (size_t)rejoined, pos);
 	return RRD_E_NO_ELIGIBLE;
 }

@@ -2,6 +2,7 @@
  * rrdist: the command line.
  *
  *   rrdist simulate [--postal FILE] SCENARIO.json|-   JSONL events on stdout
+ *       [--report FILE.html]                          and an HTML report of the run
  *   rrdist check [--postal FILE] FILE.json|-          explain faults; exit 2 when any
  *   rrdist --help | --version
  *
@@ -16,12 +17,14 @@
 
 #include <rrdist.h>
 
+#include "report.h"
+
 #ifndef RRD_POSTAL_DEFAULT
 #define RRD_POSTAL_DEFAULT NULL
 #endif
 
 static const char usage[] =
-	"usage: rrdist simulate [--postal FILE] SCENARIO.json|-\n"
+	"usage: rrdist simulate [--postal FILE] [--report FILE.html] SCENARIO.json|-\n"
 	"       rrdist check [--postal FILE] SCENARIO.json|-\n"
 	"       rrdist --help | --version\n"
 	"\n"
@@ -29,7 +32,8 @@ static const char usage[] =
 	"check     validate a scenario and explain its first fault (exit 2)\n"
 	"\n"
 	"--postal FILE  a zip,lat,lon CSV for postal codes (default: the installed\n"
-	"               US ZCTA centroids, or $RRDIST_POSTAL_CODES)\n";
+	"               US ZCTA centroids, or $RRDIST_POSTAL_CODES)\n"
+	"--report FILE  simulate: also write an HTML report of the run to FILE\n";
 
 static char *read_all(const char *path, size_t *len)
 {
@@ -71,12 +75,15 @@ static char *read_all(const char *path, size_t *len)
 typedef struct out {
 	FILE *f;
 	int progress; /* stderr is a terminal */
+	report *report; /* --report: told every line too */
 } out;
 
 static void write_line(void *user, const char *line, size_t len)
 {
 	out *o = user;
 	fwrite(line, 1, len, o->f);
+	if (o->report)
+		report_line(o->report, line, len);
 }
 
 static void progress(void *user, size_t done, size_t total)
@@ -122,10 +129,12 @@ int main(int argc, char **argv)
 		printf("rrdist %s\n", rrd_version(NULL, NULL, NULL));
 		return 0;
 	}
-	const char *cmd = argv[1], *postal = NULL, *file = NULL;
+	const char *cmd = argv[1], *postal = NULL, *file = NULL, *report_path = NULL;
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--postal") == 0 && i + 1 < argc)
 			postal = argv[++i];
+		else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc)
+			report_path = argv[++i];
 		else if (!file)
 			file = argv[i];
 		else {
@@ -133,7 +142,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!file || (strcmp(cmd, "simulate") != 0 && strcmp(cmd, "check") != 0)) {
+	if (!file || (strcmp(cmd, "simulate") != 0 && strcmp(cmd, "check") != 0) ||
+	    (report_path && strcmp(cmd, "simulate") != 0)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -155,7 +165,12 @@ int main(int argc, char **argv)
 	 * guarantees that by writing nothing before the load succeeds. */
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
-	out o = { stdout, isatty(STDERR_FILENO) };
+	out o = { stdout, isatty(STDERR_FILENO), NULL };
+	if (report_path && !(o.report = report_new())) {
+		fputs("rrdist: out of memory\n", stderr);
+		free(text);
+		return 1;
+	}
 	rrd_simulation_options opts = RRD_SIMULATION_OPTIONS_INIT;
 	opts.on_line = write_line;
 	opts.line_user = &o;
@@ -166,7 +181,18 @@ int main(int argc, char **argv)
 	free(text);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "rrdist: writing the output: %s\n", strerror(errno));
+		report_free(o.report);
 		return 1;
 	}
+	if (!rc && o.report) {
+		const char *why = report_write(o.report, report_path,
+					       strcmp(file, "-") == 0 ? "standard input" : file);
+		if (why) {
+			fprintf(stderr, "rrdist: %s: %s\n", report_path, why);
+			report_free(o.report);
+			return 1;
+		}
+	}
+	report_free(o.report);
 	return rc ? fail(rc) : 0;
 }

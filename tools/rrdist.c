@@ -25,11 +25,14 @@
 
 static const char usage[] =
 	"usage: rrdist simulate [--postal FILE] [--report FILE.html] SCENARIO.json|-\n"
-	"       rrdist check [--postal FILE] SCENARIO.json|-\n"
+	"       rrdist check [--postal FILE] SCENARIO.json|CONFIG.json|-\n"
+	"       rrdist config CONFIG.json|-\n"
 	"       rrdist --help | --version\n"
 	"\n"
 	"simulate  run a scenario (rrdist-scenario/1) and write one JSON event per line\n"
-	"check     validate a scenario and explain its first fault (exit 2)\n"
+	"check     validate a scenario or a configuration (rrdist-config/1) and\n"
+	"          explain its first fault (exit 2)\n"
+	"config    print a configuration back in canonical form\n"
 	"\n"
 	"--postal FILE  a zip,lat,lon CSV for postal codes (default: the installed\n"
 	"               US ZCTA centroids, or $RRDIST_POSTAL_CODES)\n"
@@ -109,6 +112,34 @@ static const char *postal_path(const char *given)
 	return dflt && access(dflt, R_OK) == 0 ? dflt : NULL;
 }
 
+/* A configuration document names its format; anything else is taken for
+ * a scenario, whose loader explains what is wrong with it. */
+static int is_config(const char *text, size_t len)
+{
+	static const char tag[] = "\"rrdist-config/";
+	for (size_t i = 0; i + sizeof tag - 1 <= len; i++)
+		if (memcmp(text + i, tag, sizeof tag - 1) == 0)
+			return 1;
+	return 0;
+}
+
+/* Load a configuration into a scratch distributor and save it back. */
+static rrd_status load_config(const char *text, size_t len, char **canonical)
+{
+	rrd_store *store;
+	rrd_distributor *dist;
+	rrd_status rc = rrd_store_memory_new(&store);
+	if (rc)
+		return rc;
+	if (!(rc = rrd_distributor_new(&dist, store, NULL))) {
+		if (!(rc = rrd_distributor_load_config(dist, text, len)))
+			rc = rrd_distributor_save_config(dist, canonical);
+		rrd_distributor_free(dist);
+	}
+	rrd_store_free(store);
+	return rc;
+}
+
 static int fail(rrd_status rc)
 {
 	fprintf(stderr, "rrdist: scenario: %s\n", rrd_error_last());
@@ -142,7 +173,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!file || (strcmp(cmd, "simulate") != 0 && strcmp(cmd, "check") != 0) ||
+	if (!file ||
+	    (strcmp(cmd, "simulate") != 0 && strcmp(cmd, "check") != 0 &&
+	     strcmp(cmd, "config") != 0) ||
 	    (report_path && strcmp(cmd, "simulate") != 0)) {
 		fputs(usage, stderr);
 		return 2;
@@ -152,6 +185,21 @@ int main(int argc, char **argv)
 	if (!text)
 		return 2;
 	rrd_status rc;
+	if (strcmp(cmd, "config") == 0 || (strcmp(cmd, "check") == 0 && is_config(text, len))) {
+		char *canonical = NULL;
+		rc = load_config(text, len, &canonical);
+		free(text);
+		if (rc) {
+			fprintf(stderr, "rrdist: config: %s\n", rrd_error_last());
+			return rc == RRD_E_PARSE ? 2 : 1;
+		}
+		if (strcmp(cmd, "config") == 0)
+			printf("%s\n", canonical);
+		else
+			printf("%s: ok\n", file);
+		rrd_free(canonical);
+		return 0;
+	}
 	if (strcmp(cmd, "check") == 0) {
 		rc = rrd_scenario_check(text, len, postal_path(postal));
 		free(text);

@@ -18,25 +18,11 @@ char *rrd__json_print(const cJSON *o)
 	return copy;
 }
 
-static int add_strings(cJSON *o, const char *name, const rrd_strlist *l)
-{
-	cJSON *arr = cJSON_AddArrayToObject(o, name);
-	if (!arr)
-		return 0;
-	for (size_t i = 0; i < l->count; i++) {
-		cJSON *s = cJSON_CreateString(l->items[i]);
-		if (!s)
-			return 0;
-		cJSON_AddItemToArray(arr, s);
-	}
-	return 1;
-}
-
 cJSON *rrd__agent_to_json(const rrd_agent *a)
 {
 	cJSON *o = cJSON_CreateObject();
 	int ok = o && cJSON_AddStringToObject(o, "id", a->id) &&
-		 add_strings(o, "types", &a->types) &&
+		 rrd__json_add_strlist(o, "types", &a->types) &&
 		 cJSON_AddBoolToObject(o, "active", a->active) &&
 		 cJSON_AddBoolToObject(o, "paused", a->paused) &&
 		 cJSON_AddNumberToObject(o, "weight", (double)a->weight);
@@ -58,7 +44,7 @@ cJSON *rrd__agent_to_json(const rrd_agent *a)
 	if (ok && a->partner)
 		ok = cJSON_AddStringToObject(o, "partner", a->partner) != NULL;
 	if (ok)
-		ok = add_strings(o, "skills", &a->skills);
+		ok = rrd__json_add_strlist(o, "skills", &a->skills);
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;

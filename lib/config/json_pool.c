@@ -39,20 +39,6 @@ static int add_window(cJSON *o, rrd_time w)
 	return cJSON_AddStringToObject(o, "claim_window", buf) != NULL;
 }
 
-static int add_list(cJSON *o, const char *name, const rrd_strlist *l)
-{
-	cJSON *arr = cJSON_AddArrayToObject(o, name);
-	if (!arr)
-		return 0;
-	for (size_t i = 0; i < l->count; i++) {
-		cJSON *s = cJSON_CreateString(l->items[i]);
-		if (!s)
-			return 0;
-		cJSON_AddItemToArray(arr, s);
-	}
-	return 1;
-}
-
 cJSON *rrd__pool_to_json(const rrd_pool *p, const rrd_strategy_names *names)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -60,7 +46,7 @@ cJSON *rrd__pool_to_json(const rrd_pool *p, const rrd_strategy_names *names)
 	int ok = o && sname && cJSON_AddStringToObject(o, "id", p->id) &&
 		 cJSON_AddStringToObject(o, "kind", rrd_kind_name(p->kind)) &&
 		 cJSON_AddStringToObject(o, "strategy", sname) &&
-		 add_list(o, "members", &p->members) &&
+		 rrd__json_add_strlist(o, "members", &p->members) &&
 		 (p->claim_window == RRD_NO_WINDOW || add_window(o, p->claim_window)) &&
 		 cJSON_AddBoolToObject(o, "respect_hours", p->respect_hours) &&
 		 cJSON_AddBoolToObject(o, "auto_drain", p->auto_drain);
@@ -110,7 +96,7 @@ cJSON *rrd__rule_to_json(const rrd_rule *r, const rrd_strategy_names *names)
 	cJSON *match = o ? cJSON_AddObjectToObject(o, "match") : NULL;
 	int ok = o && match && cJSON_AddStringToObject(o, "id", r->id);
 	if (ok && r->sources.count)
-		ok = add_list(match, "source", &r->sources);
+		ok = rrd__json_add_strlist(match, "source", &r->sources);
 	if (ok && r->kind)
 		ok = cJSON_AddStringToObject(match, "kind", rrd_kind_name((rrd_kind)r->kind)) != NULL;
 	if (ok && r->attr_count) {
@@ -133,9 +119,9 @@ cJSON *rrd__rule_to_json(const rrd_rule *r, const rrd_strategy_names *names)
 	if (ok && r->respect_hours)
 		ok = cJSON_AddBoolToObject(o, "respect_hours", 1) != NULL;
 	if (ok && r->skills.count)
-		ok = add_list(o, "skills", &r->skills);
+		ok = rrd__json_add_strlist(o, "skills", &r->skills);
 	if (ok && r->overflow.count)
-		ok = add_list(o, "overflow", &r->overflow);
+		ok = rrd__json_add_strlist(o, "overflow", &r->overflow);
 	if (!ok) {
 		cJSON_Delete(o);
 		return NULL;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config/duration.h"
+#include "util/strlist.h"
 
 rrd_status rrd__json_fail(const char *path, const char *name, const char *fmt, ...)
 {
@@ -158,4 +159,18 @@ rrd_status rrd__json_opt_strings(const cJSON *o, const char *path, const char *n
 		i++;
 	}
 	return RRD_OK;
+}
+
+int rrd__json_add_strlist(cJSON *o, const char *name, const struct rrd_strlist *l)
+{
+	cJSON *arr = cJSON_AddArrayToObject(o, name);
+	if (!arr)
+		return 0;
+	for (size_t i = 0; i < l->count; i++) {
+		cJSON *s = cJSON_CreateString(l->items[i]);
+		if (!s)
+			return 0;
+		cJSON_AddItemToArray(arr, s);
+	}
+	return 1;
 }

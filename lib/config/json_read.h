@@ -39,4 +39,8 @@ rrd_status rrd__json_opt_duration(const cJSON *o, const char *path, const char *
 rrd_status rrd__json_opt_strings(const cJSON *o, const char *path, const char *name,
 				 void *obj, rrd_status (*add)(void *obj, const char *s));
 
+/* Add `name`: an array of the list's strings. 1, or 0 when out of memory. */
+struct rrd_strlist;
+int rrd__json_add_strlist(cJSON *o, const char *name, const struct rrd_strlist *l);
+
 #endif

@@ -21,6 +21,30 @@ static rrd_status kind_check(const pool_rt *p, const rrd_record *r)
 	return RRD_OK;
 }
 
+typedef struct submit_args {
+	rrd_record *copy; /* owned until the record cache takes it */
+	const rrd_submit_options *o;
+} submit_args;
+
+static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	submit_args *a = ctx;
+	pool_rt *p = NULL;
+	rec_rt *rec;
+	rrd_status rc;
+	a->copy->created_at = now;
+	if (a->o->pool && !(p = rrd__pool_find(d, a->o->pool)))
+		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->o->pool);
+	if ((p && (rc = kind_check(p, a->copy))) || (rc = rrd__rec_add(d, a->copy, &rec)))
+		return rc;
+	a->copy = NULL; /* the cache owns it now */
+	if (p)
+		return rrd__route(d, rec, NULL, p, a->o->notify, now);
+	const rrd_rule *rule = rrd__rule_match(d, rec->r);
+	return rule ? rrd__route(d, rec, rule, NULL, a->o->notify, now)
+		    : rrd__queue_push(d, rec, RRD_QUEUE_NO_RULE, NULL, NULL, now);
+}
+
 RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *record,
 					  const rrd_submit_options *opts)
 {
@@ -49,39 +73,10 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	copy->has_location = record->has_location;
 	copy->lat = record->lat;
 	copy->lon = record->lon;
-	rrd__lock(d);
-	rrd_time now = rrd__now(d);
-	copy->created_at = now;
-	pool_rt *p = NULL;
-	rec_rt *rec;
-	if ((rc = rrd__txn_begin(d)))
-		goto unlock;
-	if (o.pool && !(p = rrd__pool_find(d, o.pool))) {
-		rc = rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", o.pool);
-		goto abort;
-	}
-	if (p && (rc = kind_check(p, copy)))
-		goto abort;
-	if ((rc = rrd__rec_add(d, copy, &rec)))
-		goto abort;
-	copy = NULL; /* the cache owns it now */
-	if (p) {
-		rc = rrd__route(d, rec, NULL, p, o.notify, now);
-	} else {
-		const rrd_rule *rule = rrd__rule_match(d, rec->r);
-		rc = rule ? rrd__route(d, rec, rule, NULL, o.notify, now)
-			  : rrd__queue_push(d, rec, RRD_QUEUE_NO_RULE, NULL, NULL, now);
-	}
-	if (rc)
-		goto abort;
-	if ((rc = rrd__drain(d, now)))
-		goto abort;
-	rc = rrd__txn_commit(d);
-	goto unlock;
-abort:
-	rrd__txn_abort(d);
-unlock:
-	rrd__unlock(d);
+	submit_args a = { copy, &o };
+	rc = rrd__operation(d, submit_body, &a);
+	rrd_record_free(a.copy);
+	return rc;
 fail_copy:
 	rrd_record_free(copy);
 	return rc;
@@ -98,6 +93,29 @@ static rrd_status check_people(rrd_distributor *d, const rrd_record *r)
 	return RRD_OK;
 }
 
+static rrd_status put_record_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	rrd_record **copy = ctx;
+	rrd_record *r = *copy;
+	rec_rt *rec;
+	rrd_status rc = check_people(d, r);
+	if (rc)
+		return rc;
+	if (r->created_at == RRD_TIME_NONE)
+		r->created_at = now;
+	/* Import through the ownership path so open counts include it. */
+	rrd_record_status status = r->status;
+	agent_rt *owner = r->owner ? rrd__agent_find(d, r->owner) : NULL;
+	rrd__free(r->owner);
+	r->owner = NULL;
+	r->status = RRD_RECORD_NEW;
+	if ((rc = rrd__rec_add(d, r, &rec)))
+		return rc;
+	*copy = NULL; /* the cache owns it now */
+	return status == RRD_RECORD_QUEUED ? rrd__queue_import(d, rec, now)
+					   : rrd__rec_transition(d, rec, owner, status);
+}
+
 RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *d, const rrd_record *record)
 {
 	if (!d || !record)
@@ -106,36 +124,7 @@ RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *d, const rrd_reco
 	rrd_status rc = rrd_record_dup(&copy, record);
 	if (rc)
 		return rc;
-	rrd__lock(d);
-	rrd_time now = rrd__now(d);
-	if (copy->created_at == RRD_TIME_NONE)
-		copy->created_at = now;
-	rec_rt *rec;
-	if ((rc = check_people(d, copy)) || (rc = rrd__txn_begin(d)))
-		goto unlock;
-	/* Import through the ownership path so open counts include it. */
-	rrd_record_status status = copy->status;
-	agent_rt *owner = copy->owner ? rrd__agent_find(d, copy->owner) : NULL;
-	rrd__free(copy->owner);
-	copy->owner = NULL;
-	copy->status = RRD_RECORD_NEW;
-	if ((rc = rrd__rec_add(d, copy, &rec)))
-		goto abort;
-	copy = NULL;
-	if (status == RRD_RECORD_QUEUED)
-		rc = rrd__queue_import(d, rec, now);
-	else
-		rc = rrd__rec_transition(d, rec, owner, status);
-	if (rc)
-		goto abort;
-	if ((rc = rrd__drain(d, now)))
-		goto abort;
-	rc = rrd__txn_commit(d);
-	goto unlock;
-abort:
-	rrd__txn_abort(d);
-unlock:
-	rrd__unlock(d);
+	rc = rrd__operation(d, put_record_body, &copy);
 	rrd_record_free(copy);
 	return rc;
 }
@@ -175,31 +164,38 @@ static rrd_status lookup_pair(rrd_distributor *d, const char *record_id, const c
 	return rc;
 }
 
+typedef struct pair_args {
+	const char *record, *agent;
+	rrd_claim_result *result;
+	const rrd_move_options *o;
+	rrd_via via;
+} pair_args;
+
+static rrd_status claim_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	pair_args *a = ctx;
+	rec_rt *rec;
+	agent_rt *ag;
+	rrd_status rc = lookup_pair(d, a->record, a->agent, &rec, &ag);
+	return rc ? rc : rrd__route_claim(d, rec, ag, a->result, now);
+}
+
 RRD_API rrd_status rrd_distributor_claim(rrd_distributor *d, const char *record_id,
 					 const char *agent_id, rrd_claim_result *result)
 {
 	if (!d || !result)
 		return rrd__fail(RRD_E_INVALID, "distributor and result must not be NULL");
-	rrd__lock(d);
-	rrd_time now = rrd__now(d);
+	pair_args a = { record_id, agent_id, result, NULL, 0 };
+	return rrd__operation(d, claim_body, &a);
+}
+
+static rrd_status decline_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	pair_args *a = ctx;
 	rec_rt *rec;
-	agent_rt *a;
-	rrd_status rc = rrd__txn_begin(d);
-	if (rc)
-		goto unlock;
-	if ((rc = lookup_pair(d, record_id, agent_id, &rec, &a)))
-		goto abort;
-	if ((rc = rrd__route_claim(d, rec, a, result, now)))
-		goto abort;
-	if ((rc = rrd__drain(d, now)))
-		goto abort;
-	rc = rrd__txn_commit(d);
-	goto unlock;
-abort:
-	rrd__txn_abort(d);
-unlock:
-	rrd__unlock(d);
-	return rc;
+	agent_rt *ag;
+	rrd_status rc = lookup_pair(d, a->record, a->agent, &rec, &ag);
+	return rc ? rc : rrd__route_decline(d, rec, ag, now);
 }
 
 RRD_API rrd_status rrd_distributor_decline(rrd_distributor *d, const char *record_id,
@@ -207,25 +203,8 @@ RRD_API rrd_status rrd_distributor_decline(rrd_distributor *d, const char *recor
 {
 	if (!d)
 		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
-	rrd__lock(d);
-	rrd_time now = rrd__now(d);
-	rec_rt *rec;
-	agent_rt *a;
-	rrd_status rc = rrd__txn_begin(d);
-	if (rc)
-		goto unlock;
-	if ((rc = lookup_pair(d, record_id, agent_id, &rec, &a)) ||
-	    (rc = rrd__route_decline(d, rec, a, now)))
-		goto abort;
-	if ((rc = rrd__drain(d, now)))
-		goto abort;
-	rc = rrd__txn_commit(d);
-	goto unlock;
-abort:
-	rrd__txn_abort(d);
-unlock:
-	rrd__unlock(d);
-	return rc;
+	pair_args a = { record_id, agent_id, NULL, NULL, 0 };
+	return rrd__operation(d, decline_body, &a);
 }
 
 static rrd_status move_options(const rrd_move_options *opts, rrd_move_options *o)
@@ -259,8 +238,24 @@ static rrd_status movable(const rec_rt *rec, const rrd_move_options *o)
 	return RRD_OK;
 }
 
+static rrd_status move_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	pair_args *a = ctx;
+	rec_rt *rec;
+	agent_rt *ag;
+	rrd_status rc = lookup_pair(d, a->record, a->agent, &rec, &ag);
+	if (rc)
+		return rc;
+	if (!ag->cfg->active)
+		return rrd__fail(RRD_E_INVALID, "agent \"%s\" is inactive", ag->id);
+	if ((rc = movable(rec, a->o)))
+		return rc;
+	rrd_give gi = { NULL, NULL, NULL, a->via, a->o->notify, a->o->integrations, 0, 0 };
+	return rrd__give(d, rec, ag, &gi, now);
+}
+
 static rrd_status move_to_agent(rrd_distributor *d, const char *record_id, const char *agent_id,
-				 const rrd_move_options *opts, rrd_via via)
+				const rrd_move_options *opts, rrd_via via)
 {
 	if (!d)
 		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
@@ -268,32 +263,8 @@ static rrd_status move_to_agent(rrd_distributor *d, const char *record_id, const
 	rrd_status rc = move_options(opts, &o);
 	if (rc)
 		return rc;
-	rrd__lock(d);
-	rrd_time now = rrd__now(d);
-	rec_rt *rec;
-	agent_rt *a;
-	if ((rc = rrd__txn_begin(d)))
-		goto unlock;
-	if ((rc = lookup_pair(d, record_id, agent_id, &rec, &a)))
-		goto abort;
-	if (!a->cfg->active) {
-		rc = rrd__fail(RRD_E_INVALID, "agent \"%s\" is inactive", a->id);
-		goto abort;
-	}
-	if ((rc = movable(rec, &o)))
-		goto abort;
-	rrd_give gi = { NULL, NULL, NULL, via, o.notify, o.integrations, 0, 0 };
-	if ((rc = rrd__give(d, rec, a, &gi, now)))
-		goto abort;
-	if ((rc = rrd__drain(d, now)))
-		goto abort;
-	rc = rrd__txn_commit(d);
-	goto unlock;
-abort:
-	rrd__txn_abort(d);
-unlock:
-	rrd__unlock(d);
-	return rc;
+	pair_args a = { record_id, agent_id, NULL, &o, via };
+	return rrd__operation(d, move_body, &a);
 }
 
 RRD_API rrd_status rrd_distributor_assign(rrd_distributor *d, const char *record_id,
@@ -307,6 +278,42 @@ RRD_API rrd_status rrd_distributor_reassign_to_agent(rrd_distributor *d, const c
 						     const rrd_move_options *opts)
 {
 	return move_to_agent(d, record_id, agent_id, opts, RRD_VIA_REASSIGN);
+}
+
+typedef struct target_args {
+	const char *record;
+	const char *pool;
+	const char *const *types;
+	size_t ntypes;
+	const rrd_move_options *o;
+} target_args;
+
+static rrd_status to_pool_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	target_args *a = ctx;
+	rec_rt *rec;
+	pool_rt *p;
+	rrd_status rc = rrd__rec_get(d, a->record, &rec);
+	if (rc)
+		return rc;
+	if (!(p = rrd__pool_find(d, a->pool)))
+		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->pool);
+	if ((rc = kind_check(p, rec->r)) || (rc = movable(rec, a->o)))
+		return rc;
+	/* A piranha pool has no "next": its members take turns in join order. */
+	rrd_strategy s = p->cfg->strategy == RRD_STRATEGY_PIRANHA ? RRD_STRATEGY_ROUND_ROBIN
+								   : p->cfg->strategy;
+	rrd_pick_req req = { .pool = p, .strategy = s, .record = rec->r,
+			     .respect_hours = p->cfg->respect_hours, .explain = d->opts.explain };
+	size_t pos;
+	rc = rrd__pick(d, &req, &pos);
+	if (rc == RRD_E_NO_ELIGIBLE)
+		return rrd__fail(RRD_E_NO_ELIGIBLE, "nobody in pool \"%s\" is eligible", p->id);
+	if (rc)
+		return rc;
+	rrd_give gi = { p->id, NULL, rrd__strategy_label(d, s), RRD_VIA_REASSIGN, a->o->notify,
+			a->o->integrations, 1, 0 };
+	return rrd__give(d, rec, d->agents[p->members[pos].agent], &gi, now);
 }
 
 RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const char *record_id,
@@ -323,64 +330,16 @@ RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const ch
 		rc = rrd__id_check(pool_id, "pool id");
 	if (rc)
 		return rc;
-	rrd__lock(d);
-	rrd_time now = rrd__now(d);
-	rec_rt *rec;
-	pool_rt *p;
-	if ((rc = rrd__txn_begin(d)))
-		goto unlock;
-	if ((rc = rrd__rec_get(d, record_id, &rec)))
-		goto abort;
-	if (!(p = rrd__pool_find(d, pool_id))) {
-		rc = rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", pool_id);
-		goto abort;
-	}
-	if ((rc = kind_check(p, rec->r)) || (rc = movable(rec, &o)))
-		goto abort;
-	/* A piranha pool has no "next": its members take turns in join order. */
-	rrd_strategy s = p->cfg->strategy == RRD_STRATEGY_PIRANHA ? RRD_STRATEGY_ROUND_ROBIN
-								   : p->cfg->strategy;
-	rrd_pick_req req = { .pool = p, .strategy = s, .record = rec->r,
-			     .respect_hours = p->cfg->respect_hours, .explain = d->opts.explain };
-	size_t pos;
-	rc = rrd__pick(d, &req, &pos);
-	if (rc == RRD_E_NO_ELIGIBLE)
-		rc = rrd__fail(RRD_E_NO_ELIGIBLE, "nobody in pool \"%s\" is eligible", p->id);
-	if (rc)
-		goto abort;
-	rrd_give gi = { p->id, NULL, rrd__strategy_label(d, s), RRD_VIA_REASSIGN, o.notify,
-			 o.integrations, 1, 0 };
-	if ((rc = rrd__give(d, rec, d->agents[p->members[pos].agent], &gi, now)))
-		goto abort;
-	if ((rc = rrd__drain(d, now)))
-		goto abort;
-	rc = rrd__txn_commit(d);
-	goto unlock;
-abort:
-	rrd__txn_abort(d);
-unlock:
-	rrd__unlock(d);
-	return rc;
+	target_args a = { record_id, pool_id, NULL, 0, &o };
+	return rrd__operation(d, to_pool_body, &a);
 }
 
 static rrd_status build_agent_tree(rrd_distributor *d)
 {
-	size_t n = 0;
-	rrd_geo_point *pts = rrd__malloc((d->nagents ? d->nagents : 1) * sizeof *pts);
-	uint32_t *ids = rrd__malloc((d->nagents ? d->nagents : 1) * sizeof *ids);
-	rrd_kdtree *t = NULL;
-	int failed = !pts || !ids;
-	for (size_t i = 0; !failed && i < d->nagents; i++) {
-		const rrd_agent *c = d->agents[i]->cfg;
-		if (c->has_location && rrd__geo_point(c->lat, c->lon, &pts[n]) == 0)
-			ids[n++] = (uint32_t)i;
-	}
-	if (!failed)
-		failed = rrd__kdtree_build(&t, pts, ids, n) != 0;
-	rrd__free(pts);
-	rrd__free(ids);
-	if (failed)
-		return rrd__nomem();
+	rrd_kdtree *t;
+	rrd_status rc = rrd__agents_kdtree(d, NULL, 0, &t);
+	if (rc)
+		return rc;
 	rrd__kdtree_free(d->agent_tree);
 	d->agent_tree = t;
 	d->agent_tree_stale = 0;
@@ -410,6 +369,29 @@ static int accept_agent(void *ctx, uint32_t idx)
 	return 0;
 }
 
+static rrd_status to_nearest_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	target_args *a = ctx;
+	rec_rt *rec;
+	rrd_geo_point q;
+	rrd_status rc = rrd__rec_get(d, a->record, &rec);
+	if (rc)
+		return rc;
+	if (!rec->r->has_location || rrd__geo_point(rec->r->lat, rec->r->lon, &q))
+		return rrd__fail(RRD_E_INVALID, "record \"%s\" has no location", rec->r->id);
+	if ((rc = movable(rec, a->o)))
+		return rc;
+	if ((d->agent_tree_stale || !d->agent_tree) && (rc = build_agent_tree(d)))
+		return rc;
+	nearest_ctx nc = { d, a->types, a->ntypes, rec->r->owner };
+	uint32_t idx;
+	double chord2;
+	if (!rrd__kdtree_nearest(d->agent_tree, &q, accept_agent, &nc, &idx, &chord2))
+		return rrd__fail(RRD_E_NO_ELIGIBLE, "no active agent of those types has a location");
+	rrd_give gi = { NULL, NULL, NULL, RRD_VIA_REASSIGN, a->o->notify, a->o->integrations, 0, 0 };
+	return rrd__give(d, rec, d->agents[idx], &gi, now);
+}
+
 RRD_API rrd_status rrd_distributor_reassign_to_nearest(rrd_distributor *d,
 						       const char *record_id,
 						       const char *const *types, size_t ntypes,
@@ -425,39 +407,6 @@ RRD_API rrd_status rrd_distributor_reassign_to_nearest(rrd_distributor *d,
 		rc = rrd__id_check(types[i], "agent type");
 	if (rc)
 		return rc;
-	rrd__lock(d);
-	rrd_time now = rrd__now(d);
-	rec_rt *rec;
-	rrd_geo_point q;
-	if ((rc = rrd__txn_begin(d)))
-		goto unlock;
-	if ((rc = rrd__rec_get(d, record_id, &rec)))
-		goto abort;
-	if (!rec->r->has_location || rrd__geo_point(rec->r->lat, rec->r->lon, &q)) {
-		rc = rrd__fail(RRD_E_INVALID, "record \"%s\" has no location", rec->r->id);
-		goto abort;
-	}
-	if ((rc = movable(rec, &o)))
-		goto abort;
-	if ((d->agent_tree_stale || !d->agent_tree) && (rc = build_agent_tree(d)))
-		goto abort;
-	nearest_ctx nc = { d, types, ntypes, rec->r->owner };
-	uint32_t idx;
-	double chord2;
-	if (!rrd__kdtree_nearest(d->agent_tree, &q, accept_agent, &nc, &idx, &chord2)) {
-		rc = rrd__fail(RRD_E_NO_ELIGIBLE, "no active agent of those types has a location");
-		goto abort;
-	}
-	rrd_give gi = { NULL, NULL, NULL, RRD_VIA_REASSIGN, o.notify, o.integrations, 0, 0 };
-	if ((rc = rrd__give(d, rec, d->agents[idx], &gi, now)))
-		goto abort;
-	if ((rc = rrd__drain(d, now)))
-		goto abort;
-	rc = rrd__txn_commit(d);
-	goto unlock;
-abort:
-	rrd__txn_abort(d);
-unlock:
-	rrd__unlock(d);
-	return rc;
+	target_args a = { record_id, NULL, types, ntypes, &o };
+	return rrd__operation(d, to_nearest_body, &a);
 }

@@ -214,6 +214,10 @@ rrd_status rrd__txn_begin(rrd_distributor *d);
 /* Flush dirty state, commit; on failure rolls back. */
 rrd_status rrd__txn_commit(rrd_distributor *d);
 void rrd__txn_abort(rrd_distributor *d);
+/* One operation: lock, transaction, `body`, auto-drain, commit (or roll
+ * back on any failure), unlock and deliver the events. */
+typedef rrd_status (*rrd_op_fn)(rrd_distributor *d, void *ctx, rrd_time now);
+rrd_status rrd__operation(rrd_distributor *d, rrd_op_fn body, void *ctx);
 /* End a transaction that only read: roll back, keep the caches. */
 void rrd__txn_end_read(rrd_distributor *d);
 /* Remember an item to write before commit. -1 when out of memory. */

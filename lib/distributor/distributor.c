@@ -6,6 +6,7 @@
 #include "distributor/config_store.h"
 #include "distributor/dist.h"
 #include "geo/kdtree.h"
+#include "routing/routing.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -175,6 +176,23 @@ void rrd__txn_end_read(rrd_distributor *d)
 	rrd_store *st = d->store;
 	st->m.rollback(st->self);
 	d->in_txn = 0;
+}
+
+rrd_status rrd__operation(rrd_distributor *d, rrd_op_fn body, void *ctx)
+{
+	rrd__lock(d);
+	rrd_time now = rrd__now(d);
+	rrd_status rc = rrd__txn_begin(d);
+	if (!rc) {
+		/* Every operation ends by letting auto-drain pools take back
+		 * what someone can take now. */
+		if ((rc = body(d, ctx, now)) || (rc = rrd__drain(d, now)))
+			rrd__txn_abort(d);
+		else
+			rc = rrd__txn_commit(d);
+	}
+	rrd__unlock(d);
+	return rc;
 }
 
 RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,

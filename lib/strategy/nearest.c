@@ -9,24 +9,35 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-static rrd_status build_tree(rrd_distributor *d, pool_rt *p)
+rrd_status rrd__agents_kdtree(rrd_distributor *d, const member *members, size_t n,
+			       rrd_kdtree **out)
 {
-	size_t n = 0;
-	rrd_geo_point *pts = rrd__malloc((p->nmembers ? p->nmembers : 1) * sizeof *pts);
-	uint32_t *ids = rrd__malloc((p->nmembers ? p->nmembers : 1) * sizeof *ids);
+	size_t count = members ? n : d->nagents, used = 0;
+	rrd_geo_point *pts = rrd__malloc((count ? count : 1) * sizeof *pts);
+	uint32_t *ids = rrd__malloc((count ? count : 1) * sizeof *ids);
 	rrd_kdtree *t = NULL;
 	int failed = !pts || !ids;
-	for (size_t i = 0; !failed && i < p->nmembers; i++) {
-		const rrd_agent *c = d->agents[p->members[i].agent]->cfg;
-		if (c->has_location && rrd__geo_point(c->lat, c->lon, &pts[n]) == 0)
-			ids[n++] = (uint32_t)i;
+	for (size_t i = 0; !failed && i < count; i++) {
+		const rrd_agent *c = d->agents[members ? members[i].agent : i]->cfg;
+		if (c->has_location && rrd__geo_point(c->lat, c->lon, &pts[used]) == 0)
+			ids[used++] = (uint32_t)i;
 	}
 	if (!failed)
-		failed = rrd__kdtree_build(&t, pts, ids, n) != 0;
+		failed = rrd__kdtree_build(&t, pts, ids, used) != 0;
 	rrd__free(pts);
 	rrd__free(ids);
 	if (failed)
 		return rrd__nomem();
+	*out = t;
+	return RRD_OK;
+}
+
+static rrd_status build_tree(rrd_distributor *d, pool_rt *p)
+{
+	rrd_kdtree *t;
+	rrd_status rc = rrd__agents_kdtree(d, p->members, p->nmembers, &t);
+	if (rc)
+		return rc;
 	rrd__kdtree_free(p->tree);
 	p->tree = t;
 	p->tree_stale = 0;

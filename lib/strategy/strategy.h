@@ -51,6 +51,12 @@ rrd_status rrd__pick_custom(rrd_distributor *d, const rrd_pick_req *req, size_t 
 rrd_status rrd__index_counts(rrd_distributor *d, pool_rt *p, int recent, rrd_segtree **out);
 rrd_status rrd__index_weights(rrd_distributor *d, pool_rt *p, rrd_fenwick **out);
 
+/* A k-d tree over the agents with a location among `members` (ids are
+ * positions in it), or over every agent when members is NULL (ids are
+ * agent indices). */
+rrd_status rrd__agents_kdtree(rrd_distributor *d, const member *members, size_t n,
+			      struct rrd_kdtree **out);
+
 /* Build a public pick object from the last pick (chosen may be NULL). */
 rrd_status rrd__pick_object(rrd_distributor *d, const pool_rt *p, rrd_strategy s,
 			    const agent_rt *chosen, rrd_pick **out);

@@ -77,11 +77,11 @@ RRD_API rrd_status rrd_distributor_put_calendar(rrd_distributor *d, const rrd_ca
 	     rrd__hashmap_reserve(&d->cal_map, 1)))
 		rc = rrd__nomem();
 	if (!rc && !(rc = config_begin(d, &version))) {
-		int64_t order = old ? (int64_t)d->ncals : (int64_t)d->ncals;
-		uint32_t idx = 0;
+		/* A calendar keeps its place; a new one goes last. */
+		uint32_t order = (uint32_t)d->ncals;
 		if (old)
-			rrd__hashmap_get(&d->cal_map, old->id, &idx);
-		rc = rrd__config_put(d, RRD_NS_CALENDAR, fresh->id, json, old ? (int64_t)idx : order);
+			rrd__hashmap_get(&d->cal_map, old->id, &order);
+		rc = rrd__config_put(d, RRD_NS_CALENDAR, fresh->id, json, order);
 		if (rc)
 			rrd__txn_abort(d);
 		else

@@ -3,12 +3,11 @@
  * served last, not a position: members joining later have larger numbers
  * and so come after everyone already in line, and removing a member
  * leaves the cursor meaningful (the next larger number goes next). The
- * state also names the agent served last: one who left and joined again
- * has a new, larger number, but must not be served again before the
- * others have had their turn.
+ * state also identifies the agent served last (a 64-bit hash of the id,
+ * so the state keeps one size and is rewritten in place): one who left
+ * and joined again has a new, larger number, but must not be served again
+ * before the others have had their turn.
  */
-#include <string.h>
-
 #include "strategy/strategy.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -27,21 +26,28 @@ static size_t first_after(const pool_rt *p, int64_t cursor)
 	return lo == p->nmembers ? 0 : lo;
 }
 
+static uint64_t id_hash(const char *id)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
 static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p,
 			 strat_state *ss, size_t i, size_t *pos)
 {
 	if (!req->dry_run) {
-		/* The same layout rrd__buf_i64 and rrd__buf_str write, on the
-		 * stack: this runs on every pick. */
-		const char *id = d->agents[p->members[i].agent]->id;
-		size_t n = strlen(id);
-		unsigned char b[16 + RRD_ID_MAX];
-		uint64_t words[2] = { (uint64_t)p->members[i].seq, (uint64_t)n };
+		/* Two little-endian words, as rrd__buf_i64 writes them. */
+		unsigned char b[16];
+		uint64_t words[2] = { (uint64_t)p->members[i].seq,
+				      id_hash(d->agents[p->members[i].agent]->id) };
 		for (int w = 0; w < 2; w++)
 			for (int j = 0; j < 8; j++)
 				b[8 * w + j] = (unsigned char)(words[w] >> (8 * j));
-		memcpy(b + 16, id, n);
-		rrd_status rc = rrd__strat_state_set(d, ss, b, 16 + n);
+		rrd_status rc = rrd__strat_state_set(d, ss, b, sizeof b);
 		if (rc)
 			return rc;
 		p->rr_hint = i;
@@ -58,18 +64,16 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 	if (rc)
 		return rc;
 	int64_t cursor = INT64_MIN;
-	char last[RRD_ID_MAX + 1] = "";
+	uint64_t last = 0;
+	int has_last = 0;
 	if (ss->len) {
 		rrd_reader r = { ss->data, ss->len, 0 };
 		cursor = rrd__read_i64(&r);
-		int64_t n = r.left ? rrd__read_i64(&r) : 0;
-		if (!r.failed && (n < 0 || n > RRD_ID_MAX || (uint64_t)n > r.left))
-			r.failed = 1;
-		if (!r.failed && n) {
-			memcpy(last, r.p, (size_t)n);
-			last[n] = '\0';
+		if (r.left) {
+			last = (uint64_t)rrd__read_i64(&r);
+			has_last = 1;
 		}
-		if (r.failed)
+		if (r.failed || r.left)
 			return rrd__fail(RRD_E_STORE, "round robin state of pool \"%s\" is malformed",
 					 p->id);
 	}
@@ -91,7 +95,7 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 				return rc;
 			continue;
 		}
-		if (p->members[i].seq != cursor && last[0] && strcmp(a->id, last) == 0) {
+		if (has_last && p->members[i].seq != cursor && id_hash(a->id) == last) {
 			rejoined = (long)i;
 			continue;
 		}

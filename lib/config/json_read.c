@@ -76,8 +76,10 @@ rrd_status rrd__json_opt_int(const cJSON *o, const char *path, const char *name,
 	if (!v)
 		return RRD_OK;
 	double d = v->valuedouble;
+	/* (double)INT64_MAX rounds up to 2^63, which does not convert back:
+	 * the bounds are checked below 2^62 whatever the caller asked. */
 	if (!cJSON_IsNumber(v) || !isfinite(d) || d != floor(d) || d < (double)min ||
-	    d > (double)max)
+	    d > (double)max || d < -0x1p62 || d > 0x1p62)
 		return rrd__json_fail(path, name, "expected an integer from %lld to %lld",
 				      (long long)min, (long long)max);
 	*out = (int64_t)d;

@@ -251,8 +251,9 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o)
 		uint32_t ai;
 		if (!rrd__hashmap_get(&d->agent_map, p->cfg->members.items[i], &ai))
 			rc = rrd__fail(RRD_E_STORE, "unknown member \"%s\"", p->cfg->members.items[i]);
-		else if (!cJSON_IsNumber(seq))
-			rc = rrd__fail(RRD_E_STORE, "join numbers must be numbers");
+		else if (!cJSON_IsNumber(seq) || !(seq->valuedouble >= 0) ||
+			 seq->valuedouble > 0x1p62)
+			rc = rrd__fail(RRD_E_STORE, "join numbers must be numbers from 0 to 2^62");
 		else
 			p->members[p->nmembers++] = (member){ ai, (int64_t)seq->valuedouble };
 	}

@@ -193,8 +193,11 @@ static rrd_status parse_time(const cJSON *o, const char *name, rrd_time *t)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 	if (!v)
 		return RRD_OK;
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble != floor(v->valuedouble))
-		return parse_fail("times must be whole numbers of milliseconds");
+	/* Within ±2^62 ms, so the conversion is defined and arithmetic on the
+	 * time cannot overflow either. */
+	double ms = v->valuedouble;
+	if (!cJSON_IsNumber(v) || !isfinite(ms) || ms != floor(ms) || ms < -0x1p62 || ms > 0x1p62)
+		return parse_fail("times must be whole numbers of milliseconds within +-2^62");
 	*t = (rrd_time)v->valuedouble;
 	return RRD_OK;
 }

@@ -1,0 +1,162 @@
+/*
+ * libFuzzer harness: configuration objects and records as JSON.
+ *
+ * The same bytes go to every reader (agents, calendars, pools, rules,
+ * records): one corpus then serves them all, and an input that one reader
+ * takes is a near miss for the others. Whatever a reader takes is written
+ * back and read again, and must come out the same: stores keep
+ * configuration and records in this form, so a value that does not
+ * survive the trip is lost or changed on the next load.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "config/json_objects.h"
+#include "rrdist/record.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The second reading must take what the first writing gave, and write it
+ * out again the same. Out of memory proves nothing either way. */
+static void judge(const char *what, rrd_status rc, const cJSON *first, const cJSON *second)
+{
+	if (rc == RRD_E_NOMEM || (rc == RRD_OK && !second))
+		return;
+	if (rc == RRD_OK && cJSON_Compare(first, second, 1))
+		return;
+	char *a = cJSON_PrintUnformatted(first);
+	char *b = second ? cJSON_PrintUnformatted(second) : NULL;
+	fprintf(stderr, "fuzz_config: %s does not survive being written and read again:\n"
+		"  written: %s\n  again:   %s\n",
+		what, a ? a : "?", b ? b : rrd_error_last());
+	cJSON_free(a);
+	cJSON_free(b);
+	abort();
+}
+
+static void agent_trip(const rrd_agent *a)
+{
+	cJSON *j1 = rrd__agent_to_json(a), *j2 = NULL;
+	if (!j1)
+		return;
+	rrd_agent *b = NULL;
+	rrd_status rc = rrd__agent_from_json(j1, "$", &b);
+	if (rc == RRD_OK)
+		j2 = rrd__agent_to_json(b);
+	judge("an agent", rc, j1, j2);
+	cJSON_Delete(j1);
+	cJSON_Delete(j2);
+	rrd_agent_free(b);
+}
+
+static void calendar_trip(const rrd_calendar *c)
+{
+	cJSON *j1 = rrd__calendar_to_json(c), *j2 = NULL;
+	if (!j1)
+		return;
+	rrd_calendar *d = NULL;
+	rrd_status rc = rrd__calendar_from_json(j1, "$", &d);
+	if (rc == RRD_OK)
+		j2 = rrd__calendar_to_json(d);
+	judge("a calendar", rc, j1, j2);
+	cJSON_Delete(j1);
+	cJSON_Delete(j2);
+	rrd_calendar_free(d);
+}
+
+static void pool_trip(const rrd_pool *p)
+{
+	cJSON *j1 = rrd__pool_to_json(p, NULL), *j2 = NULL;
+	if (!j1)
+		return;
+	rrd_pool *q = NULL;
+	rrd_status rc = rrd__pool_from_json(j1, "$", NULL, &q);
+	if (rc == RRD_OK)
+		j2 = rrd__pool_to_json(q, NULL);
+	judge("a pool", rc, j1, j2);
+	cJSON_Delete(j1);
+	cJSON_Delete(j2);
+	rrd_pool_free(q);
+}
+
+static void rule_trip(const rrd_rule *r)
+{
+	cJSON *j1 = rrd__rule_to_json(r, NULL), *j2 = NULL;
+	if (!j1)
+		return;
+	rrd_rule *s = NULL;
+	rrd_status rc = rrd__rule_from_json(j1, "$", NULL, &s);
+	if (rc == RRD_OK)
+		j2 = rrd__rule_to_json(s, NULL);
+	judge("a rule", rc, j1, j2);
+	cJSON_Delete(j1);
+	cJSON_Delete(j2);
+	rrd_rule_free(s);
+}
+
+static void record_trip(const rrd_record *r)
+{
+	char *t1 = NULL, *t2 = NULL;
+	rrd_record *s = NULL;
+	if (rrd_record_to_json(r, &t1) != RRD_OK)
+		return;
+	rrd_status rc = rrd_record_from_json(&s, t1, strlen(t1));
+	if (rc == RRD_OK && rrd_record_to_json(s, &t2) == RRD_OK && strcmp(t1, t2) != 0) {
+		fprintf(stderr, "fuzz_config: a record does not survive being written and "
+			"read again:\n  written: %s\n  again:   %s\n", t1, t2);
+		abort();
+	}
+	if (rc != RRD_OK && rc != RRD_E_NOMEM) {
+		fprintf(stderr, "fuzz_config: a record's own JSON is refused: %s\n  written: %s\n",
+			rrd_error_last(), t1);
+		abort();
+	}
+	rrd_free(t1);
+	rrd_free(t2);
+	rrd_record_free(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	cJSON *o = cJSON_ParseWithLength(text, size);
+	if (o) {
+		rrd_agent *a;
+		if (rrd__agent_from_json(o, "$", &a) == RRD_OK) {
+			agent_trip(a);
+			rrd_agent_free(a);
+		}
+		/* An update reads the same fields without requiring the id. */
+		if (rrd_agent_new(&a, "fuzz") == RRD_OK) {
+			if (rrd__agent_apply_json(a, o, "$") == RRD_OK)
+				agent_trip(a);
+			rrd_agent_free(a);
+		}
+		rrd_calendar *c;
+		if (rrd__calendar_from_json(o, "$", &c) == RRD_OK) {
+			calendar_trip(c);
+			rrd_calendar_free(c);
+		}
+		rrd_pool *p;
+		if (rrd__pool_from_json(o, "$", NULL, &p) == RRD_OK) {
+			pool_trip(p);
+			rrd_pool_free(p);
+		}
+		rrd_rule *r;
+		if (rrd__rule_from_json(o, "$", NULL, &r) == RRD_OK) {
+			rule_trip(r);
+			rrd_rule_free(r);
+		}
+		cJSON_Delete(o);
+	}
+	rrd_record *rec;
+	if (rrd_record_from_json(&rec, text, size) == RRD_OK) {
+		record_trip(rec);
+		rrd_record_free(rec);
+	}
+	return 0;
+}

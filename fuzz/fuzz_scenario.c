@@ -1,0 +1,148 @@
+/*
+ * libFuzzer harness: scenario documents.
+ *
+ * Every input goes through the loader; the small ones that load are run
+ * as well, since the runner reads event fields that the loader only
+ * type-checks. Bigger ones are left to the loader alone so that one input
+ * stays well inside the per-input timeout.
+ *
+ * The postal table is a small subset of the ZCTA centroids (the codes the
+ * seed corpus and the documentation use, and the file's first rows): the
+ * runner takes a path and rereads the file on every run, and the whole
+ * file would cost more than the run itself.
+ *
+ * RRD_FUZZ_POSTAL names the centroid CSV; without it, the copy in the
+ * source tree that the build compiled in.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rrdist/simulation.h"
+#include "sim/scenario.h"
+
+#ifndef RRD_FUZZ_POSTAL
+#define RRD_FUZZ_POSTAL "data/us-zcta-centroids.csv"
+#endif
+
+/* One event may sweep every record, so a run costs up to events times
+ * records: this bound keeps the slowest run far inside the timeout. */
+#define SIMULATE_EVENTS_MAX 200
+#define POSTAL_FIRST_ROWS 32
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The seeds' codes, and some far apart (Alaska, Hawaii, Puerto Rico) so
+ * that nearest-agent distances span the globe. */
+static const char *const postal_codes[] = {
+	"10001", "30303", "60601", "94105", "02108", "98101",
+	"99501", "96813", "00601", "00901", "33101", "90210",
+};
+
+static rrd_postal_table *postal;
+static char postal_path[64];
+
+static int wanted(const char *line, unsigned row)
+{
+	if (row <= POSTAL_FIRST_ROWS)
+		return 1; /* row 0 may be the header, which must stay first */
+	for (size_t i = 0; i < sizeof postal_codes / sizeof *postal_codes; i++) {
+		size_t n = strlen(postal_codes[i]);
+		if (strncmp(line, postal_codes[i], n) == 0 && line[n] == ',')
+			return 1;
+	}
+	return 0;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "fuzz_scenario: %s\n", what);
+	exit(2);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *src = getenv("RRD_FUZZ_POSTAL");
+	if (!src || !*src)
+		src = RRD_FUZZ_POSTAL;
+	FILE *in = fopen(src, "rb");
+	if (!in) {
+		fprintf(stderr, "fuzz_scenario: %s: cannot open (set RRD_FUZZ_POSTAL)\n", src);
+		exit(2);
+	}
+	const char *tmpdir = getenv("TMPDIR");
+	char name[4096];
+	snprintf(name, sizeof name, "%s/rrd-fuzz-postal-XXXXXX",
+		 tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int fd = mkstemp(name);
+	if (fd < 0)
+		die("cannot create the postal table's file");
+	/* Unlinked at once so that no run, even one that crashes, leaves it
+	 * behind; the runner reopens it through the descriptor. */
+	unlink(name);
+	FILE *out = fdopen(dup(fd), "wb");
+	if (!out)
+		die("cannot write the postal table's file");
+	char line[256];
+	unsigned row = 0;
+	while (fgets(line, sizeof line, in))
+		if (wanted(line, row++))
+			fputs(line, out);
+	if (ferror(in) || fclose(out) != 0)
+		die("cannot copy the postal table");
+	fclose(in);
+	snprintf(postal_path, sizeof postal_path, "/proc/self/fd/%d", fd);
+	if (rrd__postal_load(&postal, postal_path) != RRD_OK)
+		die(rrd_error_last());
+	return 0;
+}
+
+static void on_line(void *user, const char *line, size_t len)
+{
+	/* One JSON object per line: exactly one newline, at the end. Reading
+	 * the whole line also lets AddressSanitizer check its bounds. */
+	if (len == 0 || memchr(line, '\n', len) != line + len - 1) {
+		fprintf(stderr, "fuzz_scenario: an output line is not one newline-terminated line\n");
+		abort();
+	}
+	++*(size_t *)user;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	static rrd_scenario sentinel;
+	rrd_scenario *s = &sentinel; /* load must reset it */
+	rrd_status rc = rrd__scenario_load(&s, text, size, postal);
+	if (rc != RRD_OK) {
+		if (s)
+			abort(); /* a failed load hands nothing out */
+		return 0;
+	}
+	size_t events = s->event_count;
+	rrd__scenario_free(s);
+	if (events > SIMULATE_EVENTS_MAX)
+		return 0;
+
+	size_t lines = 0;
+	rrd_simulation_options opts = RRD_SIMULATION_OPTIONS_INIT;
+	opts.on_line = on_line;
+	opts.line_user = &lines;
+	opts.postal_codes = postal_path;
+	rc = rrd_simulate(text, size, &opts);
+	/* What loads must run: the runner rejects nothing the loader took. */
+	if (rc != RRD_OK && rc != RRD_E_NOMEM) {
+		fprintf(stderr, "fuzz_scenario: loaded, but rrd_simulate failed: %s: %s\n",
+			rrd_status_name(rc), rrd_error_last());
+		abort();
+	}
+	/* A run always ends with its summary line. */
+	if (rc == RRD_OK && lines == 0) {
+		fprintf(stderr, "fuzz_scenario: a run wrote no lines\n");
+		abort();
+	}
+	return 0;
+}

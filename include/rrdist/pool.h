@@ -68,8 +68,9 @@ RRD_API int rrd_pool_respect_hours(const rrd_pool *pool);
 /**
  * Take back, oldest first, records this pool queued for want of an
  * eligible member, as soon as one becomes eligible. Not allowed on a
- * piranha pool (refused when the pool is put). The flag is kept in this
- * version; draining comes with claim windows and timers.
+ * piranha pool (refused when the pool is put). Draining runs after every
+ * operation and timer, and when a member's calendar opens or a new local
+ * day frees a member at their daily cap (see rrd_distributor_advance).
  */
 RRD_API rrd_status rrd_pool_set_auto_drain(rrd_pool *pool, int auto_drain);
 RRD_API int rrd_pool_auto_drain(const rrd_pool *pool);

@@ -224,6 +224,7 @@ RRD_API size_t rrd_distributor_agent_count(rrd_distributor *d)
 	if (!d)
 		return 0;
 	rrd__lock(d);
+	rrd__refresh(d); /* on a store failure, the count last known */
 	size_t n = d->nagents;
 	rrd__unlock(d);
 	return n;
@@ -233,8 +234,10 @@ RRD_API rrd_status rrd_distributor_agent_at(rrd_distributor *d, size_t i, char *
 {
 	NEED(d && buf, "distributor and buf must not be NULL");
 	rrd__lock(d);
-	rrd_status rc = RRD_OK;
-	if (i >= d->nagents) {
+	rrd_status rc = rrd__refresh(d);
+	if (rc) {
+		/* reported below */
+	} else if (i >= d->nagents) {
 		rc = rrd__fail(RRD_E_NOTFOUND, "no agent number %zu", i);
 	} else {
 		size_t n = strlen(d->agents[i]->id);

@@ -218,6 +218,8 @@ void rrd__txn_abort(rrd_distributor *d);
  * back on any failure), unlock and deliver the events. */
 typedef rrd_status (*rrd_op_fn)(rrd_distributor *d, void *ctx, rrd_time now);
 rrd_status rrd__operation(rrd_distributor *d, rrd_op_fn body, void *ctx);
+/* Begin and end a read: brings cached configuration up to date. */
+rrd_status rrd__refresh(rrd_distributor *d);
 /* End a transaction that only read: roll back, keep the caches. */
 void rrd__txn_end_read(rrd_distributor *d);
 /* Remember an item to write before commit. -1 when out of memory. */

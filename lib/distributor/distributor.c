@@ -166,6 +166,14 @@ void rrd__txn_abort(rrd_distributor *d)
 	d->pending = NULL;
 }
 
+rrd_status rrd__refresh(rrd_distributor *d)
+{
+	rrd_status rc = rrd__txn_begin(d);
+	if (!rc)
+		rrd__txn_end_read(d);
+	return rc;
+}
+
 void rrd__txn_end_read(rrd_distributor *d)
 {
 	if (d->dirty_agents.count || d->dirty_states.count || d->dirty_recs.count ||

@@ -157,6 +157,7 @@ RRD_API size_t rrd_distributor_rule_count(rrd_distributor *d)
 	if (!d)
 		return 0;
 	rrd__lock(d);
+	rrd__refresh(d); /* on a store failure, the count last known */
 	size_t n = d->nrules;
 	rrd__unlock(d);
 	return n;
@@ -168,8 +169,10 @@ RRD_API rrd_status rrd_distributor_get_rule(rrd_distributor *d, size_t i, rrd_ru
 		return rrd__fail(RRD_E_INVALID, "distributor and out must not be NULL");
 	*out = NULL;
 	rrd__lock(d);
-	rrd_status rc = i < d->nrules ? rrd_rule_dup(out, d->rules[i])
-				      : rrd__fail(RRD_E_NOTFOUND, "no rule number %zu", i);
+	rrd_status rc = rrd__refresh(d);
+	if (!rc)
+		rc = i < d->nrules ? rrd_rule_dup(out, d->rules[i])
+				   : rrd__fail(RRD_E_NOTFOUND, "no rule number %zu", i);
 	rrd__unlock(d);
 	return rc;
 }

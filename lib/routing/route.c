@@ -41,9 +41,10 @@ static pool_rt *step_pool(const route_ctx *c, size_t step)
 	return rrd__pool_find(c->d, id);
 }
 
+/* A rule's strategy overrides its own pool's; overflow pools use theirs. */
 static rrd_strategy step_strategy(const route_ctx *c, const pool_rt *p)
 {
-	if (c->rule && c->rule->strategy != RRD_STRATEGY_INHERIT)
+	if (c->rule && c->rule->strategy != RRD_STRATEGY_INHERIT && c->s->step == 0)
 		return c->rule->strategy;
 	return p->cfg->strategy;
 }

@@ -30,6 +30,9 @@ static void test_round_trip_is_canonical(void **state)
 	(void)state;
 	fixture *f = fix_new(0);
 	assert_int_equal(rrd_distributor_load_config(f->dist, doc1, sizeof doc1 - 1), RRD_OK);
+	/* What was loaded is what the distributor reports at once. */
+	assert_int_equal(rrd_distributor_agent_count(f->dist), 3);
+	assert_int_equal(rrd_distributor_rule_count(f->dist), 1);
 	char *once = save(f->dist);
 	fixture *g = fix_new(0);
 	assert_int_equal(rrd_distributor_load_config(g->dist, once, strlen(once)), RRD_OK);

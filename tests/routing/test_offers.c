@@ -235,6 +235,25 @@ static void test_window_counts_open_time_only(void **state)
 	assert_true(due == FIX_START + RRD_DAY + 6 * RRD_HOUR + 3 * RRD_MINUTE);
 }
 
+static void test_overflow_pools_use_their_own_strategy(void **state)
+{
+	fixture *f = *state;
+	window_pool(f, "empty", RRD_STRATEGY_ROUND_ROBIN, 5 * RRD_MINUTE, NULL);
+	rrd_rule *r;
+	assert_int_equal(rrd_rule_new(&r, "hot", "empty"), RRD_OK);
+	assert_int_equal(rrd_rule_set_strategy(r, RRD_STRATEGY_PIRANHA), RRD_OK);
+	assert_int_equal(rrd_rule_add_overflow(r, "rr"), RRD_OK);
+	assert_int_equal(rrd_distributor_add_rule(f->dist, r), RRD_OK);
+	rrd_rule_free(r);
+	rrd_record *rec;
+	assert_int_equal(rrd_record_new(&rec, "L1", RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_distributor_submit(f->dist, rec, NULL), RRD_OK);
+	rrd_record_free(rec);
+	/* The rule's piranha governs its own pool; "rr" goes round robin. */
+	assert_int_equal(f->nevents, 1);
+	assert_string_equal(fix_event(f, 0), "offered L1 A pool=rr");
+}
+
 static rrd_time fixture_clock(void *user)
 {
 	return ((fixture *)user)->now;
@@ -278,6 +297,7 @@ int main(void)
 		T(test_manual_move_is_refused_then_forced),
 		T(test_window_counts_open_time_only),
 		T(test_reopened_distributor_rearms_offers),
+		T(test_overflow_pools_use_their_own_strategy),
 #undef T
 	};
 	return cmocka_run_group_tests_name("offers", tests, NULL, NULL);

@@ -198,6 +198,7 @@ struct rrd_distributor {
 	rrd_evbatch *pending;    /* events of the open transaction */
 	rrd_evbatch *outbox;     /* committed, not yet delivered (a list) */
 	rrd_evbatch *outbox_tail;
+	rrd_evbatch *spare;      /* a delivered batch kept for the next operation */
 
 	skip_entry *skips;       /* what the last pick passed over */
 	size_t nskips, skips_cap;

@@ -281,6 +281,7 @@ RRD_API void rrd_distributor_free(rrd_distributor *d)
 	rrd__free(d->dirty_recs.items);
 	rrd__free(d->dirty_meta.items);
 	rrd__evbatch_free(d->pending);
+	rrd__evbatch_free(d->spare);
 	while (d->outbox) {
 		rrd_evbatch *next = d->outbox->next;
 		rrd__evbatch_free(d->outbox);

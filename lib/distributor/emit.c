@@ -15,7 +15,10 @@ rrd_status rrd__emit(rrd_distributor *d, const rrd_event *ev)
 	if (!d->opts.on_event)
 		return RRD_OK;
 	if (!d->pending) {
-		d->pending = rrd__calloc(1, sizeof *d->pending);
+		/* Most operations emit a few events: reuse the last batch's
+		 * memory rather than allocate a new arena every time. */
+		d->pending = d->spare ? d->spare : rrd__calloc(1, sizeof *d->pending);
+		d->spare = NULL;
 		if (!d->pending)
 			return rrd__nomem();
 	}
@@ -40,6 +43,13 @@ void rrd__deliver(rrd_distributor *d)
 			for (size_t i = 0; i < batch->count; i++)
 				d->opts.on_event(d->opts.event_user, &batch->events[i]);
 			rrd_evbatch *next = batch->next;
+			rrd__evbatch_reset(batch);
+			pthread_mutex_lock(&d->mu);
+			if (!d->spare) {
+				d->spare = batch;
+				batch = NULL;
+			}
+			pthread_mutex_unlock(&d->mu);
 			rrd__evbatch_free(batch);
 			batch = next;
 		}

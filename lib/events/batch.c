@@ -68,6 +68,23 @@ rrd_status rrd__evbatch_add(rrd_evbatch *b, const rrd_event *ev)
 	return RRD_OK;
 }
 
+void rrd__evbatch_reset(rrd_evbatch *b)
+{
+	rrd_arena_chunk *keep = b->chunks;
+	if (keep) {
+		rrd_arena_chunk *c = keep->next;
+		while (c) {
+			rrd_arena_chunk *next = c->next;
+			rrd__free(c);
+			c = next;
+		}
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	b->count = 0;
+	b->next = NULL;
+}
+
 void rrd__evbatch_free(rrd_evbatch *b)
 {
 	if (!b)

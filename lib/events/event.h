@@ -40,5 +40,7 @@ typedef struct rrd_evbatch {
  * batch is unchanged). */
 rrd_status rrd__evbatch_add(rrd_evbatch *b, const rrd_event *ev);
 void rrd__evbatch_free(rrd_evbatch *b);
+/* Empty the batch for reuse, keeping one chunk of its arena. */
+void rrd__evbatch_reset(rrd_evbatch *b);
 
 #endif

@@ -144,18 +144,17 @@ rrd_status rrd__json_opt_strings(const cJSON *o, const char *path, const char *n
 	size_t i = 0;
 	const cJSON *e;
 	cJSON_ArrayForEach(e, v) {
-		char at[RRD_PATH_MAX];
+		char at[RRD_PATH_MAX], elem[RRD_PATH_MAX];
 		rrd__json_path(at, path, name);
+		rrd__json_path_index(elem, at, i);
 		if (!cJSON_IsString(e))
-			return rrd__json_fail(at, NULL, "[%zu]: expected a string", i);
+			return rrd__json_fail(elem, NULL, "expected a string");
 		rrd_status rc = add(obj, e->valuestring);
 		if (rc == RRD_E_NOMEM)
 			return rc;
 		if (rc) {
 			char msg[300];
 			snprintf(msg, sizeof msg, "%s", rrd_error_last());
-			char elem[RRD_PATH_MAX];
-			rrd__json_path_index(elem, at, i);
 			return rrd__json_fail(elem, NULL, "%s", msg);
 		}
 		i++;

@@ -94,7 +94,10 @@ static rrd_status clear_timer(rrd_distributor *d, const char *record)
 static rrd_status offered_at_step(const route_ctx *c, uint32_t **out, size_t *n)
 {
 	*n = 0;
-	*out = rrd__malloc((c->s->count ? c->s->count : 1) * sizeof **out);
+	*out = NULL;
+	if (!c->s->count) /* the usual case: nobody offered it yet */
+		return RRD_OK;
+	*out = rrd__malloc(c->s->count * sizeof **out);
 	if (!*out)
 		return rrd__nomem();
 	for (size_t i = 0; i < c->s->count; i++) {

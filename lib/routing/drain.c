@@ -118,11 +118,8 @@ rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 			if ((rc = rrd__rec_get(d, l.items[i].record, &rec)))
 				break;
 			const rrd_rule *rule = find_rule(d, l.items[i].rule);
-			rrd_pick_req req = { .pool = p, .strategy = p->cfg->strategy, .record = rec->r,
-					     .respect_hours = p->cfg->respect_hours ||
-							      (rule && rule->respect_hours),
-					     .skills = rule && rule->skills.count ? &rule->skills : NULL,
-					     .explain = d->opts.explain };
+			rrd_pick_req req = rrd__routing_req(p, rule, p->cfg->strategy, rec->r);
+			req.explain = d->opts.explain;
 			size_t pos;
 			rc = rrd__pick(d, &req, &pos);
 			if (rc == RRD_E_NO_ELIGIBLE) {

@@ -144,6 +144,14 @@ static rrd_status start_offer(route_ctx *c, const pool_rt *p, rrd_time window)
 	return rrd__rec_transition(c->d, c->rec, NULL, RRD_RECORD_OFFERED);
 }
 
+rrd_pick_req rrd__routing_req(pool_rt *p, const rrd_rule *rule, rrd_strategy s,
+			      const rrd_record *r)
+{
+	return (rrd_pick_req){ .pool = p, .strategy = s, .record = r,
+			       .respect_hours = p->cfg->respect_hours || (rule && rule->respect_hours),
+			       .skills = rule && rule->skills.count ? &rule->skills : NULL };
+}
+
 /* Piranha: offer to every member eligible now. RRD_E_NO_ELIGIBLE if none. */
 static rrd_status offer_to_all(route_ctx *c, pool_rt *p, rrd_time window)
 {
@@ -153,11 +161,9 @@ static rrd_status offer_to_all(route_ctx *c, pool_rt *p, rrd_time window)
 	rrd_status rc = offered_at_step(c, &offered, &noffered);
 	if (rc)
 		return rc;
-	rrd_pick_req req = { .pool = p, .strategy = RRD_STRATEGY_PIRANHA, .record = c->rec->r,
-			     .respect_hours = p->cfg->respect_hours ||
-					      (c->rule && c->rule->respect_hours),
-			     .skills = c->rule && c->rule->skills.count ? &c->rule->skills : NULL,
-			     .offered = offered, .noffered = noffered };
+	rrd_pick_req req = rrd__routing_req(p, c->rule, RRD_STRATEGY_PIRANHA, c->rec->r);
+	req.offered = offered;
+	req.noffered = noffered;
 	size_t first = c->s->count;
 	for (size_t i = 0; !rc && i < p->nmembers; i++) {
 		agent_rt *a = d->agents[p->members[i].agent];
@@ -190,12 +196,10 @@ static rrd_status offer_to_one(route_ctx *c, pool_rt *p, rrd_strategy s, rrd_tim
 	rrd_status rc = offered_at_step(c, &offered, &noffered);
 	if (rc)
 		return rc;
-	rrd_pick_req req = { .pool = p, .strategy = s, .record = c->rec->r,
-			     .respect_hours = p->cfg->respect_hours ||
-					      (c->rule && c->rule->respect_hours),
-			     .skills = c->rule && c->rule->skills.count ? &c->rule->skills : NULL,
-			     .offered = offered, .noffered = noffered,
-			     .explain = d->opts.explain };
+	rrd_pick_req req = rrd__routing_req(p, c->rule, s, c->rec->r);
+	req.offered = offered;
+	req.noffered = noffered;
+	req.explain = d->opts.explain;
 	size_t pos;
 	rc = rrd__pick(d, &req, &pos);
 	rrd__free(offered);

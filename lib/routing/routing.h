@@ -3,6 +3,7 @@
 #define RRD_ROUTING_ROUTING_H
 
 #include "distributor/dist.h"
+#include "strategy/strategy.h"
 
 /* The first rule whose every condition holds, or NULL. */
 const rrd_rule *rrd__rule_match(rrd_distributor *d, const rrd_record *r);
@@ -15,6 +16,11 @@ rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason rea
 rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now);
 /* Take a record out of the queue if it is there. */
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id);
+
+/* A pick in pool `p` for a record routed by `rule` (may be NULL): the
+ * rule's and the pool's hours and the rule's skills apply. */
+rrd_pick_req rrd__routing_req(pool_rt *p, const rrd_rule *rule, rrd_strategy s,
+			      const rrd_record *r);
 
 /* Route a new record: by `rule`, or straight to `pool` when rule is NULL.
  * Assigns, offers, or queues. */

@@ -2,52 +2,8 @@
 #include <string.h>
 
 #include "sim_test.h"
+#include "../support/failing_alloc.h"
 
-/* An allocator that fails the Nth request and counts live blocks. */
-typedef struct counting {
-	long requests;
-	long fail_at; /* 0: never */
-	long live;
-} counting;
-
-static void *c_malloc(size_t size, void *user)
-{
-	counting *c = user;
-	if (++c->requests == c->fail_at)
-		return NULL;
-	void *p = malloc(size);
-	if (p)
-		c->live++;
-	return p;
-}
-
-static void *c_realloc(void *ptr, size_t size, void *user)
-{
-	counting *c = user;
-	if (++c->requests == c->fail_at)
-		return NULL;
-	void *p = realloc(ptr, size);
-	if (p && !ptr)
-		c->live++;
-	return p;
-}
-
-static void c_free(void *ptr, void *user)
-{
-	counting *c = user;
-	if (ptr) {
-		c->live--;
-		free(ptr);
-	}
-}
-
-static void install(counting *c, long fail_at)
-{
-	memset(c, 0, sizeof *c);
-	c->fail_at = fail_at;
-	rrd_allocator a = { RRD_ALLOCATOR_VERSION, c_malloc, c_realloc, c_free, c };
-	assert_int_equal(rrd_set_allocator(&a), RRD_OK);
-}
 
 /*
  * rrd__agent_apply_json (lib/config/json_agent.c) reports a failed copy of
@@ -70,9 +26,9 @@ static int nomem_reported_as_parse(rrd_status rc)
  */
 static long fail_each(const char *json, rrd_status expect)
 {
-	counting c;
+	failing_alloc c;
 	for (long n = 1;; n++) {
-		install(&c, n);
+		failing_alloc_install(&c, n);
 		rrd_scenario *s = (rrd_scenario *)1;
 		rrd_status rc = rrd__scenario_load(&s, json, strlen(json), sim_postal);
 		if (rc == RRD_E_NOMEM || nomem_reported_as_parse(rc)) {
@@ -92,7 +48,7 @@ static long fail_each(const char *json, rrd_status expect)
 		assert_int_equal(c.live, 0);
 		/* The failing request must have been the last one made. */
 		assert_true(c.requests < n);
-		assert_int_equal(rrd_set_allocator(NULL), RRD_OK);
+		failing_alloc_remove();
 		return n - 1;
 	}
 }
@@ -123,9 +79,9 @@ static void test_allocation_failures_before_a_late_fault_are_clean(void **state)
 static void test_every_allocation_failure_of_the_postal_table_is_clean(void **state)
 {
 	const char *path = *state;
-	counting c;
+	failing_alloc c;
 	for (long n = 1;; n++) {
-		install(&c, n);
+		failing_alloc_install(&c, n);
 		rrd_postal_table *t = (rrd_postal_table *)1;
 		rrd_status rc = rrd__postal_load(&t, path);
 		if (rc == RRD_E_NOMEM) {
@@ -138,7 +94,7 @@ static void test_every_allocation_failure_of_the_postal_table_is_clean(void **st
 		assert_int_equal(c.live, 0);
 		break;
 	}
-	assert_int_equal(rrd_set_allocator(NULL), RRD_OK);
+	failing_alloc_remove();
 }
 
 static const char *csv_path;

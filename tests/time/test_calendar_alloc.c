@@ -2,60 +2,8 @@
 
 #include "calendar_test.h"
 #include "rrdist/common.h"
+#include "../support/failing_alloc.h"
 
-/* An allocator that fails the Nth request and counts live blocks. */
-typedef struct counting {
-	long requests; /* allocation requests so far */
-	long fail_at;  /* the request to refuse; 0 never */
-	long live;     /* blocks handed out and not yet freed */
-	long failures; /* requests refused */
-} counting;
-
-static int refuse(counting *c)
-{
-	if (++c->requests == c->fail_at) {
-		c->failures++;
-		return 1;
-	}
-	return 0;
-}
-
-static void *c_malloc(size_t size, void *user)
-{
-	counting *c = user;
-	if (refuse(c))
-		return NULL;
-	void *p = malloc(size);
-	if (p)
-		c->live++;
-	return p;
-}
-
-static void *c_realloc(void *ptr, size_t size, void *user)
-{
-	counting *c = user;
-	if (refuse(c))
-		return NULL;
-	void *p = realloc(ptr, size);
-	if (p && !ptr)
-		c->live++;
-	return p;
-}
-
-static void c_free(void *ptr, void *user)
-{
-	counting *c = user;
-	if (ptr) {
-		c->live--;
-		free(ptr);
-	}
-}
-
-static void install(counting *c)
-{
-	rrd_allocator a = { RRD_ALLOCATOR_VERSION, c_malloc, c_realloc, c_free, c };
-	assert_int_equal(rrd_set_allocator(&a), RRD_OK);
-}
 
 /* Succeeds or fails with RRD_E_NOMEM, nothing else. */
 static int step_ok(rrd_status rc)
@@ -112,14 +60,13 @@ out:
 static void test_every_allocation_failure_is_reported_and_leaks_nothing(void **state)
 {
 	(void)state;
-	counting c = { 0 };
+	failing_alloc c = { 0 };
 	int completed = 0;
 	long n;
 	for (n = 1; n < 1000 && !completed; n++) {
-		c = (counting){ .fail_at = n };
-		install(&c);
+		failing_alloc_install(&c, n);
 		completed = scenario();
-		assert_int_equal(rrd_set_allocator(NULL), RRD_OK);
+		failing_alloc_remove();
 		assert_int_equal(c.live, 0);
 		/* Until the scenario completes, the Nth request is reached and
 		 * refused; its failure must have stopped the scenario. */
@@ -135,10 +82,10 @@ static void test_every_allocation_failure_is_reported_and_leaks_nothing(void **s
 static void test_scenario_without_failures_frees_everything(void **state)
 {
 	(void)state;
-	counting c = { 0 };
-	install(&c);
+	failing_alloc c = { 0 };
+	failing_alloc_install(&c, 0);
 	assert_true(scenario());
-	assert_int_equal(rrd_set_allocator(NULL), RRD_OK);
+	failing_alloc_remove();
 	assert_true(c.requests > 0);
 	assert_int_equal(c.live, 0);
 }

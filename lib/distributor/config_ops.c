@@ -179,6 +179,7 @@ RRD_API rrd_status rrd_distributor_put_agent(rrd_distributor *d, const rrd_agent
 	a->cal = cal;
 	copy = NULL;
 	if (!old) {
+		fresh->id_hash = rrd__id_hash64(fresh->id);
 		fresh->idx = (uint32_t)d->nagents;
 		rrd__hashmap_put(&d->agent_map, fresh->id, fresh->idx);
 		d->agents[d->nagents++] = fresh;

@@ -202,6 +202,8 @@ static rrd_status load_agent(rrd_distributor *d, const char *key, const cJSON *o
 	rrd_status rc = rrd__agent_from_json(o, "$", &a->cfg);
 	if (!rc && !(a->id = rrd__strdup(a->cfg->id)))
 		rc = rrd__nomem();
+	if (!rc)
+		a->id_hash = rrd__id_hash64(a->id);
 	if (!rc && a->cfg->calendar) {
 		uint32_t ci;
 		if (!rrd__hashmap_get(&d->cal_map, a->cfg->calendar, &ci))

@@ -66,6 +66,7 @@ typedef struct agent_state {
 
 typedef struct agent_rt {
 	char *id;        /* stable for the distributor's life: map key */
+	uint64_t id_hash;/* rrd__id_hash64(id), which round robin keeps */
 	uint32_t idx;    /* order of first addition */
 	rrd_agent *cfg;
 	long cal;        /* calendar index, or -1 */

@@ -10,6 +10,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/hashmap.h"
 
 static uint64_t splitmix64(uint64_t *state)
 {
@@ -31,16 +32,10 @@ static uint64_t draw(uint64_t *state, uint64_t bound)
 }
 
 /* The stream's start for a pool: part of what makes a recorded run replay
- * the same, so it is defined here once (64-bit FNV-1a of the pool id)
- * rather than borrowed from a hash table that may change. */
+ * the same. */
 static uint64_t pool_seed(uint64_t seed, const char *pool)
 {
-	uint64_t h = 14695981039346656037ull;
-	for (const unsigned char *p = (const unsigned char *)pool; *p; p++) {
-		h ^= *p;
-		h *= 1099511628211ull;
-	}
-	return seed ^ h;
+	return seed ^ rrd__id_hash64(pool);
 }
 
 typedef struct set_aside {

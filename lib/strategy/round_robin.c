@@ -26,16 +26,6 @@ static size_t first_after(const pool_rt *p, int64_t cursor)
 	return lo == p->nmembers ? 0 : lo;
 }
 
-static uint64_t id_hash(const char *id)
-{
-	uint64_t h = 14695981039346656037ull;
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++) {
-		h ^= *p;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p,
 			 strat_state *ss, size_t i, size_t *pos)
 {
@@ -43,7 +33,7 @@ static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p
 		/* Two little-endian words, as rrd__buf_i64 writes them. */
 		unsigned char b[16];
 		uint64_t words[2] = { (uint64_t)p->members[i].seq,
-				      id_hash(d->agents[p->members[i].agent]->id) };
+				      d->agents[p->members[i].agent]->id_hash };
 		for (int w = 0; w < 2; w++)
 			for (int j = 0; j < 8; j++)
 				b[8 * w + j] = (unsigned char)(words[w] >> (8 * j));
@@ -95,7 +85,7 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 				return rc;
 			continue;
 		}
-		if (has_last && p->members[i].seq != cursor && id_hash(a->id) == last) {
+		if (has_last && p->members[i].seq != cursor && a->id_hash == last) {
 			rejoined = (long)i;
 			continue;
 		}

@@ -72,8 +72,12 @@ int64_t rrd__read_i64(rrd_reader *r)
 		return 0;
 	}
 	uint64_t u = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(&u, r->p, 8); /* the stored order already */
+#else
 	for (int i = 0; i < 8; i++)
 		u |= (uint64_t)r->p[i] << (8 * i);
+#endif
 	r->p += 8;
 	r->left -= 8;
 	return (int64_t)u;

@@ -40,6 +40,16 @@ static long find_slot(const rrd_hashmap *m, const char *key, uint32_t h)
 	}
 }
 
+uint64_t rrd__id_hash64(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		h ^= *p;
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
 int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value)
 {
 	long i = find_slot(m, key, rrd__hash_str(key));

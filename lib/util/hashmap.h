@@ -23,6 +23,9 @@ typedef struct rrd_hashmap {
 } rrd_hashmap;
 
 uint32_t rrd__hash_str(const char *s);
+/* 64-bit FNV-1a. Stored state depends on it (round robin, random
+ * streams), so it must never change. */
+uint64_t rrd__id_hash64(const char *s);
 
 /* Equality of two short strings. Keys here are ids of a few bytes, for
  * which a plain loop beats a call into the C library's vectorised strcmp. */

@@ -78,6 +78,7 @@ typedef struct memstore {
 	int last_ns;
 	uint32_t last_slot;
 	int in_txn;
+	int deleted;      /* the transaction deleted an entry or a timer */
 	uint64_t generation;
 	table tables[NS_MAX];
 	/* Timers live in slots that do not move; the heap orders slot
@@ -128,9 +129,12 @@ static int mem_begin(void *self, unsigned int flags, uint64_t *generation)
 
 static void free_log(memstore *s)
 {
+	/* Most entries (small overwrites) own nothing: skip the calls. */
 	for (size_t i = 0; i < s->log_count; i++) {
-		rrd__free(s->log[i].key);
-		rrd__free(s->log[i].value);
+		if (s->log[i].key)
+			rrd__free(s->log[i].key);
+		if (s->log[i].value)
+			rrd__free(s->log[i].value);
 	}
 	s->log_count = 0;
 }
@@ -160,7 +164,9 @@ static int mem_commit(void *self)
 	memstore *s = self;
 	if (!s->in_txn)
 		return rrd__fail(RRD_E_STATE, "memory store: commit outside a transaction");
-	purge_dead(s);
+	if (s->deleted)
+		purge_dead(s);
+	s->deleted = 0;
 	free_log(s);
 	s->generation++;
 	s->in_txn = 0;
@@ -350,6 +356,7 @@ static int mem_rollback(void *self)
 			undo_timer(s, u);
 	}
 	free_log(s);
+	s->deleted = 0;
 	s->in_txn = 0;
 	pthread_mutex_unlock(&s->mu);
 	return RRD_OK;
@@ -458,6 +465,7 @@ static int mem_del(void *self, int ns, const char *key)
 	s->log[s->log_count++] = (undo){ .kind = UNDO_ENTRY, .ns = ns, .slot = (uint32_t)i,
 					 .existed = 1, .is_delete = 1 };
 	t->entries[i].dead = 1;
+	s->deleted = 1;
 	return RRD_OK;
 }
 
@@ -545,6 +553,7 @@ static int mem_timer_clear(void *self, const char *key)
 	if (log_timer(s, key))
 		return rrd__nomem();
 	s->slots[pos].dead = 1;
+	s->deleted = 1;
 	heap_fix(s, s->slots[pos].pos);
 	return RRD_OK;
 }
@@ -577,6 +586,7 @@ static int mem_timer_pop(void *self, rrd_time now, char *key, size_t cap, rrd_ti
 	if (log_timer(s, key))
 		return rrd__nomem();
 	top->dead = 1;
+	s->deleted = 1;
 	heap_fix(s, 0);
 	return RRD_OK;
 }

@@ -67,10 +67,8 @@ void *rrd__realloc(void *ptr, size_t size)
 	return current.realloc(ptr, size ? size : 1, current.user);
 }
 
-int rrd__grow(void **items, size_t *cap, size_t need, size_t elem)
+int rrd__grow_slow(void **items, size_t *cap, size_t need, size_t elem)
 {
-	if (need <= *cap)
-		return 0;
 	size_t ncap = *cap ? *cap : 4;
 	while (ncap < need) {
 		if (ncap > SIZE_MAX / 2 / elem)

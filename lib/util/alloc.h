@@ -11,8 +11,13 @@ void *rrd__malloc(size_t size);
 void *rrd__calloc(size_t count, size_t size);
 void *rrd__realloc(void *ptr, size_t size);
 /* Grow an array of `elem`-sized items to hold at least `need`; doubles.
- * Returns 0, or -1 (nothing changed) when the allocation fails. */
-int rrd__grow(void **items, size_t *cap, size_t need, size_t elem);
+ * Returns 0, or -1 (nothing changed) when the allocation fails. The check
+ * is inline: most calls, on hot paths, find room already. */
+int rrd__grow_slow(void **items, size_t *cap, size_t need, size_t elem);
+static inline int rrd__grow(void **items, size_t *cap, size_t need, size_t elem)
+{
+	return need <= *cap ? 0 : rrd__grow_slow(items, cap, need, elem);
+}
 void rrd__free(void *ptr);
 char *rrd__strdup(const char *s);
 char *rrd__strndup(const char *s, size_t n);

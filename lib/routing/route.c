@@ -270,12 +270,13 @@ static rrd_status finish(route_ctx *c, rrd_status rc)
 rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rrd_rule *rule, pool_rt *pool,
 		      int notify, rrd_time now)
 {
-	offer_state s;
+	offer_state s = { 0 };
 	/* A new record has no history to read. */
-	rrd_status rc = rec->r->status == RRD_RECORD_NEW ? (memset(&s, 0, sizeof s), RRD_OK)
-							 : rrd__offer_state_load(d, rec->r->id, &s);
-	if (rc)
-		return rc;
+	if (rec->r->status != RRD_RECORD_NEW) {
+		rrd_status rc = rrd__offer_state_load(d, rec->r->id, &s);
+		if (rc)
+			return rc;
+	}
 	/* Earlier offers stay as history for claims, at no step. */
 	for (size_t i = 0; i < s.count; i++)
 		s.entries[i].step = UINT32_MAX;
@@ -289,7 +290,7 @@ rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rrd_rule *rule, poo
 	s.step = 0;
 	s.offers = 0;
 	s.active = 0;
-	rc = finish(&c, advance_steps(&c, 1));
+	rrd_status rc = finish(&c, advance_steps(&c, 1));
 	rrd__offer_state_clear(&s);
 	return rc;
 }

@@ -192,6 +192,11 @@ struct rrd_distributor {
 	int agent_tree_stale;
 	/* agent_rt.memberships must be rebuilt before an index is built. */
 	int memberships_stale;
+	/* How many queued records auto-drain pools could take back, as known
+	 * in epoch drainable_epoch (0: unknown, count them again), so that
+	 * draining after every operation costs nothing when there are none. */
+	int64_t drainable;
+	uint64_t drainable_epoch;
 
 	/* Written before commit. */
 	rrd_dirty_list dirty_agents, dirty_states, dirty_recs, dirty_meta;

@@ -102,10 +102,17 @@ static const rrd_rule *find_rule(rrd_distributor *d, const char *id)
 
 rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 {
+	if (d->drainable_epoch == d->epoch && d->drainable == 0)
+		return RRD_OK;
 	drain_list l;
 	rrd_status rc = drainable(d, &l);
-	if (rc || !l.count)
+	if (rc)
 		return rc;
+	/* Known from here on; giving records back keeps it current. */
+	d->drainable = (int64_t)l.count;
+	d->drainable_epoch = d->epoch;
+	if (!l.count)
+		return RRD_OK;
 	/* Pools drain in their order; each takes its records oldest first. */
 	for (size_t pi = 0; !rc && pi < d->npools; pi++) {
 		pool_rt *p = d->pools[pi];
@@ -141,6 +148,8 @@ rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 
 rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
 {
+	if (d->drainable_epoch == d->epoch && d->drainable == 0)
+		return RRD_E_NOTFOUND;
 	drain_list l;
 	rrd_status rc = drainable(d, &l);
 	if (rc)

@@ -7,6 +7,13 @@
 
 #define QUEUE_FORMAT 1
 
+/* Whether a queue entry is one an auto-drain pool may take back. */
+static int drainable_entry(rrd_distributor *d, rrd_queue_reason reason, const char *pool)
+{
+	pool_rt *p = reason == RRD_QUEUE_NO_ELIGIBLE_AGENT && pool ? rrd__pool_find(d, pool) : NULL;
+	return p && p->cfg->auto_drain;
+}
+
 static rrd_status push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
 		       const char *pool, const char *rule, rrd_time now, int emit)
 {
@@ -26,6 +33,8 @@ static rrd_status push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
 						    b.len, seq),
 					  "queueing a record");
 	rrd__buf_free(&b);
+	if (!rc && d->drainable_epoch == d->epoch && drainable_entry(d, reason, pool))
+		d->drainable++;
 	if (rc || !emit)
 		return rc;
 	rrd_event ev = { .type = RRD_EVENT_QUEUED, .at = now, .record = rec->r->id,
@@ -47,6 +56,27 @@ rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now)
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
 {
 	rrd_store *st = d->store;
+	if (d->drainable_epoch == d->epoch) {
+		/* Keep the count of drainable entries: see what leaves. */
+		const void *v;
+		size_t len;
+		int grc = st->m.get(st->self, RRD_NS_QUEUE, record_id, &v, &len, NULL);
+		if (grc == RRD_OK) {
+			rrd_reader r = { v, len, 0 };
+			int nomem = 0;
+			rrd__read_u8(&r);
+			rrd_queue_reason reason = (rrd_queue_reason)rrd__read_u8(&r);
+			rrd__read_i64(&r);
+			char *pool = rrd__read_str(&r, &nomem);
+			if (r.failed)
+				d->drainable_epoch = 0; /* unknown: count again next time */
+			else if (drainable_entry(d, reason, pool))
+				d->drainable--;
+			rrd__free(pool);
+		} else if (grc != RRD_E_NOTFOUND) {
+			d->drainable_epoch = 0;
+		}
+	}
 	int rc = st->m.del(st->self, RRD_NS_QUEUE, record_id);
 	if (rc == RRD_E_NOTFOUND)
 		return RRD_OK;

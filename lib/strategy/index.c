@@ -13,6 +13,7 @@
 void rrd__index_invalidate(rrd_distributor *d)
 {
 	d->memberships_stale = 1;
+	d->drainable_epoch = 0; /* pools' auto_drain may have changed */
 	for (size_t i = 0; i < d->npools; i++) {
 		pool_index *x = &d->pools[i]->index;
 		x->busy_epoch = x->recent_epoch = x->weights_epoch = 0;

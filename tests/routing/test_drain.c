@@ -99,12 +99,44 @@ static void test_new_day_drains_an_agent_at_daily_cap(void **state)
 	fix_free(f);
 }
 
+static void test_draining_again_after_the_queue_emptied(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	fix_agent(f, "A");
+	set_paused(f, "A", 1);
+	drain_pool(f, 0, "A");
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
+	set_paused(f, "A", 0);
+	assert_string_equal(fix_event(f, 1), "assigned L1 A via=drain pool=p");
+	/* The queue is empty now; it fills again and drains again. */
+	set_paused(f, "A", 1);
+	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
+	assert_int_equal(fix_submit(f, "L3", NULL), RRD_OK); /* no rule: not drainable */
+	assert_string_equal(fix_event(f, 2), "queued L2 reason=no_eligible_agent");
+	set_paused(f, "A", 0);
+	assert_string_equal(fix_event(f, 4), "assigned L2 A via=drain pool=p");
+	assert_int_equal(f->nevents, 5);
+	rrd_queue *q;
+	assert_int_equal(rrd_distributor_queue(f->dist, &q), RRD_OK);
+	assert_int_equal(rrd_queue_count(q), 1); /* L3 stays for a person */
+	rrd_queue_free(q);
+	/* Taking the drainable one by hand leaves nothing to drain either. */
+	set_paused(f, "A", 1);
+	assert_int_equal(fix_submit(f, "L4", "p"), RRD_OK);
+	assert_int_equal(rrd_distributor_assign(f->dist, "L4", "A", NULL), RRD_OK);
+	set_paused(f, "A", 0);
+	assert_string_equal(fix_event(f, f->nevents - 1), "assigned L4 A via=manual");
+	fix_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unpausing_drains_oldest_first),
 		cmocka_unit_test(test_calendar_opening_drains_at_that_instant),
 		cmocka_unit_test(test_new_day_drains_an_agent_at_daily_cap),
+		cmocka_unit_test(test_draining_again_after_the_queue_emptied),
 	};
 	return cmocka_run_group_tests_name("drain", tests, NULL, NULL);
 }

@@ -290,8 +290,11 @@ RRD_API rrd_status rrd_distributor_decline(rrd_distributor *dist, const char *re
 RRD_API rrd_status rrd_distributor_advance(rrd_distributor *dist, rrd_time now);
 
 /**
- * When the next timer is due, so an event loop can sleep until then.
- * @return RRD_OK; RRD_E_NOTFOUND (no timer is set); RRD_E_INVALID; store
+ * When rrd_distributor_advance next has work, so an event loop can sleep
+ * until then: the earliest offer deadline, or the earliest instant (a
+ * member's calendar opening, a new local day for a member at their daily
+ * cap) at which an auto-drain pool could take a queued record back.
+ * @return RRD_OK; RRD_E_NOTFOUND (nothing is due); RRD_E_INVALID; store
  *         errors.
  */
 RRD_API rrd_status rrd_distributor_next_deadline(rrd_distributor *dist, rrd_time *out);

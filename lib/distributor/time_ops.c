@@ -90,9 +90,23 @@ RRD_API rrd_status rrd_distributor_next_deadline(rrd_distributor *d, rrd_time *o
 	rrd_status rc = rrd__txn_begin(d);
 	if (!rc) {
 		rrd_store *st = d->store;
-		int trc = st->m.timer_next(st->self, out);
-		rc = trc == RRD_E_NOTFOUND ? rrd__fail(RRD_E_NOTFOUND, "no timer is set")
-					   : rrd__store_status(trc, "reading the next timer");
+		rrd_time timer = 0, wake = 0;
+		int trc = st->m.timer_next(st->self, &timer);
+		rc = trc == RRD_E_NOTFOUND ? RRD_OK : rrd__store_status(trc, "reading the next timer");
+		/* A calendar opening or a new local day that lets an auto-drain
+		 * pool take a record back is work for advance() too. */
+		rrd_time from = d->advanced_to != INT64_MIN ? d->advanced_to : rrd__now(d);
+		rrd_status wrc = rc ? rc : rrd__drain_wakeup(d, from, &wake);
+		if (wrc && wrc != RRD_E_NOTFOUND)
+			rc = wrc;
+		if (!rc) {
+			if (trc == RRD_E_NOTFOUND && wrc == RRD_E_NOTFOUND)
+				rc = rrd__fail(RRD_E_NOTFOUND, "nothing is due");
+			else if (trc == RRD_E_NOTFOUND)
+				*out = wake;
+			else
+				*out = wrc == RRD_E_NOTFOUND || timer <= wake ? timer : wake;
+		}
 		rrd__txn_end_read(d);
 	}
 	rrd__unlock(d);

@@ -62,10 +62,15 @@ static void test_calendar_opening_drains_at_that_instant(void **state)
 	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
 	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
 	assert_string_equal(fix_event(f, 0), "queued L1 reason=no_eligible_agent");
+	/* An event loop learns when to call back: the opening, 14:00Z. */
+	rrd_time due;
+	assert_int_equal(rrd_distributor_next_deadline(f->dist, &due), RRD_OK);
+	assert_true(due == FIX_START + 6 * RRD_HOUR);
 	f->now = FIX_START + 10 * RRD_HOUR;
 	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
 	assert_int_equal(f->nevents, 2);
 	assert_string_equal(fix_event(f, 1), "assigned L1 A via=drain pool=p");
+	assert_int_equal(rrd_distributor_next_deadline(f->dist, &due), RRD_E_NOTFOUND);
 	rrd_agent *got;
 	assert_int_equal(rrd_distributor_get_agent(f->dist, "A", &got), RRD_OK);
 	/* 09:00 EST is 14:00Z: the drain happened at the opening. */

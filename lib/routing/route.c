@@ -152,25 +152,36 @@ rrd_pick_req rrd__routing_req(pool_rt *p, const rrd_rule *rule, rrd_strategy s,
 			       .skills = rule && rule->skills.count ? &rule->skills : NULL };
 }
 
-/* Piranha: offer to every member eligible now. RRD_E_NO_ELIGIBLE if none. */
-static rrd_status offer_to_all(route_ctx *c, pool_rt *p, rrd_time window)
+/* The pick a step makes: the routing's filters, and nobody offered the
+ * record at this step before. The caller frees req->offered. */
+static rrd_status step_request(route_ctx *c, pool_rt *p, rrd_strategy s, rrd_pick_req *req)
 {
-	rrd_distributor *d = c->d;
 	uint32_t *offered;
 	size_t noffered;
 	rrd_status rc = offered_at_step(c, &offered, &noffered);
 	if (rc)
 		return rc;
-	rrd_pick_req req = rrd__routing_req(p, c->rule, RRD_STRATEGY_PIRANHA, c->rec->r);
-	req.offered = offered;
-	req.noffered = noffered;
+	*req = rrd__routing_req(p, c->rule, s, c->rec->r);
+	req->offered = offered;
+	req->noffered = noffered;
+	return RRD_OK;
+}
+
+/* Piranha: offer to every member eligible now. RRD_E_NO_ELIGIBLE if none. */
+static rrd_status offer_to_all(route_ctx *c, pool_rt *p, rrd_time window)
+{
+	rrd_distributor *d = c->d;
+	rrd_pick_req req;
+	rrd_status rc = step_request(c, p, RRD_STRATEGY_PIRANHA, &req);
+	if (rc)
+		return rc;
 	size_t first = c->s->count;
 	for (size_t i = 0; !rc && i < p->nmembers; i++) {
 		agent_rt *a = d->agents[p->members[i].agent];
 		if (!rrd__ineligible(d, &req, a, &rc) && !rc)
 			rc = rrd__offer_add(c->s, a->id, c->s->step, OFFER_LIVE);
 	}
-	rrd__free(offered);
+	rrd__free((uint32_t *)req.offered);
 	if (rc)
 		return rc;
 	if (c->s->count == first)
@@ -191,18 +202,14 @@ static rrd_status offer_to_one(route_ctx *c, pool_rt *p, rrd_strategy s, rrd_tim
 	int64_t max = c->rule ? c->rule->max_offers : RRD_UNLIMITED;
 	if (window != RRD_NO_WINDOW && max != RRD_UNLIMITED && c->s->offers >= max)
 		return RRD_E_NO_ELIGIBLE;
-	uint32_t *offered;
-	size_t noffered;
-	rrd_status rc = offered_at_step(c, &offered, &noffered);
+	rrd_pick_req req;
+	rrd_status rc = step_request(c, p, s, &req);
 	if (rc)
 		return rc;
-	rrd_pick_req req = rrd__routing_req(p, c->rule, s, c->rec->r);
-	req.offered = offered;
-	req.noffered = noffered;
 	req.explain = d->opts.explain;
 	size_t pos;
 	rc = rrd__pick(d, &req, &pos);
-	rrd__free(offered);
+	rrd__free((uint32_t *)req.offered);
 	if (rc)
 		return rc;
 	agent_rt *a = d->agents[p->members[pos].agent];

@@ -23,6 +23,7 @@
 #include "rrdist/store.h"
 #include "rrdist/config.h"
 #include "rrdist/distributor.h"
+#include "rrdist/redistribution.h"
 #include "rrdist/simulation.h"
 
 #endif /* RRDIST_H */

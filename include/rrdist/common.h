@@ -250,10 +250,11 @@ RRD_API rrd_status rrd_record_status_parse(const char *name, rrd_record_status *
 
 /** Why a record sits in the manual queue. Values are fixed. */
 typedef enum rrd_queue_reason {
+	RRD_QUEUE_UNKNOWN = 0,           /**< imported as queued: the reason is not known */
 	RRD_QUEUE_NO_RULE = 1,           /**< no rule matched */
 	RRD_QUEUE_POOL_EXHAUSTED = 2,    /**< every offer expired, was declined or max_offers reached */
 	RRD_QUEUE_NO_ELIGIBLE_AGENT = 3, /**< nobody was eligible at the first offer */
-	RRD_QUEUE_MANUAL = 4             /**< put there by the host (or imported as queued) */
+	RRD_QUEUE_MANUAL = 4             /**< put there by the host */
 } rrd_queue_reason;
 
 /** "no_rule", "pool_exhausted", "no_eligible_agent", "manual"; NULL otherwise. */

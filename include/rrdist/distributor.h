@@ -239,7 +239,7 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *dist,
 /**
  * Import an existing record as it is (status, owner, roles, times), without
  * routing it and without events. Its owner and role holders must be known
- * agents. A record imported as queued joins the queue (RRD_QUEUE_MANUAL).
+ * agents. A record imported as queued joins the queue (RRD_QUEUE_UNKNOWN).
  * @return RRD_OK, RRD_E_INVALID, RRD_E_EXISTS, RRD_E_UNKNOWN_AGENT,
  *         RRD_E_NOMEM, store errors.
  */
@@ -362,6 +362,39 @@ RRD_API rrd_status rrd_distributor_reassign_to_nearest(rrd_distributor *dist,
 						       const char *const *types,
 						       size_t ntypes,
 						       const rrd_move_options *opts);
+
+/**
+ * Hand a record to another partner (dealer, branch). A copy named `new_id`
+ * is created with the original's kind, source, attributes, location and
+ * follow-up status, belonging to `partner`, and given to `agent_id`
+ * (pending; an `assigned` event with via transfer whose previous owner is
+ * the original's). Then the original is deactivated: it keeps its owner,
+ * roles and history, names the copy as replaced_by, stops counting as
+ * open, and a `deactivated` event follows. Whatever the original's status
+ * (but deactivated), a live offer of it is withdrawn and a queued one
+ * leaves the queue. `opts->force` is not needed and is ignored.
+ *
+ * Checks, in order: unknown record (RRD_E_UNKNOWN_RECORD), no agent
+ * (RRD_E_INVALID), unknown agent (RRD_E_UNKNOWN_AGENT), inactive agent or
+ * an agent of another partner (RRD_E_INVALID), a deactivated original
+ * (RRD_E_INVALID), `new_id` taken (RRD_E_EXISTS).
+ * @return RRD_OK or the first failed check; RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_transfer(rrd_distributor *dist, const char *record_id,
+					    const char *partner, const char *agent_id,
+					    const char *new_id, const rrd_move_options *opts);
+
+/**
+ * Set the follow-up status (a free-form host value; NULL clears it) of
+ * `record_ids[0..n)` in one transaction, emitting `follow_up_set` for each
+ * in list order. Owners and statuses are left alone; deactivated records
+ * take it too, as it is the host's bookkeeping.
+ * @return RRD_OK; RRD_E_INVALID (a bad id or status, n = 0);
+ *         RRD_E_UNKNOWN_RECORD (nothing changed); RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_set_follow_up(rrd_distributor *dist,
+						 const char *const *record_ids, size_t n,
+						 const char *status);
 
 /* ---- picks ------------------------------------------------------------- */
 

@@ -207,7 +207,7 @@ RRD_API rrd_status rrd_distributor_decline(rrd_distributor *d, const char *recor
 	return rrd__operation(d, decline_body, &a);
 }
 
-static rrd_status move_options(const rrd_move_options *opts, rrd_move_options *o)
+rrd_status rrd__move_options(const rrd_move_options *opts, rrd_move_options *o)
 {
 	rrd_move_options def = RRD_MOVE_OPTIONS_INIT;
 	*o = def;
@@ -250,7 +250,7 @@ static rrd_status move_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rrd__fail(RRD_E_INVALID, "agent \"%s\" is inactive", ag->id);
 	if ((rc = movable(rec, a->o)))
 		return rc;
-	rrd_give gi = { NULL, NULL, NULL, a->via, a->o->notify, a->o->integrations, 0, 0 };
+	rrd_give gi = { .via = a->via, .notify = a->o->notify, .integrations = a->o->integrations };
 	return rrd__give(d, rec, ag, &gi, now);
 }
 
@@ -260,7 +260,7 @@ static rrd_status move_to_agent(rrd_distributor *d, const char *record_id, const
 	if (!d)
 		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
 	rrd_move_options o;
-	rrd_status rc = move_options(opts, &o);
+	rrd_status rc = rrd__move_options(opts, &o);
 	if (rc)
 		return rc;
 	pair_args a = { record_id, agent_id, NULL, &o, via };
@@ -311,8 +311,9 @@ static rrd_status to_pool_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rrd__fail(RRD_E_NO_ELIGIBLE, "nobody in pool \"%s\" is eligible", p->id);
 	if (rc)
 		return rc;
-	rrd_give gi = { p->id, NULL, rrd__strategy_label(d, s), RRD_VIA_REASSIGN, a->o->notify,
-			a->o->integrations, 1, 0 };
+	rrd_give gi = { .pool = p->id, .strategy = rrd__strategy_label(d, s),
+			.via = RRD_VIA_REASSIGN, .notify = a->o->notify,
+			.integrations = a->o->integrations, .explain = 1 };
 	return rrd__give(d, rec, d->agents[p->members[pos].agent], &gi, now);
 }
 
@@ -323,7 +324,7 @@ RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const ch
 	if (!d)
 		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
 	rrd_move_options o;
-	rrd_status rc = move_options(opts, &o);
+	rrd_status rc = rrd__move_options(opts, &o);
 	if (!rc)
 		rc = rrd__id_check(record_id, "record id");
 	if (!rc)
@@ -388,7 +389,8 @@ static rrd_status to_nearest_body(rrd_distributor *d, void *ctx, rrd_time now)
 	double chord2;
 	if (!rrd__kdtree_nearest(d->agent_tree, &q, accept_agent, &nc, &idx, &chord2))
 		return rrd__fail(RRD_E_NO_ELIGIBLE, "no active agent of those types has a location");
-	rrd_give gi = { NULL, NULL, NULL, RRD_VIA_REASSIGN, a->o->notify, a->o->integrations, 0, 0 };
+	rrd_give gi = { .via = RRD_VIA_REASSIGN, .notify = a->o->notify,
+			.integrations = a->o->integrations };
 	return rrd__give(d, rec, d->agents[idx], &gi, now);
 }
 
@@ -400,7 +402,7 @@ RRD_API rrd_status rrd_distributor_reassign_to_nearest(rrd_distributor *d,
 	if (!d || (ntypes && !types))
 		return rrd__fail(RRD_E_INVALID, "distributor and types must not be NULL");
 	rrd_move_options o;
-	rrd_status rc = move_options(opts, &o);
+	rrd_status rc = rrd__move_options(opts, &o);
 	if (!rc)
 		rc = rrd__id_check(record_id, "record id");
 	for (size_t i = 0; !rc && i < ntypes; i++)

@@ -185,6 +185,7 @@ struct rrd_distributor {
 	meta_counter record_seq;
 	meta_counter queue_seq;
 	meta_counter timer_seq;
+	meta_counter job_seq;
 
 	/* Spatial index over every agent with a location (reassignment to
 	 * the nearest agent), rebuilt after agents change. */
@@ -225,6 +226,9 @@ void rrd__txn_abort(rrd_distributor *d);
  * back on any failure), unlock and deliver the events. */
 typedef rrd_status (*rrd_op_fn)(rrd_distributor *d, void *ctx, rrd_time now);
 rrd_status rrd__operation(rrd_distributor *d, rrd_op_fn body, void *ctx);
+/* The same, draining only when `drain` is 1 (a bulk job's inner batches
+ * leave draining to its last). */
+rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int drain);
 /* Begin and end a read: brings cached configuration up to date. */
 rrd_status rrd__refresh(rrd_distributor *d);
 /* End a transaction that only read: roll back, keep the caches. */
@@ -300,12 +304,19 @@ typedef struct rrd_give {
 	int integrations;
 	int explain;         /* attach d->skips to the event */
 	rrd_record_status status; /* 0: pending */
+	/* The `previous` the event names, when not the record's owner (a
+	 * transferred copy names the original's). */
+	int previous_set;
+	const char *previous;
 } rrd_give;
 
 /* Give `rec` to `a`: withdraws live offers, takes it out of the queue,
  * counts the assignment and emits `assigned` (and `integration`). */
 rrd_status rrd__give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const rrd_give *gi,
 		     rrd_time now);
+
+/* The caller's move options (any version), completed with the defaults. */
+rrd_status rrd__move_options(const rrd_move_options *opts, rrd_move_options *o);
 
 /* ---- events (emit.c) ------------------------------------------------- */
 

@@ -188,13 +188,18 @@ void rrd__txn_end_read(rrd_distributor *d)
 
 rrd_status rrd__operation(rrd_distributor *d, rrd_op_fn body, void *ctx)
 {
+	return rrd__operation_ex(d, body, ctx, 1);
+}
+
+rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int drain)
+{
 	rrd__lock(d);
 	rrd_time now = rrd__now(d);
 	rrd_status rc = rrd__txn_begin(d);
 	if (!rc) {
 		/* Every operation ends by letting auto-drain pools take back
 		 * what someone can take now. */
-		if ((rc = body(d, ctx, now)) || (rc = rrd__drain(d, now)))
+		if ((rc = body(d, ctx, now)) || (drain && (rc = rrd__drain(d, now))))
 			rrd__txn_abort(d);
 		else
 			rc = rrd__txn_commit(d);
@@ -231,6 +236,7 @@ RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 	d->record_seq.key = "seq.record";
 	d->queue_seq.key = "seq.queue";
 	d->timer_seq.key = "seq.timer";
+	d->job_seq.key = "seq.job";
 	d->agent_tree_stale = 1;
 	d->advanced_to = INT64_MIN;
 	if (pthread_mutex_init(&d->mu, NULL)) {

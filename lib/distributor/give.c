@@ -36,8 +36,9 @@ rrd_status rrd__give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const rrd_giv
 		return rrd__nomem();
 	for (size_t i = 0; i < nsk; i++)
 		sk[i] = (rrd_skipped){ d->agents[d->skips[i].agent]->id, d->skips[i].reason };
+	const char *prev = gi->previous_set ? gi->previous : had_owner ? previous : NULL;
 	rrd_event ev = { .type = RRD_EVENT_ASSIGNED, .at = now, .record = rec->r->id,
-			 .agent = a->id, .previous = had_owner ? previous : NULL,
+			 .agent = a->id, .previous = prev,
 			 .pool = gi->pool, .rule = gi->rule, .strategy = gi->strategy,
 			 .via = gi->via, .notify = gi->notify, .skipped = sk, .nskipped = nsk };
 	rc = rrd__emit(d, &ev);

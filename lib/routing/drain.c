@@ -136,9 +136,9 @@ rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 			}
 			if (rc)
 				break;
-			rrd_give gi = { p->id, rule ? rule->id : NULL,
-					rrd__strategy_label(d, p->cfg->strategy), RRD_VIA_DRAIN, 1, 0, 1,
-					0 };
+			rrd_give gi = { .pool = p->id, .rule = rule ? rule->id : NULL,
+					.strategy = rrd__strategy_label(d, p->cfg->strategy),
+					.via = RRD_VIA_DRAIN, .notify = 1, .explain = 1 };
 			rc = rrd__give(d, rec, d->agents[p->members[pos].agent], &gi, now);
 		}
 	}

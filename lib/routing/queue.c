@@ -1,4 +1,6 @@
 /* The manual queue: records nobody took, oldest first, each with why. */
+#include <string.h>
+
 #include "routing/routing.h"
 #include "rrdist/queue.h"
 #include "util/alloc.h"
@@ -50,7 +52,7 @@ rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason rea
 
 rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now)
 {
-	return push(d, rec, RRD_QUEUE_MANUAL, NULL, NULL, now, 0);
+	return push(d, rec, RRD_QUEUE_UNKNOWN, NULL, NULL, now, 0);
 }
 
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
@@ -81,6 +83,49 @@ rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
 	if (rc == RRD_E_NOTFOUND)
 		return RRD_OK;
 	return rrd__store_status(rc, "taking a record from the queue");
+}
+
+rrd_status rrd__queue_entry_copy(rrd_distributor *d, const char *record_id,
+				 unsigned char **data, size_t *len, int64_t *order)
+{
+	rrd_store *st = d->store;
+	const void *v;
+	int rc = st->m.get(st->self, RRD_NS_QUEUE, record_id, &v, len, order);
+	if (rc)
+		return rc == RRD_E_NOTFOUND ? rrd__fail(RRD_E_NOTFOUND, "record \"%s\" is not queued",
+							record_id)
+					    : rrd__store_status(rc, "reading the queue");
+	if (!(*data = rrd__malloc(*len ? *len : 1)))
+		return rrd__nomem();
+	memcpy(*data, v, *len);
+	return RRD_OK;
+}
+
+rrd_status rrd__queue_restore(rrd_distributor *d, rec_rt *rec, const void *data, size_t len,
+			      int64_t order, rrd_time now)
+{
+	rrd_reader r = { data, len, 0 };
+	int nomem = 0;
+	rrd__read_u8(&r);
+	rrd_queue_reason reason = (rrd_queue_reason)rrd__read_u8(&r);
+	rrd__read_i64(&r);
+	char *pool = rrd__read_str(&r, &nomem);
+	if (nomem)
+		return rrd__nomem();
+	rrd_status rc = r.failed ? rrd__fail(RRD_E_STORE, "a journalled queue entry is damaged")
+				 : rrd__rec_transition(d, rec, NULL, RRD_RECORD_QUEUED);
+	rrd_store *st = d->store;
+	if (!rc)
+		rc = rrd__store_status(st->m.put(st->self, RRD_NS_QUEUE, rec->r->id, data, len, order),
+				       "queueing a record");
+	if (!rc && d->drainable_epoch == d->epoch && drainable_entry(d, reason, pool))
+		d->drainable++;
+	rrd__free(pool);
+	if (rc)
+		return rc;
+	rrd_event ev = { .type = RRD_EVENT_QUEUED, .at = now, .record = rec->r->id,
+			 .queue_reason = reason };
+	return rrd__emit(d, &ev);
 }
 
 /* ---- the public snapshot ----------------------------------------------- */

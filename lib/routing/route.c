@@ -214,8 +214,9 @@ static rrd_status offer_to_one(route_ctx *c, pool_rt *p, rrd_strategy s, rrd_tim
 		return rc;
 	agent_rt *a = d->agents[p->members[pos].agent];
 	if (window == RRD_NO_WINDOW) {
-		rrd_give gi = { p->id, c->rule ? c->rule->id : NULL, rrd__strategy_label(d, s),
-				RRD_VIA_ROUTE, c->notify, 0, 1, 0 };
+		rrd_give gi = { .pool = p->id, .rule = c->rule ? c->rule->id : NULL,
+				.strategy = rrd__strategy_label(d, s), .via = RRD_VIA_ROUTE,
+				.notify = c->notify, .explain = 1 };
 		c->s->active = 0;
 		return rrd__give(d, c->rec, a, &gi, c->now);
 	}
@@ -449,8 +450,9 @@ rrd_status rrd__route_claim(rrd_distributor *d, rec_rt *rec, agent_rt *a,
 		s.active = 0;
 		pool_rt *p = s.pool ? rrd__pool_find(d, s.pool) : NULL;
 		rrd_strategy strat = p ? step_strategy(&c, p) : RRD_STRATEGY_ROUND_ROBIN;
-		rrd_give gi = { s.pool, s.rule, p ? rrd__strategy_label(d, strat) : NULL,
-				RRD_VIA_CLAIM, 1, 0, 0, RRD_RECORD_CLAIMED };
+		rrd_give gi = { .pool = s.pool, .rule = s.rule,
+				.strategy = p ? rrd__strategy_label(d, strat) : NULL,
+				.via = RRD_VIA_CLAIM, .notify = 1, .status = RRD_RECORD_CLAIMED };
 		if (!(rc = clear_timer(d, r->id)) &&
 		    !(rc = emit_simple(d, RRD_EVENT_CLAIMED, r->id, a->id, now, 1)))
 			rc = rrd__give(d, rec, a, &gi, now);

@@ -14,6 +14,14 @@ rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason rea
 			   const char *pool, const char *rule, rrd_time now);
 /* The same without the event: for records imported as they are. */
 rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now);
+/* A copy (rrd__malloc) of a queued record's entry and its place in the
+ * queue; RRD_E_NOTFOUND when it is not queued. */
+rrd_status rrd__queue_entry_copy(rrd_distributor *d, const char *record_id,
+				 unsigned char **data, size_t *len, int64_t *order);
+/* Put a record back in the queue with an entry and place it had, and
+ * emit `queued` with its old reason. */
+rrd_status rrd__queue_restore(rrd_distributor *d, rec_rt *rec, const void *data, size_t len,
+			      int64_t order, rrd_time now);
 /* Take a record out of the queue if it is there. */
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id);
 

@@ -12,6 +12,7 @@
 #include "rrdist.h"
 #include "sim/jsonl.h"
 #include "sim/scenario.h"
+#include "sim/scenario_impl.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -136,6 +137,25 @@ static void on_event(void *user, const rrd_event *ev)
 		rrd__jl_str(b, "lead", rrd_event_record(ev));
 		rrd__jl_str(b, "status", rrd_event_follow_up(ev));
 		break;
+	case RRD_EVENT_REDISTRIBUTION_STARTED:
+	case RRD_EVENT_REDISTRIBUTION_PROGRESS:
+	case RRD_EVENT_REDISTRIBUTION_COMPLETED:
+	case RRD_EVENT_UNDONE: {
+		int64_t done, total, held;
+		rrd_event_counts(ev, &done, &total, &held);
+		rrd__jl_str(b, "job", rrd_event_job(ev));
+		if (type == RRD_EVENT_REDISTRIBUTION_PROGRESS)
+			rrd__jl_int(b, "done", done);
+		if (type == RRD_EVENT_REDISTRIBUTION_COMPLETED)
+			rrd__jl_int(b, "moved", done);
+		else if (type == RRD_EVENT_UNDONE)
+			rrd__jl_int(b, "restored", done);
+		else
+			rrd__jl_int(b, "total", total);
+		if (type == RRD_EVENT_REDISTRIBUTION_COMPLETED && held)
+			rrd__jl_int(b, "held", held);
+		break;
+	}
 	default: /* offer_expired, claimed, integration */
 		rrd__jl_str(b, "lead", rrd_event_record(ev));
 		rrd__jl_str(b, "agent", rrd_event_agent(ev));
@@ -323,6 +343,147 @@ static void op_reassign(run *r, const rrd_sim_event *e)
 	}
 }
 
+static rrd_status op_transfer(run *r, const cJSON *o, const char **code)
+{
+	rrd_move_options mo = move_opts(o);
+	rrd_status rc = rrd_distributor_transfer(r->dist, str_field(o, "lead"),
+						 str_field(o, "partner"), str_field(o, "agent"),
+						 str_field(o, "new_id"), &mo);
+	if (rc == RRD_E_EXISTS)
+		*code = "invalid_argument";
+	return rc;
+}
+
+/* The event's array of strings `name`, borrowed from the document, in a
+ * fresh array of pointers (*out NULL when absent). */
+static rrd_status string_list(const cJSON *o, const char *name, const char ***out, size_t *n)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, name);
+	*out = NULL;
+	*n = 0;
+	int count = cJSON_GetArraySize(arr);
+	if (!cJSON_IsArray(arr) || count <= 0)
+		return RRD_OK;
+	const char **l = rrd__malloc((size_t)count * sizeof *l);
+	if (!l)
+		return rrd__nomem();
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+		l[(*n)++] = it->valuestring;
+	*out = l;
+	return RRD_OK;
+}
+
+static rrd_status op_follow_up(run *r, const cJSON *o)
+{
+	const char **ids;
+	size_t n;
+	rrd_status rc = string_list(o, "leads", &ids, &n);
+	if (!rc)
+		rc = rrd_distributor_set_follow_up(r->dist, ids, n, str_field(o, "status"));
+	rrd__free(ids);
+	return rc;
+}
+
+/* The `from` and `to` of a redistribute event, as the library's description. */
+static rrd_status describe(const run *r, const cJSON *o, rrd_redistribution *rd)
+{
+	const cJSON *from = cJSON_GetObjectItemCaseSensitive(o, "from");
+	const cJSON *to = cJSON_GetObjectItemCaseSensitive(o, "to");
+	const cJSON *filter = cJSON_GetObjectItemCaseSensitive(from, "filter");
+	const char **l = NULL;
+	size_t n;
+	rrd_status rc = RRD_OK;
+	if (str_field(from, "agent")) {
+		if (!(rc = string_list(from, "roles", &l, &n)))
+			rc = rrd_redistribution_from_agent(rd, str_field(from, "agent"), l, n);
+	} else if (cJSON_IsObject(filter)) {
+		const char *kind = str_field(filter, "kind"), *status = str_field(filter, "status");
+		const char *owner = str_field(filter, "owner");
+		rrd_kind k;
+		rrd_record_status st;
+		const cJSON *since = cJSON_GetObjectItemCaseSensitive(filter, "reassigned_since");
+		rc = rrd_redistribution_from_filter(rd);
+		if (!rc && kind && !(rc = rrd_kind_parse(kind, &k)))
+			rc = rrd_redistribution_filter_kind(rd, k);
+		if (!rc && owner)
+			rc = rrd_redistribution_filter_owner(rd, owner);
+		if (!rc && status && !(rc = rrd_record_status_parse(status, &st)))
+			rc = rrd_redistribution_filter_status(rd, st);
+		if (!rc && !(rc = string_list(filter, "types", &l, &n)) && n)
+			rc = rrd_redistribution_filter_owner_types(rd, l, n);
+		const cJSON *a;
+		cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(filter, "attrs")) {
+			if (!rc && cJSON_IsString(a))
+				rc = rrd_redistribution_filter_attr(rd, a->string, a->valuestring);
+		}
+		rrd_time t;
+		int present;
+		if (!rc && since &&
+		    !(rc = rrd__sim_read_time(filter, "$", "reassigned_since", r->sc->start, 0, &t,
+					      &present)) &&
+		    present)
+			rc = rrd_redistribution_filter_reassigned_since(rd, t);
+	} else {
+		if (!(rc = string_list(from, "records", &l, &n)))
+			rc = rrd_redistribution_from_records(rd, l, n);
+	}
+	rrd__free(l);
+	l = NULL;
+	if (rc)
+		return rc;
+	if (cJSON_GetObjectItemCaseSensitive(to, "agents")) {
+		if (!(rc = string_list(to, "agents", &l, &n)))
+			rc = rrd_redistribution_to_agents(rd, l, n);
+	} else {
+		if (!(rc = string_list(to, "types", &l, &n)))
+			rc = rrd_redistribution_to_types(rd, l, n);
+	}
+	rrd__free(l);
+	if (!rc)
+		rc = rrd_redistribution_set_notify(rd, bool_field(o, "notify", 1));
+	return rc;
+}
+
+static void preview_line(run *r, const rrd_sim_event *e, const rrd_plan *plan)
+{
+	rrd_buf *b = &r->line;
+	rrd__jl_begin(b, e->at, "preview");
+	rrd__jl_int(b, "total", rrd_plan_total(plan));
+	rrd__jl_open(b, "plan", '{');
+	for (size_t i = 0; i < rrd_plan_target_count(plan); i++) {
+		const char *agent;
+		int64_t count;
+		rrd_plan_target(plan, i, &agent, &count);
+		rrd__jl_int(b, agent, count);
+	}
+	rrd__jl_close(b, '}');
+	if (rrd_plan_held(plan))
+		rrd__jl_int(b, "held", rrd_plan_held(plan));
+	emit_line(r);
+}
+
+static rrd_status op_redistribute(run *r, const rrd_sim_event *e)
+{
+	rrd_redistribution *rd;
+	rrd_status rc = rrd_redistribution_new(&rd);
+	if (rc)
+		return rc;
+	if (!(rc = describe(r, e->json, rd))) {
+		if (bool_field(e->json, "preview", 0)) {
+			rrd_plan *plan;
+			if (!(rc = rrd_distributor_preview(r->dist, rd, &plan)))
+				preview_line(r, e, plan);
+			rrd_plan_free(plan);
+		} else {
+			char job[RRD_JOB_ID_MAX + 1];
+			rc = rrd_distributor_redistribute(r->dist, rd, job, sizeof job);
+		}
+	}
+	rrd_redistribution_free(rd);
+	return rc;
+}
+
 static rrd_status op_agent(run *r, const cJSON *o, const char **code)
 {
 	const char *id = str_field(o, "id");
@@ -387,6 +548,18 @@ static void run_event(run *r, const rrd_sim_event *e)
 							str_field(o, "agent"));
 		if (rc == RRD_E_NOTFOUND)
 			code = "invalid_argument";
+		break;
+	case RRD_SIM_TRANSFER:
+		rc = op_transfer(r, o, &code);
+		break;
+	case RRD_SIM_FOLLOW_UP:
+		rc = op_follow_up(r, o);
+		break;
+	case RRD_SIM_REDISTRIBUTE:
+		rc = op_redistribute(r, e);
+		break;
+	case RRD_SIM_UNDO:
+		rc = rrd_distributor_undo(r->dist, str_field(o, "job"), NULL);
 		break;
 	case RRD_SIM_ADVANCE:
 		break;

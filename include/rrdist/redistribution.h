@@ -1,0 +1,209 @@
+/*
+ * librrdist: bulk redistribution, its preview and its undo.
+ *
+ * A redistribution moves many existing records at once, e.g. when an agent
+ * leaves: it selects records (those an agent holds, a list, or a filter),
+ * spreads them evenly over target agents in round robin, and can be undone.
+ * The host describes it with an rrd_redistribution (a value object built
+ * with the calls below), asks what it would do (rrd_distributor_preview),
+ * runs it as a job (rrd_distributor_redistribute) and may reverse the job
+ * later (rrd_distributor_undo).
+ *
+ * Selection: records are taken in creation order (list order for a list);
+ * deactivated records are never selected; records a live routing offer
+ * governs are left where they are and counted as `held`. A record moves
+ * with its status kept, except that a queued one leaves the queue and
+ * becomes pending. Each move emits `assigned` (via redistribute) and sets
+ * the record's reassignment time.
+ *
+ * Limits and locking: a job may move at most the distributor's
+ * `redistribute_max` records (RRD_E_LIMIT, nothing moved); one job runs at
+ * a time per store, across processes (RRD_E_BUSY), guarded by the store's
+ * lock. A job runs in batches of RRD_REDISTRIBUTE_BATCH records, each one
+ * transaction, so other operations go on between them; the events of a
+ * batch (`redistribution_started`, `assigned`, `redistribution_progress`
+ * every RRD_REDISTRIBUTE_BATCH records, `redistribution_completed`) are
+ * delivered as it commits.
+ *
+ * Threading: an rrd_redistribution is a plain value; do not change one
+ * while a call reads it. The rrd_distributor_* calls are thread-safe.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef RRDIST_REDISTRIBUTION_H
+#define RRDIST_REDISTRIBUTION_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Records one batch of a job moves in one transaction. */
+#define RRD_REDISTRIBUTE_BATCH 1000
+/** Longest job id ("J1", "J2", ...), without the NUL. */
+#define RRD_JOB_ID_MAX 24
+
+typedef struct rrd_redistribution rrd_redistribution;
+typedef struct rrd_plan rrd_plan;
+
+/**
+ * A new, empty description: no source, no targets, notify on.
+ * @param out  receives it; the caller owns it (rrd_redistribution_free).
+ * @return RRD_OK, RRD_E_INVALID (NULL), RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_redistribution_new(rrd_redistribution **out);
+/** Free a description. NULL is ignored. */
+RRD_API void rrd_redistribution_free(rrd_redistribution *rd);
+
+/*
+ * The source: exactly one of from_agent, from_records, from_filter. Each
+ * replaces any source set before. Strings are copied.
+ */
+
+/**
+ * The records `agent_id` holds. With roles (nroles > 0): the records in
+ * which the agent holds any of those roles; each moved record's new owner
+ * also takes those of its roles the agent held. Without: the records the
+ * agent owns, and every role the agent held in them.
+ * @return RRD_OK, RRD_E_INVALID (bad id or role), RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_redistribution_from_agent(rrd_redistribution *rd, const char *agent_id,
+						 const char *const *roles, size_t nroles);
+
+/**
+ * The records `ids[0..n)`, in that order. Every id must name a record
+ * when the job runs (RRD_E_UNKNOWN_RECORD), once (RRD_E_INVALID).
+ * @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_redistribution_from_records(rrd_redistribution *rd,
+						   const char *const *ids, size_t n);
+
+/**
+ * Every record, narrowed by the rrd_redistribution_filter_* conditions
+ * (all must hold). Calling a filter_* function also makes the filter the
+ * source, so this call is only needed for "every record".
+ * @return RRD_OK, RRD_E_INVALID (NULL).
+ */
+RRD_API rrd_status rrd_redistribution_from_filter(rrd_redistribution *rd);
+
+/** Filter: records of this kind. @return RRD_OK, RRD_E_INVALID. */
+RRD_API rrd_status rrd_redistribution_filter_kind(rrd_redistribution *rd, rrd_kind kind);
+/**
+ * Filter: records `agent_id` owns. That agent is also left out of `to_types`
+ * targets. @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_redistribution_filter_owner(rrd_redistribution *rd,
+						   const char *agent_id);
+/** Filter: records with this status. @return RRD_OK, RRD_E_INVALID. */
+RRD_API rrd_status rrd_redistribution_filter_status(rrd_redistribution *rd,
+						    rrd_record_status status);
+/**
+ * Filter: records whose owner has any of `types` (replaces earlier types).
+ * @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_redistribution_filter_owner_types(rrd_redistribution *rd,
+							 const char *const *types, size_t n);
+/**
+ * Filter: records whose attribute `key` equals `value` (one condition per
+ * key; a later call for a key replaces it).
+ * @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_redistribution_filter_attr(rrd_redistribution *rd, const char *key,
+						  const char *value);
+/** Filter: records reassigned at or after `t`. @return RRD_OK, RRD_E_INVALID. */
+RRD_API rrd_status rrd_redistribution_filter_reassigned_since(rrd_redistribution *rd,
+							      rrd_time t);
+
+/*
+ * The targets: exactly one of to_agents, to_types; each replaces the other.
+ */
+
+/**
+ * These agents, in this order. When the job runs each must exist
+ * (RRD_E_UNKNOWN_AGENT) and be active (RRD_E_INVALID), paused or full
+ * ones included; none may repeat (RRD_E_INVALID).
+ * @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_redistribution_to_agents(rrd_redistribution *rd,
+						const char *const *ids, size_t n);
+/**
+ * Every active, unpaused agent having any of `types`, in the order agents
+ * were added, except the source agent (from_agent, filter_owner). None
+ * found when the job runs: RRD_E_NO_ELIGIBLE.
+ * @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM.
+ */
+RRD_API rrd_status rrd_redistribution_to_types(rrd_redistribution *rd,
+					       const char *const *types, size_t n);
+
+/** Whether `assigned` events say "notify" (1, the default) or not (0). */
+RRD_API rrd_status rrd_redistribution_set_notify(rrd_redistribution *rd, int notify);
+
+/**
+ * What the redistribution would do now, changing nothing: how many records
+ * it would move, how many each target would get, how many are held.
+ * @param out  receives the plan; the caller owns it (rrd_plan_free).
+ * @return RRD_OK; RRD_E_INVALID (no source or no targets, an inactive or
+ *         repeated target, a repeated record); RRD_E_UNKNOWN_AGENT;
+ *         RRD_E_UNKNOWN_RECORD; RRD_E_NO_ELIGIBLE (no target);
+ *         RRD_E_LIMIT (more than redistribute_max records; no plan);
+ *         RRD_E_NOMEM; store errors.
+ */
+RRD_API rrd_status rrd_distributor_preview(rrd_distributor *dist,
+					   const rrd_redistribution *rd, rrd_plan **out);
+
+/** Records the plan moves. */
+RRD_API int64_t rrd_plan_total(const rrd_plan *plan);
+/** Records left where they are because a live offer governs them. */
+RRD_API int64_t rrd_plan_held(const rrd_plan *plan);
+/** Number of targets. */
+RRD_API size_t rrd_plan_target_count(const rrd_plan *plan);
+/**
+ * Target `i` (in round-robin order) and how many records it gets. The
+ * string is owned by the plan.
+ * @return RRD_OK, RRD_E_INVALID (out of range).
+ */
+RRD_API rrd_status rrd_plan_target(const rrd_plan *plan, size_t i, const char **agent_id,
+				   int64_t *count);
+/** Free a plan. NULL is ignored. */
+RRD_API void rrd_plan_free(rrd_plan *plan);
+
+/**
+ * Run the redistribution as a job. Its id ("J1", "J2", ... in the order
+ * jobs start in the store) is written to `job_id` of `cap` bytes
+ * (RRD_JOB_ID_MAX + 1 suffices) as soon as the job starts, so a caller has
+ * it even when a later batch fails.
+ *
+ * A record that changed owner or status, or came under a live offer,
+ * between the selection and its batch is left where it is. If a batch
+ * fails, the batches before it stay done and the job can be undone.
+ * Auto-drain pools drain once, after the whole job.
+ *
+ * @return RRD_OK; the preview's errors (nothing moved, no job);
+ *         RRD_E_BUSY (another job holds the store's lock); RRD_E_NOMEM
+ *         and store errors (nothing moved when the first batch fails).
+ */
+RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *dist,
+						const rrd_redistribution *rd, char *job_id,
+						size_t cap);
+
+/**
+ * Reverse a job: every record it moved goes back to its owner, status,
+ * roles and reassignment time (a queued one back to its place in the
+ * queue, with a `queued` event whose reason is its old one), with an
+ * `assigned` event (via undo) for each, then `undone`. One transaction.
+ * @param restored  receives how many records went back; may be NULL.
+ * @return RRD_OK; RRD_E_UNKNOWN_JOB; RRD_E_NOTHING_TO_UNDO (undone
+ *         already, or it moved nothing); RRD_E_CONFLICT (a record of the
+ *         job changed owner or was deactivated since: nothing changes);
+ *         RRD_E_BUSY (a job is running); RRD_E_INVALID; RRD_E_NOMEM;
+ *         store errors.
+ */
+RRD_API rrd_status rrd_distributor_undo(rrd_distributor *dist, const char *job_id,
+					int64_t *restored);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RRDIST_REDISTRIBUTION_H */

@@ -1,0 +1,110 @@
+/*
+ * Bulk redistribution: the description a host builds, the selection it
+ * makes, the jobs that carry it out and their journal, which undo reads.
+ */
+#ifndef RRD_BULK_BULK_H
+#define RRD_BULK_BULK_H
+
+#include "distributor/dist.h"
+#include "model/record.h"
+#include "rrdist/redistribution.h"
+#include "util/strlist.h"
+
+enum { RD_FROM_NONE, RD_FROM_AGENT, RD_FROM_RECORDS, RD_FROM_FILTER };
+enum { RD_TO_NONE, RD_TO_AGENTS, RD_TO_TYPES };
+
+/* An ordered list of ids that refuses repeats. */
+typedef struct rd_idlist {
+	char **items;
+	size_t count;
+} rd_idlist;
+
+struct rrd_redistribution {
+	int from;
+	char *agent;            /* from_agent */
+	rrd_strlist roles;
+	rd_idlist records;      /* from_records */
+	/* filter conditions */
+	int has_kind;
+	rrd_kind kind;
+	char *owner;
+	rrd_record_status status; /* 0: any */
+	rrd_strlist owner_types;
+	rrd_kvlist attrs;
+	int has_since;
+	rrd_time since;
+	int to;
+	rd_idlist to_agents;
+	rrd_strlist to_types;
+	int notify;
+};
+
+struct rrd_plan {
+	int64_t total, held;
+	char **agents;
+	int64_t *counts;
+	size_t n;
+};
+
+/* One record chosen to move, as it was when chosen. */
+typedef struct rd_pick {
+	char *id;
+	char *owner;            /* NULL: none */
+	rrd_record_status status;
+} rd_pick;
+
+/* What a redistribution resolves to in one transaction. */
+typedef struct rd_selection {
+	uint32_t *targets;      /* agent indexes, round-robin order */
+	size_t ntargets;
+	rd_pick *picks;         /* records to move, in order */
+	size_t npicks, picks_cap;
+	int64_t held;
+} rd_selection;
+
+/* Resolve targets and choose records (select.c). Checks the limit. */
+rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rd_selection *out);
+void rrd__rd_selection_free(rd_selection *s);
+/* The roles a record's new owner takes from the source agent. */
+int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const char *holder);
+
+/* Run `body` holding the store's redistribution lock (job.c):
+ * RRD_E_BUSY when another job holds it. */
+rrd_status rrd__rd_locked(rrd_distributor *d, rrd_status (*body)(rrd_distributor *, void *),
+			  void *ctx);
+
+/* ---- the journal (journal.c) ------------------------------------------ */
+
+enum { JOB_RUNNING = 1, JOB_COMPLETED = 2, JOB_FAILED = 3, JOB_UNDONE = 4 };
+
+typedef struct rd_job {
+	int state;
+	rrd_time started;
+	int64_t total, moved, held;
+} rd_job;
+
+/* A moved record: enough to put it back, and to see whether it moved since. */
+typedef struct rd_entry {
+	char *record;
+	char *old_owner;          /* NULL: none */
+	rrd_record_status old_status;
+	rrd_kvlist old_roles;
+	rrd_time old_reassigned;
+	/* A record that was queued: its entry (bytes) and place in the queue. */
+	unsigned char *queue_entry;
+	size_t queue_len;
+	int64_t queue_order;
+	char *new_owner;
+} rd_entry;
+
+rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rd_job *j);
+rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rd_job *j);
+/* Append entry number `seq` of a job. */
+rrd_status rrd__rd_entry_put(rrd_distributor *d, const char *job, int64_t seq,
+			     const rd_entry *e);
+/* Every entry of a job, in the order they were written. */
+rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rd_entry **out, size_t *n);
+void rrd__rd_entries_free(rd_entry *e, size_t n);
+void rrd__rd_entry_clear(rd_entry *e);
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * Running a redistribution: its preview, and the job that moves the
+ * records in batches under the store's lock, journalling each record as
+ * it was so the job can be undone.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bulk/bulk.h"
+#include "routing/routing.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#define LOCK_NAME "redistribute"
+/* How long the lock outlives a process that died holding it. Each batch
+ * renews it. */
+#define LOCK_LEASE_MS (15 * 60 * 1000)
+
+/* ---- preview ------------------------------------------------------------ */
+
+typedef struct preview_args {
+	const rrd_redistribution *rd;
+	rrd_plan *plan;
+} preview_args;
+
+static rrd_status make_plan(rrd_distributor *d, const rd_selection *s, rrd_plan **out)
+{
+	rrd_plan *p = rrd__calloc(1, sizeof *p);
+	if (!p)
+		return rrd__nomem();
+	p->agents = rrd__calloc(s->ntargets ? s->ntargets : 1, sizeof(char *));
+	p->counts = rrd__calloc(s->ntargets ? s->ntargets : 1, sizeof(int64_t));
+	if (!p->agents || !p->counts) {
+		rrd_plan_free(p);
+		return rrd__nomem();
+	}
+	for (size_t i = 0; i < s->ntargets; i++) {
+		if (!(p->agents[i] = rrd__strdup(d->agents[s->targets[i]]->id))) {
+			rrd_plan_free(p);
+			return rrd__nomem();
+		}
+		p->n = i + 1;
+		/* Round robin over the picks gives each target its share. */
+		p->counts[i] = (int64_t)(s->npicks / s->ntargets + (i < s->npicks % s->ntargets));
+	}
+	p->total = (int64_t)s->npicks;
+	p->held = s->held;
+	*out = p;
+	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_distributor_preview(rrd_distributor *d, const rrd_redistribution *rd,
+					   rrd_plan **out)
+{
+	if (!d || !rd || !out)
+		return rrd__fail(RRD_E_INVALID, "distributor, redistribution and out must not be NULL");
+	*out = NULL;
+	rrd__lock(d);
+	rrd_status rc = rrd__txn_begin(d);
+	if (!rc) {
+		rd_selection s;
+		if (!(rc = rrd__rd_select(d, rd, &s))) {
+			rc = make_plan(d, &s, out);
+			rrd__rd_selection_free(&s);
+		}
+		rrd__txn_end_read(d);
+	}
+	rrd__unlock(d);
+	return rc;
+}
+
+/* ---- the job ------------------------------------------------------------ */
+
+typedef struct job_run {
+	const rrd_redistribution *rd;
+	rd_selection sel;
+	int selected;
+	char id[RRD_JOB_ID_MAX + 1];
+	size_t next;       /* next pick to move */
+	rd_job job;
+	rrd_status failed; /* a batch that failed after the first */
+} job_run;
+
+static int same_owner(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Move one picked record, journalling it first. 0 moved, 1 left alone. */
+static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time now, int *moved)
+{
+	const rd_pick *pk = &jr->sel.picks[i];
+	rec_rt *rec;
+	*moved = 0;
+	rrd_status rc = rrd__rec_get(d, pk->id, &rec);
+	if (rc == RRD_E_UNKNOWN_RECORD)
+		return RRD_OK; /* gone since it was chosen */
+	if (rc)
+		return rc;
+	if (rec->r->status != pk->status || !same_owner(rec->r->owner, pk->owner))
+		return RRD_OK; /* changed since it was chosen */
+	agent_rt *to = d->agents[jr->sel.targets[i % jr->sel.ntargets]];
+	rd_entry e = { 0 };
+	e.record = rec->r->id;
+	e.old_owner = rec->r->owner;
+	e.old_status = rec->r->status;
+	e.old_roles = rec->r->roles;
+	e.old_reassigned = rec->r->reassigned_at;
+	e.new_owner = to->id;
+	if (rec->r->status == RRD_RECORD_QUEUED &&
+	    (rc = rrd__queue_entry_copy(d, rec->r->id, &e.queue_entry, &e.queue_len,
+					&e.queue_order)))
+		return rc;
+	rc = rrd__rd_entry_put(d, jr->id, (int64_t)i, &e);
+	rrd__free(e.queue_entry);
+	if (rc)
+		return rc;
+	rrd_record_status keep = rec->r->status == RRD_RECORD_QUEUED ? RRD_RECORD_PENDING
+								     : rec->r->status;
+	rrd_give gi = { .via = RRD_VIA_REDISTRIBUTE, .notify = jr->rd->notify, .status = keep };
+	/* Roles first: give() emits the event, and nothing may fail after. */
+	if ((rc = rrd__rec_dirty(d, rec)))
+		return rc;
+	for (size_t k = 0; k < rec->r->roles.count; k++) {
+		rrd_kv *kv = &rec->r->roles.items[k];
+		if (rrd__rd_takes_role(jr->rd, kv->key, kv->value)) {
+			char *v = rrd__strdup(to->id);
+			if (!v)
+				return rrd__nomem();
+			rrd__free(kv->value);
+			kv->value = v;
+		}
+	}
+	if ((rc = rrd__give(d, rec, to, &gi, now)))
+		return rc;
+	*moved = 1;
+	return RRD_OK;
+}
+
+static rrd_status emit_counts(rrd_distributor *d, rrd_event_type type, const char *job,
+			      int64_t done, int64_t total, int64_t held, rrd_time now)
+{
+	rrd_event ev = { .type = type, .at = now, .job = job, .done = done, .total = total,
+			 .held = held };
+	return rrd__emit(d, &ev);
+}
+
+static rrd_status start(rrd_distributor *d, job_run *jr, rrd_time now)
+{
+	rrd_status rc = rrd__rd_select(d, jr->rd, &jr->sel);
+	if (rc)
+		return rc;
+	jr->selected = 1;
+	int64_t n;
+	if ((rc = rrd__meta_counter_next(d, &d->job_seq, &n)))
+		return rc;
+	snprintf(jr->id, sizeof jr->id, "J%lld", (long long)n);
+	jr->job = (rd_job){ JOB_RUNNING, now, (int64_t)jr->sel.npicks, 0, jr->sel.held };
+	if ((rc = rrd__rd_job_put(d, jr->id, &jr->job)))
+		return rc;
+	return emit_counts(d, RRD_EVENT_REDISTRIBUTION_STARTED, jr->id, 0, jr->job.total, 0, now);
+}
+
+static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	job_run *jr = ctx;
+	rd_job saved = jr->job;
+	size_t from = jr->next;
+	rrd_status rc = RRD_OK;
+	if (!jr->selected)
+		rc = start(d, jr, now);
+	size_t end = jr->next + RRD_REDISTRIBUTE_BATCH;
+	if (end > jr->sel.npicks)
+		end = jr->sel.npicks;
+	size_t i = jr->next;
+	for (; !rc && i < end; i++) {
+		int moved;
+		if (!(rc = move_one(d, jr, i, now, &moved)))
+			jr->job.moved += moved;
+		if (!rc && (i + 1) % RRD_REDISTRIBUTE_BATCH == 0)
+			rc = emit_counts(d, RRD_EVENT_REDISTRIBUTION_PROGRESS, jr->id,
+					 (int64_t)(i + 1), jr->job.total, 0, now);
+	}
+	if (!rc && end == jr->sel.npicks) {
+		jr->job.state = JOB_COMPLETED;
+		rc = emit_counts(d, RRD_EVENT_REDISTRIBUTION_COMPLETED, jr->id, jr->job.moved,
+				 jr->job.total, jr->job.held, now);
+		/* Auto-drain pools drain once the whole job is done. */
+		if (!rc)
+			rc = rrd__drain(d, now);
+	}
+	if (!rc)
+		rc = rrd__rd_job_put(d, jr->id, &jr->job);
+	if (rc) {
+		/* The transaction rolls back: so does what it counted, and a
+		 * job whose first batch failed never started. */
+		jr->job = saved;
+		jr->next = from;
+		if (!from) {
+			rrd__rd_selection_free(&jr->sel);
+			jr->selected = 0;
+			jr->id[0] = '\0';
+		}
+		return rc;
+	}
+	jr->next = end;
+	return RRD_OK;
+}
+
+/* The job failed after some batches committed: say so in its summary. */
+static rrd_status mark_failed(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	job_run *jr = ctx;
+	(void)now;
+	jr->job.state = JOB_FAILED;
+	return rrd__rd_job_put(d, jr->id, &jr->job);
+}
+
+static atomic_ullong lock_serial;
+
+static rrd_status lock_store(rrd_distributor *d, const char *owner, int take)
+{
+	rrd_store *st = d->store;
+	rrd__lock(d);
+	rrd_time now = rrd__now(d);
+	int rc = take ? st->m.lock_acquire(st->self, LOCK_NAME, owner, now, now + LOCK_LEASE_MS)
+		      : st->m.lock_release(st->self, LOCK_NAME, owner);
+	rrd__unlock(d);
+	if (rc == RRD_E_BUSY)
+		return rrd__fail(RRD_E_BUSY, "another redistribution is running on this store");
+	return rrd__store_status(rc, take ? "taking the redistribution lock"
+					  : "releasing the redistribution lock");
+}
+
+/* Run `body` under the store's redistribution lock. */
+rrd_status rrd__rd_locked(rrd_distributor *d, rrd_status (*body)(rrd_distributor *, void *),
+			  void *ctx)
+{
+	char owner[96];
+	snprintf(owner, sizeof owner, "rrdist:%p:%llu", (void *)d,
+		 (unsigned long long)atomic_fetch_add(&lock_serial, 1));
+	rrd_status rc = lock_store(d, owner, 1);
+	if (rc)
+		return rc;
+	rc = body(d, ctx);
+	if (rc) {
+		/* Keep the body's failure, not the release's. */
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", rrd_error_last());
+		lock_store(d, owner, 0);
+		return rrd__fail(rc, "%s", msg);
+	}
+	return lock_store(d, owner, 0);
+}
+
+static rrd_status run_job(rrd_distributor *d, void *ctx)
+{
+	job_run *jr = ctx;
+	rrd_status rc;
+	do
+		rc = rrd__operation_ex(d, batch_body, jr, 0);
+	while (!rc && jr->next < jr->sel.npicks);
+	if (rc && jr->next > 0) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", rrd_error_last());
+		rrd__operation_ex(d, mark_failed, jr, 0);
+		rc = rrd__fail(rc, "%s", msg);
+	}
+	return rc;
+}
+
+RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
+						const rrd_redistribution *rd, char *job_id,
+						size_t cap)
+{
+	if (!d || !rd || !job_id || cap < 2)
+		return rrd__fail(RRD_E_INVALID, "distributor, redistribution and job_id must be given");
+	job_id[0] = '\0';
+	job_run jr = { .rd = rd };
+	rrd_status rc = rrd__rd_locked(d, run_job, &jr);
+	if (jr.id[0])
+		snprintf(job_id, cap, "%s", jr.id);
+	rrd__rd_selection_free(&jr.sel);
+	return rc;
+}

@@ -1,0 +1,120 @@
+/* Undoing a redistribution job from its journal: all of it, or (when a
+ * record moved on since) nothing. */
+#include <string.h>
+
+#include "bulk/bulk.h"
+#include "routing/routing.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/id.h"
+
+typedef struct undo_args {
+	const char *job;
+	int64_t restored;
+} undo_args;
+
+static rrd_status conflict_check(rrd_distributor *d, const char *job, const rd_entry *e)
+{
+	rec_rt *rec;
+	rrd_status rc = rrd__rec_get(d, e->record, &rec);
+	if (rc == RRD_E_UNKNOWN_RECORD)
+		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" is gone", job, e->record);
+	if (rc)
+		return rc;
+	if (rec->r->status == RRD_RECORD_DEACTIVATED)
+		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" was deactivated since", job,
+				 e->record);
+	if (!rec->r->owner || strcmp(rec->r->owner, e->new_owner) != 0)
+		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" changed owner since", job,
+				 e->record);
+	return RRD_OK;
+}
+
+static rrd_status restore_fields(rec_rt *rec, const rd_entry *e)
+{
+	rrd_kvlist roles = { 0 };
+	for (size_t i = 0; i < e->old_roles.count; i++)
+		if (rrd__kvlist_set(&roles, e->old_roles.items[i].key, e->old_roles.items[i].value)) {
+			rrd__kvlist_clear(&roles);
+			return rrd__nomem();
+		}
+	rrd__kvlist_clear(&rec->r->roles);
+	rec->r->roles = roles;
+	rec->r->reassigned_at = e->old_reassigned;
+	return RRD_OK;
+}
+
+static rrd_status restore(rrd_distributor *d, const rd_entry *e, rrd_time now)
+{
+	rec_rt *rec;
+	rrd_status rc = rrd__rec_get(d, e->record, &rec);
+	if (rc || (rc = rrd__rec_dirty(d, rec)))
+		return rc;
+	if (e->queue_entry) {
+		rc = rrd__queue_restore(d, rec, e->queue_entry, e->queue_len, e->queue_order, now);
+	} else if (e->old_owner) {
+		agent_rt *a = rrd__agent_find(d, e->old_owner);
+		if (!a)
+			return rrd__fail(RRD_E_STORE, "job journal names no agent \"%s\"", e->old_owner);
+		rrd_give gi = { .via = RRD_VIA_UNDO, .notify = 1, .status = e->old_status };
+		rc = rrd__give(d, rec, a, &gi, now);
+	} else {
+		rc = rrd__rec_transition(d, rec, NULL, e->old_status);
+	}
+	return rc ? rc : restore_fields(rec, e);
+}
+
+static rrd_status undo_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	undo_args *a = ctx;
+	rd_job job;
+	rrd_status rc = rrd__rd_job_get(d, a->job, &job);
+	if (rc)
+		return rc;
+	if (job.state == JOB_UNDONE)
+		return rrd__fail(RRD_E_NOTHING_TO_UNDO, "job %s was undone already", a->job);
+	rd_entry *es;
+	size_t n;
+	if ((rc = rrd__rd_entries(d, a->job, &es, &n)))
+		return rc;
+	if (!n)
+		rc = rrd__fail(RRD_E_NOTHING_TO_UNDO, "job %s moved nothing", a->job);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = conflict_check(d, a->job, &es[i]);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = restore(d, &es[i], now);
+	rrd__rd_entries_free(es, n);
+	if (rc)
+		return rc;
+	job.state = JOB_UNDONE;
+	a->restored = (int64_t)n;
+	if ((rc = rrd__rd_job_put(d, a->job, &job)))
+		return rc;
+	rrd_event ev = { .type = RRD_EVENT_UNDONE, .at = now, .job = a->job, .done = (int64_t)n };
+	return rrd__emit(d, &ev);
+}
+
+static rrd_status undo_locked(rrd_distributor *d, void *ctx)
+{
+	return rrd__operation(d, undo_body, ctx);
+}
+
+RRD_API rrd_status rrd_distributor_undo(rrd_distributor *d, const char *job_id,
+					int64_t *restored)
+{
+	if (restored)
+		*restored = 0;
+	if (!d)
+		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
+	rrd_status rc = rrd__id_check(job_id, "job id");
+	if (rc)
+		return rc;
+	if (strlen(job_id) > RRD_JOB_ID_MAX)
+		return rrd__fail(RRD_E_UNKNOWN_JOB, "no job \"%s\"", job_id);
+	undo_args a = { job_id, 0 };
+	if ((rc = rrd__rd_locked(d, undo_locked, &a)))
+		return rc;
+	if (restored)
+		*restored = a.restored;
+	return RRD_OK;
+}

@@ -165,8 +165,6 @@ static rrd_status start(rrd_distributor *d, job_run *jr, rrd_time now)
 static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	job_run *jr = ctx;
-	rd_job saved = jr->job;
-	size_t from = jr->next;
 	rrd_status rc = RRD_OK;
 	if (!jr->selected)
 		rc = start(d, jr, now);
@@ -192,20 +190,9 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 	}
 	if (!rc)
 		rc = rrd__rd_job_put(d, jr->id, &jr->job);
-	if (rc) {
-		/* The transaction rolls back: so does what it counted, and a
-		 * job whose first batch failed never started. */
-		jr->job = saved;
-		jr->next = from;
-		if (!from) {
-			rrd__rd_selection_free(&jr->sel);
-			jr->selected = 0;
-			jr->id[0] = '\0';
-		}
-		return rc;
-	}
-	jr->next = end;
-	return RRD_OK;
+	if (!rc)
+		jr->next = end;
+	return rc;
 }
 
 /* The job failed after some batches committed: say so in its summary. */
@@ -258,9 +245,22 @@ static rrd_status run_job(rrd_distributor *d, void *ctx)
 {
 	job_run *jr = ctx;
 	rrd_status rc;
-	do
+	do {
+		rd_job saved = jr->job;
+		size_t from = jr->next;
 		rc = rrd__operation_ex(d, batch_body, jr, 0);
-	while (!rc && jr->next < jr->sel.npicks);
+		if (rc) {
+			/* The transaction rolled back: so does what it counted,
+			 * and a job whose first batch failed never started. */
+			jr->job = saved;
+			jr->next = from;
+			if (!from) {
+				rrd__rd_selection_free(&jr->sel);
+				jr->selected = 0;
+				jr->id[0] = '\0';
+			}
+		}
+	} while (!rc && jr->next < jr->sel.npicks);
 	if (rc && jr->next > 0) {
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s", rrd_error_last());

@@ -118,7 +118,8 @@ static void no_output(rrd_status rc, const void *out, const char *what)
 static const char *const pool_ids[] = { "web", "wrr", "busy", "recent", "rand", "near",
 					"cust", "asleep", "offers", "deals", "grab", "np", NULL };
 static const char *const record_ids[] = { "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8",
-					  "L9", "L10", "L11", "O1", "O2", "N1", "N2", NULL };
+					  "L9", "L10", "L11", "O1", "O2", "N1", "N2",
+					  "L3-N", "L4-N", NULL };
 static const char *const calendar_ids[] = { "office", "weekend", NULL };
 static const char *const strategy_ids[] = { "first_free", "second", NULL };
 static const snap_ids ids = { pool_ids, record_ids, calendar_ids, strategy_ids };
@@ -315,6 +316,16 @@ static fixture *prepare(void)
 	submit(f, "O1", NULL, "offers", 0, 0);
 	submit(f, "O2", "grab", "web", 0, 0);
 	assert_int_equal(rrd_distributor_decline(f->dist, "O2", "B"), RRD_OK);
+	/* Job J1, for undo: L1 to F. */
+	rrd_redistribution *rd;
+	const char *l1[] = { "L1" }, *to[] = { "F" };
+	char job[RRD_JOB_ID_MAX + 1];
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_from_records(rd, l1, 1), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_agents(rd, to, 1), RRD_OK);
+	assert_int_equal(rrd_distributor_redistribute(f->dist, rd, job, sizeof job), RRD_OK);
+	assert_string_equal(job, "J1");
+	rrd_redistribution_free(rd);
 	return f;
 }
 
@@ -746,6 +757,111 @@ static rrd_status op_reassign_to_nearest(fixture *f, char *out, size_t cap)
 	return rc;
 }
 
+static rrd_status op_transfer(fixture *f, char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	rrd_move_options o = RRD_MOVE_OPTIONS_INIT;
+	o.integrations = 1;
+	arm();
+	rrd_status rc = rrd_distributor_transfer(f->dist, "L4", "north", "A", "L4-N", &o);
+	disarm();
+	return rc;
+}
+
+static rrd_status op_transfer_queued(fixture *f, char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	arm();
+	rrd_status rc = rrd_distributor_transfer(f->dist, "L3", "north", "B", "L3-N", NULL);
+	disarm();
+	return rc;
+}
+
+static rrd_status op_set_follow_up(fixture *f, char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	const char *leads[] = { "L1", "L2", "L5" };
+	arm();
+	rrd_status rc = rrd_distributor_set_follow_up(f->dist, leads, 3, "called");
+	disarm();
+	return rc;
+}
+
+/* B's sales_bdc records (L4) to the closers. */
+static rrd_redistribution *bdc_to_closers(void)
+{
+	rrd_redistribution *rd;
+	const char *roles[] = { "sales_bdc" }, *types[] = { "closer" };
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_from_agent(rd, "B", roles, 1), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_types(rd, types, 1), RRD_OK);
+	return rd;
+}
+
+static rrd_status op_preview(fixture *f, char *out, size_t cap)
+{
+	rrd_redistribution *rd = bdc_to_closers();
+	rrd_plan *plan = NULL;
+	arm();
+	rrd_status rc = rrd_distributor_preview(f->dist, rd, &plan);
+	disarm();
+	no_output(rc, plan, "a plan");
+	if (!rc) {
+		const char *a0 = NULL, *a1 = NULL;
+		int64_t n0 = -1, n1 = -1;
+		rrd_plan_target(plan, 0, &a0, &n0);
+		rrd_plan_target(plan, 1, &a1, &n1);
+		snprintf(out, cap, "total=%lld held=%lld %s=%lld %s=%lld",
+			 (long long)rrd_plan_total(plan), (long long)rrd_plan_held(plan), a0,
+			 (long long)n0, a1, (long long)n1);
+	}
+	rrd_plan_free(plan);
+	rrd_redistribution_free(rd);
+	return rc;
+}
+
+static rrd_status run_job(fixture *f, rrd_redistribution *rd, char *out, size_t cap)
+{
+	char job[RRD_JOB_ID_MAX + 1] = "unset";
+	arm();
+	rrd_status rc = rrd_distributor_redistribute(f->dist, rd, job, sizeof job);
+	disarm();
+	if (rc && job[0])
+		report("returned %s but named job %s", rrd_status_name(rc), job);
+	snprintf(out, cap, "job=%s", job);
+	rrd_redistribution_free(rd);
+	return rc;
+}
+
+static rrd_status op_redistribute_roles(fixture *f, char *out, size_t cap)
+{
+	return run_job(f, bdc_to_closers(), out, cap);
+}
+
+static rrd_status op_redistribute_filter(fixture *f, char *out, size_t cap)
+{
+	rrd_redistribution *rd;
+	const char *types[] = { "closer" };
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_filter_status(rd, RRD_RECORD_QUEUED), RRD_OK);
+	assert_int_equal(rrd_redistribution_filter_kind(rd, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_types(rd, types, 1), RRD_OK);
+	return run_job(f, rd, out, cap);
+}
+
+static rrd_status op_undo(fixture *f, char *out, size_t cap)
+{
+	int64_t restored = -1;
+	arm();
+	rrd_status rc = rrd_distributor_undo(f->dist, "J1", &restored);
+	disarm();
+	snprintf(out, cap, "restored=%lld", (long long)restored);
+	return rc;
+}
+
 static void describe_pick(rrd_status rc, rrd_pick *p, char *out, size_t cap)
 {
 	int n = snprintf(out, cap, "%s agent=%s pool=%s strategy=%d skipped=", rrd_status_name(rc),
@@ -923,6 +1039,13 @@ static const op ops[] = {
 	OP(op_assign),
 	OP(op_reassign_to_pool),
 	OP(op_reassign_to_nearest),
+	OP(op_transfer),
+	OP(op_transfer_queued),
+	OP(op_set_follow_up),
+	READ(op_preview),
+	OP(op_redistribute_roles),
+	OP(op_redistribute_filter),
+	OP(op_undo),
 	OP(op_next_agent),
 	OP(op_next_agent_weighted),
 	READ(op_next_agent_least_busy),

@@ -29,6 +29,16 @@ static void on_event(void *user, const rrd_event *ev)
 		ADD(" reason=%s", rrd_queue_reason_name(rrd_event_queue_reason(ev)));
 	if (rrd_event_claim_result(ev))
 		ADD(" reason=%s", rrd_claim_result_name(rrd_event_claim_result(ev)));
+	if (rrd_event_replaced_by(ev))
+		ADD(" replaced_by=%s", rrd_event_replaced_by(ev));
+	if (rrd_event_follow_up(ev))
+		ADD(" follow_up=%s", rrd_event_follow_up(ev));
+	if (rrd_event_job(ev)) {
+		int64_t done, total, held;
+		rrd_event_counts(ev, &done, &total, &held);
+		ADD(" %s done=%lld total=%lld held=%lld", rrd_event_job(ev), (long long)done,
+		    (long long)total, (long long)held);
+	}
 	for (size_t i = 0; i < rrd_event_skipped_count(ev); i++) {
 		const char *a;
 		rrd_skip_reason r;

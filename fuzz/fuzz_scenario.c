@@ -111,12 +111,31 @@ static void on_line(void *user, const char *line, size_t len)
 	++*(size_t *)user;
 }
 
+static void count_fault(void *user, const char *message)
+{
+	if (!*message)
+		abort(); /* every fault says what it is */
+	++*(size_t *)user;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
 	static rrd_scenario sentinel;
 	rrd_scenario *s = &sentinel; /* load must reset it */
 	rrd_status rc = rrd__scenario_load(&s, text, size, postal);
+	/* Checking for every fault walks past faulty items: it must agree
+	 * with the loader on whether there is any. */
+	size_t faults = 0;
+	rrd_scenario *all = &sentinel;
+	rrd_status all_rc = rrd__scenario_load_each(&all, text, size, postal, count_fault, &faults);
+	rrd__scenario_free(all);
+	if (all_rc != RRD_E_NOMEM && rc != RRD_E_NOMEM &&
+	    ((rc == RRD_OK) != (all_rc == RRD_OK) || (rc == RRD_OK) != (faults == 0))) {
+		fprintf(stderr, "fuzz_scenario: load says %s, the check %s with %zu faults\n",
+			rrd_status_name(rc), rrd_status_name(all_rc), faults);
+		abort();
+	}
 	if (rc != RRD_OK) {
 		if (s)
 			abort(); /* a failed load hands nothing out */

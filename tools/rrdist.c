@@ -30,8 +30,8 @@ static const char usage[] =
 	"       rrdist --help | --version\n"
 	"\n"
 	"simulate  run a scenario (rrdist-scenario/1) and write one JSON event per line\n"
-	"check     validate a scenario or a configuration (rrdist-config/1) and\n"
-	"          explain its first fault (exit 2)\n"
+	"check     validate a scenario and explain every fault, or a configuration\n"
+	"          (rrdist-config/1) and explain its first (exit 2 on any)\n"
 	"config    print a configuration back in canonical form\n"
 	"\n"
 	"--postal FILE  a zip,lat,lon CSV for postal codes (default: the installed\n"
@@ -140,6 +140,12 @@ static rrd_status load_config(const char *text, size_t len, char **canonical)
 	return rc;
 }
 
+static void print_fault(void *user, const char *message)
+{
+	(void)user;
+	fprintf(stderr, "rrdist: scenario: %s\n", message);
+}
+
 static int fail(rrd_status rc)
 {
 	fprintf(stderr, "rrdist: scenario: %s\n", rrd_error_last());
@@ -201,8 +207,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "check") == 0) {
-		rc = rrd_scenario_check(text, len, postal_path(postal));
+		rc = rrd_scenario_check_each(text, len, postal_path(postal), print_fault, NULL);
 		free(text);
+		if (rc == RRD_E_PARSE)
+			return 2; /* every fault is printed already */
 		if (rc)
 			return fail(rc);
 		printf("%s: ok\n", file);

@@ -67,6 +67,26 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len,
  */
 RRD_API rrd_status rrd_scenario_check(const char *json, size_t len, const char *postal_codes);
 
+/** Told of one fault of a document: its message, e.g. `$.rules[2].pool: unknown pool "west"`. */
+typedef void (*rrd_fault_fn)(void *user, const char *message);
+
+/**
+ * Check a scenario document and tell `on_fault` of every fault, in
+ * document order, rather than only the first: each calendar, agent, pool,
+ * rule, record and event is checked on its own (an item with a fault is
+ * left out, so what refers to it may fault too). A document that is not
+ * JSON, or whose `format` or `start` is wrong, has that one fault; after
+ * 100 faults the check stops.
+ * @param on_fault  called with each message (valid during the call only).
+ * @return RRD_OK (no fault); RRD_E_PARSE (at least one; rrd_error_last()
+ *         counts them); RRD_E_NOTFOUND (postal code file); RRD_E_INVALID;
+ *         RRD_E_NOMEM.
+ * Thread-safe: yes.
+ */
+RRD_API rrd_status rrd_scenario_check_each(const char *json, size_t len,
+					   const char *postal_codes, rrd_fault_fn on_fault,
+					   void *user);
+
 #ifdef __cplusplus
 }
 #endif

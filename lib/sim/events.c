@@ -325,11 +325,15 @@ rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n)
 	cJSON_ArrayForEach(e, events) {
 		char path[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.events", i);
-		rrd_status rc = check_event(e, path, s->start, prev, i, &s->events[i]);
-		if (rc)
+		rrd_sim_event *ev = &s->events[s->event_count];
+		rrd_status rc = check_event(e, path, s->start, prev, i, ev);
+		if (!rc) {
+			prev = ev->at;
+			s->event_count++;
+		} else if ((rc = rrd__sim_fault(s, rc))) {
 			return rc;
-		prev = s->events[i].at;
-		s->event_count = ++i;
+		}
+		i++;
 	}
 	return RRD_OK;
 }

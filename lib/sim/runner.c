@@ -644,6 +644,24 @@ RRD_API rrd_status rrd_scenario_check(const char *json, size_t len, const char *
 	return rc;
 }
 
+RRD_API rrd_status rrd_scenario_check_each(const char *json, size_t len,
+					   const char *postal_codes, rrd_fault_fn on_fault,
+					   void *user)
+{
+	if (!on_fault)
+		return rrd__fail(RRD_E_INVALID, "on_fault must not be NULL");
+	if (!json)
+		return rrd__fail(RRD_E_INVALID, "the scenario text must not be NULL");
+	rrd_postal_table *postal = NULL;
+	rrd_status rc = postal_codes ? rrd__postal_load(&postal, postal_codes) : RRD_OK;
+	rrd_scenario *sc = NULL;
+	if (!rc)
+		rc = rrd__scenario_load_each(&sc, json, len, postal, on_fault, user);
+	rrd__scenario_free(sc);
+	rrd__postal_free(postal);
+	return rc;
+}
+
 RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulation_options *opts)
 {
 	if (!opts || !opts->on_line)

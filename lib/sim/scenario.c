@@ -141,6 +141,22 @@ static rrd_status at_field(rrd_status rc, const char *path, const char *name)
 	return rrd__json_fail(path, name, "%s", rrd_error_last());
 }
 
+/* A fault of one item (or section). When the document is being checked
+ * for every fault, it is reported and loading goes on with the next item;
+ * otherwise loading stops there. */
+rrd_status rrd__sim_fault(rrd_scenario *s, rrd_status rc)
+{
+	if (rc == RRD_OK || rc == RRD_E_NOMEM || !s->on_fault)
+		return rc;
+	s->on_fault(s->fault_user, rrd_error_last());
+	/* A document wrong throughout would bury the first faults. */
+	if (++s->nfaults == RRD_SCENARIO_FAULTS_MAX) {
+		s->on_fault(s->fault_user, "$: too many faults; the rest is not checked");
+		return rrd__fail(RRD_E_PARSE, "$: too many faults");
+	}
+	return RRD_OK;
+}
+
 /* ---- The document's sections. ---- */
 
 static rrd_status section(const cJSON *doc, const char *name, size_t max, const cJSON **arr,
@@ -190,11 +206,29 @@ static int known(const rrd_hashmap *index, const char *id)
 	return rrd__hashmap_get(index, id, NULL);
 }
 
+static rrd_status calendar_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
+{
+	rrd_calendar *c;
+	rrd_status rc = rrd__sim_as_parse(rrd__calendar_from_json(e, path, &c), path);
+	if (rc)
+		return rc;
+	s->calendars[s->calendar_count++] = c;
+	if ((rc = claim_id(&s->calendar_index, rrd_calendar_id(c), i, "calendars", path)))
+		return rc;
+	size_t open = 0;
+	for (int d = RRD_MONDAY; d <= RRD_SUNDAY; d++)
+		open += rrd_calendar_hours_count(c, (rrd_weekday)d);
+	/* Deadlines counted in its open time would never come. */
+	if (!open)
+		return rrd__json_fail(path, "hours", "a calendar must have open hours");
+	return RRD_OK;
+}
+
 static rrd_status load_calendars(rrd_scenario *s, const cJSON *doc)
 {
 	const cJSON *arr, *e;
 	size_t n, i = 0;
-	rrd_status rc = section(doc, "calendars", RRD_SCENARIO_CALENDARS_MAX, &arr, &n);
+	rrd_status rc = rrd__sim_fault(s, section(doc, "calendars", RRD_SCENARIO_CALENDARS_MAX, &arr, &n));
 	void *items = NULL;
 	rc = rc ? rc : reserve(&items, sizeof *s->calendars, &s->calendar_index, n);
 	s->calendars = items;
@@ -203,18 +237,8 @@ static rrd_status load_calendars(rrd_scenario *s, const cJSON *doc)
 	cJSON_ArrayForEach(e, arr) {
 		char path[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.calendars", i);
-		rrd_calendar *c;
-		if ((rc = rrd__sim_as_parse(rrd__calendar_from_json(e, path, &c), path)))
+		if ((rc = rrd__sim_fault(s, calendar_item(s, e, i, path))))
 			return rc;
-		s->calendars[s->calendar_count++] = c;
-		if ((rc = claim_id(&s->calendar_index, rrd_calendar_id(c), i, "calendars", path)))
-			return rc;
-		size_t open = 0;
-		for (int d = RRD_MONDAY; d <= RRD_SUNDAY; d++)
-			open += rrd_calendar_hours_count(c, (rrd_weekday)d);
-		/* Deadlines counted in its open time would never come. */
-		if (!open)
-			return rrd__json_fail(path, "hours", "a calendar must have open hours");
 		i++;
 	}
 	return RRD_OK;
@@ -240,11 +264,32 @@ static rrd_status postal_location(const rrd_scenario *s, const cJSON *o, const c
 	return RRD_OK;
 }
 
+static rrd_status agent_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
+{
+	rrd_agent *a;
+	rrd_status rc = rrd__sim_as_parse(rrd__agent_from_json(e, path, &a), path);
+	if (rc)
+		return rc;
+	s->agents[s->agent_count++] = a;
+	if ((rc = claim_id(&s->agent_index, rrd_agent_id(a), i, "agents", path)))
+		return rc;
+	const char *cal = rrd_agent_calendar(a);
+	if (cal && !known(&s->calendar_index, cal))
+		return rrd__json_fail(path, "calendar", "unknown calendar \"%s\"", cal);
+	double lat = 0, lon = 0;
+	int has = rrd_agent_location(a, &lat, &lon);
+	if ((rc = postal_location(s, e, path, &has, &lat, &lon)))
+		return rc;
+	if (has && (rc = rrd_agent_set_location(a, lat, lon)))
+		return at_field(rc, path, "postal_code");
+	return RRD_OK;
+}
+
 static rrd_status load_agents(rrd_scenario *s, const cJSON *doc)
 {
 	const cJSON *arr, *e;
 	size_t n, i = 0;
-	rrd_status rc = section(doc, "agents", RRD_SCENARIO_AGENTS_MAX, &arr, &n);
+	rrd_status rc = rrd__sim_fault(s, section(doc, "agents", RRD_SCENARIO_AGENTS_MAX, &arr, &n));
 	void *items = NULL;
 	rc = rc ? rc : reserve(&items, sizeof *s->agents, &s->agent_index, n);
 	s->agents = items;
@@ -253,23 +298,34 @@ static rrd_status load_agents(rrd_scenario *s, const cJSON *doc)
 	cJSON_ArrayForEach(e, arr) {
 		char path[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.agents", i);
-		rrd_agent *a;
-		if ((rc = rrd__sim_as_parse(rrd__agent_from_json(e, path, &a), path)))
+		if ((rc = rrd__sim_fault(s, agent_item(s, e, i, path))))
 			return rc;
-		s->agents[s->agent_count++] = a;
-		if ((rc = claim_id(&s->agent_index, rrd_agent_id(a), i, "agents", path)))
-			return rc;
-		const char *cal = rrd_agent_calendar(a);
-		if (cal && !known(&s->calendar_index, cal))
-			return rrd__json_fail(path, "calendar", "unknown calendar \"%s\"", cal);
-		double lat = 0, lon = 0;
-		int has = rrd_agent_location(a, &lat, &lon);
-		if ((rc = postal_location(s, e, path, &has, &lat, &lon)))
-			return rc;
-		if (has && (rc = rrd_agent_set_location(a, lat, lon)))
-			return at_field(rc, path, "postal_code");
 		i++;
 	}
+	return RRD_OK;
+}
+
+static rrd_status pool_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
+{
+	char at[RRD_PATH_MAX];
+	rrd_pool *p;
+	rrd_status rc = rrd__sim_as_parse(rrd__pool_from_json(e, path, NULL, &p), path);
+	if (rc)
+		return rc;
+	s->pools[s->pool_count++] = p;
+	if ((rc = claim_id(&s->pool_index, rrd_pool_id(p), i, "pools", path)))
+		return rc;
+	rrd__json_path(at, path, "members");
+	for (size_t m = 0; m < rrd_pool_member_count(p); m++) {
+		const char *id = rrd_pool_member(p, m);
+		if (!known(&s->agent_index, id)) {
+			char elem[RRD_PATH_MAX];
+			rrd__json_path_index(elem, at, m);
+			return rrd__json_fail(elem, NULL, "unknown agent \"%s\"", id);
+		}
+	}
+	if (rrd_pool_auto_drain(p) && rrd_pool_strategy(p) == RRD_STRATEGY_PIRANHA)
+		return rrd__json_fail(path, "auto_drain", "not allowed on a piranha pool");
 	return RRD_OK;
 }
 
@@ -277,32 +333,17 @@ static rrd_status load_pools(rrd_scenario *s, const cJSON *doc)
 {
 	const cJSON *arr, *e;
 	size_t n, i = 0;
-	rrd_status rc = section(doc, "pools", RRD_SCENARIO_POOLS_MAX, &arr, &n);
+	rrd_status rc = rrd__sim_fault(s, section(doc, "pools", RRD_SCENARIO_POOLS_MAX, &arr, &n));
 	void *items = NULL;
 	rc = rc ? rc : reserve(&items, sizeof *s->pools, &s->pool_index, n);
 	s->pools = items;
 	if (rc)
 		return rc;
 	cJSON_ArrayForEach(e, arr) {
-		char path[RRD_PATH_MAX], at[RRD_PATH_MAX];
+		char path[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.pools", i);
-		rrd_pool *p;
-		if ((rc = rrd__sim_as_parse(rrd__pool_from_json(e, path, NULL, &p), path)))
+		if ((rc = rrd__sim_fault(s, pool_item(s, e, i, path))))
 			return rc;
-		s->pools[s->pool_count++] = p;
-		if ((rc = claim_id(&s->pool_index, rrd_pool_id(p), i, "pools", path)))
-			return rc;
-		rrd__json_path(at, path, "members");
-		for (size_t m = 0; m < rrd_pool_member_count(p); m++) {
-			const char *id = rrd_pool_member(p, m);
-			if (!known(&s->agent_index, id)) {
-				char elem[RRD_PATH_MAX];
-				rrd__json_path_index(elem, at, m);
-				return rrd__json_fail(elem, NULL, "unknown agent \"%s\"", id);
-			}
-		}
-		if (rrd_pool_auto_drain(p) && rrd_pool_strategy(p) == RRD_STRATEGY_PIRANHA)
-			return rrd__json_fail(path, "auto_drain", "not allowed on a piranha pool");
 		i++;
 	}
 	return RRD_OK;
@@ -314,49 +355,58 @@ static const rrd_pool *pool_by_id(const rrd_scenario *s, const char *id)
 	return rrd__hashmap_get(&s->pool_index, id, &k) ? s->pools[k] : NULL;
 }
 
+static rrd_status rule_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
+{
+	char at[RRD_PATH_MAX];
+	rrd_rule *r;
+	rrd_status rc = rrd__sim_as_parse(rrd__rule_from_json(e, path, NULL, &r), path);
+	if (rc)
+		return rc;
+	s->rules[s->rule_count++] = r;
+	if ((rc = claim_id(&s->rule_index, rrd_rule_id(r), i, "rules", path)))
+		return rc;
+	const rrd_pool *first = pool_by_id(s, rrd_rule_pool(r));
+	if (!first)
+		return rrd__json_fail(path, "pool", "unknown pool \"%s\"", rrd_rule_pool(r));
+	const char *cal = rrd_rule_calendar(r);
+	if (cal && !known(&s->calendar_index, cal))
+		return rrd__json_fail(path, "calendar", "unknown calendar \"%s\"", cal);
+	rrd__json_path(at, path, "overflow");
+	for (size_t k = 0; k < rrd_rule_overflow_count(r); k++) {
+		const char *id = rrd_rule_overflow(r, k);
+		const rrd_pool *p = pool_by_id(s, id);
+		char elem[RRD_PATH_MAX];
+		rrd__json_path_index(elem, at, k);
+		if (!p)
+			return rrd__json_fail(elem, NULL, "unknown pool \"%s\"", id);
+		/* A record routed by the rule would be refused by this pool. */
+		if (rrd_pool_kind(p) != rrd_pool_kind(first))
+			return rrd__json_fail(elem, NULL,
+					      "pool \"%s\" holds %s records but the rule's "
+					      "pool \"%s\" holds %s; a rule's pools must "
+					      "all hold one kind",
+					      id, rrd_kind_name(rrd_pool_kind(p)),
+					      rrd_pool_id(first),
+					      rrd_kind_name(rrd_pool_kind(first)));
+	}
+	return RRD_OK;
+}
+
 static rrd_status load_rules(rrd_scenario *s, const cJSON *doc)
 {
 	const cJSON *arr, *e;
 	size_t n, i = 0;
-	rrd_status rc = section(doc, "rules", RRD_SCENARIO_RULES_MAX, &arr, &n);
+	rrd_status rc = rrd__sim_fault(s, section(doc, "rules", RRD_SCENARIO_RULES_MAX, &arr, &n));
 	void *items = NULL;
 	rc = rc ? rc : reserve(&items, sizeof *s->rules, &s->rule_index, n);
 	s->rules = items;
 	if (rc)
 		return rc;
 	cJSON_ArrayForEach(e, arr) {
-		char path[RRD_PATH_MAX], at[RRD_PATH_MAX];
+		char path[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.rules", i);
-		rrd_rule *r;
-		if ((rc = rrd__sim_as_parse(rrd__rule_from_json(e, path, NULL, &r), path)))
+		if ((rc = rrd__sim_fault(s, rule_item(s, e, i, path))))
 			return rc;
-		s->rules[s->rule_count++] = r;
-		if ((rc = claim_id(&s->rule_index, rrd_rule_id(r), i, "rules", path)))
-			return rc;
-		const rrd_pool *first = pool_by_id(s, rrd_rule_pool(r));
-		if (!first)
-			return rrd__json_fail(path, "pool", "unknown pool \"%s\"", rrd_rule_pool(r));
-		const char *cal = rrd_rule_calendar(r);
-		if (cal && !known(&s->calendar_index, cal))
-			return rrd__json_fail(path, "calendar", "unknown calendar \"%s\"", cal);
-		rrd__json_path(at, path, "overflow");
-		for (size_t k = 0; k < rrd_rule_overflow_count(r); k++) {
-			const char *id = rrd_rule_overflow(r, k);
-			const rrd_pool *p = pool_by_id(s, id);
-			char elem[RRD_PATH_MAX];
-			rrd__json_path_index(elem, at, k);
-			if (!p)
-				return rrd__json_fail(elem, NULL, "unknown pool \"%s\"", id);
-			/* A record routed by the rule would be refused by this pool. */
-			if (rrd_pool_kind(p) != rrd_pool_kind(first))
-				return rrd__json_fail(elem, NULL,
-						      "pool \"%s\" holds %s records but the rule's "
-						      "pool \"%s\" holds %s; a rule's pools must "
-						      "all hold one kind",
-						      id, rrd_kind_name(rrd_pool_kind(p)),
-						      rrd_pool_id(first),
-						      rrd_kind_name(rrd_pool_kind(first)));
-		}
 		i++;
 	}
 	return RRD_OK;
@@ -431,11 +481,28 @@ static rrd_status record_fields(const rrd_scenario *s, rrd_record *r, const cJSO
 	return at_field(rrd_record_set_created_at(r, s->start), path, NULL);
 }
 
+static rrd_status record_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
+{
+	const char *id;
+	rrd_kind kind = RRD_KIND_LEAD;
+	rrd_status rc;
+	if ((rc = rrd__json_object(e, path)) || (rc = rrd__json_req_string(e, path, "id", &id)) ||
+	    (rc = rrd__sim_read_kind(e, path, "kind", &kind)))
+		return rc;
+	rrd_record *r;
+	if ((rc = rrd_record_new(&r, id, kind)))
+		return at_field(rc, path, "id");
+	s->records[s->record_count++] = r;
+	if ((rc = claim_id(&s->record_index, rrd_record_id(r), i, "records", path)))
+		return rc;
+	return record_fields(s, r, e, path);
+}
+
 static rrd_status load_records(rrd_scenario *s, const cJSON *doc)
 {
 	const cJSON *arr, *e;
 	size_t n, i = 0;
-	rrd_status rc = section(doc, "records", RRD_SCENARIO_RECORDS_MAX, &arr, &n);
+	rrd_status rc = rrd__sim_fault(s, section(doc, "records", RRD_SCENARIO_RECORDS_MAX, &arr, &n));
 	void *items = NULL;
 	rc = rc ? rc : reserve(&items, sizeof *s->records, &s->record_index, n);
 	s->records = items;
@@ -444,18 +511,7 @@ static rrd_status load_records(rrd_scenario *s, const cJSON *doc)
 	cJSON_ArrayForEach(e, arr) {
 		char path[RRD_PATH_MAX];
 		rrd__json_path_index(path, "$.records", i);
-		const char *id;
-		rrd_kind kind = RRD_KIND_LEAD;
-		if ((rc = rrd__json_object(e, path)) ||
-		    (rc = rrd__json_req_string(e, path, "id", &id)) ||
-		    (rc = rrd__sim_read_kind(e, path, "kind", &kind)))
-			return rc;
-		rrd_record *r;
-		if ((rc = rrd_record_new(&r, id, kind)))
-			return at_field(rc, path, "id");
-		s->records[s->record_count++] = r;
-		if ((rc = claim_id(&s->record_index, rrd_record_id(r), i, "records", path)) ||
-		    (rc = record_fields(s, r, e, path)))
+		if ((rc = rrd__sim_fault(s, record_item(s, e, i, path))))
 			return rc;
 		i++;
 	}
@@ -563,6 +619,13 @@ static rrd_status parse_document(const char *json, size_t len, cJSON **out)
 rrd_status rrd__scenario_load(rrd_scenario **out, const char *json, size_t len,
 			      const rrd_postal_table *postal)
 {
+	return rrd__scenario_load_each(out, json, len, postal, NULL, NULL);
+}
+
+rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t len,
+				   const rrd_postal_table *postal, rrd_fault_fn on_fault,
+				   void *user)
+{
 	if (!out)
 		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
 	*out = NULL;
@@ -575,9 +638,14 @@ rrd_status rrd__scenario_load(rrd_scenario **out, const char *json, size_t len,
 	if (!s)
 		return rrd__nomem();
 	s->postal = postal;
+	s->on_fault = on_fault;
+	s->fault_user = user;
 	rrd_status rc = parse_document(json ? json : "", len, &s->doc);
-	if (!rc)
-		rc = load_head(s, s->doc);
+	if (rc && on_fault)
+		on_fault(user, rrd_error_last());
+	/* Without a format and start, nothing else can be read. */
+	if (!rc && (rc = rrd__sim_fault(s, load_head(s, s->doc))) == RRD_OK && s->nfaults)
+		rc = RRD_E_PARSE;
 	if (!rc)
 		rc = load_calendars(s, s->doc);
 	if (!rc)
@@ -591,12 +659,14 @@ rrd_status rrd__scenario_load(rrd_scenario **out, const char *json, size_t len,
 	if (!rc) {
 		const cJSON *events;
 		size_t n;
-		rc = section(s->doc, "events", RRD_SCENARIO_EVENTS_MAX, &events, &n);
+		rc = rrd__sim_fault(s, section(s->doc, "events", RRD_SCENARIO_EVENTS_MAX, &events, &n));
 		if (!rc)
 			rc = rrd__sim_load_events(s, events, n);
 	}
 	if (!rc)
-		rc = load_end(s, s->doc);
+		rc = rrd__sim_fault(s, load_end(s, s->doc));
+	if (!rc && s->nfaults)
+		rc = rrd__fail(RRD_E_PARSE, "%zu faults in the document", s->nfaults);
 	if (rc) {
 		rrd__scenario_free(s);
 		return rc;

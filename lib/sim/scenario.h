@@ -25,6 +25,7 @@
 #include "rrdist/pool.h"
 #include "rrdist/record.h"
 #include "rrdist/rule.h"
+#include "rrdist/simulation.h"
 #include "util/hashmap.h"
 
 #define RRD_SCENARIO_FORMAT "rrdist-scenario/1"
@@ -39,6 +40,8 @@
 #define RRD_SCENARIO_EVENTS_MAX 100000000
 
 #define RRD_SCENARIO_REDISTRIBUTE_MAX_DEFAULT 15000
+/* Faults a check reports before it gives up on a document. */
+#define RRD_SCENARIO_FAULTS_MAX 100
 
 /* ---- Postal codes: US ZCTA centroids (data/us-zcta-centroids.csv). ---- */
 
@@ -136,6 +139,11 @@ typedef struct rrd_scenario {
 	const rrd_postal_table *postal;
 
 	cJSON *doc;                /* the parsed document, kept for `events` */
+
+	/* Checking for every fault: each is told here and loading goes on. */
+	rrd_fault_fn on_fault;
+	void *fault_user;
+	size_t nfaults;
 } rrd_scenario;
 
 /*
@@ -146,6 +154,11 @@ typedef struct rrd_scenario {
  */
 rrd_status rrd__scenario_load(rrd_scenario **out, const char *json, size_t len,
 			      const rrd_postal_table *postal);
+/* The same, telling `on_fault` (when not NULL) of every fault rather than
+ * stopping at the first: then RRD_E_PARSE means there was at least one. */
+rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t len,
+				   const rrd_postal_table *postal, rrd_fault_fn on_fault,
+				   void *user);
 void rrd__scenario_free(rrd_scenario *s);
 
 /* Index of the object with that id, or -1. */

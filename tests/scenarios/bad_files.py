@@ -53,5 +53,44 @@ for name, text, path in cases:
         print(f"FAIL {name}: " + "; ".join(problems))
     else:
         print(f"ok   {name}: {p.stderr.strip()}")
-print(f"{len(cases) - failed} passed, {failed} failed")
+# `check` explains every fault, one line each, in document order; each
+# case above is also a fault that check reports.
+checked = 0
+for name, text, path in cases:
+    p = subprocess.run([rrdist, "check", "-"], input=text, capture_output=True, text=True)
+    checked += 1
+    if p.returncode != 2 or p.stdout or path not in p.stderr:
+        failed += 1
+        print(f"FAIL check {name}: exit {p.returncode}, stderr {p.stderr.strip()!r}")
+
+many = doc(agents=[{"id": "a"}, {"id": "a"}, {"id": "b", "weight": 0}],
+           pools=[{"id": "web", "kind": "lead", "members": ["zed"]},
+                  {"id": "west", "kind": "lead", "strategy": "fastest"}],
+           rules=[{"id": "r", "pool": "east"}],
+           events=[{"at": "+2m", "op": "advance"}, {"at": "+1m", "op": "advance"},
+                   {"at": "+3m", "op": "teleport"}])
+want = ["$.agents[1].id", "$.agents[2].weight", "$.pools[0].members[0]",
+        "$.pools[1].strategy", "$.rules[0].pool", "$.events[1].at", "$.events[2].op"]
+p = subprocess.run([rrdist, "check", "-"], input=many, capture_output=True, text=True)
+lines = p.stderr.strip().split("\n")
+checked += 1
+if p.returncode != 2 or p.stdout or len(lines) != len(want) or \
+        any(not l.startswith(f"rrdist: scenario: {w}:") for l, w in zip(lines, want)):
+    failed += 1
+    print(f"FAIL check lists every fault: exit {p.returncode}, stderr {p.stderr!r}")
+else:
+    print(f"ok   check lists every fault: {len(lines)} lines")
+
+# A document wrong throughout stops at 100 faults and says so.
+p = subprocess.run([rrdist, "check", "-"], capture_output=True, text=True,
+                   input=doc(agents=[{"id": "a", "weight": 0} for _ in range(300)]))
+lines = p.stderr.strip().split("\n")
+checked += 1
+if p.returncode != 2 or len(lines) != 101 or "too many faults" not in lines[-1]:
+    failed += 1
+    print(f"FAIL check stops at 100 faults: exit {p.returncode}, {len(lines)} lines")
+else:
+    print("ok   check stops at 100 faults")
+
+print(f"{len(cases) + checked - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -1037,6 +1037,44 @@ static void test_agent_event_fields_are_checked_like_agents(void **state)
 			 "$.events[0].postal_code");
 }
 
+typedef struct faults {
+	char text[2048];
+	int n;
+} faults;
+
+static void note_fault(void *user, const char *message)
+{
+	faults *f = user;
+	size_t len = strlen(f->text);
+	snprintf(f->text + len, sizeof f->text - len, "%s\n", message);
+	f->n++;
+}
+
+static void test_check_each_reports_every_fault(void **state)
+{
+	(void)state;
+	const char *doc = "{\"format\":\"rrdist-scenario/1\",\"start\":\"2026-03-02T08:00:00Z\","
+			  "\"agents\":[{\"id\":\"a\",\"weight\":0},{\"id\":\"b\"}],"
+			  "\"pools\":[{\"id\":\"p\",\"kind\":\"lead\",\"members\":[\"a\",\"b\"]}],"
+			  "\"events\":[{\"at\":\"+1m\",\"op\":\"nope\"}]}";
+	faults f = { "", 0 };
+	assert_int_equal(rrd_scenario_check_each(doc, strlen(doc), NULL, note_fault, &f),
+			 RRD_E_PARSE);
+	/* a is left out, so the pool naming it faults too; b is fine. */
+	assert_string_equal(f.text, "$.agents[0].weight: expected an integer from 1 to 1000000\n"
+				    "$.pools[0].members[0]: unknown agent \"a\"\n"
+				    "$.events[0].op: unknown op \"nope\"\n");
+	assert_string_equal(rrd_error_last(), "3 faults in the document");
+
+	const char *good = "{\"format\":\"rrdist-scenario/1\",\"start\":\"2026-03-02T08:00:00Z\"}";
+	f.n = 0;
+	assert_int_equal(rrd_scenario_check_each(good, strlen(good), NULL, note_fault, &f), RRD_OK);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(rrd_scenario_check_each(good, strlen(good), NULL, NULL, NULL),
+			 RRD_E_INVALID);
+	assert_int_equal(rrd_scenario_check_each(NULL, 0, NULL, note_fault, &f), RRD_E_INVALID);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -1142,6 +1180,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_redistribute_filter_is_checked),
 		cmocka_unit_test(test_undo_follow_up_and_membership_fields_are_checked),
 		cmocka_unit_test(test_agent_event_fields_are_checked_like_agents),
+		cmocka_unit_test(test_check_each_reports_every_fault),
 	};
 	return sim_main(argc, argv, "sim_scenario_load", tests, sizeof tests / sizeof *tests);
 }

@@ -170,9 +170,9 @@ RRD_API void rrd_plan_free(rrd_plan *plan);
 
 /**
  * Run the redistribution as a job. Its id ("J1", "J2", ... in the order
- * jobs start in the store) is written to `job_id` of `cap` bytes
- * (RRD_JOB_ID_MAX + 1 suffices) as soon as the job starts, so a caller has
- * it even when a later batch fails.
+ * jobs start in the store) is written to `job_id` of `cap` bytes (at
+ * least RRD_JOB_ID_MAX + 1, else RRD_E_INVALID); it is "" when no job
+ * started, and set even when a batch after the first fails.
  *
  * A record that changed owner or status, or came under a live offer,
  * between the selection and its batch is left where it is. If a batch

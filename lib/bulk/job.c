@@ -79,7 +79,6 @@ typedef struct job_run {
 	char id[RRD_JOB_ID_MAX + 1];
 	size_t next;       /* next pick to move */
 	rd_job job;
-	rrd_status failed; /* a batch that failed after the first */
 } job_run;
 
 static int same_owner(const char *a, const char *b)
@@ -274,8 +273,9 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 						const rrd_redistribution *rd, char *job_id,
 						size_t cap)
 {
-	if (!d || !rd || !job_id || cap < 2)
-		return rrd__fail(RRD_E_INVALID, "distributor, redistribution and job_id must be given");
+	if (!d || !rd || !job_id || cap <= RRD_JOB_ID_MAX)
+		return rrd__fail(RRD_E_INVALID, "distributor, redistribution and job_id of "
+				 "RRD_JOB_ID_MAX + 1 bytes must be given");
 	job_id[0] = '\0';
 	job_run jr = { .rd = rd };
 	rrd_status rc = rrd__rd_locked(d, run_job, &jr);

@@ -56,18 +56,6 @@ static rrd_status run(fixture *f, rrd_redistribution *rd, char job[RRD_JOB_ID_MA
 	return rc;
 }
 
-static char *record_text(fixture *f, const char *id)
-{
-	rrd_record *r = NULL;
-	char *json = NULL;
-	assert_int_equal(rrd_distributor_get_record(f->dist, id, &r), RRD_OK);
-	assert_int_equal(rrd_record_to_json(r, &json), RRD_OK);
-	char *copy = strdup(json);
-	rrd_free(json);
-	rrd_record_free(r);
-	return copy;
-}
-
 static const char *role(fixture *f, const char *id, const char *name)
 {
 	static char buf[RRD_ID_MAX + 1];
@@ -329,7 +317,7 @@ static void refusals_change_nothing(void **state)
 	fixture *f = setup();
 	import(f, "C-1", RRD_RECORD_PENDING, "alice", NULL, NULL);
 	import(f, "C-2", RRD_RECORD_PENDING, "alice", NULL, NULL);
-	char *before = record_text(f, "C-1");
+	char *before = fix_record_json(f, "C-1");
 	char job[RRD_JOB_ID_MAX + 1];
 	rrd_redistribution *rd;
 
@@ -376,13 +364,14 @@ static void refusals_change_nothing(void **state)
 	assert_int_equal(rrd_redistribution_new(NULL), RRD_E_INVALID);
 	assert_int_equal(rrd_distributor_redistribute(f->dist, NULL, job, sizeof job), RRD_E_INVALID);
 	assert_int_equal(rrd_distributor_redistribute(f->dist, rd, job, 1), RRD_E_INVALID);
+	assert_int_equal(rrd_distributor_redistribute(f->dist, rd, job, RRD_JOB_ID_MAX), RRD_E_INVALID);
 	rrd_plan *plan = (rrd_plan *)1;
 	assert_int_equal(rrd_distributor_preview(f->dist, rd, &plan), RRD_E_INVALID);
 	assert_null(plan);
 	rrd_redistribution_free(rd);
 
 	assert_int_equal(f->nevents, 0);
-	char *after = record_text(f, "C-1");
+	char *after = fix_record_json(f, "C-1");
 	assert_string_equal(before, after);
 	free(before);
 	free(after);
@@ -525,8 +514,8 @@ static void undo_restores_everything(void **state)
 		assert_int_equal(rrd_distributor_submit(f->dist, r, &so), RRD_OK);
 		rrd_record_free(r);
 	}
-	char *c1 = record_text(f, "C-1");
-	char *q2 = record_text(f, "Q-2");
+	char *c1 = fix_record_json(f, "C-1");
+	char *q2 = fix_record_json(f, "Q-2");
 	f->now += RRD_HOUR;
 	rrd_redistribution *rd = describe();
 	const char *ids[] = { "C-1", "Q-2" };
@@ -544,8 +533,8 @@ static void undo_restores_everything(void **state)
 	assert_string_equal(fix_event(f, 0), "assigned C-1 alice via=undo previous=bob");
 	assert_string_equal(fix_event(f, 1), "queued Q-2 reason=no_eligible_agent");
 	assert_string_equal(fix_event(f, 2), "undone J1 done=2 total=0 held=0");
-	char *c1_after = record_text(f, "C-1");
-	char *q2_after = record_text(f, "Q-2");
+	char *c1_after = fix_record_json(f, "C-1");
+	char *q2_after = fix_record_json(f, "Q-2");
 	assert_string_equal(c1, c1_after);
 	assert_string_equal(q2, q2_after);
 	/* Q-2 is back in its place in the queue. */

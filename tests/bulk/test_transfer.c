@@ -135,24 +135,11 @@ static void transfer_of_queued_and_offered_records(void **state)
 	fix_free(f);
 }
 
-static char *record_text(fixture *f, const char *id)
-{
-	rrd_record *r = NULL;
-	char *json = NULL;
-	if (rrd_distributor_get_record(f->dist, id, &r) != RRD_OK)
-		return strdup("absent");
-	assert_int_equal(rrd_record_to_json(r, &json), RRD_OK);
-	char *copy = strdup(json);
-	rrd_free(json);
-	rrd_record_free(r);
-	return copy;
-}
-
 static void refused_transfers_change_nothing(void **state)
 {
 	(void)state;
 	fixture *f = setup();
-	char *before = record_text(f, "C-1");
+	char *before = fix_record_json(f, "C-1");
 	struct {
 		const char *record, *partner, *agent, *new_id;
 		rrd_status want;
@@ -174,9 +161,9 @@ static void refused_transfers_change_nothing(void **state)
 				 rrd_status_name(cases[i].want));
 		assert_true(*rrd_error_last() != '\0');
 	}
-	char *after = record_text(f, "C-1");
+	char *after = fix_record_json(f, "C-1");
 	assert_string_equal(before, after);
-	char *copy = record_text(f, "C-1-B");
+	char *copy = fix_record_json(f, "C-1-B");
 	assert_string_equal(copy, "absent");
 	assert_int_equal(f->nevents, 0);
 	free(before);

@@ -135,6 +135,20 @@ const char *fix_owner(fixture *f, const char *lead)
 	return buf;
 }
 
+char *fix_record_json(fixture *f, const char *lead)
+{
+	rrd_record *r = NULL;
+	char *json = NULL;
+	if (rrd_distributor_get_record(f->dist, lead, &r) != RRD_OK)
+		return strdup("absent");
+	assert_int_equal(rrd_record_to_json(r, &json), RRD_OK);
+	char *copy = strdup(json);
+	assert_non_null(copy);
+	rrd_free(json);
+	rrd_record_free(r);
+	return copy;
+}
+
 const char *fix_event(const fixture *f, size_t i)
 {
 	return i < f->nevents ? f->events[i] : "(none)";

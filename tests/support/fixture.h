@@ -33,6 +33,8 @@ void fix_pool(fixture *f, const char *id, rrd_strategy s, ...);
 rrd_status fix_submit(fixture *f, const char *lead, const char *pool);
 /* The owner of a record (static buffer), or "" for none. */
 const char *fix_owner(fixture *f, const char *lead);
+/* The stored record as JSON (free() it), or "absent" when there is none. */
+char *fix_record_json(fixture *f, const char *lead);
 /* Event i as text, e.g. "assigned L1 alice via=route pool=web". */
 const char *fix_event(const fixture *f, size_t i);
 void fix_clear_events(fixture *f);

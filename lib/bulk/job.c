@@ -232,10 +232,11 @@ rrd_status rrd__rd_locked(rrd_distributor *d, rrd_status (*body)(rrd_distributor
 	rc = body(d, ctx);
 	if (rc) {
 		/* Keep the body's failure, not the release's. */
-		char msg[512];
-		snprintf(msg, sizeof msg, "%s", rrd_error_last());
+		rrd_error_saved cause;
+		rrd__error_save(&cause);
 		lock_store(d, owner, 0);
-		return rrd__fail(rc, "%s", msg);
+		rrd__error_restore(&cause);
+		return rc;
 	}
 	return lock_store(d, owner, 0);
 }
@@ -261,10 +262,10 @@ static rrd_status run_job(rrd_distributor *d, void *ctx)
 		}
 	} while (!rc && jr->next < jr->sel.npicks);
 	if (rc && jr->next > 0) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "%s", rrd_error_last());
+		rrd_error_saved cause;
+		rrd__error_save(&cause);
 		rrd__operation_ex(d, mark_failed, jr, 0);
-		rc = rrd__fail(rc, "%s", msg);
+		rrd__error_restore(&cause);
 	}
 	return rc;
 }

@@ -1,5 +1,4 @@
 /* A distributor's life: creation, locking, transactions and teardown. */
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -153,11 +152,10 @@ void rrd__txn_abort(rrd_distributor *d)
 	rrd_store *st = d->store;
 	if (d->in_txn) {
 		/* Keep the message of the failure that made us roll back. */
-		char msg[512];
-		rrd_status last = rrd_error_last_status();
-		snprintf(msg, sizeof msg, "%s", rrd_error_last());
+		rrd_error_saved cause;
+		rrd__error_save(&cause);
 		st->m.rollback(st->self);
-		rrd__fail(last, "%s", msg);
+		rrd__error_restore(&cause);
 	}
 	d->in_txn = 0;
 	d->epoch++;

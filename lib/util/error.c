@@ -23,6 +23,17 @@ rrd_status rrd__nomem(void)
 	return rrd__fail(RRD_E_NOMEM, "out of memory");
 }
 
+void rrd__error_save(rrd_error_saved *e)
+{
+	e->status = last_status;
+	snprintf(e->message, sizeof e->message, "%s", last_message);
+}
+
+rrd_status rrd__error_restore(const rrd_error_saved *e)
+{
+	return rrd__fail(e->status, "%s", e->message);
+}
+
 RRD_API const char *rrd_error_last(void)
 {
 	return last_message;

@@ -19,4 +19,14 @@ rrd_status rrd__fail(rrd_status status, const char *fmt, ...) RRD_PRINTF(2, 3);
 /* Out of memory: records a fixed message without allocating. */
 rrd_status rrd__nomem(void);
 
+/* The last error, kept across cleanup that may record its own (a
+ * rollback, a lock release), so the caller reports the first cause. */
+typedef struct rrd_error_saved {
+	rrd_status status;
+	char message[512];
+} rrd_error_saved;
+void rrd__error_save(rrd_error_saved *e);
+/* Record the saved error again; returns its status. */
+rrd_status rrd__error_restore(const rrd_error_saved *e);
+
 #endif

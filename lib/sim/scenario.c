@@ -206,6 +206,32 @@ static int known(const rrd_hashmap *index, const char *id)
 	return rrd__hashmap_get(index, id, NULL);
 }
 
+/* One section of objects: each item is read by `each` at its own path
+ * ("$.agents[3]"), so that a check goes on past a faulty one. */
+typedef rrd_status (*item_fn)(rrd_scenario *s, const cJSON *e, size_t i, const char *path);
+
+static rrd_status load_section(rrd_scenario *s, const char *name, size_t max, void **items,
+			       size_t elem, rrd_hashmap *index, item_fn each)
+{
+	const cJSON *arr, *e;
+	size_t n, i = 0;
+	rrd_status rc = rrd__sim_fault(s, section(s->doc, name, max, &arr, &n));
+	if (!rc)
+		rc = reserve(items, elem, index, n);
+	if (rc)
+		return rc;
+	char base[RRD_PATH_MAX];
+	rrd__json_path(base, "$", name);
+	cJSON_ArrayForEach(e, arr) {
+		char path[RRD_PATH_MAX];
+		rrd__json_path_index(path, base, i);
+		if ((rc = rrd__sim_fault(s, each(s, e, i, path))))
+			return rc;
+		i++;
+	}
+	return RRD_OK;
+}
+
 static rrd_status calendar_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
 {
 	rrd_calendar *c;
@@ -221,26 +247,6 @@ static rrd_status calendar_item(rrd_scenario *s, const cJSON *e, size_t i, const
 	/* Deadlines counted in its open time would never come. */
 	if (!open)
 		return rrd__json_fail(path, "hours", "a calendar must have open hours");
-	return RRD_OK;
-}
-
-static rrd_status load_calendars(rrd_scenario *s, const cJSON *doc)
-{
-	const cJSON *arr, *e;
-	size_t n, i = 0;
-	rrd_status rc = rrd__sim_fault(s, section(doc, "calendars", RRD_SCENARIO_CALENDARS_MAX, &arr, &n));
-	void *items = NULL;
-	rc = rc ? rc : reserve(&items, sizeof *s->calendars, &s->calendar_index, n);
-	s->calendars = items;
-	if (rc)
-		return rc;
-	cJSON_ArrayForEach(e, arr) {
-		char path[RRD_PATH_MAX];
-		rrd__json_path_index(path, "$.calendars", i);
-		if ((rc = rrd__sim_fault(s, calendar_item(s, e, i, path))))
-			return rc;
-		i++;
-	}
 	return RRD_OK;
 }
 
@@ -285,26 +291,6 @@ static rrd_status agent_item(rrd_scenario *s, const cJSON *e, size_t i, const ch
 	return RRD_OK;
 }
 
-static rrd_status load_agents(rrd_scenario *s, const cJSON *doc)
-{
-	const cJSON *arr, *e;
-	size_t n, i = 0;
-	rrd_status rc = rrd__sim_fault(s, section(doc, "agents", RRD_SCENARIO_AGENTS_MAX, &arr, &n));
-	void *items = NULL;
-	rc = rc ? rc : reserve(&items, sizeof *s->agents, &s->agent_index, n);
-	s->agents = items;
-	if (rc)
-		return rc;
-	cJSON_ArrayForEach(e, arr) {
-		char path[RRD_PATH_MAX];
-		rrd__json_path_index(path, "$.agents", i);
-		if ((rc = rrd__sim_fault(s, agent_item(s, e, i, path))))
-			return rc;
-		i++;
-	}
-	return RRD_OK;
-}
-
 static rrd_status pool_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
 {
 	char at[RRD_PATH_MAX];
@@ -326,26 +312,6 @@ static rrd_status pool_item(rrd_scenario *s, const cJSON *e, size_t i, const cha
 	}
 	if (rrd_pool_auto_drain(p) && rrd_pool_strategy(p) == RRD_STRATEGY_PIRANHA)
 		return rrd__json_fail(path, "auto_drain", "not allowed on a piranha pool");
-	return RRD_OK;
-}
-
-static rrd_status load_pools(rrd_scenario *s, const cJSON *doc)
-{
-	const cJSON *arr, *e;
-	size_t n, i = 0;
-	rrd_status rc = rrd__sim_fault(s, section(doc, "pools", RRD_SCENARIO_POOLS_MAX, &arr, &n));
-	void *items = NULL;
-	rc = rc ? rc : reserve(&items, sizeof *s->pools, &s->pool_index, n);
-	s->pools = items;
-	if (rc)
-		return rc;
-	cJSON_ArrayForEach(e, arr) {
-		char path[RRD_PATH_MAX];
-		rrd__json_path_index(path, "$.pools", i);
-		if ((rc = rrd__sim_fault(s, pool_item(s, e, i, path))))
-			return rc;
-		i++;
-	}
 	return RRD_OK;
 }
 
@@ -388,26 +354,6 @@ static rrd_status rule_item(rrd_scenario *s, const cJSON *e, size_t i, const cha
 					      id, rrd_kind_name(rrd_pool_kind(p)),
 					      rrd_pool_id(first),
 					      rrd_kind_name(rrd_pool_kind(first)));
-	}
-	return RRD_OK;
-}
-
-static rrd_status load_rules(rrd_scenario *s, const cJSON *doc)
-{
-	const cJSON *arr, *e;
-	size_t n, i = 0;
-	rrd_status rc = rrd__sim_fault(s, section(doc, "rules", RRD_SCENARIO_RULES_MAX, &arr, &n));
-	void *items = NULL;
-	rc = rc ? rc : reserve(&items, sizeof *s->rules, &s->rule_index, n);
-	s->rules = items;
-	if (rc)
-		return rc;
-	cJSON_ArrayForEach(e, arr) {
-		char path[RRD_PATH_MAX];
-		rrd__json_path_index(path, "$.rules", i);
-		if ((rc = rrd__sim_fault(s, rule_item(s, e, i, path))))
-			return rc;
-		i++;
 	}
 	return RRD_OK;
 }
@@ -496,26 +442,6 @@ static rrd_status record_item(rrd_scenario *s, const cJSON *e, size_t i, const c
 	if ((rc = claim_id(&s->record_index, rrd_record_id(r), i, "records", path)))
 		return rc;
 	return record_fields(s, r, e, path);
-}
-
-static rrd_status load_records(rrd_scenario *s, const cJSON *doc)
-{
-	const cJSON *arr, *e;
-	size_t n, i = 0;
-	rrd_status rc = rrd__sim_fault(s, section(doc, "records", RRD_SCENARIO_RECORDS_MAX, &arr, &n));
-	void *items = NULL;
-	rc = rc ? rc : reserve(&items, sizeof *s->records, &s->record_index, n);
-	s->records = items;
-	if (rc)
-		return rc;
-	cJSON_ArrayForEach(e, arr) {
-		char path[RRD_PATH_MAX];
-		rrd__json_path_index(path, "$.records", i);
-		if ((rc = rrd__sim_fault(s, record_item(s, e, i, path))))
-			return rc;
-		i++;
-	}
-	return RRD_OK;
 }
 
 /* format, start, seed, limits and explain; `end` once events are known. */
@@ -647,15 +573,20 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 	if (!rc && (rc = rrd__sim_fault(s, load_head(s, s->doc))) == RRD_OK && s->nfaults)
 		rc = RRD_E_PARSE;
 	if (!rc)
-		rc = load_calendars(s, s->doc);
+		rc = load_section(s, "calendars", RRD_SCENARIO_CALENDARS_MAX, (void **)&s->calendars,
+				  sizeof *s->calendars, &s->calendar_index, calendar_item);
 	if (!rc)
-		rc = load_agents(s, s->doc);
+		rc = load_section(s, "agents", RRD_SCENARIO_AGENTS_MAX, (void **)&s->agents,
+				  sizeof *s->agents, &s->agent_index, agent_item);
 	if (!rc)
-		rc = load_pools(s, s->doc);
+		rc = load_section(s, "pools", RRD_SCENARIO_POOLS_MAX, (void **)&s->pools,
+				  sizeof *s->pools, &s->pool_index, pool_item);
 	if (!rc)
-		rc = load_rules(s, s->doc);
+		rc = load_section(s, "rules", RRD_SCENARIO_RULES_MAX, (void **)&s->rules,
+				  sizeof *s->rules, &s->rule_index, rule_item);
 	if (!rc)
-		rc = load_records(s, s->doc);
+		rc = load_section(s, "records", RRD_SCENARIO_RECORDS_MAX, (void **)&s->records,
+				  sizeof *s->records, &s->record_index, record_item);
 	if (!rc) {
 		const cJSON *events;
 		size_t n;

@@ -62,23 +62,11 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	if (rc)
 		return rc;
 	rrd_record *copy;
-	if ((rc = rrd_record_new(&copy, record->id, record->kind)))
+	if ((rc = rrd__record_new_from(&copy, record->id, record)))
 		return rc;
-	if ((record->source && (rc = rrd_record_set_source(copy, record->source))))
-		goto fail_copy;
-	for (size_t i = 0; i < record->attrs.count; i++)
-		if ((rc = rrd__kvlist_set(&copy->attrs, record->attrs.items[i].key,
-					  record->attrs.items[i].value)))
-			goto fail_copy;
-	copy->has_location = record->has_location;
-	copy->lat = record->lat;
-	copy->lon = record->lon;
 	submit_args a = { copy, &o };
 	rc = rrd__operation(d, submit_body, &a);
 	rrd_record_free(a.copy);
-	return rc;
-fail_copy:
-	rrd_record_free(copy);
 	return rc;
 }
 

@@ -19,24 +19,14 @@ static rrd_status make_copy(const rrd_record *orig, const char *new_id, const ch
 			    rrd_time now, rrd_record **out)
 {
 	rrd_record *c;
-	rrd_status rc = rrd_record_new(&c, new_id, orig->kind);
+	rrd_status rc = rrd__record_new_from(&c, new_id, orig);
 	if (rc)
 		return rc;
-	if ((orig->source && (rc = rrd_record_set_source(c, orig->source))) ||
-	    (rc = rrd_record_set_partner(c, partner)) ||
+	if ((rc = rrd_record_set_partner(c, partner)) ||
 	    (orig->follow_up && (rc = rrd_record_set_follow_up(c, orig->follow_up)))) {
 		rrd_record_free(c);
 		return rc;
 	}
-	for (size_t i = 0; i < orig->attrs.count; i++)
-		if ((rc = rrd__kvlist_set(&c->attrs, orig->attrs.items[i].key,
-					  orig->attrs.items[i].value))) {
-			rrd_record_free(c);
-			return rc;
-		}
-	c->has_location = orig->has_location;
-	c->lat = orig->lat;
-	c->lon = orig->lon;
 	c->created_at = now;
 	*out = c;
 	return RRD_OK;

@@ -128,6 +128,26 @@ static rrd_status copy_opt(char **dst, const char *src)
 	return RRD_OK;
 }
 
+rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r)
+{
+	rrd_status rc = rrd_record_new(out, id, r->kind);
+	if (rc)
+		return rc;
+	rrd_record *c = *out;
+	c->has_location = r->has_location;
+	c->lat = r->lat;
+	c->lon = r->lon;
+	rc = copy_opt(&c->source, r->source);
+	for (size_t i = 0; !rc && i < r->attrs.count; i++)
+		rc = rrd__kvlist_set(&c->attrs, r->attrs.items[i].key, r->attrs.items[i].value);
+	if (rc) {
+		rrd_record_free(c);
+		*out = NULL;
+		return rrd__nomem();
+	}
+	return RRD_OK;
+}
+
 RRD_API rrd_status rrd_record_dup(rrd_record **out, const rrd_record *r)
 {
 	NEED_RECORD(r);

@@ -36,6 +36,9 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value);
 void rrd__kvlist_clear(rrd_kvlist *l);
 
 rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id);
+/* A new record named `id` with the host's fields of `r` (kind, source,
+ * attributes, location) and none of its distribution state. */
+rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r);
 
 /* The form records take in a store. */
 void rrd__record_encode(const rrd_record *r, rrd_buf *out);

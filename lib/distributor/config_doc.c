@@ -247,6 +247,8 @@ static rrd_status write_doc(rrd_distributor *d, const doc *x)
 		agent_rt *old = rrd__agent_find(d, x->agents[i]->id);
 		int64_t order = old ? old->idx : (int64_t)(d->nagents + i);
 		rc = j ? rrd__config_put(d, RRD_NS_AGENT, x->agents[i]->id, j, order) : rrd__nomem();
+		if (!rc && old && old->cfg->weight != x->agents[i]->weight)
+			rc = rrd__weighted_reweigh(d, old);
 		cJSON_Delete(j);
 	}
 	for (size_t i = 0; !rc && i < x->npools; i++) {

@@ -167,6 +167,8 @@ RRD_API rrd_status rrd_distributor_put_agent(rrd_distributor *d, const rrd_agent
 	if ((rc = config_begin(d, &version)))
 		goto out;
 	rc = rrd__config_put(d, RRD_NS_AGENT, copy->id, json, old ? old->idx : (int64_t)d->nagents);
+	if (!rc && old && old->cfg->weight != copy->weight)
+		rc = rrd__weighted_reweigh(d, old);
 	if (rc) {
 		rrd__txn_abort(d);
 		goto out;

@@ -120,6 +120,7 @@ void rrd__pool_rt_free(pool_rt *p)
 	rrd__segtree_free(&p->index.busy);
 	rrd__segtree_free(&p->index.recent);
 	rrd__fenwick_free(&p->index.weights);
+	rrd__wrr_index_free(&p->index.wrr);
 	rrd__free(p);
 }
 

@@ -35,7 +35,23 @@ typedef struct rrd_dirty_list {
 
 struct rrd_kdtree;
 
+#include "strategy/kinetic.h"
 #include "strategy/segtree.h"
+
+/* Smooth weighted round robin's scores as lines over the pool's ticks
+ * (strategy/weighted.c). */
+typedef struct wrr_index {
+	uint64_t epoch;
+	rrd_kinetic lines;   /* member i's score at tick origin + t */
+	int64_t origin;
+	int64_t total;       /* the members' weights added up */
+	uint32_t *watch;     /* members whose eligibility can change, join order */
+	size_t nwatch;
+	uint32_t *unsaved;   /* members with no stored score yet */
+	size_t nunsaved;
+	int64_t *gone;       /* join numbers of stored scores of former members */
+	size_t ngone;
+} wrr_index;
 
 /* Search structures over a pool's members, each valid while its epoch is
  * the distributor's (0: not built). Kept current as counters change. */
@@ -46,6 +62,7 @@ typedef struct pool_index {
 	rrd_segtree recent;
 	uint64_t weights_epoch; /* weights */
 	rrd_fenwick weights;
+	wrr_index wrr;
 } pool_index;
 
 /* Where an agent is a member: pool index and position. */
@@ -290,8 +307,18 @@ void rrd__rule_index_drop(rrd_distributor *d);
 
 /* Configuration changed (members, weights): every index is rebuilt. */
 void rrd__index_invalidate(rrd_distributor *d);
+/* Where `agent` (an agent index) is in p->members: *pos, or -1. */
+rrd_status rrd__member_position(rrd_distributor *d, const pool_rt *p, uint32_t agent,
+				long *pos);
 /* An agent's open count or last assignment changed. */
 void rrd__index_note_agent(rrd_distributor *d, agent_rt *a);
+
+/* Weighted round robin (strategy/weighted.c). Scores accrue lazily at
+ * each member's weight, so a weight about to change must first settle the
+ * agent's scores at the old one; call inside the transaction that stores
+ * the new weight. */
+rrd_status rrd__weighted_reweigh(rrd_distributor *d, agent_rt *a);
+void rrd__wrr_index_free(wrr_index *x);
 
 /* ---- giving a record to an agent (give.c) ---------------------------- */
 

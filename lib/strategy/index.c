@@ -16,7 +16,7 @@ void rrd__index_invalidate(rrd_distributor *d)
 	d->drainable_epoch = 0; /* pools' auto_drain may have changed */
 	for (size_t i = 0; i < d->npools; i++) {
 		pool_index *x = &d->pools[i]->index;
-		x->busy_epoch = x->recent_epoch = x->weights_epoch = 0;
+		x->busy_epoch = x->recent_epoch = x->weights_epoch = x->wrr.epoch = 0;
 	}
 }
 
@@ -35,6 +35,20 @@ static rrd_status rebuild_memberships(rrd_distributor *d)
 		}
 	}
 	d->memberships_stale = 0;
+	return RRD_OK;
+}
+
+rrd_status rrd__member_position(rrd_distributor *d, const pool_rt *p, uint32_t agent,
+				long *pos)
+{
+	rrd_status rc;
+	*pos = -1;
+	if (d->memberships_stale && (rc = rebuild_memberships(d)))
+		return rc;
+	const agent_rt *a = d->agents[agent];
+	for (size_t i = 0; i < a->nmemberships; i++)
+		if (a->memberships[i].pool == p->idx)
+			*pos = (long)a->memberships[i].pos;
 	return RRD_OK;
 }
 

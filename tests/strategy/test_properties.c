@@ -1,8 +1,9 @@
 /*
  * Properties over many random pools and sequences, with fixed seeds so a
  * failure reproduces: round robin never lets counts differ by more than
- * one, weighted prefixes stay within one of each member's share, and the
- * nearest and least-busy picks equal a brute-force scan.
+ * one, weighted prefixes stay within one of each member's share, weighted
+ * round robin under churn equals the scenario format's algorithm run
+ * naively, and the nearest and least-busy picks equal a brute-force scan.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -96,6 +97,151 @@ static void test_weighted_prefixes_stay_within_one_of_share(void **state)
 						 "share %.3f", trial, i, (long long)w[i], counts[i], t, share);
 			}
 		}
+		fix_free(f);
+	}
+}
+
+/*
+ * The smooth algorithm exactly as the scenario format states it, over
+ * every member, against the library while agents pause, reach capacity,
+ * change weight, leave and join again, with picks made by a second
+ * distributor on the same store now and then and explain calls between.
+ */
+typedef struct wmember {
+	int agent;     /* m<agent> */
+	int64_t score;
+} wmember;
+
+typedef struct wmodel {
+	int n;         /* agents m0..m<n-1> */
+	int64_t weight[24];
+	int paused[24], cap[24], open[24];
+	wmember members[24];
+	int nmembers;
+} wmodel;
+
+static int weligible(const wmodel *m, int agent)
+{
+	return !m->paused[agent] && (m->cap[agent] == 0 || m->open[agent] < m->cap[agent]);
+}
+
+/* The member the algorithm picks (-1: nobody); moves scores if `move`. */
+static int wpick(wmodel *m, int move)
+{
+	int64_t total = 0, saved[24];
+	int best = -1;
+	for (int i = 0; i < m->nmembers; i++) {
+		saved[i] = m->members[i].score;
+		if (!weligible(m, m->members[i].agent))
+			continue;
+		m->members[i].score += m->weight[m->members[i].agent];
+		total += m->weight[m->members[i].agent];
+		if (best < 0 || m->members[i].score > m->members[best].score)
+			best = i;
+	}
+	if (best >= 0)
+		m->members[best].score -= total;
+	if (!move || best < 0)
+		for (int i = 0; i < m->nmembers; i++)
+			m->members[i].score = saved[i];
+	return best < 0 ? -1 : m->members[best].agent;
+}
+
+static void wput_agent(fixture *f, const wmodel *m, int agent)
+{
+	char id[16];
+	snprintf(id, sizeof id, "m%d", agent);
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
+	assert_int_equal(rrd_agent_set_weight(a, m->weight[agent]), RRD_OK);
+	assert_int_equal(rrd_agent_set_paused(a, m->paused[agent]), RRD_OK);
+	if (m->cap[agent])
+		assert_int_equal(rrd_agent_set_capacity_open(a, m->cap[agent]), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+}
+
+static void test_weighted_equals_the_algorithm_under_churn(void **state)
+{
+	(void)state;
+	rng_state = 0x3C6EF372FE94F82Aull;
+	for (int trial = 0; trial < 50; trial++) {
+		wmodel m = { .n = 2 + (int)(rnd() % 22) };
+		fixture *f = fix_new(0);
+		rrd_distributor *other;
+		assert_int_equal(rrd_distributor_new(&other, f->store, NULL), RRD_OK);
+		rrd_pool *p;
+		assert_int_equal(rrd_pool_new(&p, "p", RRD_KIND_LEAD), RRD_OK);
+		assert_int_equal(rrd_pool_set_strategy(p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN), RRD_OK);
+		for (int a = 0; a < m.n; a++) {
+			m.weight[a] = 1 + (int64_t)(rnd() % 9);
+			m.cap[a] = rnd() % 4 == 0 ? 1 + (int)(rnd() % 5) : 0;
+			wput_agent(f, &m, a);
+			char id[16];
+			snprintf(id, sizeof id, "m%d", a);
+			assert_int_equal(rrd_pool_add_member(p, id), RRD_OK);
+			m.members[m.nmembers++] = (wmember){ a, 0 };
+		}
+		assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+		rrd_pool_free(p);
+		for (int step = 0; step < 300; step++) {
+			int a = (int)(rnd() % (uint64_t)m.n), action = (int)(rnd() % 20);
+			char id[16];
+			snprintf(id, sizeof id, "m%d", a);
+			int pos = -1;
+			for (int i = 0; i < m.nmembers; i++)
+				if (m.members[i].agent == a)
+					pos = i;
+			if (action == 0) {
+				m.paused[a] = !m.paused[a];
+				wput_agent(f, &m, a);
+			} else if (action == 1) {
+				m.weight[a] = 1 + (int64_t)(rnd() % 9);
+				wput_agent(f, &m, a);
+			} else if (action == 2 && m.cap[a]) {
+				m.cap[a] += 2;
+				wput_agent(f, &m, a);
+			} else if (action == 3 && pos >= 0) {
+				assert_int_equal(rrd_distributor_pool_remove_member(f->dist, "p", id), RRD_OK);
+				memmove(m.members + pos, m.members + pos + 1,
+					(size_t)(m.nmembers - pos - 1) * sizeof *m.members);
+				m.nmembers--;
+			} else if (action == 4 && pos < 0) {
+				assert_int_equal(rrd_distributor_pool_add_member(f->dist, "p", id), RRD_OK);
+				m.members[m.nmembers++] = (wmember){ a, 0 };
+			} else if (action == 5) {
+				int want = wpick(&m, 0);
+				rrd_pick *pk = NULL;
+				rrd_status rc = rrd_distributor_explain(f->dist, "p", NULL, &pk);
+				if (want < 0 ? rc != RRD_E_NO_ELIGIBLE
+					     : rc != RRD_OK || member_index(rrd_pick_agent(pk)) != want)
+					fail_msg("trial %d step %d: explain gave %s, the algorithm m%d",
+						 trial, step, rrd_pick_agent(pk), want);
+				rrd_pick_free(pk);
+			} else if (action < 9) {
+				/* A pick through the other distributor on the store. */
+				int want = wpick(&m, 1);
+				rrd_pick *pk = NULL;
+				rrd_status rc = rrd_distributor_next_agent(other, "p", NULL, &pk);
+				if (want < 0 ? rc != RRD_E_NO_ELIGIBLE
+					     : rc != RRD_OK || member_index(rrd_pick_agent(pk)) != want)
+					fail_msg("trial %d step %d: next_agent gave %s, the algorithm m%d",
+						 trial, step, rrd_pick_agent(pk), want);
+				rrd_pick_free(pk);
+			} else {
+				int want = wpick(&m, 1);
+				char lead[32];
+				snprintf(lead, sizeof lead, "L%d", step);
+				assert_int_equal(fix_submit(f, lead, "p"), RRD_OK);
+				const char *owner = fix_owner(f, lead);
+				if (want < 0 ? *owner != 0 : member_index(owner) != want)
+					fail_msg("trial %d step %d: %s got the lead, the algorithm says m%d",
+						 trial, step, owner, want);
+				if (want >= 0)
+					m.open[want]++;
+			}
+		}
+		rrd_distributor_free(other);
 		fix_free(f);
 	}
 }
@@ -218,6 +364,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_robin_counts_differ_by_at_most_one),
 		cmocka_unit_test(test_weighted_prefixes_stay_within_one_of_share),
+		cmocka_unit_test(test_weighted_equals_the_algorithm_under_churn),
 		cmocka_unit_test(test_least_busy_equals_brute_force),
 		cmocka_unit_test(test_nearest_equals_brute_force),
 	};

@@ -61,7 +61,7 @@ typedef enum rrd_store_ns {
 	RRD_NS_RULE = 5,          /**< rule id -> JSON; order = position */
 	RRD_NS_RECORD = 6,        /**< record id -> JSON; order = creation sequence */
 	RRD_NS_AGENT_STATE = 7,   /**< agent id -> counters (open, today, last assignment) */
-	RRD_NS_STRATEGY = 8,      /**< pool id 0x1F strategy name -> strategy state */
+	RRD_NS_STRATEGY = 8,      /**< pool id 0x1F strategy name [0x1F member] -> strategy state */
 	RRD_NS_ROUTING = 9,       /**< record id -> live routing (offers, offered set) */
 	RRD_NS_QUEUE = 10,        /**< record id -> queue entry; order = queue sequence */
 	RRD_NS_JOB = 11,          /**< job id -> job summary */

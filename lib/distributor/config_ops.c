@@ -298,7 +298,7 @@ static rrd_status build_members(rrd_distributor *d, const rrd_pool *p, const poo
 		for (size_t k = 0; old && k < into->nmembers && !kept; k++)
 			kept = into->members[k].agent == a->idx;
 		if (!kept)
-			into->members[into->nmembers++] = (member){ a->idx, ++into->next_seq };
+			into->members[into->nmembers++] = (member){ .agent = a->idx, .seq = ++into->next_seq };
 	}
 	return RRD_OK;
 }
@@ -456,7 +456,7 @@ RRD_API rrd_status rrd_distributor_pool_add_member(rrd_distributor *d, const cha
 		rc = rrd__nomem();
 	if (!rc) {
 		/* Written past the live count; it counts only after the commit. */
-		p->members[p->nmembers] = (member){ a->idx, p->next_seq + 1 };
+		p->members[p->nmembers] = (member){ .agent = a->idx, .seq = p->next_seq + 1 };
 		rc = store_members(d, p, p->members, p->nmembers + 1, p->next_seq + 1);
 		if (!rc) {
 			p->nmembers++;

@@ -258,7 +258,7 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o)
 			 seq->valuedouble > 0x1p62)
 			rc = rrd__fail(RRD_E_STORE, "join numbers must be numbers from 0 to 2^62");
 		else
-			p->members[p->nmembers++] = (member){ ai, (int64_t)seq->valuedouble };
+			p->members[p->nmembers++] = (member){ .agent = ai, .seq = (int64_t)seq->valuedouble };
 	}
 	int64_t next = 0;
 	if (!rc)

@@ -109,6 +109,10 @@ typedef struct strat_state {
 typedef struct member {
 	uint32_t agent;  /* agent index */
 	int64_t seq;     /* join number: later joins have larger ones */
+	/* Copies from the agent, so a round robin pass over the members
+	 * need not visit each agent; valid while memberships_stale is 0. */
+	uint64_t id_hash;
+	int plain;       /* active, unpaused, no capacity limit, no calendar */
 } member;
 
 
@@ -183,6 +187,7 @@ struct rrd_distributor {
 	pool_rt **pools;
 	size_t npools, pools_cap;
 	rrd_hashmap pool_map;
+	uint32_t pool_hint;  /* the pool found last (rrd__pool_find) */
 
 	rrd_rule **rules;
 	size_t nrules, rules_cap;
@@ -208,7 +213,8 @@ struct rrd_distributor {
 	 * the nearest agent), rebuilt after agents change. */
 	struct rrd_kdtree *agent_tree;
 	int agent_tree_stale;
-	/* agent_rt.memberships must be rebuilt before an index is built. */
+	/* agent_rt.memberships (and the copies in each member) must be
+	 * rebuilt before an index is built or a member's copies are read. */
 	int memberships_stale;
 	/* How many queued records auto-drain pools could take back, as known
 	 * in epoch drainable_epoch (0: unknown, count them again), so that
@@ -283,6 +289,9 @@ int64_t rrd__agent_today(rrd_distributor *d, agent_rt *a, agent_state *st, rrd_t
 rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out);
 rrd_status rrd__strat_state_set(rrd_distributor *d, strat_state *ss, const void *data,
 				size_t len);
+/* Make the state `len` bytes long and changed; the caller writes them at *out. */
+rrd_status rrd__strat_state_room(rrd_distributor *d, strat_state *ss, size_t len,
+				 unsigned char **out);
 rrd_status rrd__meta_counter_next(rrd_distributor *d, meta_counter *c, int64_t *out);
 rrd_status rrd__flush(rrd_distributor *d);
 
@@ -307,6 +316,8 @@ void rrd__rule_index_drop(rrd_distributor *d);
 
 /* Configuration changed (members, weights): every index is rebuilt. */
 void rrd__index_invalidate(rrd_distributor *d);
+/* Bring agent_rt.memberships and the copies in every member up to date. */
+rrd_status rrd__memberships(rrd_distributor *d);
 /* Where `agent` (an agent index) is in p->members: *pos, or -1. */
 rrd_status rrd__member_position(rrd_distributor *d, const pool_rt *p, uint32_t agent,
 				long *pos);

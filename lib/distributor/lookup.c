@@ -15,8 +15,14 @@ agent_rt *rrd__agent_find(rrd_distributor *d, const char *id)
 
 pool_rt *rrd__pool_find(rrd_distributor *d, const char *id)
 {
+	/* Hosts tend to send run after run to the same pool. */
+	if (id && d->pool_hint < d->npools && strcmp(d->pools[d->pool_hint]->id, id) == 0)
+		return d->pools[d->pool_hint];
 	uint32_t i;
-	return id && rrd__hashmap_get(&d->pool_map, id, &i) ? d->pools[i] : NULL;
+	if (!id || !rrd__hashmap_get(&d->pool_map, id, &i))
+		return NULL;
+	d->pool_hint = i;
+	return d->pools[i];
 }
 
 cal_rt *rrd__cal_find(rrd_distributor *d, const char *id)

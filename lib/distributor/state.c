@@ -132,18 +132,29 @@ rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, stra
 	return RRD_OK;
 }
 
-rrd_status rrd__strat_state_set(rrd_distributor *d, strat_state *ss, const void *data,
-				size_t len)
+rrd_status rrd__strat_state_room(rrd_distributor *d, strat_state *ss, size_t len,
+				 unsigned char **out)
 {
 	if (!ss->dirty && rrd__dirty_add(&d->dirty_states, ss))
 		return rrd__nomem();
-	if (rrd__grow((void **)&ss->data, &ss->cap, len, 1))
+	if (len > ss->cap && rrd__grow((void **)&ss->data, &ss->cap, len, 1))
 		return rrd__nomem();
 	ss->dirty = 1;
-	if (len)
-		memmove(ss->data, data, len);
 	ss->len = len;
+	*out = ss->data;
 	return RRD_OK;
+}
+
+rrd_status rrd__strat_state_set(rrd_distributor *d, strat_state *ss, const void *data,
+				size_t len)
+{
+	if (data == ss->data && len <= ss->cap)
+		data = NULL; /* already in place */
+	unsigned char *room = NULL;
+	rrd_status rc = rrd__strat_state_room(d, ss, len, &room);
+	if (!rc && len && data)
+		memmove(room, data, len);
+	return rc;
 }
 
 rrd_status rrd__meta_counter_next(rrd_distributor *d, meta_counter *c, int64_t *out)

@@ -413,10 +413,16 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		u->len = e->len;
 		u->order = e->order;
 		if (len == e->len && len <= INLINE_VALUE) {
-			/* The hot path (counters, cursors): overwrite in place. */
-			memcpy(u->small, e->value, len);
+			/* The hot path (counters, cursors): overwrite in place;
+			 * a fixed size lets the compiler copy without a call. */
+			if (len == INLINE_VALUE) {
+				memcpy(u->small, e->value, INLINE_VALUE);
+				memcpy(e->value, value, INLINE_VALUE);
+			} else {
+				memcpy(u->small, e->value, len);
+				memcpy(e->value, value, len);
+			}
 			u->is_small = 1;
-			memcpy(e->value, value, len);
 		} else {
 			unsigned char *copy = rrd__malloc(len);
 			if (!copy)

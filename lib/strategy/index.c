@@ -20,18 +20,29 @@ void rrd__index_invalidate(rrd_distributor *d)
 	}
 }
 
-static rrd_status rebuild_memberships(rrd_distributor *d)
+static int plain(const agent_rt *a)
 {
+	const rrd_agent *c = a->cfg;
+	return c->active && !c->paused && c->cap_open == RRD_UNLIMITED &&
+	       c->cap_per_day == RRD_UNLIMITED && a->cal < 0;
+}
+
+rrd_status rrd__memberships(rrd_distributor *d)
+{
+	if (!d->memberships_stale)
+		return RRD_OK;
 	for (size_t i = 0; i < d->nagents; i++)
 		d->agents[i]->nmemberships = 0;
 	for (size_t p = 0; p < d->npools; p++) {
-		const pool_rt *pool = d->pools[p];
+		pool_rt *pool = d->pools[p];
 		for (size_t k = 0; k < pool->nmembers; k++) {
 			agent_rt *a = d->agents[pool->members[k].agent];
 			if (rrd__grow((void **)&a->memberships, &a->memberships_cap,
 				      a->nmemberships + 1, sizeof(agent_member)))
 				return rrd__nomem();
 			a->memberships[a->nmemberships++] = (agent_member){ (uint32_t)p, (uint32_t)k };
+			pool->members[k].id_hash = a->id_hash;
+			pool->members[k].plain = plain(a);
 		}
 	}
 	d->memberships_stale = 0;
@@ -43,7 +54,7 @@ rrd_status rrd__member_position(rrd_distributor *d, const pool_rt *p, uint32_t a
 {
 	rrd_status rc;
 	*pos = -1;
-	if (d->memberships_stale && (rc = rebuild_memberships(d)))
+	if ((rc = rrd__memberships(d)))
 		return rc;
 	const agent_rt *a = d->agents[agent];
 	for (size_t i = 0; i < a->nmemberships; i++)
@@ -75,7 +86,7 @@ rrd_status rrd__index_counts(rrd_distributor *d, pool_rt *p, int recent, rrd_seg
 	if (*epoch == d->epoch)
 		return RRD_OK;
 	rrd_status rc;
-	if (d->memberships_stale && (rc = rebuild_memberships(d)))
+	if ((rc = rrd__memberships(d)))
 		return rc;
 	int64_t *keys = rrd__malloc((p->nmembers ? p->nmembers : 1) * sizeof *keys);
 	if (!keys)

@@ -31,15 +31,14 @@ static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p
 {
 	if (!req->dry_run) {
 		/* Two little-endian words, as rrd__buf_i64 writes them. */
-		unsigned char b[16];
-		uint64_t words[2] = { (uint64_t)p->members[i].seq,
-				      d->agents[p->members[i].agent]->id_hash };
+		unsigned char *b;
+		rrd_status rc = rrd__strat_state_room(d, ss, 16, &b);
+		if (rc)
+			return rc;
+		uint64_t words[2] = { (uint64_t)p->members[i].seq, p->members[i].id_hash };
 		for (int w = 0; w < 2; w++)
 			for (int j = 0; j < 8; j++)
 				b[8 * w + j] = (unsigned char)(words[w] >> (8 * j));
-		rrd_status rc = rrd__strat_state_set(d, ss, b, sizeof b);
-		if (rc)
-			return rc;
 		p->rr_hint = i;
 	}
 	*pos = i;
@@ -51,7 +50,7 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 	pool_rt *p = req->pool;
 	strat_state *ss;
 	rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_ROUND_ROBIN, &ss);
-	if (rc)
+	if (rc || (rc = rrd__memberships(d)))
 		return rc;
 	int64_t cursor = INT64_MIN;
 	uint64_t last = 0;
@@ -74,18 +73,24 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 	else if (n)
 		start = first_after(p, cursor);
 	long rejoined = -1; /* the last one served, back under a new number */
+	/* Without per-record conditions, a plain member is eligible as it is:
+	 * no need to visit the agent (what keeps large pools fast). */
+	int plain_is_eligible = !req->skills && !req->noffered;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = start + k < n ? start + k : start + k - n;
-		agent_rt *a = d->agents[p->members[i].agent];
-		rrd_skip_reason why = rrd__ineligible(d, req, a, &rc);
-		if (rc)
-			return rc;
-		if (why) {
-			if ((rc = rrd__skip(d, req, a->idx, why)))
+		const member *m = &p->members[i];
+		if (!(plain_is_eligible && m->plain)) {
+			agent_rt *a = d->agents[m->agent];
+			rrd_skip_reason why = rrd__ineligible(d, req, a, &rc);
+			if (rc)
 				return rc;
-			continue;
+			if (why) {
+				if ((rc = rrd__skip(d, req, a->idx, why)))
+					return rc;
+				continue;
+			}
 		}
-		if (has_last && p->members[i].seq != cursor && a->id_hash == last) {
+		if (has_last && m->seq != cursor && m->id_hash == last) {
 			rejoined = (long)i;
 			continue;
 		}

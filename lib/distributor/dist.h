@@ -42,12 +42,19 @@ struct rrd_kdtree;
  * (strategy/weighted.c). */
 typedef struct wrr_index {
 	uint64_t epoch;
-	rrd_kinetic lines;   /* member i's score at tick origin + t */
+	rrd_kinetic lines;   /* members not held: score at tick origin + t */
 	int64_t origin;
-	int64_t total;       /* the members' weights added up */
-	uint32_t *watch;     /* members whose eligibility can change, join order */
-	size_t nwatch;
-	uint32_t *unsaved;   /* members with no stored score yet */
+	int64_t live;        /* weights of the members not held, added up */
+	unsigned char *flag; /* per member: WRR_* bits */
+	int64_t *kept;       /* per member: the score a held member keeps */
+	uint32_t *recheck;   /* members whose counters changed since the last pick */
+	size_t nrecheck;
+	uint32_t *daily;     /* members held by their daily cap */
+	size_t ndaily;
+	rrd_time day_due;    /* when one of them may start a new day */
+	uint32_t *hours;     /* members with a calendar */
+	size_t nhours;
+	uint32_t *unsaved;   /* members whose stored score is out of date */
 	size_t nunsaved;
 	int64_t *gone;       /* join numbers of stored scores of former members */
 	size_t ngone;
@@ -329,6 +336,8 @@ void rrd__index_note_agent(rrd_distributor *d, agent_rt *a);
  * agent's scores at the old one; call inside the transaction that stores
  * the new weight. */
 rrd_status rrd__weighted_reweigh(rrd_distributor *d, agent_rt *a);
+/* The counters of the member at `pos` changed: look at it before the next pick. */
+void rrd__weighted_note_agent(rrd_distributor *d, pool_rt *p, size_t pos);
 void rrd__wrr_index_free(wrr_index *x);
 
 /* ---- giving a record to an agent (give.c) ---------------------------- */

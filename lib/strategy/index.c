@@ -74,6 +74,8 @@ void rrd__index_note_agent(rrd_distributor *d, agent_rt *a)
 			rrd__segtree_set(&p->index.busy, pos, a->st.open);
 		if (p->index.recent_epoch == d->epoch)
 			rrd__segtree_set(&p->index.recent, pos, a->st.last);
+		if (a->cfg->cap_open != RRD_UNLIMITED || a->cfg->cap_per_day != RRD_UNLIMITED)
+			rrd__weighted_note_agent(d, p, pos);
 	}
 }
 

@@ -6,23 +6,27 @@
  *
  * Adding to every score is what would make a pick cost O(n), so scores
  * accrue lazily. The pool counts its picks in ticks; a member's stored
- * score is (tick, score) and stands for score + weight * (ticks since).
- * A pick then touches only the member it chooses, the members it finds
- * ineligible (their score must not grow, so each is settled at the new
- * tick) and the members without a stored score yet. Scores as lines over
- * ticks sit in a kinetic tournament (kinetic.h), which finds the highest
- * without looking at every member. A weight that changes settles the
- * agent's scores at the old weight first (rrd__weighted_reweigh).
+ * score is (tick, score, held) and stands for score + weight * (ticks
+ * since), or for score alone while the member is held. The scores of the
+ * members not held, as lines over ticks, sit in a kinetic tournament
+ * (kinetic.h), which finds the highest without looking at everyone.
  *
- * Whom to look at for eligibility: only members who can be ineligible at
- * all (inactive, paused, with a capacity limit or a calendar: the watch
- * list), those the record was offered to already, and everyone when a
- * rule asks for skills. A pool of agents without limits picks in
- * O(log n); each watched member adds O(1), and O(log n) when ineligible.
+ * A member is held while it cannot take anything whatever the record:
+ * inactive, paused, at capacity, at its daily cap. That changes only with
+ * the configuration (the index is rebuilt and looks at everyone), with
+ * the agent's counters (rrd__weighted_note_agent queues the member for a
+ * look before the next pick) and, for a daily cap, when the agent's day
+ * ends. What depends on the record (skills a rule asks for, working hours
+ * a pick respects, an offer made already) is looked at during the pick
+ * for those it can concern, and such a member's score is settled at the
+ * new tick so that it does not grow. A pick so costs O(log n), plus
+ * O(log n) for each member whose state it changes or settles. A weight
+ * that changes settles the agent's scores at the old one first
+ * (rrd__weighted_reweigh).
  *
  * Stored under RRD_NS_STRATEGY: "pool\x1fweighted_round_robin" holds the
  * tick count, and "pool\x1fweighted_round_robin\x1f<join number>" each
- * member's (tick, score), ordered by join number.
+ * member's (tick, score, held), ordered by join number.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,25 +41,37 @@
  * past what an int64 holds with room to compare. */
 #define ORIGIN_SPAN ((int64_t)1 << 31)
 
+/* wrr_index.flag bits */
+#define WRR_HELD 1u      /* out of the tournament; score kept */
+#define WRR_RECHECK 2u   /* in recheck */
+#define WRR_DAILY 4u     /* in daily */
+#define WRR_UNSAVED 8u   /* in unsaved */
+#define WRR_OUT 16u      /* left out of this pick only */
+
 typedef struct scored {
 	int64_t tick, score;
+	int held;
 } scored;
 
 void rrd__wrr_index_free(wrr_index *x)
 {
 	rrd__kinetic_free(&x->lines);
-	rrd__free(x->watch);
+	rrd__free(x->flag);
+	rrd__free(x->kept);
+	rrd__free(x->recheck);
+	rrd__free(x->daily);
+	rrd__free(x->hours);
 	rrd__free(x->unsaved);
 	rrd__free(x->gone);
 	memset(x, 0, sizeof *x);
 }
 
+#define KEY_CAP (RRD_ID_MAX + 64)
+
 static void member_key(const strat_state *ss, int64_t seq, char *key, size_t cap)
 {
 	snprintf(key, cap, "%s\x1f%lld", ss->key, (long long)seq);
 }
-
-#define KEY_CAP (RRD_ID_MAX + 64)
 
 static rrd_status read_tick(const pool_rt *p, const strat_state *ss, int64_t *tick)
 {
@@ -73,11 +89,12 @@ static rrd_status write_scored(rrd_distributor *d, const strat_state *ss, int64_
 			       scored s)
 {
 	char key[KEY_CAP];
-	unsigned char v[16];
+	unsigned char v[17];
 	for (int j = 0; j < 8; j++) {
 		v[j] = (unsigned char)((uint64_t)s.tick >> (8 * j));
 		v[8 + j] = (unsigned char)((uint64_t)s.score >> (8 * j));
 	}
+	v[16] = (unsigned char)(s.held != 0);
 	member_key(ss, seq, key, sizeof key);
 	rrd_store *st = d->store;
 	return rrd__store_status(st->m.put(st->self, RRD_NS_STRATEGY, key, v, sizeof v, seq),
@@ -89,7 +106,82 @@ static int decode_scored(const void *value, size_t len, scored *out)
 	rrd_reader r = { value, len, 0 };
 	out->tick = rrd__read_i64(&r);
 	out->score = rrd__read_i64(&r);
-	return r.failed || r.left ? -1 : 0;
+	uint8_t held = rrd__read_u8(&r);
+	out->held = held;
+	return r.failed || r.left || held > 1 ? -1 : 0;
+}
+
+/* Why the agent can take nothing now, whatever the record (0: it can). */
+static rrd_skip_reason held_reason(rrd_distributor *d, agent_rt *a, rrd_status *err)
+{
+	const rrd_agent *c = a->cfg;
+	if (!c->active)
+		return RRD_SKIP_INACTIVE;
+	if (c->paused)
+		return RRD_SKIP_PAUSED;
+	if (c->cap_open == RRD_UNLIMITED && c->cap_per_day == RRD_UNLIMITED)
+		return 0;
+	agent_state *st;
+	if ((*err = rrd__agent_state(d, a, &st)))
+		return RRD_SKIP_INACTIVE;
+	if (c->cap_open != RRD_UNLIMITED && st->open >= c->cap_open)
+		return RRD_SKIP_AT_CAPACITY;
+	if (c->cap_per_day != RRD_UNLIMITED &&
+	    rrd__agent_today(d, a, st, rrd__now(d)) >= c->cap_per_day)
+		return RRD_SKIP_DAILY_CAP;
+	return 0;
+}
+
+static void mark(wrr_index *x, size_t i, unsigned bit, uint32_t *list, size_t *count)
+{
+	if (x->flag[i] & bit)
+		return;
+	x->flag[i] |= bit;
+	list[(*count)++] = (uint32_t)i;
+}
+
+/* When the agent's local day after `now` begins. */
+static rrd_time day_end(rrd_distributor *d, const agent_rt *a, rrd_time now)
+{
+	rrd_time next;
+	if (a->cal >= 0 && rrd_calendar_local_day(d->cals[a->cal]->cal, now, NULL, &next) == RRD_OK)
+		return next;
+	rrd_time day = now >= 0 ? now / RRD_DAY : -((-now + RRD_DAY - 1) / RRD_DAY);
+	return (day + 1) * RRD_DAY;
+}
+
+/* Hold or release member i as its state now says, at tick `tick`, before
+ * that tick's pick adds anything. */
+static rrd_status settle(rrd_distributor *d, const pool_rt *p, wrr_index *x, size_t i,
+			 int64_t tick)
+{
+	agent_rt *a = d->agents[p->members[i].agent];
+	rrd_status rc = RRD_OK;
+	rrd_skip_reason why = held_reason(d, a, &rc);
+	if (rc)
+		return rc;
+	int64_t w = a->cfg->weight, t = tick - x->origin;
+	int held = (x->flag[i] & WRR_HELD) != 0;
+	if (why && !held) {
+		x->kept[i] = rrd__kinetic_value(&x->lines, i, t);
+		x->flag[i] |= WRR_HELD;
+		x->live -= w;
+		rrd__kinetic_leave_out(&x->lines, i, 1);
+		mark(x, i, WRR_UNSAVED, x->unsaved, &x->nunsaved);
+	} else if (!why && held) {
+		x->lines.icpt[i] = x->kept[i] - w * t;
+		x->flag[i] &= ~WRR_HELD;
+		x->live += w;
+		rrd__kinetic_leave_out(&x->lines, i, 0);
+		mark(x, i, WRR_UNSAVED, x->unsaved, &x->nunsaved);
+	}
+	if (why == RRD_SKIP_DAILY_CAP) {
+		mark(x, i, WRR_DAILY, x->daily, &x->ndaily);
+		rrd_time end = day_end(d, a, rrd__now(d));
+		if (end < x->day_due)
+			x->day_due = end;
+	}
+	return RRD_OK;
 }
 
 /* ---- building the index --------------------------------------------- */
@@ -142,27 +234,31 @@ static int load_each(void *ctx, const char *key, const void *value, size_t len, 
 	return 0;
 }
 
-static int watched(const agent_rt *a)
-{
-	const rrd_agent *c = a->cfg;
-	return !c->active || c->paused || c->cap_open != RRD_UNLIMITED ||
-	       c->cap_per_day != RRD_UNLIMITED || a->cal >= 0;
-}
-
+/* Every member as stored, at tick `tick`; then each held or released as
+ * its state is now. */
 static rrd_status build(rrd_distributor *d, pool_rt *p, const strat_state *ss, int64_t tick)
 {
 	size_t n = p->nmembers, m = n ? n : 1;
 	char prefix[KEY_CAP];
 	snprintf(prefix, sizeof prefix, "%s\x1f", ss->key);
 	loaded l = { .p = p, .prefix_len = strlen(prefix) };
-	wrr_index fresh = { .origin = tick };
+	wrr_index fresh = { .origin = tick, .day_due = INT64_MAX };
 	int64_t *slope = rrd__malloc(m * sizeof *slope), *icpt = rrd__malloc(m * sizeof *icpt);
 	l.by_pos = rrd__malloc(m * sizeof *l.by_pos);
 	l.found = rrd__calloc(m, 1);
-	fresh.watch = rrd__malloc(m * sizeof *fresh.watch);
+	fresh.flag = rrd__calloc(m, 1);
+	fresh.kept = rrd__malloc(m * sizeof *fresh.kept);
+	fresh.recheck = rrd__malloc(m * sizeof *fresh.recheck);
+	fresh.daily = rrd__malloc(m * sizeof *fresh.daily);
+	fresh.hours = rrd__malloc(m * sizeof *fresh.hours);
 	fresh.unsaved = rrd__malloc(m * sizeof *fresh.unsaved);
-	rrd_status rc = RRD_OK;
-	if (!slope || !icpt || !l.by_pos || !l.found || !fresh.watch || !fresh.unsaved) {
+	/* Counters that change later reach this index through the
+	 * memberships (rrd__weighted_note_agent). */
+	rrd_status rc = rrd__memberships(d);
+	if (rc)
+		goto out;
+	if (!slope || !icpt || !l.by_pos || !l.found || !fresh.flag || !fresh.kept ||
+	    !fresh.recheck || !fresh.daily || !fresh.hours || !fresh.unsaved) {
 		rc = rrd__nomem();
 		goto out;
 	}
@@ -173,25 +269,38 @@ static rrd_status build(rrd_distributor *d, pool_rt *p, const strat_state *ss, i
 	for (size_t i = 0; i < n; i++) {
 		const agent_rt *a = d->agents[p->members[i].agent];
 		/* Joined since the last pick: a score of 0 now. */
-		scored s = l.found[i] ? l.by_pos[i] : (scored){ tick, 0 };
-		if (!l.found[i])
-			fresh.unsaved[fresh.nunsaved++] = (uint32_t)i;
+		scored s = l.found[i] ? l.by_pos[i] : (scored){ tick, 0, 0 };
 		if (s.tick > tick) {
 			rc = rrd__fail(RRD_E_STORE, "weighted score of a member of pool \"%s\" is "
 				       "ahead of the pool", p->id);
 			goto out;
 		}
 		slope[i] = a->cfg->weight;
-		/* Value at t (tick origin + t): score + weight * (origin + t - s.tick). */
-		icpt[i] = s.score + slope[i] * (tick - s.tick);
-		fresh.total += slope[i];
-		if (watched(a))
-			fresh.watch[fresh.nwatch++] = (uint32_t)i;
+		icpt[i] = s.held ? s.score : s.score + slope[i] * (tick - s.tick);
+		fresh.live += slope[i];
+		if (!l.found[i])
+			mark(&fresh, i, WRR_UNSAVED, fresh.unsaved, &fresh.nunsaved);
+		if (s.held) {
+			/* As stored: settle() below releases it if it may take
+			 * records again. */
+			fresh.flag[i] |= WRR_HELD;
+			fresh.kept[i] = icpt[i];
+			fresh.live -= slope[i];
+		}
+		if (a->cal >= 0)
+			fresh.hours[fresh.nhours++] = (uint32_t)i;
 	}
 	if (rrd__kinetic_build(&fresh.lines, slope, icpt, n, 0)) {
 		rc = rrd__nomem();
 		goto out;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (fresh.flag[i] & WRR_HELD)
+			rrd__kinetic_leave_out(&fresh.lines, i, 1);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = settle(d, p, &fresh, i, tick);
+	if (rc)
+		goto out;
 	fresh.gone = l.gone;
 	fresh.ngone = l.ngone;
 	l.gone = NULL;
@@ -209,94 +318,109 @@ out:
 	return rc;
 }
 
+/* The index, current, with every member whose state may have changed
+ * since the last pick settled at `tick`. */
 static rrd_status index_for(rrd_distributor *d, pool_rt *p, const strat_state *ss,
 			    int64_t tick, wrr_index **out)
 {
 	wrr_index *x = &p->index.wrr;
 	*out = x;
-	if (x->epoch == d->epoch && tick + 1 - x->origin < ORIGIN_SPAN)
-		return RRD_OK;
-	return build(d, p, ss, tick);
+	if (x->epoch != d->epoch || tick + 1 - x->origin >= ORIGIN_SPAN)
+		return build(d, p, ss, tick);
+	rrd_status rc = RRD_OK;
+	if (x->ndaily && rrd__now(d) >= x->day_due) {
+		size_t n = x->ndaily;
+		x->ndaily = 0;
+		x->day_due = INT64_MAX;
+		for (size_t k = 0; k < n; k++) {
+			x->flag[x->daily[k]] &= ~WRR_DAILY;
+			mark(x, x->daily[k], WRR_RECHECK, x->recheck, &x->nrecheck);
+		}
+	}
+	while (!rc && x->nrecheck) {
+		uint32_t i = x->recheck[--x->nrecheck];
+		x->flag[i] &= ~WRR_RECHECK;
+		rc = settle(d, p, x, i, tick);
+	}
+	return rc;
+}
+
+void rrd__weighted_note_agent(rrd_distributor *d, pool_rt *p, size_t pos)
+{
+	wrr_index *x = &p->index.wrr;
+	if (x->epoch == d->epoch && pos < p->nmembers)
+		mark(x, pos, WRR_RECHECK, x->recheck, &x->nrecheck);
 }
 
 /* ---- picking -------------------------------------------------------- */
 
-/* Positions whose eligibility this pick must check, ascending. */
-static rrd_status candidates(rrd_distributor *d, const rrd_pick_req *req, const wrr_index *x,
-			     uint32_t **out, size_t *count)
+/* Leave member i out of this pick, once. */
+static void leave_out(wrr_index *x, size_t i, uint32_t *out, size_t *nout)
+{
+	if (x->flag[i] & (WRR_HELD | WRR_OUT))
+		return;
+	x->flag[i] |= WRR_OUT;
+	out[(*nout)++] = (uint32_t)i;
+	rrd__kinetic_leave_out(&x->lines, i, 1);
+}
+
+/* Members this record cannot go to, though they may take others: those
+ * it was offered to, those outside hours when the pick respects them,
+ * everyone without the skills a rule asks for. */
+static rrd_status record_conditions(rrd_distributor *d, const rrd_pick_req *req, wrr_index *x,
+				    uint32_t *out, size_t *nout)
 {
 	const pool_rt *p = req->pool;
-	*out = NULL;
-	*count = 0;
-	if (req->skills) {
-		uint32_t *all = rrd__malloc((p->nmembers ? p->nmembers : 1) * sizeof *all);
-		if (!all)
-			return rrd__nomem();
-		for (size_t i = 0; i < p->nmembers; i++)
-			all[i] = (uint32_t)i;
-		*out = all;
-		*count = p->nmembers;
-		return RRD_OK;
-	}
-	size_t cap = x->nwatch + req->noffered;
-	uint32_t *c = rrd__malloc((cap ? cap : 1) * sizeof *c);
-	if (!c)
-		return rrd__nomem();
-	size_t n = 0, w = 0;
-	/* Offered members are few: find each, sort them, merge with the
-	 * watch list (already in join order). */
-	for (size_t k = 0; k < req->noffered; k++) {
+	rrd_status rc = RRD_OK;
+	for (size_t k = 0; !rc && k < req->noffered; k++) {
 		long at;
-		rrd_status rc = rrd__member_position(d, p, req->offered[k], &at);
-		if (rc) {
-			rrd__free(c);
-			return rc;
-		}
-		if (at >= 0)
-			c[n++] = (uint32_t)at;
+		if (!(rc = rrd__member_position(d, p, req->offered[k], &at)) && at >= 0)
+			leave_out(x, (size_t)at, out, nout);
 	}
-	size_t offered = n;
-	for (size_t k = 1; k < offered; k++)
-		for (size_t j = k; j > 0 && c[j - 1] > c[j]; j--) {
-			uint32_t t = c[j];
-			c[j] = c[j - 1];
-			c[j - 1] = t;
-		}
-	uint32_t *merged = rrd__malloc((cap ? cap : 1) * sizeof *merged);
-	if (!merged) {
-		rrd__free(c);
-		return rrd__nomem();
+	size_t n = req->skills ? p->nmembers : req->respect_hours ? x->nhours : 0;
+	for (size_t k = 0; !rc && k < n; k++) {
+		size_t i = req->skills ? k : x->hours[k];
+		if (x->flag[i] & (WRR_HELD | WRR_OUT))
+			continue;
+		rrd_skip_reason why = rrd__ineligible(d, req, d->agents[p->members[i].agent], &rc);
+		if (!rc && why)
+			leave_out(x, i, out, nout);
 	}
-	size_t o = 0;
-	n = 0;
-	while (o < offered || w < x->nwatch) {
-		uint32_t next = w < x->nwatch && (o >= offered || x->watch[w] <= c[o]) ? x->watch[w]
-										   : c[o];
-		while (o < offered && c[o] == next)
-			o++;
-		while (w < x->nwatch && x->watch[w] == next)
-			w++;
-		merged[n++] = next;
+	return rc;
+}
+
+/* Explain: every member passed over, in join order, with its first reason. */
+static rrd_status explain(rrd_distributor *d, const rrd_pick_req *req, const wrr_index *x)
+{
+	const pool_rt *p = req->pool;
+	rrd_status rc = RRD_OK;
+	for (size_t i = 0; !rc && i < p->nmembers; i++) {
+		if (!(x->flag[i] & (WRR_HELD | WRR_OUT)))
+			continue;
+		agent_rt *a = d->agents[p->members[i].agent];
+		rrd_skip_reason why = rrd__ineligible(d, req, a, &rc);
+		if (!rc)
+			rc = rrd__skip(d, req, a->idx, why ? why : RRD_SKIP_INACTIVE);
 	}
-	rrd__free(c);
-	*out = merged;
-	*count = n;
-	return RRD_OK;
+	return rc;
+}
+
+static scored current(const wrr_index *x, size_t i, int64_t tick)
+{
+	if (x->flag[i] & WRR_HELD)
+		return (scored){ tick, x->kept[i], 1 };
+	return (scored){ tick, rrd__kinetic_value(&x->lines, i, tick - x->origin), 0 };
 }
 
 static rrd_status save(rrd_distributor *d, pool_rt *p, strat_state *ss, wrr_index *x,
 		       int64_t tick, size_t chosen, const uint32_t *out, size_t nout)
 {
-	int64_t t = tick - x->origin;
-	rrd_status rc = RRD_OK;
-#define SAVE(i) write_scored(d, ss, p->members[i].seq, \
-			     (scored){ tick, rrd__kinetic_value(&x->lines, (i), t) })
-	rc = SAVE(chosen);
+	rrd_status rc = write_scored(d, ss, p->members[chosen].seq, current(x, chosen, tick));
 	for (size_t k = 0; !rc && k < nout; k++)
-		rc = SAVE(out[k]);
+		rc = write_scored(d, ss, p->members[out[k]].seq, current(x, out[k], tick));
 	for (size_t k = 0; !rc && k < x->nunsaved; k++)
-		rc = SAVE(x->unsaved[k]);
-#undef SAVE
+		rc = write_scored(d, ss, p->members[x->unsaved[k]].seq,
+				  current(x, x->unsaved[k], tick));
 	rrd_store *st = d->store;
 	for (size_t k = 0; !rc && k < x->ngone; k++) {
 		char key[KEY_CAP];
@@ -305,13 +429,15 @@ static rrd_status save(rrd_distributor *d, pool_rt *p, strat_state *ss, wrr_inde
 		if (del != RRD_E_NOTFOUND)
 			rc = rrd__store_status(del, "removing a weighted score");
 	}
-	unsigned char b[8];
-	for (int j = 0; j < 8; j++)
-		b[j] = (unsigned char)((uint64_t)tick >> (8 * j));
-	if (!rc)
-		rc = rrd__strat_state_set(d, ss, b, sizeof b);
-	if (!rc)
+	unsigned char *b;
+	if (!rc && !(rc = rrd__strat_state_room(d, ss, 8, &b)))
+		for (int j = 0; j < 8; j++)
+			b[j] = (unsigned char)((uint64_t)tick >> (8 * j));
+	if (!rc) {
+		for (size_t k = 0; k < x->nunsaved; k++)
+			x->flag[x->unsaved[k]] &= ~WRR_UNSAVED;
 		x->nunsaved = x->ngone = 0;
+	}
 	return rc;
 }
 
@@ -324,48 +450,37 @@ rrd_status rrd__pick_weighted(rrd_distributor *d, const rrd_pick_req *req, size_
 	rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, &ss);
 	if (rc || (rc = read_tick(p, ss, &tick)) || (rc = index_for(d, p, ss, tick, &x)))
 		return rc;
-	uint32_t *look = NULL, *out = NULL;
-	size_t nlook = 0, nout = 0;
-	if ((rc = candidates(d, req, x, &look, &nlook)))
-		return rc;
-	/* Ineligible ones are written over `look` in place, join order kept. */
-	out = look;
-	int64_t out_weight = 0;
-	for (size_t k = 0; k < nlook; k++) {
-		agent_rt *a = d->agents[p->members[look[k]].agent];
-		rrd_skip_reason why = rrd__ineligible(d, req, a, &rc);
-		if (!rc && why)
-			rc = rrd__skip(d, req, a->idx, why);
-		if (rc)
-			goto out;
-		if (why) {
-			out[nout++] = look[k];
-			out_weight += a->cfg->weight;
-		}
-	}
+	size_t cap = req->skills ? p->nmembers : req->noffered + x->nhours, nout = 0;
+	uint32_t *out = rrd__malloc((cap ? cap : 1) * sizeof *out);
+	if (!out)
+		return rrd__nomem();
 	int64_t t = tick + 1 - x->origin;
 	rrd__kinetic_advance(&x->lines, t);
-	for (size_t k = 0; k < nout; k++)
-		rrd__kinetic_leave_out(&x->lines, out[k], 1);
+	rc = record_conditions(d, req, x, out, &nout);
+	if (!rc && req->explain)
+		rc = explain(d, req, x);
 	size_t best = rrd__kinetic_top(&x->lines);
-	if (best < p->nmembers && !req->dry_run) {
-		/* The ineligible keep their score: a line whose value at t is
+	int64_t out_weight = 0;
+	for (size_t k = 0; k < nout; k++)
+		out_weight += x->lines.slope[out[k]];
+	if (!rc && best < p->nmembers && !req->dry_run) {
+		/* Those left out keep their score: a line whose value at t is
 		 * the one it had at t - 1. */
 		for (size_t k = 0; k < nout; k++)
 			x->lines.icpt[out[k]] -= x->lines.slope[out[k]];
-		rrd__kinetic_set(&x->lines, best, x->lines.icpt[best] - (x->total - out_weight));
+		rrd__kinetic_set(&x->lines, best, x->lines.icpt[best] - (x->live - out_weight));
 	}
-	for (size_t k = 0; k < nout; k++)
+	for (size_t k = 0; k < nout; k++) {
+		x->flag[out[k]] &= ~WRR_OUT;
 		rrd__kinetic_leave_out(&x->lines, out[k], 0);
-	if (best >= p->nmembers) {
-		rc = RRD_E_NO_ELIGIBLE;
-	} else {
-		if (!req->dry_run)
-			rc = save(d, p, ss, x, tick + 1, best, out, nout);
-		*pos = best;
 	}
-out:
-	rrd__free(look);
+	if (!rc && best >= p->nmembers)
+		rc = RRD_E_NO_ELIGIBLE;
+	if (!rc && !req->dry_run)
+		rc = save(d, p, ss, x, tick + 1, best, out, nout);
+	if (!rc)
+		*pos = best;
+	rrd__free(out);
 	return rc;
 }
 
@@ -394,13 +509,14 @@ rrd_status rrd__weighted_reweigh(rrd_distributor *d, agent_rt *a)
 		size_t len;
 		rrd_store *st = d->store;
 		int got = st->m.get(st->self, RRD_NS_STRATEGY, key, &v, &len, NULL);
-		scored s = { tick, 0 };
+		scored s = { tick, 0, 0 };
 		if (got == RRD_OK && decode_scored(v, len, &s))
 			return rrd__fail(RRD_E_STORE, "weighted score in pool \"%s\" is malformed",
 					 p->id);
 		if (got != RRD_OK && got != RRD_E_NOTFOUND)
 			return rrd__store_status(got, "reading a weighted score");
-		s.score += a->cfg->weight * (tick - s.tick);
+		if (!s.held)
+			s.score += a->cfg->weight * (tick - s.tick);
 		s.tick = tick;
 		if ((rc = write_scored(d, ss, p->members[i].seq, s)))
 			return rc;

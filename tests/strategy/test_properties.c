@@ -103,9 +103,11 @@ static void test_weighted_prefixes_stay_within_one_of_share(void **state)
 
 /*
  * The smooth algorithm exactly as the scenario format states it, over
- * every member, against the library while agents pause, reach capacity,
- * change weight, leave and join again, with picks made by a second
- * distributor on the same store now and then and explain calls between.
+ * every member, against the library while agents pause, reach capacity or
+ * their daily cap, change weight, leave and join again, while the clock
+ * crosses days and working hours (some trials respect hours), with picks
+ * made by a second distributor on the same store now and then and
+ * explain calls between.
  */
 typedef struct wmember {
 	int agent;     /* m<agent> */
@@ -115,14 +117,32 @@ typedef struct wmember {
 typedef struct wmodel {
 	int n;         /* agents m0..m<n-1> */
 	int64_t weight[24];
-	int paused[24], cap[24], open[24];
+	int paused[24], cap[24], open[24], daycap[24], today[24], hascal[24];
+	int64_t day[24];
+	int respect;
+	rrd_time now;
 	wmember members[24];
 	int nmembers;
 } wmodel;
 
+/* The calendar "office": Monday to Friday, 09:00-17:00 UTC. */
+static int office_open(rrd_time t)
+{
+	int64_t day = t / RRD_DAY, minute = (t % RRD_DAY) / RRD_MINUTE;
+	int weekday = (int)((day + 3) % 7); /* 1970-01-01 was a Thursday; 0 = Monday */
+	return weekday < 5 && minute >= 9 * 60 && minute < 17 * 60;
+}
+
+static int wtoday(const wmodel *m, int agent)
+{
+	return m->day[agent] == m->now / RRD_DAY ? m->today[agent] : 0;
+}
+
 static int weligible(const wmodel *m, int agent)
 {
-	return !m->paused[agent] && (m->cap[agent] == 0 || m->open[agent] < m->cap[agent]);
+	return !m->paused[agent] && (m->cap[agent] == 0 || m->open[agent] < m->cap[agent]) &&
+	       (m->daycap[agent] == 0 || wtoday(m, agent) < m->daycap[agent]) &&
+	       (!m->respect || !m->hascal[agent] || office_open(m->now));
 }
 
 /* The member the algorithm picks (-1: nobody); moves scores if `move`. */
@@ -147,6 +167,13 @@ static int wpick(wmodel *m, int move)
 	return best < 0 ? -1 : m->members[best].agent;
 }
 
+static void wassigned(wmodel *m, int agent)
+{
+	m->open[agent]++;
+	m->today[agent] = wtoday(m, agent) + 1;
+	m->day[agent] = m->now / RRD_DAY;
+}
+
 static void wput_agent(fixture *f, const wmodel *m, int agent)
 {
 	char id[16];
@@ -157,25 +184,48 @@ static void wput_agent(fixture *f, const wmodel *m, int agent)
 	assert_int_equal(rrd_agent_set_paused(a, m->paused[agent]), RRD_OK);
 	if (m->cap[agent])
 		assert_int_equal(rrd_agent_set_capacity_open(a, m->cap[agent]), RRD_OK);
+	if (m->daycap[agent])
+		assert_int_equal(rrd_agent_set_capacity_per_day(a, m->daycap[agent]), RRD_OK);
+	if (m->hascal[agent])
+		assert_int_equal(rrd_agent_set_calendar(a, "office"), RRD_OK);
 	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
 	rrd_agent_free(a);
+}
+
+static rrd_time other_clock(void *user)
+{
+	return ((fixture *)user)->now;
 }
 
 static void test_weighted_equals_the_algorithm_under_churn(void **state)
 {
 	(void)state;
 	rng_state = 0x3C6EF372FE94F82Aull;
-	for (int trial = 0; trial < 50; trial++) {
-		wmodel m = { .n = 2 + (int)(rnd() % 22) };
+	for (int trial = 0; trial < 60; trial++) {
+		wmodel m = { .n = 2 + (int)(rnd() % 22), .respect = trial % 2 };
 		fixture *f = fix_new(0);
+		m.now = f->now;
+		rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+		o.clock = other_clock;
+		o.clock_user = f;
 		rrd_distributor *other;
-		assert_int_equal(rrd_distributor_new(&other, f->store, NULL), RRD_OK);
+		assert_int_equal(rrd_distributor_new(&other, f->store, &o), RRD_OK);
+		rrd_calendar *cal;
+		assert_int_equal(rrd_calendar_new(&cal, "office", "UTC"), RRD_OK);
+		for (int wd = RRD_MONDAY; wd <= RRD_FRIDAY; wd++)
+			assert_int_equal(rrd_calendar_add_hours(cal, (rrd_weekday)wd, 9 * 60, 17 * 60),
+					 RRD_OK);
+		assert_int_equal(rrd_distributor_put_calendar(f->dist, cal), RRD_OK);
+		rrd_calendar_free(cal);
 		rrd_pool *p;
 		assert_int_equal(rrd_pool_new(&p, "p", RRD_KIND_LEAD), RRD_OK);
 		assert_int_equal(rrd_pool_set_strategy(p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN), RRD_OK);
+		assert_int_equal(rrd_pool_set_respect_hours(p, m.respect), RRD_OK);
 		for (int a = 0; a < m.n; a++) {
 			m.weight[a] = 1 + (int64_t)(rnd() % 9);
 			m.cap[a] = rnd() % 4 == 0 ? 1 + (int)(rnd() % 5) : 0;
+			m.daycap[a] = rnd() % 4 == 0 ? 1 + (int)(rnd() % 3) : 0;
+			m.hascal[a] = rnd() % 3 == 0;
 			wput_agent(f, &m, a);
 			char id[16];
 			snprintf(id, sizeof id, "m%d", a);
@@ -185,7 +235,7 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 		assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
 		rrd_pool_free(p);
 		for (int step = 0; step < 300; step++) {
-			int a = (int)(rnd() % (uint64_t)m.n), action = (int)(rnd() % 20);
+			int a = (int)(rnd() % (uint64_t)m.n), action = (int)(rnd() % 22);
 			char id[16];
 			snprintf(id, sizeof id, "m%d", a);
 			int pos = -1;
@@ -209,7 +259,11 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 			} else if (action == 4 && pos < 0) {
 				assert_int_equal(rrd_distributor_pool_add_member(f->dist, "p", id), RRD_OK);
 				m.members[m.nmembers++] = (wmember){ a, 0 };
-			} else if (action == 5) {
+			} else if (action <= 6) {
+				/* Up to six hours on: across working hours and days. */
+				f->now += (rrd_time)(rnd() % 360) * RRD_MINUTE;
+				m.now = f->now;
+			} else if (action == 7) {
 				int want = wpick(&m, 0);
 				rrd_pick *pk = NULL;
 				rrd_status rc = rrd_distributor_explain(f->dist, "p", NULL, &pk);
@@ -218,7 +272,7 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 					fail_msg("trial %d step %d: explain gave %s, the algorithm m%d",
 						 trial, step, rrd_pick_agent(pk), want);
 				rrd_pick_free(pk);
-			} else if (action < 9) {
+			} else if (action < 11) {
 				/* A pick through the other distributor on the store. */
 				int want = wpick(&m, 1);
 				rrd_pick *pk = NULL;
@@ -238,7 +292,7 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 					fail_msg("trial %d step %d: %s got the lead, the algorithm says m%d",
 						 trial, step, owner, want);
 				if (want >= 0)
-					m.open[want]++;
+					wassigned(&m, want);
 			}
 		}
 		rrd_distributor_free(other);

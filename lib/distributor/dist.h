@@ -54,6 +54,7 @@ typedef struct wrr_index {
 	rrd_time day_due;    /* when one of them may start a new day */
 	uint32_t *hours;     /* members with a calendar */
 	size_t nhours;
+	rrd_time hours_due;  /* when one of their calendars opens or closes */
 	uint32_t *unsaved;   /* members whose stored score is out of date */
 	size_t nunsaved;
 	int64_t *gone;       /* join numbers of stored scores of former members */

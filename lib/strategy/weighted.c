@@ -12,13 +12,14 @@
  * (kinetic.h), which finds the highest without looking at everyone.
  *
  * A member is held while it cannot take anything whatever the record:
- * inactive, paused, at capacity, at its daily cap. That changes only with
- * the configuration (the index is rebuilt and looks at everyone), with
- * the agent's counters (rrd__weighted_note_agent queues the member for a
- * look before the next pick) and, for a daily cap, when the agent's day
- * ends. What depends on the record (skills a rule asks for, working hours
- * a pick respects, an offer made already) is looked at during the pick
- * for those it can concern, and such a member's score is settled at the
+ * inactive, paused, outside its hours in a pool that respects them, at
+ * capacity, at its daily cap. That changes only with the configuration
+ * (the index is rebuilt and looks at everyone), with the agent's counters
+ * (rrd__weighted_note_agent queues the member for a look before the next
+ * pick), when its calendar opens or closes, and for a daily cap when the
+ * agent's day ends. What depends on the record (skills a rule asks for,
+ * working hours a rule asks for, an offer made already) is looked at
+ * during the pick for those it can concern, and such a member's score is settled at the
  * new tick so that it does not grow. A pick so costs O(log n), plus
  * O(log n) for each member whose state it changes or settles. A weight
  * that changes settles the agent's scores at the old one first
@@ -111,14 +112,20 @@ static int decode_scored(const void *value, size_t len, scored *out)
 	return r.failed || r.left || held > 1 ? -1 : 0;
 }
 
-/* Why the agent can take nothing now, whatever the record (0: it can). */
-static rrd_skip_reason held_reason(rrd_distributor *d, agent_rt *a, rrd_status *err)
+/* Why the agent can take nothing from the pool now, whatever the record
+ * (0: it can). */
+static rrd_skip_reason held_reason(rrd_distributor *d, const pool_rt *p, agent_rt *a,
+				   rrd_status *err)
 {
 	const rrd_agent *c = a->cfg;
 	if (!c->active)
 		return RRD_SKIP_INACTIVE;
 	if (c->paused)
 		return RRD_SKIP_PAUSED;
+	int open = 1;
+	if (p->cfg->respect_hours && a->cal >= 0 &&
+	    rrd_calendar_is_open(d->cals[a->cal]->cal, rrd__now(d), &open) == RRD_OK && !open)
+		return RRD_SKIP_OUTSIDE_HOURS;
 	if (c->cap_open == RRD_UNLIMITED && c->cap_per_day == RRD_UNLIMITED)
 		return 0;
 	agent_state *st;
@@ -157,7 +164,7 @@ static rrd_status settle(rrd_distributor *d, const pool_rt *p, wrr_index *x, siz
 {
 	agent_rt *a = d->agents[p->members[i].agent];
 	rrd_status rc = RRD_OK;
-	rrd_skip_reason why = held_reason(d, a, &rc);
+	rrd_skip_reason why = held_reason(d, p, a, &rc);
 	if (rc)
 		return rc;
 	int64_t w = a->cfg->weight, t = tick - x->origin;
@@ -174,6 +181,16 @@ static rrd_status settle(rrd_distributor *d, const pool_rt *p, wrr_index *x, siz
 		x->live += w;
 		rrd__kinetic_leave_out(&x->lines, i, 0);
 		mark(x, i, WRR_UNSAVED, x->unsaved, &x->nunsaved);
+	}
+	if (p->cfg->respect_hours && a->cal >= 0) {
+		/* Look again when its calendar next opens or closes. */
+		const rrd_calendar *cal = d->cals[a->cal]->cal;
+		rrd_time now = rrd__now(d), change;
+		rrd_status found = why == RRD_SKIP_OUTSIDE_HOURS
+					   ? rrd_calendar_next_open(cal, now, &change)
+					   : rrd_calendar_next_close(cal, now, &change);
+		if (found == RRD_OK && change < x->hours_due)
+			x->hours_due = change;
 	}
 	if (why == RRD_SKIP_DAILY_CAP) {
 		mark(x, i, WRR_DAILY, x->daily, &x->ndaily);
@@ -242,7 +259,7 @@ static rrd_status build(rrd_distributor *d, pool_rt *p, const strat_state *ss, i
 	char prefix[KEY_CAP];
 	snprintf(prefix, sizeof prefix, "%s\x1f", ss->key);
 	loaded l = { .p = p, .prefix_len = strlen(prefix) };
-	wrr_index fresh = { .origin = tick, .day_due = INT64_MAX };
+	wrr_index fresh = { .origin = tick, .day_due = INT64_MAX, .hours_due = INT64_MAX };
 	int64_t *slope = rrd__malloc(m * sizeof *slope), *icpt = rrd__malloc(m * sizeof *icpt);
 	l.by_pos = rrd__malloc(m * sizeof *l.by_pos);
 	l.found = rrd__calloc(m, 1);
@@ -337,6 +354,11 @@ static rrd_status index_for(rrd_distributor *d, pool_rt *p, const strat_state *s
 			mark(x, x->daily[k], WRR_RECHECK, x->recheck, &x->nrecheck);
 		}
 	}
+	if (x->hours_due != INT64_MAX && rrd__now(d) >= x->hours_due) {
+		x->hours_due = INT64_MAX;
+		for (size_t k = 0; k < x->nhours; k++)
+			mark(x, x->hours[k], WRR_RECHECK, x->recheck, &x->nrecheck);
+	}
 	while (!rc && x->nrecheck) {
 		uint32_t i = x->recheck[--x->nrecheck];
 		x->flag[i] &= ~WRR_RECHECK;
@@ -365,8 +387,8 @@ static void leave_out(wrr_index *x, size_t i, uint32_t *out, size_t *nout)
 }
 
 /* Members this record cannot go to, though they may take others: those
- * it was offered to, those outside hours when the pick respects them,
- * everyone without the skills a rule asks for. */
+ * it was offered to, those outside hours when a rule asks for hours the
+ * pool does not, everyone without the skills a rule asks for. */
 static rrd_status record_conditions(rrd_distributor *d, const rrd_pick_req *req, wrr_index *x,
 				    uint32_t *out, size_t *nout)
 {
@@ -377,7 +399,8 @@ static rrd_status record_conditions(rrd_distributor *d, const rrd_pick_req *req,
 		if (!(rc = rrd__member_position(d, p, req->offered[k], &at)) && at >= 0)
 			leave_out(x, (size_t)at, out, nout);
 	}
-	size_t n = req->skills ? p->nmembers : req->respect_hours ? x->nhours : 0;
+	int hours = req->respect_hours && !p->cfg->respect_hours;
+	size_t n = req->skills ? p->nmembers : hours ? x->nhours : 0;
 	for (size_t k = 0; !rc && k < n; k++) {
 		size_t i = req->skills ? k : x->hours[k];
 		if (x->flag[i] & (WRR_HELD | WRR_OUT))

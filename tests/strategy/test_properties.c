@@ -105,7 +105,8 @@ static void test_weighted_prefixes_stay_within_one_of_share(void **state)
  * The smooth algorithm exactly as the scenario format states it, over
  * every member, against the library while agents pause, reach capacity or
  * their daily cap, change weight, leave and join again, while the clock
- * crosses days and working hours (some trials respect hours), with picks
+ * crosses days and working hours (the pool respects hours in some trials;
+ * in others a rule asks for hours and a skill the pool does not), with picks
  * made by a second distributor on the same store now and then and
  * explain calls between.
  */
@@ -117,9 +118,9 @@ typedef struct wmember {
 typedef struct wmodel {
 	int n;         /* agents m0..m<n-1> */
 	int64_t weight[24];
-	int paused[24], cap[24], open[24], daycap[24], today[24], hascal[24];
+	int paused[24], cap[24], open[24], daycap[24], today[24], hascal[24], spanish[24];
 	int64_t day[24];
-	int respect;
+	int respect;   /* 1: the pool respects hours; 2: a rule does, and asks for "es" */
 	rrd_time now;
 	wmember members[24];
 	int nmembers;
@@ -138,21 +139,24 @@ static int wtoday(const wmodel *m, int agent)
 	return m->day[agent] == m->now / RRD_DAY ? m->today[agent] : 0;
 }
 
-static int weligible(const wmodel *m, int agent)
+/* `routed`: through the rule rather than straight from the pool. */
+static int weligible(const wmodel *m, int agent, int routed)
 {
+	int hours = m->respect == 1 || (m->respect == 2 && routed);
 	return !m->paused[agent] && (m->cap[agent] == 0 || m->open[agent] < m->cap[agent]) &&
 	       (m->daycap[agent] == 0 || wtoday(m, agent) < m->daycap[agent]) &&
-	       (!m->respect || !m->hascal[agent] || office_open(m->now));
+	       (!hours || !m->hascal[agent] || office_open(m->now)) &&
+	       (!(m->respect == 2 && routed) || m->spanish[agent]);
 }
 
 /* The member the algorithm picks (-1: nobody); moves scores if `move`. */
-static int wpick(wmodel *m, int move)
+static int wpick(wmodel *m, int move, int routed)
 {
 	int64_t total = 0, saved[24];
 	int best = -1;
 	for (int i = 0; i < m->nmembers; i++) {
 		saved[i] = m->members[i].score;
-		if (!weligible(m, m->members[i].agent))
+		if (!weligible(m, m->members[i].agent, routed))
 			continue;
 		m->members[i].score += m->weight[m->members[i].agent];
 		total += m->weight[m->members[i].agent];
@@ -188,6 +192,8 @@ static void wput_agent(fixture *f, const wmodel *m, int agent)
 		assert_int_equal(rrd_agent_set_capacity_per_day(a, m->daycap[agent]), RRD_OK);
 	if (m->hascal[agent])
 		assert_int_equal(rrd_agent_set_calendar(a, "office"), RRD_OK);
+	if (m->spanish[agent])
+		assert_int_equal(rrd_agent_add_skill(a, "es"), RRD_OK);
 	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
 	rrd_agent_free(a);
 }
@@ -202,7 +208,7 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 	(void)state;
 	rng_state = 0x3C6EF372FE94F82Aull;
 	for (int trial = 0; trial < 60; trial++) {
-		wmodel m = { .n = 2 + (int)(rnd() % 22), .respect = trial % 2 };
+		wmodel m = { .n = 2 + (int)(rnd() % 22), .respect = trial % 3 };
 		fixture *f = fix_new(0);
 		m.now = f->now;
 		rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
@@ -220,12 +226,13 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 		rrd_pool *p;
 		assert_int_equal(rrd_pool_new(&p, "p", RRD_KIND_LEAD), RRD_OK);
 		assert_int_equal(rrd_pool_set_strategy(p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN), RRD_OK);
-		assert_int_equal(rrd_pool_set_respect_hours(p, m.respect), RRD_OK);
+		assert_int_equal(rrd_pool_set_respect_hours(p, m.respect == 1), RRD_OK);
 		for (int a = 0; a < m.n; a++) {
 			m.weight[a] = 1 + (int64_t)(rnd() % 9);
 			m.cap[a] = rnd() % 4 == 0 ? 1 + (int)(rnd() % 5) : 0;
 			m.daycap[a] = rnd() % 4 == 0 ? 1 + (int)(rnd() % 3) : 0;
 			m.hascal[a] = rnd() % 3 == 0;
+			m.spanish[a] = rnd() % 3 != 0;
 			wput_agent(f, &m, a);
 			char id[16];
 			snprintf(id, sizeof id, "m%d", a);
@@ -234,6 +241,14 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 		}
 		assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
 		rrd_pool_free(p);
+		rrd_rule *rule;
+		assert_int_equal(rrd_rule_new(&rule, "spanish", "p"), RRD_OK);
+		assert_int_equal(rrd_rule_add_source(rule, "web"), RRD_OK);
+		assert_int_equal(rrd_rule_set_respect_hours(rule, 1), RRD_OK);
+		assert_int_equal(rrd_rule_add_skill(rule, "es"), RRD_OK);
+		if (m.respect == 2)
+			assert_int_equal(rrd_distributor_add_rule(f->dist, rule), RRD_OK);
+		rrd_rule_free(rule);
 		for (int step = 0; step < 300; step++) {
 			int a = (int)(rnd() % (uint64_t)m.n), action = (int)(rnd() % 22);
 			char id[16];
@@ -264,7 +279,7 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 				f->now += (rrd_time)(rnd() % 360) * RRD_MINUTE;
 				m.now = f->now;
 			} else if (action == 7) {
-				int want = wpick(&m, 0);
+				int want = wpick(&m, 0, 0);
 				rrd_pick *pk = NULL;
 				rrd_status rc = rrd_distributor_explain(f->dist, "p", NULL, &pk);
 				if (want < 0 ? rc != RRD_E_NO_ELIGIBLE
@@ -274,7 +289,7 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 				rrd_pick_free(pk);
 			} else if (action < 11) {
 				/* A pick through the other distributor on the store. */
-				int want = wpick(&m, 1);
+				int want = wpick(&m, 1, 0);
 				rrd_pick *pk = NULL;
 				rrd_status rc = rrd_distributor_next_agent(other, "p", NULL, &pk);
 				if (want < 0 ? rc != RRD_E_NO_ELIGIBLE
@@ -283,10 +298,20 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 						 trial, step, rrd_pick_agent(pk), want);
 				rrd_pick_free(pk);
 			} else {
-				int want = wpick(&m, 1);
+				/* With the rule, half the leads go through it. */
+				int routed = m.respect == 2 && rnd() % 2;
+				int want = wpick(&m, 1, routed);
 				char lead[32];
 				snprintf(lead, sizeof lead, "L%d", step);
-				assert_int_equal(fix_submit(f, lead, "p"), RRD_OK);
+				if (routed) {
+					rrd_record *r;
+					assert_int_equal(rrd_record_new(&r, lead, RRD_KIND_LEAD), RRD_OK);
+					assert_int_equal(rrd_record_set_source(r, "web"), RRD_OK);
+					assert_int_equal(rrd_distributor_submit(f->dist, r, NULL), RRD_OK);
+					rrd_record_free(r);
+				} else {
+					assert_int_equal(fix_submit(f, lead, "p"), RRD_OK);
+				}
 				const char *owner = fix_owner(f, lead);
 				if (want < 0 ? *owner != 0 : member_index(owner) != want)
 					fail_msg("trial %d step %d: %s got the lead, the algorithm says m%d",

@@ -17,6 +17,7 @@ rrd_status rrd__fault(rrd_faults *f, rrd_status rc)
 rrd_status rrd__faults_end(const rrd_faults *f, rrd_status rc)
 {
 	if (rc == RRD_OK && f->count)
-		return rrd__fail(RRD_E_PARSE, "%zu faults in the document", f->count);
+		return rrd__fail(RRD_E_PARSE, "%zu fault%s in the document", f->count,
+				 f->count == 1 ? "" : "s");
 	return rc;
 }

@@ -1,12 +1,15 @@
 /*
- * libFuzzer harness: configuration objects and records as JSON.
+ * libFuzzer harness: configuration objects, configuration documents and
+ * records as JSON.
  *
  * The same bytes go to every reader (agents, calendars, pools, rules,
- * records): one corpus then serves them all, and an input that one reader
- * takes is a near miss for the others. Whatever a reader takes is written
- * back and read again, and must come out the same: stores keep
- * configuration and records in this form, so a value that does not
- * survive the trip is lost or changed on the next load.
+ * records, whole documents): one corpus then serves them all, and an input
+ * that one reader takes is a near miss for the others. Whatever a reader
+ * takes is written back and read again, and must come out the same: stores
+ * keep configuration and records in this form, so a value that does not
+ * survive the trip is lost or changed on the next load. Checking a
+ * document for every fault must agree with loading it on whether there is
+ * any.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +19,11 @@
 #include <cjson/cJSON.h>
 
 #include "config/json_objects.h"
+#include "fault_check.h"
+#include "rrdist/config.h"
+#include "rrdist/distributor.h"
 #include "rrdist/record.h"
+#include "rrdist/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -120,6 +127,27 @@ static void record_trip(const rrd_record *r)
 	rrd_record_free(s);
 }
 
+/* The input as a whole configuration document: the check for every fault
+ * must agree with a load, into a new distributor since the check assumes
+ * an empty one. */
+static void document_check(const char *text, size_t size)
+{
+	rrd_store *store;
+	rrd_distributor *dist;
+	if (rrd_store_memory_new(&store) != RRD_OK)
+		return;
+	if (rrd_distributor_new(&dist, store, NULL) != RRD_OK) {
+		rrd_store_free(store);
+		return;
+	}
+	rrd_status rc = rrd_distributor_load_config(dist, text, size);
+	rrd_distributor_free(dist);
+	rrd_store_free(store);
+	size_t faults = 0;
+	rrd_status all_rc = rrd_config_check_each(text, size, count_fault, &faults);
+	faults_agree("fuzz_config", rc, all_rc, faults);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
@@ -153,6 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		cJSON_Delete(o);
 	}
+	document_check(text, size);
 	rrd_record *rec;
 	if (rrd_record_from_json(&rec, text, size) == RRD_OK) {
 		record_trip(rec);

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fault_check.h"
 #include "rrdist/simulation.h"
 #include "sim/scenario.h"
 
@@ -111,13 +112,6 @@ static void on_line(void *user, const char *line, size_t len)
 	++*(size_t *)user;
 }
 
-static void count_fault(void *user, const char *message)
-{
-	if (!*message)
-		abort(); /* every fault says what it is */
-	++*(size_t *)user;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
@@ -130,12 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rrd_scenario *all = &sentinel;
 	rrd_status all_rc = rrd__scenario_load_each(&all, text, size, postal, count_fault, &faults);
 	rrd__scenario_free(all);
-	if (all_rc != RRD_E_NOMEM && rc != RRD_E_NOMEM &&
-	    ((rc == RRD_OK) != (all_rc == RRD_OK) || (rc == RRD_OK) != (faults == 0))) {
-		fprintf(stderr, "fuzz_scenario: load says %s, the check %s with %zu faults\n",
-			rrd_status_name(rc), rrd_status_name(all_rc), faults);
-		abort();
-	}
+	faults_agree("fuzz_scenario", rc, all_rc, faults);
 	if (rc != RRD_OK) {
 		if (s)
 			abort(); /* a failed load hands nothing out */

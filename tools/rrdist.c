@@ -30,8 +30,8 @@ static const char usage[] =
 	"       rrdist --help | --version\n"
 	"\n"
 	"simulate  run a scenario (rrdist-scenario/1) and write one JSON event per line\n"
-	"check     validate a scenario and explain every fault, or a configuration\n"
-	"          (rrdist-config/1) and explain its first (exit 2 on any)\n"
+	"check     validate a scenario or a configuration (rrdist-config/1) and\n"
+	"          explain every fault, a line each (exit 2 on any)\n"
 	"config    print a configuration back in canonical form\n"
 	"\n"
 	"--postal FILE  a zip,lat,lon CSV for postal codes (default: the installed\n"
@@ -140,15 +140,16 @@ static rrd_status load_config(const char *text, size_t len, char **canonical)
 	return rc;
 }
 
+/* `user` is what the document is: "scenario" or "config". */
 static void print_fault(void *user, const char *message)
 {
-	(void)user;
-	fprintf(stderr, "rrdist: scenario: %s\n", message);
+	fprintf(stderr, "rrdist: %s: %s\n", (const char *)user, message);
 }
 
-static int fail(rrd_status rc)
+/* `what` is what the document is, as print_fault is told. */
+static int fail(const char *what, rrd_status rc)
 {
-	fprintf(stderr, "rrdist: scenario: %s\n", rrd_error_last());
+	fprintf(stderr, "rrdist: %s: %s\n", what, rrd_error_last());
 	return rc == RRD_E_PARSE || rc == RRD_E_NOTFOUND ? 2 : 1;
 }
 
@@ -191,29 +192,28 @@ int main(int argc, char **argv)
 	if (!text)
 		return 2;
 	rrd_status rc;
-	if (strcmp(cmd, "config") == 0 || (strcmp(cmd, "check") == 0 && is_config(text, len))) {
-		char *canonical = NULL;
-		rc = load_config(text, len, &canonical);
-		free(text);
-		if (rc) {
-			fprintf(stderr, "rrdist: config: %s\n", rrd_error_last());
-			return rc == RRD_E_PARSE ? 2 : 1;
-		}
-		if (strcmp(cmd, "config") == 0)
-			printf("%s\n", canonical);
-		else
-			printf("%s: ok\n", file);
-		rrd_free(canonical);
-		return 0;
-	}
 	if (strcmp(cmd, "check") == 0) {
-		rc = rrd_scenario_check_each(text, len, postal_path(postal), print_fault, NULL);
+		int config = is_config(text, len);
+		char *what = config ? "config" : "scenario";
+		rc = config ? rrd_config_check_each(text, len, print_fault, what)
+			    : rrd_scenario_check_each(text, len, postal_path(postal), print_fault,
+						      what);
 		free(text);
 		if (rc == RRD_E_PARSE)
 			return 2; /* every fault is printed already */
 		if (rc)
-			return fail(rc);
+			return fail(what, rc);
 		printf("%s: ok\n", file);
+		return 0;
+	}
+	if (strcmp(cmd, "config") == 0) {
+		char *canonical = NULL;
+		rc = load_config(text, len, &canonical);
+		free(text);
+		if (rc)
+			return fail("config", rc);
+		printf("%s\n", canonical);
+		rrd_free(canonical);
 		return 0;
 	}
 	/* Lines are collected in memory first when the scenario could still
@@ -250,5 +250,5 @@ int main(int argc, char **argv)
 		}
 	}
 	report_free(o.report);
-	return rc ? fail(rc) : 0;
+	return rc ? fail("scenario", rc) : 0;
 }

@@ -116,6 +116,14 @@ RRD_API rrd_status rrd_error_last_status(void);
 RRD_API void rrd_error_clear(void);
 
 /**
+ * Told of one fault of a document (a scenario or a configuration) by the
+ * calls that check one for every fault: its message, naming the JSON path,
+ * e.g. `$.rules[2].pool: unknown pool "west"`. The text is valid only
+ * during the call.
+ */
+typedef void (*rrd_fault_fn)(void *user, const char *message);
+
+/**
  * Replaceable allocator. Every allocation librrdist makes itself goes
  * through these hooks, which is also how hosts cap memory and how tests
  * fail each allocation in turn. The libraries it uses allocate by their

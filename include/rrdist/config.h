@@ -38,6 +38,35 @@ RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *dist, const char
 					       size_t len);
 
 /**
+ * Check a configuration document on its own, without loading it anywhere,
+ * and tell `on_fault` of every fault rather than only the first.
+ * References must name something in the document itself, so a document
+ * with no fault here is one that rrd_distributor_load_config takes into a
+ * new, empty distributor.
+ *
+ * Each calendar, agent, pool and rule is checked on its own, and one that
+ * cannot be read is left out, so what refers to it may fault too. Faults
+ * come in two rounds, each in document order (calendars, agents, pools,
+ * rules): first each object's own fields, then how the objects fit
+ * together (repeated ids, references that name nothing, and the like).
+ * The messages are those rrd_distributor_load_config gives,
+ * and the first one told is the fault it would report, e.g.
+ * `$.rules[2].pool: unknown pool "west"`. A text that is not JSON, or
+ * whose `format` is not "rrdist-config/1", has that one fault. After 100
+ * faults the check stops.
+ *
+ * @param json      `len` bytes of JSON (no NUL needed); borrowed for the call.
+ * @param on_fault  called with each message, which is valid during the
+ *                  call only; `user` is passed to it untouched.
+ * @return RRD_OK (no fault); RRD_E_PARSE (at least one; rrd_error_last()
+ *         counts them); RRD_E_INVALID (json or on_fault is NULL);
+ *         RRD_E_NOMEM.
+ * Thread-safe: yes.
+ */
+RRD_API rrd_status rrd_config_check_each(const char *json, size_t len, rrd_fault_fn on_fault,
+					 void *user);
+
+/**
  * The distributor's configuration as a document, in canonical form
  * (indented; objects in the order they were first added, rules in order).
  * @param out  receives a NUL-terminated string; free it with rrd_free.

@@ -67,9 +67,6 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len,
  */
 RRD_API rrd_status rrd_scenario_check(const char *json, size_t len, const char *postal_codes);
 
-/** Told of one fault of a document: its message, e.g. `$.rules[2].pool: unknown pool "west"`. */
-typedef void (*rrd_fault_fn)(void *user, const char *message);
-
 /**
  * Check a scenario document and tell `on_fault` of every fault, in
  * document order, rather than only the first: each calendar, agent, pool,

@@ -3,7 +3,9 @@
  * and rules in the shapes scenario files use. Loading checks the whole
  * document first, then writes it in one transaction, so a document is
  * taken whole or not at all; the distributor then rereads its
- * configuration from the store like any other process would.
+ * configuration from the store like any other process would. Checking a
+ * document for every fault runs the same reading and checks without a
+ * distributor, going on past each fault.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +18,14 @@
 #include "rrdist/config.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/fault.h"
+#include "util/id.h"
 
 #define CONFIG_FORMAT "rrdist-config/1"
 
+/* The document's objects by their index in it. When every fault is
+ * wanted, an object that could not be read is left out: its slot stays
+ * NULL, so the others keep their index and what refers to it faults. */
 typedef struct doc {
 	rrd_calendar **cals;
 	size_t ncals;
@@ -29,6 +36,7 @@ typedef struct doc {
 	rrd_rule **rules;
 	size_t nrules;
 	int has_rules;
+	rrd_faults faults;
 } doc;
 
 static void doc_free(doc *x)
@@ -49,6 +57,12 @@ static void doc_free(doc *x)
 
 static rrd_status names_parse(void *ctx, const char *name, rrd_strategy *out)
 {
+	/* A check has no distributor to keep the name in: whatever a custom
+	 * strategy could be called will do, as a load would take it. */
+	if (!ctx) {
+		*out = RRD_STRATEGY_CUSTOM;
+		return rrd__id_check(name, "strategy name");
+	}
 	return rrd__custom_intern(ctx, name, out);
 }
 
@@ -57,9 +71,9 @@ static const char *names_label(void *ctx, rrd_strategy s)
 	return rrd__strategy_label(ctx, s);
 }
 
-/* Parse one array of objects with `parse` into *items. */
+/* Parse one array of objects into *items; each fault goes to `faults`. */
 static rrd_status parse_array(rrd_distributor *d, const cJSON *root, const char *name,
-			      void ***items, size_t *n, int kind)
+			      void ***items, size_t *n, int kind, rrd_faults *faults)
 {
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, name);
 	char path[RRD_PATH_MAX];
@@ -67,7 +81,7 @@ static rrd_status parse_array(rrd_distributor *d, const cJSON *root, const char 
 	if (!arr)
 		return RRD_OK;
 	if (!cJSON_IsArray(arr))
-		return rrd__json_fail(path, NULL, "expected an array");
+		return rrd__fault(faults, rrd__json_fail(path, NULL, "expected an array"));
 	size_t count = (size_t)cJSON_GetArraySize(arr), i = 0;
 	if (!(*items = rrd__calloc(count + 1, sizeof(void *))))
 		return rrd__nomem();
@@ -83,7 +97,7 @@ static rrd_status parse_array(rrd_distributor *d, const cJSON *root, const char 
 		case 2: rc = rrd__pool_from_json(e, at, &names, (rrd_pool **)&(*items)[i]); break;
 		default: rc = rrd__rule_from_json(e, at, &names, (rrd_rule **)&(*items)[i]); break;
 		}
-		if (rc)
+		if ((rc = rrd__fault(faults, rc)))
 			return rc;
 		*n = ++i;
 	}
@@ -93,7 +107,7 @@ static rrd_status parse_array(rrd_distributor *d, const cJSON *root, const char 
 static int in_doc_cal(const doc *x, const char *id)
 {
 	for (size_t i = 0; i < x->ncals; i++)
-		if (strcmp(rrd_calendar_id(x->cals[i]), id) == 0)
+		if (x->cals[i] && strcmp(rrd_calendar_id(x->cals[i]), id) == 0)
 			return 1;
 	return 0;
 }
@@ -101,68 +115,128 @@ static int in_doc_cal(const doc *x, const char *id)
 static const rrd_pool *in_doc_pool(const doc *x, const char *id)
 {
 	for (size_t i = 0; i < x->npools; i++)
-		if (strcmp(x->pools[i]->id, id) == 0)
+		if (x->pools[i] && strcmp(x->pools[i]->id, id) == 0)
 			return x->pools[i];
 	return NULL;
 }
 
+/* The distributor's own objects count as well when loading into one; a
+ * check (no distributor) has only the document. */
+static int known_cal(rrd_distributor *d, const doc *x, const char *id)
+{
+	return in_doc_cal(x, id) || (d && rrd__cal_find(d, id));
+}
+
+/* Each object's references, one object at a time: its first fault ends
+ * its own check, not the others'. `agents` holds the ids met so far. */
+static rrd_status agent_refs(rrd_distributor *d, const doc *x, rrd_hashmap *agents, size_t i)
+{
+	const rrd_agent *a = x->agents[i];
+	if (rrd__hashmap_get(agents, a->id, NULL))
+		return rrd__fail(RRD_E_PARSE, "$.agents[%zu].id: repeats \"%s\"", i, a->id);
+	rrd__hashmap_put(agents, a->id, (uint32_t)i);
+	if (a->calendar && !known_cal(d, x, a->calendar))
+		return rrd__fail(RRD_E_PARSE, "$.agents[%zu].calendar: unknown calendar \"%s\"", i,
+				 a->calendar);
+	return RRD_OK;
+}
+
+static rrd_status pool_refs(rrd_distributor *d, const doc *x, const rrd_hashmap *agents,
+			    size_t i)
+{
+	const rrd_pool *p = x->pools[i];
+	pool_rt *old = d ? rrd__pool_find(d, p->id) : NULL;
+	if (old && old->cfg->kind != p->kind)
+		return rrd__fail(RRD_E_PARSE, "$.pools[%zu].kind: pool \"%s\" holds %ss", i, p->id,
+				 rrd_kind_name(old->cfg->kind));
+	if (p->auto_drain && p->strategy == RRD_STRATEGY_PIRANHA)
+		return rrd__fail(RRD_E_PARSE, "$.pools[%zu].auto_drain: not allowed with piranha", i);
+	for (size_t k = 0; k < p->members.count; k++) {
+		const char *id = p->members.items[k];
+		if (!rrd__hashmap_get(agents, id, NULL) && !(d && rrd__agent_find(d, id)))
+			return rrd__fail(RRD_E_PARSE, "$.pools[%zu].members[%zu]: unknown agent \"%s\"",
+					 i, k, id);
+	}
+	return RRD_OK;
+}
+
+static rrd_status rule_refs(rrd_distributor *d, const doc *x, size_t i)
+{
+	const rrd_rule *r = x->rules[i];
+	int kind = r->kind;
+	for (size_t k = 0; k <= r->overflow.count; k++) {
+		const char *pid = k ? r->overflow.items[k - 1] : r->pool;
+		const rrd_pool *p = in_doc_pool(x, pid);
+		pool_rt *old = p || !d ? NULL : rrd__pool_find(d, pid);
+		if (!p && !old)
+			return rrd__fail(RRD_E_PARSE, "$.rules[%zu].%s: unknown pool \"%s\"", i,
+					 k ? "overflow" : "pool", pid);
+		int pk = (int)(p ? p->kind : old->cfg->kind);
+		if (kind && pk != kind)
+			return rrd__fail(RRD_E_PARSE, "$.rules[%zu]: pool \"%s\" holds %ss, not %ss",
+					 i, pid, rrd_kind_name((rrd_kind)pk),
+					 rrd_kind_name((rrd_kind)kind));
+		kind = pk;
+	}
+	if (r->calendar && !known_cal(d, x, r->calendar))
+		return rrd__fail(RRD_E_PARSE, "$.rules[%zu].calendar: unknown calendar \"%s\"", i,
+				 r->calendar);
+	for (size_t k = 0; k < i; k++)
+		if (x->rules[k] && strcmp(x->rules[k]->id, r->id) == 0)
+			return rrd__fail(RRD_E_PARSE, "$.rules[%zu].id: repeats \"%s\"", i, r->id);
+	return RRD_OK;
+}
+
 /* References must name something in the document or the distributor. */
-static rrd_status check_refs(rrd_distributor *d, const doc *x)
+static rrd_status check_refs(rrd_distributor *d, doc *x)
 {
 	rrd_hashmap agents = { 0 };
 	rrd_status rc = rrd__hashmap_reserve(&agents, x->nagents + 1) ? rrd__nomem() : RRD_OK;
-	for (size_t i = 0; !rc && i < x->nagents; i++) {
-		const rrd_agent *a = x->agents[i];
-		if (rrd__hashmap_get(&agents, a->id, NULL))
-			rc = rrd__fail(RRD_E_PARSE, "$.agents[%zu].id: repeats \"%s\"", i, a->id);
-		else
-			rrd__hashmap_put(&agents, a->id, (uint32_t)i);
-		if (!rc && a->calendar && !in_doc_cal(x, a->calendar) && !rrd__cal_find(d, a->calendar))
-			rc = rrd__fail(RRD_E_PARSE, "$.agents[%zu].calendar: unknown calendar \"%s\"", i,
-				       a->calendar);
-	}
-	for (size_t i = 0; !rc && i < x->npools; i++) {
-		const rrd_pool *p = x->pools[i];
-		pool_rt *old = rrd__pool_find(d, p->id);
-		if (old && old->cfg->kind != p->kind)
-			rc = rrd__fail(RRD_E_PARSE, "$.pools[%zu].kind: pool \"%s\" holds %ss", i, p->id,
-				       rrd_kind_name(old->cfg->kind));
-		else if (p->auto_drain && p->strategy == RRD_STRATEGY_PIRANHA)
-			rc = rrd__fail(RRD_E_PARSE, "$.pools[%zu].auto_drain: not allowed with piranha", i);
-		for (size_t k = 0; !rc && k < p->members.count; k++)
-			if (!rrd__hashmap_get(&agents, p->members.items[k], NULL) &&
-			    !rrd__agent_find(d, p->members.items[k]))
-				rc = rrd__fail(RRD_E_PARSE, "$.pools[%zu].members[%zu]: unknown agent \"%s\"",
-					       i, k, p->members.items[k]);
-	}
-	for (size_t i = 0; !rc && i < x->nrules; i++) {
-		const rrd_rule *r = x->rules[i];
-		int kind = r->kind;
-		for (size_t k = 0; !rc && k <= r->overflow.count; k++) {
-			const char *pid = k ? r->overflow.items[k - 1] : r->pool;
-			const rrd_pool *p = in_doc_pool(x, pid);
-			pool_rt *old = p ? NULL : rrd__pool_find(d, pid);
-			if (!p && !old) {
-				rc = rrd__fail(RRD_E_PARSE, "$.rules[%zu].%s: unknown pool \"%s\"", i,
-					       k ? "overflow" : "pool", pid);
-				break;
-			}
-			int pk = (int)(p ? p->kind : old->cfg->kind);
-			if (kind && pk != kind)
-				rc = rrd__fail(RRD_E_PARSE, "$.rules[%zu]: pool \"%s\" holds %ss, not %ss",
-					       i, pid, rrd_kind_name((rrd_kind)pk),
-					       rrd_kind_name((rrd_kind)kind));
-			kind = pk;
-		}
-		if (!rc && r->calendar && !in_doc_cal(x, r->calendar) && !rrd__cal_find(d, r->calendar))
-			rc = rrd__fail(RRD_E_PARSE, "$.rules[%zu].calendar: unknown calendar \"%s\"", i,
-				       r->calendar);
-		for (size_t k = 0; !rc && k < i; k++)
-			if (strcmp(x->rules[k]->id, r->id) == 0)
-				rc = rrd__fail(RRD_E_PARSE, "$.rules[%zu].id: repeats \"%s\"", i, r->id);
-	}
+	for (size_t i = 0; !rc && i < x->nagents; i++)
+		if (x->agents[i])
+			rc = rrd__fault(&x->faults, agent_refs(d, x, &agents, i));
+	for (size_t i = 0; !rc && i < x->npools; i++)
+		if (x->pools[i])
+			rc = rrd__fault(&x->faults, pool_refs(d, x, &agents, i));
+	for (size_t i = 0; !rc && i < x->nrules; i++)
+		if (x->rules[i])
+			rc = rrd__fault(&x->faults, rule_refs(d, x, i));
 	rrd__hashmap_free(&agents);
 	return rc;
+}
+
+/* The document's JSON and format; without them nothing else can be read.
+ * *root is the caller's to delete, whatever the result. */
+static rrd_status read_root(const char *json, size_t len, cJSON **root)
+{
+	const char *format = NULL;
+	if (!(*root = cJSON_ParseWithLength(json, len)))
+		return cJSON_GetErrorPtr() ? rrd__fail(RRD_E_PARSE, "$: not JSON") : rrd__nomem();
+	rrd_status rc = rrd__json_object(*root, "$");
+	if (!rc)
+		rc = rrd__json_req_string(*root, "$", "format", &format);
+	if (!rc && strcmp(format, CONFIG_FORMAT) != 0)
+		rc = rrd__fail(RRD_E_PARSE, "$.format: expected \"%s\"", CONFIG_FORMAT);
+	return rc;
+}
+
+/* Every object of the document into x, then their references checked:
+ * all parse faults come before any reference fault. With x->faults.fn
+ * set, each fault is told and reading goes on; d may then be NULL. */
+static rrd_status read_doc(rrd_distributor *d, const cJSON *root, doc *x)
+{
+	rrd_status rc = parse_array(d, root, "calendars", (void ***)&x->cals, &x->ncals, 0,
+				    &x->faults);
+	if (!rc)
+		rc = parse_array(d, root, "agents", (void ***)&x->agents, &x->nagents, 1, &x->faults);
+	if (!rc)
+		rc = parse_array(d, root, "pools", (void ***)&x->pools, &x->npools, 2, &x->faults);
+	x->has_rules = cJSON_GetObjectItemCaseSensitive(root, "rules") != NULL;
+	if (!rc)
+		rc = parse_array(d, root, "rules", (void ***)&x->rules, &x->nrules, 3, &x->faults);
+	if (!rc)
+		rc = check_refs(d, x);
+	return rrd__faults_end(&x->faults, rc);
 }
 
 typedef struct joined {
@@ -278,32 +352,20 @@ RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *d, const char *j
 {
 	if (!d || !json)
 		return rrd__fail(RRD_E_INVALID, "distributor and json must not be NULL");
-	cJSON *root = cJSON_ParseWithLength(json, len);
-	if (!root)
-		return cJSON_GetErrorPtr() ? rrd__fail(RRD_E_PARSE, "$: not JSON") : rrd__nomem();
+	cJSON *root;
 	doc x = { 0 };
-	const char *format = NULL;
+	rrd_status rc = read_root(json, len, &root);
+	if (rc) {
+		cJSON_Delete(root);
+		return rc;
+	}
 	rrd__lock(d);
-	rrd_status rc = rrd__json_object(root, "$");
-	if (!rc)
-		rc = rrd__json_req_string(root, "$", "format", &format);
-	if (!rc && strcmp(format, CONFIG_FORMAT) != 0)
-		rc = rrd__fail(RRD_E_PARSE, "$.format: expected \"%s\"", CONFIG_FORMAT);
 	/* Reading the current configuration first makes the checks below
 	 * see what another process may have changed. */
-	if (!rc && !(rc = rrd__txn_begin(d)))
+	if (!(rc = rrd__txn_begin(d)))
 		rrd__txn_end_read(d);
 	if (!rc)
-		rc = parse_array(d, root, "calendars", (void ***)&x.cals, &x.ncals, 0);
-	if (!rc)
-		rc = parse_array(d, root, "agents", (void ***)&x.agents, &x.nagents, 1);
-	if (!rc)
-		rc = parse_array(d, root, "pools", (void ***)&x.pools, &x.npools, 2);
-	x.has_rules = cJSON_GetObjectItemCaseSensitive(root, "rules") != NULL;
-	if (!rc)
-		rc = parse_array(d, root, "rules", (void ***)&x.rules, &x.nrules, 3);
-	if (!rc)
-		rc = check_refs(d, &x);
+		rc = read_doc(d, root, &x);
 	if (!rc && !(rc = rrd__txn_begin(d))) {
 		if ((rc = write_doc(d, &x)))
 			rrd__txn_abort(d);
@@ -311,6 +373,24 @@ RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *d, const char *j
 			d->generation = UINT64_MAX; /* reread it all at the next call */
 	}
 	rrd__unlock(d);
+	doc_free(&x);
+	cJSON_Delete(root);
+	return rc;
+}
+
+RRD_API rrd_status rrd_config_check_each(const char *json, size_t len, rrd_fault_fn on_fault,
+					 void *user)
+{
+	if (!json || !on_fault)
+		return rrd__fail(RRD_E_INVALID, "json and on_fault must not be NULL");
+	cJSON *root;
+	doc x = { .faults = { on_fault, user, 0 } };
+	rrd_status rc = read_root(json, len, &root);
+	/* A document that is not one has that single fault. */
+	if (rc)
+		rc = rrd__faults_end(&x.faults, rrd__fault(&x.faults, rc));
+	else
+		rc = read_doc(NULL, root, &x);
 	doc_free(&x);
 	cJSON_Delete(root);
 	return rc;

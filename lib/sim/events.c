@@ -330,7 +330,7 @@ rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n)
 		if (!rc) {
 			prev = ev->at;
 			s->event_count++;
-		} else if ((rc = rrd__sim_fault(s, rc))) {
+		} else if ((rc = rrd__fault(&s->faults, rc))) {
 			return rc;
 		}
 		i++;

@@ -141,22 +141,6 @@ static rrd_status at_field(rrd_status rc, const char *path, const char *name)
 	return rrd__json_fail(path, name, "%s", rrd_error_last());
 }
 
-/* A fault of one item (or section). When the document is being checked
- * for every fault, it is reported and loading goes on with the next item;
- * otherwise loading stops there. */
-rrd_status rrd__sim_fault(rrd_scenario *s, rrd_status rc)
-{
-	if (rc == RRD_OK || rc == RRD_E_NOMEM || !s->on_fault)
-		return rc;
-	s->on_fault(s->fault_user, rrd_error_last());
-	/* A document wrong throughout would bury the first faults. */
-	if (++s->nfaults == RRD_SCENARIO_FAULTS_MAX) {
-		s->on_fault(s->fault_user, "$: too many faults; the rest is not checked");
-		return rrd__fail(RRD_E_PARSE, "$: too many faults");
-	}
-	return RRD_OK;
-}
-
 /* ---- The document's sections. ---- */
 
 static rrd_status section(const cJSON *doc, const char *name, size_t max, const cJSON **arr,
@@ -215,7 +199,7 @@ static rrd_status load_section(rrd_scenario *s, const char *name, size_t max, vo
 {
 	const cJSON *arr, *e;
 	size_t n, i = 0;
-	rrd_status rc = rrd__sim_fault(s, section(s->doc, name, max, &arr, &n));
+	rrd_status rc = rrd__fault(&s->faults, section(s->doc, name, max, &arr, &n));
 	if (!rc)
 		rc = reserve(items, elem, index, n);
 	if (rc)
@@ -225,7 +209,7 @@ static rrd_status load_section(rrd_scenario *s, const char *name, size_t max, vo
 	cJSON_ArrayForEach(e, arr) {
 		char path[RRD_PATH_MAX];
 		rrd__json_path_index(path, base, i);
-		if ((rc = rrd__sim_fault(s, each(s, e, i, path))))
+		if ((rc = rrd__fault(&s->faults, each(s, e, i, path))))
 			return rc;
 		i++;
 	}
@@ -564,13 +548,13 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 	if (!s)
 		return rrd__nomem();
 	s->postal = postal;
-	s->on_fault = on_fault;
-	s->fault_user = user;
+	s->faults = (rrd_faults){ on_fault, user, 0 };
 	rrd_status rc = parse_document(json ? json : "", len, &s->doc);
 	if (rc && on_fault)
 		on_fault(user, rrd_error_last());
 	/* Without a format and start, nothing else can be read. */
-	if (!rc && (rc = rrd__sim_fault(s, load_head(s, s->doc))) == RRD_OK && s->nfaults)
+	if (!rc && (rc = rrd__fault(&s->faults, load_head(s, s->doc))) == RRD_OK &&
+	    s->faults.count)
 		rc = RRD_E_PARSE;
 	if (!rc)
 		rc = load_section(s, "calendars", RRD_SCENARIO_CALENDARS_MAX, (void **)&s->calendars,
@@ -590,14 +574,14 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 	if (!rc) {
 		const cJSON *events;
 		size_t n;
-		rc = rrd__sim_fault(s, section(s->doc, "events", RRD_SCENARIO_EVENTS_MAX, &events, &n));
+		rc = rrd__fault(&s->faults,
+				section(s->doc, "events", RRD_SCENARIO_EVENTS_MAX, &events, &n));
 		if (!rc)
 			rc = rrd__sim_load_events(s, events, n);
 	}
 	if (!rc)
-		rc = rrd__sim_fault(s, load_end(s, s->doc));
-	if (!rc && s->nfaults)
-		rc = rrd__fail(RRD_E_PARSE, "%zu faults in the document", s->nfaults);
+		rc = rrd__fault(&s->faults, load_end(s, s->doc));
+	rc = rrd__faults_end(&s->faults, rc);
 	if (rc) {
 		rrd__scenario_free(s);
 		return rc;

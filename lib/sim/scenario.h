@@ -26,6 +26,7 @@
 #include "rrdist/record.h"
 #include "rrdist/rule.h"
 #include "rrdist/simulation.h"
+#include "util/fault.h"
 #include "util/hashmap.h"
 
 #define RRD_SCENARIO_FORMAT "rrdist-scenario/1"
@@ -40,8 +41,6 @@
 #define RRD_SCENARIO_EVENTS_MAX 100000000
 
 #define RRD_SCENARIO_REDISTRIBUTE_MAX_DEFAULT 15000
-/* Faults a check reports before it gives up on a document. */
-#define RRD_SCENARIO_FAULTS_MAX 100
 
 /* ---- Postal codes: US ZCTA centroids (data/us-zcta-centroids.csv). ---- */
 
@@ -141,9 +140,7 @@ typedef struct rrd_scenario {
 	cJSON *doc;                /* the parsed document, kept for `events` */
 
 	/* Checking for every fault: each is told here and loading goes on. */
-	rrd_fault_fn on_fault;
-	void *fault_user;
-	size_t nfaults;
+	rrd_faults faults;
 } rrd_scenario;
 
 /*

@@ -25,11 +25,6 @@ rrd_status rrd__sim_read_location(const cJSON *o, const char *path, int *has, do
  * as RRD_E_PARSE there, so a document's fault is always RRD_E_PARSE. */
 rrd_status rrd__sim_as_parse(rrd_status rc, const char *path);
 
-/* A fault of one item (or section): when every fault is wanted it is
- * reported and RRD_OK lets loading go on; otherwise (or when there are
- * too many) it is returned. */
-rrd_status rrd__sim_fault(rrd_scenario *s, rrd_status rc);
-
 /* Check `events` (an array of n entries) and fill s->events. */
 rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n);
 

@@ -1,7 +1,10 @@
-/* Configuration documents: round trips, references, all or nothing. */
+/* Configuration documents: round trips, references, all or nothing, and
+ * checking one for every fault. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support/failing_alloc.h"
+#include "../support/fault_log.h"
 #include "../support/fixture.h"
 
 static const char doc1[] =
@@ -102,12 +105,150 @@ static void test_bad_document_changes_nothing(void **state)
 	fix_free(f);
 }
 
+/* Two agents that cannot be read, an agent that repeats an id, a pool
+ * naming an agent that was left out and one naming nobody, a rule naming
+ * no pool and one whose pools hold different kinds. */
+static const char many_faults[] =
+	"{\"format\":\"rrdist-config/1\","
+	"\"agents\":[{\"id\":\"a\",\"weight\":0},{\"id\":\"b\"},{\"id\":\"c\",\"capacity\":7},"
+	"  {\"id\":\"b\"}],"
+	"\"pools\":[{\"id\":\"web\",\"kind\":\"lead\",\"members\":[\"b\",\"a\"]},"
+	"  {\"id\":\"deals\",\"kind\":\"deal\",\"members\":[\"zed\"]}],"
+	"\"rules\":[{\"id\":\"r\",\"pool\":\"west\"},"
+	"  {\"id\":\"s\",\"pool\":\"web\",\"overflow\":[\"deals\"]}]}";
+
+static void test_check_each_reports_every_fault_in_order(void **state)
+{
+	(void)state;
+	fault_log f = FAULT_LOG_INIT;
+	assert_int_equal(rrd_config_check_each(many_faults, sizeof many_faults - 1, fault_log_note, &f),
+			 RRD_E_PARSE);
+	/* What each object has wrong on its own comes first, then how they fit. */
+	assert_string_equal(f.text,
+			    "$.agents[0].weight: expected an integer from 1 to 1000000\n"
+			    "$.agents[2].capacity: expected an object\n"
+			    "$.agents[3].id: repeats \"b\"\n"
+			    "$.pools[0].members[1]: unknown agent \"a\"\n"
+			    "$.pools[1].members[0]: unknown agent \"zed\"\n"
+			    "$.rules[0].pool: unknown pool \"west\"\n"
+			    "$.rules[1]: pool \"deals\" holds deals, not leads\n");
+	assert_int_equal(f.n, 7);
+	assert_string_equal(rrd_error_last(), "7 faults in the document");
+}
+
+static void test_check_each_first_fault_is_the_loaders(void **state)
+{
+	(void)state;
+	static const char *const docs[] = {
+		many_faults,
+		"{\"format\":\"rrdist-config/1\",\"rules\":[{\"id\":\"r\",\"pool\":\"west\"}],"
+		"\"agents\":[{\"id\":\"x\",\"weight\":0}]}",
+		"{\"format\":\"rrdist-config/1\",\"agents\":[{\"id\":\"x\",\"calendar\":\"nope\"}],"
+		"\"pools\":[{\"id\":\"p\",\"kind\":\"lead\",\"strategy\":\"\"}]}",
+		"{\"format\":\"rrdist-config/1\",\"pools\":7}",
+		"{\"format\":\"rrdist-config/2\"}",
+		"{\"format\":",
+		"[]",
+	};
+	for (size_t i = 0; i < sizeof docs / sizeof *docs; i++) {
+		fixture *fx = fix_new(0);
+		assert_int_not_equal(rrd_distributor_load_config(fx->dist, docs[i], strlen(docs[i])),
+				     RRD_OK);
+		char want[512];
+		snprintf(want, sizeof want, "%s\n", rrd_error_last());
+		fix_free(fx);
+		fault_log f = FAULT_LOG_INIT;
+		assert_int_equal(rrd_config_check_each(docs[i], strlen(docs[i]), fault_log_note, &f),
+				 RRD_E_PARSE);
+		if (strncmp(f.text, want, strlen(want)) != 0)
+			fail_msg("case %zu: the check begins \"%s\", the loader says \"%s\"", i,
+				 f.text, want);
+	}
+}
+
+static void test_check_each_takes_what_loads(void **state)
+{
+	(void)state;
+	fault_log f = FAULT_LOG_INIT;
+	assert_int_equal(rrd_config_check_each(doc1, sizeof doc1 - 1, fault_log_note, &f), RRD_OK);
+	assert_int_equal(f.n, 0);
+	/* A custom strategy is a name the check cannot resolve; a load
+	 * takes it too, to be registered later. */
+	static const char custom[] = "{\"format\":\"rrdist-config/1\",\"pools\":[{\"id\":\"p\","
+				     "\"kind\":\"lead\",\"strategy\":\"house_rules\"}]}";
+	assert_int_equal(rrd_config_check_each(custom, sizeof custom - 1, fault_log_note, &f), RRD_OK);
+	assert_int_equal(f.n, 0);
+}
+
+static void test_check_each_refuses_null_arguments(void **state)
+{
+	(void)state;
+	fault_log f = FAULT_LOG_INIT;
+	assert_int_equal(rrd_config_check_each(NULL, 0, fault_log_note, &f), RRD_E_INVALID);
+	assert_int_equal(rrd_config_check_each(doc1, sizeof doc1 - 1, NULL, NULL), RRD_E_INVALID);
+	assert_int_equal(f.n, 0);
+}
+
+static void test_check_each_stops_after_100_faults(void **state)
+{
+	(void)state;
+	char *doc = malloc(64 + 300 * 24);
+	assert_non_null(doc);
+	strcpy(doc, "{\"format\":\"rrdist-config/1\",\"agents\":[");
+	for (int i = 0; i < 300; i++)
+		strcat(doc, i ? ",{\"id\":\"a\",\"weight\":0}" : "{\"id\":\"a\",\"weight\":0}");
+	strcat(doc, "]}");
+	fault_log f = FAULT_LOG_INIT;
+	assert_int_equal(rrd_config_check_each(doc, strlen(doc), fault_log_note, &f), RRD_E_PARSE);
+	assert_int_equal(f.n, 101);
+	assert_string_equal(f.last, "$: too many faults; the rest is not checked");
+	free(doc);
+}
+
+/* Fail allocation 1, 2, ... of a check until it completes: each failure
+ * is RRD_E_NOMEM and leaves nothing allocated, and the complete check
+ * tells `want` faults. */
+static void check_each_under_failing_allocation(const char *doc, int want)
+{
+	failing_alloc c;
+	for (long n = 1;; n++) {
+		fault_log f = FAULT_LOG_INIT;
+		failing_alloc_install(&c, n);
+		rrd_status rc = rrd_config_check_each(doc, strlen(doc), fault_log_note, &f);
+		failing_alloc_remove();
+		assert_int_equal(c.live, 0);
+		/* An agent's reader says "<path>: out of memory" as a fault of
+		 * the document; such a run proves only that it freed all. */
+		if (rc == RRD_E_NOMEM || strstr(f.text, ": out of memory\n")) {
+			assert_true(n < 100000);
+			continue;
+		}
+		assert_int_equal(rc, want ? RRD_E_PARSE : RRD_OK);
+		assert_int_equal(f.n, want);
+		assert_true(c.requests < n);
+		break;
+	}
+}
+
+static void test_check_each_is_clean_when_allocation_fails(void **state)
+{
+	(void)state;
+	check_each_under_failing_allocation(doc1, 0);
+	check_each_under_failing_allocation(many_faults, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_is_canonical),
 		cmocka_unit_test(test_reload_keeps_join_order_and_replaces_rules),
 		cmocka_unit_test(test_bad_document_changes_nothing),
+		cmocka_unit_test(test_check_each_reports_every_fault_in_order),
+		cmocka_unit_test(test_check_each_first_fault_is_the_loaders),
+		cmocka_unit_test(test_check_each_takes_what_loads),
+		cmocka_unit_test(test_check_each_refuses_null_arguments),
+		cmocka_unit_test(test_check_each_stops_after_100_faults),
+		cmocka_unit_test(test_check_each_is_clean_when_allocation_fails),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

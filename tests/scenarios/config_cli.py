@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """rrdist config prints a configuration in canonical form (a fixed point:
 its output printed again is the same), rrdist check accepts it, and a bad
-document exits 2 naming the JSON path, with nothing on stdout.
+document exits 2 naming the JSON path, with nothing on stdout; rrdist
+check names every fault, a line each, the first being the one rrdist
+config reports.
 
 usage: config_cli.py RRDIST"""
 import json
@@ -21,11 +23,13 @@ doc = json.dumps({
 run = lambda cmd, text: subprocess.run([rrdist, cmd, "-"], input=text, capture_output=True,
                                        text=True)
 failed = 0
+checked = 0
 
 def check(name, ok, detail=""):
-    global failed
+    global failed, checked
     print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
     failed += not ok
+    checked += 1
 
 first = run("config", doc)
 check("config exits 0", first.returncode == 0, first.stderr)
@@ -41,5 +45,46 @@ bad = run("config", json.dumps({"format": "rrdist-config/1",
 check("bad document exits 2", bad.returncode == 2, str(bad.returncode))
 check("nothing on stdout", bad.stdout == "", bad.stdout)
 check("path on stderr", '$.rules[0].pool: unknown pool "west"' in bad.stderr, bad.stderr)
-print(f"{7 - failed} passed, {failed} failed")
+
+# Two agents that cannot be read (left out, so the pool naming one faults
+# too), a pool naming nobody, a rule naming no pool.
+many = json.dumps({
+    "format": "rrdist-config/1",
+    "agents": [{"id": "a", "weight": 0}, {"id": "b"}, {"id": "c", "capacity": "lots"}],
+    "pools": [{"id": "web", "kind": "lead", "members": ["b", "a"]},
+              {"id": "east", "kind": "lead", "members": ["zed"]}],
+    "rules": [{"id": "r", "pool": "west"}],
+})
+want = ['$.agents[0].weight: expected an integer from 1 to 1000000',
+        '$.agents[2].capacity: expected an object',
+        '$.pools[0].members[1]: unknown agent "a"',
+        '$.pools[1].members[0]: unknown agent "zed"',
+        '$.rules[0].pool: unknown pool "west"']
+every = run("check", many)
+lines = every.stderr.splitlines()
+check("check exits 2 on faults", every.returncode == 2, str(every.returncode))
+check("check writes nothing on stdout", every.stdout == "", every.stdout)
+check("check names every fault in order", lines == ["rrdist: config: " + w for w in want],
+      every.stderr)
+# The first line is what loading the document reports, for faults of
+# either kind in either order.
+for name, text in [
+        ("many faults", many),
+        ("a reference before a bad field",
+         json.dumps({"format": "rrdist-config/1", "agents": [{"id": "x", "calendar": "no"}],
+                     "pools": [{"id": "p", "kind": "lead", "claim_window": "-5m"}]})),
+        ("not JSON", '{"format": "rrdist-config/1",'),
+        ("wrong section type", json.dumps({"format": "rrdist-config/1", "agents": {}}))]:
+    loaded, checked_doc = run("config", text), run("check", text)
+    check(f"check's first line is the loader's: {name}",
+          checked_doc.stderr.splitlines()[:1] == loaded.stderr.splitlines()[:1] and
+          checked_doc.returncode == 2, f"{checked_doc.stderr!r} vs {loaded.stderr!r}")
+# A document wrong throughout stops at 100 faults and says so.
+lots = run("check", json.dumps({"format": "rrdist-config/1",
+                                "agents": [{"id": "a", "weight": 0}] * 300}))
+lines = lots.stderr.splitlines()
+check("check stops at 100 faults", lots.returncode == 2 and len(lines) == 101 and
+      lines[-1] == "rrdist: config: $: too many faults; the rest is not checked",
+      f"exit {lots.returncode}, {len(lines)} lines")
+print(f"{checked - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -5,6 +5,7 @@
 
 #include "sim/rfc3339.h"
 #include "sim_test.h"
+#include "../support/fault_log.h"
 
 static const char *str_field(const rrd_sim_event *e, const char *name)
 {
@@ -1037,19 +1038,6 @@ static void test_agent_event_fields_are_checked_like_agents(void **state)
 			 "$.events[0].postal_code");
 }
 
-typedef struct faults {
-	char text[2048];
-	int n;
-} faults;
-
-static void note_fault(void *user, const char *message)
-{
-	faults *f = user;
-	size_t len = strlen(f->text);
-	snprintf(f->text + len, sizeof f->text - len, "%s\n", message);
-	f->n++;
-}
-
 static void test_check_each_reports_every_fault(void **state)
 {
 	(void)state;
@@ -1057,8 +1045,8 @@ static void test_check_each_reports_every_fault(void **state)
 			  "\"agents\":[{\"id\":\"a\",\"weight\":0},{\"id\":\"b\"}],"
 			  "\"pools\":[{\"id\":\"p\",\"kind\":\"lead\",\"members\":[\"a\",\"b\"]}],"
 			  "\"events\":[{\"at\":\"+1m\",\"op\":\"nope\"}]}";
-	faults f = { "", 0 };
-	assert_int_equal(rrd_scenario_check_each(doc, strlen(doc), NULL, note_fault, &f),
+	fault_log f = FAULT_LOG_INIT;
+	assert_int_equal(rrd_scenario_check_each(doc, strlen(doc), NULL, fault_log_note, &f),
 			 RRD_E_PARSE);
 	/* a is left out, so the pool naming it faults too; b is fine. */
 	assert_string_equal(f.text, "$.agents[0].weight: expected an integer from 1 to 1000000\n"
@@ -1068,11 +1056,11 @@ static void test_check_each_reports_every_fault(void **state)
 
 	const char *good = "{\"format\":\"rrdist-scenario/1\",\"start\":\"2026-03-02T08:00:00Z\"}";
 	f.n = 0;
-	assert_int_equal(rrd_scenario_check_each(good, strlen(good), NULL, note_fault, &f), RRD_OK);
+	assert_int_equal(rrd_scenario_check_each(good, strlen(good), NULL, fault_log_note, &f), RRD_OK);
 	assert_int_equal(f.n, 0);
 	assert_int_equal(rrd_scenario_check_each(good, strlen(good), NULL, NULL, NULL),
 			 RRD_E_INVALID);
-	assert_int_equal(rrd_scenario_check_each(NULL, 0, NULL, note_fault, &f), RRD_E_INVALID);
+	assert_int_equal(rrd_scenario_check_each(NULL, 0, NULL, fault_log_note, &f), RRD_E_INVALID);
 }
 
 int main(int argc, char **argv)

@@ -51,7 +51,12 @@ RRD_API const char *rrd_rule_source(const rrd_rule *rule, size_t i);
 RRD_API rrd_status rrd_rule_set_kind(rrd_rule *rule, int kind);
 RRD_API int rrd_rule_kind(const rrd_rule *rule);
 
-/** Match records whose attribute `key` equals `value` (all such conditions must hold). */
+/**
+ * Match records whose attribute `key` equals `value` (all such conditions
+ * must hold). Strings are copied.
+ * @return RRD_OK; RRD_E_INVALID (bad key, NULL value); RRD_E_EXISTS (the
+ *         rule already has a condition on `key`); RRD_E_NOMEM.
+ */
 RRD_API rrd_status rrd_rule_add_attr(rrd_rule *rule, const char *key, const char *value);
 RRD_API size_t rrd_rule_attr_count(const rrd_rule *rule);
 /** Condition `i`: key and value, owned by the rule. @return RRD_OK or RRD_E_INVALID. */

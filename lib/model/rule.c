@@ -143,6 +143,12 @@ RRD_API rrd_status rrd_rule_add_attr(rrd_rule *r, const char *key, const char *v
 	if (!value)
 		return rrd__fail(RRD_E_INVALID, "rule \"%s\": attribute \"%s\" needs a value",
 				 r->id, key);
+	/* One condition per attribute: a second would be redundant or could
+	 * never hold. */
+	for (size_t i = 0; i < r->attr_count; i++)
+		if (strcmp(r->attrs[i].key, key) == 0)
+			return rrd__fail(RRD_E_EXISTS, "rule \"%s\" already matches attribute \"%s\"",
+					 r->id, key);
 	if (rrd__grow((void **)&r->attrs, &r->attr_cap, r->attr_count + 1, sizeof *r->attrs))
 		return rrd__nomem();
 	char *k = rrd__strdup(key), *v = rrd__strdup(value);

@@ -113,6 +113,22 @@ static void test_rule_errors_change_nothing(void **state)
 	assert_int_equal(rrd_distributor_get_rule(f->dist, 2, &r), RRD_E_NOTFOUND);
 }
 
+static void test_a_second_condition_on_one_attribute_is_refused(void **state)
+{
+	(void)state;
+	rrd_rule *r;
+	assert_int_equal(rrd_rule_new(&r, "es", "spanish"), RRD_OK);
+	assert_int_equal(rrd_rule_add_attr(r, "language", "es"), RRD_OK);
+	assert_int_equal(rrd_rule_add_attr(r, "language", "es"), RRD_E_EXISTS);
+	assert_non_null(strstr(rrd_error_last(), "already matches attribute \"language\""));
+	assert_int_equal(rrd_rule_add_attr(r, "language", "fr"), RRD_E_EXISTS);
+	assert_int_equal(rrd_rule_attr_count(r), 1);
+	const char *value;
+	assert_int_equal(rrd_rule_attr(r, 0, NULL, &value), RRD_OK);
+	assert_string_equal(value, "es");
+	rrd_rule_free(r);
+}
+
 static void test_set_rules_replaces_all_or_nothing(void **state)
 {
 	fixture *f = *state;
@@ -230,6 +246,7 @@ int main(void)
 		T(test_overflow_when_nobody_is_eligible),
 		T(test_rule_errors_change_nothing),
 		T(test_set_rules_replaces_all_or_nothing),
+		cmocka_unit_test(test_a_second_condition_on_one_attribute_is_refused),
 		T(test_rules_survive_reopening_the_store),
 #undef T
 		cmocka_unit_test(test_indexed_match_equals_scan),

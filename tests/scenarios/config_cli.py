@@ -79,6 +79,12 @@ for name, text in [
     check(f"check's first line is the loader's: {name}",
           checked_doc.stderr.splitlines()[:1] == loaded.stderr.splitlines()[:1] and
           checked_doc.returncode == 2, f"{checked_doc.stderr!r} vs {loaded.stderr!r}")
+# A rule may name an attribute once (JSON allows a key twice in an object).
+twice = run("check", '{"format": "rrdist-config/1", "pools": [{"id": "p", "kind": "lead"}], '
+            '"rules": [{"id": "r", "pool": "p", "match": {"attrs": {"zip": "1", "zip": "2"}}}]}')
+check("a repeated attribute is a fault", twice.returncode == 2 and
+      '$.rules[0].match.attrs.zip: rule "r" already matches attribute "zip"' in twice.stderr,
+      twice.stderr)
 # A document wrong throughout stops at 100 faults and says so.
 lots = run("check", json.dumps({"format": "rrdist-config/1",
                                 "agents": [{"id": "a", "weight": 0}] * 300}))

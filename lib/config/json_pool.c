@@ -208,10 +208,13 @@ rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 	    (rc = rrd__json_opt_int(o, path, "max_offers", 1, INT64_C(1) << 40, &r->max_offers)) ||
 	    (rc = rrd__json_opt_bool(o, path, "respect_hours", &r->respect_hours)) ||
 	    (rc = rrd__json_opt_strings(o, path, "skills", r, add_skill)) ||
-	    (rc = rrd__json_opt_strings(o, path, "overflow", r, add_overflow)) ||
-	    (cal && (rc = rrd_rule_set_calendar(r, cal)))) {
+	    (rc = rrd__json_opt_strings(o, path, "overflow", r, add_overflow))) {
 		rrd_rule_free(r);
 		return rc;
+	}
+	if (cal && (rc = rrd_rule_set_calendar(r, cal))) {
+		rrd_rule_free(r);
+		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, "calendar", "%s", rrd_error_last());
 	}
 	*out = r;
 	return RRD_OK;

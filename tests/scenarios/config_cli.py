@@ -85,6 +85,11 @@ twice = run("check", '{"format": "rrdist-config/1", "pools": [{"id": "p", "kind"
 check("a repeated attribute is a fault", twice.returncode == 2 and
       '$.rules[0].match.attrs.zip: rule "r" already matches attribute "zip"' in twice.stderr,
       twice.stderr)
+badcal = run("config", '{"format": "rrdist-config/1", "pools": [{"id": "p", "kind": "lead"}], '
+             '"rules": [{"id": "r", "pool": "p", "calendar": "a\\u0001b"}]}')
+check("a bad calendar id in a rule is a fault with its path", badcal.returncode == 2 and
+      "$.rules[0].calendar: calendar id contains a control character" in badcal.stderr,
+      f"exit {badcal.returncode}: {badcal.stderr}")
 # A document wrong throughout stops at 100 faults and says so.
 lots = run("check", json.dumps({"format": "rrdist-config/1",
                                 "agents": [{"id": "a", "weight": 0}] * 300}))

@@ -141,10 +141,22 @@ static rrd_status agent_refs(rrd_distributor *d, const doc *x, rrd_hashmap *agen
 	return RRD_OK;
 }
 
+static rrd_status cal_refs(const doc *x, size_t i)
+{
+	const char *id = rrd_calendar_id(x->cals[i]);
+	for (size_t k = 0; k < i; k++)
+		if (x->cals[k] && strcmp(rrd_calendar_id(x->cals[k]), id) == 0)
+			return rrd__fail(RRD_E_PARSE, "$.calendars[%zu].id: repeats \"%s\"", i, id);
+	return RRD_OK;
+}
+
 static rrd_status pool_refs(rrd_distributor *d, const doc *x, const rrd_hashmap *agents,
 			    size_t i)
 {
 	const rrd_pool *p = x->pools[i];
+	for (size_t k = 0; k < i; k++)
+		if (x->pools[k] && strcmp(x->pools[k]->id, p->id) == 0)
+			return rrd__fail(RRD_E_PARSE, "$.pools[%zu].id: repeats \"%s\"", i, p->id);
 	pool_rt *old = d ? rrd__pool_find(d, p->id) : NULL;
 	if (old && old->cfg->kind != p->kind)
 		return rrd__fail(RRD_E_PARSE, "$.pools[%zu].kind: pool \"%s\" holds %ss", i, p->id,
@@ -192,6 +204,9 @@ static rrd_status check_refs(rrd_distributor *d, doc *x)
 {
 	rrd_hashmap agents = { 0 };
 	rrd_status rc = rrd__hashmap_reserve(&agents, x->nagents + 1) ? rrd__nomem() : RRD_OK;
+	for (size_t i = 0; !rc && i < x->ncals; i++)
+		if (x->cals[i])
+			rc = rrd__fault(&x->faults, cal_refs(x, i));
 	for (size_t i = 0; !rc && i < x->nagents; i++)
 		if (x->agents[i])
 			rc = rrd__fault(&x->faults, agent_refs(d, x, &agents, i));

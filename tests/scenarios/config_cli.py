@@ -90,6 +90,14 @@ badcal = run("config", '{"format": "rrdist-config/1", "pools": [{"id": "p", "kin
 check("a bad calendar id in a rule is a fault with its path", badcal.returncode == 2 and
       "$.rules[0].calendar: calendar id contains a control character" in badcal.stderr,
       f"exit {badcal.returncode}: {badcal.stderr}")
+again = run("check", json.dumps({
+    "format": "rrdist-config/1",
+    "calendars": [{"id": "c", "timezone": "UTC"}, {"id": "c", "timezone": "UTC"}],
+    "pools": [{"id": "p", "kind": "lead"}, {"id": "p", "kind": "deal"}]}))
+check("repeated calendar and pool ids are faults", again.returncode == 2 and
+      again.stderr.splitlines() == ['rrdist: config: $.calendars[1].id: repeats "c"',
+                                    'rrdist: config: $.pools[1].id: repeats "p"'],
+      again.stderr)
 # A document wrong throughout stops at 100 faults and says so.
 lots = run("check", json.dumps({"format": "rrdist-config/1",
                                 "agents": [{"id": "a", "weight": 0}] * 300}))

@@ -762,7 +762,7 @@ static void test_rule_with_empty_source_or_calendar_is_a_parse_fault(void **stat
 	(void)state;
 	sim_expect_fault(POOLS "'rules':[{'id':'a','pool':'web','match':{'source':''}}]",
 			 "$.rules[0]");
-	sim_expect_fault(POOLS "'rules':[{'id':'a','pool':'web','calendar':''}]", "$.rules[0]");
+	sim_expect_fault(POOLS "'rules':[{'id':'a','pool':'web','calendar':''}]", "$.rules[0].calendar");
 }
 
 static void test_repeated_rule_id_is_refused(void **state)

@@ -4,6 +4,32 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+int rrd__outside_hours(rrd_distributor *d, const agent_rt *a)
+{
+	int open = 1;
+	return a->cal >= 0 &&
+	       rrd_calendar_is_open(d->cals[a->cal]->cal, rrd__now(d), &open) == RRD_OK && !open;
+}
+
+rrd_skip_reason rrd__capacity_reason(rrd_distributor *d, agent_rt *a, rrd_status *err)
+{
+	const rrd_agent *c = a->cfg;
+	if (c->cap_open == RRD_UNLIMITED && c->cap_per_day == RRD_UNLIMITED)
+		return 0;
+	agent_state *st;
+	rrd_status rc = rrd__agent_state(d, a, &st);
+	if (rc) {
+		*err = rc;
+		return RRD_SKIP_INACTIVE;
+	}
+	if (c->cap_open != RRD_UNLIMITED && st->open >= c->cap_open)
+		return RRD_SKIP_AT_CAPACITY;
+	if (c->cap_per_day != RRD_UNLIMITED &&
+	    rrd__agent_today(d, a, st, rrd__now(d)) >= c->cap_per_day)
+		return RRD_SKIP_DAILY_CAP;
+	return 0;
+}
+
 rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, agent_rt *a,
 				rrd_status *err)
 {
@@ -14,24 +40,11 @@ rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, age
 		return RRD_SKIP_PAUSED;
 	if (req->skills && !rrd__strlist_contains_all(&c->skills, req->skills))
 		return RRD_SKIP_MISSING_SKILL;
-	if (req->respect_hours && a->cal >= 0) {
-		int open = 1;
-		if (rrd_calendar_is_open(d->cals[a->cal]->cal, rrd__now(d), &open) == RRD_OK && !open)
-			return RRD_SKIP_OUTSIDE_HOURS;
-	}
-	if (c->cap_open != RRD_UNLIMITED || c->cap_per_day != RRD_UNLIMITED) {
-		agent_state *st;
-		rrd_status rc = rrd__agent_state(d, a, &st);
-		if (rc) {
-			*err = rc;
-			return RRD_SKIP_INACTIVE;
-		}
-		if (c->cap_open != RRD_UNLIMITED && st->open >= c->cap_open)
-			return RRD_SKIP_AT_CAPACITY;
-		if (c->cap_per_day != RRD_UNLIMITED &&
-		    rrd__agent_today(d, a, st, rrd__now(d)) >= c->cap_per_day)
-			return RRD_SKIP_DAILY_CAP;
-	}
+	if (req->respect_hours && rrd__outside_hours(d, a))
+		return RRD_SKIP_OUTSIDE_HOURS;
+	rrd_skip_reason full = rrd__capacity_reason(d, a, err);
+	if (full)
+		return full;
 	if (req->strategy == RRD_STRATEGY_NEAREST && !c->has_location)
 		return RRD_SKIP_NO_LOCATION;
 	for (size_t i = 0; i < req->noffered; i++)

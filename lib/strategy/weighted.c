@@ -122,21 +122,9 @@ static rrd_skip_reason held_reason(rrd_distributor *d, const pool_rt *p, agent_r
 		return RRD_SKIP_INACTIVE;
 	if (c->paused)
 		return RRD_SKIP_PAUSED;
-	int open = 1;
-	if (p->cfg->respect_hours && a->cal >= 0 &&
-	    rrd_calendar_is_open(d->cals[a->cal]->cal, rrd__now(d), &open) == RRD_OK && !open)
+	if (p->cfg->respect_hours && rrd__outside_hours(d, a))
 		return RRD_SKIP_OUTSIDE_HOURS;
-	if (c->cap_open == RRD_UNLIMITED && c->cap_per_day == RRD_UNLIMITED)
-		return 0;
-	agent_state *st;
-	if ((*err = rrd__agent_state(d, a, &st)))
-		return RRD_SKIP_INACTIVE;
-	if (c->cap_open != RRD_UNLIMITED && st->open >= c->cap_open)
-		return RRD_SKIP_AT_CAPACITY;
-	if (c->cap_per_day != RRD_UNLIMITED &&
-	    rrd__agent_today(d, a, st, rrd__now(d)) >= c->cap_per_day)
-		return RRD_SKIP_DAILY_CAP;
-	return 0;
+	return rrd__capacity_reason(d, a, err);
 }
 
 static void mark(wrr_index *x, size_t i, unsigned bit, uint32_t *list, size_t *count)

@@ -4,14 +4,15 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-int rrd__outside_hours(rrd_distributor *d, const agent_rt *a)
+static int outside_hours(rrd_distributor *d, const agent_rt *a)
 {
 	int open = 1;
 	return a->cal >= 0 &&
 	       rrd_calendar_is_open(d->cals[a->cal]->cal, rrd__now(d), &open) == RRD_OK && !open;
 }
 
-rrd_skip_reason rrd__capacity_reason(rrd_distributor *d, agent_rt *a, rrd_status *err)
+/* At capacity or the daily cap (0: neither). */
+static rrd_skip_reason capacity_reason(rrd_distributor *d, agent_rt *a, rrd_status *err)
 {
 	const rrd_agent *c = a->cfg;
 	if (c->cap_open == RRD_UNLIMITED && c->cap_per_day == RRD_UNLIMITED)
@@ -40,9 +41,9 @@ rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, age
 		return RRD_SKIP_PAUSED;
 	if (req->skills && !rrd__strlist_contains_all(&c->skills, req->skills))
 		return RRD_SKIP_MISSING_SKILL;
-	if (req->respect_hours && rrd__outside_hours(d, a))
+	if (req->respect_hours && outside_hours(d, a))
 		return RRD_SKIP_OUTSIDE_HOURS;
-	rrd_skip_reason full = rrd__capacity_reason(d, a, err);
+	rrd_skip_reason full = capacity_reason(d, a, err);
 	if (full)
 		return full;
 	if (req->strategy == RRD_STRATEGY_NEAREST && !c->has_location)

@@ -32,12 +32,6 @@ rrd_status rrd__pick(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
 rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, agent_rt *a,
 				rrd_status *err);
 
-/* The parts of rrd__ineligible that do not depend on the record: at
- * capacity or the daily cap (0: neither; *err set when reading the
- * agent's state failed), and outside the agent's working hours now. */
-rrd_skip_reason rrd__capacity_reason(rrd_distributor *d, agent_rt *a, rrd_status *err);
-int rrd__outside_hours(rrd_distributor *d, const agent_rt *a);
-
 /* Record a passed-over member (explain only). */
 rrd_status rrd__skip(rrd_distributor *d, const rrd_pick_req *req, uint32_t agent,
 		     rrd_skip_reason why);

@@ -113,18 +113,13 @@ static int decode_scored(const void *value, size_t len, scored *out)
 }
 
 /* Why the agent can take nothing from the pool now, whatever the record
- * (0: it can). */
-static rrd_skip_reason held_reason(rrd_distributor *d, const pool_rt *p, agent_rt *a,
+ * (0: it can): eligibility asked without a record, skills or offers. */
+static rrd_skip_reason held_reason(rrd_distributor *d, pool_rt *p, agent_rt *a,
 				   rrd_status *err)
 {
-	const rrd_agent *c = a->cfg;
-	if (!c->active)
-		return RRD_SKIP_INACTIVE;
-	if (c->paused)
-		return RRD_SKIP_PAUSED;
-	if (p->cfg->respect_hours && rrd__outside_hours(d, a))
-		return RRD_SKIP_OUTSIDE_HOURS;
-	return rrd__capacity_reason(d, a, err);
+	rrd_pick_req any = { .pool = p, .strategy = RRD_STRATEGY_WEIGHTED_ROUND_ROBIN,
+			     .respect_hours = p->cfg->respect_hours };
+	return rrd__ineligible(d, &any, a, err);
 }
 
 static void mark(wrr_index *x, size_t i, unsigned bit, uint32_t *list, size_t *count)
@@ -147,7 +142,7 @@ static rrd_time day_end(rrd_distributor *d, const agent_rt *a, rrd_time now)
 
 /* Hold or release member i as its state now says, at tick `tick`, before
  * that tick's pick adds anything. */
-static rrd_status settle(rrd_distributor *d, const pool_rt *p, wrr_index *x, size_t i,
+static rrd_status settle(rrd_distributor *d, pool_rt *p, wrr_index *x, size_t i,
 			 int64_t tick)
 {
 	agent_rt *a = d->agents[p->members[i].agent];

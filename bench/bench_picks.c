@@ -6,7 +6,9 @@
  *   next_agent.<strategy>.n<N>  the public rrd_distributor_next_agent,
  *                               which also allocates the pick it returns.
  * Every agent is eligible and has a location; the distributor's explain
- * option is off. Each figure is the median of five runs of 0.1 s.
+ * option is off. weighted_round_robin.limits gives every agent a capacity
+ * and a daily cap that are never reached. Each figure is the median of
+ * five runs of 0.1 s.
  */
 #include <math.h>
 #include <stdio.h>
@@ -45,7 +47,7 @@ static double unit(void)
 	return (double)(rng >> 11) * 0x1p-53;
 }
 
-static rrd_distributor *setup(rrd_store **store, int n, rrd_strategy s)
+static rrd_distributor *setup(rrd_store **store, int n, rrd_strategy s, int limits)
 {
 	rrd_distributor *d;
 	check(rrd_store_memory_new(store), "store");
@@ -60,6 +62,10 @@ static rrd_distributor *setup(rrd_store **store, int n, rrd_strategy s)
 		check(rrd_agent_new(&a, id), "agent");
 		check(rrd_agent_set_weight(a, 1 + i % 5), "weight");
 		check(rrd_agent_set_location(a, 25 + 24 * unit(), -124 + 57 * unit()), "location");
+		if (limits) {
+			check(rrd_agent_set_capacity_open(a, 1000000000), "capacity");
+			check(rrd_agent_set_capacity_per_day(a, 1000000000), "daily cap");
+		}
 		check(rrd_distributor_put_agent(d, a), "put agent");
 		rrd_agent_free(a);
 		check(rrd_pool_add_member(p, id), "member");
@@ -126,25 +132,36 @@ static double median_rate(run *r)
 
 int main(void)
 {
-	static const rrd_strategy strategies[] = {
-		RRD_STRATEGY_ROUND_ROBIN, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, RRD_STRATEGY_LEAST_BUSY,
-		RRD_STRATEGY_LEAST_RECENT, RRD_STRATEGY_RANDOM, RRD_STRATEGY_NEAREST
+	/* Each strategy; then weighted round robin again with a capacity and
+	 * a daily cap (never reached) on every agent, which it must not look
+	 * at on every pick. */
+	static const struct {
+		rrd_strategy strategy;
+		int limits;
+	} variants[] = {
+		{ RRD_STRATEGY_ROUND_ROBIN, 0 }, { RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, 0 },
+		{ RRD_STRATEGY_LEAST_BUSY, 0 }, { RRD_STRATEGY_LEAST_RECENT, 0 },
+		{ RRD_STRATEGY_RANDOM, 0 }, { RRD_STRATEGY_NEAREST, 0 },
+		{ RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, 1 },
 	};
 	static const int sizes[] = { 10, 1000, 100000 };
-	/* To look at one figure (e.g. under a profiler): a strategy name, a
+	/* To look at one figure (e.g. under a profiler): a variant name, a
 	 * pool size, and "pick" or "next_agent". */
 	const char *only = getenv("RRD_BENCH_ONLY");
 	const char *only_n = getenv("RRD_BENCH_N");
 	const char *only_kind = getenv("RRD_BENCH_KIND");
-	for (size_t s = 0; s < sizeof strategies / sizeof *strategies; s++) {
-		const char *name = rrd_strategy_name(strategies[s]);
+	for (size_t s = 0; s < sizeof variants / sizeof *variants; s++) {
+		char name[64];
+		snprintf(name, sizeof name, "%s%s", rrd_strategy_name(variants[s].strategy),
+			 variants[s].limits ? ".limits" : "");
 		if (only && strcmp(only, name) != 0)
 			continue;
 		for (size_t k = 0; k < 3; k++) {
 			if (only_n && atoi(only_n) != sizes[k])
 				continue;
 			rrd_store *store;
-			rrd_distributor *d = setup(&store, sizes[k], strategies[s]);
+			rrd_distributor *d = setup(&store, sizes[k], variants[s].strategy,
+						   variants[s].limits);
 			rrd_record *rec;
 			check(rrd_record_new(&rec, "probe", RRD_KIND_LEAD), "record");
 			check(rrd_record_set_location(rec, 39.0, -95.0), "location");

@@ -169,9 +169,11 @@ static rrd_status settle(rrd_distributor *d, pool_rt *p, wrr_index *x, size_t i,
 		/* Look again when its calendar next opens or closes. */
 		const rrd_calendar *cal = d->cals[a->cal]->cal;
 		rrd_time now = rrd__now(d), change;
-		rrd_status found = why == RRD_SKIP_OUTSIDE_HOURS
-					   ? rrd_calendar_next_open(cal, now, &change)
-					   : rrd_calendar_next_close(cal, now, &change);
+		int open = 0;
+		rrd_status found = rrd_calendar_is_open(cal, now, &open);
+		if (found == RRD_OK)
+			found = open ? rrd_calendar_next_close(cal, now, &change)
+				     : rrd_calendar_next_open(cal, now, &change);
 		if (found == RRD_OK && change < x->hours_due)
 			x->hours_due = change;
 	}

@@ -379,8 +379,13 @@ RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *d, const char *j
 	 * see what another process may have changed. */
 	if (!(rc = rrd__txn_begin(d)))
 		rrd__txn_end_read(d);
-	if (!rc)
-		rc = read_doc(d, root, &x);
+	if (!rc) {
+		/* Reading names the custom strategies the document uses; a
+		 * document refused must not leave them behind. */
+		size_t customs = d->ncustoms;
+		if ((rc = read_doc(d, root, &x)))
+			rrd__custom_forget_since(d, customs);
+	}
 	if (!rc && !(rc = rrd__txn_begin(d))) {
 		if ((rc = write_doc(d, &x)))
 			rrd__txn_abort(d);

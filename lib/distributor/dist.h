@@ -282,6 +282,8 @@ const char *rrd__strategy_label(rrd_distributor *d, rrd_strategy s);
 /* The id of custom strategy `name`, making a slot (not yet registered)
  * when it is new. */
 rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_strategy *out);
+/* Drop the names interned since there were `count` (a refused document's). */
+void rrd__custom_forget_since(rrd_distributor *d, size_t count);
 /* Slot of a strategy in pool_rt.states, or -1 for an unknown id. */
 long rrd__strategy_slot(rrd_distributor *d, rrd_strategy s);
 

@@ -79,6 +79,13 @@ rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_strategy
 	return RRD_OK;
 }
 
+void rrd__custom_forget_since(rrd_distributor *d, size_t count)
+{
+	/* Only names nothing registered or stored refers to are dropped. */
+	while (d->ncustoms > count && !d->customs[d->ncustoms - 1].registered)
+		rrd__free(d->customs[--d->ncustoms].name);
+}
+
 RRD_API rrd_status rrd_distributor_strategy_parse(rrd_distributor *d, const char *name,
 						  rrd_strategy *out)
 {

@@ -91,6 +91,9 @@ static void test_bad_document_changes_nothing(void **state)
 		{ "{\"format\":\"rrdist-config/1\",\"pools\":[{\"id\":\"p\",\"kind\":\"lead\","
 		  "\"members\":[\"nobody\"]}]}", "$.pools[0].members[0]" },
 		{ "{\"format\":", "$" },
+		/* A custom strategy the distributor has not heard of. */
+		{ "{\"format\":\"rrdist-config/1\",\"pools\":[{\"id\":\"p\",\"kind\":\"lead\","
+		  "\"strategy\":\"mystery\",\"members\":[\"nobody\"]}]}", "$.pools[0].members[0]" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		assert_int_equal(rrd_distributor_load_config(f->dist, bad[i].doc, strlen(bad[i].doc)),
@@ -101,6 +104,9 @@ static void test_bad_document_changes_nothing(void **state)
 		assert_string_equal(before, after);
 		rrd_free(after);
 	}
+	/* Nor does it leave the names of strategies it named behind. */
+	rrd_strategy s;
+	assert_int_equal(rrd_distributor_strategy_parse(f->dist, "mystery", &s), RRD_E_INVALID);
 	rrd_free(before);
 	fix_free(f);
 }

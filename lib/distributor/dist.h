@@ -311,6 +311,9 @@ rrd_status rrd__flush(rrd_distributor *d);
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out);
 /* Add a new record (takes ownership of r on success). */
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out);
+/* Records cached past this many are dropped between operations. */
+#define RRD_REC_CACHE_MAX 8192
+void rrd__rec_trim(rrd_distributor *d);
 rrd_status rrd__rec_dirty(rrd_distributor *d, rec_rt *rec);
 /* Give `rec` to `agent` (NULL: nobody) with `status`, keeping every
  * agent's open count right. */

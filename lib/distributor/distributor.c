@@ -62,6 +62,7 @@ void rrd__lock(rrd_distributor *d)
 
 void rrd__unlock(rrd_distributor *d)
 {
+	rrd__rec_trim(d);
 	int deliver = d->outbox != NULL;
 	d->now_valid = 0;
 	pthread_mutex_unlock(&d->mu);

@@ -115,6 +115,18 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out)
 	return RRD_OK;
 }
 
+void rrd__rec_trim(rrd_distributor *d)
+{
+	if (d->in_txn || d->nrecs - d->nrec_free <= RRD_REC_CACHE_MAX)
+		return;
+	/* Outside a transaction every cached record is in the store as it
+	 * is: forget them all, so the cache stays small and warm. */
+	for (size_t i = 0; i < d->nrecs; i++)
+		rrd_record_free(d->recs[i].r);
+	d->nrecs = d->nrec_free = 0;
+	rrd__hashmap_free(&d->rec_map);
+}
+
 static int holds_open(rrd_record_status s)
 {
 	return s == RRD_RECORD_PENDING || s == RRD_RECORD_CLAIMED;

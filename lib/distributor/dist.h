@@ -208,6 +208,7 @@ struct rrd_distributor {
 	rrd_hashmap rec_map;
 	uint32_t *rec_free;
 	size_t nrec_free, rec_free_cap;
+	size_t rec_trim_at;  /* rrd__rec_trim waits until more are cached */
 
 	custom_strategy *customs;
 	size_t ncustoms, customs_cap;
@@ -311,7 +312,8 @@ rrd_status rrd__flush(rrd_distributor *d);
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out);
 /* Add a new record (takes ownership of r on success). */
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out);
-/* Records cached past this many are dropped between operations. */
+/* Records cached past this many (and past twice what the last trim
+ * kept) are dropped between operations, except those under offer. */
 #define RRD_REC_CACHE_MAX 8192
 void rrd__rec_trim(rrd_distributor *d);
 rrd_status rrd__rec_dirty(rrd_distributor *d, rec_rt *rec);

@@ -117,14 +117,35 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out)
 
 void rrd__rec_trim(rrd_distributor *d)
 {
-	if (d->in_txn || d->nrecs - d->nrec_free <= RRD_REC_CACHE_MAX)
+	size_t cached = d->nrecs - d->nrec_free;
+	if (d->in_txn || cached <= RRD_REC_CACHE_MAX || cached <= d->rec_trim_at)
 		return;
 	/* Outside a transaction every cached record is in the store as it
-	 * is: forget them all, so the cache stays small and warm. */
-	for (size_t i = 0; i < d->nrecs; i++)
-		rrd_record_free(d->recs[i].r);
-	d->nrecs = d->nrec_free = 0;
+	 * is. Records under offer stay: their claims and deadlines come
+	 * soon. The rest go, so the cache does not grow with every record
+	 * ever routed. */
+	size_t kept = 0;
 	rrd__hashmap_free(&d->rec_map);
+	for (size_t i = 0; i < d->nrecs; i++) {
+		rrd_record *r = d->recs[i].r;
+		if (r && r->status == RRD_RECORD_OFFERED)
+			d->recs[kept++] = d->recs[i]; /* no index is held between calls */
+		else
+			rrd_record_free(r);
+	}
+	if (rrd__hashmap_reserve(&d->rec_map, kept)) {
+		/* Out of memory: forget these too; they are read again. */
+		for (size_t i = 0; i < kept; i++)
+			rrd_record_free(d->recs[i].r);
+		kept = 0;
+	}
+	for (size_t i = 0; i < kept; i++)
+		rrd__hashmap_put(&d->rec_map, d->recs[i].r->id, (uint32_t)i);
+	d->nrecs = kept;
+	d->nrec_free = 0;
+	/* Look again only once the cache has doubled: trimming stays O(1)
+	 * a call however many offers are live. */
+	d->rec_trim_at = 2 * kept;
 }
 
 static int holds_open(rrd_record_status s)

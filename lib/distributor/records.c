@@ -125,7 +125,10 @@ void rrd__rec_trim(rrd_distributor *d)
 	 * soon. The rest go, so the cache does not grow with every record
 	 * ever routed. */
 	size_t kept = 0;
-	rrd__hashmap_free(&d->rec_map);
+	/* Cleared rather than freed: the next records fill the same table,
+	 * and a fresh one would have to grow (and the heap to coalesce)
+	 * every time. */
+	rrd__hashmap_clear(&d->rec_map);
 	for (size_t i = 0; i < d->nrecs; i++) {
 		rrd_record *r = d->recs[i].r;
 		if (r && r->status == RRD_RECORD_OFFERED)

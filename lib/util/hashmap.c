@@ -124,6 +124,13 @@ int rrd__hashmap_del(rrd_hashmap *m, const char *key)
 	return 1;
 }
 
+void rrd__hashmap_clear(rrd_hashmap *m)
+{
+	if (m->cap)
+		memset(m->slots, 0, m->cap * sizeof *m->slots);
+	m->count = m->used = 0;
+}
+
 void rrd__hashmap_free(rrd_hashmap *m)
 {
 	rrd__free(m->slots);

@@ -45,6 +45,8 @@ int rrd__hashmap_put(rrd_hashmap *m, const char *key, uint32_t value);
 int rrd__hashmap_reserve(rrd_hashmap *m, size_t n);
 /* 1 when removed, 0 when absent. Never allocates. */
 int rrd__hashmap_del(rrd_hashmap *m, const char *key);
+/* Forget every entry, keeping the table's size. */
+void rrd__hashmap_clear(rrd_hashmap *m);
 void rrd__hashmap_free(rrd_hashmap *m);
 
 #endif

@@ -389,8 +389,10 @@ RRD_API rrd_status rrd_calendar_is_open(const rrd_calendar *cal, rrd_time t,
 	return rc;
 }
 
-RRD_API rrd_status rrd_calendar_next_open(const rrd_calendar *cal, rrd_time t,
-					  rrd_time *out)
+/* The first instant at or after `t` when the calendar is open (`open` 1)
+ * or closed (0): `t` itself when it is so already, else the end of the
+ * span `t` is in. */
+static rrd_status next_state(const rrd_calendar *cal, rrd_time t, int open, rrd_time *out)
 {
 	rrd_status rc = check_query(cal, t, out);
 	if (rc != RRD_OK)
@@ -398,7 +400,7 @@ RRD_API rrd_status rrd_calendar_next_open(const rrd_calendar *cal, rrd_time t,
 	rrd_calendar *c = mut(cal);
 	recall m;
 	if (memo_get(&c->span, t, &m)) {
-		if (m.value & SPAN_OPEN) {
+		if (!(m.value & SPAN_OPEN) == !open) {
 			*out = t;
 			return RRD_OK;
 		}
@@ -414,53 +416,27 @@ RRD_API rrd_status rrd_calendar_next_open(const rrd_calendar *cal, rrd_time t,
 	pthread_mutex_unlock(&c->lock);
 	if (rc != RRD_OK)
 		return rc;
-	if (at.open) {
+	if (!at.open == !open) {
 		*out = t;
 		return RRD_OK;
 	}
-	if (!at.found)
-		return rrd__fail(RRD_E_NOTFOUND,
-				 "calendar \"%s\" does not open within ten years",
-				 c->id);
-	*out = at.start;
+	if (open ? !at.found : !at.exact)
+		return rrd__fail(RRD_E_NOTFOUND, "calendar \"%s\" does not %s within ten years",
+				 c->id, open ? "open" : "close");
+	*out = open ? at.start : at.end;
 	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_calendar_next_open(const rrd_calendar *cal, rrd_time t,
+					  rrd_time *out)
+{
+	return next_state(cal, t, 1, out);
 }
 
 RRD_API rrd_status rrd_calendar_next_close(const rrd_calendar *cal, rrd_time t,
 					   rrd_time *out)
 {
-	rrd_status rc = check_query(cal, t, out);
-	if (rc != RRD_OK)
-		return rc;
-	rrd_calendar *c = mut(cal);
-	recall m;
-	if (memo_get(&c->span, t, &m)) {
-		if (!(m.value & SPAN_OPEN)) {
-			*out = t;
-			return RRD_OK;
-		}
-		if (m.value & SPAN_EXACT) {
-			*out = m.to;
-			return RRD_OK;
-		}
-	}
-	walker w;
-	where at;
-	pthread_mutex_lock(&c->lock);
-	rc = locate(c, t, &w, &at);
-	pthread_mutex_unlock(&c->lock);
-	if (rc != RRD_OK)
-		return rc;
-	if (!at.open) {
-		*out = t;
-		return RRD_OK;
-	}
-	if (!at.exact)
-		return rrd__fail(RRD_E_NOTFOUND,
-				 "calendar \"%s\" does not close within ten years",
-				 c->id);
-	*out = at.end;
-	return RRD_OK;
+	return next_state(cal, t, 0, out);
 }
 
 RRD_API rrd_status rrd_calendar_add_open_time(const rrd_calendar *cal,

@@ -36,8 +36,7 @@ rrd_status rrd__config_version_write(rrd_distributor *d, int64_t version)
 {
 	rrd_store *st = d->store;
 	unsigned char b[8];
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)((uint64_t)version >> (8 * i));
+	rrd__put_i64(b, version);
 	return rrd__store_status(st->m.put(st->self, RRD_NS_META, VERSION_KEY, b, 8, 0),
 				 "writing the configuration version");
 }

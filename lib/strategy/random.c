@@ -83,8 +83,7 @@ rrd_status rrd__pick_random(rrd_distributor *d, const rrd_pick_req *req, size_t 
 	rrd__free(aside);
 	if (rc == RRD_OK && !req->dry_run) {
 		unsigned char b[8];
-		for (int j = 0; j < 8; j++)
-			b[j] = (unsigned char)(state >> (8 * j));
+		rrd__put_i64(b, (int64_t)state);
 		rc = rrd__strat_state_set(d, ss, b, 8);
 	}
 	return rc;

@@ -30,15 +30,12 @@ static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p
 			 strat_state *ss, size_t i, size_t *pos)
 {
 	if (!req->dry_run) {
-		/* Two little-endian words, as rrd__buf_i64 writes them. */
 		unsigned char *b;
 		rrd_status rc = rrd__strat_state_room(d, ss, 16, &b);
 		if (rc)
 			return rc;
-		uint64_t words[2] = { (uint64_t)p->members[i].seq, p->members[i].id_hash };
-		for (int w = 0; w < 2; w++)
-			for (int j = 0; j < 8; j++)
-				b[8 * w + j] = (unsigned char)(words[w] >> (8 * j));
+		rrd__put_i64(b, p->members[i].seq);
+		rrd__put_i64(b + 8, (int64_t)p->members[i].id_hash);
 		p->rr_hint = i;
 	}
 	*pos = i;

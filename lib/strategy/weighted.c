@@ -91,10 +91,8 @@ static rrd_status write_scored(rrd_distributor *d, const strat_state *ss, int64_
 {
 	char key[KEY_CAP];
 	unsigned char v[17];
-	for (int j = 0; j < 8; j++) {
-		v[j] = (unsigned char)((uint64_t)s.tick >> (8 * j));
-		v[8 + j] = (unsigned char)((uint64_t)s.score >> (8 * j));
-	}
+	rrd__put_i64(v, s.tick);
+	rrd__put_i64(v + 8, s.score);
 	v[16] = (unsigned char)(s.held != 0);
 	member_key(ss, seq, key, sizeof key);
 	rrd_store *st = d->store;
@@ -439,8 +437,7 @@ static rrd_status save(rrd_distributor *d, pool_rt *p, strat_state *ss, wrr_inde
 	}
 	unsigned char *b;
 	if (!rc && !(rc = rrd__strat_state_room(d, ss, 8, &b)))
-		for (int j = 0; j < 8; j++)
-			b[j] = (unsigned char)((uint64_t)tick >> (8 * j));
+		rrd__put_i64(b, tick);
 	if (!rc) {
 		for (size_t k = 0; k < x->nunsaved; k++)
 			x->flag[x->unsaved[k]] &= ~WRR_UNSAVED;
@@ -458,9 +455,10 @@ rrd_status rrd__pick_weighted(rrd_distributor *d, const rrd_pick_req *req, size_
 	rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, &ss);
 	if (rc || (rc = read_tick(p, ss, &tick)) || (rc = index_for(d, p, ss, tick, &x)))
 		return rc;
+	/* Most picks leave nobody out for the record: no allocation then. */
 	size_t cap = req->skills ? p->nmembers : req->noffered + x->nhours, nout = 0;
-	uint32_t *out = rrd__malloc((cap ? cap : 1) * sizeof *out);
-	if (!out)
+	uint32_t *out = NULL;
+	if (cap && !(out = rrd__malloc(cap * sizeof *out)))
 		return rrd__nomem();
 	int64_t t = tick + 1 - x->origin;
 	rrd__kinetic_advance(&x->lines, t);
@@ -496,18 +494,14 @@ rrd_status rrd__pick_weighted(rrd_distributor *d, const rrd_pick_req *req, size_
 
 rrd_status rrd__weighted_reweigh(rrd_distributor *d, agent_rt *a)
 {
-	for (size_t pi = 0; pi < d->npools; pi++) {
-		pool_rt *p = d->pools[pi];
-		long i = -1;
-		for (size_t k = 0; k < p->nmembers && i < 0; k++)
-			if (p->members[k].agent == a->idx)
-				i = (long)k;
-		if (i < 0)
-			continue;
+	rrd_status rc = rrd__memberships(d);
+	for (size_t k = 0; !rc && k < a->nmemberships; k++) {
+		pool_rt *p = d->pools[a->memberships[k].pool];
+		size_t i = a->memberships[k].pos;
 		strat_state *ss;
 		int64_t tick;
-		rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, &ss);
-		if (rc || (rc = read_tick(p, ss, &tick)))
+		if ((rc = rrd__strat_state(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, &ss)) ||
+		    (rc = read_tick(p, ss, &tick)))
 			return rc;
 		if (!ss->len)
 			continue; /* never picked: every score is 0 */
@@ -526,8 +520,7 @@ rrd_status rrd__weighted_reweigh(rrd_distributor *d, agent_rt *a)
 		if (!s.held)
 			s.score += a->cfg->weight * (tick - s.tick);
 		s.tick = tick;
-		if ((rc = write_scored(d, ss, p->members[i].seq, s)))
-			return rc;
+		rc = write_scored(d, ss, p->members[i].seq, s);
 	}
-	return RRD_OK;
+	return rc;
 }

@@ -21,13 +21,18 @@ void rrd__buf_u8(rrd_buf *b, uint8_t v)
 	rrd__buf_put(b, &v, 1);
 }
 
-void rrd__buf_i64(rrd_buf *b, int64_t v)
+void rrd__put_i64(unsigned char *p, int64_t v)
 {
 	/* Little-endian whatever the host, so stored values move between machines. */
-	unsigned char out[8];
 	uint64_t u = (uint64_t)v;
 	for (int i = 0; i < 8; i++)
-		out[i] = (unsigned char)(u >> (8 * i));
+		p[i] = (unsigned char)(u >> (8 * i));
+}
+
+void rrd__buf_i64(rrd_buf *b, int64_t v)
+{
+	unsigned char out[8];
+	rrd__put_i64(out, v);
 	rrd__buf_put(b, out, 8);
 }
 

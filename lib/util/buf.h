@@ -15,6 +15,8 @@ typedef struct rrd_buf {
 void rrd__buf_put(rrd_buf *b, const void *p, size_t n);
 void rrd__buf_u8(rrd_buf *b, uint8_t v);
 void rrd__buf_i64(rrd_buf *b, int64_t v);
+/* Write v as the 8 little-endian bytes rrd__buf_i64 appends, at p. */
+void rrd__put_i64(unsigned char *p, int64_t v);
 void rrd__buf_f64(rrd_buf *b, double v);
 /* A length-prefixed string; NULL is encoded apart from "". */
 void rrd__buf_str(rrd_buf *b, const char *s);

@@ -333,6 +333,9 @@ void rrd__rule_index_drop(rrd_distributor *d);
 void rrd__index_invalidate(rrd_distributor *d);
 /* Bring agent_rt.memberships and the copies in every member up to date. */
 rrd_status rrd__memberships(rrd_distributor *d);
+/* The first position in p->members whose join number is `seq` or more
+ * (p->nmembers when none): members are in join-number order. */
+size_t rrd__member_from(const pool_rt *p, int64_t seq);
 /* Where `agent` (an agent index) is in p->members: *pos, or -1. */
 rrd_status rrd__member_position(rrd_distributor *d, const pool_rt *p, uint32_t agent,
 				long *pos);

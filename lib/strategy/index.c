@@ -49,6 +49,19 @@ rrd_status rrd__memberships(rrd_distributor *d)
 	return RRD_OK;
 }
 
+size_t rrd__member_from(const pool_rt *p, int64_t seq)
+{
+	size_t lo = 0, hi = p->nmembers;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->members[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 rrd_status rrd__member_position(rrd_distributor *d, const pool_rt *p, uint32_t agent,
 				long *pos)
 {

@@ -15,15 +15,8 @@
 /* Position of the first member joined after `cursor`, wrapping to 0. */
 static size_t first_after(const pool_rt *p, int64_t cursor)
 {
-	size_t lo = 0, hi = p->nmembers;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (p->members[mid].seq <= cursor)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo == p->nmembers ? 0 : lo;
+	size_t i = cursor == INT64_MAX ? p->nmembers : rrd__member_from(p, cursor + 1);
+	return i == p->nmembers ? 0 : i;
 }
 
 static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p,

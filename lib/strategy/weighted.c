@@ -198,15 +198,8 @@ typedef struct loaded {
 
 static long position_of(const pool_rt *p, int64_t seq)
 {
-	size_t lo = 0, hi = p->nmembers;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (p->members[mid].seq < seq)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < p->nmembers && p->members[lo].seq == seq ? (long)lo : -1;
+	size_t i = rrd__member_from(p, seq);
+	return i < p->nmembers && p->members[i].seq == seq ? (long)i : -1;
 }
 
 static int load_each(void *ctx, const char *key, const void *value, size_t len, int64_t order)

@@ -46,7 +46,10 @@ static long take_slot(rrd_distributor *d)
 	return (long)d->nrecs++;
 }
 
-rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out)
+/* rrd__rec_get without the message for a record that is not there:
+ * RRD_E_NOTFOUND alone, so asking whether a new id is free costs no
+ * formatting. */
+static rrd_status rec_find(rrd_distributor *d, const char *id, rec_rt **out)
 {
 	uint32_t i;
 	int cached = rrd__hashmap_get(&d->rec_map, id, &i);
@@ -62,7 +65,7 @@ rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out)
 	if (rc == RRD_E_NOTFOUND) {
 		if (cached)
 			drop_slot(d, i);
-		return rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"", id);
+		return RRD_E_NOTFOUND;
 	}
 	if (rc)
 		return rrd__store_status(rc, "reading a record");
@@ -90,13 +93,19 @@ rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out)
 	return RRD_OK;
 }
 
+rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out)
+{
+	rrd_status rc = rec_find(d, id, out);
+	return rc == RRD_E_NOTFOUND ? rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"", id) : rc;
+}
+
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out)
 {
 	rec_rt *existing;
-	rrd_status rc = rrd__rec_get(d, r->id, &existing);
+	rrd_status rc = rec_find(d, r->id, &existing);
 	if (rc == RRD_OK)
 		return rrd__fail(RRD_E_EXISTS, "a record \"%s\" exists already", r->id);
-	if (rc != RRD_E_UNKNOWN_RECORD)
+	if (rc != RRD_E_NOTFOUND)
 		return rc;
 	int64_t order;
 	if ((rc = rrd__meta_counter_next(d, &d->record_seq, &order)))

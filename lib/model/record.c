@@ -83,6 +83,26 @@ void rrd__kvlist_clear(rrd_kvlist *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* A blank record with `id` and `source` (may be NULL) in its own block. */
+static rrd_status record_alloc(rrd_record **out, const char *id, rrd_kind kind,
+			       const char *source)
+{
+	size_t nid = strlen(id) + 1, nsrc = source ? strlen(source) + 1 : 0;
+	rrd_record *r = rrd__malloc(sizeof *r + nid + nsrc);
+	if (!r)
+		return rrd__nomem();
+	*r = (rrd_record){ .id = (char *)(r + 1), .kind = kind, .status = RRD_RECORD_NEW,
+			   .created_at = RRD_TIME_NONE, .reassigned_at = RRD_TIME_NONE };
+	memcpy(r->id, id, nid);
+	if (source) {
+		r->source = r->id + nid;
+		r->source_inline = 1;
+		memcpy(r->source, source, nsrc);
+	}
+	*out = r;
+	return RRD_OK;
+}
+
 RRD_API rrd_status rrd_record_new(rrd_record **out, const char *id, rrd_kind kind)
 {
 	if (!out)
@@ -93,25 +113,15 @@ RRD_API rrd_status rrd_record_new(rrd_record **out, const char *id, rrd_kind kin
 		return rc;
 	if (!rrd_kind_name(kind))
 		return rrd__fail(RRD_E_INVALID, "record \"%s\": %d is not a record kind", id, (int)kind);
-	rrd_record *r = rrd__calloc(1, sizeof *r);
-	if (!r || !(r->id = rrd__strdup(id))) {
-		rrd__free(r);
-		return rrd__nomem();
-	}
-	r->kind = kind;
-	r->status = RRD_RECORD_NEW;
-	r->created_at = RRD_TIME_NONE;
-	r->reassigned_at = RRD_TIME_NONE;
-	*out = r;
-	return RRD_OK;
+	return record_alloc(out, id, kind, NULL);
 }
 
 RRD_API void rrd_record_free(rrd_record *r)
 {
 	if (!r)
 		return;
-	rrd__free(r->id);
-	rrd__free(r->source);
+	if (!r->source_inline)
+		rrd__free(r->source);
 	rrd__free(r->owner);
 	rrd__free(r->partner);
 	rrd__free(r->follow_up);
@@ -130,14 +140,14 @@ static rrd_status copy_opt(char **dst, const char *src)
 
 rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r)
 {
-	rrd_status rc = rrd_record_new(out, id, r->kind);
-	if (rc)
+	*out = NULL;
+	rrd_status rc = rrd__id_check(id, "record id");
+	if (rc || (rc = record_alloc(out, id, r->kind, r->source)))
 		return rc;
 	rrd_record *c = *out;
 	c->has_location = r->has_location;
 	c->lat = r->lat;
 	c->lon = r->lon;
-	rc = copy_opt(&c->source, r->source);
 	for (size_t i = 0; !rc && i < r->attrs.count; i++)
 		rc = rrd__kvlist_set(&c->attrs, r->attrs.items[i].key, r->attrs.items[i].value);
 	if (rc) {
@@ -151,7 +161,9 @@ rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_reco
 RRD_API rrd_status rrd_record_dup(rrd_record **out, const rrd_record *r)
 {
 	NEED_RECORD(r);
-	rrd_status rc = rrd_record_new(out, r->id, r->kind);
+	if (!out)
+		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
+	rrd_status rc = record_alloc(out, r->id, r->kind, r->source);
 	if (rc)
 		return rc;
 	rrd_record *c = *out;
@@ -161,9 +173,7 @@ RRD_API rrd_status rrd_record_dup(rrd_record **out, const rrd_record *r)
 	c->status = r->status;
 	c->created_at = r->created_at;
 	c->reassigned_at = r->reassigned_at;
-	rc = copy_opt(&c->source, r->source);
-	if (!rc)
-		rc = copy_opt(&c->owner, r->owner);
+	rc = copy_opt(&c->owner, r->owner);
 	if (!rc)
 		rc = copy_opt(&c->partner, r->partner);
 	if (!rc)
@@ -195,7 +205,16 @@ RRD_API rrd_kind rrd_record_kind(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_source(rrd_record *r, const char *source)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->source, source, "source");
+	if (!r->source_inline)
+		return rrd__set_optional_id(&r->source, source, "source");
+	/* The old source is part of the record's block: never freed. */
+	char *fresh = NULL;
+	rrd_status rc = rrd__set_optional_id(&fresh, source, "source");
+	if (!rc) {
+		r->source = fresh;
+		r->source_inline = 0;
+	}
+	return rc;
 }
 
 RRD_API const char *rrd_record_source(const rrd_record *r)

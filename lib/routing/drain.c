@@ -92,14 +92,6 @@ static rrd_status drainable(rrd_distributor *d, drain_list *l)
 	return l->rc;
 }
 
-static const rrd_rule *find_rule(rrd_distributor *d, const char *id)
-{
-	for (size_t i = 0; id && i < d->nrules; i++)
-		if (strcmp(d->rules[i]->id, id) == 0)
-			return d->rules[i];
-	return NULL;
-}
-
 rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 {
 	if (d->drainable_epoch == d->epoch && d->drainable == 0)
@@ -124,7 +116,7 @@ rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 			rec_rt *rec;
 			if ((rc = rrd__rec_get(d, l.items[i].record, &rec)))
 				break;
-			const rrd_rule *rule = find_rule(d, l.items[i].rule);
+			const rrd_rule *rule = rrd__rule_find(d, l.items[i].rule);
 			rrd_pick_req req = rrd__routing_req(p, rule, p->cfg->strategy, rec->r);
 			req.explain = d->opts.explain;
 			size_t pos;
@@ -163,7 +155,7 @@ rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
 			if (strcmp(l.items[i].pool, p->id) != 0)
 				continue;
 			waiting = 1;
-			const rrd_rule *rule = find_rule(d, l.items[i].rule);
+			const rrd_rule *rule = rrd__rule_find(d, l.items[i].rule);
 			hours |= rule && rule->respect_hours;
 		}
 		if (!waiting)

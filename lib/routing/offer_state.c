@@ -13,8 +13,8 @@ void rrd__offer_state_clear(offer_state *s)
 	for (size_t i = 0; i < s->count; i++)
 		rrd__free(s->entries[i].agent);
 	rrd__free(s->entries);
-	rrd__free(s->rule);
-	rrd__free(s->pool);
+	rrd__free(s->read_rule);
+	rrd__free(s->read_pool);
 	memset(s, 0, sizeof *s);
 }
 
@@ -34,8 +34,8 @@ rrd_status rrd__offer_state_load(rrd_distributor *d, const char *record, offer_s
 	if (rrd__read_u8(&r) != OFFER_FORMAT)
 		return rrd__fail(RRD_E_STORE, "offers of record \"%s\" have an unknown format", record);
 	out->active = rrd__read_u8(&r);
-	out->rule = rrd__read_str(&r, &nomem);
-	out->pool = rrd__read_str(&r, &nomem);
+	out->rule = out->read_rule = rrd__read_str(&r, &nomem);
+	out->pool = out->read_pool = rrd__read_str(&r, &nomem);
 	out->step = (uint32_t)rrd__read_i64(&r);
 	out->piranha = rrd__read_u8(&r);
 	out->has_deadline = rrd__read_u8(&r);

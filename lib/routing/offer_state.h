@@ -23,8 +23,11 @@ typedef struct offer_entry {
 
 typedef struct offer_state {
 	int active;         /* a live offer governs the record */
-	char *rule;         /* NULL: sent straight to a pool */
-	char *pool;         /* the pool of the current step */
+	/* Ids that point into `read` (as loaded) or borrow the distributor's
+	 * rule and pool ids, which outlive the operation. */
+	const char *rule;   /* NULL: sent straight to a pool */
+	const char *pool;   /* the pool of the current step */
+	char *read_rule, *read_pool;
 	uint32_t step;
 	int piranha;
 	int has_deadline;

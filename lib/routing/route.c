@@ -136,9 +136,7 @@ static rrd_status start_offer(route_ctx *c, const pool_rt *p, rrd_time window)
 	rrd_status rc = RRD_OK;
 	if (c->s->has_deadline && (rc = deadline_of(c, window, &c->s->deadline)))
 		return rc;
-	rrd__free(c->s->pool);
-	if (!(c->s->pool = rrd__strdup(p->id)))
-		return rrd__nomem();
+	c->s->pool = p->id;
 	if (c->s->has_deadline && (rc = set_timer(c->d, c->rec->r->id, c->s->deadline)))
 		return rc;
 	return rrd__rec_transition(c->d, c->rec, NULL, RRD_RECORD_OFFERED);
@@ -288,12 +286,7 @@ rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rrd_rule *rule, poo
 	/* Earlier offers stay as history for claims, at no step. */
 	for (size_t i = 0; i < s.count; i++)
 		s.entries[i].step = UINT32_MAX;
-	rrd__free(s.rule);
-	s.rule = NULL;
-	if (rule && !(s.rule = rrd__strdup(rule->id))) {
-		rrd__offer_state_clear(&s);
-		return rrd__nomem();
-	}
+	s.rule = rule ? rule->id : NULL;
 	route_ctx c = { d, rec, rule, pool, notify, now, &s };
 	s.step = 0;
 	s.offers = 0;
@@ -311,10 +304,7 @@ static rrd_status resume(rrd_distributor *d, rec_rt *rec, offer_state *s, route_
 	rrd_status rc = rrd__offer_state_load(d, rec->r->id, s);
 	if (rc)
 		return rc;
-	const rrd_rule *rule = NULL;
-	for (size_t i = 0; s->rule && i < d->nrules; i++)
-		if (strcmp(d->rules[i]->id, s->rule) == 0)
-			rule = d->rules[i];
+	const rrd_rule *rule = rrd__rule_find(d, s->rule);
 	*c = (route_ctx){ d, rec, rule, s->pool ? rrd__pool_find(d, s->pool) : NULL, 1, now, s };
 	if (!rule && s->step) {
 		/* Without its rule the chain is just the current pool. */

@@ -5,6 +5,8 @@
 #include "distributor/dist.h"
 #include "strategy/strategy.h"
 
+/* The rule named `id` (may be NULL), or NULL. */
+const rrd_rule *rrd__rule_find(rrd_distributor *d, const char *id);
 /* The first rule whose every condition holds, or NULL. */
 const rrd_rule *rrd__rule_match(rrd_distributor *d, const rrd_record *r);
 

@@ -10,6 +10,7 @@
 #include "util/alloc.h"
 
 struct rule_index {
+	rrd_hashmap by_id;      /* rule id -> rule number */
 	rrd_hashmap by_source;  /* source -> list number */
 	uint32_t **lists;       /* rule numbers, ascending, per source */
 	size_t *lens;
@@ -42,6 +43,7 @@ static void index_free(struct rule_index *x)
 	rrd__free(x->lists);
 	rrd__free(x->lens);
 	rrd__free(x->any);
+	rrd__hashmap_free(&x->by_id);
 	rrd__hashmap_free(&x->by_source);
 	rrd__free(x);
 }
@@ -76,9 +78,11 @@ static struct rule_index *index_build(const rrd_distributor *d)
 		nsources += d->rules[i]->sources.count;
 	if (!(x->lists = rrd__calloc(nsources + 1, sizeof *x->lists)) ||
 	    !(x->lens = rrd__calloc(nsources + 1, sizeof *x->lens)) ||
-	    rrd__hashmap_reserve(&x->by_source, nsources + 1))
+	    rrd__hashmap_reserve(&x->by_source, nsources + 1) ||
+	    rrd__hashmap_reserve(&x->by_id, d->nrules))
 		goto fail;
 	for (size_t i = 0; i < d->nrules; i++) {
+		rrd__hashmap_put(&x->by_id, d->rules[i]->id, (uint32_t)i);
 		const rrd_strlist *src = &d->rules[i]->sources;
 		if (!src->count) {
 			if (append(&x->any, &x->nany, (uint32_t)i))
@@ -109,11 +113,32 @@ static const rrd_rule *match_scan(rrd_distributor *d, const rrd_record *r)
 	return NULL;
 }
 
-const rrd_rule *rrd__rule_match(rrd_distributor *d, const rrd_record *r)
+/* The index, built on first use after the rules change; NULL when there
+ * are no rules or no memory for it (then callers scan). */
+static struct rule_index *index_of(rrd_distributor *d)
 {
 	if (!d->rule_index && d->nrules)
 		d->rule_index = index_build(d);
-	struct rule_index *x = d->rule_index;
+	return d->rule_index;
+}
+
+const rrd_rule *rrd__rule_find(rrd_distributor *d, const char *id)
+{
+	if (!id)
+		return NULL;
+	struct rule_index *x = index_of(d);
+	uint32_t i;
+	if (x)
+		return rrd__hashmap_get(&x->by_id, id, &i) ? d->rules[i] : NULL;
+	for (size_t k = 0; k < d->nrules; k++)
+		if (strcmp(d->rules[k]->id, id) == 0)
+			return d->rules[k];
+	return NULL;
+}
+
+const rrd_rule *rrd__rule_match(rrd_distributor *d, const rrd_record *r)
+{
+	struct rule_index *x = index_of(d);
 	if (!x) /* no rules, or no memory for the index: scan them */
 		return match_scan(d, r);
 	const uint32_t *named = NULL;

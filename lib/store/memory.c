@@ -23,6 +23,9 @@ typedef struct entry {
 	/* Deleted in the open transaction: kept in place until commit, so a
 	 * rollback revives it without allocating. */
 	int dead;
+	/* The value lives in the key's allocation (one malloc a new entry,
+	 * not two) until a put of another length moves it out. */
+	int value_in_key;
 } entry;
 
 typedef struct table {
@@ -50,7 +53,10 @@ typedef struct lock {
 
 enum undo_kind { UNDO_ENTRY, UNDO_TIMER };
 
-#define INLINE_VALUE 16
+/* Old values up to this size are copied into the log, so overwriting
+ * them in place costs no allocation: counters and cursors (8-16 bytes)
+ * and agents' state (33) are written on every assignment. */
+#define INLINE_VALUE 48
 
 typedef struct undo {
 	enum undo_kind kind;
@@ -63,6 +69,7 @@ typedef struct undo {
 	unsigned char *value; /* the old value, moved here ... */
 	unsigned char small[INLINE_VALUE]; /* ... or copied here when small */
 	int is_small;
+	int value_in_key;     /* the moved value is part of the key's block */
 	size_t len;
 	int64_t order;
 	rrd_time due;
@@ -133,7 +140,7 @@ static void free_log(memstore *s)
 	for (size_t i = 0; i < s->log_count; i++) {
 		if (s->log[i].key)
 			rrd__free(s->log[i].key);
-		if (s->log[i].value)
+		if (s->log[i].value && !s->log[i].value_in_key)
 			rrd__free(s->log[i].value);
 	}
 	s->log_count = 0;
@@ -276,15 +283,16 @@ static void entry_remove(table *t, long i)
 {
 	entry *e = &t->entries[i];
 	rrd__hashmap_del(&t->map, e->key);
+	if (!e->value_in_key)
+		rrd__free(e->value);
 	rrd__free(e->key);
-	rrd__free(e->value);
 	memset(e, 0, sizeof *e);
 	/* The slot list was grown when the entry was made. */
 	t->free_slots[t->free_count++] = (uint32_t)i;
 }
 
-/* Make a new entry owning key and value; -1 when out of memory (nothing
- * changed, key and value still the caller's). */
+/* Make a new entry owning `key`, whose block holds the value too; -1 when
+ * out of memory (nothing changed, the block still the caller's). */
 static long entry_add(table *t, char *key, unsigned char *value, size_t len, int64_t order)
 {
 	if (rrd__hashmap_reserve(&t->map, 1))
@@ -300,7 +308,7 @@ static long entry_add(table *t, char *key, unsigned char *value, size_t len, int
 			return -1;
 		i = (long)t->count++;
 	}
-	t->entries[i] = (entry){ key, value, len, order, 0 };
+	t->entries[i] = (entry){ key, value, len, order, 0, 1 };
 	rrd__hashmap_put(&t->map, key, (uint32_t)i);
 	return i;
 }
@@ -315,8 +323,10 @@ static void undo_entry(memstore *s, undo *u)
 		if (u->is_small) {
 			memcpy(e->value, u->small, u->len);
 		} else {
-			rrd__free(e->value);
+			if (!e->value_in_key)
+				rrd__free(e->value);
 			e->value = u->value;
+			e->value_in_key = u->value_in_key;
 			u->value = NULL;
 		}
 		e->len = u->len;
@@ -413,11 +423,12 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		u->len = e->len;
 		u->order = e->order;
 		if (len == e->len && len <= INLINE_VALUE) {
-			/* The hot path (counters, cursors): overwrite in place;
-			 * a fixed size lets the compiler copy without a call. */
-			if (len == INLINE_VALUE) {
-				memcpy(u->small, e->value, INLINE_VALUE);
-				memcpy(e->value, value, INLINE_VALUE);
+			/* The hot path (counters, cursors, agents' state):
+			 * overwrite in place. A fixed size lets the compiler
+			 * copy without a call. */
+			if (len == 16) {
+				memcpy(u->small, e->value, 16);
+				memcpy(e->value, value, 16);
 			} else {
 				memcpy(u->small, e->value, len);
 				memcpy(e->value, value, len);
@@ -429,21 +440,25 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 				return rrd__nomem();
 			memcpy(copy, value, len);
 			u->value = e->value;
+			u->value_in_key = e->value_in_key;
 			e->value = copy;
+			e->value_in_key = 0;
 			e->len = len;
 		}
 		e->order = order;
 		e->dead = 0;
 	} else {
-		unsigned char *copy = rrd__malloc(len);
-		char *k = rrd__strdup(key);
-		long slot = copy && k ? entry_add(t, k, copy, len, order) : -1;
+		size_t klen = strlen(key) + 1;
+		char *block = rrd__malloc(klen + len);
+		if (!block)
+			return rrd__nomem();
+		memcpy(block, key, klen);
+		memcpy(block + klen, value, len);
+		long slot = entry_add(t, block, (unsigned char *)block + klen, len, order);
 		if (slot < 0) {
-			rrd__free(copy);
-			rrd__free(k);
+			rrd__free(block);
 			return rrd__nomem();
 		}
-		memcpy(copy, value, len);
 		u->slot = (uint32_t)slot;
 	}
 	s->last_key = key;
@@ -667,8 +682,9 @@ static void mem_close(void *self)
 	for (int ns = 0; ns < NS_MAX; ns++) {
 		table *t = &s->tables[ns];
 		for (size_t i = 0; i < t->count; i++) {
+			if (!t->entries[i].value_in_key)
+				rrd__free(t->entries[i].value);
 			rrd__free(t->entries[i].key);
-			rrd__free(t->entries[i].value);
 		}
 		rrd__free(t->entries);
 		rrd__free(t->free_slots);

@@ -40,8 +40,8 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 	a->copy = NULL; /* the cache owns it now */
 	if (p)
 		return rrd__route(d, rec, NULL, p, a->o->notify, now);
-	const rrd_rule *rule = rrd__rule_match(d, rec->r);
-	return rule ? rrd__route(d, rec, rule, NULL, a->o->notify, now)
+	const rrd_rule *rule = rrd__rule_match(d, rec->r, &p);
+	return rule ? rrd__route(d, rec, rule, p, a->o->notify, now)
 		    : rrd__queue_push(d, rec, RRD_QUEUE_NO_RULE, NULL, NULL, now);
 }
 

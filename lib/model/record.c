@@ -83,24 +83,30 @@ void rrd__kvlist_clear(rrd_kvlist *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* A blank record with `id` and `source` (may be NULL) in its own block. */
-static rrd_status record_alloc(rrd_record **out, const char *id, rrd_kind kind,
-			       const char *source)
+rrd_status rrd__record_alloc(rrd_record **out, const char *id, size_t nid, rrd_kind kind,
+			    const char *source, size_t nsrc)
 {
-	size_t nid = strlen(id) + 1, nsrc = source ? strlen(source) + 1 : 0;
-	rrd_record *r = rrd__malloc(sizeof *r + nid + nsrc);
+	rrd_record *r = rrd__malloc(sizeof *r + nid + 1 + (source ? nsrc + 1 : 0));
 	if (!r)
 		return rrd__nomem();
 	*r = (rrd_record){ .id = (char *)(r + 1), .kind = kind, .status = RRD_RECORD_NEW,
 			   .created_at = RRD_TIME_NONE, .reassigned_at = RRD_TIME_NONE };
 	memcpy(r->id, id, nid);
+	r->id[nid] = 0;
 	if (source) {
-		r->source = r->id + nid;
+		r->source = r->id + nid + 1;
 		r->source_inline = 1;
 		memcpy(r->source, source, nsrc);
+		r->source[nsrc] = 0;
 	}
 	*out = r;
 	return RRD_OK;
+}
+
+static rrd_status record_alloc(rrd_record **out, const char *id, rrd_kind kind,
+			       const char *source)
+{
+	return rrd__record_alloc(out, id, strlen(id), kind, source, source ? strlen(source) : 0);
 }
 
 RRD_API rrd_status rrd_record_new(rrd_record **out, const char *id, rrd_kind kind)

@@ -40,6 +40,11 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value);
 void rrd__kvlist_clear(rrd_kvlist *l);
 
 rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id);
+/* A blank record (status new, no times) whose id and source (NULL: none)
+ * are copied into its own block; lengths exclude any NUL. Nothing is
+ * checked: callers pass a valid id. RRD_OK or RRD_E_NOMEM. */
+rrd_status rrd__record_alloc(rrd_record **out, const char *id, size_t nid, rrd_kind kind,
+			     const char *source, size_t nsrc);
 /* A new record named `id` with the host's fields of `r` (kind, source,
  * attributes, location) and none of its distribution state. */
 rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r);

@@ -22,7 +22,7 @@ typedef struct route_ctx {
 	rrd_distributor *d;
 	rec_rt *rec;
 	const rrd_rule *rule; /* NULL: one step, `direct` */
-	pool_rt *direct;
+	pool_rt *direct;      /* with a rule: its own pool, if known */
 	int notify;
 	rrd_time now;
 	offer_state *s;
@@ -35,7 +35,7 @@ static size_t step_count(const route_ctx *c)
 
 static pool_rt *step_pool(const route_ctx *c, size_t step)
 {
-	if (!c->rule)
+	if (!c->rule || (step == 0 && c->direct))
 		return c->direct;
 	const char *id = step ? c->rule->overflow.items[step - 1] : c->rule->pool;
 	return rrd__pool_find(c->d, id);
@@ -305,7 +305,10 @@ static rrd_status resume(rrd_distributor *d, rec_rt *rec, offer_state *s, route_
 	if (rc)
 		return rc;
 	const rrd_rule *rule = rrd__rule_find(d, s->rule);
-	*c = (route_ctx){ d, rec, rule, s->pool ? rrd__pool_find(d, s->pool) : NULL, 1, now, s };
+	/* With its rule, the chain is looked up by name: the rule may have
+	 * changed since. */
+	pool_rt *direct = !rule && s->pool ? rrd__pool_find(d, s->pool) : NULL;
+	*c = (route_ctx){ d, rec, rule, direct, 1, now, s };
 	if (!rule && s->step) {
 		/* Without its rule the chain is just the current pool. */
 		s->step = 0;

@@ -7,8 +7,9 @@
 
 /* The rule named `id` (may be NULL), or NULL. */
 const rrd_rule *rrd__rule_find(rrd_distributor *d, const char *id);
-/* The first rule whose every condition holds, or NULL. */
-const rrd_rule *rrd__rule_match(rrd_distributor *d, const rrd_record *r);
+/* The first rule whose every condition holds, or NULL; *pool is its own
+ * pool when known (else NULL: look it up by name). */
+const rrd_rule *rrd__rule_match(rrd_distributor *d, const rrd_record *r, pool_rt **pool);
 
 /* Put a record in the manual queue (status queued) and emit `queued`.
  * `pool`/`rule` name what queued it (may be NULL). */
@@ -32,8 +33,9 @@ rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id);
 rrd_pick_req rrd__routing_req(pool_rt *p, const rrd_rule *rule, rrd_strategy s,
 			      const rrd_record *r);
 
-/* Route a new record: by `rule`, or straight to `pool` when rule is NULL.
- * Assigns, offers, or queues. */
+/* Route a new record: by `rule` (whose own pool is `pool` when the caller
+ * has it, else NULL), or straight to `pool` when rule is NULL. Assigns,
+ * offers, or queues. */
 rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rrd_rule *rule, pool_rt *pool,
 		      int notify, rrd_time now);
 /* An offer's deadline passed (the timer named by the record's id). */

@@ -54,6 +54,30 @@ void rrd__buf_str(rrd_buf *b, const char *s)
 	rrd__buf_put(b, s, n);
 }
 
+void rrd__buf_uvar(rrd_buf *b, uint64_t v)
+{
+	unsigned char out[10];
+	size_t n = 0;
+	while (v >= 0x80) {
+		out[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	out[n++] = (unsigned char)v;
+	rrd__buf_put(b, out, n);
+}
+
+void rrd__buf_svar(rrd_buf *b, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+	rrd__buf_uvar(b, (u << 1) ^ (v < 0 ? ~(uint64_t)0 : 0));
+}
+
+void rrd__buf_bytes(rrd_buf *b, const char *s, size_t n)
+{
+	rrd__buf_uvar(b, n);
+	rrd__buf_put(b, s, n);
+}
+
 void rrd__buf_free(rrd_buf *b)
 {
 	rrd__free(b->data);
@@ -114,4 +138,47 @@ char *rrd__read_str(rrd_reader *r, int *nomem)
 	r->p += n;
 	r->left -= (size_t)n;
 	return s;
+}
+
+uint64_t rrd__read_uvar(rrd_reader *r)
+{
+	uint64_t v = 0;
+	for (unsigned shift = 0; !r->failed; shift += 7) {
+		/* Ten bytes carry 64 bits; more, or bits past them, is malformed. */
+		if (!r->left || shift > 63) {
+			r->failed = 1;
+			break;
+		}
+		unsigned char c = *r->p++;
+		r->left--;
+		if (shift == 63 && c > 1) {
+			r->failed = 1;
+			break;
+		}
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return v;
+	}
+	return 0;
+}
+
+int64_t rrd__read_svar(rrd_reader *r)
+{
+	uint64_t u = rrd__read_uvar(r);
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+const char *rrd__read_bytes(rrd_reader *r, size_t *n)
+{
+	uint64_t len = rrd__read_uvar(r);
+	if (r->failed || len > r->left) {
+		r->failed = 1;
+		*n = 0;
+		return NULL;
+	}
+	const char *p = (const char *)r->p;
+	r->p += len;
+	r->left -= (size_t)len;
+	*n = (size_t)len;
+	return p;
 }

@@ -20,6 +20,12 @@ void rrd__put_i64(unsigned char *p, int64_t v);
 void rrd__buf_f64(rrd_buf *b, double v);
 /* A length-prefixed string; NULL is encoded apart from "". */
 void rrd__buf_str(rrd_buf *b, const char *s);
+/* Variable-length integers (7 bits a byte, low first), for compact forms:
+ * an unsigned value, a signed one (zigzag, so small negatives stay
+ * short), and bytes after their varint length. */
+void rrd__buf_uvar(rrd_buf *b, uint64_t v);
+void rrd__buf_svar(rrd_buf *b, int64_t v);
+void rrd__buf_bytes(rrd_buf *b, const char *s, size_t n);
 void rrd__buf_free(rrd_buf *b);
 
 /* Reading what the rrd__buf_* writers wrote, bounds-checked. */
@@ -35,5 +41,9 @@ double rrd__read_f64(rrd_reader *r);
 /* A fresh copy (rrd__malloc), or NULL for an encoded NULL. On failure sets
  * r->failed (or *nomem for out of memory) and returns NULL. */
 char *rrd__read_str(rrd_reader *r, int *nomem);
+uint64_t rrd__read_uvar(rrd_reader *r);
+int64_t rrd__read_svar(rrd_reader *r);
+/* What rrd__buf_bytes wrote: a pointer into the input and its length. */
+const char *rrd__read_bytes(rrd_reader *r, size_t *n);
 
 #endif

@@ -19,8 +19,8 @@
  *   distributor committed) makes it read state afresh. That is how hot
  *   paths avoid reading the store while several processes stay correct.
  * - Values are opaque bytes that the library encodes (JSON for
- *   configuration and records, a compact binary form for counters and
- *   strategy state). A store keeps them as they are.
+ *   configuration, compact versioned binary forms for records, counters
+ *   and strategy state). A store keeps them as they are.
  * - Every entry carries an `order` number; scans return entries by
  *   ascending order, then by key (bytewise). The library uses it for rule
  *   order, record creation order and queue order.
@@ -59,7 +59,7 @@ typedef enum rrd_store_ns {
 	RRD_NS_AGENT = 3,         /**< agent id -> JSON (configuration) */
 	RRD_NS_POOL = 4,          /**< pool id -> JSON (definition, members, join numbers) */
 	RRD_NS_RULE = 5,          /**< rule id -> JSON; order = position */
-	RRD_NS_RECORD = 6,        /**< record id -> JSON; order = creation sequence */
+	RRD_NS_RECORD = 6,        /**< record id -> record (binary); order = creation sequence */
 	RRD_NS_AGENT_STATE = 7,   /**< agent id -> counters (open, today, last assignment) */
 	RRD_NS_STRATEGY = 8,      /**< pool id 0x1F strategy name [0x1F member] -> strategy state */
 	RRD_NS_ROUTING = 9,       /**< record id -> live routing (offers, offered set) */

@@ -1,0 +1,254 @@
+/*
+ * Records in their stored form: every field survives a round trip, the
+ * form is compact, records written in the older fixed-width form still
+ * read, and damaged bytes are refused with RRD_E_STORE, never read past.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "model/record.h"
+
+static rrd_record *full_record(void)
+{
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, "lead-42", RRD_KIND_DEAL), RRD_OK);
+	assert_int_equal(rrd_record_set_source(r, "web"), RRD_OK);
+	assert_int_equal(rrd_record_set_attr(r, "state", "TX"), RRD_OK);
+	assert_int_equal(rrd_record_set_attr(r, "lang", "es"), RRD_OK);
+	assert_int_equal(rrd_record_set_location(r, 30.27, -97.74), RRD_OK);
+	r->status = RRD_RECORD_CLAIMED;
+	r->owner = strdup("ann");
+	r->partner = strdup("bob");
+	r->follow_up = strdup("lead-43");
+	r->replaced_by = strdup("lead-44");
+	r->created_at = 1767225600123;
+	r->reassigned_at = -5; /* negative times stay exact */
+	assert_int_equal(rrd__kvlist_set(&r->roles, "closer", "cat"), RRD_OK);
+	return r;
+}
+
+static void assert_same_record(const rrd_record *a, const rrd_record *b)
+{
+	assert_string_equal(a->id, b->id);
+	assert_int_equal(a->kind, b->kind);
+	assert_int_equal(a->status, b->status);
+	const char *const sa[] = { a->source, a->owner, a->partner, a->follow_up, a->replaced_by };
+	const char *const sb[] = { b->source, b->owner, b->partner, b->follow_up, b->replaced_by };
+	for (int i = 0; i < 5; i++) {
+		if (!sa[i])
+			assert_null(sb[i]);
+		else
+			assert_string_equal(sa[i], sb[i]);
+	}
+	assert_int_equal(a->created_at, b->created_at);
+	assert_int_equal(a->reassigned_at, b->reassigned_at);
+	assert_int_equal(a->has_location, b->has_location);
+	assert_true(a->lat == b->lat && a->lon == b->lon);
+	const rrd_kvlist *la[] = { &a->attrs, &a->roles }, *lb[] = { &b->attrs, &b->roles };
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(la[k]->count, lb[k]->count);
+		for (size_t i = 0; i < la[k]->count; i++) {
+			assert_string_equal(la[k]->items[i].key, lb[k]->items[i].key);
+			assert_string_equal(la[k]->items[i].value, lb[k]->items[i].value);
+		}
+	}
+}
+
+static rrd_record *round_trip(const rrd_record *r, size_t *len)
+{
+	rrd_buf b = { 0 };
+	rrd__record_encode(r, &b);
+	assert_false(b.failed);
+	rrd_record *back;
+	assert_int_equal(rrd__record_decode(b.data, b.len, &back), RRD_OK);
+	*len = b.len;
+	rrd__buf_free(&b);
+	return back;
+}
+
+static void test_every_field_survives(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	size_t len;
+	rrd_record *back = round_trip(r, &len);
+	assert_same_record(r, back);
+	/* The source stays settable on a decoded record (it lives in the
+	 * record's block there). */
+	assert_int_equal(rrd_record_set_source(back, "phone"), RRD_OK);
+	assert_string_equal(rrd_record_source(back), "phone");
+	rrd_record_free(back);
+	rrd_record_free(r);
+}
+
+static void test_a_bare_record_survives_and_is_small(void **state)
+{
+	(void)state;
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, "L1", RRD_KIND_LEAD), RRD_OK);
+	size_t len;
+	rrd_record *back = round_trip(r, &len);
+	assert_same_record(r, back);
+	assert_int_equal(back->created_at, RRD_TIME_NONE);
+	rrd_record_free(back);
+	/* A routed lead: id, source, owner, creation time. */
+	assert_int_equal(rrd_record_set_source(r, "web"), RRD_OK);
+	r->owner = strdup("a9");
+	r->status = RRD_RECORD_PENDING;
+	r->created_at = 1767225600123;
+	back = round_trip(r, &len);
+	assert_same_record(r, back);
+	assert_true(len <= 24);
+	rrd_record_free(back);
+	rrd_record_free(r);
+}
+
+/* The fixed-width form earlier versions wrote. */
+static void encode_v1(const rrd_record *r, rrd_buf *b)
+{
+	rrd__buf_u8(b, 1);
+	rrd__buf_str(b, r->id);
+	rrd__buf_u8(b, (uint8_t)r->kind);
+	rrd__buf_u8(b, (uint8_t)r->status);
+	rrd__buf_str(b, r->source);
+	rrd__buf_str(b, r->owner);
+	rrd__buf_str(b, r->partner);
+	rrd__buf_str(b, r->follow_up);
+	rrd__buf_str(b, r->replaced_by);
+	rrd__buf_i64(b, r->created_at);
+	rrd__buf_i64(b, r->reassigned_at);
+	rrd__buf_u8(b, (uint8_t)r->has_location);
+	rrd__buf_f64(b, r->lat);
+	rrd__buf_f64(b, r->lon);
+	const rrd_kvlist *lists[] = { &r->attrs, &r->roles };
+	for (int k = 0; k < 2; k++) {
+		rrd__buf_i64(b, (int64_t)lists[k]->count);
+		for (size_t i = 0; i < lists[k]->count; i++) {
+			rrd__buf_str(b, lists[k]->items[i].key);
+			rrd__buf_str(b, lists[k]->items[i].value);
+		}
+	}
+}
+
+static void test_the_older_form_still_reads(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	rrd_buf b = { 0 };
+	encode_v1(r, &b);
+	rrd_record *back;
+	assert_int_equal(rrd__record_decode(b.data, b.len, &back), RRD_OK);
+	assert_same_record(r, back);
+	/* Written again, it takes the compact form. */
+	rrd_buf again = { 0 };
+	rrd__record_encode(back, &again);
+	assert_int_equal(again.data[0], 2);
+	assert_true(again.len < b.len);
+	rrd__buf_free(&again);
+	rrd_record_free(back);
+	rrd__buf_free(&b);
+	rrd_record_free(r);
+}
+
+/* Every strict prefix of a valid encoding, and every single byte changed
+ * to a few values, decodes to RRD_E_STORE or to some valid record: never
+ * a crash or a read past the end (ASan watches). */
+static void check_damage(const rrd_buf *b)
+{
+	for (size_t n = 0; n < b->len; n++) {
+		rrd_record *back = (rrd_record *)1;
+		assert_int_equal(rrd__record_decode(b->data, n, &back), RRD_E_STORE);
+		assert_null(back);
+	}
+	unsigned char *copy = malloc(b->len);
+	const unsigned char values[] = { 0x00, 0x01, 0x7f, 0x80, 0xff };
+	for (size_t i = 0; i < b->len; i++) {
+		for (size_t v = 0; v < sizeof values; v++) {
+			memcpy(copy, b->data, b->len);
+			copy[i] = values[v];
+			rrd_record *back = NULL;
+			rrd_status rc = rrd__record_decode(copy, b->len, &back);
+			assert_true(rc == RRD_OK || rc == RRD_E_STORE);
+			assert_true((rc == RRD_OK) == (back != NULL));
+			rrd_record_free(back);
+		}
+	}
+	free(copy);
+}
+
+static void test_damaged_bytes_are_refused(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	rrd_buf b = { 0 };
+	rrd__record_encode(r, &b);
+	check_damage(&b);
+	rrd__buf_free(&b);
+	encode_v1(r, &b);
+	check_damage(&b);
+	rrd__buf_free(&b);
+	rrd_record_free(r);
+	/* An unknown format, and an unknown field bit. */
+	const unsigned char unknown[] = { 3, 1, 'x', 1, 1, 0 };
+	const unsigned char extra_bit[] = { 2, 1, 'x', 1, 1, 0x80, 0x08 };
+	const unsigned char nul_in_id[] = { 2, 2, 'x', 0, 1, 1, 0 };
+	const unsigned char empty_id[] = { 2, 0, 1, 1, 0 };
+	rrd_record *back = NULL;
+	assert_int_equal(rrd__record_decode(unknown, sizeof unknown, &back), RRD_E_STORE);
+	assert_int_equal(rrd__record_decode(extra_bit, sizeof extra_bit, &back), RRD_E_STORE);
+	assert_int_equal(rrd__record_decode(nul_in_id, sizeof nul_in_id, &back), RRD_E_STORE);
+	assert_int_equal(rrd__record_decode(empty_id, sizeof empty_id, &back), RRD_E_STORE);
+	assert_null(back);
+	/* The same bytes with a known bit decode. */
+	const unsigned char fine[] = { 2, 1, 'x', 1, 1, 0 };
+	assert_int_equal(rrd__record_decode(fine, sizeof fine, &back), RRD_OK);
+	assert_string_equal(back->id, "x");
+	rrd_record_free(back);
+}
+
+static void test_varints_round_trip(void **state)
+{
+	(void)state;
+	const int64_t values[] = { 0, 1, -1, 63, -64, 64, 127, 128, 300, -300,
+				   INT64_MAX, INT64_MIN, 1767225600123, -1767225600123 };
+	rrd_buf b = { 0 };
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+		rrd__buf_svar(&b, values[i]);
+		rrd__buf_uvar(&b, (uint64_t)values[i]);
+	}
+	rrd_reader rd = { b.data, b.len, 0 };
+	for (size_t i = 0; i < sizeof values / sizeof *values; i++) {
+		assert_int_equal(rrd__read_svar(&rd), values[i]);
+		assert_int_equal(rrd__read_uvar(&rd), (uint64_t)values[i]);
+	}
+	assert_false(rd.failed);
+	assert_int_equal(rd.left, 0);
+	rrd__buf_free(&b);
+	/* Eleven continuation bytes, or a tenth byte above 1, overflow. */
+	const unsigned char too_long[11] = { 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+					     0x80, 0x80, 0x80, 0x80, 0x00 };
+	const unsigned char too_big[10] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+					    0xff, 0xff, 0xff, 0x02 };
+	rrd_reader a = { too_long, sizeof too_long, 0 }, c = { too_big, sizeof too_big, 0 };
+	rrd__read_uvar(&a);
+	rrd__read_uvar(&c);
+	assert_true(a.failed);
+	assert_true(c.failed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_field_survives),
+		cmocka_unit_test(test_a_bare_record_survives_and_is_small),
+		cmocka_unit_test(test_the_older_form_still_reads),
+		cmocka_unit_test(test_damaged_bytes_are_refused),
+		cmocka_unit_test(test_varints_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

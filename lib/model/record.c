@@ -211,13 +211,11 @@ RRD_API rrd_kind rrd_record_kind(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_source(rrd_record *r, const char *source)
 {
 	NEED_RECORD(r);
-	if (!r->source_inline)
-		return rrd__set_optional_id(&r->source, source, "source");
-	/* The old source is part of the record's block: never freed. */
-	char *fresh = NULL;
-	rrd_status rc = rrd__set_optional_id(&fresh, source, "source");
+	/* A source in the record's own block is never freed. */
+	char *owned = r->source_inline ? NULL : r->source;
+	rrd_status rc = rrd__set_optional_id(&owned, source, "source");
 	if (!rc) {
-		r->source = fresh;
+		r->source = owned;
 		r->source_inline = 0;
 	}
 	return rc;

@@ -1,0 +1,496 @@
+/*
+ * The storage interface's contract, checked through the callbacks
+ * themselves: reads see the transaction's own writes, a rollback leaves
+ * the store exactly as it was (whatever mix of new keys, overwrites of
+ * the same or another length and deletes came before it), scans go by
+ * order then key, timers come out by due time then seq, and locks keep
+ * other owners out until they expire. A randomised run checks the
+ * in-memory store against a plain model of what it must hold.
+ *
+ * Every case takes the store from make_store(), so a backend passes the
+ * same contract by adding its own factory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "store/store.h"
+
+static rrd_store *make_store(void)
+{
+	rrd_store *st;
+	assert_int_equal(rrd_store_memory_new(&st), RRD_OK);
+	return st;
+}
+
+#define NS RRD_NS_RECORD
+
+static void begin(rrd_store *st)
+{
+	assert_int_equal(st->m.begin(st->self, 0, NULL), RRD_OK);
+}
+
+static void commit(rrd_store *st)
+{
+	assert_int_equal(st->m.commit(st->self), RRD_OK);
+}
+
+static void rollback(rrd_store *st)
+{
+	assert_int_equal(st->m.rollback(st->self), RRD_OK);
+}
+
+static void put(rrd_store *st, const char *key, const char *value, int64_t order)
+{
+	assert_int_equal(st->m.put(st->self, NS, key, value, strlen(value), order), RRD_OK);
+}
+
+static void del(rrd_store *st, const char *key)
+{
+	assert_int_equal(st->m.del(st->self, NS, key), RRD_OK);
+}
+
+/* The value under key as a string, or NULL when absent. */
+static const char *get(rrd_store *st, const char *key, int64_t *order)
+{
+	static char buf[256];
+	const void *v;
+	size_t len;
+	int rc = st->m.get(st->self, NS, key, &v, &len, order);
+	if (rc == RRD_E_NOTFOUND)
+		return NULL;
+	assert_int_equal(rc, RRD_OK);
+	assert_true(len < sizeof buf);
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+static void assert_value(rrd_store *st, const char *key, const char *want)
+{
+	const char *got = get(st, key, NULL);
+	if (!want)
+		assert_null(got);
+	else
+		assert_string_equal(got ? got : "(absent)", want);
+}
+
+typedef struct listing {
+	char text[4096];
+	size_t len;
+	int stop_after; /* 0: never */
+	int seen;
+} listing;
+
+static int list_each(void *ctx, const char *key, const void *value, size_t len, int64_t order)
+{
+	listing *l = ctx;
+	int n = snprintf(l->text + l->len, sizeof l->text - l->len, "%s%s=%.*s@%lld",
+			 l->len ? " " : "", key, (int)len, (const char *)value, (long long)order);
+	assert_true(n > 0 && (size_t)n < sizeof l->text - l->len);
+	l->len += (size_t)n;
+	l->seen++;
+	return l->stop_after && l->seen == l->stop_after;
+}
+
+/* Every entry under prefix as "key=value@order ...", in scan order. */
+static const char *list(rrd_store *st, const char *prefix, int stop_after)
+{
+	static listing l;
+	memset(&l, 0, sizeof l);
+	l.stop_after = stop_after;
+	assert_int_equal(st->m.scan(st->self, NS, prefix, list_each, &l), RRD_OK);
+	return l.text;
+}
+
+static void test_put_get_overwrite(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	assert_value(st, "a", NULL);
+	put(st, "a", "one", 5);
+	int64_t order = 0;
+	assert_string_equal(get(st, "a", &order), "one");
+	assert_int_equal(order, 5);
+	put(st, "a", "two", 6); /* same length: in place */
+	assert_string_equal(get(st, "a", &order), "two");
+	assert_int_equal(order, 6);
+	put(st, "a", "a much longer value than before", 7);
+	assert_value(st, "a", "a much longer value than before");
+	put(st, "a", "", 8); /* an empty value is a value */
+	assert_value(st, "a", "");
+	commit(st);
+	begin(st);
+	assert_value(st, "a", "");
+	assert_int_equal(st->m.del(st->self, NS, "a"), RRD_OK);
+	assert_int_equal(st->m.del(st->self, NS, "a"), RRD_E_NOTFOUND);
+	assert_value(st, "a", NULL);
+	commit(st);
+	begin(st);
+	assert_value(st, "a", NULL);
+	assert_int_equal(st->m.del(st->self, NS, "a"), RRD_E_NOTFOUND);
+	commit(st);
+	rrd_store_free(st);
+}
+
+static void test_namespaces_apart(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	assert_int_equal(st->m.put(st->self, RRD_NS_AGENT, "k", "agent", 5, 0), RRD_OK);
+	assert_int_equal(st->m.put(st->self, RRD_NS_POOL, "k", "pool!", 5, 0), RRD_OK);
+	const void *v;
+	size_t len;
+	assert_int_equal(st->m.get(st->self, RRD_NS_AGENT, "k", &v, &len, NULL), RRD_OK);
+	assert_memory_equal(v, "agent", 5);
+	assert_int_equal(st->m.get(st->self, RRD_NS_POOL, "k", &v, &len, NULL), RRD_OK);
+	assert_memory_equal(v, "pool!", 5);
+	assert_int_equal(st->m.get(st->self, RRD_NS_RULE, "k", &v, &len, NULL), RRD_E_NOTFOUND);
+	assert_int_equal(st->m.put(st->self, 0, "k", "x", 1, 0), RRD_E_INVALID);
+	assert_int_equal(st->m.put(st->self, 1000, "k", "x", 1, 0), RRD_E_INVALID);
+	commit(st);
+	rrd_store_free(st);
+}
+
+static void test_writes_need_a_transaction(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	assert_int_equal(st->m.put(st->self, NS, "k", "v", 1, 0), RRD_E_STATE);
+	assert_int_equal(st->m.del(st->self, NS, "k"), RRD_E_STATE);
+	assert_int_equal(st->m.timer_set(st->self, "t", 1, 0), RRD_E_STATE);
+	assert_int_equal(st->m.commit(st->self), RRD_E_STATE);
+	assert_int_equal(st->m.rollback(st->self), RRD_E_STATE);
+	begin(st);
+	assert_value(st, "k", NULL);
+	commit(st);
+	rrd_store_free(st);
+}
+
+static void test_generation_counts_commits(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	uint64_t g0, g1, g2;
+	assert_int_equal(st->m.begin(st->self, 0, &g0), RRD_OK);
+	put(st, "k", "v", 0);
+	commit(st);
+	assert_int_equal(st->m.begin(st->self, 0, &g1), RRD_OK);
+	put(st, "k", "w", 0);
+	rollback(st);
+	assert_int_equal(st->m.begin(st->self, RRD_TXN_READ_ONLY, &g2), RRD_OK);
+	commit(st);
+	assert_int_equal(g1, g0 + 1);
+	assert_int_equal(g2, g1);
+	rrd_store_free(st);
+}
+
+/* The committed state every rollback case starts from. */
+static rrd_store *seeded(void)
+{
+	rrd_store *st = make_store();
+	begin(st);
+	put(st, "same", "1234", 1);
+	put(st, "grow", "ab", 2);
+	put(st, "gone", "bye", 3);
+	commit(st);
+	return st;
+}
+
+static void assert_seeded(rrd_store *st)
+{
+	begin(st);
+	assert_string_equal(list(st, "", 0), "same=1234@1 grow=ab@2 gone=bye@3");
+	commit(st);
+}
+
+static void test_rollback_restores_everything(void **state)
+{
+	(void)state;
+	rrd_store *st = seeded();
+	begin(st);
+	put(st, "new", "fresh", 9);
+	put(st, "same", "5678", 10);
+	put(st, "same", "9999", 11);
+	put(st, "grow", "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz", 12);
+	put(st, "grow", "x", 13);
+	del(st, "gone");
+	assert_string_equal(list(st, "", 0), "new=fresh@9 same=9999@11 grow=x@13");
+	rollback(st);
+	assert_seeded(st);
+	rrd_store_free(st);
+}
+
+static void test_rollback_of_delete_then_put(void **state)
+{
+	(void)state;
+	rrd_store *st = seeded();
+	/* Deleted, then written again at the same length and at another. */
+	begin(st);
+	del(st, "same");
+	put(st, "same", "abcd", 20);
+	del(st, "grow");
+	put(st, "grow", "longer than it was", 21);
+	del(st, "grow");
+	put(st, "new", "n", 22);
+	del(st, "new");
+	put(st, "new", "again", 23);
+	assert_string_equal(list(st, "", 0), "gone=bye@3 same=abcd@20 new=again@23");
+	rollback(st);
+	assert_seeded(st);
+	rrd_store_free(st);
+}
+
+static void test_commit_of_delete_then_put(void **state)
+{
+	(void)state;
+	rrd_store *st = seeded();
+	begin(st);
+	del(st, "same");
+	put(st, "same", "abcd", 20);
+	del(st, "grow");
+	put(st, "grow", "longer than it was", 21);
+	del(st, "gone");
+	put(st, "new", "n", 22);
+	del(st, "new");
+	commit(st);
+	begin(st);
+	assert_string_equal(list(st, "", 0), "same=abcd@20 grow=longer than it was@21");
+	/* What was deleted for good can be made again. */
+	put(st, "gone", "back", 30);
+	put(st, "new", "now", 31);
+	commit(st);
+	begin(st);
+	assert_string_equal(list(st, "", 0),
+			    "same=abcd@20 grow=longer than it was@21 gone=back@30 new=now@31");
+	commit(st);
+	rrd_store_free(st);
+}
+
+static void test_scan_order_prefix_and_stop(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	put(st, "b\x1f" "2", "x", 1);
+	put(st, "b\x1f" "1", "y", 1);
+	put(st, "a", "z", 0);
+	put(st, "b\x1f" "0", "w", 2);
+	put(st, "bz", "v", 1);
+	commit(st);
+	begin(st);
+	/* By order, then key bytewise (0x1F sorts before letters). */
+	assert_string_equal(list(st, "", 0), "a=z@0 b\x1f" "1=y@1 b\x1f" "2=x@1 bz=v@1 b\x1f" "0=w@2");
+	assert_string_equal(list(st, "b\x1f", 0), "b\x1f" "1=y@1 b\x1f" "2=x@1 b\x1f" "0=w@2");
+	assert_string_equal(list(st, "", 2), "a=z@0 b\x1f" "1=y@1");
+	assert_string_equal(list(st, "nothing", 0), "");
+	del(st, "a");
+	assert_string_equal(list(st, "a", 0), "");
+	commit(st);
+	rrd_store_free(st);
+}
+
+/* ---- timers ---------------------------------------------------------- */
+
+static const char *pop(rrd_store *st, rrd_time now)
+{
+	static char key[2 * RRD_ID_MAX + 2];
+	rrd_time due;
+	int rc = st->m.timer_pop(st->self, now, key, sizeof key, &due);
+	if (rc == RRD_E_NOTFOUND)
+		return NULL;
+	assert_int_equal(rc, RRD_OK);
+	assert_true(due <= now);
+	return key;
+}
+
+static void test_timers_by_due_then_seq(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	assert_int_equal(st->m.timer_set(st->self, "late", 300, 1), RRD_OK);
+	assert_int_equal(st->m.timer_set(st->self, "tie-b", 200, 8), RRD_OK);
+	assert_int_equal(st->m.timer_set(st->self, "tie-a", 200, 7), RRD_OK);
+	assert_int_equal(st->m.timer_set(st->self, "moved", 50, 1), RRD_OK);
+	assert_int_equal(st->m.timer_set(st->self, "moved", 250, 1), RRD_OK);
+	assert_int_equal(st->m.timer_set(st->self, "cleared", 10, 1), RRD_OK);
+	assert_int_equal(st->m.timer_clear(st->self, "cleared"), RRD_OK);
+	assert_int_equal(st->m.timer_clear(st->self, "cleared"), RRD_E_NOTFOUND);
+	commit(st);
+	rrd_time due;
+	assert_int_equal(st->m.timer_next(st->self, &due), RRD_OK);
+	assert_int_equal(due, 200);
+	begin(st);
+	assert_null(pop(st, 199));
+	assert_string_equal(pop(st, 1000), "tie-a");
+	assert_string_equal(pop(st, 1000), "tie-b");
+	assert_string_equal(pop(st, 1000), "moved");
+	assert_string_equal(pop(st, 1000), "late");
+	assert_null(pop(st, 1000));
+	commit(st);
+	assert_int_equal(st->m.timer_next(st->self, &due), RRD_E_NOTFOUND);
+	rrd_store_free(st);
+}
+
+static void test_timers_roll_back(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	assert_int_equal(st->m.timer_set(st->self, "a", 100, 1), RRD_OK);
+	assert_int_equal(st->m.timer_set(st->self, "b", 200, 1), RRD_OK);
+	commit(st);
+	begin(st);
+	assert_string_equal(pop(st, 150), "a");
+	assert_int_equal(st->m.timer_set(st->self, "b", 10, 1), RRD_OK);
+	assert_int_equal(st->m.timer_set(st->self, "c", 5, 1), RRD_OK);
+	assert_int_equal(st->m.timer_clear(st->self, "c"), RRD_OK);
+	rollback(st);
+	begin(st);
+	assert_string_equal(pop(st, 1000), "a");
+	assert_string_equal(pop(st, 1000), "b");
+	assert_null(pop(st, 1000));
+	commit(st);
+	rrd_store_free(st);
+}
+
+static void test_timer_key_buffer_too_small(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	assert_int_equal(st->m.timer_set(st->self, "a-long-timer-key", 1, 1), RRD_OK);
+	char small[4];
+	assert_int_equal(st->m.timer_pop(st->self, 5, small, sizeof small, NULL), RRD_E_INVALID);
+	assert_string_equal(pop(st, 5), "a-long-timer-key");
+	commit(st);
+	rrd_store_free(st);
+}
+
+/* ---- locks ----------------------------------------------------------- */
+
+static void test_locks(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p1", 0, 100), RRD_OK);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p2", 50, 150), RRD_E_BUSY);
+	assert_int_equal(st->m.lock_acquire(st->self, "other", "p2", 50, 150), RRD_OK);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p1", 60, 200), RRD_OK); /* renew */
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p2", 150, 300), RRD_E_BUSY);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p2", 200, 300), RRD_OK); /* expired */
+	assert_int_equal(st->m.lock_release(st->self, "bulk", "p1"), RRD_E_NOTFOUND);
+	assert_int_equal(st->m.lock_release(st->self, "bulk", "p2"), RRD_OK);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p1", 210, 300), RRD_OK);
+	rrd_store_free(st);
+}
+
+/* ---- against a model ------------------------------------------------- */
+
+#define KEYS 300
+
+typedef struct model_entry {
+	int present;
+	char value[80];
+	int64_t order;
+} model_entry;
+
+static uint64_t rng_state = 88172645463325252ull;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static void model_check(rrd_store *st, const model_entry *m)
+{
+	for (int k = 0; k < KEYS; k++) {
+		char key[16];
+		snprintf(key, sizeof key, "key%d", k);
+		int64_t order = -1;
+		const char *got = get(st, key, &order);
+		if (!m[k].present) {
+			assert_null(got);
+		} else {
+			assert_non_null(got);
+			assert_string_equal(got, m[k].value);
+			assert_int_equal(order, m[k].order);
+		}
+	}
+}
+
+/* Random puts (of many lengths, so some overwrite in place and some
+ * replace), deletes, commits and rollbacks; after each transaction the
+ * store holds exactly what the model says. */
+static void test_random_against_model(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	static model_entry committed[KEYS], live[KEYS];
+	memset(committed, 0, sizeof committed);
+	for (int txn = 0; txn < 400; txn++) {
+		memcpy(live, committed, sizeof live);
+		begin(st);
+		int ops = 1 + (int)(rng() % 40);
+		for (int i = 0; i < ops; i++) {
+			int k = (int)(rng() % KEYS);
+			char key[16];
+			snprintf(key, sizeof key, "key%d", k);
+			if (rng() % 3 == 0) {
+				int rc = st->m.del(st->self, NS, key);
+				assert_int_equal(rc, live[k].present ? RRD_OK : RRD_E_NOTFOUND);
+				live[k].present = 0;
+			} else {
+				int len = (int)(rng() % 70);
+				for (int j = 0; j < len; j++)
+					live[k].value[j] = (char)('a' + rng() % 26);
+				live[k].value[len] = '\0';
+				live[k].order = (int64_t)(rng() % 1000);
+				live[k].present = 1;
+				put(st, key, live[k].value, live[k].order);
+			}
+		}
+		model_check(st, live);
+		if (rng() % 4 == 0) {
+			rollback(st);
+		} else {
+			commit(st);
+			memcpy(committed, live, sizeof committed);
+		}
+		begin(st);
+		model_check(st, committed);
+		commit(st);
+	}
+	rrd_store_free(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_put_get_overwrite),
+		cmocka_unit_test(test_namespaces_apart),
+		cmocka_unit_test(test_writes_need_a_transaction),
+		cmocka_unit_test(test_generation_counts_commits),
+		cmocka_unit_test(test_rollback_restores_everything),
+		cmocka_unit_test(test_rollback_of_delete_then_put),
+		cmocka_unit_test(test_commit_of_delete_then_put),
+		cmocka_unit_test(test_scan_order_prefix_and_stop),
+		cmocka_unit_test(test_timers_by_due_then_seq),
+		cmocka_unit_test(test_timers_roll_back),
+		cmocka_unit_test(test_timer_key_buffer_too_small),
+		cmocka_unit_test(test_locks),
+		cmocka_unit_test(test_random_against_model),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

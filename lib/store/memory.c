@@ -1,10 +1,17 @@
 /*
  * The in-memory store: the reference implementation of the storage
  * interface. Transactions keep an undo log, so a rollback restores exactly
- * what was there; the old value of a put is kept by moving its buffer into
+ * what was there; the old value of a put is kept by moving its block into
  * the log rather than copying it, which keeps writes on hot paths cheap.
+ *
+ * Every routed record adds an entry, so an entry's footprint is what a
+ * busy store pays in fresh memory: each is one block (header, key, value)
+ * that the table's slot points at through its key, with no array of
+ * entries beside it to grow and copy.
  */
 #include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,26 +22,27 @@
 
 #define NS_MAX 16
 
+/* One block: this header, the key and its NUL, then the value. A put of
+ * another length makes a new block; the table then points at its key. */
 typedef struct entry {
-	char *key; /* NULL: free slot */
-	unsigned char *value;
-	size_t len;
 	int64_t order;
+	uint32_t len;
+	uint32_t klen : 31;
 	/* Deleted in the open transaction: kept in place until commit, so a
 	 * rollback revives it without allocating. */
-	int dead;
-	/* The value lives in the key's allocation (one malloc a new entry,
-	 * not two) until a put of another length moves it out. */
-	int value_in_key;
+	uint32_t dead : 1;
+	char key[];
 } entry;
 
+#define ENTRY_OF(k) ((entry *)(void *)((char *)(k) - offsetof(entry, key)))
+
+static unsigned char *value_of(entry *e)
+{
+	return (unsigned char *)e->key + e->klen + 1;
+}
+
 typedef struct table {
-	rrd_hashmap map; /* key -> index in entries */
-	entry *entries;
-	size_t count; /* slots used (live or free) */
-	size_t cap;
-	uint32_t *free_slots;
-	size_t free_count, free_cap;
+	rrd_hashmap map; /* keys are the entries' own keys */
 } table;
 
 typedef struct timer {
@@ -61,16 +69,14 @@ enum undo_kind { UNDO_ENTRY, UNDO_TIMER };
 typedef struct undo {
 	enum undo_kind kind;
 	int ns;
-	uint32_t slot;        /* entries: the entry's index, stable until commit */
+	entry *cur;           /* entries: the block the write left in the table */
+	entry *old;           /* a put that made a new block: the one before */
 	char *key;            /* timers: an owned copy of the key */
 	int existed;          /* the entry or timer was there (alive or not) */
 	int was_dead;         /* ... but deleted earlier in this transaction */
 	int is_delete;        /* a delete: the value stayed with the entry */
-	unsigned char *value; /* the old value, moved here ... */
-	unsigned char small[INLINE_VALUE]; /* ... or copied here when small */
-	int is_small;
-	int value_in_key;     /* the moved value is part of the key's block */
-	size_t len;
+	int is_small;         /* the old value is in `small`, overwritten in place */
+	unsigned char small[INLINE_VALUE];
 	int64_t order;
 	rrd_time due;
 	int64_t seq;
@@ -83,7 +89,7 @@ typedef struct memstore {
 	 * for a key pointer is tried before hashing. */
 	const char *last_key;
 	int last_ns;
-	uint32_t last_slot;
+	entry *last_entry; /* NULL once blocks may have been freed */
 	int in_txn;
 	int deleted;      /* the transaction deleted an entry or a timer */
 	uint64_t generation;
@@ -108,17 +114,17 @@ static table *table_of(memstore *s, int ns)
 	return ns > 0 && ns < NS_MAX ? &s->tables[ns] : NULL;
 }
 
-/* Index of the entry for key, dead or alive, or -1. */
-static long find_slot_of(table *t, const char *key)
+/* The entry for key, dead or alive, or NULL. */
+static entry *find_any(const table *t, const char *key)
 {
-	uint32_t i;
-	return rrd__hashmap_get(&t->map, key, &i) ? (long)i : -1;
+	const char *k = rrd__hashmap_key(&t->map, key);
+	return k ? ENTRY_OF(k) : NULL;
 }
 
-static long find_entry(table *t, const char *key)
+static entry *find_entry(const table *t, const char *key)
 {
-	long i = find_slot_of(t, key);
-	return i >= 0 && !t->entries[i].dead ? i : -1;
+	entry *e = find_any(t, key);
+	return e && !e->dead ? e : NULL;
 }
 
 /* ---- transactions ---------------------------------------------------- */
@@ -140,13 +146,14 @@ static void free_log(memstore *s)
 	for (size_t i = 0; i < s->log_count; i++) {
 		if (s->log[i].key)
 			rrd__free(s->log[i].key);
-		if (s->log[i].value && !s->log[i].value_in_key)
-			rrd__free(s->log[i].value);
+		if (s->log[i].old)
+			rrd__free(s->log[i].old);
 	}
 	s->log_count = 0;
+	s->last_entry = NULL;
 }
 
-static void entry_remove(table *t, long i);
+static void entry_remove(table *t, entry *e);
 static void heap_remove(memstore *s, size_t i);
 
 /* What the transaction deleted goes for good once it commits. */
@@ -155,9 +162,17 @@ static void purge_dead(memstore *s)
 	for (size_t i = 0; i < s->log_count; i++) {
 		undo *u = &s->log[i];
 		if (u->kind == UNDO_ENTRY) {
+			/* A block deleted and then replaced belongs to the
+			 * replacing put's log entry, which frees it. One
+			 * deleted twice (revived in between) is logged twice:
+			 * it leaves the table at the first and is freed with
+			 * the log, so the second finds it gone. */
 			table *t = table_of(s, u->ns);
-			if (u->is_delete && t->entries[u->slot].key && t->entries[u->slot].dead)
-				entry_remove(t, u->slot);
+			if (u->is_delete && u->cur->dead &&
+			    rrd__hashmap_key(&t->map, u->cur->key) == u->cur->key) {
+				rrd__hashmap_del(&t->map, u->cur->key);
+				u->old = u->cur;
+			}
 		} else {
 			uint32_t slot;
 			if (rrd__hashmap_get(&s->timer_pos, u->key, &slot) && s->slots[slot].dead)
@@ -279,61 +294,49 @@ static int log_reserve(memstore *s)
 	return rrd__grow((void **)&s->log, &s->log_cap, s->log_count + 1, sizeof(undo));
 }
 
-static void entry_remove(table *t, long i)
+static void entry_remove(table *t, entry *e)
 {
-	entry *e = &t->entries[i];
 	rrd__hashmap_del(&t->map, e->key);
-	if (!e->value_in_key)
-		rrd__free(e->value);
-	rrd__free(e->key);
-	memset(e, 0, sizeof *e);
-	/* The slot list was grown when the entry was made. */
-	t->free_slots[t->free_count++] = (uint32_t)i;
+	rrd__free(e);
 }
 
-/* Make a new entry owning `key`, whose block holds the value too; -1 when
- * out of memory (nothing changed, the block still the caller's). */
-static long entry_add(table *t, char *key, unsigned char *value, size_t len, int64_t order)
+/* A block for key and value; NULL when out of memory. */
+static entry *entry_new(const char *key, const void *value, size_t len, int64_t order)
 {
-	if (rrd__hashmap_reserve(&t->map, 1))
-		return -1;
-	long i;
-	if (t->free_count) {
-		i = t->free_slots[--t->free_count];
-	} else {
-		if (rrd__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof(entry)))
-			return -1;
-		/* Reserve the free-list slot this entry may take when removed. */
-		if (rrd__grow((void **)&t->free_slots, &t->free_cap, t->count + 1, sizeof(uint32_t)))
-			return -1;
-		i = (long)t->count++;
-	}
-	t->entries[i] = (entry){ key, value, len, order, 0, 1 };
-	rrd__hashmap_put(&t->map, key, (uint32_t)i);
-	return i;
+	size_t klen = strlen(key);
+	entry *e = rrd__malloc(sizeof *e + klen + 1 + len);
+	if (!e)
+		return NULL;
+	e->order = order;
+	e->len = (uint32_t)len;
+	e->klen = (uint32_t)klen;
+	e->dead = 0;
+	memcpy(e->key, key, klen + 1);
+	if (len)
+		memcpy(value_of(e), value, len);
+	return e;
 }
 
+/* The log is undone newest first, so when an entry's turn comes the table
+ * holds exactly what its write left: `cur`. */
 static void undo_entry(memstore *s, undo *u)
 {
 	table *t = table_of(s, u->ns);
-	entry *e = &t->entries[u->slot];
+	entry *e = u->cur;
 	if (u->is_delete) {
 		e->dead = 0;
-	} else if (u->existed) {
-		if (u->is_small) {
-			memcpy(e->value, u->small, u->len);
-		} else {
-			if (!e->value_in_key)
-				rrd__free(e->value);
-			e->value = u->value;
-			e->value_in_key = u->value_in_key;
-			u->value = NULL;
-		}
-		e->len = u->len;
+	} else if (!u->existed) {
+		entry_remove(t, e);
+	} else if (u->is_small) {
+		memcpy(value_of(e), u->small, e->len);
 		e->order = u->order;
-		e->dead = u->was_dead;
+		e->dead = (uint32_t)u->was_dead;
 	} else {
-		entry_remove(t, u->slot);
+		/* Equal keys: the slot now points at the old block again,
+		 * and putting an existing key never allocates. */
+		rrd__hashmap_put(&t->map, u->old->key, 0);
+		rrd__free(e);
+		u->old = NULL;
 	}
 }
 
@@ -379,13 +382,13 @@ static int mem_get(void *self, int ns, const char *key, const void **value, size
 	table *t = table_of(s, ns);
 	if (!t)
 		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
-	long i = find_entry(t, key);
-	if (i < 0)
+	entry *e = find_entry(t, key);
+	if (!e)
 		return RRD_E_NOTFOUND;
-	*value = t->entries[i].value;
-	*len = t->entries[i].len;
+	*value = value_of(e);
+	*len = e->len;
 	if (order)
-		*order = t->entries[i].order;
+		*order = e->order;
 	return RRD_OK;
 }
 
@@ -406,64 +409,50 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 	int rc = need_txn(s);
 	if (rc)
 		return rc;
+	if (len > UINT32_MAX || strlen(key) > INT32_MAX)
+		return rrd__fail(RRD_E_INVALID, "memory store: entry too large");
 	if (log_reserve(s))
 		return rrd__nomem();
-	long i;
-	if (key == s->last_key && ns == s->last_ns && s->last_slot < t->count &&
-	    t->entries[s->last_slot].key && rrd__str_eq(t->entries[s->last_slot].key, key))
-		i = (long)s->last_slot;
+	entry *e;
+	if (key == s->last_key && ns == s->last_ns && s->last_entry &&
+	    rrd__str_eq(s->last_entry->key, key))
+		e = s->last_entry;
 	else
-		i = find_slot_of(t, key);
+		e = find_any(t, key);
 	undo *u = &s->log[s->log_count];
-	*u = (undo){ .kind = UNDO_ENTRY, .ns = ns, .existed = i >= 0 };
-	if (i >= 0) {
-		entry *e = &t->entries[i];
-		u->slot = (uint32_t)i;
-		u->was_dead = e->dead;
-		u->len = e->len;
-		u->order = e->order;
-		if (len == e->len && len <= INLINE_VALUE) {
-			/* The hot path (counters, cursors, agents' state):
-			 * overwrite in place. A fixed size lets the compiler
-			 * copy without a call. */
-			if (len == 16) {
-				memcpy(u->small, e->value, 16);
-				memcpy(e->value, value, 16);
-			} else {
-				memcpy(u->small, e->value, len);
-				memcpy(e->value, value, len);
-			}
-			u->is_small = 1;
+	*u = (undo){ .kind = UNDO_ENTRY, .ns = ns, .existed = e != NULL };
+	if (e && len == e->len && len <= INLINE_VALUE) {
+		/* The hot path (counters, cursors, agents' state): overwrite
+		 * in place. A fixed size lets the compiler copy without a
+		 * call. */
+		unsigned char *v = value_of(e);
+		if (len == 16) {
+			memcpy(u->small, v, 16);
+			memcpy(v, value, 16);
 		} else {
-			unsigned char *copy = rrd__malloc(len);
-			if (!copy)
-				return rrd__nomem();
-			memcpy(copy, value, len);
-			u->value = e->value;
-			u->value_in_key = e->value_in_key;
-			e->value = copy;
-			e->value_in_key = 0;
-			e->len = len;
+			memcpy(u->small, v, len);
+			memcpy(v, value, len);
 		}
+		u->is_small = 1;
+		u->was_dead = e->dead;
+		u->order = e->order;
 		e->order = order;
 		e->dead = 0;
 	} else {
-		size_t klen = strlen(key) + 1;
-		char *block = rrd__malloc(klen + len);
-		if (!block)
-			return rrd__nomem();
-		memcpy(block, key, klen);
-		memcpy(block + klen, value, len);
-		long slot = entry_add(t, block, (unsigned char *)block + klen, len, order);
-		if (slot < 0) {
-			rrd__free(block);
+		entry *n = entry_new(key, value, len, order);
+		if (!n || rrd__hashmap_reserve(&t->map, 1)) {
+			rrd__free(n);
 			return rrd__nomem();
 		}
-		u->slot = (uint32_t)slot;
+		/* An existing key keeps its slot, which now points at n. */
+		rrd__hashmap_put(&t->map, n->key, 0);
+		u->old = e;
+		e = n;
 	}
+	u->cur = e;
 	s->last_key = key;
 	s->last_ns = ns;
-	s->last_slot = u->slot;
+	s->last_entry = e;
 	s->log_count++;
 	return RRD_OK;
 }
@@ -477,21 +466,21 @@ static int mem_del(void *self, int ns, const char *key)
 	int rc = need_txn(s);
 	if (rc)
 		return rc;
-	long i = find_entry(t, key);
-	if (i < 0)
+	entry *e = find_entry(t, key);
+	if (!e)
 		return RRD_E_NOTFOUND;
 	if (log_reserve(s))
 		return rrd__nomem();
 	/* The value stays with the entry until commit; rollback needs it. */
-	s->log[s->log_count++] = (undo){ .kind = UNDO_ENTRY, .ns = ns, .slot = (uint32_t)i,
-					 .existed = 1, .is_delete = 1 };
-	t->entries[i].dead = 1;
+	s->log[s->log_count++] = (undo){ .kind = UNDO_ENTRY, .ns = ns, .cur = e, .existed = 1,
+					 .is_delete = 1 };
+	e->dead = 1;
 	s->deleted = 1;
 	return RRD_OK;
 }
 
 typedef struct scan_item {
-	const entry *e;
+	entry *e;
 } scan_item;
 
 static int scan_cmp(const void *a, const void *b)
@@ -509,18 +498,20 @@ static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn ea
 	if (!t)
 		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
 	size_t plen = prefix ? strlen(prefix) : 0;
-	scan_item *items = rrd__malloc((t->count ? t->count : 1) * sizeof *items);
+	scan_item *items = rrd__malloc((t->map.count ? t->map.count : 1) * sizeof *items);
 	if (!items)
 		return rrd__nomem();
 	size_t n = 0;
-	for (size_t i = 0; i < t->count; i++) {
-		const entry *e = &t->entries[i];
-		if (e->key && !e->dead && (!plen || strncmp(e->key, prefix, plen) == 0))
+	for (size_t i = 0; i < t->map.cap; i++) {
+		const char *k = rrd__hashmap_key_at(&t->map, i);
+		entry *e = k ? ENTRY_OF(k) : NULL;
+		if (e && !e->dead && (!plen || strncmp(k, prefix, plen) == 0))
 			items[n++].e = e;
 	}
 	qsort(items, n, sizeof *items, scan_cmp);
 	for (size_t i = 0; i < n; i++)
-		if (each(ctx, items[i].e->key, items[i].e->value, items[i].e->len, items[i].e->order))
+		if (each(ctx, items[i].e->key, value_of(items[i].e), items[i].e->len,
+			 items[i].e->order))
 			break;
 	rrd__free(items);
 	return RRD_OK;
@@ -681,13 +672,11 @@ static void mem_close(void *self)
 	rrd__free(s->log);
 	for (int ns = 0; ns < NS_MAX; ns++) {
 		table *t = &s->tables[ns];
-		for (size_t i = 0; i < t->count; i++) {
-			if (!t->entries[i].value_in_key)
-				rrd__free(t->entries[i].value);
-			rrd__free(t->entries[i].key);
+		for (size_t i = 0; i < t->map.cap; i++) {
+			const char *k = rrd__hashmap_key_at(&t->map, i);
+			if (k)
+				rrd__free(ENTRY_OF(k));
 		}
-		rrd__free(t->entries);
-		rrd__free(t->free_slots);
 		rrd__hashmap_free(&t->map);
 	}
 	for (size_t i = 0; i < s->slot_count; i++)

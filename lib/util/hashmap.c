@@ -60,6 +60,18 @@ int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value)
 	return 1;
 }
 
+const char *rrd__hashmap_key(const rrd_hashmap *m, const char *key)
+{
+	long i = find_slot(m, key, rrd__hash_str(key));
+	return i < 0 ? NULL : m->slots[i].key;
+}
+
+const char *rrd__hashmap_key_at(const rrd_hashmap *m, size_t i)
+{
+	const char *k = m->slots[i].key;
+	return k == TOMBSTONE ? NULL : k;
+}
+
 static void insert_fresh(rrd_hashmap_slot *slots, size_t cap, const rrd_hashmap_slot *s)
 {
 	size_t mask = cap - 1;

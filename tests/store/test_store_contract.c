@@ -260,6 +260,13 @@ static void test_commit_of_delete_then_put(void **state)
 	del(st, "gone");
 	put(st, "new", "n", 22);
 	del(st, "new");
+	/* Deleted, revived in place and deleted again: gone once. */
+	put(st, "twice", "1", 23);
+	commit(st);
+	begin(st);
+	del(st, "twice");
+	put(st, "twice", "2", 24);
+	del(st, "twice");
 	commit(st);
 	begin(st);
 	assert_string_equal(list(st, "", 0), "same=abcd@20 grow=longer than it was@21");

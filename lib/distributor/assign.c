@@ -38,6 +38,7 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 	if ((p && (rc = kind_check(p, a->copy))) || (rc = rrd__rec_add(d, a->copy, &rec)))
 		return rc;
 	a->copy = NULL; /* the cache owns it now */
+	rrd__rec_settle(d, rec);
 	if (p)
 		return rrd__route(d, rec, NULL, p, a->o->notify, now);
 	const rrd_rule *rule = rrd__rule_match(d, rec->r, &p);

@@ -209,6 +209,10 @@ struct rrd_distributor {
 	uint32_t *rec_free;
 	size_t nrec_free, rec_free_cap;
 	size_t rec_trim_at;  /* rrd__rec_trim waits until more are cached */
+	/* A record the running submit settled, to drop when the call ends
+	 * (slot and record, so a slot taken by another record is left be). */
+	long settled_slot;
+	const rrd_record *settled;
 
 	custom_strategy *customs;
 	size_t ncustoms, customs_cap;
@@ -316,6 +320,10 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out);
  * kept) are dropped between operations, except those under offer. */
 #define RRD_REC_CACHE_MAX 8192
 void rrd__rec_trim(rrd_distributor *d);
+/* Drop `rec` from the cache when the call ends, unless it is then under
+ * offer: a host seldom asks for a record it has just submitted, and freed
+ * at once its memory is still warm for the next one. */
+void rrd__rec_settle(rrd_distributor *d, rec_rt *rec);
 rrd_status rrd__rec_dirty(rrd_distributor *d, rec_rt *rec);
 /* Give `rec` to `agent` (NULL: nobody) with `status`, keeping every
  * agent's open count right. */

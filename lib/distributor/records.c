@@ -124,10 +124,25 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out)
 	return RRD_OK;
 }
 
+void rrd__rec_settle(rrd_distributor *d, rec_rt *rec)
+{
+	d->settled_slot = (long)(rec - d->recs);
+	d->settled = rec->r;
+}
+
 void rrd__rec_trim(rrd_distributor *d)
 {
+	if (d->in_txn)
+		return;
+	if (d->settled) {
+		long i = d->settled_slot;
+		if ((size_t)i < d->nrecs && d->recs[i].r == d->settled &&
+		    d->settled->status != RRD_RECORD_OFFERED)
+			drop_slot(d, (uint32_t)i);
+		d->settled = NULL;
+	}
 	size_t cached = d->nrecs - d->nrec_free;
-	if (d->in_txn || cached <= RRD_REC_CACHE_MAX || cached <= d->rec_trim_at)
+	if (cached <= RRD_REC_CACHE_MAX || cached <= d->rec_trim_at)
 		return;
 	/* Outside a transaction every cached record is in the store as it
 	 * is. Records under offer stay: their claims and deadlines come

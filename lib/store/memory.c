@@ -82,14 +82,24 @@ typedef struct undo {
 	int64_t seq;
 } undo;
 
+/* Callers write the same few keys again and again (cursors, counters,
+ * agents' state), each through a string of their own that lives as long
+ * as the object: a small cache from the key's address to its entry is
+ * tried before hashing. An item is good while `epoch` is the store's,
+ * which moves on whenever a block may have been freed. */
+#define HOT_KEYS 64
+
+typedef struct hot_key {
+	const char *key;
+	entry *e;
+	uint64_t epoch;
+	int ns;
+} hot_key;
+
 typedef struct memstore {
 	pthread_mutex_t mu;
-	/* Callers write the same few keys again and again (cursors,
-	 * counters), usually through the same string: the last slot found
-	 * for a key pointer is tried before hashing. */
-	const char *last_key;
-	int last_ns;
-	entry *last_entry; /* NULL once blocks may have been freed */
+	hot_key hot[HOT_KEYS];
+	uint64_t hot_epoch;
 	int in_txn;
 	int deleted;      /* the transaction deleted an entry or a timer */
 	uint64_t generation;
@@ -121,10 +131,21 @@ static entry *find_any(const table *t, const char *key)
 	return k ? ENTRY_OF(k) : NULL;
 }
 
-static entry *find_entry(const table *t, const char *key)
+static hot_key *hot_slot(memstore *s, const char *key)
 {
+	return &s->hot[((uintptr_t)key >> 4) % HOT_KEYS];
+}
+
+/* The entry for key (dead or alive) or NULL, through the hot cache. */
+static entry *lookup(memstore *s, const table *t, int ns, const char *key)
+{
+	hot_key *h = hot_slot(s, key);
+	if (h->key == key && h->epoch == s->hot_epoch && h->ns == ns && rrd__str_eq(h->e->key, key))
+		return h->e;
 	entry *e = find_any(t, key);
-	return e && !e->dead ? e : NULL;
+	if (e)
+		*h = (hot_key){ key, e, s->hot_epoch, ns };
+	return e;
 }
 
 /* ---- transactions ---------------------------------------------------- */
@@ -146,14 +167,15 @@ static void free_log(memstore *s)
 	for (size_t i = 0; i < s->log_count; i++) {
 		if (s->log[i].key)
 			rrd__free(s->log[i].key);
-		if (s->log[i].old)
+		if (s->log[i].old) {
 			rrd__free(s->log[i].old);
+			s->hot_epoch++;
+		}
 	}
 	s->log_count = 0;
-	s->last_entry = NULL;
 }
 
-static void entry_remove(table *t, entry *e);
+static void entry_remove(memstore *s, table *t, entry *e);
 static void heap_remove(memstore *s, size_t i);
 
 /* What the transaction deleted goes for good once it commits. */
@@ -294,10 +316,11 @@ static int log_reserve(memstore *s)
 	return rrd__grow((void **)&s->log, &s->log_cap, s->log_count + 1, sizeof(undo));
 }
 
-static void entry_remove(table *t, entry *e)
+static void entry_remove(memstore *s, table *t, entry *e)
 {
 	rrd__hashmap_del(&t->map, e->key);
 	rrd__free(e);
+	s->hot_epoch++;
 }
 
 /* A block for key and value; NULL when out of memory. */
@@ -326,7 +349,7 @@ static void undo_entry(memstore *s, undo *u)
 	if (u->is_delete) {
 		e->dead = 0;
 	} else if (!u->existed) {
-		entry_remove(t, e);
+		entry_remove(s, t, e);
 	} else if (u->is_small) {
 		memcpy(value_of(e), u->small, e->len);
 		e->order = u->order;
@@ -336,6 +359,7 @@ static void undo_entry(memstore *s, undo *u)
 		 * and putting an existing key never allocates. */
 		rrd__hashmap_put(&t->map, u->old->key, 0);
 		rrd__free(e);
+		s->hot_epoch++;
 		u->old = NULL;
 	}
 }
@@ -382,8 +406,8 @@ static int mem_get(void *self, int ns, const char *key, const void **value, size
 	table *t = table_of(s, ns);
 	if (!t)
 		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
-	entry *e = find_entry(t, key);
-	if (!e)
+	entry *e = lookup(s, t, ns, key);
+	if (!e || e->dead)
 		return RRD_E_NOTFOUND;
 	*value = value_of(e);
 	*len = e->len;
@@ -413,12 +437,7 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		return rrd__fail(RRD_E_INVALID, "memory store: entry too large");
 	if (log_reserve(s))
 		return rrd__nomem();
-	entry *e;
-	if (key == s->last_key && ns == s->last_ns && s->last_entry &&
-	    rrd__str_eq(s->last_entry->key, key))
-		e = s->last_entry;
-	else
-		e = find_any(t, key);
+	entry *e = lookup(s, t, ns, key);
 	undo *u = &s->log[s->log_count];
 	*u = (undo){ .kind = UNDO_ENTRY, .ns = ns, .existed = e != NULL };
 	if (e && len == e->len && len <= INLINE_VALUE) {
@@ -444,15 +463,16 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 			rrd__free(n);
 			return rrd__nomem();
 		}
-		/* An existing key keeps its slot, which now points at n. */
+		/* An existing key keeps its slot, which now points at n; other
+		 * strings of that key may still be cached with the old block. */
 		rrd__hashmap_put(&t->map, n->key, 0);
+		if (e)
+			s->hot_epoch++;
 		u->old = e;
 		e = n;
 	}
 	u->cur = e;
-	s->last_key = key;
-	s->last_ns = ns;
-	s->last_entry = e;
+	*hot_slot(s, key) = (hot_key){ key, e, s->hot_epoch, ns };
 	s->log_count++;
 	return RRD_OK;
 }
@@ -466,8 +486,8 @@ static int mem_del(void *self, int ns, const char *key)
 	int rc = need_txn(s);
 	if (rc)
 		return rc;
-	entry *e = find_entry(t, key);
-	if (!e)
+	entry *e = lookup(s, t, ns, key);
+	if (!e || e->dead)
 		return RRD_E_NOTFOUND;
 	if (log_reserve(s))
 		return rrd__nomem();

@@ -281,6 +281,39 @@ static void test_commit_of_delete_then_put(void **state)
 	rrd_store_free(st);
 }
 
+/* A backend may remember where a key's string led; the same key through
+ * another string must still see every write. */
+static void test_same_key_through_two_strings(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	char one[] = "shared", two[] = "shared";
+	begin(st);
+	put(st, one, "aa", 1);
+	assert_value(st, one, "aa");
+	put(st, two, "a value of another length", 2);
+	assert_value(st, one, "a value of another length");
+	put(st, one, "bb", 3);
+	assert_value(st, two, "bb");
+	commit(st);
+	begin(st);
+	del(st, two);
+	assert_value(st, one, NULL);
+	put(st, two, "back", 4);
+	assert_value(st, one, "back");
+	rollback(st);
+	begin(st);
+	assert_value(st, one, "bb");
+	del(st, one);
+	commit(st);
+	begin(st);
+	assert_value(st, two, NULL);
+	put(st, two, "new", 5);
+	assert_value(st, one, "new");
+	commit(st);
+	rrd_store_free(st);
+}
+
 static void test_scan_order_prefix_and_stop(void **state)
 {
 	(void)state;
@@ -492,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_rollback_restores_everything),
 		cmocka_unit_test(test_rollback_of_delete_then_put),
 		cmocka_unit_test(test_commit_of_delete_then_put),
+		cmocka_unit_test(test_same_key_through_two_strings),
 		cmocka_unit_test(test_scan_order_prefix_and_stop),
 		cmocka_unit_test(test_timers_by_due_then_seq),
 		cmocka_unit_test(test_timers_roll_back),

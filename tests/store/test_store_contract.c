@@ -192,91 +192,90 @@ static void test_generation_counts_commits(void **state)
 	rrd_store_free(st);
 }
 
-/* The committed state every rollback case starts from. */
-static rrd_store *seeded(void)
+/* Apply a list of writes: "+key=value@order" puts, "-key" deletes;
+ * values have no blanks. */
+static void apply(rrd_store *st, const char *ops)
+{
+	char buf[512];
+	assert_true(strlen(ops) < sizeof buf);
+	strcpy(buf, ops);
+	for (char *op = strtok(buf, " "); op; op = strtok(NULL, " ")) {
+		if (op[0] == '-') {
+			del(st, op + 1);
+			continue;
+		}
+		assert_int_equal(op[0], '+');
+		char *eq = strchr(op, '='), *at = strrchr(op, '@');
+		assert_true(eq && at && eq < at);
+		*eq = *at = '\0';
+		put(st, op + 1, eq + 1, strtoll(at + 1, NULL, 10));
+	}
+}
+
+#define SEED "+same=1234@1 +grow=ab@2 +gone=bye@3"
+#define SEEDED "same=1234@1 grow=ab@2 gone=bye@3"
+
+/* From the committed seed, apply `ops` in one transaction, check what it
+ * sees, end it, and check what is left. */
+static void case_from_seed(const char *ops, const char *inside, int keep, const char *after)
 {
 	rrd_store *st = make_store();
 	begin(st);
-	put(st, "same", "1234", 1);
-	put(st, "grow", "ab", 2);
-	put(st, "gone", "bye", 3);
+	apply(st, SEED);
 	commit(st);
-	return st;
-}
-
-static void assert_seeded(rrd_store *st)
-{
 	begin(st);
-	assert_string_equal(list(st, "", 0), "same=1234@1 grow=ab@2 gone=bye@3");
+	apply(st, ops);
+	assert_string_equal(list(st, "", 0), inside);
+	if (keep)
+		commit(st);
+	else
+		rollback(st);
+	begin(st);
+	assert_string_equal(list(st, "", 0), after);
 	commit(st);
+	rrd_store_free(st);
 }
 
 static void test_rollback_restores_everything(void **state)
 {
 	(void)state;
-	rrd_store *st = seeded();
-	begin(st);
-	put(st, "new", "fresh", 9);
-	put(st, "same", "5678", 10);
-	put(st, "same", "9999", 11);
-	put(st, "grow", "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz", 12);
-	put(st, "grow", "x", 13);
-	del(st, "gone");
-	assert_string_equal(list(st, "", 0), "new=fresh@9 same=9999@11 grow=x@13");
-	rollback(st);
-	assert_seeded(st);
-	rrd_store_free(st);
+	case_from_seed("+new=fresh@9 +same=5678@10 +same=9999@11 "
+		       "+grow=abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz@12 "
+		       "+grow=x@13 -gone",
+		       "new=fresh@9 same=9999@11 grow=x@13", 0, SEEDED);
 }
+
+/* Deleted, then written again at the same length and at another. */
+static const char delete_then_put[] = "-same +same=abcd@20 -grow +grow=longer_than_it_was@21 "
+				      "-grow +new=n@22 -new +new=again@23";
 
 static void test_rollback_of_delete_then_put(void **state)
 {
 	(void)state;
-	rrd_store *st = seeded();
-	/* Deleted, then written again at the same length and at another. */
-	begin(st);
-	del(st, "same");
-	put(st, "same", "abcd", 20);
-	del(st, "grow");
-	put(st, "grow", "longer than it was", 21);
-	del(st, "grow");
-	put(st, "new", "n", 22);
-	del(st, "new");
-	put(st, "new", "again", 23);
-	assert_string_equal(list(st, "", 0), "gone=bye@3 same=abcd@20 new=again@23");
-	rollback(st);
-	assert_seeded(st);
-	rrd_store_free(st);
+	case_from_seed(delete_then_put, "gone=bye@3 same=abcd@20 new=again@23", 0, SEEDED);
 }
 
 static void test_commit_of_delete_then_put(void **state)
 {
 	(void)state;
-	rrd_store *st = seeded();
+	case_from_seed(delete_then_put, "gone=bye@3 same=abcd@20 new=again@23", 1,
+		       "gone=bye@3 same=abcd@20 new=again@23");
+	/* Deleted, revived in place and deleted again: gone once; and what
+	 * was deleted for good can be made again. */
+	case_from_seed("-gone +new=n@22 -new -same +same=4321@24 -same", "grow=ab@2", 1, "grow=ab@2");
+	rrd_store *st = make_store();
 	begin(st);
-	del(st, "same");
-	put(st, "same", "abcd", 20);
-	del(st, "grow");
-	put(st, "grow", "longer than it was", 21);
-	del(st, "gone");
-	put(st, "new", "n", 22);
-	del(st, "new");
-	/* Deleted, revived in place and deleted again: gone once. */
-	put(st, "twice", "1", 23);
+	apply(st, "+k=1@1");
 	commit(st);
 	begin(st);
-	del(st, "twice");
-	put(st, "twice", "2", 24);
-	del(st, "twice");
+	apply(st, "-k +k=2@2 -k");
 	commit(st);
 	begin(st);
-	assert_string_equal(list(st, "", 0), "same=abcd@20 grow=longer than it was@21");
-	/* What was deleted for good can be made again. */
-	put(st, "gone", "back", 30);
-	put(st, "new", "now", 31);
+	assert_string_equal(list(st, "", 0), "");
+	apply(st, "+k=back@3");
 	commit(st);
 	begin(st);
-	assert_string_equal(list(st, "", 0),
-			    "same=abcd@20 grow=longer than it was@21 gone=back@30 new=now@31");
+	assert_string_equal(list(st, "", 0), "k=back@3");
 	commit(st);
 	rrd_store_free(st);
 }

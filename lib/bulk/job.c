@@ -19,11 +19,6 @@
 
 /* ---- preview ------------------------------------------------------------ */
 
-typedef struct preview_args {
-	const rrd_redistribution *rd;
-	rrd_plan *plan;
-} preview_args;
-
 static rrd_status make_plan(rrd_distributor *d, const rd_selection *s, rrd_plan **out)
 {
 	rrd_plan *p = rrd__calloc(1, sizeof *p);
@@ -50,24 +45,32 @@ static rrd_status make_plan(rrd_distributor *d, const rd_selection *s, rrd_plan 
 	return RRD_OK;
 }
 
+typedef struct preview_args {
+	const rrd_redistribution *rd;
+	rrd_plan **out;
+} preview_args;
+
+static rrd_status preview_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	preview_args *a = ctx;
+	rd_selection s;
+	(void)now;
+	rrd_status rc = rrd__rd_select(d, a->rd, &s);
+	if (!rc) {
+		rc = make_plan(d, &s, a->out);
+		rrd__rd_selection_free(&s);
+	}
+	return rc;
+}
+
 RRD_API rrd_status rrd_distributor_preview(rrd_distributor *d, const rrd_redistribution *rd,
 					   rrd_plan **out)
 {
 	if (!d || !rd || !out)
 		return rrd__fail(RRD_E_INVALID, "distributor, redistribution and out must not be NULL");
 	*out = NULL;
-	rrd__lock(d);
-	rrd_status rc = rrd__txn_begin(d);
-	if (!rc) {
-		rd_selection s;
-		if (!(rc = rrd__rd_select(d, rd, &s))) {
-			rc = make_plan(d, &s, out);
-			rrd__rd_selection_free(&s);
-		}
-		rrd__txn_end_read(d);
-	}
-	rrd__unlock(d);
-	return rc;
+	preview_args a = { rd, out };
+	return rrd__read(d, preview_body, &a);
 }
 
 /* ---- the job ------------------------------------------------------------ */

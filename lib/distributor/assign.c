@@ -118,6 +118,20 @@ RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *d, const rrd_reco
 	return rc;
 }
 
+typedef struct get_args {
+	const char *id;
+	rrd_record **out;
+} get_args;
+
+static rrd_status get_record_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	get_args *a = ctx;
+	rec_rt *rec;
+	(void)now;
+	rrd_status rc = rrd__rec_get(d, a->id, &rec);
+	return rc ? rc : rrd_record_dup(a->out, rec->r);
+}
+
 RRD_API rrd_status rrd_distributor_get_record(rrd_distributor *d, const char *id,
 					      rrd_record **out)
 {
@@ -127,16 +141,8 @@ RRD_API rrd_status rrd_distributor_get_record(rrd_distributor *d, const char *id
 	rrd_status rc = rrd__id_check(id, "record id");
 	if (rc)
 		return rc;
-	rrd__lock(d);
-	rc = rrd__txn_begin(d);
-	if (!rc) {
-		rec_rt *rec;
-		if (!(rc = rrd__rec_get(d, id, &rec)))
-			rc = rrd_record_dup(out, rec->r);
-		rrd__txn_end_read(d);
-	}
-	rrd__unlock(d);
-	return rc;
+	get_args a = { id, out };
+	return rrd__read(d, get_record_body, &a);
 }
 
 /* Unknown record, then unknown agent: the order the checks are promised in. */

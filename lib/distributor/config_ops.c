@@ -105,6 +105,21 @@ RRD_API rrd_status rrd_distributor_put_calendar(rrd_distributor *d, const rrd_ca
 	return rc;
 }
 
+/* What a getter asks for and where the copy goes. */
+typedef struct get_args {
+	const char *id;
+	void *out;
+} get_args;
+
+static rrd_status get_calendar_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	get_args *a = ctx;
+	(void)now;
+	cal_rt *c = rrd__cal_find(d, a->id);
+	return c ? rrd_calendar_dup(a->out, c->cal)
+		 : rrd__fail(RRD_E_UNKNOWN_CALENDAR, "no calendar \"%s\"", a->id);
+}
+
 RRD_API rrd_status rrd_distributor_get_calendar(rrd_distributor *d, const char *id,
 						rrd_calendar **out)
 {
@@ -113,16 +128,8 @@ RRD_API rrd_status rrd_distributor_get_calendar(rrd_distributor *d, const char *
 	rrd_status checked = rrd__id_check(id, "id");
 	if (checked)
 		return checked;
-	rrd__lock(d);
-	rrd_status rc = rrd__txn_begin(d);
-	if (!rc) {
-		cal_rt *c = rrd__cal_find(d, id);
-		rc = c ? rrd_calendar_dup(out, c->cal)
-		       : rrd__fail(RRD_E_UNKNOWN_CALENDAR, "no calendar \"%s\"", id);
-		rrd__txn_end_read(d);
-	}
-	rrd__unlock(d);
-	return rc;
+	get_args a = { id, out };
+	return rrd__read(d, get_calendar_body, &a);
 }
 
 /* ---- agents ---------------------------------------------------------- */
@@ -197,6 +204,23 @@ out:
 	return rc;
 }
 
+static rrd_status get_agent_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	get_args *g = ctx;
+	rrd_agent **out = g->out;
+	agent_rt *a = rrd__agent_find(d, g->id);
+	agent_state *st = NULL;
+	if (!a)
+		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", g->id);
+	rrd_status rc = rrd__agent_state(d, a, &st);
+	if (rc || (rc = rrd_agent_dup(out, a->cfg)))
+		return rc;
+	(*out)->open = st->open;
+	(*out)->today = rrd__agent_today(d, a, st, now);
+	(*out)->last_assigned = st->last;
+	return RRD_OK;
+}
+
 RRD_API rrd_status rrd_distributor_get_agent(rrd_distributor *d, const char *id, rrd_agent **out)
 {
 	NEED(d && id && out, "distributor, id and out must not be NULL");
@@ -204,22 +228,8 @@ RRD_API rrd_status rrd_distributor_get_agent(rrd_distributor *d, const char *id,
 	rrd_status checked = rrd__id_check(id, "id");
 	if (checked)
 		return checked;
-	rrd__lock(d);
-	rrd_status rc = rrd__txn_begin(d);
-	if (!rc) {
-		agent_rt *a = rrd__agent_find(d, id);
-		agent_state *st = NULL;
-		if (!a)
-			rc = rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", id);
-		else if (!(rc = rrd__agent_state(d, a, &st)) && !(rc = rrd_agent_dup(out, a->cfg))) {
-			(*out)->open = st->open;
-			(*out)->today = rrd__agent_today(d, a, st, rrd__now(d));
-			(*out)->last_assigned = st->last;
-		}
-		rrd__txn_end_read(d);
-	}
-	rrd__unlock(d);
-	return rc;
+	get_args a = { id, out };
+	return rrd__read(d, get_agent_body, &a);
 }
 
 RRD_API size_t rrd_distributor_agent_count(rrd_distributor *d)
@@ -366,6 +376,25 @@ RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *d, const rrd_pool *
 	return rc;
 }
 
+static rrd_status get_pool_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	get_args *a = ctx;
+	rrd_pool **out = a->out;
+	(void)now;
+	pool_rt *p = rrd__pool_find(d, a->id);
+	if (!p)
+		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->id);
+	rrd_status rc = rrd_pool_dup(out, p->cfg);
+	for (size_t i = 0; !rc && i < p->nmembers; i++)
+		if (rrd__strlist_add(&(*out)->members, d->agents[p->members[i].agent]->id))
+			rc = rrd__nomem();
+	if (rc && *out) {
+		rrd_pool_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 RRD_API rrd_status rrd_distributor_get_pool(rrd_distributor *d, const char *id, rrd_pool **out)
 {
 	NEED(d && id && out, "distributor, id and out must not be NULL");
@@ -373,25 +402,8 @@ RRD_API rrd_status rrd_distributor_get_pool(rrd_distributor *d, const char *id, 
 	rrd_status checked = rrd__id_check(id, "id");
 	if (checked)
 		return checked;
-	rrd__lock(d);
-	rrd_status rc = rrd__txn_begin(d);
-	if (!rc) {
-		pool_rt *p = rrd__pool_find(d, id);
-		if (!p)
-			rc = rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", id);
-		else
-			rc = rrd_pool_dup(out, p->cfg);
-		for (size_t i = 0; !rc && i < p->nmembers; i++)
-			if (rrd__strlist_add(&(*out)->members, d->agents[p->members[i].agent]->id))
-				rc = rrd__nomem();
-		if (rc && *out) {
-			rrd_pool_free(*out);
-			*out = NULL;
-		}
-		rrd__txn_end_read(d);
-	}
-	rrd__unlock(d);
-	return rc;
+	get_args a = { id, out };
+	return rrd__read(d, get_pool_body, &a);
 }
 
 /* Write a pool whose members changed; `after` is applied only on commit. */

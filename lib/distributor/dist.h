@@ -265,6 +265,9 @@ rrd_status rrd__operation(rrd_distributor *d, rrd_op_fn body, void *ctx);
 /* The same, draining only when `drain` is 1 (a bulk job's inner batches
  * leave draining to its last). */
 rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int drain);
+/* Run `body` in a transaction that only reads: locked, with the caches
+ * checked against the store first, and nothing written. For getters. */
+rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx);
 /* Begin and end a read: brings cached configuration up to date. */
 rrd_status rrd__refresh(rrd_distributor *d);
 /* End a transaction that only read: roll back, keep the caches. */

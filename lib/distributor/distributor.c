@@ -207,6 +207,18 @@ rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int 
 	return rc;
 }
 
+rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx)
+{
+	rrd__lock(d);
+	rrd_status rc = rrd__txn_begin(d);
+	if (!rc) {
+		rc = body(d, ctx, rrd__now(d));
+		rrd__txn_end_read(d);
+	}
+	rrd__unlock(d);
+	return rc;
+}
+
 RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 				       const rrd_distributor_options *opts)
 {

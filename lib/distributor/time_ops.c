@@ -82,33 +82,34 @@ RRD_API rrd_status rrd_distributor_advance(rrd_distributor *d, rrd_time now)
 	}
 }
 
+static rrd_status next_deadline_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	rrd_time *out = ctx;
+	rrd_store *st = d->store;
+	rrd_time timer = 0, wake = 0;
+	int trc = st->m.timer_next(st->self, &timer);
+	rrd_status rc = trc == RRD_E_NOTFOUND ? RRD_OK
+					      : rrd__store_status(trc, "reading the next timer");
+	/* A calendar opening or a new local day that lets an auto-drain pool
+	 * take a record back is work for advance() too. */
+	rrd_time from = d->advanced_to != INT64_MIN ? d->advanced_to : now;
+	rrd_status wrc = rc ? rc : rrd__drain_wakeup(d, from, &wake);
+	if (wrc && wrc != RRD_E_NOTFOUND)
+		return wrc;
+	if (rc)
+		return rc;
+	if (trc == RRD_E_NOTFOUND && wrc == RRD_E_NOTFOUND)
+		return rrd__fail(RRD_E_NOTFOUND, "nothing is due");
+	if (trc == RRD_E_NOTFOUND)
+		*out = wake;
+	else
+		*out = wrc == RRD_E_NOTFOUND || timer <= wake ? timer : wake;
+	return RRD_OK;
+}
+
 RRD_API rrd_status rrd_distributor_next_deadline(rrd_distributor *d, rrd_time *out)
 {
 	if (!d || !out)
 		return rrd__fail(RRD_E_INVALID, "distributor and out must not be NULL");
-	rrd__lock(d);
-	rrd_status rc = rrd__txn_begin(d);
-	if (!rc) {
-		rrd_store *st = d->store;
-		rrd_time timer = 0, wake = 0;
-		int trc = st->m.timer_next(st->self, &timer);
-		rc = trc == RRD_E_NOTFOUND ? RRD_OK : rrd__store_status(trc, "reading the next timer");
-		/* A calendar opening or a new local day that lets an auto-drain
-		 * pool take a record back is work for advance() too. */
-		rrd_time from = d->advanced_to != INT64_MIN ? d->advanced_to : rrd__now(d);
-		rrd_status wrc = rc ? rc : rrd__drain_wakeup(d, from, &wake);
-		if (wrc && wrc != RRD_E_NOTFOUND)
-			rc = wrc;
-		if (!rc) {
-			if (trc == RRD_E_NOTFOUND && wrc == RRD_E_NOTFOUND)
-				rc = rrd__fail(RRD_E_NOTFOUND, "nothing is due");
-			else if (trc == RRD_E_NOTFOUND)
-				*out = wake;
-			else
-				*out = wrc == RRD_E_NOTFOUND || timer <= wake ? timer : wake;
-		}
-		rrd__txn_end_read(d);
-	}
-	rrd__unlock(d);
-	return rc;
+	return rrd__read(d, next_deadline_body, out);
 }

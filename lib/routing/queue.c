@@ -188,6 +188,15 @@ static int collect(void *ctx, const char *key, const void *value, size_t len, in
 	return 0;
 }
 
+static rrd_status read_queue(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	scan_ctx sc = { ctx, RRD_OK };
+	rrd_store *st = d->store;
+	(void)now;
+	int src = st->m.scan(st->self, RRD_NS_QUEUE, "", collect, &sc);
+	return sc.rc ? sc.rc : rrd__store_status(src, "reading the queue");
+}
+
 RRD_API rrd_status rrd_distributor_queue(rrd_distributor *d, rrd_queue **out)
 {
 	if (!d || !out)
@@ -196,16 +205,7 @@ RRD_API rrd_status rrd_distributor_queue(rrd_distributor *d, rrd_queue **out)
 	rrd_queue *q = rrd__calloc(1, sizeof *q);
 	if (!q)
 		return rrd__nomem();
-	rrd__lock(d);
-	rrd_status rc = rrd__txn_begin(d);
-	if (!rc) {
-		scan_ctx sc = { q, RRD_OK };
-		rrd_store *st = d->store;
-		int src = st->m.scan(st->self, RRD_NS_QUEUE, "", collect, &sc);
-		rc = sc.rc ? sc.rc : rrd__store_status(src, "reading the queue");
-		rrd__txn_end_read(d);
-	}
-	rrd__unlock(d);
+	rrd_status rc = rrd__read(d, read_queue, q);
 	if (rc) {
 		rrd_queue_free(q);
 		return rc;

@@ -151,6 +151,8 @@ static rrd_split_result split(scan *s, rrd_split *out)
 		blanks(s);
 		if (s->i >= s->len)
 			return RRD_SPLIT_GAVE_UP;
+		/* What follows `events` is left to parsing the rest of the
+		 * document, which finds any fault there. */
 		if (key_len == 6 && memcmp(s->p + key, "events", 6) == 0)
 			return at(s, '[') ? entries(s, out) : RRD_SPLIT_NO_ARRAY;
 		if (skip_value(s, 1))

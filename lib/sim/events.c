@@ -307,9 +307,27 @@ static rrd_status check_event(const cJSON *e, const char *path, rrd_time start, 
 	if ((rc = check_flags(e, path)) || (rc = checks[op](e, path, start)))
 		return rc;
 	out->at = at;
-	out->json = e;
 	out->index = (uint32_t)i;
 	out->op = op;
+	return RRD_OK;
+}
+
+/* Check entry i, whose text is at off (len bytes), and append it to
+ * s->events when it is sound. The caller has put anything else the event
+ * needs at s->event_count, which a faulty entry leaves to the next. */
+static rrd_status add_event(rrd_scenario *s, const cJSON *e, size_t i, uint32_t off,
+			    uint32_t len, rrd_time *prev)
+{
+	char path[RRD_PATH_MAX];
+	rrd__json_path_index(path, "$.events", i);
+	rrd_sim_event *ev = &s->events[s->event_count];
+	rrd_status rc = check_event(e, path, s->start, *prev, i, ev);
+	if (rc)
+		return rrd__fault(&s->faults, rc);
+	ev->off = off;
+	ev->len = len;
+	*prev = ev->at;
+	s->event_count++;
 	return RRD_OK;
 }
 
@@ -317,23 +335,56 @@ rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n)
 {
 	if (!n)
 		return RRD_OK;
-	if (!(s->events = rrd__malloc(n * sizeof *s->events)))
+	if (!(s->events = rrd__malloc(n * sizeof *s->events)) ||
+	    !(s->event_json = rrd__malloc(n * sizeof *s->event_json)))
 		return rrd__nomem();
 	rrd_time prev = s->start;
 	size_t i = 0;
 	const cJSON *e;
 	cJSON_ArrayForEach(e, events) {
-		char path[RRD_PATH_MAX];
-		rrd__json_path_index(path, "$.events", i);
-		rrd_sim_event *ev = &s->events[s->event_count];
-		rrd_status rc = check_event(e, path, s->start, prev, i, ev);
-		if (!rc) {
-			prev = ev->at;
-			s->event_count++;
-		} else if ((rc = rrd__fault(&s->faults, rc))) {
+		s->event_json[s->event_count] = e;
+		rrd_status rc = add_event(s, e, i++, 0, 0, &prev);
+		if (rc)
 			return rc;
+	}
+	return RRD_OK;
+}
+
+cJSON *rrd__sim_parse_span(const char *text, rrd_split_span span)
+{
+	const char *at = text + span.off, *end = NULL;
+	cJSON *e = cJSON_ParseWithLengthOpts(at, span.len, &end, 0);
+	/* The span must be the value, not merely begin with one: "1x" is not. */
+	if (e && end != at + span.len) {
+		cJSON_Delete(e);
+		return NULL;
+	}
+	return e;
+}
+
+rrd_status rrd__sim_load_event_spans(rrd_scenario *s, const rrd_split *sp, size_t *parsed)
+{
+	if (!sp->count)
+		return RRD_OK;
+	if (!(s->events = rrd__malloc(sp->count * sizeof *s->events)))
+		return rrd__nomem();
+	rrd_time prev = s->start;
+	for (size_t i = 0; i < sp->count; i++) {
+		rrd_split_span span = sp->spans[i];
+		/* Each entry is parsed, checked and freed before the next, so
+		 * the next parse reuses the same memory. */
+		cJSON *e = rrd__sim_parse_span(s->text, span);
+		if (!e) {
+			if (i < *parsed)
+				return rrd__nomem();
+			return rrd__fail(RRD_E_PARSE, "$.events[%zu]: not JSON", i);
 		}
-		i++;
+		if (i >= *parsed)
+			*parsed = i + 1;
+		rrd_status rc = add_event(s, e, i, span.off, span.len, &prev);
+		cJSON_Delete(e);
+		if (rc)
+			return rc;
 	}
 	return RRD_OK;
 }

@@ -305,9 +305,8 @@ static rrd_status reassign_one(run *r, const char *lead, const cJSON *to,
 	return rrd_distributor_reassign_to_nearest(r->dist, lead, list, n, mo);
 }
 
-static void op_reassign(run *r, const rrd_sim_event *e)
+static void op_reassign(run *r, const rrd_sim_event *e, const cJSON *o)
 {
-	const cJSON *o = e->json;
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(o, "to");
 	rrd_move_options mo = move_opts(o);
 	const char *lead = str_field(o, "lead");
@@ -463,14 +462,14 @@ static void preview_line(run *r, const rrd_sim_event *e, const rrd_plan *plan)
 	emit_line(r);
 }
 
-static rrd_status op_redistribute(run *r, const rrd_sim_event *e)
+static rrd_status op_redistribute(run *r, const rrd_sim_event *e, const cJSON *o)
 {
 	rrd_redistribution *rd;
 	rrd_status rc = rrd_redistribution_new(&rd);
 	if (rc)
 		return rc;
-	if (!(rc = describe(r, e->json, rd))) {
-		if (bool_field(e->json, "preview", 0)) {
+	if (!(rc = describe(r, o, rd))) {
+		if (bool_field(o, "preview", 0)) {
 			rrd_plan *plan;
 			if (!(rc = rrd_distributor_preview(r->dist, rd, &plan)))
 				preview_line(r, e, plan);
@@ -510,9 +509,10 @@ static rrd_status op_agent(run *r, const cJSON *o, const char **code)
 	return rc;
 }
 
-static void run_event(run *r, const rrd_sim_event *e)
+/* Run e, whose object is o. Nothing here keeps a pointer into o: the
+ * object is freed once the event has run. */
+static void run_event(run *r, const rrd_sim_event *e, const cJSON *o)
 {
-	const cJSON *o = e->json;
 	const char *code = NULL;
 	rrd_status rc = RRD_OK;
 	rrd_claim_result res;
@@ -532,7 +532,7 @@ static void run_event(run *r, const rrd_sim_event *e)
 		break;
 	}
 	case RRD_SIM_REASSIGN:
-		op_reassign(r, e);
+		op_reassign(r, e, o);
 		return;
 	case RRD_SIM_AGENT:
 		rc = op_agent(r, o, &code);
@@ -556,7 +556,7 @@ static void run_event(run *r, const rrd_sim_event *e)
 		rc = op_follow_up(r, o);
 		break;
 	case RRD_SIM_REDISTRIBUTE:
-		rc = op_redistribute(r, e);
+		rc = op_redistribute(r, e, o);
 		break;
 	case RRD_SIM_UNDO:
 		rc = rrd_distributor_undo(r->dist, str_field(o, "job"), NULL);
@@ -694,7 +694,14 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulati
 		if ((rc = rrd_distributor_advance(r.dist, e->at)))
 			break;
 		r.now = e->at;
-		run_event(&r, e);
+		cJSON *owned;
+		const cJSON *o = rrd__scenario_event_json(sc, i, &owned);
+		if (!o) {
+			rc = rrd__nomem();
+			break;
+		}
+		run_event(&r, e, o);
+		cJSON_Delete(owned);
 		if (r.opts.on_progress && (i % 1024 == 0 || i + 1 == sc->event_count))
 			r.opts.on_progress(r.opts.progress_user, i + 1, sc->event_count);
 	}

@@ -526,32 +526,71 @@ static rrd_status parse_document(const char *json, size_t len, cJSON **out)
 	return RRD_OK;
 }
 
-rrd_status rrd__scenario_load(rrd_scenario **out, const char *json, size_t len,
-			      const rrd_postal_table *postal)
+/* The document with the events array (sp's) left empty, parsed: everything
+ * but the events, at a small part of the cost of the whole. */
+static rrd_status parse_head(const char *text, size_t len, const rrd_split *sp, cJSON **out)
 {
-	return rrd__scenario_load_each(out, json, len, postal, NULL, NULL);
+	size_t tail = len - sp->close, n = sp->open + 2 + tail;
+	char *head = rrd__malloc(n);
+	if (!head)
+		return rrd__nomem();
+	memcpy(head, text, sp->open);
+	memcpy(head + sp->open, "[]", 2);
+	memcpy(head + sp->open + 2, text + sp->close, tail);
+	rrd_status rc = parse_document(head, n, out);
+	rrd__free(head);
+	return rc;
 }
 
-rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t len,
-				   const rrd_postal_table *postal, rrd_fault_fn on_fault,
-				   void *user)
+/* Whether sp's entries from `from` on each parse as one JSON value. */
+static int entries_parse(const char *text, const rrd_split *sp, size_t from)
 {
-	if (!out)
-		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
-	*out = NULL;
-	if (!json && len)
-		return rrd__fail(RRD_E_INVALID, "json must not be NULL");
-	if (len > RRD_SCENARIO_BYTES_MAX)
-		return rrd__fail(RRD_E_PARSE, "$: the document is %zu bytes; at most %zu are "
-				 "allowed", len, RRD_SCENARIO_BYTES_MAX);
-	rrd_scenario *s = rrd__calloc(1, sizeof *s);
-	if (!s)
-		return rrd__nomem();
-	s->postal = postal;
-	s->faults = (rrd_faults){ on_fault, user, 0 };
-	rrd_status rc = parse_document(json ? json : "", len, &s->doc);
-	if (rc && on_fault)
-		on_fault(user, rrd_error_last());
+	for (size_t i = from; i < sp->count; i++) {
+		cJSON *e = rrd__sim_parse_span(text, sp->spans[i]);
+		if (!e)
+			return 0;
+		cJSON_Delete(e);
+	}
+	return 1;
+}
+
+/*
+ * Load s->text. With `sp`, its events are parsed one at a time from the
+ * spans sp found; without, the document is parsed whole.
+ *
+ * Split, the document is JSON exactly when the head (parse_head) and every
+ * entry parse, and then each entry parses to what it is in the whole. When
+ * one does not, the document is not JSON and the fault to report is the
+ * whole parse's syntax error, with its line and column: then *again is set
+ * and the caller loads the document whole instead. That must be known
+ * before any other fault is told, since a told fault cannot be taken back.
+ */
+static rrd_status load(rrd_scenario *s, size_t len, const rrd_split *sp, int *again)
+{
+	rrd_status rc;
+	size_t parsed = 0; /* sp's leading entries known to parse */
+	if (!sp) {
+		rc = parse_document(s->text, len, &s->doc);
+		if (rc && s->faults.fn)
+			s->faults.fn(s->faults.user, rrd_error_last());
+	} else {
+		rc = parse_head(s->text, len, sp, &s->doc);
+		if (rc == RRD_E_PARSE || sp->count > RRD_SCENARIO_EVENTS_MAX) {
+			*again = 1;
+			return RRD_E_PARSE;
+		}
+		/* A check for every fault tells faults as it goes, so it makes
+		 * sure first. A load stopping at its first fault makes sure
+		 * only when it has one (below): a good document's entries are
+		 * then parsed once here and not twice. */
+		if (!rc && s->faults.fn) {
+			if (!entries_parse(s->text, sp, 0)) {
+				*again = 1;
+				return RRD_E_PARSE;
+			}
+			parsed = sp->count;
+		}
+	}
 	/* Without a format and start, nothing else can be read. */
 	if (!rc && (rc = rrd__fault(&s->faults, load_head(s, s->doc))) == RRD_OK &&
 	    s->faults.count)
@@ -571,7 +610,9 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 	if (!rc)
 		rc = load_section(s, "records", RRD_SCENARIO_RECORDS_MAX, (void **)&s->records,
 				  sizeof *s->records, &s->record_index, record_item);
-	if (!rc) {
+	if (!rc && sp) {
+		rc = rrd__sim_load_event_spans(s, sp, &parsed);
+	} else if (!rc) {
 		const cJSON *events;
 		size_t n;
 		rc = rrd__fault(&s->faults,
@@ -581,13 +622,70 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 	}
 	if (!rc)
 		rc = rrd__fault(&s->faults, load_end(s, s->doc));
-	rc = rrd__faults_end(&s->faults, rc);
+	if (sp && rc && rc != RRD_E_NOMEM && !entries_parse(s->text, sp, parsed))
+		*again = 1;
+	return rc;
+}
+
+static rrd_status load_as(rrd_scenario **out, const char *json, size_t len,
+			  const rrd_postal_table *postal, rrd_fault_fn on_fault, void *user,
+			  const rrd_split *sp, int *again)
+{
+	*again = 0;
+	rrd_scenario *s = rrd__calloc(1, sizeof *s);
+	if (!s)
+		return rrd__nomem();
+	s->text = json;
+	s->postal = postal;
+	s->faults = (rrd_faults){ on_fault, user, 0 };
+	rrd_status rc = load(s, len, sp, again);
+	if (!rc && sp) {
+		/* Everything but the events is built: the head is no longer needed. */
+		cJSON_Delete(s->doc);
+		s->doc = NULL;
+	}
+	if (!*again)
+		rc = rrd__faults_end(&s->faults, rc);
 	if (rc) {
 		rrd__scenario_free(s);
 		return rc;
 	}
 	*out = s;
 	return RRD_OK;
+}
+
+rrd_status rrd__scenario_load(rrd_scenario **out, const char *json, size_t len,
+			      const rrd_postal_table *postal)
+{
+	return rrd__scenario_load_each(out, json, len, postal, NULL, NULL);
+}
+
+rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t len,
+				   const rrd_postal_table *postal, rrd_fault_fn on_fault,
+				   void *user)
+{
+	if (!out)
+		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
+	*out = NULL;
+	if (!json && len)
+		return rrd__fail(RRD_E_INVALID, "json must not be NULL");
+	if (len > RRD_SCENARIO_BYTES_MAX)
+		return rrd__fail(RRD_E_PARSE, "$: the document is %zu bytes; at most %zu are "
+				 "allowed", len, RRD_SCENARIO_BYTES_MAX);
+	if (!json)
+		json = "";
+	rrd_split sp;
+	rrd_split_result split = rrd__split_events(json, len, &sp);
+	if (split == RRD_SPLIT_NOMEM)
+		return rrd__nomem();
+	int again = split != RRD_SPLIT_DONE;
+	rrd_status rc = RRD_OK;
+	if (!again)
+		rc = load_as(out, json, len, postal, on_fault, user, &sp, &again);
+	rrd__split_free(&sp);
+	if (again)
+		rc = load_as(out, json, len, postal, on_fault, user, NULL, &again);
+	return rc;
 }
 
 void rrd__scenario_free(rrd_scenario *s)
@@ -615,8 +713,18 @@ void rrd__scenario_free(rrd_scenario *s)
 	rrd__free(s->rules);
 	rrd__free(s->records);
 	rrd__free(s->events);
+	rrd__free(s->event_json);
 	cJSON_Delete(s->doc);
 	rrd__free(s);
+}
+
+const cJSON *rrd__scenario_event_json(const rrd_scenario *s, size_t i, cJSON **owned)
+{
+	*owned = NULL;
+	if (s->event_json)
+		return s->event_json[i];
+	const rrd_sim_event *e = &s->events[i];
+	return *owned = rrd__sim_parse_span(s->text, (rrd_split_span){ e->off, e->len });
 }
 
 static long lookup(const rrd_hashmap *index, const char *id)

@@ -5,10 +5,10 @@
  * configuration (calendars, agents, pools, rules, records) is already built
  * as the library's value objects, with every reference outside `events`
  * resolved, and whose events are sorted out far enough to run: each has its
- * absolute time, its op, its index and its JSON object. A document that
- * cannot be used fails with RRD_E_PARSE and a message naming the JSON path
- * of the first fault, e.g. `$.rules[2].pool: unknown pool "west"`; nothing
- * is left allocated.
+ * absolute time, its op, its index and where its JSON object is. A
+ * document that cannot be used fails with RRD_E_PARSE and a message naming
+ * the JSON path of the first fault, e.g. `$.rules[2].pool: unknown pool
+ * "west"`; nothing is left allocated.
  *
  * The scenario is immutable once loaded; several threads may read one.
  */
@@ -85,8 +85,8 @@ const char *rrd__sim_op_name(rrd_sim_op op);
 int rrd__sim_op_parse(const char *name, rrd_sim_op *out);
 
 /*
- * One entry of `events`. The op-specific fields are read from `json`, which
- * points into the scenario's document. What load has checked about them:
+ * One entry of `events`. Its op-specific fields are read from its JSON
+ * object (rrd__scenario_event_json). What load has checked about them:
  * every field the format names for the op has the right JSON type where
  * present, the required ones are there, kinds, statuses and locations are
  * valid, and the ids that an event creates (a lead's `id`, a transfer's
@@ -96,7 +96,7 @@ int rrd__sim_op_parse(const char *name, rrd_sim_op *out);
  */
 typedef struct rrd_sim_event {
 	rrd_time at;         /* absolute; never earlier than the event before or start */
-	const cJSON *json;   /* the event's object */
+	uint32_t off, len;   /* its object's text in `text` (0, 0 when `doc` holds it) */
 	uint32_t index;      /* position in `events`: error.op */
 	rrd_sim_op op;
 } rrd_sim_event;
@@ -137,15 +137,24 @@ typedef struct rrd_scenario {
 	 * for resolving postal codes inside events at run time. May be NULL. */
 	const rrd_postal_table *postal;
 
-	cJSON *doc;                /* the parsed document, kept for `events` */
+	/* The document as given to load, borrowed: it must outlive the
+	 * scenario. Events are parsed again from it, one at a time, as they
+	 * are used, so that a long scenario is never held parsed whole. */
+	const char *text;
+	/* NULL, or, when the document could not be split (rrd__split_events),
+	 * the document parsed whole, with event_json[i] the object of
+	 * events[i]. */
+	cJSON *doc;
+	const cJSON **event_json;
 
 	/* Checking for every fault: each is told here and loading goes on. */
 	rrd_faults faults;
 } rrd_scenario;
 
 /*
- * Load a scenario from `len` bytes of JSON (no NUL needed). `postal` may be
- * NULL: then every postal_code outside events is unknown.
+ * Load a scenario from `len` bytes of JSON (no NUL needed), which must stay
+ * as they are for as long as the scenario is used. `postal` may be NULL:
+ * then every postal_code outside events is unknown.
  * @return RRD_OK; RRD_E_PARSE with the path of the fault in rrd_error_last();
  *         RRD_E_NOMEM; RRD_E_INVALID for NULL arguments.
  */
@@ -157,6 +166,12 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 				   const rrd_postal_table *postal, rrd_fault_fn on_fault,
 				   void *user);
 void rrd__scenario_free(rrd_scenario *s);
+
+/* The object of events[i]: parsed from its text, and then *owned is it and
+ * the caller frees it with cJSON_Delete, or held by the scenario (*owned
+ * NULL). NULL when it cannot be parsed, which for a loaded scenario means
+ * that memory ran out. */
+const cJSON *rrd__scenario_event_json(const rrd_scenario *s, size_t i, cJSON **owned);
 
 /* Index of the object with that id, or -1. */
 long rrd__scenario_agent(const rrd_scenario *s, const char *id);

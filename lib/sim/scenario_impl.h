@@ -3,6 +3,7 @@
 #define RRD_SIM_SCENARIO_IMPL_H
 
 #include "sim/scenario.h"
+#include "sim/split.h"
 
 /* A required (or, with `required` 0, optional) scenario time at
  * path.name. *present says whether it was there. */
@@ -25,7 +26,19 @@ rrd_status rrd__sim_read_location(const cJSON *o, const char *path, int *has, do
  * as RRD_E_PARSE there, so a document's fault is always RRD_E_PARSE. */
 rrd_status rrd__sim_as_parse(rrd_status rc, const char *path);
 
-/* Check `events` (an array of n entries) and fill s->events. */
+/* Check `events` (an array of n entries, in s->doc) and fill s->events and
+ * s->event_json. */
 rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n);
+
+/* The one JSON value that `span` of `text` is, or NULL (not JSON, or more
+ * than one value, or out of memory). Free it with cJSON_Delete. */
+cJSON *rrd__sim_parse_span(const char *text, rrd_split_span span);
+
+/* Check the entries that `sp` found in s->text and fill s->events, parsing
+ * one entry at a time. *parsed counts the leading entries known to parse:
+ * one of those that fails now has run out of memory; one after them that
+ * fails is not JSON, and the load gives RRD_E_PARSE (told to nobody) and
+ * leaves *parsed at it. */
+rrd_status rrd__sim_load_event_spans(rrd_scenario *s, const rrd_split *sp, size_t *parsed);
 
 #endif

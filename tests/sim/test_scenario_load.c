@@ -7,10 +7,22 @@
 #include "sim_test.h"
 #include "../support/fault_log.h"
 
-static const char *str_field(const rrd_sim_event *e, const char *name)
+/* Event i's string `name`, copied (the event's object may be parsed for
+ * the call), or NULL. */
+static const char *str_field(const rrd_scenario *s, size_t i, const char *name)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(e->json, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	static char buf[256];
+	cJSON *owned;
+	const cJSON *o = rrd__scenario_event_json(s, i, &owned);
+	assert_non_null(o);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const char *found = NULL;
+	if (cJSON_IsString(v)) {
+		snprintf(buf, sizeof buf, "%s", v->valuestring);
+		found = buf;
+	}
+	cJSON_Delete(owned);
+	return found;
 }
 
 /* ---- Documents that load. ---- */
@@ -194,19 +206,24 @@ static void test_full_document_events_read_back(void **state)
 	for (size_t i = 0; i < 13; i++) {
 		assert_int_equal(s->events[i].op, ops[i]);
 		assert_int_equal(s->events[i].index, i);
-		assert_non_null(s->events[i].json);
+		/* Each event is its object's text in the document. */
+		assert_true(s->events[i].len >= 2);
+		assert_int_equal(s->text[s->events[i].off], '{');
+		assert_int_equal(s->text[s->events[i].off + s->events[i].len - 1], '}');
 	}
-	/* Events point into the one parsed document: no copies. */
-	const cJSON *events = cJSON_GetObjectItemCaseSensitive(s->doc, "events");
-	assert_ptr_equal(s->events[0].json, cJSON_GetArrayItem(events, 0));
-	assert_ptr_equal(s->events[12].json, cJSON_GetArrayItem(events, 12));
+	/* Nothing is held parsed once loaded. */
+	assert_null(s->doc);
+	assert_null(s->event_json);
+	assert_memory_equal(s->text + s->events[0].off, "{\"at\":\"+0s\",\"op\":\"lead\"", 23);
+	assert_memory_equal(s->text + s->events[12].off + s->events[12].len - 15,
+			    "\"op\":\"advance\"}", 15);
 	assert_int_equal(s->events[0].at, SIM_START);
-	assert_string_equal(str_field(&s->events[0], "id"), "L1");
+	assert_string_equal(str_field(s, 0, "id"), "L1");
 	assert_int_equal(s->events[1].at, SIM_START + RRD_MINUTE);
 	assert_int_equal(s->events[2].at, SIM_START + RRD_MINUTE);
 	/* 09:05 at +01:00 is 08:05 UTC. */
 	assert_int_equal(s->events[3].at, SIM_START + 5 * RRD_MINUTE);
-	assert_string_equal(str_field(&s->events[5], "new_id"), "L1-b");
+	assert_string_equal(str_field(s, 5, "new_id"), "L1-b");
 	assert_int_equal(s->events[12].at, SIM_START + 30 * RRD_MINUTE + 750);
 	rrd__scenario_free(s);
 }

@@ -13,13 +13,34 @@ static void sep(rrd_buf *b)
 		rrd__buf_put(b, ",", 1);
 }
 
-static void put_string(rrd_buf *b, const char *s)
+static int plain(unsigned char c)
 {
+	return c >= 0x20 && c != '"' && c != '\\';
+}
+
+/* `s` quoted and escaped, then `tail` unless it is 0. Almost every string
+ * written needs no escape: it is measured, then copied in one piece. */
+static void put_string(rrd_buf *b, const char *s, char tail)
+{
+	size_t n = 0;
+	while (s[n] && plain((unsigned char)s[n]))
+		n++;
+	if (!s[n]) {
+		unsigned char *to = rrd__buf_room(b, n + 3);
+		if (!to)
+			return;
+		to[0] = '"';
+		memcpy(to + 1, s, n);
+		to[n + 1] = '"';
+		to[n + 2] = (unsigned char)tail;
+		b->len += n + 2 + (tail != 0);
+		return;
+	}
 	rrd__buf_put(b, "\"", 1);
 	const char *run = s;
 	for (const char *p = s; *p; p++) {
 		unsigned char c = (unsigned char)*p;
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (plain(c))
 			continue;
 		rrd__buf_put(b, run, (size_t)(p - run));
 		char esc[8];
@@ -32,15 +53,16 @@ static void put_string(rrd_buf *b, const char *s)
 	}
 	rrd__buf_put(b, run, strlen(run));
 	rrd__buf_put(b, "\"", 1);
+	if (tail)
+		rrd__buf_put(b, &tail, 1);
 }
 
+/* Keys are names of the format, or agents' ids in the summary. */
 static void key(rrd_buf *b, const char *k)
 {
 	sep(b);
-	if (k) {
-		put_string(b, k);
-		rrd__buf_put(b, ":", 1);
-	}
+	if (k)
+		put_string(b, k, ':');
 }
 
 void rrd__jl_begin(rrd_buf *b, rrd_time at, const char *event)
@@ -55,7 +77,7 @@ void rrd__jl_str(rrd_buf *b, const char *k, const char *value)
 {
 	key(b, k);
 	if (value)
-		put_string(b, value);
+		put_string(b, value, 0);
 	else
 		rrd__buf_put(b, "null", 4);
 }
@@ -74,11 +96,17 @@ void rrd__jl_bool(rrd_buf *b, const char *k, int v)
 	rrd__buf_put(b, v ? "true" : "false", v ? 4 : 5);
 }
 
+/* Written in place: a time's text needs no escape. */
 void rrd__jl_time(rrd_buf *b, const char *k, rrd_time t)
 {
-	char text[40];
-	rrd__time_format(t, text);
-	rrd__jl_str(b, k, text);
+	key(b, k);
+	unsigned char *to = rrd__buf_room(b, RRD_TIME_TEXT_MAX + 2);
+	if (!to)
+		return;
+	to[0] = '"';
+	size_t n = rrd__time_format(t, (char *)to + 1);
+	to[n + 1] = '"';
+	b->len += n + 2;
 }
 
 void rrd__jl_open(rrd_buf *b, const char *k, char bracket)

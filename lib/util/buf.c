@@ -6,14 +6,22 @@
 
 void rrd__buf_put(rrd_buf *b, const void *p, size_t n)
 {
-	if (b->failed)
+	unsigned char *to = rrd__buf_room(b, n);
+	if (!to)
 		return;
+	memcpy(to, p, n);
+	b->len += n;
+}
+
+unsigned char *rrd__buf_room_slow(rrd_buf *b, size_t n)
+{
+	if (b->failed)
+		return NULL;
 	if (rrd__grow((void **)&b->data, &b->cap, b->len + n, 1)) {
 		b->failed = 1;
-		return;
+		return NULL;
 	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
+	return b->data + b->len;
 }
 
 void rrd__buf_u8(rrd_buf *b, uint8_t v)

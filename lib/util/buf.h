@@ -13,6 +13,15 @@ typedef struct rrd_buf {
 } rrd_buf;
 
 void rrd__buf_put(rrd_buf *b, const void *p, size_t n);
+/* Room for n more bytes at b->data + b->len, for a caller that writes
+ * them itself and then adds what it wrote to b->len; NULL when out of
+ * memory (b->failed is then set). Inline, as text writers call it for
+ * every field. */
+unsigned char *rrd__buf_room_slow(rrd_buf *b, size_t n);
+static inline unsigned char *rrd__buf_room(rrd_buf *b, size_t n)
+{
+	return !b->failed && b->cap - b->len >= n ? b->data + b->len : rrd__buf_room_slow(b, n);
+}
 void rrd__buf_u8(rrd_buf *b, uint8_t v);
 void rrd__buf_i64(rrd_buf *b, int64_t v);
 /* Write v as the 8 little-endian bytes rrd__buf_i64 appends, at p. */

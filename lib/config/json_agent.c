@@ -65,7 +65,7 @@ static rrd_status add_skill(void *obj, const char *s)
 static rrd_status opt_capacity(const cJSON *cap, const char *path, const char *name,
 			       int64_t *out)
 {
-	if (!cJSON_GetObjectItemCaseSensitive(cap, name))
+	if (!rrd__json_get(cap, name))
 		return RRD_OK;
 	return rrd__json_opt_int(cap, path, name, 0, INT64_C(1) << 40, out);
 }
@@ -87,17 +87,17 @@ rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path)
 	    (rc = rrd__json_opt_int(o, path, "weight", 1, WEIGHT_MAX, &weight)))
 		goto out;
 	c->weight = weight;
-	if (cJSON_GetObjectItemCaseSensitive(o, "types")) {
+	if (rrd__json_get(o, "types")) {
 		rrd__strlist_clear(&c->types);
 		if ((rc = rrd__json_opt_strings(o, path, "types", c, add_type)))
 			goto out;
 	}
-	if (cJSON_GetObjectItemCaseSensitive(o, "skills")) {
+	if (rrd__json_get(o, "skills")) {
 		rrd__strlist_clear(&c->skills);
 		if ((rc = rrd__json_opt_strings(o, path, "skills", c, add_skill)))
 			goto out;
 	}
-	const cJSON *cap = cJSON_GetObjectItemCaseSensitive(o, "capacity");
+	const cJSON *cap = rrd__json_get(o, "capacity");
 	if (cap) {
 		/* An object replaces the whole capacity: what it omits has no cap. */
 		rrd__json_path(at, path, "capacity");
@@ -121,7 +121,7 @@ rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path)
 			rc = rrd__json_fail(path, "partner", "%s", rrd_error_last());
 		goto out;
 	}
-	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(o, "location");
+	const cJSON *loc = rrd__json_get(o, "location");
 	if (loc && !cJSON_IsNull(loc)) {
 		double lat = NAN, lon = NAN;
 		rrd__json_path(at, path, "location");

@@ -159,10 +159,10 @@ rrd_status rrd__calendar_from_json(const cJSON *o, const char *path, rrd_calenda
 					 : rrd__json_fail(path, "timezone", "%s", rrd_error_last());
 	char at[RRD_PATH_MAX];
 	rrd__json_path(at, path, "hours");
-	rc = parse_hours(c, cJSON_GetObjectItemCaseSensitive(o, "hours"), at);
+	rc = parse_hours(c, rrd__json_get(o, "hours"), at);
 	if (!rc) {
 		rrd__json_path(at, path, "holidays");
-		rc = parse_holidays(c, cJSON_GetObjectItemCaseSensitive(o, "holidays"), at);
+		rc = parse_holidays(c, rrd__json_get(o, "holidays"), at);
 	}
 	if (rc) {
 		rrd_calendar_free(c);

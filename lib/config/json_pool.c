@@ -150,7 +150,7 @@ static rrd_status parse_match(rrd_rule *r, const cJSON *m, const char *path)
 	if (rc)
 		return rc;
 	/* "source" may be one string or a list of them. */
-	const cJSON *src = cJSON_GetObjectItemCaseSensitive(m, "source");
+	const cJSON *src = rrd__json_get(m, "source");
 	if (cJSON_IsString(src))
 		rc = rrd_rule_add_source(r, src->valuestring);
 	else
@@ -167,7 +167,7 @@ static rrd_status parse_match(rrd_rule *r, const cJSON *m, const char *path)
 					      "deal, customer", kind_name);
 		r->kind = (int)k;
 	}
-	const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(m, "attrs");
+	const cJSON *attrs = rrd__json_get(m, "attrs");
 	if (attrs && !cJSON_IsNull(attrs)) {
 		char at[RRD_PATH_MAX];
 		rrd__json_path(at, path, "attrs");
@@ -198,7 +198,7 @@ rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 	rrd_rule *r;
 	if ((rc = rrd_rule_new(&r, id, pool)))
 		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, NULL, "%s", rrd_error_last());
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "match");
+	const cJSON *m = rrd__json_get(o, "match");
 	char at[RRD_PATH_MAX];
 	rrd__json_path(at, path, "match");
 	if ((m && (rc = parse_match(r, m, at))) ||

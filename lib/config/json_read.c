@@ -21,6 +21,18 @@ rrd_status rrd__json_fail(const char *path, const char *name, const char *fmt, .
 }
 
 /* Paths longer than the buffer are cut; they only label messages. */
+cJSON *rrd__json_get(const cJSON *o, const char *name)
+{
+	if (!o || !name)
+		return NULL;
+	/* Like cJSON, stop at the first member without a name: an array's
+	 * items have none. */
+	for (cJSON *c = o->child; c && c->string; c = c->next)
+		if (c->string[0] == name[0] && strcmp(c->string, name) == 0)
+			return c;
+	return NULL;
+}
+
 void rrd__json_path(char *buf, const char *path, const char *name)
 {
 	size_t n = strlen(path), m = strlen(name);
@@ -36,13 +48,21 @@ void rrd__json_path(char *buf, const char *path, const char *name)
 
 void rrd__json_path_index(char *buf, const char *path, size_t i)
 {
-	char idx[32];
-	int w = snprintf(idx, sizeof idx, "[%zu]", i);
+	/* By hand: a scenario's loader makes one for each of its events. */
+	char idx[32], *p = idx + sizeof idx;
+	*--p = '\0';
+	*--p = ']';
+	do {
+		*--p = (char)('0' + i % 10);
+		i /= 10;
+	} while (i);
+	*--p = '[';
+	size_t w = (size_t)(idx + sizeof idx - 1 - p);
 	size_t n = strlen(path);
-	if (n > RRD_PATH_MAX - 1 - (size_t)w)
-		n = RRD_PATH_MAX - 1 - (size_t)w;
+	if (n > RRD_PATH_MAX - 1 - w)
+		n = RRD_PATH_MAX - 1 - w;
 	memmove(buf, path, n);
-	memcpy(buf + n, idx, (size_t)w + 1);
+	memcpy(buf + n, p, w + 1);
 }
 
 rrd_status rrd__json_object(const cJSON *v, const char *path)
@@ -54,7 +74,7 @@ rrd_status rrd__json_object(const cJSON *v, const char *path)
 
 static const cJSON *field(const cJSON *o, const char *name)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = rrd__json_get(o, name);
 	return v && !cJSON_IsNull(v) ? v : NULL;
 }
 

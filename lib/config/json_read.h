@@ -13,6 +13,12 @@
 
 #define RRD_PATH_MAX 320
 
+/* The first member of object `o` named `name`, or NULL: what
+ * cJSON_GetObjectItemCaseSensitive answers, found with a first-byte test
+ * before each strcmp, since loading a scenario looks up a dozen names,
+ * most of them absent, in each of its events. */
+cJSON *rrd__json_get(const cJSON *o, const char *name);
+
 /* Record a parse failure at path[.name]. */
 rrd_status rrd__json_fail(const char *path, const char *name, const char *fmt, ...)
 	RRD_PRINTF(3, 4);

@@ -75,7 +75,7 @@ static const char *names_label(void *ctx, rrd_strategy s)
 static rrd_status parse_array(rrd_distributor *d, const cJSON *root, const char *name,
 			      void ***items, size_t *n, int kind, rrd_faults *faults)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, name);
+	const cJSON *arr = rrd__json_get(root, name);
 	char path[RRD_PATH_MAX];
 	rrd__json_path(path, "$", name);
 	if (!arr)
@@ -246,7 +246,7 @@ static rrd_status read_doc(rrd_distributor *d, const cJSON *root, doc *x)
 		rc = parse_array(d, root, "agents", (void ***)&x->agents, &x->nagents, 1, &x->faults);
 	if (!rc)
 		rc = parse_array(d, root, "pools", (void ***)&x->pools, &x->npools, 2, &x->faults);
-	x->has_rules = cJSON_GetObjectItemCaseSensitive(root, "rules") != NULL;
+	x->has_rules = rrd__json_get(root, "rules") != NULL;
 	if (!rc)
 		rc = parse_array(d, root, "rules", (void ***)&x->rules, &x->nrules, 3, &x->faults);
 	if (!rc)

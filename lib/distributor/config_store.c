@@ -241,7 +241,7 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o)
 	rrd_status rc = rrd__pool_from_json(o, "$", &names, &p->cfg);
 	if (!rc && !(p->id = rrd__strdup(p->cfg->id)))
 		rc = rrd__nomem();
-	const cJSON *join = cJSON_GetObjectItemCaseSensitive(o, "join");
+	const cJSON *join = rrd__json_get(o, "join");
 	size_t n = rc ? 0 : p->cfg->members.count;
 	if (!rc && (!cJSON_IsArray(join) || (size_t)cJSON_GetArraySize(join) != n))
 		rc = rrd__fail(RRD_E_STORE, "join numbers do not match the members");

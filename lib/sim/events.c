@@ -16,7 +16,7 @@
 
 static const cJSON *field(const cJSON *o, const char *name)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = rrd__json_get(o, name);
 	return v && !cJSON_IsNull(v) ? v : NULL;
 }
 

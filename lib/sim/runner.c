@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "config/json_objects.h"
+#include "config/json_read.h"
 #include "model/agent.h"
 #include "model/record.h"
 #include "rrdist.h"
@@ -210,23 +211,23 @@ static rrd_status configure(run *r)
 
 static const char *str_field(const cJSON *o, const char *name)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = rrd__json_get(o, name);
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
 static int bool_field(const cJSON *o, const char *name, int dflt)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = rrd__json_get(o, name);
 	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : dflt;
 }
 
 /* A location from `location` or `postal_code`; 0 none, 1 set, -1 unknown code. */
 static int location_of(const run *r, const cJSON *o, double *lat, double *lon)
 {
-	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(o, "location");
+	const cJSON *loc = rrd__json_get(o, "location");
 	if (cJSON_IsObject(loc)) {
-		const cJSON *a = cJSON_GetObjectItemCaseSensitive(loc, "lat");
-		const cJSON *b = cJSON_GetObjectItemCaseSensitive(loc, "lon");
+		const cJSON *a = rrd__json_get(loc, "lat");
+		const cJSON *b = rrd__json_get(loc, "lon");
 		*lat = a->valuedouble;
 		*lon = b->valuedouble;
 		return 1;
@@ -250,7 +251,7 @@ static rrd_status op_lead(run *r, const cJSON *o, const char **code)
 	const char *source = str_field(o, "source");
 	if (source)
 		rc = rrd_record_set_source(rec, source);
-	const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(o, "attrs");
+	const cJSON *attrs = rrd__json_get(o, "attrs");
 	const cJSON *a;
 	cJSON_ArrayForEach(a, attrs) {
 		if (!rc && cJSON_IsString(a))
@@ -292,8 +293,8 @@ static rrd_status reassign_one(run *r, const char *lead, const cJSON *to,
 		return rrd_distributor_reassign_to_agent(r->dist, lead, agent, mo);
 	if (pool)
 		return rrd_distributor_reassign_to_pool(r->dist, lead, pool, mo);
-	const cJSON *nearest = cJSON_GetObjectItemCaseSensitive(to, "nearest");
-	const cJSON *types = cJSON_GetObjectItemCaseSensitive(nearest, "types");
+	const cJSON *nearest = rrd__json_get(to, "nearest");
+	const cJSON *types = rrd__json_get(nearest, "types");
 	const char *list[64];
 	size_t n = 0;
 	const cJSON *t;
@@ -307,7 +308,7 @@ static rrd_status reassign_one(run *r, const char *lead, const cJSON *to,
 
 static void op_reassign(run *r, const rrd_sim_event *e, const cJSON *o)
 {
-	const cJSON *to = cJSON_GetObjectItemCaseSensitive(o, "to");
+	const cJSON *to = rrd__json_get(o, "to");
 	rrd_move_options mo = move_opts(o);
 	const char *lead = str_field(o, "lead");
 	if (lead) {
@@ -319,7 +320,7 @@ static void op_reassign(run *r, const rrd_sim_event *e, const cJSON *o)
 	/* A list moves records whatever their status, but not those a live
 	 * offer governs (unless forced), nor deactivated ones. */
 	const cJSON *item;
-	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, "leads")) {
+	cJSON_ArrayForEach(item, rrd__json_get(o, "leads")) {
 		rrd_record *rec;
 		rrd_status rc = rrd_distributor_get_record(r->dist, item->valuestring, &rec);
 		if (!rc) {
@@ -357,7 +358,7 @@ static rrd_status op_transfer(run *r, const cJSON *o, const char **code)
  * fresh array of pointers (*out NULL when absent). */
 static rrd_status string_list(const cJSON *o, const char *name, const char ***out, size_t *n)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *arr = rrd__json_get(o, name);
 	*out = NULL;
 	*n = 0;
 	int count = cJSON_GetArraySize(arr);
@@ -387,9 +388,9 @@ static rrd_status op_follow_up(run *r, const cJSON *o)
 /* The `from` and `to` of a redistribute event, as the library's description. */
 static rrd_status describe(const run *r, const cJSON *o, rrd_redistribution *rd)
 {
-	const cJSON *from = cJSON_GetObjectItemCaseSensitive(o, "from");
-	const cJSON *to = cJSON_GetObjectItemCaseSensitive(o, "to");
-	const cJSON *filter = cJSON_GetObjectItemCaseSensitive(from, "filter");
+	const cJSON *from = rrd__json_get(o, "from");
+	const cJSON *to = rrd__json_get(o, "to");
+	const cJSON *filter = rrd__json_get(from, "filter");
 	const char **l = NULL;
 	size_t n;
 	rrd_status rc = RRD_OK;
@@ -401,7 +402,7 @@ static rrd_status describe(const run *r, const cJSON *o, rrd_redistribution *rd)
 		const char *owner = str_field(filter, "owner");
 		rrd_kind k;
 		rrd_record_status st;
-		const cJSON *since = cJSON_GetObjectItemCaseSensitive(filter, "reassigned_since");
+		const cJSON *since = rrd__json_get(filter, "reassigned_since");
 		rc = rrd_redistribution_from_filter(rd);
 		if (!rc && kind && !(rc = rrd_kind_parse(kind, &k)))
 			rc = rrd_redistribution_filter_kind(rd, k);
@@ -412,7 +413,7 @@ static rrd_status describe(const run *r, const cJSON *o, rrd_redistribution *rd)
 		if (!rc && !(rc = string_list(filter, "types", &l, &n)) && n)
 			rc = rrd_redistribution_filter_owner_types(rd, l, n);
 		const cJSON *a;
-		cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(filter, "attrs")) {
+		cJSON_ArrayForEach(a, rrd__json_get(filter, "attrs")) {
 			if (!rc && cJSON_IsString(a))
 				rc = rrd_redistribution_filter_attr(rd, a->string, a->valuestring);
 		}
@@ -431,7 +432,7 @@ static rrd_status describe(const run *r, const cJSON *o, rrd_redistribution *rd)
 	l = NULL;
 	if (rc)
 		return rc;
-	if (cJSON_GetObjectItemCaseSensitive(to, "agents")) {
+	if (rrd__json_get(to, "agents")) {
 		if (!(rc = string_list(to, "agents", &l, &n)))
 			rc = rrd_redistribution_to_agents(rd, l, n);
 	} else {
@@ -495,7 +496,7 @@ static rrd_status op_agent(run *r, const cJSON *o, const char **code)
 	*code = "invalid_argument";
 	rc = rrd__agent_apply_json(a, o, "$");
 	double lat, lon;
-	int where = rc ? 0 : cJSON_GetObjectItemCaseSensitive(o, "location") ? 0
+	int where = rc ? 0 : rrd__json_get(o, "location") ? 0
 								       : location_of(r, o, &lat, &lon);
 	if (where < 0)
 		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"", str_field(o, "postal_code"));

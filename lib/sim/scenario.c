@@ -53,7 +53,7 @@ int rrd__scenario_time(const char *text, rrd_time start, rrd_time *out)
 rrd_status rrd__sim_read_time(const cJSON *o, const char *path, const char *name,
 			      rrd_time start, int required, rrd_time *out, int *present)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *v = rrd__json_get(o, name);
 	*present = 0;
 	if (!v || cJSON_IsNull(v)) {
 		if (required)
@@ -86,7 +86,7 @@ rrd_status rrd__sim_read_string_map(const cJSON *o, const char *path, const char
 				    const cJSON **out)
 {
 	*out = NULL;
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, name);
+	const cJSON *m = rrd__json_get(o, name);
 	if (!m || cJSON_IsNull(m))
 		return RRD_OK;
 	char at[RRD_PATH_MAX];
@@ -106,7 +106,7 @@ rrd_status rrd__sim_read_location(const cJSON *o, const char *path, int *has, do
 				  double *lon)
 {
 	*has = 0;
-	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(o, "location");
+	const cJSON *loc = rrd__json_get(o, "location");
 	if (!loc || cJSON_IsNull(loc))
 		return RRD_OK;
 	char at[RRD_PATH_MAX];
@@ -148,7 +148,7 @@ static rrd_status section(const cJSON *doc, const char *name, size_t max, const 
 {
 	*arr = NULL;
 	*n = 0;
-	const cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, name);
+	const cJSON *a = rrd__json_get(doc, name);
 	if (!a || cJSON_IsNull(a))
 		return RRD_OK;
 	if (!cJSON_IsArray(a))
@@ -431,10 +431,10 @@ static rrd_status record_item(rrd_scenario *s, const cJSON *e, size_t i, const c
 /* format, start, seed, limits and explain; `end` once events are known. */
 static rrd_status load_head(rrd_scenario *s, const cJSON *doc)
 {
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(doc, "format");
+	const cJSON *f = rrd__json_get(doc, "format");
 	if (!cJSON_IsString(f) || strcmp(f->valuestring, RRD_SCENARIO_FORMAT) != 0)
 		return rrd__json_fail("$", "format", "expected \"%s\"", RRD_SCENARIO_FORMAT);
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(doc, "start");
+	const cJSON *st = rrd__json_get(doc, "start");
 	if (!st || cJSON_IsNull(st))
 		return rrd__json_fail("$", "start", "required time is missing");
 	/* "+DURATION" would have nothing to count from. */
@@ -447,7 +447,7 @@ static rrd_status load_head(rrd_scenario *s, const cJSON *doc)
 	if (rc)
 		return rc;
 	s->seed = (uint64_t)seed;
-	const cJSON *limits = cJSON_GetObjectItemCaseSensitive(doc, "limits");
+	const cJSON *limits = rrd__json_get(doc, "limits");
 	if (limits && !cJSON_IsNull(limits)) {
 		if ((rc = rrd__json_object(limits, "$.limits")) ||
 		    (rc = rrd__json_opt_int(limits, "$.limits", "redistribute_max", 0,

@@ -5,9 +5,9 @@
  * the log rather than copying it, which keeps writes on hot paths cheap.
  *
  * Every routed record adds an entry, so an entry's footprint is what a
- * busy store pays in fresh memory: each is one block (header, key, value)
- * that the table's slot points at through its key, with no array of
- * entries beside it to grow and copy.
+ * busy store pays in fresh memory: each is one block (header, key, value),
+ * carved from the store's slab, that the table's slot points at through
+ * its key, with no array of entries beside it to grow and copy.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/slab.h"
 #include "store/store.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -41,8 +42,21 @@ static unsigned char *value_of(entry *e)
 	return (unsigned char *)e->key + e->klen + 1;
 }
 
+static size_t entry_size(const entry *e)
+{
+	return sizeof *e + e->klen + 1 + e->len;
+}
+
+/* What the table keeps beside an entry's key: whether its block came from
+ * the allocator rather than the slab, so closing the store frees those
+ * without visiting every entry. */
+static uint32_t slot_value(const entry *e)
+{
+	return entry_size(e) > RRD_SLAB_MAX;
+}
+
 typedef struct table {
-	rrd_hashmap map; /* keys are the entries' own keys */
+	rrd_hashmap map; /* keys are the entries' own keys; values slot_value() */
 } table;
 
 typedef struct timer {
@@ -100,6 +114,7 @@ typedef struct memstore {
 	pthread_mutex_t mu;
 	hot_key hot[HOT_KEYS];
 	uint64_t hot_epoch;
+	rrd_slab slab;
 	int in_txn;
 	int deleted;      /* the transaction deleted an entry or a timer */
 	uint64_t generation;
@@ -161,6 +176,11 @@ static int mem_begin(void *self, unsigned int flags, uint64_t *generation)
 	return RRD_OK;
 }
 
+static void entry_free(memstore *s, entry *e)
+{
+	rrd__slab_free(&s->slab, e, entry_size(e));
+}
+
 static void free_log(memstore *s)
 {
 	/* Most entries (small overwrites) own nothing: skip the calls. */
@@ -168,7 +188,7 @@ static void free_log(memstore *s)
 		if (s->log[i].key)
 			rrd__free(s->log[i].key);
 		if (s->log[i].old) {
-			rrd__free(s->log[i].old);
+			entry_free(s, s->log[i].old);
 			s->hot_epoch++;
 		}
 	}
@@ -319,15 +339,16 @@ static int log_reserve(memstore *s)
 static void entry_remove(memstore *s, table *t, entry *e)
 {
 	rrd__hashmap_del(&t->map, e->key);
-	rrd__free(e);
+	entry_free(s, e);
 	s->hot_epoch++;
 }
 
 /* A block for key and value; NULL when out of memory. */
-static entry *entry_new(const char *key, const void *value, size_t len, int64_t order)
+static entry *entry_new(memstore *s, const char *key, const void *value, size_t len,
+			int64_t order)
 {
 	size_t klen = strlen(key);
-	entry *e = rrd__malloc(sizeof *e + klen + 1 + len);
+	entry *e = rrd__slab_alloc(&s->slab, sizeof *e + klen + 1 + len);
 	if (!e)
 		return NULL;
 	e->order = order;
@@ -357,8 +378,8 @@ static void undo_entry(memstore *s, undo *u)
 	} else {
 		/* Equal keys: the slot now points at the old block again,
 		 * and putting an existing key never allocates. */
-		rrd__hashmap_put(&t->map, u->old->key, 0);
-		rrd__free(e);
+		rrd__hashmap_put(&t->map, u->old->key, slot_value(u->old));
+		entry_free(s, e);
 		s->hot_epoch++;
 		u->old = NULL;
 	}
@@ -458,14 +479,15 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		e->order = order;
 		e->dead = 0;
 	} else {
-		entry *n = entry_new(key, value, len, order);
+		entry *n = entry_new(s, key, value, len, order);
 		if (!n || rrd__hashmap_reserve(&t->map, 1)) {
-			rrd__free(n);
+			if (n)
+				entry_free(s, n);
 			return rrd__nomem();
 		}
 		/* An existing key keeps its slot, which now points at n; other
 		 * strings of that key may still be cached with the old block. */
-		rrd__hashmap_put(&t->map, n->key, 0);
+		rrd__hashmap_put(&t->map, n->key, slot_value(n));
 		if (e)
 			s->hot_epoch++;
 		u->old = e;
@@ -523,7 +545,7 @@ static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn ea
 		return rrd__nomem();
 	size_t n = 0;
 	for (size_t i = 0; i < t->map.cap; i++) {
-		const char *k = rrd__hashmap_key_at(&t->map, i);
+		const char *k = rrd__hashmap_key_at(&t->map, i, NULL);
 		entry *e = k ? ENTRY_OF(k) : NULL;
 		if (e && !e->dead && (!plen || strncmp(k, prefix, plen) == 0))
 			items[n++].e = e;
@@ -693,8 +715,9 @@ static void mem_close(void *self)
 	for (int ns = 0; ns < NS_MAX; ns++) {
 		table *t = &s->tables[ns];
 		for (size_t i = 0; i < t->map.cap; i++) {
-			const char *k = rrd__hashmap_key_at(&t->map, i);
-			if (k)
+			uint32_t large;
+			const char *k = rrd__hashmap_key_at(&t->map, i, &large);
+			if (k && large)
 				rrd__free(ENTRY_OF(k));
 		}
 		rrd__hashmap_free(&t->map);
@@ -710,6 +733,7 @@ static void mem_close(void *self)
 		rrd__free(s->locks[i].owner);
 	}
 	rrd__free(s->locks);
+	rrd__slab_clear(&s->slab);
 	pthread_mutex_destroy(&s->mu);
 	rrd__free(s);
 }

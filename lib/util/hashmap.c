@@ -66,10 +66,14 @@ const char *rrd__hashmap_key(const rrd_hashmap *m, const char *key)
 	return i < 0 ? NULL : m->slots[i].key;
 }
 
-const char *rrd__hashmap_key_at(const rrd_hashmap *m, size_t i)
+const char *rrd__hashmap_key_at(const rrd_hashmap *m, size_t i, uint32_t *value)
 {
 	const char *k = m->slots[i].key;
-	return k == TOMBSTONE ? NULL : k;
+	if (!k || k == TOMBSTONE)
+		return NULL;
+	if (value)
+		*value = m->slots[i].value;
+	return k;
 }
 
 static void insert_fresh(rrd_hashmap_slot *slots, size_t cap, const rrd_hashmap_slot *s)

@@ -42,8 +42,9 @@ int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value);
 /* The key as it was put (the very pointer) for one equal to `key`, or
  * NULL: lets a caller whose key sits in a larger block find the block. */
 const char *rrd__hashmap_key(const rrd_hashmap *m, const char *key);
-/* The live key in slot i (0 <= i < m->cap), or NULL: to visit every key. */
-const char *rrd__hashmap_key_at(const rrd_hashmap *m, size_t i);
+/* The live key in slot i (0 <= i < m->cap), or NULL: to visit every key.
+ * `value` (may be NULL) receives its value. */
+const char *rrd__hashmap_key_at(const rrd_hashmap *m, size_t i, uint32_t *value);
 /* Insert or overwrite. 0, or -1 on allocation failure (map unchanged). */
 int rrd__hashmap_put(rrd_hashmap *m, const char *key, uint32_t value);
 /* Make room for `n` keys so that the next puts cannot fail. 0 or -1. */

@@ -2,42 +2,16 @@
 
 #include "events/event.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 #include "util/error.h"
-
-struct rrd_arena_chunk {
-	rrd_arena_chunk *next;
-	size_t used, cap;
-	_Alignas(max_align_t) unsigned char data[];
-};
-
-static void *arena_alloc(rrd_evbatch *b, size_t n)
-{
-	n = (n + 15) & ~(size_t)15;
-	rrd_arena_chunk *c = b->chunks;
-	if (!c || c->cap - c->used < n) {
-		size_t cap = n > 4096 ? n : 4096;
-		c = rrd__malloc(sizeof *c + cap);
-		if (!c)
-			return NULL;
-		c->next = b->chunks;
-		c->used = 0;
-		c->cap = cap;
-		b->chunks = c;
-	}
-	void *p = c->data + c->used;
-	c->used += n;
-	return p;
-}
 
 static int copy_str(rrd_evbatch *b, const char **s)
 {
 	if (!*s)
 		return 0;
-	size_t n = strlen(*s) + 1;
-	char *p = arena_alloc(b, n);
+	char *p = rrd__arena_strdup(&b->arena, *s);
 	if (!p)
 		return -1;
-	memcpy(p, *s, n);
 	*s = p;
 	return 0;
 }
@@ -54,7 +28,7 @@ rrd_status rrd__evbatch_add(rrd_evbatch *b, const rrd_event *ev)
 	    copy_str(b, &e.replaced_by) || copy_str(b, &e.follow_up) || copy_str(b, &e.job))
 		return rrd__nomem();
 	if (e.nskipped) {
-		rrd_skipped *sk = arena_alloc(b, e.nskipped * sizeof *sk);
+		rrd_skipped *sk = rrd__arena_alloc(&b->arena, e.nskipped * sizeof *sk);
 		if (!sk)
 			return rrd__nomem();
 		for (size_t i = 0; i < e.nskipped; i++) {
@@ -70,17 +44,7 @@ rrd_status rrd__evbatch_add(rrd_evbatch *b, const rrd_event *ev)
 
 void rrd__evbatch_reset(rrd_evbatch *b)
 {
-	rrd_arena_chunk *keep = b->chunks;
-	if (keep) {
-		rrd_arena_chunk *c = keep->next;
-		while (c) {
-			rrd_arena_chunk *next = c->next;
-			rrd__free(c);
-			c = next;
-		}
-		keep->next = NULL;
-		keep->used = 0;
-	}
+	rrd__arena_reset(&b->arena);
 	b->count = 0;
 	b->next = NULL;
 }
@@ -89,12 +53,7 @@ void rrd__evbatch_free(rrd_evbatch *b)
 {
 	if (!b)
 		return;
-	rrd_arena_chunk *c = b->chunks;
-	while (c) {
-		rrd_arena_chunk *next = c->next;
-		rrd__free(c);
-		c = next;
-	}
+	rrd__arena_free(&b->arena);
 	rrd__free(b->events);
 	rrd__free(b);
 }

@@ -4,6 +4,7 @@
 #define RRD_EVENTS_EVENT_H
 
 #include "rrdist/event.h"
+#include "util/arena.h"
 
 typedef struct rrd_skipped {
 	const char *agent;
@@ -26,13 +27,11 @@ struct rrd_event {
 	size_t nskipped;
 };
 
-typedef struct rrd_arena_chunk rrd_arena_chunk;
-
 /* Events of one transaction, with the strings they point to. */
 typedef struct rrd_evbatch {
 	rrd_event *events;
 	size_t count, cap;
-	rrd_arena_chunk *chunks;
+	rrd_arena arena;           /* the strings the events point to */
 	struct rrd_evbatch *next; /* in a distributor's outbox */
 } rrd_evbatch;
 

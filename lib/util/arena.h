@@ -1,0 +1,26 @@
+/*
+ * A bump allocator for many small blocks that go away together: the
+ * strings of a batch of events, the fields of a scenario's events. Blocks
+ * are carved from chunks that grow from 4 KiB to 256 KiB, so a large arena
+ * costs few allocations; nothing is freed alone.
+ */
+#ifndef RRD_UTIL_ARENA_H
+#define RRD_UTIL_ARENA_H
+
+#include <stddef.h>
+
+typedef struct rrd_arena_chunk rrd_arena_chunk;
+
+typedef struct rrd_arena {
+	rrd_arena_chunk *chunks; /* newest first */
+} rrd_arena;
+
+/* n bytes aligned for any type, or NULL when out of memory. */
+void *rrd__arena_alloc(rrd_arena *a, size_t n);
+/* A copy of s in the arena; NULL when out of memory. */
+char *rrd__arena_strdup(rrd_arena *a, const char *s);
+/* Forget every block, keeping the newest chunk for what comes next. */
+void rrd__arena_reset(rrd_arena *a);
+void rrd__arena_free(rrd_arena *a);
+
+#endif

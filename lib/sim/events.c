@@ -308,7 +308,44 @@ static rrd_status check_event(const cJSON *e, const char *path, rrd_time start, 
 		return rc;
 	out->at = at;
 	out->index = (uint32_t)i;
-	out->op = op;
+	out->op = (uint8_t)op;
+	return RRD_OK;
+}
+
+static const char *plain_string(const cJSON *e, const char *name)
+{
+	const cJSON *v = rrd__json_get(e, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* For a plain lead (checked already), its fields in the scenario's arena,
+ * read as the runner reads a lead's object; anything else is left to be
+ * read from the object when it runs. */
+static rrd_status read_plain_lead(rrd_scenario *s, const cJSON *e, rrd_sim_event *ev)
+{
+	ev->lead = NULL;
+	if (field(e, "attrs") || field(e, "location") || field(e, "postal_code"))
+		return RRD_OK;
+	const char *id = plain_string(e, "id"), *source = plain_string(e, "source");
+	const char *pool = plain_string(e, "pool"), *kind = plain_string(e, "kind");
+	rrd_kind k = RRD_KIND_LEAD;
+	if (kind && rrd_kind_parse(kind, &k))
+		return RRD_OK;
+	const cJSON *notify = field(e, "notify");
+	size_t nid = strlen(id) + 1, nsrc = source ? strlen(source) + 1 : 0;
+	size_t npool = pool ? strlen(pool) + 1 : 0;
+	char *text = rrd__arena_text(&s->arena, nid + nsrc + npool);
+	if (!text)
+		return rrd__nomem();
+	memcpy(text, id, nid);
+	if (source)
+		memcpy(text + nid, source, nsrc);
+	if (pool)
+		memcpy(text + nid + nsrc, pool, npool);
+	ev->lead = text;
+	ev->lead_kind = (uint8_t)k;
+	ev->lead_has = (uint8_t)((source ? RRD_SIM_LEAD_SOURCE : 0) | (pool ? RRD_SIM_LEAD_POOL : 0));
+	ev->lead_notify = (uint8_t)(!cJSON_IsBool(notify) || cJSON_IsTrue(notify));
 	return RRD_OK;
 }
 
@@ -324,6 +361,9 @@ static rrd_status add_event(rrd_scenario *s, const cJSON *e, size_t i, uint32_t 
 	rrd_status rc = check_event(e, path, s->start, *prev, i, ev);
 	if (rc)
 		return rrd__fault(&s->faults, rc);
+	ev->lead = NULL;
+	if (ev->op == RRD_SIM_LEAD && (rc = read_plain_lead(s, e, ev)))
+		return rc;
 	ev->off = off;
 	ev->len = len;
 	*prev = ev->at;

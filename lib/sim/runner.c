@@ -238,41 +238,71 @@ static int location_of(const run *r, const cJSON *o, double *lat, double *lon)
 	return rrd__postal_find(r->sc->postal, zip, lat, lon) ? 1 : -1;
 }
 
-static rrd_status op_lead(run *r, const cJSON *o, const char **code)
+/* A lead's fields, from its object or, for a plain lead, from load. */
+typedef struct lead_fields {
+	const char *id, *source, *pool;
+	rrd_kind kind;
+	int notify;
+	const cJSON *o; /* for attrs and location; NULL for a plain lead */
+} lead_fields;
+
+static rrd_status submit_lead(run *r, const lead_fields *f, const char **code)
 {
-	const char *kind_name = str_field(o, "kind");
-	rrd_kind kind = RRD_KIND_LEAD;
-	if (kind_name && rrd_kind_parse(kind_name, &kind))
-		return RRD_E_INVALID;
 	rrd_record *rec;
-	rrd_status rc = rrd_record_new(&rec, str_field(o, "id"), kind);
+	rrd_status rc = rrd_record_new(&rec, f->id, f->kind);
 	if (rc)
 		return rc;
-	const char *source = str_field(o, "source");
-	if (source)
-		rc = rrd_record_set_source(rec, source);
-	const cJSON *attrs = rrd__json_get(o, "attrs");
-	const cJSON *a;
+	if (f->source)
+		rc = rrd_record_set_source(rec, f->source);
+	const cJSON *attrs = f->o ? rrd__json_get(f->o, "attrs") : NULL, *a;
 	cJSON_ArrayForEach(a, attrs) {
 		if (!rc && cJSON_IsString(a))
 			rc = rrd_record_set_attr(rec, a->string, a->valuestring);
 	}
 	double lat, lon;
-	int where = rc ? 0 : location_of(r, o, &lat, &lon);
+	int where = rc || !f->o ? 0 : location_of(r, f->o, &lat, &lon);
 	if (where < 0)
-		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"", str_field(o, "postal_code"));
+		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"",
+			       str_field(f->o, "postal_code"));
 	else if (where > 0)
 		rc = rrd_record_set_location(rec, lat, lon);
 	if (!rc) {
 		rrd_submit_options so = RRD_SUBMIT_OPTIONS_INIT;
-		so.pool = str_field(o, "pool");
-		so.notify = bool_field(o, "notify", 1);
+		so.pool = f->pool;
+		so.notify = f->notify;
 		rc = rrd_distributor_submit(r->dist, rec, &so);
 		if (rc == RRD_E_EXISTS)
 			*code = "invalid_argument";
 	}
 	rrd_record_free(rec);
 	return rc;
+}
+
+static rrd_status op_lead(run *r, const cJSON *o, const char **code)
+{
+	const char *kind_name = str_field(o, "kind");
+	lead_fields f = { str_field(o, "id"), str_field(o, "source"), str_field(o, "pool"),
+			  RRD_KIND_LEAD, bool_field(o, "notify", 1), o };
+	if (kind_name && rrd_kind_parse(kind_name, &f.kind))
+		return RRD_E_INVALID;
+	return submit_lead(r, &f, code);
+}
+
+/* A plain lead, from what load read of it. */
+static void run_plain_lead(run *r, const rrd_sim_event *e)
+{
+	lead_fields f = { e->lead, NULL, NULL, (rrd_kind)e->lead_kind, e->lead_notify, NULL };
+	const char *next = e->lead + strlen(e->lead) + 1;
+	if (e->lead_has & RRD_SIM_LEAD_SOURCE) {
+		f.source = next;
+		next += strlen(next) + 1;
+	}
+	if (e->lead_has & RRD_SIM_LEAD_POOL)
+		f.pool = next;
+	const char *code = NULL;
+	rrd_status rc = submit_lead(r, &f, &code);
+	if (rc)
+		error_line(r, e, rc, code);
 }
 
 static rrd_move_options move_opts(const cJSON *o)
@@ -695,14 +725,18 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulati
 		if ((rc = rrd_distributor_advance(r.dist, e->at)))
 			break;
 		r.now = e->at;
-		cJSON *owned;
-		const cJSON *o = rrd__scenario_event_json(sc, i, &owned);
-		if (!o) {
-			rc = rrd__nomem();
-			break;
+		if (e->lead) {
+			run_plain_lead(&r, e);
+		} else {
+			cJSON *owned;
+			const cJSON *o = rrd__scenario_event_json(sc, i, &owned);
+			if (!o) {
+				rc = rrd__nomem();
+				break;
+			}
+			run_event(&r, e, o);
+			cJSON_Delete(owned);
 		}
-		run_event(&r, e, o);
-		cJSON_Delete(owned);
 		if (r.opts.on_progress && (i % 1024 == 0 || i + 1 == sc->event_count))
 			r.opts.on_progress(r.opts.progress_user, i + 1, sc->event_count);
 	}

@@ -714,6 +714,7 @@ void rrd__scenario_free(rrd_scenario *s)
 	rrd__free(s->records);
 	rrd__free(s->events);
 	rrd__free(s->event_json);
+	rrd__arena_free(&s->arena);
 	cJSON_Delete(s->doc);
 	rrd__free(s);
 }

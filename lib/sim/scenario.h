@@ -26,6 +26,7 @@
 #include "rrdist/record.h"
 #include "rrdist/rule.h"
 #include "rrdist/simulation.h"
+#include "util/arena.h"
 #include "util/fault.h"
 #include "util/hashmap.h"
 
@@ -98,8 +99,20 @@ typedef struct rrd_sim_event {
 	rrd_time at;         /* absolute; never earlier than the event before or start */
 	uint32_t off, len;   /* its object's text in `text` (0, 0 when `doc` holds it) */
 	uint32_t index;      /* position in `events`: error.op */
-	rrd_sim_op op;
+	uint8_t op;          /* rrd_sim_op */
+	/* A plain lead (no attrs, location or postal code, which is what
+	 * most of a long scenario is) is read once, at load, so that running
+	 * it needs no second parse: `lead` is its id, then its source and its
+	 * pool when lead_has says so, each NUL-terminated, in the scenario's
+	 * arena. NULL for any other event. */
+	uint8_t lead_kind;   /* rrd_kind */
+	uint8_t lead_has;    /* RRD_SIM_LEAD_* */
+	uint8_t lead_notify;
+	const char *lead;
 } rrd_sim_event;
+
+#define RRD_SIM_LEAD_SOURCE 1u
+#define RRD_SIM_LEAD_POOL 2u
 
 typedef struct rrd_scenario {
 	rrd_time start;
@@ -146,6 +159,7 @@ typedef struct rrd_scenario {
 	 * events[i]. */
 	cJSON *doc;
 	const cJSON **event_json;
+	rrd_arena arena; /* plain leads' fields */
 
 	/* Checking for every fault: each is told here and loading goes on. */
 	rrd_faults faults;

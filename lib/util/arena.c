@@ -14,12 +14,11 @@ struct rrd_arena_chunk {
 #define FIRST_CHUNK 4096
 #define LARGEST_CHUNK (256 * 1024)
 
-void *rrd__arena_alloc(rrd_arena *a, size_t n)
+static void *carve(rrd_arena *a, size_t n, size_t align)
 {
-	const size_t align = alignof(max_align_t);
-	n = (n + align - 1) & ~(align - 1);
 	rrd_arena_chunk *c = a->chunks;
-	if (!c || c->cap - c->used < n) {
+	size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
+	if (!c || at > c->cap || c->cap - at < n) {
 		/* Each chunk twice the last, up to a cap: a big arena takes few
 		 * allocations, a small one stays small. */
 		size_t cap = c ? (c->cap < LARGEST_CHUNK ? 2 * c->cap : c->cap) : FIRST_CHUNK;
@@ -32,16 +31,26 @@ void *rrd__arena_alloc(rrd_arena *a, size_t n)
 		fresh->used = 0;
 		fresh->cap = cap;
 		a->chunks = c = fresh;
+		at = 0;
 	}
-	void *p = c->data + c->used;
-	c->used += n;
-	return p;
+	c->used = at + n;
+	return c->data + at;
+}
+
+void *rrd__arena_alloc(rrd_arena *a, size_t n)
+{
+	return carve(a, n, alignof(max_align_t));
+}
+
+char *rrd__arena_text(rrd_arena *a, size_t n)
+{
+	return carve(a, n, 1);
 }
 
 char *rrd__arena_strdup(rrd_arena *a, const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *p = rrd__arena_alloc(a, n);
+	char *p = rrd__arena_text(a, n);
 	if (p)
 		memcpy(p, s, n);
 	return p;

@@ -17,6 +17,9 @@ typedef struct rrd_arena {
 
 /* n bytes aligned for any type, or NULL when out of memory. */
 void *rrd__arena_alloc(rrd_arena *a, size_t n);
+/* n bytes with no alignment, for text, which packs tighter; NULL when out
+ * of memory. */
+char *rrd__arena_text(rrd_arena *a, size_t n);
 /* A copy of s in the arena; NULL when out of memory. */
 char *rrd__arena_strdup(rrd_arena *a, const char *s);
 /* Forget every block, keeping the newest chunk for what comes next. */

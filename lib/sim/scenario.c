@@ -472,9 +472,11 @@ static rrd_status load_end(rrd_scenario *s, const cJSON *doc)
 	}
 	if (end < s->start)
 		return rrd__json_fail("$", "end", "earlier than start");
+	/* By its place in the document: a check for every fault leaves out
+	 * the events with one, so the count of those kept may be fewer. */
 	if (end < last)
-		return rrd__json_fail("$", "end", "earlier than the last event ($.events[%zu].at)",
-				      s->event_count - 1);
+		return rrd__json_fail("$", "end", "earlier than the last event ($.events[%u].at)",
+				      (unsigned)s->events[s->event_count - 1].index);
 	s->end = end;
 	return RRD_OK;
 }

@@ -1071,6 +1071,17 @@ static void test_check_each_reports_every_fault(void **state)
 				    "$.events[0].op: unknown op \"nope\"\n");
 	assert_string_equal(rrd_error_last(), "3 faults in the document");
 
+	/* The last event is named by its place in the document, though an
+	 * event before it was left out. */
+	const char *late = "{\"format\":\"rrdist-scenario/1\",\"start\":\"2026-03-02T08:00:00Z\","
+			   "\"end\":\"+1m\",\"events\":[{\"at\":\"+0s\",\"op\":\"nope\"},"
+			   "{\"at\":\"+2m\",\"op\":\"advance\"}]}";
+	memset(&f, 0, sizeof f);
+	assert_int_equal(rrd_scenario_check_each(late, strlen(late), NULL, fault_log_note, &f),
+			 RRD_E_PARSE);
+	assert_string_equal(f.text, "$.events[0].op: unknown op \"nope\"\n"
+				    "$.end: earlier than the last event ($.events[1].at)\n");
+
 	const char *good = "{\"format\":\"rrdist-scenario/1\",\"start\":\"2026-03-02T08:00:00Z\"}";
 	f.n = 0;
 	assert_int_equal(rrd_scenario_check_each(good, strlen(good), NULL, fault_log_note, &f), RRD_OK);

@@ -110,10 +110,19 @@ typedef struct hot_key {
 	int ns;
 } hot_key;
 
+/* The last key looked up and not found, with its hash: a new record's id
+ * is looked up (is it free?) and then put, and the put skips a second
+ * search. Nothing but a put of that key makes it appear, and any put of
+ * a new key clears this. Longer keys are not kept. */
+#define MISS_KEY_MAX 128
+
 typedef struct memstore {
 	pthread_mutex_t mu;
 	hot_key hot[HOT_KEYS];
 	uint64_t hot_epoch;
+	int miss_ns; /* 0: nothing kept */
+	uint32_t miss_hash;
+	char miss_key[MISS_KEY_MAX];
 	rrd_slab slab;
 	int in_txn;
 	int deleted;      /* the transaction deleted an entry or a timer */
@@ -139,27 +148,37 @@ static table *table_of(memstore *s, int ns)
 	return ns > 0 && ns < NS_MAX ? &s->tables[ns] : NULL;
 }
 
-/* The entry for key, dead or alive, or NULL. */
-static entry *find_any(const table *t, const char *key)
-{
-	const char *k = rrd__hashmap_key(&t->map, key);
-	return k ? ENTRY_OF(k) : NULL;
-}
-
 static hot_key *hot_slot(memstore *s, const char *key)
 {
 	return &s->hot[((uintptr_t)key >> 4) % HOT_KEYS];
 }
 
-/* The entry for key (dead or alive) or NULL, through the hot cache. */
+static int missed(const memstore *s, int ns, const char *key)
+{
+	return s->miss_ns == ns && rrd__str_eq(s->miss_key, key);
+}
+
+/* The entry for key (dead or alive) or NULL, through the hot cache; a
+ * key not found is kept as the last miss. */
 static entry *lookup(memstore *s, const table *t, int ns, const char *key)
 {
 	hot_key *h = hot_slot(s, key);
 	if (h->key == key && h->epoch == s->hot_epoch && h->ns == ns && rrd__str_eq(h->e->key, key))
 		return h->e;
-	entry *e = find_any(t, key);
-	if (e)
-		*h = (hot_key){ key, e, s->hot_epoch, ns };
+	uint32_t hash = rrd__hash_str(key);
+	const char *k = rrd__hashmap_key_hashed(&t->map, key, hash);
+	if (!k) {
+		size_t n = strlen(key);
+		s->miss_ns = 0;
+		if (n < MISS_KEY_MAX) {
+			memcpy(s->miss_key, key, n + 1);
+			s->miss_hash = hash;
+			s->miss_ns = ns;
+		}
+		return NULL;
+	}
+	entry *e = ENTRY_OF(k);
+	*h = (hot_key){ key, e, s->hot_epoch, ns };
 	return e;
 }
 
@@ -458,7 +477,7 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		return rrd__fail(RRD_E_INVALID, "memory store: entry too large");
 	if (log_reserve(s))
 		return rrd__nomem();
-	entry *e = lookup(s, t, ns, key);
+	entry *e = missed(s, ns, key) ? NULL : lookup(s, t, ns, key);
 	undo *u = &s->log[s->log_count];
 	*u = (undo){ .kind = UNDO_ENTRY, .ns = ns, .existed = e != NULL };
 	if (e && len == e->len && len <= INLINE_VALUE) {
@@ -485,11 +504,17 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 				entry_free(s, n);
 			return rrd__nomem();
 		}
-		/* An existing key keeps its slot, which now points at n; other
-		 * strings of that key may still be cached with the old block. */
-		rrd__hashmap_put(&t->map, n->key, slot_value(n));
-		if (e)
+		if (e) {
+			/* An existing key keeps its slot, which now points at
+			 * n; other strings of that key may still be cached
+			 * with the old block. */
+			rrd__hashmap_put(&t->map, n->key, slot_value(n));
 			s->hot_epoch++;
+		} else {
+			uint32_t hash = missed(s, ns, key) ? s->miss_hash : rrd__hash_str(key);
+			rrd__hashmap_insert_absent(&t->map, n->key, hash, slot_value(n));
+			s->miss_ns = 0;
+		}
 		u->old = e;
 		e = n;
 	}

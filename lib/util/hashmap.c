@@ -62,7 +62,12 @@ int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value)
 
 const char *rrd__hashmap_key(const rrd_hashmap *m, const char *key)
 {
-	long i = find_slot(m, key, rrd__hash_str(key));
+	return rrd__hashmap_key_hashed(m, key, rrd__hash_str(key));
+}
+
+const char *rrd__hashmap_key_hashed(const rrd_hashmap *m, const char *key, uint32_t hash)
+{
+	long i = find_slot(m, key, hash);
 	return i < 0 ? NULL : m->slots[i].key;
 }
 
@@ -123,11 +128,16 @@ int rrd__hashmap_put(rrd_hashmap *m, const char *key, uint32_t value)
 	}
 	if (rrd__hashmap_reserve(m, 1))
 		return -1;
-	rrd_hashmap_slot s = { key, h, value };
+	rrd__hashmap_insert_absent(m, key, h, value);
+	return 0;
+}
+
+void rrd__hashmap_insert_absent(rrd_hashmap *m, const char *key, uint32_t hash, uint32_t value)
+{
+	rrd_hashmap_slot s = { key, hash, value };
 	insert_fresh(m->slots, m->cap, &s);
 	m->count++;
 	m->used++;
-	return 0;
 }
 
 int rrd__hashmap_del(rrd_hashmap *m, const char *key)

@@ -42,6 +42,12 @@ int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value);
 /* The key as it was put (the very pointer) for one equal to `key`, or
  * NULL: lets a caller whose key sits in a larger block find the block. */
 const char *rrd__hashmap_key(const rrd_hashmap *m, const char *key);
+/* rrd__hashmap_key with the key's hash (rrd__hash_str) given, and the
+ * insertion of a key known to be absent, after rrd__hashmap_reserve so
+ * that it cannot fail: for a caller that looks a key up and, finding it
+ * absent, puts it without a second search. */
+const char *rrd__hashmap_key_hashed(const rrd_hashmap *m, const char *key, uint32_t hash);
+void rrd__hashmap_insert_absent(rrd_hashmap *m, const char *key, uint32_t hash, uint32_t value);
 /* The live key in slot i (0 <= i < m->cap), or NULL: to visit every key.
  * `value` (may be NULL) receives its value. */
 const char *rrd__hashmap_key_at(const rrd_hashmap *m, size_t i, uint32_t *value);

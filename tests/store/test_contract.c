@@ -108,6 +108,16 @@ static const char *list(rrd_store *st, const char *prefix, int stop_after)
 	return l.text;
 }
 
+static int count_each(void *ctx, const char *key, const void *value, size_t len, int64_t order)
+{
+	(void)key;
+	(void)value;
+	(void)len;
+	(void)order;
+	++*(int *)ctx;
+	return 0;
+}
+
 static void test_put_get_overwrite(void **state)
 {
 	(void)state;
@@ -153,6 +163,11 @@ static void test_namespaces_apart(void **state)
 	assert_int_equal(st->m.get(st->self, RRD_NS_POOL, "k", &v, &len, NULL), RRD_OK);
 	assert_memory_equal(v, "pool!", 5);
 	assert_int_equal(st->m.get(st->self, RRD_NS_RULE, "k", &v, &len, NULL), RRD_E_NOTFOUND);
+	/* Absent in one namespace says nothing of another. */
+	assert_int_equal(st->m.put(st->self, RRD_NS_POOL, "k", "again", 5, 0), RRD_OK);
+	int listed = 0;
+	assert_int_equal(st->m.scan(st->self, RRD_NS_POOL, "", count_each, &listed), RRD_OK);
+	assert_int_equal(listed, 1);
 	assert_int_equal(st->m.put(st->self, 0, "k", "x", 1, 0), RRD_E_INVALID);
 	assert_int_equal(st->m.put(st->self, 1000, "k", "x", 1, 0), RRD_E_INVALID);
 	commit(st);
@@ -313,6 +328,40 @@ static void test_same_key_through_two_strings(void **state)
 	rrd_store_free(st);
 }
 
+/* A backend may remember that a key was just found absent; putting it
+ * next must still make exactly one entry, whichever string names it. */
+static void test_found_absent_then_put(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	char a1[] = "a", a2[] = "a";
+	begin(st);
+	assert_value(st, a1, NULL);
+	put(st, a2, "1", 1);
+	assert_value(st, a1, "1");
+	assert_value(st, "b", NULL);
+	put(st, "c", "3", 3);
+	put(st, "b", "2", 2);
+	assert_string_equal(list(st, "", 0), "a=1@1 b=2@2 c=3@3");
+	commit(st);
+	begin(st);
+	assert_value(st, "d", NULL);
+	put(st, "d", "4", 4);
+	rollback(st);
+	begin(st);
+	assert_value(st, "d", NULL);
+	put(st, "d", "5", 5);
+	put(st, "d", "6", 6);
+	del(st, "a");
+	commit(st);
+	begin(st);
+	assert_value(st, "a", NULL);
+	put(st, "a", "7", 7);
+	assert_string_equal(list(st, "", 0), "b=2@2 c=3@3 d=6@6 a=7@7");
+	commit(st);
+	rrd_store_free(st);
+}
+
 static void test_scan_order_prefix_and_stop(void **state)
 {
 	(void)state;
@@ -454,6 +503,12 @@ static uint64_t rng(void)
 
 static void model_check(rrd_store *st, const model_entry *m)
 {
+	/* No key is held twice. */
+	int listed = 0, present = 0;
+	assert_int_equal(st->m.scan(st->self, NS, "", count_each, &listed), RRD_OK);
+	for (int k = 0; k < KEYS; k++)
+		present += m[k].present;
+	assert_int_equal(listed, present);
 	for (int k = 0; k < KEYS; k++) {
 		char key[16];
 		snprintf(key, sizeof key, "key%d", k);
@@ -498,6 +553,14 @@ static void test_random_against_model(void **state)
 					live[k].value[j] = (char)('a' + rng() % 26);
 				live[k].value[len] = '\0';
 				live[k].order = (int64_t)(rng() % 1000);
+				/* Often asked first, as a new record's id is. */
+				if (rng() % 2) {
+					const char *was = get(st, key, NULL);
+					if (live[k].present)
+						assert_non_null(was);
+					else
+						assert_null(was);
+				}
 				live[k].present = 1;
 				put(st, key, live[k].value, live[k].order);
 			}
@@ -527,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_rollback_of_delete_then_put),
 		cmocka_unit_test(test_commit_of_delete_then_put),
 		cmocka_unit_test(test_same_key_through_two_strings),
+		cmocka_unit_test(test_found_absent_then_put),
 		cmocka_unit_test(test_scan_order_prefix_and_stop),
 		cmocka_unit_test(test_timers_by_due_then_seq),
 		cmocka_unit_test(test_timers_roll_back),

@@ -228,6 +228,18 @@ static int outside_txn(host_store *s, const char *what)
 	return fail(msg);
 }
 
+/* What every entry call checks first, with the lock taken: a transaction
+ * is open and the namespace is known. RRD_OK and *t, or the status to give
+ * back through leave(). */
+static int open_table(host_store *s, const char *what, int ns, table **t)
+{
+	enter(s);
+	int rc = outside_txn(s, what);
+	if (!rc && !(*t = table_of(s, ns)))
+		rc = fail("host store: unknown namespace");
+	return rc;
+}
+
 /* ---- transactions ---------------------------------------------------- */
 
 static int hs_begin(void *self, unsigned int flags, uint64_t *generation)
@@ -288,12 +300,10 @@ static int hs_get(void *self, int ns, const char *key, const void **value, size_
 		  int64_t *order)
 {
 	host_store *s = self;
-	enter(s);
-	if (outside_txn(s, "get"))
-		return leave(s, RRD_E_STORE);
-	table *t = table_of(s, ns);
-	if (!t)
-		return leave(s, fail("host store: unknown namespace"));
+	table *t;
+	int rc = open_table(s, "get", ns, &t);
+	if (rc)
+		return leave(s, rc);
 	entry *e = find_entry(t, key);
 	if (!e)
 		return leave(s, RRD_E_NOTFOUND);
@@ -310,12 +320,10 @@ static int hs_put(void *self, int ns, const char *key, const void *value, size_t
 		  int64_t order)
 {
 	host_store *s = self;
-	enter(s);
-	if (outside_txn(s, "put"))
-		return leave(s, RRD_E_STORE);
-	table *t = table_of(s, ns);
-	if (!t)
-		return leave(s, fail("host store: unknown namespace"));
+	table *t;
+	int rc = open_table(s, "put", ns, &t);
+	if (rc)
+		return leave(s, rc);
 	unsigned char *v = copy_bytes(value, len);
 	if (!v)
 		return leave(s, out_of_memory());
@@ -342,12 +350,10 @@ static int hs_put(void *self, int ns, const char *key, const void *value, size_t
 static int hs_del(void *self, int ns, const char *key)
 {
 	host_store *s = self;
-	enter(s);
-	if (outside_txn(s, "del"))
-		return leave(s, RRD_E_STORE);
-	table *t = table_of(s, ns);
-	if (!t)
-		return leave(s, fail("host store: unknown namespace"));
+	table *t;
+	int rc = open_table(s, "del", ns, &t);
+	if (rc)
+		return leave(s, rc);
 	entry *e = find_entry(t, key);
 	if (!e)
 		return leave(s, RRD_E_NOTFOUND);
@@ -370,12 +376,10 @@ static int scan_cmp(const void *a, const void *b)
 static int hs_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx)
 {
 	host_store *s = self;
-	enter(s);
-	if (outside_txn(s, "scan"))
-		return leave(s, RRD_E_STORE);
-	table *t = table_of(s, ns);
-	if (!t)
-		return leave(s, fail("host store: unknown namespace"));
+	table *t;
+	int rc = open_table(s, "scan", ns, &t);
+	if (rc)
+		return leave(s, rc);
 	size_t plen = prefix ? strlen(prefix) : 0;
 	entry **hits = malloc((t->count ? t->count : 1) * sizeof *hits);
 	if (!hits)

@@ -33,6 +33,18 @@ cJSON *rrd__json_get(const cJSON *o, const char *name)
 	return NULL;
 }
 
+const char *rrd__json_str(const cJSON *o, const char *name)
+{
+	const cJSON *v = rrd__json_get(o, name);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int rrd__json_flag(const cJSON *o, const char *name, int dflt)
+{
+	const cJSON *v = rrd__json_get(o, name);
+	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : dflt;
+}
+
 void rrd__json_path(char *buf, const char *path, const char *name)
 {
 	size_t n = strlen(path), m = strlen(name);

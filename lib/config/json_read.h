@@ -19,6 +19,12 @@
  * most of them absent, in each of its events. */
 cJSON *rrd__json_get(const cJSON *o, const char *name);
 
+/* The string member `name` of o, or NULL when it is absent or not a
+ * string; the boolean member, or dflt. For reading a document that has
+ * been checked already. */
+const char *rrd__json_str(const cJSON *o, const char *name);
+int rrd__json_flag(const cJSON *o, const char *name, int dflt);
+
 /* Record a parse failure at path[.name]. */
 rrd_status rrd__json_fail(const char *path, const char *name, const char *fmt, ...)
 	RRD_PRINTF(3, 4);

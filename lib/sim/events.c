@@ -312,41 +312,53 @@ static rrd_status check_event(const cJSON *e, const char *path, rrd_time start, 
 	return RRD_OK;
 }
 
-static const char *plain_string(const cJSON *e, const char *name)
+int rrd__sim_read_lead(const cJSON *o, rrd_sim_lead *out)
 {
-	const cJSON *v = rrd__json_get(e, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	const char *kind = rrd__json_str(o, "kind");
+	*out = (rrd_sim_lead){ rrd__json_str(o, "id"), rrd__json_str(o, "source"),
+			       rrd__json_str(o, "pool"), RRD_KIND_LEAD,
+			       rrd__json_flag(o, "notify", 1), o };
+	return kind && rrd_kind_parse(kind, &out->kind) ? -1 : 0;
 }
 
-/* For a plain lead (checked already), its fields in the scenario's arena,
- * read as the runner reads a lead's object; anything else is left to be
- * read from the object when it runs. */
-static rrd_status read_plain_lead(rrd_scenario *s, const cJSON *e, rrd_sim_event *ev)
+/* For a plain lead (checked already), its fields packed into the
+ * scenario's arena; anything else is left to be read from its object when
+ * it runs. */
+static rrd_status keep_plain_lead(rrd_scenario *s, const cJSON *e, rrd_sim_event *ev)
 {
+	rrd_sim_lead f;
 	ev->lead = NULL;
-	if (field(e, "attrs") || field(e, "location") || field(e, "postal_code"))
+	if (field(e, "attrs") || field(e, "location") || field(e, "postal_code") ||
+	    rrd__sim_read_lead(e, &f))
 		return RRD_OK;
-	const char *id = plain_string(e, "id"), *source = plain_string(e, "source");
-	const char *pool = plain_string(e, "pool"), *kind = plain_string(e, "kind");
-	rrd_kind k = RRD_KIND_LEAD;
-	if (kind && rrd_kind_parse(kind, &k))
-		return RRD_OK;
-	const cJSON *notify = field(e, "notify");
-	size_t nid = strlen(id) + 1, nsrc = source ? strlen(source) + 1 : 0;
-	size_t npool = pool ? strlen(pool) + 1 : 0;
+	size_t nid = strlen(f.id) + 1, nsrc = f.source ? strlen(f.source) + 1 : 0;
+	size_t npool = f.pool ? strlen(f.pool) + 1 : 0;
 	char *text = rrd__arena_text(&s->arena, nid + nsrc + npool);
 	if (!text)
 		return rrd__nomem();
-	memcpy(text, id, nid);
-	if (source)
-		memcpy(text + nid, source, nsrc);
-	if (pool)
-		memcpy(text + nid + nsrc, pool, npool);
+	memcpy(text, f.id, nid);
+	if (f.source)
+		memcpy(text + nid, f.source, nsrc);
+	if (f.pool)
+		memcpy(text + nid + nsrc, f.pool, npool);
 	ev->lead = text;
-	ev->lead_kind = (uint8_t)k;
-	ev->lead_has = (uint8_t)((source ? RRD_SIM_LEAD_SOURCE : 0) | (pool ? RRD_SIM_LEAD_POOL : 0));
-	ev->lead_notify = (uint8_t)(!cJSON_IsBool(notify) || cJSON_IsTrue(notify));
+	ev->lead_kind = (uint8_t)f.kind;
+	ev->lead_has = (uint8_t)((f.source ? RRD_SIM_LEAD_SOURCE : 0) |
+				 (f.pool ? RRD_SIM_LEAD_POOL : 0));
+	ev->lead_notify = (uint8_t)f.notify;
 	return RRD_OK;
+}
+
+void rrd__sim_plain_lead(const rrd_sim_event *e, rrd_sim_lead *out)
+{
+	*out = (rrd_sim_lead){ e->lead, NULL, NULL, (rrd_kind)e->lead_kind, e->lead_notify, NULL };
+	const char *next = e->lead + strlen(e->lead) + 1;
+	if (e->lead_has & RRD_SIM_LEAD_SOURCE) {
+		out->source = next;
+		next += strlen(next) + 1;
+	}
+	if (e->lead_has & RRD_SIM_LEAD_POOL)
+		out->pool = next;
 }
 
 /* Check entry i, whose text is at off (len bytes), and append it to
@@ -362,7 +374,7 @@ static rrd_status add_event(rrd_scenario *s, const cJSON *e, size_t i, uint32_t 
 	if (rc)
 		return rrd__fault(&s->faults, rc);
 	ev->lead = NULL;
-	if (ev->op == RRD_SIM_LEAD && (rc = read_plain_lead(s, e, ev)))
+	if (ev->op == RRD_SIM_LEAD && (rc = keep_plain_lead(s, e, ev)))
 		return rc;
 	ev->off = off;
 	ev->len = len;

@@ -209,18 +209,6 @@ static rrd_status configure(run *r)
 
 /* ---- events ------------------------------------------------------------ */
 
-static const char *str_field(const cJSON *o, const char *name)
-{
-	const cJSON *v = rrd__json_get(o, name);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static int bool_field(const cJSON *o, const char *name, int dflt)
-{
-	const cJSON *v = rrd__json_get(o, name);
-	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : dflt;
-}
-
 /* A location from `location` or `postal_code`; 0 none, 1 set, -1 unknown code. */
 static int location_of(const run *r, const cJSON *o, double *lat, double *lon)
 {
@@ -232,21 +220,13 @@ static int location_of(const run *r, const cJSON *o, double *lat, double *lon)
 		*lon = b->valuedouble;
 		return 1;
 	}
-	const char *zip = str_field(o, "postal_code");
+	const char *zip = rrd__json_str(o, "postal_code");
 	if (!zip)
 		return 0;
 	return rrd__postal_find(r->sc->postal, zip, lat, lon) ? 1 : -1;
 }
 
-/* A lead's fields, from its object or, for a plain lead, from load. */
-typedef struct lead_fields {
-	const char *id, *source, *pool;
-	rrd_kind kind;
-	int notify;
-	const cJSON *o; /* for attrs and location; NULL for a plain lead */
-} lead_fields;
-
-static rrd_status submit_lead(run *r, const lead_fields *f, const char **code)
+static rrd_status submit_lead(run *r, const rrd_sim_lead *f, const char **code)
 {
 	rrd_record *rec;
 	rrd_status rc = rrd_record_new(&rec, f->id, f->kind);
@@ -263,7 +243,7 @@ static rrd_status submit_lead(run *r, const lead_fields *f, const char **code)
 	int where = rc || !f->o ? 0 : location_of(r, f->o, &lat, &lon);
 	if (where < 0)
 		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"",
-			       str_field(f->o, "postal_code"));
+			       rrd__json_str(f->o, "postal_code"));
 	else if (where > 0)
 		rc = rrd_record_set_location(rec, lat, lon);
 	if (!rc) {
@@ -280,25 +260,15 @@ static rrd_status submit_lead(run *r, const lead_fields *f, const char **code)
 
 static rrd_status op_lead(run *r, const cJSON *o, const char **code)
 {
-	const char *kind_name = str_field(o, "kind");
-	lead_fields f = { str_field(o, "id"), str_field(o, "source"), str_field(o, "pool"),
-			  RRD_KIND_LEAD, bool_field(o, "notify", 1), o };
-	if (kind_name && rrd_kind_parse(kind_name, &f.kind))
-		return RRD_E_INVALID;
-	return submit_lead(r, &f, code);
+	rrd_sim_lead f;
+	return rrd__sim_read_lead(o, &f) ? RRD_E_INVALID : submit_lead(r, &f, code);
 }
 
-/* A plain lead, from what load read of it. */
+/* A plain lead, from what load kept of it. */
 static void run_plain_lead(run *r, const rrd_sim_event *e)
 {
-	lead_fields f = { e->lead, NULL, NULL, (rrd_kind)e->lead_kind, e->lead_notify, NULL };
-	const char *next = e->lead + strlen(e->lead) + 1;
-	if (e->lead_has & RRD_SIM_LEAD_SOURCE) {
-		f.source = next;
-		next += strlen(next) + 1;
-	}
-	if (e->lead_has & RRD_SIM_LEAD_POOL)
-		f.pool = next;
+	rrd_sim_lead f;
+	rrd__sim_plain_lead(e, &f);
 	const char *code = NULL;
 	rrd_status rc = submit_lead(r, &f, &code);
 	if (rc)
@@ -308,17 +278,17 @@ static void run_plain_lead(run *r, const rrd_sim_event *e)
 static rrd_move_options move_opts(const cJSON *o)
 {
 	rrd_move_options mo = RRD_MOVE_OPTIONS_INIT;
-	mo.notify = bool_field(o, "notify", 1);
-	mo.integrations = bool_field(o, "integrations", 0);
-	mo.force = bool_field(o, "force", 0);
+	mo.notify = rrd__json_flag(o, "notify", 1);
+	mo.integrations = rrd__json_flag(o, "integrations", 0);
+	mo.force = rrd__json_flag(o, "force", 0);
 	return mo;
 }
 
 static rrd_status reassign_one(run *r, const char *lead, const cJSON *to,
 			       const rrd_move_options *mo)
 {
-	const char *agent = str_field(to, "agent");
-	const char *pool = str_field(to, "pool");
+	const char *agent = rrd__json_str(to, "agent");
+	const char *pool = rrd__json_str(to, "pool");
 	if (agent)
 		return rrd_distributor_reassign_to_agent(r->dist, lead, agent, mo);
 	if (pool)
@@ -340,7 +310,7 @@ static void op_reassign(run *r, const rrd_sim_event *e, const cJSON *o)
 {
 	const cJSON *to = rrd__json_get(o, "to");
 	rrd_move_options mo = move_opts(o);
-	const char *lead = str_field(o, "lead");
+	const char *lead = rrd__json_str(o, "lead");
 	if (lead) {
 		rrd_status rc = reassign_one(r, lead, to, &mo);
 		if (rc)
@@ -376,9 +346,9 @@ static void op_reassign(run *r, const rrd_sim_event *e, const cJSON *o)
 static rrd_status op_transfer(run *r, const cJSON *o, const char **code)
 {
 	rrd_move_options mo = move_opts(o);
-	rrd_status rc = rrd_distributor_transfer(r->dist, str_field(o, "lead"),
-						 str_field(o, "partner"), str_field(o, "agent"),
-						 str_field(o, "new_id"), &mo);
+	rrd_status rc = rrd_distributor_transfer(r->dist, rrd__json_str(o, "lead"),
+						 rrd__json_str(o, "partner"), rrd__json_str(o, "agent"),
+						 rrd__json_str(o, "new_id"), &mo);
 	if (rc == RRD_E_EXISTS)
 		*code = "invalid_argument";
 	return rc;
@@ -410,7 +380,7 @@ static rrd_status op_follow_up(run *r, const cJSON *o)
 	size_t n;
 	rrd_status rc = string_list(o, "leads", &ids, &n);
 	if (!rc)
-		rc = rrd_distributor_set_follow_up(r->dist, ids, n, str_field(o, "status"));
+		rc = rrd_distributor_set_follow_up(r->dist, ids, n, rrd__json_str(o, "status"));
 	rrd__free(ids);
 	return rc;
 }
@@ -424,12 +394,13 @@ static rrd_status describe(const run *r, const cJSON *o, rrd_redistribution *rd)
 	const char **l = NULL;
 	size_t n;
 	rrd_status rc = RRD_OK;
-	if (str_field(from, "agent")) {
+	if (rrd__json_str(from, "agent")) {
 		if (!(rc = string_list(from, "roles", &l, &n)))
-			rc = rrd_redistribution_from_agent(rd, str_field(from, "agent"), l, n);
+			rc = rrd_redistribution_from_agent(rd, rrd__json_str(from, "agent"), l, n);
 	} else if (cJSON_IsObject(filter)) {
-		const char *kind = str_field(filter, "kind"), *status = str_field(filter, "status");
-		const char *owner = str_field(filter, "owner");
+		const char *kind = rrd__json_str(filter, "kind");
+		const char *status = rrd__json_str(filter, "status");
+		const char *owner = rrd__json_str(filter, "owner");
 		rrd_kind k;
 		rrd_record_status st;
 		const cJSON *since = rrd__json_get(filter, "reassigned_since");
@@ -471,7 +442,7 @@ static rrd_status describe(const run *r, const cJSON *o, rrd_redistribution *rd)
 	}
 	rrd__free(l);
 	if (!rc)
-		rc = rrd_redistribution_set_notify(rd, bool_field(o, "notify", 1));
+		rc = rrd_redistribution_set_notify(rd, rrd__json_flag(o, "notify", 1));
 	return rc;
 }
 
@@ -500,7 +471,7 @@ static rrd_status op_redistribute(run *r, const rrd_sim_event *e, const cJSON *o
 	if (rc)
 		return rc;
 	if (!(rc = describe(r, o, rd))) {
-		if (bool_field(o, "preview", 0)) {
+		if (rrd__json_flag(o, "preview", 0)) {
 			rrd_plan *plan;
 			if (!(rc = rrd_distributor_preview(r->dist, rd, &plan)))
 				preview_line(r, e, plan);
@@ -516,7 +487,7 @@ static rrd_status op_redistribute(run *r, const rrd_sim_event *e, const cJSON *o
 
 static rrd_status op_agent(run *r, const cJSON *o, const char **code)
 {
-	const char *id = str_field(o, "id");
+	const char *id = rrd__json_str(o, "id");
 	rrd_agent *a = NULL;
 	rrd_status rc = rrd_distributor_get_agent(r->dist, id, &a);
 	if (rc == RRD_E_UNKNOWN_AGENT)
@@ -526,10 +497,10 @@ static rrd_status op_agent(run *r, const cJSON *o, const char **code)
 	*code = "invalid_argument";
 	rc = rrd__agent_apply_json(a, o, "$");
 	double lat, lon;
-	int where = rc ? 0 : rrd__json_get(o, "location") ? 0
-								       : location_of(r, o, &lat, &lon);
+	int where = rc || rrd__json_get(o, "location") ? 0 : location_of(r, o, &lat, &lon);
 	if (where < 0)
-		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"", str_field(o, "postal_code"));
+		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"",
+			       rrd__json_str(o, "postal_code"));
 	else if (where > 0)
 		rc = rrd_agent_set_location(a, lat, lon);
 	if (!rc)
@@ -552,14 +523,17 @@ static void run_event(run *r, const rrd_sim_event *e, const cJSON *o)
 		rc = op_lead(r, o, &code);
 		break;
 	case RRD_SIM_CLAIM:
-		rc = rrd_distributor_claim(r->dist, str_field(o, "lead"), str_field(o, "agent"), &res);
+		rc = rrd_distributor_claim(r->dist, rrd__json_str(o, "lead"), rrd__json_str(o, "agent"),
+					   &res);
 		break;
 	case RRD_SIM_DECLINE:
-		rc = rrd_distributor_decline(r->dist, str_field(o, "lead"), str_field(o, "agent"));
+		rc = rrd_distributor_decline(r->dist, rrd__json_str(o, "lead"),
+					     rrd__json_str(o, "agent"));
 		break;
 	case RRD_SIM_ASSIGN: {
 		rrd_move_options mo = move_opts(o);
-		rc = rrd_distributor_assign(r->dist, str_field(o, "lead"), str_field(o, "agent"), &mo);
+		rc = rrd_distributor_assign(r->dist, rrd__json_str(o, "lead"), rrd__json_str(o, "agent"),
+					    &mo);
 		break;
 	}
 	case RRD_SIM_REASSIGN:
@@ -569,14 +543,14 @@ static void run_event(run *r, const rrd_sim_event *e, const cJSON *o)
 		rc = op_agent(r, o, &code);
 		break;
 	case RRD_SIM_POOL_ADD:
-		rc = rrd_distributor_pool_add_member(r->dist, str_field(o, "pool"),
-						     str_field(o, "agent"));
+		rc = rrd_distributor_pool_add_member(r->dist, rrd__json_str(o, "pool"),
+						     rrd__json_str(o, "agent"));
 		if (rc == RRD_E_EXISTS)
 			code = "invalid_argument";
 		break;
 	case RRD_SIM_POOL_REMOVE:
-		rc = rrd_distributor_pool_remove_member(r->dist, str_field(o, "pool"),
-							str_field(o, "agent"));
+		rc = rrd_distributor_pool_remove_member(r->dist, rrd__json_str(o, "pool"),
+							rrd__json_str(o, "agent"));
 		if (rc == RRD_E_NOTFOUND)
 			code = "invalid_argument";
 		break;
@@ -590,7 +564,7 @@ static void run_event(run *r, const rrd_sim_event *e, const cJSON *o)
 		rc = op_redistribute(r, e, o);
 		break;
 	case RRD_SIM_UNDO:
-		rc = rrd_distributor_undo(r->dist, str_field(o, "job"), NULL);
+		rc = rrd_distributor_undo(r->dist, rrd__json_str(o, "job"), NULL);
 		break;
 	case RRD_SIM_ADVANCE:
 		break;

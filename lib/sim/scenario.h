@@ -114,6 +114,14 @@ typedef struct rrd_sim_event {
 #define RRD_SIM_LEAD_SOURCE 1u
 #define RRD_SIM_LEAD_POOL 2u
 
+/* A lead event's fields, as a run submits the lead. */
+typedef struct rrd_sim_lead {
+	const char *id, *source, *pool; /* source and pool NULL when absent */
+	rrd_kind kind;
+	int notify;
+	const cJSON *o; /* its object, for attrs and location; NULL for a plain lead */
+} rrd_sim_lead;
+
 typedef struct rrd_scenario {
 	rrd_time start;
 	rrd_time end;              /* `end`, or the last event's time (start without events) */

@@ -30,6 +30,12 @@ rrd_status rrd__sim_as_parse(rrd_status rc, const char *path);
  * s->event_json. */
 rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n);
 
+/* A lead event's fields from its object o (checked at load), or, for a
+ * plain lead, from what load kept of it. rrd__sim_read_lead gives -1 when
+ * the kind is not one. */
+int rrd__sim_read_lead(const cJSON *o, rrd_sim_lead *out);
+void rrd__sim_plain_lead(const rrd_sim_event *e, rrd_sim_lead *out);
+
 /* The one JSON value that `span` of `text` is, or NULL (not JSON, or more
  * than one value, or out of memory). Free it with cJSON_Delete. */
 cJSON *rrd__sim_parse_span(const char *text, rrd_split_span span);

@@ -363,10 +363,9 @@ static void entry_remove(memstore *s, table *t, entry *e)
 }
 
 /* A block for key and value; NULL when out of memory. */
-static entry *entry_new(memstore *s, const char *key, const void *value, size_t len,
-			int64_t order)
+static entry *entry_new(memstore *s, const char *key, size_t klen, const void *value,
+			size_t len, int64_t order)
 {
-	size_t klen = strlen(key);
 	entry *e = rrd__slab_alloc(&s->slab, sizeof *e + klen + 1 + len);
 	if (!e)
 		return NULL;
@@ -473,7 +472,8 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 	int rc = need_txn(s);
 	if (rc)
 		return rc;
-	if (len > UINT32_MAX || strlen(key) > INT32_MAX)
+	size_t klen = strlen(key);
+	if (len > UINT32_MAX || klen > INT32_MAX)
 		return rrd__fail(RRD_E_INVALID, "memory store: entry too large");
 	if (log_reserve(s))
 		return rrd__nomem();
@@ -498,7 +498,7 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		e->order = order;
 		e->dead = 0;
 	} else {
-		entry *n = entry_new(s, key, value, len, order);
+		entry *n = entry_new(s, key, klen, value, len, order);
 		if (!n || rrd__hashmap_reserve(&t->map, 1)) {
 			if (n)
 				entry_free(s, n);

@@ -278,8 +278,6 @@ rrd_time rrd__now(rrd_distributor *d);
 /* Reload configuration from the store. */
 rrd_status rrd__config_load(rrd_distributor *d);
 void rrd__config_clear(rrd_distributor *d);
-/* Bump the stored configuration version (config writes call it). */
-rrd_status rrd__config_touch(rrd_distributor *d);
 
 /* ---- lookups (lookup.c) --------------------------------------------- */
 

@@ -99,11 +99,3 @@ int rrd__strlist_contains_all(const rrd_strlist *have, const rrd_strlist *need)
 			return 0;
 	return 1;
 }
-
-int rrd__strlist_intersects(const rrd_strlist *a, const rrd_strlist *b)
-{
-	for (size_t i = 0; i < a->count; i++)
-		if (rrd__strlist_find(b, a->items[i]) >= 0)
-			return 1;
-	return 0;
-}

@@ -27,7 +27,5 @@ void rrd__strlist_clear(rrd_strlist *l);
 rrd_status rrd__strlist_copy(rrd_strlist *dst, const rrd_strlist *src);
 /* 1 when every string of `need` is in `have`. */
 int rrd__strlist_contains_all(const rrd_strlist *have, const rrd_strlist *need);
-/* 1 when the lists share a string. */
-int rrd__strlist_intersects(const rrd_strlist *a, const rrd_strlist *b);
 
 #endif

@@ -56,6 +56,11 @@ void *rrd__calloc(size_t count, size_t size)
 	if (size && count > SIZE_MAX / size)
 		return NULL;
 	size_t n = count * size;
+	/* The C library's calloc knows when its memory is fresh from the
+	 * kernel, already zero, and skips the clearing pass that would touch
+	 * every page of a large table before it is used. */
+	if (current.malloc == std_malloc)
+		return calloc(1, n ? n : 1);
 	void *p = rrd__malloc(n);
 	if (p && n)
 		memset(p, 0, n);

@@ -25,12 +25,21 @@ uint32_t rrd__hash_str(const char *s)
 	return h;
 }
 
+/* A key's home slot is the top bits of its hash, so that a table's keys
+ * lie in hash order (wrapped runs aside): doubling the table then moves
+ * them to the new one front to back, a stream instead of a random write
+ * per key, which matters once the table outgrows the caches. */
+static size_t home(uint32_t h, unsigned shift)
+{
+	return (size_t)((uint64_t)h >> shift);
+}
+
 static long find_slot(const rrd_hashmap *m, const char *key, uint32_t h)
 {
 	if (!m->cap)
 		return -1;
 	size_t mask = m->cap - 1;
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
+	for (size_t i = home(h, m->shift);; i = (i + 1) & mask) {
 		const rrd_hashmap_slot *s = &m->slots[i];
 		if (!s->key)
 			return -1;
@@ -81,10 +90,11 @@ const char *rrd__hashmap_key_at(const rrd_hashmap *m, size_t i, uint32_t *value)
 	return k;
 }
 
-static void insert_fresh(rrd_hashmap_slot *slots, size_t cap, const rrd_hashmap_slot *s)
+static void insert_fresh(rrd_hashmap_slot *slots, size_t cap, unsigned shift,
+			 const rrd_hashmap_slot *s)
 {
 	size_t mask = cap - 1;
-	size_t i = s->hash & mask;
+	size_t i = home(s->hash, shift);
 	while (slots[i].key)
 		i = (i + 1) & mask;
 	slots[i] = *s;
@@ -95,12 +105,16 @@ static int rehash(rrd_hashmap *m, size_t ncap)
 	rrd_hashmap_slot *ns = rrd__calloc(ncap, sizeof *ns);
 	if (!ns)
 		return -1;
+	unsigned shift = 32;
+	for (size_t c = ncap; c > 1; c >>= 1)
+		shift--;
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key && m->slots[i].key != TOMBSTONE)
-			insert_fresh(ns, ncap, &m->slots[i]);
+			insert_fresh(ns, ncap, shift, &m->slots[i]);
 	rrd__free(m->slots);
 	m->slots = ns;
 	m->cap = ncap;
+	m->shift = shift;
 	m->used = m->count;
 	return 0;
 }
@@ -135,7 +149,7 @@ int rrd__hashmap_put(rrd_hashmap *m, const char *key, uint32_t value)
 void rrd__hashmap_insert_absent(rrd_hashmap *m, const char *key, uint32_t hash, uint32_t value)
 {
 	rrd_hashmap_slot s = { key, hash, value };
-	insert_fresh(m->slots, m->cap, &s);
+	insert_fresh(m->slots, m->cap, m->shift, &s);
 	m->count++;
 	m->used++;
 }

@@ -20,6 +20,7 @@ typedef struct rrd_hashmap {
 	size_t cap;   /* power of two, or 0 */
 	size_t count; /* live keys */
 	size_t used;  /* live keys + tombstones */
+	unsigned shift; /* 32 - log2(cap): a hash's top bits pick its slot */
 } rrd_hashmap;
 
 uint32_t rrd__hash_str(const char *s);

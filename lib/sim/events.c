@@ -402,16 +402,26 @@ rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n)
 	return RRD_OK;
 }
 
-cJSON *rrd__sim_parse_span(const char *text, rrd_split_span span)
+const cJSON *rrd__sim_entry_read(rrd_sim_entry *en, const char *text, size_t len)
 {
-	const char *at = text + span.off, *end = NULL;
-	cJSON *e = cJSON_ParseWithLengthOpts(at, span.len, &end, 0);
-	/* The span must be the value, not merely begin with one: "1x" is not. */
-	if (e && end != at + span.len) {
-		cJSON_Delete(e);
-		return NULL;
+	en->owned = NULL;
+	const cJSON *flat = rrd__flat_parse(&en->flat, text, len);
+	if (flat)
+		return flat;
+	const char *end = NULL;
+	en->owned = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	/* The text must be the value, not merely begin with one: "1x" is not. */
+	if (en->owned && end != text + len) {
+		cJSON_Delete(en->owned);
+		en->owned = NULL;
 	}
-	return e;
+	return en->owned;
+}
+
+void rrd__sim_entry_done(rrd_sim_entry *en)
+{
+	cJSON_Delete(en->owned);
+	en->owned = NULL;
 }
 
 rrd_status rrd__sim_load_event_spans(rrd_scenario *s, const rrd_split *sp, size_t *parsed)
@@ -421,11 +431,12 @@ rrd_status rrd__sim_load_event_spans(rrd_scenario *s, const rrd_split *sp, size_
 	if (!(s->events = rrd__malloc(sp->count * sizeof *s->events)))
 		return rrd__nomem();
 	rrd_time prev = s->start;
+	rrd_sim_entry en;
 	for (size_t i = 0; i < sp->count; i++) {
 		rrd_split_span span = sp->spans[i];
-		/* Each entry is parsed, checked and freed before the next, so
-		 * the next parse reuses the same memory. */
-		cJSON *e = rrd__sim_parse_span(s->text, span);
+		/* Each entry is read, checked and let go before the next, so
+		 * the next reuses the same memory. */
+		const cJSON *e = rrd__sim_entry_read(&en, s->text + span.off, span.len);
 		if (!e) {
 			if (i < *parsed)
 				return rrd__nomem();
@@ -434,7 +445,7 @@ rrd_status rrd__sim_load_event_spans(rrd_scenario *s, const rrd_split *sp, size_
 		if (i >= *parsed)
 			*parsed = i + 1;
 		rrd_status rc = add_event(s, e, i, span.off, span.len, &prev);
-		cJSON_Delete(e);
+		rrd__sim_entry_done(&en);
 		if (rc)
 			return rc;
 	}

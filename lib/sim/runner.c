@@ -694,6 +694,7 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulati
 		rc = configure(&r);
 	/* Nothing is written for a document that cannot be used, so the
 	 * configuration's own lines (none today) would wait; there are none. */
+	rrd_sim_entry en;
 	for (size_t i = 0; !rc && i < sc->event_count; i++) {
 		const rrd_sim_event *e = &sc->events[i];
 		if ((rc = rrd_distributor_advance(r.dist, e->at)))
@@ -702,14 +703,14 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulati
 		if (e->lead) {
 			run_plain_lead(&r, e);
 		} else {
-			cJSON *owned;
-			const cJSON *o = rrd__scenario_event_json(sc, i, &owned);
+			const cJSON *o = rrd__scenario_event_json(sc, i, &en);
+			if (o)
+				run_event(&r, e, o);
+			rrd__sim_entry_done(&en);
 			if (!o) {
 				rc = rrd__nomem();
 				break;
 			}
-			run_event(&r, e, o);
-			cJSON_Delete(owned);
 		}
 		if (r.opts.on_progress && (i % 1024 == 0 || i + 1 == sc->event_count))
 			r.opts.on_progress(r.opts.progress_user, i + 1, sc->event_count);

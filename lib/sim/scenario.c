@@ -547,11 +547,12 @@ static rrd_status parse_head(const char *text, size_t len, const rrd_split *sp, 
 /* Whether sp's entries from `from` on each parse as one JSON value. */
 static int entries_parse(const char *text, const rrd_split *sp, size_t from)
 {
+	rrd_sim_entry en;
 	for (size_t i = from; i < sp->count; i++) {
-		cJSON *e = rrd__sim_parse_span(text, sp->spans[i]);
-		if (!e)
+		int ok = rrd__sim_entry_read(&en, text + sp->spans[i].off, sp->spans[i].len) != NULL;
+		rrd__sim_entry_done(&en);
+		if (!ok)
 			return 0;
-		cJSON_Delete(e);
 	}
 	return 1;
 }
@@ -721,13 +722,13 @@ void rrd__scenario_free(rrd_scenario *s)
 	rrd__free(s);
 }
 
-const cJSON *rrd__scenario_event_json(const rrd_scenario *s, size_t i, cJSON **owned)
+const cJSON *rrd__scenario_event_json(const rrd_scenario *s, size_t i, rrd_sim_entry *en)
 {
-	*owned = NULL;
+	en->owned = NULL;
 	if (s->event_json)
 		return s->event_json[i];
 	const rrd_sim_event *e = &s->events[i];
-	return *owned = rrd__sim_parse_span(s->text, (rrd_split_span){ e->off, e->len });
+	return rrd__sim_entry_read(en, s->text + e->off, e->len);
 }
 
 static long lookup(const rrd_hashmap *index, const char *id)

@@ -26,6 +26,7 @@
 #include "rrdist/record.h"
 #include "rrdist/rule.h"
 #include "rrdist/simulation.h"
+#include "sim/flat.h"
 #include "util/arena.h"
 #include "util/fault.h"
 #include "util/hashmap.h"
@@ -189,11 +190,23 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 				   void *user);
 void rrd__scenario_free(rrd_scenario *s);
 
-/* The object of events[i]: parsed from its text, and then *owned is it and
- * the caller frees it with cJSON_Delete, or held by the scenario (*owned
- * NULL). NULL when it cannot be parsed, which for a loaded scenario means
- * that memory ran out. */
-const cJSON *rrd__scenario_event_json(const rrd_scenario *s, size_t i, cJSON **owned);
+/* One event's object read from its text: a flat one (sim/flat.h) into
+ * `flat`, any other by cJSON into `owned`. */
+typedef struct rrd_sim_entry {
+	cJSON *owned;
+	rrd_flat flat;
+} rrd_sim_entry;
+
+/* The one JSON value that the `len` bytes at `text` are, read into *en, or
+ * NULL (not JSON, more than one value, or out of memory). It lives until
+ * rrd__sim_entry_done(en), which must follow either way. */
+const cJSON *rrd__sim_entry_read(rrd_sim_entry *en, const char *text, size_t len);
+void rrd__sim_entry_done(rrd_sim_entry *en);
+
+/* The object of events[i]: held by the scenario, or read from its text
+ * into *en. NULL when it cannot be read, which for a loaded scenario means
+ * that memory ran out. Call rrd__sim_entry_done(en) after either way. */
+const cJSON *rrd__scenario_event_json(const rrd_scenario *s, size_t i, rrd_sim_entry *en);
 
 /* Index of the object with that id, or -1. */
 long rrd__scenario_agent(const rrd_scenario *s, const char *id);

@@ -36,10 +36,6 @@ rrd_status rrd__sim_load_events(rrd_scenario *s, const cJSON *events, size_t n);
 int rrd__sim_read_lead(const cJSON *o, rrd_sim_lead *out);
 void rrd__sim_plain_lead(const rrd_sim_event *e, rrd_sim_lead *out);
 
-/* The one JSON value that `span` of `text` is, or NULL (not JSON, or more
- * than one value, or out of memory). Free it with cJSON_Delete. */
-cJSON *rrd__sim_parse_span(const char *text, rrd_split_span span);
-
 /* Check the entries that `sp` found in s->text and fill s->events, parsing
  * one entry at a time. *parsed counts the leading entries known to parse:
  * one of those that fails now has run out of memory; one after them that

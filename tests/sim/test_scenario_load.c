@@ -12,8 +12,8 @@
 static const char *str_field(const rrd_scenario *s, size_t i, const char *name)
 {
 	static char buf[256];
-	cJSON *owned;
-	const cJSON *o = rrd__scenario_event_json(s, i, &owned);
+	rrd_sim_entry en;
+	const cJSON *o = rrd__scenario_event_json(s, i, &en);
 	assert_non_null(o);
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 	const char *found = NULL;
@@ -21,7 +21,7 @@ static const char *str_field(const rrd_scenario *s, size_t i, const char *name)
 		snprintf(buf, sizeof buf, "%s", v->valuestring);
 		found = buf;
 	}
-	cJSON_Delete(owned);
+	rrd__sim_entry_done(&en);
 	return found;
 }
 

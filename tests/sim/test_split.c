@@ -376,9 +376,9 @@ static void expect_same_events(const rrd_scenario *a, const rrd_scenario *b)
 		assert_int_equal(a->events[i].at, b->events[i].at);
 		assert_int_equal(a->events[i].op, b->events[i].op);
 		assert_int_equal(a->events[i].index, b->events[i].index);
-		cJSON *own_a, *own_b;
-		const cJSON *ea = rrd__scenario_event_json(a, i, &own_a);
-		const cJSON *eb = rrd__scenario_event_json(b, i, &own_b);
+		rrd_sim_entry en_a, en_b;
+		const cJSON *ea = rrd__scenario_event_json(a, i, &en_a);
+		const cJSON *eb = rrd__scenario_event_json(b, i, &en_b);
 		assert_non_null(ea);
 		assert_non_null(eb);
 		/* Printed, as cJSON_Compare takes duplicate keys for a difference. */
@@ -388,8 +388,8 @@ static void expect_same_events(const rrd_scenario *a, const rrd_scenario *b)
 		assert_string_equal(pa, pb);
 		cJSON_free(pa);
 		cJSON_free(pb);
-		cJSON_Delete(own_a);
-		cJSON_Delete(own_b);
+		rrd__sim_entry_done(&en_a);
+		rrd__sim_entry_done(&en_b);
 	}
 }
 
@@ -413,10 +413,10 @@ static void test_a_document_that_cannot_be_split_loads_whole(void **state)
 	assert_non_null(b->event_json);
 	assert_int_equal(b->events[0].len, 0);
 	expect_same_events(a, b);
-	cJSON *owned;
-	const cJSON *e = rrd__scenario_event_json(a, 0, &owned);
+	rrd_sim_entry en;
+	const cJSON *e = rrd__scenario_event_json(a, 0, &en);
 	assert_string_equal(cJSON_GetObjectItemCaseSensitive(e, "id")->valuestring, "L1");
-	cJSON_Delete(owned);
+	rrd__sim_entry_done(&en);
 	rrd__scenario_free(a);
 	rrd__scenario_free(b);
 }

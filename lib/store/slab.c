@@ -23,7 +23,8 @@
 #endif
 
 #define FIRST_CHUNK 4096
-#define LARGEST_CHUNK (256 * 1024)
+/* Large enough for huge pages (rrd__alloc_large) once a store is big. */
+#define LARGEST_CHUNK (4 * 1024 * 1024)
 /* A chunk's own header: the chunk before it and its size, padded so
  * that blocks start 16-byte aligned. */
 typedef struct chunk_head {
@@ -46,6 +47,7 @@ static int new_chunk(rrd_slab *s, size_t need)
 	unsigned char *c = rrd__malloc(size);
 	if (!c)
 		return -1;
+	rrd__alloc_large(c, size);
 	*(chunk_head *)(void *)c = (chunk_head){ s->chunks, size };
 	s->chunks = c;
 	s->bump = c + CHUNK_HEAD;

@@ -1,6 +1,10 @@
+/* madvise's MADV_HUGEPAGE is outside POSIX. */
+#define _DEFAULT_SOURCE
 #include "util/alloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 
 #include "rrdist/common.h"
@@ -112,4 +116,21 @@ char *rrd__strndup(const char *s, size_t n)
 char *rrd__strdup(const char *s)
 {
 	return rrd__strndup(s, strlen(s));
+}
+
+void rrd__alloc_large(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	/* A host's allocator manages its own memory. */
+	if (current.malloc != std_malloc || n < 2 * huge)
+		return;
+	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t to = ((uintptr_t)p + n) & ~(huge - 1);
+	/* Advice only: where the kernel has no huge pages, nothing changes. */
+	(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }

@@ -105,6 +105,7 @@ static int rehash(rrd_hashmap *m, size_t ncap)
 	rrd_hashmap_slot *ns = rrd__calloc(ncap, sizeof *ns);
 	if (!ns)
 		return -1;
+	rrd__alloc_large(ns, ncap * sizeof *ns);
 	unsigned shift = 32;
 	for (size_t c = ncap; c > 1; c >>= 1)
 		shift--;

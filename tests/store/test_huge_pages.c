@@ -46,37 +46,32 @@ static int advised_huge(const void *addr)
 	return huge;
 }
 
-static void *middle(void *p, size_t n)
+/* Allocate n bytes, advise them, use them whole (advice or not, the block
+ * is the caller's), and tell whether the middle of the block is advised
+ * huge. */
+static int advise_block(size_t n)
 {
+	unsigned char *p = rrd__malloc(n);
+	assert_non_null(p);
+	rrd__alloc_large(p, n);
+	memset(p, 0x5a, n);
+	assert_int_equal(p[n - 1], 0x5a);
 	uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t at = ((uintptr_t)p + n / 2) & ~(huge - 1);
-	return (void *)at;
+	int advised = advised_huge((void *)(((uintptr_t)p + n / 2) & ~(huge - 1)));
+	rrd__free(p);
+	return advised;
 }
 
 static void test_a_large_block_is_offered_huge_pages(void **state)
 {
 	(void)state;
-	size_t n = 8u << 20;
-	unsigned char *p = rrd__malloc(n);
-	assert_non_null(p);
-	rrd__alloc_large(p, n);
-	/* Advice or not, the block is the caller's to use whole. */
-	memset(p, 0x5a, n);
-	assert_int_equal(p[n - 1], 0x5a);
-	assert_int_equal(advised_huge(middle(p, n)), kernel_has_huge_pages());
-	rrd__free(p);
+	assert_int_equal(advise_block(8u << 20), kernel_has_huge_pages());
 }
 
 static void test_a_small_block_is_left_alone(void **state)
 {
 	(void)state;
-	size_t n = 3u << 20;
-	unsigned char *p = rrd__malloc(n);
-	assert_non_null(p);
-	rrd__alloc_large(p, n);
-	memset(p, 1, n);
-	assert_false(advised_huge(p + n / 2));
-	rrd__free(p);
+	assert_false(advise_block(3u << 20));
 }
 
 static void *host_malloc(size_t n, void *user)
@@ -102,13 +97,7 @@ static void test_a_hosts_allocator_is_left_alone(void **state)
 	(void)state;
 	rrd_allocator host = { RRD_ALLOCATOR_VERSION, host_malloc, host_realloc, host_free, NULL };
 	assert_int_equal(rrd_set_allocator(&host), RRD_OK);
-	size_t n = 8u << 20;
-	unsigned char *p = rrd__malloc(n);
-	assert_non_null(p);
-	rrd__alloc_large(p, n);
-	memset(p, 1, n);
-	assert_false(advised_huge(middle(p, n)));
-	rrd__free(p);
+	assert_false(advise_block(8u << 20));
 	assert_int_equal(rrd_set_allocator(NULL), RRD_OK);
 }
 

@@ -478,8 +478,17 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 	if (log_reserve(s))
 		return rrd__nomem();
 	entry *e = missed(s, ns, key) ? NULL : lookup(s, t, ns, key);
+	/* Field by field: a compound literal would clear the whole record,
+	 * inline value room included, on every put. `small`, `was_dead` and
+	 * `order` are read only when `is_small` is set. */
 	undo *u = &s->log[s->log_count];
-	*u = (undo){ .kind = UNDO_ENTRY, .ns = ns, .existed = e != NULL };
+	u->kind = UNDO_ENTRY;
+	u->ns = ns;
+	u->key = NULL;
+	u->old = NULL;
+	u->existed = e != NULL;
+	u->is_delete = 0;
+	u->is_small = 0;
 	if (e && len == e->len && len <= INLINE_VALUE) {
 		/* The hot path (counters, cursors, agents' state): overwrite
 		 * in place. A fixed size lets the compiler copy without a

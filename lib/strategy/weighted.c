@@ -68,10 +68,31 @@ void rrd__wrr_index_free(wrr_index *x)
 }
 
 #define KEY_CAP (RRD_ID_MAX + 64)
+/* pool id, separator, this strategy's name, separator, 20 digits and a
+ * sign, NUL */
+_Static_assert(KEY_CAP >= RRD_ID_MAX + 1 + sizeof "weighted_round_robin" + 1 + 21 + 1,
+	       "a member's key fits");
 
-static void member_key(const strat_state *ss, int64_t seq, char *key, size_t cap)
+/* Written by hand rather than with snprintf: it is made on every pick.
+ * The pool's id is at most RRD_ID_MAX bytes, so key, separator, a join
+ * number's digits and the NUL always fit in KEY_CAP. */
+static void member_key(const strat_state *ss, int64_t seq, char key[KEY_CAP])
 {
-	snprintf(key, cap, "%s\x1f%lld", ss->key, (long long)seq);
+	char digits[24];
+	size_t nd = 0;
+	uint64_t u = seq < 0 ? 0 - (uint64_t)seq : (uint64_t)seq;
+	do {
+		digits[nd++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (seq < 0)
+		digits[nd++] = '-';
+	size_t nk = strlen(ss->key);
+	memcpy(key, ss->key, nk);
+	key[nk++] = '\x1f';
+	while (nd)
+		key[nk++] = digits[--nd];
+	key[nk] = '\0';
 }
 
 static rrd_status read_tick(const pool_rt *p, const strat_state *ss, int64_t *tick)
@@ -94,7 +115,7 @@ static rrd_status write_scored(rrd_distributor *d, const strat_state *ss, int64_
 	rrd__put_i64(v, s.tick);
 	rrd__put_i64(v + 8, s.score);
 	v[16] = (unsigned char)(s.held != 0);
-	member_key(ss, seq, key, sizeof key);
+	member_key(ss, seq, key);
 	rrd_store *st = d->store;
 	return rrd__store_status(st->m.put(st->self, RRD_NS_STRATEGY, key, v, sizeof v, seq),
 				 "writing weighted score");
@@ -423,7 +444,7 @@ static rrd_status save(rrd_distributor *d, pool_rt *p, strat_state *ss, wrr_inde
 	rrd_store *st = d->store;
 	for (size_t k = 0; !rc && k < x->ngone; k++) {
 		char key[KEY_CAP];
-		member_key(ss, x->gone[k], key, sizeof key);
+		member_key(ss, x->gone[k], key);
 		int del = st->m.del(st->self, RRD_NS_STRATEGY, key);
 		if (del != RRD_E_NOTFOUND)
 			rc = rrd__store_status(del, "removing a weighted score");
@@ -499,7 +520,7 @@ rrd_status rrd__weighted_reweigh(rrd_distributor *d, agent_rt *a)
 		if (!ss->len)
 			continue; /* never picked: every score is 0 */
 		char key[KEY_CAP];
-		member_key(ss, p->members[i].seq, key, sizeof key);
+		member_key(ss, p->members[i].seq, key);
 		const void *v;
 		size_t len;
 		rrd_store *st = d->store;

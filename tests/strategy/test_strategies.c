@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "../support/fixture.h"
+#include "store/store.h"
 
 static int teardown(void **state)
 {
@@ -80,6 +81,36 @@ static void test_weighted_ineligible_member_keeps_its_score(void **state)
 	/* b kept its 1: a=1 b=2 c=0 -> b. */
 	submit_n(f, "w", 1, seq, sizeof seq);
 	assert_string_equal(seq, "b");
+}
+
+static int collect_key(void *ctx, const char *key, const void *value, size_t len, int64_t order)
+{
+	char *keys = ctx;
+	(void)value;
+	(void)len;
+	(void)order;
+	size_t n = strlen(keys);
+	snprintf(keys + n, 256 - n, "%s|", key);
+	return 0;
+}
+
+/* Stored state outlives the library that wrote it: each member's score is
+ * under "pool\x1fweighted_round_robin\x1f<join number>" (from 1). */
+static void test_weighted_scores_are_stored_under_their_join_numbers(void **state)
+{
+	fixture *f = *state;
+	fix_pool(f, "w", RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, "a", "b", "c", NULL);
+	char seq[64];
+	submit_n(f, "w", 3, seq, sizeof seq);
+	rrd_store *st = f->store;
+	char keys[256] = "";
+	assert_int_equal(st->m.begin(st->self, RRD_TXN_READ_ONLY, NULL), RRD_OK);
+	assert_int_equal(st->m.scan(st->self, RRD_NS_STRATEGY, "w\x1f", collect_key, keys), RRD_OK);
+	assert_int_equal(st->m.commit(st->self), RRD_OK);
+	assert_string_equal(keys, "w\x1fweighted_round_robin|"
+				  "w\x1fweighted_round_robin\x1f" "1|"
+				  "w\x1fweighted_round_robin\x1f" "2|"
+				  "w\x1fweighted_round_robin\x1f" "3|");
 }
 
 static void test_least_busy_takes_fewest_open_ties_in_join_order(void **state)
@@ -329,6 +360,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup_abc, teardown)
 		T(test_weighted_is_smooth),
 		T(test_weighted_ineligible_member_keeps_its_score),
+		T(test_weighted_scores_are_stored_under_their_join_numbers),
 		T(test_least_busy_takes_fewest_open_ties_in_join_order),
 		T(test_least_busy_skips_full_agent),
 		T(test_least_recent_never_assigned_first),

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "sim/plain.h"
+
 typedef struct reader {
 	const char *p, *end;
 	char *out, *out_end;
@@ -20,14 +22,10 @@ static char *string(reader *r)
 	if (r->p == r->end || *r->p != '"')
 		return NULL;
 	const char *s = ++r->p;
-	while (r->p < r->end && *r->p != '"') {
-		unsigned char c = (unsigned char)*r->p;
-		if (c < 0x20 || c == '\\')
-			return NULL;
+	while (r->p < r->end && !rrd__json_stop[(unsigned char)*r->p])
 		r->p++;
-	}
 	size_t n = (size_t)(r->p - s);
-	if (r->p == r->end || (size_t)(r->out_end - r->out) <= n)
+	if (r->p == r->end || *r->p != '"' || (size_t)(r->out_end - r->out) <= n)
 		return NULL;
 	r->p++;
 	char *copy = r->out;

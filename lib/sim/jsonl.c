@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/plain.h"
 #include "sim/rfc3339.h"
 
 /* A comma is owed before the next member unless the last byte opened a
@@ -13,19 +14,9 @@ static void sep(rrd_buf *b)
 		rrd__buf_put(b, ",", 1);
 }
 
-/* 1 for the bytes a JSON string cannot hold as they are (control bytes,
- * the quote and the backslash) and for the NUL that ends a C string, so a
- * scan for either is one test a byte. */
-#define C4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
-static const unsigned char stop[256] = {
-	C4(0x00), C4(0x04), C4(0x08), C4(0x0c), C4(0x10), C4(0x14), C4(0x18), C4(0x1c),
-	['"'] = 1, ['\\'] = 1,
-};
-#undef C4
-
 static int plain(unsigned char c)
 {
-	return c && !stop[c];
+	return !rrd__json_stop[c];
 }
 
 /* `s` quoted and escaped, then `tail` unless it is 0. Almost every string
@@ -33,7 +24,7 @@ static int plain(unsigned char c)
 static void put_string(rrd_buf *b, const char *s, char tail)
 {
 	size_t n = 0;
-	while (!stop[(unsigned char)s[n]])
+	while (!rrd__json_stop[(unsigned char)s[n]])
 		n++;
 	if (!s[n]) {
 		unsigned char *to = rrd__buf_room(b, n + 3);

@@ -47,8 +47,7 @@ static int advised_huge(const void *addr)
 }
 
 /* Allocate n bytes, advise them, use them whole (advice or not, the block
- * is the caller's), and tell whether the middle of the block is advised
- * huge. */
+ * is the caller's), and tell whether the block is advised huge. */
 static int advise_block(size_t n)
 {
 	unsigned char *p = rrd__malloc(n);
@@ -56,8 +55,12 @@ static int advise_block(size_t n)
 	rrd__alloc_large(p, n);
 	memset(p, 0x5a, n);
 	assert_int_equal(p[n - 1], 0x5a);
-	uintptr_t huge = (uintptr_t)2 << 20;
-	int advised = advised_huge((void *)(((uintptr_t)p + n / 2) & ~(huge - 1)));
+	/* A whole huge page inside the block when there is one, else the
+	 * block's middle: always an address of the block. */
+	uintptr_t huge = (uintptr_t)2 << 20, at = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	if (at + huge > (uintptr_t)p + n)
+		at = (uintptr_t)p + n / 2;
+	int advised = advised_huge((void *)at);
 	rrd__free(p);
 	return advised;
 }

@@ -53,12 +53,15 @@ rrd_status rrd__id_check(const char *id, const char *what)
 	if (n > RRD_ID_MAX)
 		return rrd__fail(RRD_E_INVALID, "%s is %zu bytes long; at most %d are allowed",
 				 what, n, RRD_ID_MAX);
+	/* Most ids are ASCII: the UTF-8 pass is for those that are not. */
+	unsigned char high = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)id[i];
 		if (c < 0x20 || c == 0x7F)
 			return rrd__fail(RRD_E_INVALID, "%s contains a control character", what);
+		high |= c;
 	}
-	if (!valid_utf8((const unsigned char *)id, n))
+	if ((high & 0x80) && !valid_utf8((const unsigned char *)id, n))
 		return rrd__fail(RRD_E_INVALID, "%s is not valid UTF-8", what);
 	return RRD_OK;
 }

@@ -74,8 +74,35 @@ void rrd__jl_begin(rrd_buf *b, rrd_time at, const char *event)
 	rrd__jl_str(b, "event", event);
 }
 
+static size_t plain_len(const char *s)
+{
+	size_t n = 0;
+	while (!rrd__json_stop[(unsigned char)s[n]])
+		n++;
+	return n;
+}
+
 void rrd__jl_str(rrd_buf *b, const char *k, const char *value)
 {
+	/* The common member, a key and a value that need no escape, is
+	 * written in one piece: ,"key":"value" */
+	size_t kn = k ? plain_len(k) : 0, vn = value ? plain_len(value) : 0;
+	unsigned char *to;
+	if (k && value && !k[kn] && !value[vn] && (to = rrd__buf_room(b, kn + vn + 6))) {
+		size_t at = 0;
+		if (b->len && b->data[b->len - 1] != '{' && b->data[b->len - 1] != '[')
+			to[at++] = ',';
+		to[at++] = '"';
+		memcpy(to + at, k, kn);
+		at += kn;
+		memcpy(to + at, "\":\"", 3);
+		at += 3;
+		memcpy(to + at, value, vn);
+		at += vn;
+		to[at++] = '"';
+		b->len += at;
+		return;
+	}
 	key(b, k);
 	if (value)
 		put_string(b, value, 0);

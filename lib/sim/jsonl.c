@@ -8,10 +8,25 @@
 
 /* A comma is owed before the next member unless the last byte opened a
  * container. */
+static int comma_owed(const rrd_buf *b)
+{
+	return b->len && b->data[b->len - 1] != '{' && b->data[b->len - 1] != '[';
+}
+
 static void sep(rrd_buf *b)
 {
-	if (b->len && b->data[b->len - 1] != '{' && b->data[b->len - 1] != '[')
+	if (comma_owed(b))
 		rrd__buf_put(b, ",", 1);
+}
+
+/* The length of the run of s that needs no escape: all of it (s[n] is the
+ * NUL) for almost every string written. */
+static size_t plain_len(const char *s)
+{
+	size_t n = 0;
+	while (!rrd__json_stop[(unsigned char)s[n]])
+		n++;
+	return n;
 }
 
 static int plain(unsigned char c)
@@ -23,9 +38,7 @@ static int plain(unsigned char c)
  * written needs no escape: it is measured, then copied in one piece. */
 static void put_string(rrd_buf *b, const char *s, char tail)
 {
-	size_t n = 0;
-	while (!rrd__json_stop[(unsigned char)s[n]])
-		n++;
+	size_t n = plain_len(s);
 	if (!s[n]) {
 		unsigned char *to = rrd__buf_room(b, n + 3);
 		if (!to)
@@ -74,14 +87,6 @@ void rrd__jl_begin(rrd_buf *b, rrd_time at, const char *event)
 	rrd__jl_str(b, "event", event);
 }
 
-static size_t plain_len(const char *s)
-{
-	size_t n = 0;
-	while (!rrd__json_stop[(unsigned char)s[n]])
-		n++;
-	return n;
-}
-
 void rrd__jl_str(rrd_buf *b, const char *k, const char *value)
 {
 	/* The common member, a key and a value that need no escape, is
@@ -90,7 +95,7 @@ void rrd__jl_str(rrd_buf *b, const char *k, const char *value)
 	unsigned char *to;
 	if (k && value && !k[kn] && !value[vn] && (to = rrd__buf_room(b, kn + vn + 6))) {
 		size_t at = 0;
-		if (b->len && b->data[b->len - 1] != '{' && b->data[b->len - 1] != '[')
+		if (comma_owed(b))
 			to[at++] = ',';
 		to[at++] = '"';
 		memcpy(to + at, k, kn);

@@ -106,8 +106,10 @@ static int rehash(rrd_hashmap *m, size_t ncap)
 	if (!ns)
 		return -1;
 	rrd__alloc_large(ns, ncap * sizeof *ns);
+	/* Past 2^32 slots a 32-bit hash reaches only the first 2^32 homes;
+	 * probing still finds every key. */
 	unsigned shift = 32;
-	for (size_t c = ncap; c > 1; c >>= 1)
+	for (size_t c = ncap; c > 1 && shift; c >>= 1)
 		shift--;
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->slots[i].key && m->slots[i].key != TOMBSTONE)

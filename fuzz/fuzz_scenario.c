@@ -3,7 +3,8 @@
  *
  * Every input goes through the loader; the small ones that load are run
  * as well, since the runner reads event fields that the loader only
- * type-checks. Bigger ones are left to the loader alone so that one input
+ * type-checks. Every input is also read by the loader's flat-object reader,
+ * whose tree must be cJSON's. Bigger ones are left to the loader alone so that one input
  * stays well inside the per-input timeout.
  *
  * The postal table is a small subset of the ZCTA centroids (the codes the
@@ -22,6 +23,7 @@
 
 #include "fault_check.h"
 #include "rrdist/simulation.h"
+#include "sim/flat.h"
 #include "sim/scenario.h"
 
 #ifndef RRD_FUZZ_POSTAL
@@ -112,9 +114,32 @@ static void on_line(void *user, const char *line, size_t len)
 	++*(size_t *)user;
 }
 
+/* Whatever the flat reader takes (the loader's fast path for events),
+ * cJSON must take too, as the same tree: printed, they are the same. */
+static void flat_agrees(const char *text, size_t size)
+{
+	rrd_flat f;
+	const cJSON *flat = rrd__flat_parse(&f, text, size);
+	if (!flat)
+		return;
+	const char *end = NULL;
+	cJSON *c = cJSON_ParseWithLengthOpts(text, size, &end, 0);
+	char *a = cJSON_PrintUnformatted(flat), *b = c ? cJSON_PrintUnformatted(c) : NULL;
+	int same = c && end == text + size && a && b && strcmp(a, b) == 0;
+	if (!same && (!c || (a && b))) {
+		fprintf(stderr, "fuzz_scenario: the flat reader and cJSON differ: %s / %s\n",
+			a ? a : "?", b ? b : "(refused)");
+		abort();
+	}
+	cJSON_free(a);
+	cJSON_free(b);
+	cJSON_Delete(c);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
+	flat_agrees(text, size);
 	static rrd_scenario sentinel;
 	rrd_scenario *s = &sentinel; /* load must reset it */
 	rrd_status rc = rrd__scenario_load(&s, text, size, postal);

@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "rrdist/common.h"
 #include "util/error.h"

@@ -16,7 +16,8 @@ uint32_t rrd__hash_str(const char *s)
 		h *= 16777619u;
 	}
 	/* Ids often differ only in their last characters ("L1", "L2", ...);
-	 * a final mix spreads that over the low bits the table indexes by. */
+	 * a final mix spreads that over every bit, the top ones the table
+	 * indexes by among them. */
 	h ^= h >> 16;
 	h *= 0x85EBCA6Bu;
 	h ^= h >> 13;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config/duration.h"
+#include "util/decimal.h"
 #include "util/strlist.h"
 
 rrd_status rrd__json_fail(const char *path, const char *name, const char *fmt, ...)
@@ -64,10 +65,7 @@ void rrd__json_path_index(char *buf, const char *path, size_t i)
 	char idx[32], *p = idx + sizeof idx;
 	*--p = '\0';
 	*--p = ']';
-	do {
-		*--p = (char)('0' + i % 10);
-		i /= 10;
-	} while (i);
+	p = rrd__decimal(p, i);
 	*--p = '[';
 	size_t w = (size_t)(idx + sizeof idx - 1 - p);
 	size_t n = strlen(path);

@@ -36,6 +36,7 @@
 #include "strategy/strategy.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/decimal.h"
 #include "util/error.h"
 
 /* Lines start again from a new origin before ticks * weight could grow
@@ -68,9 +69,10 @@ void rrd__wrr_index_free(wrr_index *x)
 }
 
 #define KEY_CAP (RRD_ID_MAX + 64)
-/* pool id, separator, this strategy's name, separator, 20 digits and a
+/* pool id, separator, this strategy's name, separator, the digits and a
  * sign, NUL */
-_Static_assert(KEY_CAP >= RRD_ID_MAX + 1 + sizeof "weighted_round_robin" + 1 + 21 + 1,
+_Static_assert(KEY_CAP >=
+		       RRD_ID_MAX + 1 + sizeof "weighted_round_robin" + 1 + RRD_DECIMAL_MAX + 1 + 1,
 	       "a member's key fits");
 
 /* Written by hand rather than with snprintf: it is made on every pick.
@@ -78,21 +80,15 @@ _Static_assert(KEY_CAP >= RRD_ID_MAX + 1 + sizeof "weighted_round_robin" + 1 + 2
  * number's digits and the NUL always fit in KEY_CAP. */
 static void member_key(const strat_state *ss, int64_t seq, char key[KEY_CAP])
 {
-	char digits[24];
-	size_t nd = 0;
-	uint64_t u = seq < 0 ? 0 - (uint64_t)seq : (uint64_t)seq;
-	do {
-		digits[nd++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
+	char digits[RRD_DECIMAL_MAX + 1], *end = digits + sizeof digits;
+	char *d = rrd__decimal(end, seq < 0 ? 0 - (uint64_t)seq : (uint64_t)seq);
 	if (seq < 0)
-		digits[nd++] = '-';
-	size_t nk = strlen(ss->key);
+		*--d = '-';
+	size_t nk = strlen(ss->key), nd = (size_t)(end - d);
 	memcpy(key, ss->key, nk);
 	key[nk++] = '\x1f';
-	while (nd)
-		key[nk++] = digits[--nd];
-	key[nk] = '\0';
+	memcpy(key + nk, d, nd);
+	key[nk + nd] = '\0';
 }
 
 static rrd_status read_tick(const pool_rt *p, const strat_state *ss, int64_t *tick)

@@ -29,11 +29,6 @@ static size_t plain_len(const char *s)
 	return n;
 }
 
-static int plain(unsigned char c)
-{
-	return !rrd__json_stop[c];
-}
-
 /* `s` quoted and escaped, then `tail` unless it is 0. Almost every string
  * written needs no escape: it is measured, then copied in one piece. */
 static void put_string(rrd_buf *b, const char *s, char tail)
@@ -51,21 +46,20 @@ static void put_string(rrd_buf *b, const char *s, char tail)
 		return;
 	}
 	rrd__buf_put(b, "\"", 1);
-	const char *run = s;
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (plain(c))
-			continue;
-		rrd__buf_put(b, run, (size_t)(p - run));
+	/* Plain runs, each followed by the byte that ended it, escaped. */
+	for (const char *run = s;; run += n + 1) {
+		n = plain_len(run);
+		rrd__buf_put(b, run, n);
+		unsigned char c = (unsigned char)run[n];
+		if (!c)
+			break;
 		char esc[8];
 		if (c == '"' || c == '\\')
 			snprintf(esc, sizeof esc, "\\%c", c);
 		else
 			snprintf(esc, sizeof esc, "\\u%04x", c);
 		rrd__buf_put(b, esc, strlen(esc));
-		run = p + 1;
 	}
-	rrd__buf_put(b, run, strlen(run));
 	rrd__buf_put(b, "\"", 1);
 	if (tail)
 		rrd__buf_put(b, &tail, 1);

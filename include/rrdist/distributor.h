@@ -237,6 +237,39 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *dist,
 					  const rrd_submit_options *opts);
 
 /**
+ * Several new records arrive together (an import, a backlog from a web
+ * form): each is stored and routed as rrd_distributor_submit would, in
+ * array order, with the same options, all in one store transaction. It is
+ * all or nothing: on any failure no record is stored, the store is left
+ * as it was, and no event is sent. On success the events are those the
+ * same submits one by one would send, in the order of `records`, all at
+ * the one time the call read from the clock.
+ *
+ * One transaction for the lot costs one lock, one commit, and one write of
+ * each agent's counters and each pool's cursor, rather than one of each
+ * per record; an import is faster this way. Other calls wait while the
+ * batch runs, so batches of some hundreds to a few thousand records keep
+ * their wait short.
+ *
+ * @param records  `n` records, none NULL (NULL only when `n` is 0); read,
+ *                 not kept: each is copied, as by rrd_distributor_submit,
+ *                 and the caller still owns them.
+ * @param opts     applied to every record; NULL for the defaults.
+ * @param failed   optional; set to the index in `records` of the record
+ *                 that made the call fail, or to `n` when it succeeded or
+ *                 the failure was not one record's (bad options, the
+ *                 commit). rrd_error_last() names the record too.
+ * @return RRD_OK (every record assigned, offered or queued); RRD_E_INVALID
+ *         (NULL arguments, a NULL record); RRD_E_VERSION; RRD_E_EXISTS (a
+ *         record has that id, in the store or earlier in `records`);
+ *         RRD_E_UNKNOWN_POOL; RRD_E_KIND_MISMATCH; RRD_E_NOMEM; store
+ *         errors. Submitting no records (`n` 0) succeeds and does nothing.
+ */
+RRD_API rrd_status rrd_distributor_submit_many(rrd_distributor *dist,
+					       const rrd_record *const *records, size_t n,
+					       const rrd_submit_options *opts, size_t *failed);
+
+/**
  * Import an existing record as it is (status, owner, roles, times), without
  * routing it and without events. Its owner and role holders must be known
  * agents. A record imported as queued joins the queue (RRD_QUEUE_UNKNOWN).

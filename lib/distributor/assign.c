@@ -46,20 +46,27 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 		    : rrd__queue_push(d, rec, RRD_QUEUE_NO_RULE, NULL, NULL, now);
 }
 
-RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *record,
-					  const rrd_submit_options *opts)
+/* The caller's options, as a full table of this version; NULL: defaults. */
+static rrd_status submit_options(const rrd_submit_options *opts, rrd_submit_options *o)
 {
-	if (!d || !record)
-		return rrd__fail(RRD_E_INVALID, "distributor and record must not be NULL");
 	if (opts && (opts->version < 1 || opts->version > RRD_SUBMIT_OPTIONS_VERSION))
 		return rrd__fail(RRD_E_VERSION, "submit options version %u is not one of 1..%u",
 				 opts->version, RRD_SUBMIT_OPTIONS_VERSION);
 	/* Copy only what the caller's version of the table has. */
 	static const size_t submit_size[] = { 0, sizeof(rrd_submit_options) };
-	rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+	*o = (rrd_submit_options)RRD_SUBMIT_OPTIONS_INIT;
 	if (opts)
-		memcpy(&o, opts, submit_size[opts->version]);
-	rrd_status rc = o.pool ? rrd__id_check(o.pool, "pool id") : RRD_OK;
+		memcpy(o, opts, submit_size[opts->version]);
+	return o->pool ? rrd__id_check(o->pool, "pool id") : RRD_OK;
+}
+
+RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *record,
+					  const rrd_submit_options *opts)
+{
+	if (!d || !record)
+		return rrd__fail(RRD_E_INVALID, "distributor and record must not be NULL");
+	rrd_submit_options o;
+	rrd_status rc = submit_options(opts, &o);
 	if (rc)
 		return rc;
 	rrd_record *copy;
@@ -68,6 +75,65 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	submit_args a = { copy, &o };
 	rc = rrd__operation(d, submit_body, &a);
 	rrd_record_free(a.copy);
+	return rc;
+}
+
+typedef struct submit_many_args {
+	const rrd_record *const *records;
+	size_t n;
+	const rrd_submit_options *o;
+	size_t at; /* the record being submitted; n: none (yet, or any more) */
+} submit_many_args;
+
+static rrd_status submit_many_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	submit_many_args *m = ctx;
+	/* The options' fault, not a record's. */
+	if (m->o->pool && !rrd__pool_find(d, m->o->pool))
+		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", m->o->pool);
+	for (m->at = 0; m->at < m->n; m->at++) {
+		const rrd_record *r = m->records[m->at];
+		submit_args a = { NULL, m->o };
+		rrd_status rc = rrd__record_new_from(&a.copy, r->id, r);
+		if (!rc) {
+			rc = submit_body(d, &a, now);
+			rrd_record_free(a.copy);
+		}
+		if (rc)
+			return rc;
+	}
+	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_distributor_submit_many(rrd_distributor *d,
+					       const rrd_record *const *records, size_t n,
+					       const rrd_submit_options *opts, size_t *failed)
+{
+	if (failed)
+		*failed = n;
+	if (!d || (!records && n))
+		return rrd__fail(RRD_E_INVALID, "distributor and records must not be NULL");
+	for (size_t i = 0; i < n; i++)
+		if (!records[i]) {
+			if (failed)
+				*failed = i;
+			return rrd__fail(RRD_E_INVALID, "records[%zu] is NULL", i);
+		}
+	rrd_submit_options o;
+	rrd_status rc = submit_options(opts, &o);
+	if (rc || !n)
+		return rc;
+	submit_many_args m = { records, n, &o, n };
+	if (!(rc = rrd__operation(d, submit_many_body, &m)))
+		return RRD_OK;
+	if (m.at < n) {
+		/* Say which record: the host has to find it among thousands. */
+		rrd_error_saved cause;
+		rrd__error_save(&cause);
+		rrd__fail(rc, "records[%zu]: %s", m.at, cause.message);
+		if (failed)
+			*failed = m.at;
+	}
 	return rc;
 }
 

@@ -209,10 +209,14 @@ struct rrd_distributor {
 	uint32_t *rec_free;
 	size_t nrec_free, rec_free_cap;
 	size_t rec_trim_at;  /* rrd__rec_trim waits until more are cached */
-	/* A record the running submit settled, to drop when the call ends
-	 * (slot and record, so a slot taken by another record is left be). */
-	long settled_slot;
-	const rrd_record *settled;
+	/* Records the running call submitted and routed, to drop from the
+	 * cache when it ends (slot and record, so a slot taken by another
+	 * record since is left be). */
+	struct settled_rec {
+		long slot;
+		const rrd_record *r;
+	} *settled;
+	size_t nsettled, settled_cap;
 
 	custom_strategy *customs;
 	size_t ncustoms, customs_cap;

@@ -286,6 +286,7 @@ RRD_API void rrd_distributor_free(rrd_distributor *d)
 		rrd_record_free(d->recs[i].r);
 	rrd__free(d->recs);
 	rrd__free(d->rec_free);
+	rrd__free(d->settled);
 	rrd__hashmap_free(&d->rec_map);
 	for (size_t i = 0; i < d->ncustoms; i++) {
 		if (d->customs[i].m.release)

@@ -126,21 +126,23 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out)
 
 void rrd__rec_settle(rrd_distributor *d, rec_rt *rec)
 {
-	d->settled_slot = (long)(rec - d->recs);
-	d->settled = rec->r;
+	/* Without room the record merely stays cached until the next trim. */
+	if (!rrd__grow((void **)&d->settled, &d->settled_cap, d->nsettled + 1,
+		       sizeof *d->settled))
+		d->settled[d->nsettled++] = (struct settled_rec){ (long)(rec - d->recs), rec->r };
 }
 
 void rrd__rec_trim(rrd_distributor *d)
 {
 	if (d->in_txn)
 		return;
-	if (d->settled) {
-		long i = d->settled_slot;
-		if ((size_t)i < d->nrecs && d->recs[i].r == d->settled &&
-		    d->settled->status != RRD_RECORD_OFFERED)
+	for (size_t k = 0; k < d->nsettled; k++) {
+		long i = d->settled[k].slot;
+		const rrd_record *r = d->settled[k].r;
+		if ((size_t)i < d->nrecs && d->recs[i].r == r && r->status != RRD_RECORD_OFFERED)
 			drop_slot(d, (uint32_t)i);
-		d->settled = NULL;
 	}
+	d->nsettled = 0;
 	size_t cached = d->nrecs - d->nrec_free;
 	if (cached <= RRD_REC_CACHE_MAX || cached <= d->rec_trim_at)
 		return;

@@ -1,9 +1,9 @@
 /*
- * A distributor called from several threads at once: every record ends
- * with exactly one owner, counters agree with the records, and events
- * arrive in commit order (so a round robin pool's assignments, read in
- * event order, are a perfect rotation), even when the event callback
- * itself calls back into the distributor.
+ * A distributor called from several threads at once, with single submits
+ * and batches: every record ends with exactly one owner, counters agree
+ * with the records, and events arrive in commit order (so a round robin
+ * pool's assignments, read in event order, are a perfect rotation), even
+ * when the event callback itself calls back into the distributor.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -42,21 +42,49 @@ static void on_event(void *user, const rrd_event *ev)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* Records T<t>-<first> ... in one rrd_distributor_submit_many. */
+#define BATCH 10
+
+static rrd_status submit_batch(int t, int first)
+{
+	rrd_record *rs[BATCH] = { NULL };
+	rrd_status rc = RRD_OK;
+	for (int k = 0; !rc && k < BATCH; k++) {
+		char id[32];
+		snprintf(id, sizeof id, "T%d-%d", t, first + k);
+		rc = rrd_record_new(&rs[k], id, RRD_KIND_LEAD);
+	}
+	rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+	o.pool = "p";
+	if (!rc)
+		rc = rrd_distributor_submit_many(S.dist, (const rrd_record *const *)rs, BATCH, &o,
+						 NULL);
+	for (int k = 0; k < BATCH; k++)
+		rrd_record_free(rs[k]);
+	return rc;
+}
+
+/* Odd threads submit in batches, the others one by one. */
 static void *worker(void *arg)
 {
 	int t = (int)(intptr_t)arg;
 	for (int i = 0; i < PER_THREAD; i++) {
 		char id[32];
 		snprintf(id, sizeof id, "T%d-%d", t, i);
-		rrd_record *r;
-		if (rrd_record_new(&r, id, RRD_KIND_LEAD))
-			return (void *)1;
-		rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
-		o.pool = "p";
-		rrd_status rc = rrd_distributor_submit(S.dist, r, &o);
-		rrd_record_free(r);
-		if (rc)
-			return (void *)2;
+		if (t % 2) {
+			if (i % BATCH == 0 && submit_batch(t, i))
+				return (void *)2;
+		} else {
+			rrd_record *r;
+			if (rrd_record_new(&r, id, RRD_KIND_LEAD))
+				return (void *)1;
+			rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+			o.pool = "p";
+			rrd_status rc = rrd_distributor_submit(S.dist, r, &o);
+			rrd_record_free(r);
+			if (rc)
+				return (void *)2;
+		}
 		rrd_record *got;
 		if (rrd_distributor_get_record(S.dist, id, &got))
 			return (void *)3;

@@ -119,7 +119,7 @@ static const char *const pool_ids[] = { "web", "wrr", "busy", "recent", "rand", 
 					"cust", "asleep", "offers", "deals", "grab", "np", NULL };
 static const char *const record_ids[] = { "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8",
 					  "L9", "L10", "L11", "O1", "O2", "N1", "N2",
-					  "L3-N", "L4-N", NULL };
+					  "N3", "N4", "L3-N", "L4-N", NULL };
 static const char *const calendar_ids[] = { "office", "weekend", NULL };
 static const char *const strategy_ids[] = { "first_free", "second", NULL };
 static const snap_ids ids = { pool_ids, record_ids, calendar_ids, strategy_ids };
@@ -527,6 +527,26 @@ SUBMIT_OP(op_submit_piranha, "grab", "web", 0, 0)
 SUBMIT_OP(op_submit_routed_overflow, NULL, "zillow", 0, 0)
 SUBMIT_OP(op_submit_routed_offer, NULL, "offers", 0, 0)
 SUBMIT_OP(op_submit_routed_unmatched, NULL, "walk-in", 0, 0)
+
+/* A batch routed three ways: to an overflow pool (twice, so the pool's
+ * cursor moves twice in one transaction), to an offer, and to the queue
+ * for want of a rule. */
+static rrd_status op_submit_many(fixture *f, char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	const rrd_record *batch[] = { lead("N1", "zillow", 0, 0), lead("N2", "offers", 0, 0),
+				      lead("N3", "walk-in", 0, 0), lead("N4", "zillow", 0, 0) };
+	size_t n = sizeof batch / sizeof *batch, failed = 0;
+	arm();
+	rrd_status rc = rrd_distributor_submit_many(f->dist, batch, n, NULL, &failed);
+	disarm();
+	if (rc == RRD_OK && failed != n)
+		report("succeeded with failed = %zu", failed);
+	for (size_t i = 0; i < n; i++)
+		rrd_record_free((rrd_record *)batch[i]);
+	return rc;
+}
 
 static rrd_status op_add_rule(fixture *f, char *out, size_t cap)
 {
@@ -1021,6 +1041,7 @@ static const op ops[] = {
 	OP(op_submit_routed_overflow),
 	OP(op_submit_routed_offer),
 	OP(op_submit_routed_unmatched),
+	OP(op_submit_many),
 	OP(op_add_rule),
 	OP(op_set_rules),
 	READ(op_get_rule),

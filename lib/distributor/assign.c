@@ -33,17 +33,25 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 	rec_rt *rec;
 	rrd_status rc;
 	a->copy->created_at = now;
-	if (a->o->pool && !(p = rrd__pool_find(d, a->o->pool)))
-		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->o->pool);
-	if ((p && (rc = kind_check(p, a->copy))) || (rc = rrd__rec_add(d, a->copy, &rec)))
+	const rrd_rule *rule = NULL;
+	if (a->o->pool) {
+		if (!(p = rrd__pool_find(d, a->o->pool)))
+			return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->o->pool);
+		if ((rc = kind_check(p, a->copy)))
+			return rc;
+	} else {
+		/* Matching changes nothing, so it may come before the checks
+		 * below: with many rules the rule is seldom in the cache, and
+		 * the processor fetches it while it checks the id. */
+		rule = rrd__rule_match(d, a->copy, &p);
+	}
+	if ((rc = rrd__rec_add(d, a->copy, &rec)))
 		return rc;
 	a->copy = NULL; /* the cache owns it now */
 	rrd__rec_settle(d, rec);
-	if (p)
-		return rrd__route(d, rec, NULL, p, a->o->notify, now);
-	const rrd_rule *rule = rrd__rule_match(d, rec->r, &p);
-	return rule ? rrd__route(d, rec, rule, p, a->o->notify, now)
-		    : rrd__queue_push(d, rec, RRD_QUEUE_NO_RULE, NULL, NULL, now);
+	if (a->o->pool || rule)
+		return rrd__route(d, rec, rule, p, a->o->notify, now);
+	return rrd__queue_push(d, rec, RRD_QUEUE_NO_RULE, NULL, NULL, now);
 }
 
 /* The caller's options, as a full table of this version; NULL: defaults. */

@@ -572,9 +572,10 @@ static rrd_status host_store_new(rrd_store **out, host_store **backend)
 		.timer_pop = hs_timer_pop,
 		.lock_acquire = hs_lock_acquire,
 		.lock_release = hs_lock_release,
-		/* Optional: without it the library writes one put at a time,
-		 * which is all an array could do anyway. */
+		/* Optional: without them the library writes one put and asks
+		 * one get at a time, which is all an array could do anyway. */
 		.put_many = NULL,
+		.has_many = NULL,
 	};
 	host_store *s = calloc(1, sizeof *s);
 	if (!s)

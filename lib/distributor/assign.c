@@ -24,6 +24,7 @@ static rrd_status kind_check(const pool_rt *p, const rrd_record *r)
 typedef struct submit_args {
 	rrd_record *copy; /* owned until the record cache takes it */
 	const rrd_submit_options *o;
+	int not_stored;   /* the store was asked: no record has this id */
 } submit_args;
 
 static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
@@ -45,7 +46,7 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 		 * the processor fetches it while it checks the id. */
 		rule = rrd__rule_match(d, a->copy, &p);
 	}
-	if ((rc = rrd__rec_add(d, a->copy, &rec)))
+	if ((rc = rrd__rec_add(d, a->copy, a->not_stored, &rec)))
 		return rc;
 	a->copy = NULL; /* the cache owns it now */
 	rrd__rec_settle(d, rec);
@@ -80,7 +81,7 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	rrd_record *copy;
 	if ((rc = rrd__record_new_from(&copy, record->id, record)))
 		return rc;
-	submit_args a = { copy, &o };
+	submit_args a = { copy, &o, 0 };
 	rc = rrd__operation(d, submit_body, &a);
 	rrd_record_free(a.copy);
 	return rc;
@@ -91,7 +92,28 @@ typedef struct submit_many_args {
 	size_t n;
 	const rrd_submit_options *o;
 	size_t at; /* the record being submitted; n: none (yet, or any more) */
+	unsigned char *stored; /* per record: the store has its id; NULL: not asked */
 } submit_many_args;
+
+/* Ask the store about every id at once, where it can answer so: one
+ * query for a SQL store, overlapped cache misses for the memory store. */
+static rrd_status ask_store(rrd_distributor *d, submit_many_args *m)
+{
+	rrd_store *st = d->store;
+	if (!st->m.has_many)
+		return RRD_OK;
+	const char **ids = rrd__malloc(m->n * sizeof *ids);
+	m->stored = rrd__malloc(m->n);
+	if (!ids || !m->stored) {
+		rrd__free(ids);
+		return rrd__nomem();
+	}
+	for (size_t i = 0; i < m->n; i++)
+		ids[i] = m->records[i]->id;
+	int rc = st->m.has_many(st->self, RRD_NS_RECORD, m->n, ids, m->stored);
+	rrd__free(ids);
+	return rrd__store_status(rc, "looking up new records");
+}
 
 static rrd_status submit_many_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
@@ -99,10 +121,13 @@ static rrd_status submit_many_body(rrd_distributor *d, void *ctx, rrd_time now)
 	/* The options' fault, not a record's. */
 	if (m->o->pool && !rrd__pool_find(d, m->o->pool))
 		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", m->o->pool);
+	rrd_status rc = ask_store(d, m);
+	if (rc)
+		return rc;
 	for (m->at = 0; m->at < m->n; m->at++) {
 		const rrd_record *r = m->records[m->at];
-		submit_args a = { NULL, m->o };
-		rrd_status rc = rrd__record_new_from(&a.copy, r->id, r);
+		submit_args a = { NULL, m->o, m->stored && !m->stored[m->at] };
+		rc = rrd__record_new_from(&a.copy, r->id, r);
 		if (!rc) {
 			rc = submit_body(d, &a, now);
 			rrd_record_free(a.copy);
@@ -131,8 +156,10 @@ RRD_API rrd_status rrd_distributor_submit_many(rrd_distributor *d,
 	rrd_status rc = submit_options(opts, &o);
 	if (rc || !n)
 		return rc;
-	submit_many_args m = { records, n, &o, n };
-	if (!(rc = rrd__operation(d, submit_many_body, &m)))
+	submit_many_args m = { records, n, &o, n, NULL };
+	rc = rrd__operation(d, submit_many_body, &m);
+	rrd__free(m.stored);
+	if (!rc)
 		return RRD_OK;
 	if (m.at < n) {
 		/* Say which record: the host has to find it among thousands. */
@@ -172,7 +199,7 @@ static rrd_status put_record_body(rrd_distributor *d, void *ctx, rrd_time now)
 	rrd__free(r->owner);
 	r->owner = NULL;
 	r->status = RRD_RECORD_NEW;
-	if ((rc = rrd__rec_add(d, r, &rec)))
+	if ((rc = rrd__rec_add(d, r, 0, &rec)))
 		return rc;
 	*copy = NULL; /* the cache owns it now */
 	return status == RRD_RECORD_QUEUED ? rrd__queue_import(d, rec, now)

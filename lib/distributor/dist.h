@@ -319,8 +319,9 @@ rrd_status rrd__flush(rrd_distributor *d);
 
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out);
-/* Add a new record (takes ownership of r on success). */
-rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out);
+/* Add a new record (takes ownership of r on success). `not_stored`: the
+ * caller has asked the store, which holds no record of that id. */
+rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rec_rt **out);
 /* Records cached past this many (and past twice what the last trim
  * kept) are dropped between operations, except those under offer. */
 #define RRD_REC_CACHE_MAX 8192

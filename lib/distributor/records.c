@@ -48,8 +48,9 @@ static long take_slot(rrd_distributor *d)
 
 /* rrd__rec_get without the message for a record that is not there:
  * RRD_E_NOTFOUND alone, so asking whether a new id is free costs no
- * formatting. */
-static rrd_status rec_find(rrd_distributor *d, const char *id, rec_rt **out)
+ * formatting. `not_stored`: the store is known to hold no such record,
+ * so only the cache (this transaction's new records) is asked. */
+static rrd_status rec_find(rrd_distributor *d, const char *id, int not_stored, rec_rt **out)
 {
 	uint32_t i;
 	int cached = rrd__hashmap_get(&d->rec_map, id, &i);
@@ -61,7 +62,8 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, rec_rt **out)
 	const void *v;
 	size_t len;
 	int64_t order;
-	int rc = st->m.get(st->self, RRD_NS_RECORD, id, &v, &len, &order);
+	int rc = not_stored ? RRD_E_NOTFOUND
+			    : st->m.get(st->self, RRD_NS_RECORD, id, &v, &len, &order);
 	if (rc == RRD_E_NOTFOUND) {
 		if (cached)
 			drop_slot(d, i);
@@ -95,14 +97,14 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, rec_rt **out)
 
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out)
 {
-	rrd_status rc = rec_find(d, id, out);
+	rrd_status rc = rec_find(d, id, 0, out);
 	return rc == RRD_E_NOTFOUND ? rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"", id) : rc;
 }
 
-rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rec_rt **out)
+rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rec_rt **out)
 {
 	rec_rt *existing;
-	rrd_status rc = rec_find(d, r->id, &existing);
+	rrd_status rc = rec_find(d, r->id, not_stored, &existing);
 	if (rc == RRD_OK)
 		return rrd__fail(RRD_E_EXISTS, "a record \"%s\" exists already", r->id);
 	if (rc != RRD_E_NOTFOUND)

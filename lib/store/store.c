@@ -1,12 +1,13 @@
 #include "store/store.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "util/alloc.h"
 #include "util/error.h"
 
-/* Which callbacks a table of a given version must provide: all of the
- * version 1 table but close and put_many. */
+/* Which callbacks a table must provide: all of the version 1 table but
+ * close and put_many. Later versions add only optional ones. */
 static int has_required(const rrd_store_methods *m)
 {
 	return m->begin && m->commit && m->rollback && m->get && m->put && m->del &&
@@ -28,7 +29,11 @@ RRD_API rrd_status rrd_store_new(rrd_store **out, const rrd_store_methods *metho
 	rrd_store *st = rrd__calloc(1, sizeof *st);
 	if (!st)
 		return rrd__nomem();
-	st->m = *methods;
+	/* Read only as much as the caller's version of the table has; the
+	 * callbacks it does not know stay NULL. */
+	static const size_t table_size[] = { 0, offsetof(rrd_store_methods, has_many),
+					     sizeof(rrd_store_methods) };
+	memcpy(&st->m, methods, table_size[methods->version]);
 	st->self = self;
 	*out = st;
 	return RRD_OK;

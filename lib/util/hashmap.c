@@ -26,21 +26,12 @@ uint32_t rrd__hash_str(const char *s)
 	return h;
 }
 
-/* A key's home slot is the top bits of its hash, so that a table's keys
- * lie in hash order (wrapped runs aside): doubling the table then moves
- * them to the new one front to back, a stream instead of a random write
- * per key, which matters once the table outgrows the caches. */
-static size_t home(uint32_t h, unsigned shift)
-{
-	return (size_t)((uint64_t)h >> shift);
-}
-
 static long find_slot(const rrd_hashmap *m, const char *key, uint32_t h)
 {
 	if (!m->cap)
 		return -1;
 	size_t mask = m->cap - 1;
-	for (size_t i = home(h, m->shift);; i = (i + 1) & mask) {
+	for (size_t i = rrd__hashmap_home(h, m->shift);; i = (i + 1) & mask) {
 		const rrd_hashmap_slot *s = &m->slots[i];
 		if (!s->key)
 			return -1;
@@ -95,7 +86,7 @@ static void insert_fresh(rrd_hashmap_slot *slots, size_t cap, unsigned shift,
 			 const rrd_hashmap_slot *s)
 {
 	size_t mask = cap - 1;
-	size_t i = home(s->hash, shift);
+	size_t i = rrd__hashmap_home(s->hash, shift);
 	while (slots[i].key)
 		i = (i + 1) & mask;
 	slots[i] = *s;

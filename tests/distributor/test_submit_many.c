@@ -9,6 +9,7 @@
 
 #include "../support/fixture.h"
 #include "snapshot.h"
+#include "store/store.h"
 
 #define NRECORDS 60
 
@@ -290,6 +291,55 @@ static void test_large_batch(void **state)
 	fix_free(f);
 }
 
+/* A store without has_many (a host's, built against the first version of
+ * the table) is asked record by record, with the same outcome. */
+static void test_store_without_has_many(void **state)
+{
+	(void)state;
+	rrd_store *mem, *st;
+	assert_int_equal(rrd_store_memory_new(&mem), RRD_OK);
+	rrd_store_methods v1 = mem->m;
+	v1.version = 1;
+	v1.close = NULL; /* `mem` closes the backend */
+	assert_int_equal(rrd_store_new(&st, &v1, mem->self), RRD_OK);
+	assert_null(st->m.has_many);
+	rrd_distributor *d;
+	assert_int_equal(rrd_distributor_new(&d, st, NULL), RRD_OK);
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, "ana"), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(d, a), RRD_OK);
+	rrd_agent_free(a);
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, "web", RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_add_member(p, "ana"), RRD_OK);
+	assert_int_equal(rrd_distributor_put_pool(d, p), RRD_OK);
+	rrd_pool_free(p);
+	rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+	o.pool = "web";
+	rrd_record *rs[3] = { record(0), record(1), record(2) };
+	assert_int_equal(rrd_distributor_submit(d, rs[1], &o), RRD_OK);
+	size_t failed = 0;
+	assert_int_equal(rrd_distributor_submit_many(d, (const rrd_record *const *)rs, 3, &o,
+						     &failed),
+			 RRD_E_EXISTS);
+	assert_int_equal(failed, 1);
+	rrd_record *got = NULL;
+	assert_int_equal(rrd_distributor_get_record(d, "B0", &got), RRD_E_UNKNOWN_RECORD);
+	rrd_record_free(rs[1]);
+	rs[1] = rs[2];
+	assert_int_equal(rrd_distributor_submit_many(d, (const rrd_record *const *)rs, 2, &o,
+						     &failed),
+			 RRD_OK);
+	assert_int_equal(rrd_distributor_get_record(d, "B2", &got), RRD_OK);
+	assert_string_equal(rrd_record_owner(got), "ana");
+	rrd_record_free(got);
+	rrd_record_free(rs[0]);
+	rrd_record_free(rs[2]);
+	rrd_distributor_free(d);
+	rrd_store_free(st);
+	rrd_store_free(mem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_kind_mismatch_names_the_record),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_large_batch),
+		cmocka_unit_test(test_store_without_has_many),
 	};
 	return cmocka_run_group_tests(tests, setup_ids, NULL);
 }

@@ -509,6 +509,20 @@ static void model_check(rrd_store *st, const model_entry *m)
 	for (int k = 0; k < KEYS; k++)
 		present += m[k].present;
 	assert_int_equal(listed, present);
+	/* has_many, where the store has it, agrees with get on every key. */
+	static char names[KEYS][16];
+	const char *keys[KEYS];
+	unsigned char has[KEYS];
+	for (int k = 0; k < KEYS; k++) {
+		snprintf(names[k], sizeof names[k], "key%d", k);
+		keys[k] = names[k];
+		has[k] = 2;
+	}
+	if (st->m.has_many) {
+		assert_int_equal(st->m.has_many(st->self, NS, KEYS, keys, has), RRD_OK);
+		for (int k = 0; k < KEYS; k++)
+			assert_int_equal(has[k], m[k].present);
+	}
 	for (int k = 0; k < KEYS; k++) {
 		char key[16];
 		snprintf(key, sizeof key, "key%d", k);
@@ -579,6 +593,28 @@ static void test_random_against_model(void **state)
 	rrd_store_free(st);
 }
 
+/* A host built against the first version of the table passes a shorter
+ * one: the library reads no further, and what it did not read is NULL. */
+static void test_version_1_table(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	struct {
+		rrd_store_methods m;
+		unsigned char beyond[64];
+	} v1;
+	memset(&v1, 0xA5, sizeof v1);
+	memcpy(&v1.m, &st->m, offsetof(rrd_store_methods, has_many));
+	v1.m.version = 1;
+	v1.m.close = NULL; /* st closes the backend */
+	rrd_store *wrapped = NULL;
+	assert_int_equal(rrd_store_new(&wrapped, &v1.m, st->self), RRD_OK);
+	assert_null(wrapped->m.has_many);
+	assert_true(wrapped->m.get == st->m.get);
+	rrd_store_free(wrapped);
+	rrd_store_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_timer_key_buffer_too_small),
 		cmocka_unit_test(test_locks),
 		cmocka_unit_test(test_random_against_model),
+		cmocka_unit_test(test_version_1_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -143,9 +143,21 @@ typedef struct rrd_store_methods {
 	int (*put_many)(void *self, int ns, size_t n, const char *const *keys,
 			const void *const *values, const size_t *lens,
 			const int64_t *orders);
+
+	/* ---- version 2 ---- */
+
+	/**
+	 * Whether each of `n` keys of `ns` has an entry, as get would find
+	 * it: present[i] is set to 1 or 0. It answers in one call what get
+	 * would take n calls for (the ids of a batch of new records), so a
+	 * SQL store can ask once. Optional: without it the library calls get
+	 * for each key. @return RRD_OK or a failure.
+	 */
+	int (*has_many)(void *self, int ns, size_t n, const char *const *keys,
+			unsigned char *present);
 } rrd_store_methods;
 
-#define RRD_STORE_METHODS_VERSION 1
+#define RRD_STORE_METHODS_VERSION 2
 
 /**
  * Wrap a backend in a store handle.

@@ -21,6 +21,20 @@ static snap_ids ids = { pool_ids, record_ids, NULL, NULL };
 
 static const char *const sources[] = { "zillow", "trulia", "hot", "form", "late", "walk-in" };
 
+/* A lead pool of two members whose picks get offers with this window. */
+static void window_pool(fixture *f, const char *id, rrd_strategy s, rrd_time window,
+			const char *m1, const char *m2)
+{
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, id, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_set_strategy(p, s), RRD_OK);
+	assert_int_equal(rrd_pool_set_claim_window(p, window), RRD_OK);
+	assert_int_equal(rrd_pool_add_member(p, m1), RRD_OK);
+	assert_int_equal(rrd_pool_add_member(p, m2), RRD_OK);
+	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+	rrd_pool_free(p);
+}
+
 /* Pools of every kind of step a record can take: a pick at once, a pick
  * by load, a piranha offer, a single offer, a pool where nobody is
  * eligible (to an overflow pool), and no rule at all. */
@@ -39,20 +53,8 @@ static fixture *build(void)
 	fix_pool(f, "web", RRD_STRATEGY_ROUND_ROBIN, "ben", "cy", "dee", NULL);
 	fix_pool(f, "busy", RRD_STRATEGY_LEAST_BUSY, "ana", "dee", NULL);
 	fix_pool(f, "asleep", RRD_STRATEGY_ROUND_ROBIN, "zed", NULL);
-	rrd_pool *p;
-	assert_int_equal(rrd_pool_new(&p, "offers", RRD_KIND_LEAD), RRD_OK);
-	assert_int_equal(rrd_pool_set_claim_window(p, 5 * RRD_MINUTE), RRD_OK);
-	assert_int_equal(rrd_pool_add_member(p, "ben"), RRD_OK);
-	assert_int_equal(rrd_pool_add_member(p, "cy"), RRD_OK);
-	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
-	rrd_pool_free(p);
-	assert_int_equal(rrd_pool_new(&p, "grab", RRD_KIND_LEAD), RRD_OK);
-	assert_int_equal(rrd_pool_set_strategy(p, RRD_STRATEGY_PIRANHA), RRD_OK);
-	assert_int_equal(rrd_pool_set_claim_window(p, RRD_MINUTE), RRD_OK);
-	assert_int_equal(rrd_pool_add_member(p, "ana"), RRD_OK);
-	assert_int_equal(rrd_pool_add_member(p, "cy"), RRD_OK);
-	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
-	rrd_pool_free(p);
+	window_pool(f, "offers", RRD_STRATEGY_ROUND_ROBIN, 5 * RRD_MINUTE, "ben", "cy");
+	window_pool(f, "grab", RRD_STRATEGY_PIRANHA, RRD_MINUTE, "ana", "cy");
 	const char *const rules[][3] = { { "r1", "zillow", "web" },  { "r2", "trulia", "busy" },
 					 { "r3", "hot", "grab" },    { "r4", "form", "offers" },
 					 { "r5", "late", "asleep" } };

@@ -193,6 +193,75 @@ static rrd_status put(rrd_distributor *d, int ns, const char *key, const rrd_buf
 				 "writing state");
 }
 
+/* The arrays of one put_many, in one block. */
+typedef struct many_puts {
+	const char **keys;
+	const void **values;
+	size_t *lens;
+	int64_t *orders;
+	size_t n;
+} many_puts;
+
+static rrd_status many_puts_new(many_puts *m, size_t n)
+{
+	_Static_assert(sizeof(char *) == sizeof(void *) && sizeof(size_t) <= sizeof(void *) &&
+			       sizeof(int64_t) <= sizeof(void *) * 2,
+		       "the arrays share one block, each aligned");
+	void **block = rrd__malloc(n * 4 * sizeof(void *));
+	if (!block)
+		return rrd__nomem();
+	m->keys = (const char **)block;
+	m->values = (const void **)(block + n);
+	m->lens = (size_t *)(void *)(block + 2 * n);
+	m->orders = (int64_t *)(void *)(block + 3 * n);
+	m->n = 0;
+	return RRD_OK;
+}
+
+/* Records go one put each, or, when there are several and the store can,
+ * all in one put_many: a SQL store writes them in one statement, and the
+ * memory store fetches all their table slots before it writes any. One
+ * encoding loop for both, so that the encoder stays inlined here. */
+static rrd_status flush_records(rrd_distributor *d)
+{
+	rrd_store *st = d->store;
+	rrd_buf *b = &d->scratch;
+	many_puts m = { 0 };
+	int many = d->dirty_recs.count > 1 && st->m.put_many;
+	rrd_status rc = many ? many_puts_new(&m, d->dirty_recs.count) : RRD_OK;
+	b->len = 0;
+	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++) {
+		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];
+		rec_rt *rec = &d->recs[idx];
+		if (!rec->r)
+			continue;
+		if (!many)
+			b->len = 0;
+		size_t from = b->len;
+		rrd__record_encode(rec->r, b);
+		if (!many) {
+			rc = put(d, RRD_NS_RECORD, rec->r->id, b, rec->order);
+			continue;
+		}
+		m.keys[m.n] = rec->r->id;
+		/* An offset until the buffer stops moving. */
+		m.values[m.n] = (const void *)(uintptr_t)from;
+		m.lens[m.n] = b->len - from;
+		m.orders[m.n++] = rec->order;
+	}
+	if (!rc && many && b->failed)
+		rc = rrd__nomem();
+	if (!rc && m.n) {
+		for (size_t i = 0; i < m.n; i++)
+			m.values[i] = b->data + (uintptr_t)m.values[i];
+		rc = rrd__store_status(st->m.put_many(st->self, RRD_NS_RECORD, m.n, m.keys,
+						      m.values, m.lens, m.orders),
+				       "writing records");
+	}
+	rrd__free(m.keys);
+	return rc;
+}
+
 rrd_status rrd__flush(rrd_distributor *d)
 {
 	rrd_status rc = RRD_OK;
@@ -220,15 +289,8 @@ rrd_status rrd__flush(rrd_distributor *d)
 		rrd__buf_i64(b, c->value);
 		rc = put(d, RRD_NS_META, c->key, b, 0);
 	}
-	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++) {
-		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];
-		rec_rt *rec = &d->recs[idx];
-		if (!rec->r)
-			continue;
-		b->len = 0;
-		rrd__record_encode(rec->r, b);
-		rc = put(d, RRD_NS_RECORD, rec->r->id, b, rec->order);
-	}
+	if (!rc)
+		rc = flush_records(d);
 	b->failed = 0;
 	return rc;
 }

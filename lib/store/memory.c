@@ -18,6 +18,7 @@
 #include "store/slab.h"
 #include "store/store.h"
 #include "util/alloc.h"
+#include "util/compiler.h"
 #include "util/error.h"
 #include "util/hashmap.h"
 
@@ -159,20 +160,22 @@ static int missed(const memstore *s, int ns, const char *key)
 }
 
 /* The entry for key (dead or alive) or NULL, through the hot cache; a
- * key not found is kept as the last miss. */
-static entry *lookup(memstore *s, const table *t, int ns, const char *key)
+ * key not found is kept as the last miss. `hash` is the key's, or NULL
+ * for one not yet computed. */
+static entry *lookup_hashed(memstore *s, const table *t, int ns, const char *key,
+			    const uint32_t *hash)
 {
 	hot_key *h = hot_slot(s, key);
 	if (h->key == key && h->epoch == s->hot_epoch && h->ns == ns && rrd__str_eq(h->e->key, key))
 		return h->e;
-	uint32_t hash = rrd__hash_str(key);
-	const char *k = rrd__hashmap_key_hashed(&t->map, key, hash);
+	uint32_t hv = hash ? *hash : rrd__hash_str(key);
+	const char *k = rrd__hashmap_key_hashed(&t->map, key, hv);
 	if (!k) {
 		size_t n = strlen(key);
 		s->miss_ns = 0;
 		if (n < MISS_KEY_MAX) {
 			memcpy(s->miss_key, key, n + 1);
-			s->miss_hash = hash;
+			s->miss_hash = hv;
 			s->miss_ns = ns;
 		}
 		return NULL;
@@ -180,6 +183,11 @@ static entry *lookup(memstore *s, const table *t, int ns, const char *key)
 	entry *e = ENTRY_OF(k);
 	*h = (hot_key){ key, e, s->hot_epoch, ns };
 	return e;
+}
+
+static entry *lookup(memstore *s, const table *t, int ns, const char *key)
+{
+	return lookup_hashed(s, t, ns, key, NULL);
 }
 
 /* ---- transactions ---------------------------------------------------- */
@@ -458,7 +466,7 @@ static int mem_get(void *self, int ns, const char *key, const void **value, size
 /* Keys asked about at once: each key's slot is requested from memory
  * before any is read, so the cache misses of a large table overlap
  * instead of coming one after another. */
-#define HAS_MANY_CHUNK 16
+#define MANY_CHUNK 16
 
 static int mem_has_many(void *self, int ns, size_t n, const char *const *keys,
 			unsigned char *present)
@@ -467,9 +475,9 @@ static int mem_has_many(void *self, int ns, size_t n, const char *const *keys,
 	table *t = table_of(s, ns);
 	if (!t)
 		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
-	uint32_t hash[HAS_MANY_CHUNK];
-	for (size_t base = 0; base < n; base += HAS_MANY_CHUNK) {
-		size_t m = n - base < HAS_MANY_CHUNK ? n - base : HAS_MANY_CHUNK;
+	uint32_t hash[MANY_CHUNK];
+	for (size_t base = 0; base < n; base += MANY_CHUNK) {
+		size_t m = n - base < MANY_CHUNK ? n - base : MANY_CHUNK;
 		for (size_t i = 0; i < m; i++) {
 			hash[i] = rrd__hash_str(keys[base + i]);
 			rrd__hashmap_prefetch(&t->map, hash[i]);
@@ -489,22 +497,17 @@ static int need_txn(memstore *s)
 	return RRD_OK;
 }
 
-static int mem_put(void *self, int ns, const char *key, const void *value, size_t len,
-		   int64_t order)
+/* One put, the table and transaction checked; `hash` as for lookup_hashed.
+ * Inlined into both callers: a single put is the hot path of a submit. */
+static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char *key, const uint32_t *hash,
+		     const void *value, size_t len, int64_t order)
 {
-	memstore *s = self;
-	table *t = table_of(s, ns);
-	if (!t)
-		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
-	int rc = need_txn(s);
-	if (rc)
-		return rc;
 	size_t klen = strlen(key);
 	if (len > UINT32_MAX || klen > INT32_MAX)
 		return rrd__fail(RRD_E_INVALID, "memory store: entry too large");
 	if (log_reserve(s))
 		return rrd__nomem();
-	entry *e = missed(s, ns, key) ? NULL : lookup(s, t, ns, key);
+	entry *e = missed(s, ns, key) ? NULL : lookup_hashed(s, t, ns, key, hash);
 	/* Field by field: a compound literal would clear the whole record,
 	 * inline value room included, on every put. `small`, `was_dead` and
 	 * `order` are read only when `is_small` is set. */
@@ -547,8 +550,11 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 			rrd__hashmap_put(&t->map, n->key, slot_value(n));
 			s->hot_epoch++;
 		} else {
-			uint32_t hash = missed(s, ns, key) ? s->miss_hash : rrd__hash_str(key);
-			rrd__hashmap_insert_absent(&t->map, n->key, hash, slot_value(n));
+			/* lookup_hashed kept the key as the last miss. */
+			uint32_t hv = hash		      ? *hash
+				      : missed(s, ns, key) ? s->miss_hash
+							   : rrd__hash_str(key);
+			rrd__hashmap_insert_absent(&t->map, n->key, hv, slot_value(n));
 			s->miss_ns = 0;
 		}
 		u->old = e;
@@ -557,6 +563,49 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 	u->cur = e;
 	*hot_slot(s, key) = (hot_key){ key, e, s->hot_epoch, ns };
 	s->log_count++;
+	return RRD_OK;
+}
+
+static int mem_put(void *self, int ns, const char *key, const void *value, size_t len,
+		   int64_t order)
+{
+	memstore *s = self;
+	table *t = table_of(s, ns);
+	if (!t)
+		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
+	int rc = need_txn(s);
+	return rc ? rc : put_entry(s, t, ns, key, NULL, value, len, order);
+}
+
+/* As has_many: every key's slot of a chunk is requested before any is
+ * written, so the table's cache misses overlap. Room for all the keys is
+ * made first, so that no doubling of the table moves a slot asked for. */
+static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
+			const void *const *values, const size_t *lens, const int64_t *orders)
+{
+	memstore *s = self;
+	table *t = table_of(s, ns);
+	if (!t)
+		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
+	int rc = need_txn(s);
+	if (rc)
+		return rc;
+	if (rrd__hashmap_reserve(&t->map, n))
+		return rrd__nomem();
+	uint32_t hash[MANY_CHUNK];
+	for (size_t base = 0; base < n; base += MANY_CHUNK) {
+		size_t m = n - base < MANY_CHUNK ? n - base : MANY_CHUNK;
+		for (size_t i = 0; i < m; i++) {
+			hash[i] = rrd__hash_str(keys[base + i]);
+			rrd__hashmap_prefetch(&t->map, hash[i]);
+		}
+		for (size_t i = 0; i < m; i++) {
+			size_t j = base + i;
+			if ((rc = put_entry(s, t, ns, keys[j], &hash[i], values[j], lens[j],
+					    orders[j])))
+				return rc;
+		}
+	}
 	return RRD_OK;
 }
 
@@ -815,7 +864,7 @@ static const rrd_store_methods memory_methods = {
 	.timer_pop = mem_timer_pop,
 	.lock_acquire = mem_lock_acquire,
 	.lock_release = mem_lock_release,
-	.put_many = NULL,
+	.put_many = mem_put_many,
 	.has_many = mem_has_many,
 };
 

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/compiler.h"
+
 typedef struct rrd_hashmap_slot {
 	const char *key; /* NULL: empty; RRD_HASHMAP_TOMBSTONE: deleted */
 	uint32_t hash;
@@ -59,8 +61,10 @@ static inline size_t rrd__hashmap_home(uint32_t h, unsigned shift)
 }
 
 /* Ask for the slot where a search for `hash` starts, ahead of the search:
- * a caller with many keys to look up prefetches them all first. */
-static inline void rrd__hashmap_prefetch(const rrd_hashmap *m, uint32_t hash)
+ * a caller with many keys to look up prefetches them all first. Always
+ * inlined: GCC finds a function that only prefetches free of effects,
+ * and deletes the calls it has not inlined by then. */
+static RRD_ALWAYS_INLINE void rrd__hashmap_prefetch(const rrd_hashmap *m, uint32_t hash)
 {
 #if defined(__GNUC__)
 	if (m->cap)

@@ -538,9 +538,38 @@ static void model_check(rrd_store *st, const model_entry *m)
 	}
 }
 
+/* put_many, where the store has it, of up to 20 keys (some new, some
+ * there, some twice: the later value wins, as with puts in order). */
+static void put_many_random(rrd_store *st, model_entry *live)
+{
+	enum { MAX = 20 };
+	static char names[MAX][16], values[MAX][80];
+	const char *keys[MAX];
+	const void *vals[MAX];
+	size_t lens[MAX];
+	int64_t orders[MAX];
+	size_t n = 1 + (size_t)(rng() % MAX);
+	for (size_t i = 0; i < n; i++) {
+		int k = (int)(rng() % KEYS);
+		snprintf(names[i], sizeof names[i], "key%d", k);
+		int len = (int)(rng() % 70);
+		for (int j = 0; j < len; j++)
+			values[i][j] = (char)('A' + rng() % 26);
+		values[i][len] = '\0';
+		keys[i] = names[i];
+		vals[i] = values[i];
+		lens[i] = (size_t)len;
+		orders[i] = (int64_t)(rng() % 1000);
+		live[k].present = 1;
+		memcpy(live[k].value, values[i], (size_t)len + 1);
+		live[k].order = orders[i];
+	}
+	assert_int_equal(st->m.put_many(st->self, NS, n, keys, vals, lens, orders), RRD_OK);
+}
+
 /* Random puts (of many lengths, so some overwrite in place and some
- * replace), deletes, commits and rollbacks; after each transaction the
- * store holds exactly what the model says. */
+ * replace; some many at once), deletes, commits and rollbacks; after
+ * each transaction the store holds exactly what the model says. */
 static void test_random_against_model(void **state)
 {
 	(void)state;
@@ -578,6 +607,8 @@ static void test_random_against_model(void **state)
 				live[k].present = 1;
 				put(st, key, live[k].value, live[k].order);
 			}
+			if (st->m.put_many && rng() % 8 == 0)
+				put_many_random(st, live);
 		}
 		model_check(st, live);
 		if (rng() % 4 == 0) {

@@ -137,8 +137,11 @@ typedef struct rrd_store_methods {
 	int (*lock_release)(void *self, const char *name, const char *owner);
 
 	/**
-	 * Insert or replace many entries of one namespace at once (bulk moves,
-	 * journals). Optional: without it the library calls put in a loop.
+	 * Insert or replace many entries of one namespace at once, exactly as
+	 * that many puts in array order would (a key given twice keeps its
+	 * last value). The library writes the records of a batch or of a bulk
+	 * move through it, so a SQL store can write them in one statement.
+	 * Optional: without it the library calls put for each entry.
 	 */
 	int (*put_many)(void *self, int ns, size_t n, const char *const *keys,
 			const void *const *values, const size_t *lens,

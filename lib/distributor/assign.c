@@ -34,17 +34,17 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 	rec_rt *rec;
 	rrd_status rc;
 	a->copy->created_at = now;
-	const rrd_rule *rule = NULL;
+	const rule_rt *rule = NULL;
 	if (a->o->pool) {
 		if (!(p = rrd__pool_find(d, a->o->pool)))
 			return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->o->pool);
 		if ((rc = kind_check(p, a->copy)))
 			return rc;
-	} else {
+	} else if ((rc = rrd__rule_match(d, a->copy, &rule))) {
 		/* Matching changes nothing, so it may come before the checks
 		 * below: with many rules the rule is seldom in the cache, and
 		 * the processor fetches it while it checks the id. */
-		rule = rrd__rule_match(d, a->copy, &p);
+		return rc;
 	}
 	if ((rc = rrd__rec_add(d, a->copy, a->not_stored, &rec)))
 		return rc;

@@ -116,7 +116,9 @@ rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 			rec_rt *rec;
 			if ((rc = rrd__rec_get(d, l.items[i].record, &rec)))
 				break;
-			const rrd_rule *rule = rrd__rule_find(d, l.items[i].rule);
+			const rule_rt *rule;
+			if ((rc = rrd__rule_find(d, l.items[i].rule, &rule)))
+				break;
 			rrd_pick_req req = rrd__routing_req(p, rule, p->cfg->strategy, rec->r);
 			req.explain = d->opts.explain;
 			size_t pos;
@@ -148,16 +150,20 @@ rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
 		return rc;
 	int found = 0;
 	rrd_time best = 0;
-	for (size_t pi = 0; pi < d->npools && l.count; pi++) {
+	for (size_t pi = 0; !rc && pi < d->npools && l.count; pi++) {
 		pool_rt *p = d->pools[pi];
 		int waiting = 0, hours = p->cfg->respect_hours;
 		for (size_t i = 0; i < l.count; i++) {
 			if (strcmp(l.items[i].pool, p->id) != 0)
 				continue;
 			waiting = 1;
-			const rrd_rule *rule = rrd__rule_find(d, l.items[i].rule);
+			const rule_rt *rule;
+			if ((rc = rrd__rule_find(d, l.items[i].rule, &rule)))
+				break;
 			hours |= rule && rule->respect_hours;
 		}
+		if (rc)
+			break;
 		if (!waiting)
 			continue;
 		for (size_t m = 0; m < p->nmembers; m++) {

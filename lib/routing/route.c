@@ -21,7 +21,7 @@
 typedef struct route_ctx {
 	rrd_distributor *d;
 	rec_rt *rec;
-	const rrd_rule *rule; /* NULL: one step, `direct` */
+	const rule_rt *rule;  /* NULL: one step, `direct` */
 	pool_rt *direct;      /* with a rule: its own pool, if known */
 	int notify;
 	rrd_time now;
@@ -30,14 +30,14 @@ typedef struct route_ctx {
 
 static size_t step_count(const route_ctx *c)
 {
-	return c->rule ? 1 + c->rule->overflow.count : 1;
+	return c->rule ? 1 + c->rule->noverflow : 1;
 }
 
 static pool_rt *step_pool(const route_ctx *c, size_t step)
 {
 	if (!c->rule || (step == 0 && c->direct))
 		return c->direct;
-	const char *id = step ? c->rule->overflow.items[step - 1] : c->rule->pool;
+	const char *id = step ? c->rule->cfg->overflow.items[step - 1] : c->rule->cfg->pool;
 	return rrd__pool_find(c->d, id);
 }
 
@@ -58,8 +58,8 @@ static rrd_time step_window(const route_ctx *c, const pool_rt *p)
 
 static rrd_status deadline_of(const route_ctx *c, rrd_time window, rrd_time *out)
 {
-	if (c->rule && c->rule->calendar) {
-		cal_rt *cal = rrd__cal_find(c->d, c->rule->calendar);
+	if (c->rule && c->rule->has_calendar) {
+		cal_rt *cal = rrd__cal_find(c->d, c->rule->cfg->calendar);
 		if (cal) {
 			rrd_status rc = rrd_calendar_add_open_time(cal->cal, c->now, window, out);
 			if (rc == RRD_E_NOTFOUND)
@@ -142,12 +142,12 @@ static rrd_status start_offer(route_ctx *c, const pool_rt *p, rrd_time window)
 	return rrd__rec_transition(c->d, c->rec, NULL, RRD_RECORD_OFFERED);
 }
 
-rrd_pick_req rrd__routing_req(pool_rt *p, const rrd_rule *rule, rrd_strategy s,
+rrd_pick_req rrd__routing_req(pool_rt *p, const rule_rt *rule, rrd_strategy s,
 			      const rrd_record *r)
 {
 	return (rrd_pick_req){ .pool = p, .strategy = s, .record = r,
 			       .respect_hours = p->cfg->respect_hours || (rule && rule->respect_hours),
-			       .skills = rule && rule->skills.count ? &rule->skills : NULL };
+			       .skills = rule && rule->has_skills ? &rule->cfg->skills : NULL };
 }
 
 /* The pick a step makes: the routing's filters, and nobody offered the
@@ -273,7 +273,7 @@ static rrd_status finish(route_ctx *c, rrd_status rc)
 	return rc;
 }
 
-rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rrd_rule *rule, pool_rt *pool,
+rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rule_rt *rule, pool_rt *pool,
 		      int notify, rrd_time now)
 {
 	offer_state s = { 0 };
@@ -287,7 +287,7 @@ rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rrd_rule *rule, poo
 	for (size_t i = 0; i < s.count; i++)
 		s.entries[i].step = UINT32_MAX;
 	s.rule = rule ? rule->id : NULL;
-	route_ctx c = { d, rec, rule, pool, notify, now, &s };
+	route_ctx c = { d, rec, rule, rule ? rule->pool : pool, notify, now, &s };
 	s.step = 0;
 	s.offers = 0;
 	s.active = 0;
@@ -304,7 +304,11 @@ static rrd_status resume(rrd_distributor *d, rec_rt *rec, offer_state *s, route_
 	rrd_status rc = rrd__offer_state_load(d, rec->r->id, s);
 	if (rc)
 		return rc;
-	const rrd_rule *rule = rrd__rule_find(d, s->rule);
+	const rule_rt *rule;
+	if ((rc = rrd__rule_find(d, s->rule, &rule))) {
+		rrd__offer_state_clear(s);
+		return rc;
+	}
 	/* With its rule, the chain is looked up by name: the rule may have
 	 * changed since. */
 	pool_rt *direct = !rule && s->pool ? rrd__pool_find(d, s->pool) : NULL;

@@ -2,60 +2,62 @@
  * Matching a record to the first rule whose every condition holds. Rules
  * are indexed by source: a record is tested only against the rules that
  * name its source and those that name none, merged in rule order, so ten
- * thousand rules over many sources route as fast as ten.
+ * thousand rules over many sources route as fast as ten. With that many,
+ * what a lookup costs is its cache misses, so the index is laid out to
+ * take few: a source's rule list sits beside its name, and what routing
+ * reads of a rule fills one cache line (rule_rt).
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "routing/routing.h"
 #include "util/alloc.h"
+#include "util/error.h"
 
-/* Laid out for a lookup that touches few cache lines: the sources' names
- * in one block, every list in one array. */
+/* One source's entry, laid out just before its name: the lookup compares
+ * the name, so the same cache line brings the rules that name it. */
+typedef struct source_entry {
+	uint32_t count; /* rules naming the source */
+	uint32_t first; /* the first of them */
+	uint32_t start; /* all of them: flat[start .. start + count) */
+	char name[];
+} source_entry;
+
+#define SOURCE_OF(k) ((const source_entry *)(const void *)((k) - offsetof(source_entry, name)))
+
 struct rule_index {
 	rrd_hashmap by_id;      /* rule id -> rule number */
-	rrd_hashmap by_source;  /* source (in `names`) -> list number */
-	char *names;            /* each source once, NUL-terminated */
-	uint32_t *flat;         /* rule numbers, ascending within each list */
-	size_t *start;          /* list k is flat[start[k] .. start[k + 1]) */
-	size_t nlists;
+	rrd_hashmap by_source;  /* the names in `sources` (values unused) */
+	unsigned char *sources; /* every source's entry, in one block */
+	uint32_t *flat;         /* rule numbers, ascending within each source */
 	uint32_t *any;          /* rules that name no source */
 	size_t nany;
-	/* Each rule's own pool, resolved when the index is built; NULL for a
-	 * pool that did not exist then (looked up again when used). Pools
-	 * are only ever freed with the rules' index. */
-	pool_rt **pool_of;
+	rule_rt *rules;         /* by rule number, a cache line each */
+	void *rules_block;      /* the allocation `rules` is aligned within */
 };
 
 /* Every condition but the source's. */
-static int matches_rest(const rrd_rule *rule, const rrd_record *r)
+static int matches_rest(const rule_rt *rule, const rrd_record *r)
 {
 	if (rule->kind && rule->kind != (int)r->kind)
 		return 0;
 	for (size_t i = 0; i < rule->attr_count; i++) {
-		const char *v = rrd__kvlist_get(&r->attrs, rule->attrs[i].key);
-		if (!v || strcmp(v, rule->attrs[i].value) != 0)
+		const rrd_kv *want = &rule->cfg->attrs[i];
+		const char *v = rrd__kvlist_get(&r->attrs, want->key);
+		if (!v || strcmp(v, want->value) != 0)
 			return 0;
 	}
 	return 1;
-}
-
-static int matches(const rrd_rule *rule, const rrd_record *r)
-{
-	if (rule->sources.count &&
-	    (!r->source || rrd__strlist_find(&rule->sources, r->source) < 0))
-		return 0;
-	return matches_rest(rule, r);
 }
 
 static void index_free(struct rule_index *x)
 {
 	if (!x)
 		return;
-	rrd__free(x->names);
+	rrd__free(x->sources);
 	rrd__free(x->flat);
-	rrd__free(x->start);
 	rrd__free(x->any);
-	rrd__free(x->pool_of);
+	rrd__free(x->rules_block);
 	rrd__hashmap_free(&x->by_id);
 	rrd__hashmap_free(&x->by_source);
 	rrd__free(x);
@@ -67,127 +69,162 @@ void rrd__rule_index_drop(rrd_distributor *d)
 	d->rule_index = NULL;
 }
 
+static rule_rt hot_copy(rrd_distributor *d, const rrd_rule *rule)
+{
+	return (rule_rt){
+		.cfg = rule,
+		.pool = rrd__pool_find(d, rule->pool),
+		.id = rule->id,
+		.claim_window = rule->claim_window,
+		.max_offers = rule->max_offers,
+		.kind = rule->kind,
+		.strategy = rule->strategy,
+		.attr_count = (uint32_t)rule->attr_count,
+		.noverflow = (uint32_t)rule->overflow.count,
+		.has_skills = rule->skills.count != 0,
+		.has_calendar = rule->calendar != NULL,
+		.respect_hours = rule->respect_hours != 0,
+	};
+}
+
+#define LINE 64
+_Static_assert(sizeof(rule_rt) <= LINE, "a rule's routing copy fits in a cache line");
+
+static size_t entry_size(size_t name_len)
+{
+	/* Keep each entry's counters aligned. */
+	size_t n = offsetof(source_entry, name) + name_len + 1;
+	return (n + _Alignof(source_entry) - 1) & ~(size_t)(_Alignof(source_entry) - 1);
+}
+
+static source_entry *entry_at(struct rule_index *x, size_t off)
+{
+	return (source_entry *)(void *)(x->sources + off);
+}
+
 static struct rule_index *index_build(rrd_distributor *d)
 {
 	struct rule_index *x = rrd__calloc(1, sizeof *x);
 	if (!x)
 		return NULL;
-	size_t nsources = 0, chars = 0;
-	for (size_t i = 0; i < d->nrules; i++) {
+	size_t nsources = 0, bytes = 0, n = d->nrules;
+	for (size_t i = 0; i < n; i++) {
 		const rrd_strlist *src = &d->rules[i]->sources;
 		nsources += src->count;
 		for (size_t k = 0; k < src->count; k++)
-			chars += strlen(src->items[k]) + 1;
+			bytes += entry_size(strlen(src->items[k]));
 	}
-	size_t *count = rrd__calloc(nsources + 1, sizeof *count);
-	uint32_t *list_of = rrd__calloc(nsources + 1, sizeof *list_of);
-	if (!count || !list_of || !(x->names = rrd__malloc(chars + 1)) ||
+	/* Where each (rule, source) pair's entry is, in rule order. */
+	size_t *at = rrd__calloc(nsources + 1, sizeof *at);
+	if (!at || !(x->sources = rrd__malloc(bytes + 1)) ||
 	    !(x->flat = rrd__calloc(nsources + 1, sizeof *x->flat)) ||
-	    !(x->start = rrd__calloc(nsources + 2, sizeof *x->start)) ||
-	    !(x->any = rrd__calloc(d->nrules + 1, sizeof *x->any)) ||
-	    !(x->pool_of = rrd__calloc(d->nrules + 1, sizeof *x->pool_of)) ||
+	    !(x->any = rrd__calloc(n + 1, sizeof *x->any)) ||
+	    !(x->rules_block = rrd__malloc((n + 1) * sizeof(rule_rt) + LINE)) ||
 	    rrd__hashmap_reserve(&x->by_source, nsources + 1) ||
-	    rrd__hashmap_reserve(&x->by_id, d->nrules))
+	    rrd__hashmap_reserve(&x->by_id, n))
 		goto fail;
-	/* First pass: number the distinct sources and count each list. */
-	size_t used = 0, n = 0;
-	for (size_t i = 0; i < d->nrules; i++) {
+	x->rules = (rule_rt *)(((uintptr_t)x->rules_block + LINE - 1) & ~(uintptr_t)(LINE - 1));
+	/* First pass: an entry for each distinct source, counting its rules. */
+	size_t used = 0, m = 0;
+	for (size_t i = 0; i < n; i++) {
 		const rrd_rule *rule = d->rules[i];
 		rrd__hashmap_put(&x->by_id, rule->id, (uint32_t)i);
-		x->pool_of[i] = rrd__pool_find(d, rule->pool);
+		x->rules[i] = hot_copy(d, rule);
 		if (!rule->sources.count)
 			x->any[x->nany++] = (uint32_t)i;
-		for (size_t k = 0; k < rule->sources.count; k++, n++) {
+		for (size_t k = 0; k < rule->sources.count; k++, m++) {
 			const char *name = rule->sources.items[k];
-			uint32_t list;
-			if (!rrd__hashmap_get(&x->by_source, name, &list)) {
-				size_t len = strlen(name) + 1;
-				memcpy(x->names + used, name, len);
-				list = (uint32_t)x->nlists++;
-				rrd__hashmap_put(&x->by_source, x->names + used, list);
-				used += len;
+			const char *key = rrd__hashmap_key(&x->by_source, name);
+			size_t off;
+			if (key) {
+				off = (size_t)((const unsigned char *)SOURCE_OF(key) - x->sources);
+			} else {
+				size_t len = strlen(name);
+				source_entry *e = entry_at(x, used);
+				*e = (source_entry){ 0, (uint32_t)i, 0 };
+				memcpy(e->name, name, len + 1);
+				rrd__hashmap_put(&x->by_source, e->name, 0);
+				off = used;
+				used += entry_size(len);
 			}
-			list_of[n] = list;
-			count[list]++;
+			entry_at(x, off)->count++;
+			at[m] = off;
 		}
 	}
-	for (size_t k = 0; k < x->nlists; k++)
-		x->start[k + 1] = x->start[k] + count[k];
-	/* Second pass: fill the lists, in rule order. */
-	memset(count, 0, (nsources + 1) * sizeof *count);
-	n = 0;
-	for (size_t i = 0; i < d->nrules; i++)
-		for (size_t k = 0; k < d->rules[i]->sources.count; k++, n++) {
-			uint32_t list = list_of[n];
-			x->flat[x->start[list] + count[list]++] = (uint32_t)i;
+	/* Each source's run of flat; its count then counts the run filled. */
+	size_t next = 0;
+	for (size_t off = 0; off < used; off += entry_size(strlen(entry_at(x, off)->name))) {
+		source_entry *e = entry_at(x, off);
+		e->start = (uint32_t)next;
+		next += e->count;
+		e->count = 0;
+	}
+	/* Second pass: fill the runs, in rule order. */
+	m = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < d->rules[i]->sources.count; k++, m++) {
+			source_entry *e = entry_at(x, at[m]);
+			x->flat[e->start + e->count++] = (uint32_t)i;
 		}
-	rrd__free(count);
-	rrd__free(list_of);
+	rrd__free(at);
 	return x;
 fail:
-	rrd__free(count);
-	rrd__free(list_of);
+	rrd__free(at);
 	index_free(x);
 	return NULL;
 }
 
-static const rrd_rule *match_scan(rrd_distributor *d, const rrd_record *r)
-{
-	for (size_t i = 0; i < d->nrules; i++)
-		if (matches(d->rules[i], r))
-			return d->rules[i];
-	return NULL;
-}
-
 /* The index, built on first use after the rules change; NULL when there
- * are no rules or no memory for it (then callers scan). */
-static struct rule_index *index_of(rrd_distributor *d)
+ * are no rules. */
+static rrd_status index_of(rrd_distributor *d, struct rule_index **out)
 {
-	if (!d->rule_index && d->nrules)
-		d->rule_index = index_build(d);
-	return d->rule_index;
+	if (!d->rule_index && d->nrules && !(d->rule_index = index_build(d)))
+		return rrd__nomem();
+	*out = d->rule_index;
+	return RRD_OK;
 }
 
-const rrd_rule *rrd__rule_find(rrd_distributor *d, const char *id)
+rrd_status rrd__rule_find(rrd_distributor *d, const char *id, const rule_rt **out)
 {
-	if (!id)
-		return NULL;
-	struct rule_index *x = index_of(d);
+	*out = NULL;
+	struct rule_index *x = NULL;
+	rrd_status rc = index_of(d, &x);
 	uint32_t i;
-	if (x)
-		return rrd__hashmap_get(&x->by_id, id, &i) ? d->rules[i] : NULL;
-	for (size_t k = 0; k < d->nrules; k++)
-		if (strcmp(d->rules[k]->id, id) == 0)
-			return d->rules[k];
-	return NULL;
+	if (!rc && x && id && rrd__hashmap_get(&x->by_id, id, &i))
+		*out = &x->rules[i];
+	return rc;
 }
 
-const rrd_rule *rrd__rule_match(rrd_distributor *d, const rrd_record *r, pool_rt **pool)
+rrd_status rrd__rule_match(rrd_distributor *d, const rrd_record *r, const rule_rt **out)
 {
-	*pool = NULL;
-	struct rule_index *x = index_of(d);
-	if (!x) /* no rules, or no memory for the index: scan them */
-		return match_scan(d, r);
-	const uint32_t *named = NULL;
-	size_t nnamed = 0, a = 0, b = 0;
-	uint32_t list;
-	if (r->source && rrd__hashmap_get(&x->by_source, r->source, &list)) {
-		named = x->flat + x->start[list];
-		nnamed = x->start[list + 1] - x->start[list];
+	*out = NULL;
+	struct rule_index *x = NULL;
+	rrd_status rc = index_of(d, &x);
+	if (rc || !x)
+		return rc;
+	const source_entry *e = NULL;
+	if (r->source) {
+		const char *key = rrd__hashmap_key(&x->by_source, r->source);
+		e = key ? SOURCE_OF(key) : NULL;
 	}
+	size_t nnamed = e ? e->count : 0, a = 0, b = 0;
 	/* Both lists ascend: merging them visits candidates in rule order.
 	 * A rule on the record's source list names that source (no need to
-	 * look again); one on the other list names none. */
+	 * look again); one on the other list names none. The first named
+	 * rule is read from the entry: most sources have one. */
 	while (a < nnamed || b < x->nany) {
+		uint32_t named = a >= nnamed ? 0 : a == 0 ? e->first : x->flat[e->start + a];
 		uint32_t i;
-		if (b >= x->nany || (a < nnamed && named[a] < x->any[b]))
-			i = named[a++];
-		else
+		if (b >= x->nany || (a < nnamed && named < x->any[b])) {
+			i = named;
+			a++;
+		} else {
 			i = x->any[b++];
-		if (matches_rest(d->rules[i], r)) {
-			*pool = x->pool_of[i];
-			return d->rules[i];
+		}
+		if (matches_rest(&x->rules[i], r)) {
+			*out = &x->rules[i];
+			return RRD_OK;
 		}
 	}
-	return NULL;
+	return RRD_OK;
 }

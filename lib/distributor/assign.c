@@ -25,6 +25,8 @@ typedef struct submit_args {
 	rrd_record *copy; /* owned until the record cache takes it */
 	const rrd_submit_options *o;
 	int not_stored;   /* the store was asked: no record has this id */
+	int matched;      /* `rule` is known already (a batch matched it) */
+	const rule_rt *rule;
 } submit_args;
 
 static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
@@ -34,13 +36,13 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 	rec_rt *rec;
 	rrd_status rc;
 	a->copy->created_at = now;
-	const rule_rt *rule = NULL;
+	const rule_rt *rule = a->rule;
 	if (a->o->pool) {
 		if (!(p = rrd__pool_find(d, a->o->pool)))
 			return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->o->pool);
 		if ((rc = kind_check(p, a->copy)))
 			return rc;
-	} else if ((rc = rrd__rule_match(d, a->copy, &rule))) {
+	} else if (!a->matched && (rc = rrd__rule_match(d, a->copy, &rule))) {
 		/* Matching changes nothing, so it may come before the checks
 		 * below: with many rules the rule is seldom in the cache, and
 		 * the processor fetches it while it checks the id. */
@@ -81,7 +83,7 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	rrd_record *copy;
 	if ((rc = rrd__record_new_from(&copy, record->id, record)))
 		return rc;
-	submit_args a = { copy, &o, 0 };
+	submit_args a = { copy, &o, 0, 0, NULL };
 	rc = rrd__operation(d, submit_body, &a);
 	rrd_record_free(a.copy);
 	return rc;
@@ -93,7 +95,20 @@ typedef struct submit_many_args {
 	const rrd_submit_options *o;
 	size_t at; /* the record being submitted; n: none (yet, or any more) */
 	unsigned char *stored; /* per record: the store has its id; NULL: not asked */
+	const rule_rt **rules; /* per record: the rule it matched; NULL: not matched */
 } submit_many_args;
+
+/* Every record's rule, before any is routed: matching changes nothing,
+ * and all at once it overlaps the cache misses of many records' rules,
+ * which with thousands of rules are most of what a match costs. */
+static rrd_status match_all(rrd_distributor *d, submit_many_args *m)
+{
+	if (m->o->pool)
+		return RRD_OK;
+	if (!(m->rules = rrd__malloc(m->n * sizeof *m->rules)))
+		return rrd__nomem();
+	return rrd__rule_match_many(d, m->records, m->n, m->rules);
+}
 
 /* Ask the store about every id at once, where it can answer so: one
  * query for a SQL store, overlapped cache misses for the memory store. */
@@ -122,11 +137,14 @@ static rrd_status submit_many_body(rrd_distributor *d, void *ctx, rrd_time now)
 	if (m->o->pool && !rrd__pool_find(d, m->o->pool))
 		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", m->o->pool);
 	rrd_status rc = ask_store(d, m);
+	if (!rc)
+		rc = match_all(d, m);
 	if (rc)
 		return rc;
 	for (m->at = 0; m->at < m->n; m->at++) {
 		const rrd_record *r = m->records[m->at];
-		submit_args a = { NULL, m->o, m->stored && !m->stored[m->at] };
+		submit_args a = { NULL, m->o, m->stored && !m->stored[m->at], m->rules != NULL,
+				  m->rules ? m->rules[m->at] : NULL };
 		rc = rrd__record_new_from(&a.copy, r->id, r);
 		if (!rc) {
 			rc = submit_body(d, &a, now);
@@ -156,9 +174,10 @@ RRD_API rrd_status rrd_distributor_submit_many(rrd_distributor *d,
 	rrd_status rc = submit_options(opts, &o);
 	if (rc || !n)
 		return rc;
-	submit_many_args m = { records, n, &o, n, NULL };
+	submit_many_args m = { records, n, &o, n, NULL, NULL };
 	rc = rrd__operation(d, submit_many_body, &m);
 	rrd__free(m.stored);
+	rrd__free(m.rules);
 	if (!rc)
 		return RRD_OK;
 	if (m.at < n) {

@@ -12,6 +12,7 @@
 
 #include "routing/routing.h"
 #include "util/alloc.h"
+#include "util/compiler.h"
 #include "util/error.h"
 
 /* One source's entry, laid out just before its name: the lookup compares
@@ -195,18 +196,11 @@ rrd_status rrd__rule_find(rrd_distributor *d, const char *id, const rule_rt **ou
 	return rc;
 }
 
-rrd_status rrd__rule_match(rrd_distributor *d, const rrd_record *r, const rule_rt **out)
+/* The first rule that matches r, whose source's entry is e (NULL: the
+ * record has no source, or no rule names it). */
+static const rule_rt *match_in(const struct rule_index *x, const rrd_record *r,
+			       const source_entry *e)
 {
-	*out = NULL;
-	struct rule_index *x = NULL;
-	rrd_status rc = index_of(d, &x);
-	if (rc || !x)
-		return rc;
-	const source_entry *e = NULL;
-	if (r->source) {
-		const char *key = rrd__hashmap_key(&x->by_source, r->source);
-		e = key ? SOURCE_OF(key) : NULL;
-	}
 	size_t nnamed = e ? e->count : 0, a = 0, b = 0;
 	/* Both lists ascend: merging them visits candidates in rule order.
 	 * A rule on the record's source list names that source (no need to
@@ -221,10 +215,62 @@ rrd_status rrd__rule_match(rrd_distributor *d, const rrd_record *r, const rule_r
 		} else {
 			i = x->any[b++];
 		}
-		if (matches_rest(&x->rules[i], r)) {
-			*out = &x->rules[i];
-			return RRD_OK;
+		if (matches_rest(&x->rules[i], r))
+			return &x->rules[i];
+	}
+	return NULL;
+}
+
+static const source_entry *entry_of(const struct rule_index *x, const char *source,
+				    uint32_t hash)
+{
+	const char *key = rrd__hashmap_key_hashed(&x->by_source, source, hash);
+	return key ? SOURCE_OF(key) : NULL;
+}
+
+rrd_status rrd__rule_match(rrd_distributor *d, const rrd_record *r, const rule_rt **out)
+{
+	*out = NULL;
+	struct rule_index *x = NULL;
+	rrd_status rc = index_of(d, &x);
+	if (rc || !x)
+		return rc;
+	const source_entry *e = r->source ? entry_of(x, r->source, rrd__hash_str(r->source)) : NULL;
+	*out = match_in(x, r, e);
+	return RRD_OK;
+}
+
+/* Records matched this many at a time: each step is asked of memory for
+ * all of them before any of them needs it. */
+#define MATCH_CHUNK 16
+
+rrd_status rrd__rule_match_many(rrd_distributor *d, const rrd_record *const *records,
+				size_t n, const rule_rt **out)
+{
+	struct rule_index *x = NULL;
+	rrd_status rc = index_of(d, &x);
+	if (rc || !x) {
+		for (size_t i = 0; i < n; i++)
+			out[i] = NULL;
+		return rc;
+	}
+	uint32_t hash[MATCH_CHUNK];
+	const source_entry *e[MATCH_CHUNK];
+	for (size_t base = 0; base < n; base += MATCH_CHUNK) {
+		const rrd_record *const *r = records + base;
+		size_t m = n - base < MATCH_CHUNK ? n - base : MATCH_CHUNK;
+		for (size_t i = 0; i < m; i++)
+			if (r[i]->source) {
+				hash[i] = rrd__hash_str(r[i]->source);
+				rrd__hashmap_prefetch(&x->by_source, hash[i]);
+			}
+		for (size_t i = 0; i < m; i++) {
+			e[i] = r[i]->source ? entry_of(x, r[i]->source, hash[i]) : NULL;
+			if (e[i])
+				RRD_PREFETCH(&x->rules[e[i]->first]);
 		}
+		for (size_t i = 0; i < m; i++)
+			out[base + i] = match_in(x, r[i], e[i]);
 	}
 	return RRD_OK;
 }

@@ -1,6 +1,7 @@
 /*
- * Hints to the compiler about inlining, where its own choice costs the
- * hot paths measurably. Empty for compilers without them.
+ * Hints to the compiler (inlining) and the processor (prefetching), where
+ * their own choices cost the hot paths measurably. Empty for compilers
+ * without them.
  */
 #ifndef RRD_UTIL_COMPILER_H
 #define RRD_UTIL_COMPILER_H
@@ -8,9 +9,12 @@
 #if defined(__GNUC__)
 #define RRD_ALWAYS_INLINE __attribute__((always_inline)) inline
 #define RRD_NOINLINE __attribute__((noinline))
+/* Ask for the cache line at p, to be read soon. */
+#define RRD_PREFETCH(p) __builtin_prefetch(p)
 #else
 #define RRD_ALWAYS_INLINE inline
 #define RRD_NOINLINE
+#define RRD_PREFETCH(p) ((void)(p))
 #endif
 
 #endif

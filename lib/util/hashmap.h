@@ -66,13 +66,8 @@ static inline size_t rrd__hashmap_home(uint32_t h, unsigned shift)
  * and deletes the calls it has not inlined by then. */
 static RRD_ALWAYS_INLINE void rrd__hashmap_prefetch(const rrd_hashmap *m, uint32_t hash)
 {
-#if defined(__GNUC__)
 	if (m->cap)
-		__builtin_prefetch(&m->slots[rrd__hashmap_home(hash, m->shift)]);
-#else
-	(void)m;
-	(void)hash;
-#endif
+		RRD_PREFETCH(&m->slots[rrd__hashmap_home(hash, m->shift)]);
 }
 /* The live key in slot i (0 <= i < m->cap), or NULL: to visit every key.
  * `value` (may be NULL) receives its value. */

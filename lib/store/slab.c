@@ -23,7 +23,7 @@
 #endif
 
 #define FIRST_CHUNK 4096
-/* Large enough for huge pages (rrd__alloc_large) once a store is big. */
+/* Large enough for huge pages (rrd__malloc_large) once a store is big. */
 #define LARGEST_CHUNK (4 * 1024 * 1024)
 /* A chunk's own header: the chunk before it and its size, padded so
  * that blocks start 16-byte aligned. */
@@ -44,10 +44,9 @@ static int new_chunk(rrd_slab *s, size_t need)
 	size_t size = s->chunk_size ? s->chunk_size : FIRST_CHUNK;
 	while (size - CHUNK_HEAD < need)
 		size *= 2;
-	unsigned char *c = rrd__malloc(size);
+	unsigned char *c = rrd__malloc_large(size);
 	if (!c)
 		return -1;
-	rrd__alloc_large(c, size);
 	*(chunk_head *)(void *)c = (chunk_head){ s->chunks, size };
 	s->chunks = c;
 	s->bump = c + CHUNK_HEAD;

@@ -118,19 +118,44 @@ char *rrd__strdup(const char *s)
 	return rrd__strndup(s, strlen(s));
 }
 
-void rrd__alloc_large(void *p, size_t n)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A block of the C library's, aligned on a huge page and advised huge
+ * from end to end; NULL when the library's allocator is a host's or the
+ * block is too small for a huge page (the caller then allocates as
+ * usual) or on failure (the caller then tries as usual). */
+static void *huge_block(size_t n)
 {
 #ifdef MADV_HUGEPAGE
-	const uintptr_t huge = (uintptr_t)2 << 20;
 	/* A host's allocator manages its own memory. */
-	if (current.malloc != std_malloc || n < 2 * huge)
-		return;
-	uintptr_t from = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t to = ((uintptr_t)p + n) & ~(huge - 1);
+	if (current.malloc != std_malloc || n < HUGE_PAGE || n > SIZE_MAX - HUGE_PAGE)
+		return NULL;
+	size_t whole = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	void *p = aligned_alloc(HUGE_PAGE, whole);
 	/* Advice only: where the kernel has no huge pages, nothing changes. */
-	(void)madvise((void *)from, to - from, MADV_HUGEPAGE);
+	if (p)
+		(void)madvise(p, whole, MADV_HUGEPAGE);
+	return p;
 #else
-	(void)p;
 	(void)n;
+	return NULL;
 #endif
+}
+
+void *rrd__malloc_large(size_t n)
+{
+	void *p = huge_block(n);
+	return p ? p : rrd__malloc(n);
+}
+
+void *rrd__calloc_large(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return NULL;
+	void *p = huge_block(count * size);
+	if (!p)
+		return rrd__calloc(count, size);
+	/* Cleared by hand: the first touch of each 2 MiB faults it in whole. */
+	memset(p, 0, count * size);
+	return p;
 }

@@ -19,13 +19,15 @@ static inline int rrd__grow(void **items, size_t *cap, size_t need, size_t elem)
 	return need <= *cap ? 0 : rrd__grow_slow(items, cap, need, elem);
 }
 void rrd__free(void *ptr);
-/* For a block of n bytes just allocated and about to be filled all over (a
- * big hash table, a store's chunk): ask the kernel to back its 2 MiB-aligned
- * middle with huge pages. Filling it then takes a page fault per 2 MiB
- * instead of per 4 KiB, and reading it at random misses the TLB far less;
- * under virtualisation both are dear. Blocks under 4 MiB, and every block
- * of a host's allocator (rrd_set_allocator), are left alone. */
-void rrd__alloc_large(void *p, size_t n);
+/* rrd__malloc and rrd__calloc for a block that will be filled all over (a
+ * big hash table, a store's chunk): from 2 MiB up, the block is aligned on
+ * a huge page and the kernel is asked to back all of it with huge pages.
+ * Filling it then takes a page fault per 2 MiB instead of per 4 KiB, and
+ * reading it at random misses the TLB far less; under virtualisation both
+ * are dear. Smaller blocks, and every block when a host's allocator is
+ * set (rrd_set_allocator), are allocated as usual. Freed by rrd__free. */
+void *rrd__malloc_large(size_t n);
+void *rrd__calloc_large(size_t count, size_t size);
 char *rrd__strdup(const char *s);
 char *rrd__strndup(const char *s, size_t n);
 

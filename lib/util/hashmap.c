@@ -94,10 +94,9 @@ static void insert_fresh(rrd_hashmap_slot *slots, size_t cap, unsigned shift,
 
 static int rehash(rrd_hashmap *m, size_t ncap)
 {
-	rrd_hashmap_slot *ns = rrd__calloc(ncap, sizeof *ns);
+	rrd_hashmap_slot *ns = rrd__calloc_large(ncap, sizeof *ns);
 	if (!ns)
 		return -1;
-	rrd__alloc_large(ns, ncap * sizeof *ns);
 	/* Past 2^32 slots a 32-bit hash reaches only the first 2^32 homes;
 	 * probing still finds every key. */
 	unsigned shift = 32;

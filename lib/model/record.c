@@ -147,7 +147,9 @@ static rrd_status copy_opt(char **dst, const char *src)
 rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r)
 {
 	*out = NULL;
-	rrd_status rc = rrd__id_check(id, "record id");
+	/* A record's own id was checked when the record was made: a copy for
+	 * routing, made for every record submitted, need not check it again. */
+	rrd_status rc = id == r->id ? RRD_OK : rrd__id_check(id, "record id");
 	if (rc || (rc = record_alloc(out, id, r->kind, r->source)))
 		return rc;
 	rrd_record *c = *out;

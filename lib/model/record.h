@@ -46,7 +46,8 @@ rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id);
 rrd_status rrd__record_alloc(rrd_record **out, const char *id, size_t nid, rrd_kind kind,
 			     const char *source, size_t nsrc);
 /* A new record named `id` with the host's fields of `r` (kind, source,
- * attributes, location) and none of its distribution state. */
+ * attributes, location) and none of its distribution state. `id` is
+ * checked unless it is r->id itself. */
 rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r);
 
 /* The form records take in a store. */

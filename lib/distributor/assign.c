@@ -36,6 +36,11 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 	rec_rt *rec;
 	rrd_status rc;
 	a->copy->created_at = now;
+	/* The id's lookup in rrd__rec_add is most likely a cache miss in a
+	 * big store: started first, it overlaps the match, which changes
+	 * nothing and need not wait for it. */
+	if (!a->not_stored && d->store->prefetch)
+		d->store->prefetch(d->store->self, RRD_NS_RECORD, a->copy->id);
 	const rule_rt *rule = a->rule;
 	if (a->o->pool) {
 		if (!(p = rrd__pool_find(d, a->o->pool)))
@@ -43,9 +48,6 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 		if ((rc = kind_check(p, a->copy)))
 			return rc;
 	} else if (!a->matched && (rc = rrd__rule_match(d, a->copy, &rule))) {
-		/* Matching changes nothing, so it may come before the checks
-		 * below: with many rules the rule is seldom in the cache, and
-		 * the processor fetches it while it checks the id. */
 		return rc;
 	}
 	if ((rc = rrd__rec_add(d, a->copy, a->not_stored, &rec)))

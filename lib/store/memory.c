@@ -510,8 +510,7 @@ static int need_txn(memstore *s)
 static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char *key, const uint32_t *hash,
 		     const void *value, size_t len, int64_t order)
 {
-	size_t klen = strlen(key);
-	if (len > UINT32_MAX || klen > INT32_MAX)
+	if (len > UINT32_MAX)
 		return rrd__fail(RRD_E_INVALID, "memory store: entry too large");
 	if (log_reserve(s))
 		return rrd__nomem();
@@ -545,6 +544,10 @@ static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char
 		e->order = order;
 		e->dead = 0;
 	} else {
+		/* Measured only here: the hot path above never needs it. */
+		size_t klen = strlen(key);
+		if (klen > INT32_MAX)
+			return rrd__fail(RRD_E_INVALID, "memory store: key too long");
 		entry *n = entry_new(s, key, klen, value, len, order);
 		if (!n || rrd__hashmap_reserve(&t->map, 1)) {
 			if (n)

@@ -468,6 +468,18 @@ static int mem_get(void *self, int ns, const char *key, const void **value, size
  * instead of coming one after another. */
 #define MANY_CHUNK 16
 
+/* Hash the first MANY_CHUNK keys (or all `left` of them, if fewer) into
+ * hash[] and ask for each one's slot; how many that was. */
+static size_t ask_chunk(const table *t, const char *const *keys, size_t left, uint32_t *hash)
+{
+	size_t m = left < MANY_CHUNK ? left : MANY_CHUNK;
+	for (size_t i = 0; i < m; i++) {
+		hash[i] = rrd__hash_str(keys[i]);
+		rrd__hashmap_prefetch(&t->map, hash[i]);
+	}
+	return m;
+}
+
 static int mem_has_many(void *self, int ns, size_t n, const char *const *keys,
 			unsigned char *present)
 {
@@ -477,11 +489,7 @@ static int mem_has_many(void *self, int ns, size_t n, const char *const *keys,
 		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
 	uint32_t hash[MANY_CHUNK];
 	for (size_t base = 0; base < n; base += MANY_CHUNK) {
-		size_t m = n - base < MANY_CHUNK ? n - base : MANY_CHUNK;
-		for (size_t i = 0; i < m; i++) {
-			hash[i] = rrd__hash_str(keys[base + i]);
-			rrd__hashmap_prefetch(&t->map, hash[i]);
-		}
+		size_t m = ask_chunk(t, keys + base, n - base, hash);
 		for (size_t i = 0; i < m; i++) {
 			const char *k = rrd__hashmap_key_hashed(&t->map, keys[base + i], hash[i]);
 			present[base + i] = k && !ENTRY_OF(k)->dead;
@@ -503,6 +511,15 @@ static int need_txn(memstore *s)
 	if (!s->in_txn)
 		return rrd__fail(RRD_E_STATE, "memory store: write outside a transaction");
 	return RRD_OK;
+}
+
+/* The table a write to `ns` goes to: RRD_OK, or why there is none (an
+ * unknown namespace, no open transaction). */
+static int write_table(memstore *s, int ns, table **t)
+{
+	if (!(*t = table_of(s, ns)))
+		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
+	return need_txn(s);
 }
 
 /* One put, the table and transaction checked; `hash` as for lookup_hashed.
@@ -581,10 +598,8 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 		   int64_t order)
 {
 	memstore *s = self;
-	table *t = table_of(s, ns);
-	if (!t)
-		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
-	int rc = need_txn(s);
+	table *t;
+	int rc = write_table(s, ns, &t);
 	return rc ? rc : put_entry(s, t, ns, key, NULL, value, len, order);
 }
 
@@ -595,21 +610,15 @@ static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 			const void *const *values, const size_t *lens, const int64_t *orders)
 {
 	memstore *s = self;
-	table *t = table_of(s, ns);
-	if (!t)
-		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
-	int rc = need_txn(s);
+	table *t;
+	int rc = write_table(s, ns, &t);
 	if (rc)
 		return rc;
 	if (rrd__hashmap_reserve(&t->map, n))
 		return rrd__nomem();
 	uint32_t hash[MANY_CHUNK];
 	for (size_t base = 0; base < n; base += MANY_CHUNK) {
-		size_t m = n - base < MANY_CHUNK ? n - base : MANY_CHUNK;
-		for (size_t i = 0; i < m; i++) {
-			hash[i] = rrd__hash_str(keys[base + i]);
-			rrd__hashmap_prefetch(&t->map, hash[i]);
-		}
+		size_t m = ask_chunk(t, keys + base, n - base, hash);
 		for (size_t i = 0; i < m; i++) {
 			size_t j = base + i;
 			if ((rc = put_entry(s, t, ns, keys[j], &hash[i], values[j], lens[j],
@@ -623,10 +632,8 @@ static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 static int mem_del(void *self, int ns, const char *key)
 {
 	memstore *s = self;
-	table *t = table_of(s, ns);
-	if (!t)
-		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
-	int rc = need_txn(s);
+	table *t;
+	int rc = write_table(s, ns, &t);
 	if (rc)
 		return rc;
 	entry *e = lookup(s, t, ns, key);

@@ -3,6 +3,7 @@
  * Each is read from the store when its epoch is stale and written back
  * (only if changed) just before the transaction commits.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "distributor/dist.h"
@@ -204,16 +205,17 @@ typedef struct many_puts {
 
 static rrd_status many_puts_new(many_puts *m, size_t n)
 {
-	_Static_assert(sizeof(char *) == sizeof(void *) && sizeof(size_t) <= sizeof(void *) &&
-			       sizeof(int64_t) <= sizeof(void *) * 2,
-		       "the arrays share one block, each aligned");
-	void **block = rrd__malloc(n * 4 * sizeof(void *));
+	/* Widest first, so that each array is aligned for its type. */
+	size_t each = sizeof(int64_t) + sizeof(const char *) + sizeof(const void *) + sizeof(size_t);
+	if (n > SIZE_MAX / each)
+		return rrd__nomem();
+	unsigned char *block = rrd__malloc(n * each);
 	if (!block)
 		return rrd__nomem();
-	m->keys = (const char **)block;
-	m->values = (const void **)(block + n);
-	m->lens = (size_t *)(void *)(block + 2 * n);
-	m->orders = (int64_t *)(void *)(block + 3 * n);
+	m->orders = (int64_t *)(void *)block;
+	m->keys = (const char **)(void *)(block + n * sizeof(int64_t));
+	m->values = (const void **)(void *)(m->keys + n);
+	m->lens = (size_t *)(void *)(m->values + n);
 	m->n = 0;
 	return RRD_OK;
 }
@@ -258,7 +260,7 @@ static rrd_status flush_records(rrd_distributor *d)
 						      m.values, m.lens, m.orders),
 				       "writing records");
 	}
-	rrd__free(m.keys);
+	rrd__free(m.orders); /* the block */
 	return rc;
 }
 

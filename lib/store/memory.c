@@ -524,8 +524,9 @@ static int write_table(memstore *s, int ns, table **t)
 
 /* One put, the table and transaction checked; `hash` as for lookup_hashed.
  * Inlined into both callers: a single put is the hot path of a submit. */
-static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char *key, const uint32_t *hash,
-		     const void *value, size_t len, int64_t order)
+static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char *key,
+				       const uint32_t *hash, const void *value, size_t len,
+				       int64_t order)
 {
 	if (len > UINT32_MAX)
 		return rrd__fail(RRD_E_INVALID, "memory store: entry too large");
@@ -578,10 +579,15 @@ static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char
 			rrd__hashmap_put(&t->map, n->key, slot_value(n));
 			s->hot_epoch++;
 		} else {
-			/* lookup_hashed kept the key as the last miss. */
-			uint32_t hv = hash		      ? *hash
-				      : missed(s, ns, key) ? s->miss_hash
-							   : rrd__hash_str(key);
+			/* lookup_hashed kept the key, with its hash, as the
+			 * last miss, unless the key is very long. */
+			uint32_t hv;
+			if (hash)
+				hv = *hash;
+			else if (missed(s, ns, key))
+				hv = s->miss_hash;
+			else
+				hv = rrd__hash_str(key);
 			rrd__hashmap_insert_absent(&t->map, n->key, hv, slot_value(n));
 			s->miss_ns = 0;
 		}

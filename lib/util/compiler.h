@@ -8,12 +8,10 @@
 
 #if defined(__GNUC__)
 #define RRD_ALWAYS_INLINE __attribute__((always_inline)) inline
-#define RRD_NOINLINE __attribute__((noinline))
 /* Ask for the cache line at p, to be read soon. */
 #define RRD_PREFETCH(p) __builtin_prefetch(p)
 #else
 #define RRD_ALWAYS_INLINE inline
-#define RRD_NOINLINE
 #define RRD_PREFETCH(p) ((void)(p))
 #endif
 

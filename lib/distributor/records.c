@@ -48,12 +48,14 @@ static long take_slot(rrd_distributor *d)
 
 /* rrd__rec_get without the message for a record that is not there:
  * RRD_E_NOTFOUND alone, so asking whether a new id is free costs no
- * formatting. `not_stored`: the store is known to hold no such record,
- * so only the cache (this transaction's new records) is asked. */
-static rrd_status rec_find(rrd_distributor *d, const char *id, int not_stored, rec_rt **out)
+ * formatting. `hash` is the id's (rrd__hash_str). `not_stored`: the
+ * store is known to hold no such record, so only the cache (this
+ * transaction's new records) is asked. */
+static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, int not_stored,
+			   rec_rt **out)
 {
 	uint32_t i;
-	int cached = rrd__hashmap_get(&d->rec_map, id, &i);
+	int cached = rrd__hashmap_get_hashed(&d->rec_map, id, hash, &i);
 	if (cached && d->recs[i].epoch == d->epoch) {
 		*out = &d->recs[i];
 		return RRD_OK;
@@ -97,14 +99,16 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, int not_stored, r
 
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out)
 {
-	rrd_status rc = rec_find(d, id, 0, out);
+	rrd_status rc = rec_find(d, id, rrd__hash_str(id), 0, out);
 	return rc == RRD_E_NOTFOUND ? rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"", id) : rc;
 }
 
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rec_rt **out)
 {
 	rec_rt *existing;
-	rrd_status rc = rec_find(d, r->id, not_stored, &existing);
+	/* Hashed once: the id is looked up, then put. */
+	uint32_t hash = rrd__hash_str(r->id);
+	rrd_status rc = rec_find(d, r->id, hash, not_stored, &existing);
 	if (rc == RRD_OK)
 		return rrd__fail(RRD_E_EXISTS, "a record \"%s\" exists already", r->id);
 	if (rc != RRD_E_NOTFOUND)
@@ -121,7 +125,8 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rec_r
 		d->rec_free[d->nrec_free++] = (uint32_t)slot;
 		return rc;
 	}
-	rrd__hashmap_put(&d->rec_map, r->id, (uint32_t)slot);
+	/* Absent (rec_find said so), with room (take_slot made it). */
+	rrd__hashmap_insert_absent(&d->rec_map, r->id, hash, (uint32_t)slot);
 	*out = &d->recs[slot];
 	return RRD_OK;
 }

@@ -12,6 +12,8 @@
 #include "util/error.h"
 
 #define AGENT_STATE_FORMAT 1
+/* The format byte, then open, today, day and last as 8 bytes each. */
+#define AGENT_STATE_SIZE 33
 
 static rrd_status store_get(rrd_distributor *d, int ns, const char *key, const void **v,
 			    size_t *len)
@@ -268,28 +270,32 @@ rrd_status rrd__flush(rrd_distributor *d)
 {
 	rrd_status rc = RRD_OK;
 	rrd_buf *b = &d->scratch;
+	rrd_store *st = d->store;
+	/* Fixed sizes, written in place: these go on every assignment. */
 	for (size_t i = 0; !rc && i < d->dirty_agents.count; i++) {
 		agent_rt *a = d->dirty_agents.items[i];
-		b->len = 0;
-		rrd__buf_u8(b, AGENT_STATE_FORMAT);
-		rrd__buf_i64(b, a->st.open);
-		rrd__buf_i64(b, a->st.today);
-		rrd__buf_i64(b, a->st.day);
-		rrd__buf_i64(b, a->st.last);
-		rc = put(d, RRD_NS_AGENT_STATE, a->id, b, a->idx);
+		unsigned char v[AGENT_STATE_SIZE];
+		v[0] = AGENT_STATE_FORMAT;
+		rrd__put_i64(v + 1, a->st.open);
+		rrd__put_i64(v + 9, a->st.today);
+		rrd__put_i64(v + 17, a->st.day);
+		rrd__put_i64(v + 25, a->st.last);
+		rc = rrd__store_status(st->m.put(st->self, RRD_NS_AGENT_STATE, a->id, v, sizeof v,
+						 a->idx),
+				       "writing state");
 	}
 	for (size_t i = 0; !rc && i < d->dirty_states.count; i++) {
 		strat_state *ss = d->dirty_states.items[i];
-		rrd_store *st = d->store;
 		rc = rrd__store_status(st->m.put(st->self, RRD_NS_STRATEGY, ss->key,
 						 ss->data ? ss->data : (const void *)"", ss->len, 0),
 				       "writing strategy state");
 	}
 	for (size_t i = 0; !rc && i < d->dirty_meta.count; i++) {
 		meta_counter *c = d->dirty_meta.items[i];
-		b->len = 0;
-		rrd__buf_i64(b, c->value);
-		rc = put(d, RRD_NS_META, c->key, b, 0);
+		unsigned char v[8];
+		rrd__put_i64(v, c->value);
+		rc = rrd__store_status(st->m.put(st->self, RRD_NS_META, c->key, v, sizeof v, 0),
+				       "writing state");
 	}
 	if (!rc)
 		rc = flush_records(d);

@@ -101,8 +101,9 @@ typedef struct undo {
  * agents' state), each through a string of their own that lives as long
  * as the object: a small cache from the key's address to its entry is
  * tried before hashing. An item is good while `epoch` is the store's,
- * which moves on whenever a block may have been freed. */
-#define HOT_KEYS 64
+ * which moves on whenever a block may have been freed. Room for the
+ * state of a few hundred agents, which busy pools write in turn. */
+#define HOT_KEYS 512
 
 typedef struct hot_key {
 	const char *key;

@@ -53,7 +53,13 @@ uint64_t rrd__id_hash64(const char *s)
 
 int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value)
 {
-	long i = find_slot(m, key, rrd__hash_str(key));
+	return rrd__hashmap_get_hashed(m, key, rrd__hash_str(key), value);
+}
+
+int rrd__hashmap_get_hashed(const rrd_hashmap *m, const char *key, uint32_t hash,
+			    uint32_t *value)
+{
+	long i = find_slot(m, key, hash);
 	if (i < 0)
 		return 0;
 	if (value)

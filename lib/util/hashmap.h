@@ -42,6 +42,9 @@ static inline int rrd__str_eq(const char *a, const char *b)
 }
 /* 1 and *value when found, else 0. */
 int rrd__hashmap_get(const rrd_hashmap *m, const char *key, uint32_t *value);
+/* rrd__hashmap_get with the key's hash (rrd__hash_str) given. */
+int rrd__hashmap_get_hashed(const rrd_hashmap *m, const char *key, uint32_t hash,
+			    uint32_t *value);
 /* The key as it was put (the very pointer) for one equal to `key`, or
  * NULL: lets a caller whose key sits in a larger block find the block. */
 const char *rrd__hashmap_key(const rrd_hashmap *m, const char *key);

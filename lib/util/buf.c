@@ -24,11 +24,6 @@ unsigned char *rrd__buf_room_slow(rrd_buf *b, size_t n)
 	return b->data + b->len;
 }
 
-void rrd__buf_u8(rrd_buf *b, uint8_t v)
-{
-	rrd__buf_put(b, &v, 1);
-}
-
 void rrd__put_i64(unsigned char *p, int64_t v)
 {
 	/* Little-endian whatever the host, so stored values move between machines. */
@@ -59,30 +54,6 @@ void rrd__buf_str(rrd_buf *b, const char *s)
 	}
 	size_t n = strlen(s);
 	rrd__buf_i64(b, (int64_t)n);
-	rrd__buf_put(b, s, n);
-}
-
-void rrd__buf_uvar(rrd_buf *b, uint64_t v)
-{
-	unsigned char out[10];
-	size_t n = 0;
-	while (v >= 0x80) {
-		out[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	out[n++] = (unsigned char)v;
-	rrd__buf_put(b, out, n);
-}
-
-void rrd__buf_svar(rrd_buf *b, int64_t v)
-{
-	uint64_t u = (uint64_t)v;
-	rrd__buf_uvar(b, (u << 1) ^ (v < 0 ? ~(uint64_t)0 : 0));
-}
-
-void rrd__buf_bytes(rrd_buf *b, const char *s, size_t n)
-{
-	rrd__buf_uvar(b, n);
 	rrd__buf_put(b, s, n);
 }
 

@@ -22,7 +22,16 @@ static inline unsigned char *rrd__buf_room(rrd_buf *b, size_t n)
 {
 	return !b->failed && b->cap - b->len >= n ? b->data + b->len : rrd__buf_room_slow(b, n);
 }
-void rrd__buf_u8(rrd_buf *b, uint8_t v);
+/* The small writers are inline: a record's encoding is a dozen of them,
+ * on every write of every routed record. */
+static inline void rrd__buf_u8(rrd_buf *b, uint8_t v)
+{
+	unsigned char *to = rrd__buf_room(b, 1);
+	if (to) {
+		*to = v;
+		b->len++;
+	}
+}
 void rrd__buf_i64(rrd_buf *b, int64_t v);
 /* Write v as the 8 little-endian bytes rrd__buf_i64 appends, at p. */
 void rrd__put_i64(unsigned char *p, int64_t v);
@@ -32,9 +41,29 @@ void rrd__buf_str(rrd_buf *b, const char *s);
 /* Variable-length integers (7 bits a byte, low first), for compact forms:
  * an unsigned value, a signed one (zigzag, so small negatives stay
  * short), and bytes after their varint length. */
-void rrd__buf_uvar(rrd_buf *b, uint64_t v);
-void rrd__buf_svar(rrd_buf *b, int64_t v);
-void rrd__buf_bytes(rrd_buf *b, const char *s, size_t n);
+static inline void rrd__buf_uvar(rrd_buf *b, uint64_t v)
+{
+	unsigned char *to = rrd__buf_room(b, 10); /* the longest a varint takes */
+	if (!to)
+		return;
+	size_t n = 0;
+	while (v >= 0x80) {
+		to[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	to[n++] = (unsigned char)v;
+	b->len += n;
+}
+static inline void rrd__buf_svar(rrd_buf *b, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+	rrd__buf_uvar(b, (u << 1) ^ (v < 0 ? ~(uint64_t)0 : 0));
+}
+static inline void rrd__buf_bytes(rrd_buf *b, const char *s, size_t n)
+{
+	rrd__buf_uvar(b, n);
+	rrd__buf_put(b, s, n);
+}
 void rrd__buf_free(rrd_buf *b);
 
 /* Reading what the rrd__buf_* writers wrote, bounds-checked. */

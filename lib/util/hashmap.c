@@ -159,8 +159,21 @@ int rrd__hashmap_del(rrd_hashmap *m, const char *key)
 	long i = find_slot(m, key, rrd__hash_str(key));
 	if (i < 0)
 		return 0;
-	m->slots[i].key = TOMBSTONE;
 	m->count--;
+	size_t mask = m->cap - 1, j = (size_t)i;
+	if (m->slots[(j + 1) & mask].key) {
+		m->slots[j].key = TOMBSTONE;
+		return 1;
+	}
+	/* No search goes past an empty slot, so one just before an empty
+	 * slot needs no tombstone, and neither do the tombstones before it:
+	 * a map whose keys come and go (the record cache) then stays clean
+	 * instead of filling with tombstones until it is rebuilt. */
+	do {
+		m->slots[j].key = NULL;
+		m->used--;
+		j = (j - 1) & mask;
+	} while (m->slots[j].key == TOMBSTONE);
 	return 1;
 }
 

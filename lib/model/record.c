@@ -75,6 +75,8 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 
 void rrd__kvlist_clear(rrd_kvlist *l)
 {
+	if (!l->items) /* most records have no attributes and no roles */
+		return;
 	for (size_t i = 0; i < l->count; i++) {
 		rrd__free(l->items[i].key);
 		rrd__free(l->items[i].value);

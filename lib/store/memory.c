@@ -167,7 +167,9 @@ static entry *lookup_hashed(memstore *s, const table *t, int ns, const char *key
 			    const uint32_t *hash)
 {
 	hot_key *h = hot_slot(s, key);
-	if (h->key == key && h->epoch == s->hot_epoch && h->ns == ns && rrd__str_eq(h->e->key, key))
+	/* The C library's strcmp here: hot keys (a pool's strategy, an
+	 * agent's state) run longer than the ids the table compares. */
+	if (h->key == key && h->epoch == s->hot_epoch && h->ns == ns && strcmp(h->e->key, key) == 0)
 		return h->e;
 	uint32_t hv = hash ? *hash : rrd__hash_str(key);
 	const char *k = rrd__hashmap_key_hashed(&t->map, key, hv);

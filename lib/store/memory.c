@@ -162,8 +162,8 @@ static int missed(const memstore *s, int ns, const char *key)
 
 /* The entry for key (dead or alive) or NULL, through the hot cache; a
  * key not found is kept as the last miss. `hash` is the key's, or NULL
- * for one not yet computed. */
-static entry *lookup_hashed(memstore *s, const table *t, int ns, const char *key,
+ * for one not yet computed. Inlined: every get and put starts here. */
+static RRD_ALWAYS_INLINE entry *lookup_hashed(memstore *s, const table *t, int ns, const char *key,
 			    const uint32_t *hash)
 {
 	hot_key *h = hot_slot(s, key);

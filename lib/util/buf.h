@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct rrd_buf {
 	unsigned char *data;
@@ -41,18 +42,23 @@ void rrd__buf_str(rrd_buf *b, const char *s);
 /* Variable-length integers (7 bits a byte, low first), for compact forms:
  * an unsigned value, a signed one (zigzag, so small negatives stay
  * short), and bytes after their varint length. */
-static inline void rrd__buf_uvar(rrd_buf *b, uint64_t v)
+#define RRD_UVAR_MAX 10 /* the longest a varint takes */
+/* Write v as a varint at p (room for RRD_UVAR_MAX); how many bytes. */
+static inline size_t rrd__put_uvar(unsigned char *p, uint64_t v)
 {
-	unsigned char *to = rrd__buf_room(b, 10); /* the longest a varint takes */
-	if (!to)
-		return;
 	size_t n = 0;
 	while (v >= 0x80) {
-		to[n++] = (unsigned char)(v | 0x80);
+		p[n++] = (unsigned char)(v | 0x80);
 		v >>= 7;
 	}
-	to[n++] = (unsigned char)v;
-	b->len += n;
+	p[n++] = (unsigned char)v;
+	return n;
+}
+static inline void rrd__buf_uvar(rrd_buf *b, uint64_t v)
+{
+	unsigned char *to = rrd__buf_room(b, RRD_UVAR_MAX);
+	if (to)
+		b->len += rrd__put_uvar(to, v);
 }
 static inline void rrd__buf_svar(rrd_buf *b, int64_t v)
 {
@@ -61,8 +67,13 @@ static inline void rrd__buf_svar(rrd_buf *b, int64_t v)
 }
 static inline void rrd__buf_bytes(rrd_buf *b, const char *s, size_t n)
 {
-	rrd__buf_uvar(b, n);
-	rrd__buf_put(b, s, n);
+	/* One reservation for the length and the bytes. */
+	unsigned char *to = rrd__buf_room(b, RRD_UVAR_MAX + n);
+	if (!to)
+		return;
+	size_t k = rrd__put_uvar(to, n);
+	memcpy(to + k, s, n);
+	b->len += k + n;
 }
 void rrd__buf_free(rrd_buf *b);
 

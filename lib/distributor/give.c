@@ -10,7 +10,7 @@
 rrd_status rrd__give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const rrd_give *gi,
 		      rrd_time now)
 {
-	char previous[RRD_ID_MAX + 1] = "";
+	char previous[RRD_ID_MAX + 1]; /* read only when had_owner: not cleared */
 	int had_owner = rec->r->owner != NULL;
 	if (had_owner)
 		memcpy(previous, rec->r->owner, strlen(rec->r->owner) + 1);

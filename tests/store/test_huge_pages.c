@@ -1,8 +1,9 @@
 /*
  * Large blocks (a big store's tables and chunks) are aligned on huge pages
  * and offered whole to the kernel's transparent huge pages, when the
- * library's own allocator gives them, and only then. The kernel's answer is read back from the mapping's
- * flags in /proc/self/smaps ("hg": advised huge).
+ * library's own allocator gives them, and only then. The kernel's answer
+ * is read back from the mapping's flags in /proc/self/smaps ("hg":
+ * advised huge).
  */
 #define _DEFAULT_SOURCE
 #include <setjmp.h>

@@ -186,14 +186,12 @@ rrd_status rrd__meta_counter_next(rrd_distributor *d, meta_counter *c, int64_t *
 	return RRD_OK;
 }
 
-static rrd_status put(rrd_distributor *d, int ns, const char *key, const rrd_buf *b,
-		      int64_t order)
+/* One entry to the store; `what` names it in the message of a failure. */
+static rrd_status put(rrd_distributor *d, int ns, const char *key, const void *value,
+		      size_t len, int64_t order, const char *what)
 {
-	if (b->failed)
-		return rrd__nomem();
 	rrd_store *st = d->store;
-	return rrd__store_status(st->m.put(st->self, ns, key, b->data, b->len, order),
-				 "writing state");
+	return rrd__store_status(st->m.put(st->self, ns, key, value, len, order), what);
 }
 
 /* The arrays of one put_many, in one block. */
@@ -244,7 +242,9 @@ static rrd_status flush_records(rrd_distributor *d)
 		size_t from = b->len;
 		rrd__record_encode(rec->r, b);
 		if (!many) {
-			rc = put(d, RRD_NS_RECORD, rec->r->id, b, rec->order);
+			rc = b->failed ? rrd__nomem()
+				       : put(d, RRD_NS_RECORD, rec->r->id, b->data, b->len, rec->order,
+					     "writing state");
 			continue;
 		}
 		m.keys[m.n] = rec->r->id;
@@ -269,8 +269,6 @@ static rrd_status flush_records(rrd_distributor *d)
 rrd_status rrd__flush(rrd_distributor *d)
 {
 	rrd_status rc = RRD_OK;
-	rrd_buf *b = &d->scratch;
-	rrd_store *st = d->store;
 	/* Fixed sizes, written in place: these go on every assignment. */
 	for (size_t i = 0; !rc && i < d->dirty_agents.count; i++) {
 		agent_rt *a = d->dirty_agents.items[i];
@@ -280,25 +278,21 @@ rrd_status rrd__flush(rrd_distributor *d)
 		rrd__put_i64(v + 9, a->st.today);
 		rrd__put_i64(v + 17, a->st.day);
 		rrd__put_i64(v + 25, a->st.last);
-		rc = rrd__store_status(st->m.put(st->self, RRD_NS_AGENT_STATE, a->id, v, sizeof v,
-						 a->idx),
-				       "writing state");
+		rc = put(d, RRD_NS_AGENT_STATE, a->id, v, sizeof v, a->idx, "writing state");
 	}
 	for (size_t i = 0; !rc && i < d->dirty_states.count; i++) {
 		strat_state *ss = d->dirty_states.items[i];
-		rc = rrd__store_status(st->m.put(st->self, RRD_NS_STRATEGY, ss->key,
-						 ss->data ? ss->data : (const void *)"", ss->len, 0),
-				       "writing strategy state");
+		rc = put(d, RRD_NS_STRATEGY, ss->key, ss->data ? ss->data : (const void *)"",
+			 ss->len, 0, "writing strategy state");
 	}
 	for (size_t i = 0; !rc && i < d->dirty_meta.count; i++) {
 		meta_counter *c = d->dirty_meta.items[i];
 		unsigned char v[8];
 		rrd__put_i64(v, c->value);
-		rc = rrd__store_status(st->m.put(st->self, RRD_NS_META, c->key, v, sizeof v, 0),
-				       "writing state");
+		rc = put(d, RRD_NS_META, c->key, v, sizeof v, 0, "writing state");
 	}
 	if (!rc)
 		rc = flush_records(d);
-	b->failed = 0;
+	d->scratch.failed = 0;
 	return rc;
 }

@@ -150,9 +150,8 @@ void *rrd__malloc_large(size_t n)
 
 void *rrd__calloc_large(size_t count, size_t size)
 {
-	if (size && count > SIZE_MAX / size)
-		return NULL;
-	void *p = huge_block(count * size);
+	/* An overflowing size is left to rrd__calloc to refuse. */
+	void *p = size && count > SIZE_MAX / size ? NULL : huge_block(count * size);
 	if (!p)
 		return rrd__calloc(count, size);
 	/* Cleared by hand: the first touch of each 2 MiB faults it in whole. */

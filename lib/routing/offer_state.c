@@ -100,12 +100,17 @@ offer_entry *rrd__offer_find(offer_state *s, const char *agent, uint32_t step)
 	return NULL;
 }
 
-offer_entry *rrd__offer_latest(offer_state *s, const char *agent)
+uint8_t rrd__offer_outcome(const offer_state *s, const char *agent)
 {
-	for (size_t i = s->count; i-- > 0;)
-		if (strcmp(s->entries[i].agent, agent) == 0)
-			return &s->entries[i];
-	return NULL;
+	uint8_t latest = 0;
+	for (size_t i = 0; i < s->count; i++) {
+		if (strcmp(s->entries[i].agent, agent) != 0)
+			continue;
+		if (s->entries[i].status == OFFER_DECLINED)
+			return OFFER_DECLINED;
+		latest = s->entries[i].status;
+	}
+	return latest;
 }
 
 rrd_status rrd__offer_add(offer_state *s, const char *agent, uint32_t step, uint8_t status)

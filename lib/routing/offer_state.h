@@ -45,8 +45,10 @@ void rrd__offer_state_clear(offer_state *s);
 
 /* The entry for agent at `step`, or NULL. */
 offer_entry *rrd__offer_find(offer_state *s, const char *agent, uint32_t step);
-/* The agent's latest entry at any step, or NULL. */
-offer_entry *rrd__offer_latest(offer_state *s, const char *agent);
+/* What became of the agent's offers of the record, at any step: 0 when it
+ * had none, OFFER_DECLINED when it declined one (a decline outlasts the
+ * offers of later pools), else the status of its latest. */
+uint8_t rrd__offer_outcome(const offer_state *s, const char *agent);
 rrd_status rrd__offer_add(offer_state *s, const char *agent, uint32_t step, uint8_t status);
 /* Set every live entry to `status`. */
 void rrd__offer_close_all(offer_state *s, uint8_t status);

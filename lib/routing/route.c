@@ -464,12 +464,12 @@ rrd_status rrd__route_claim(rrd_distributor *d, rec_rt *rec, agent_rt *a,
 		if (!rc)
 			rc = rrd__offer_state_save(d, r->id, &s);
 	} else {
-		offer_entry *last = rrd__offer_latest(&s, a->id);
-		if (!last && !holds)
+		uint8_t past = rrd__offer_outcome(&s, a->id);
+		if (!past && !holds)
 			*result = RRD_CLAIM_NOT_OFFERED;
 		else if (r->owner)
 			*result = RRD_CLAIM_ALREADY_CLAIMED;
-		else if (last && last->status == OFFER_DECLINED)
+		else if (past == OFFER_DECLINED)
 			*result = RRD_CLAIM_DECLINED;
 		else
 			*result = RRD_CLAIM_EXPIRED;

@@ -255,6 +255,42 @@ static void test_overflow_pools_use_their_own_strategy(void **state)
 	assert_string_equal(fix_event(f, 0), "offered L1 A pool=rr");
 }
 
+/* A decline is remembered for the whole routing: an agent who declined in
+ * a rule's pool and then let the overflow pool's offer pass is told
+ * `declined`, whichever pool offered it last. */
+static void test_decline_outlasts_overflow_expiry(void **state)
+{
+	fixture *f = *state;
+	rrd_rule *r;
+	assert_int_equal(rrd_rule_new(&r, "chain", "rr"), RRD_OK);
+	assert_int_equal(rrd_rule_add_overflow(r, "pir"), RRD_OK);
+	assert_int_equal(rrd_distributor_add_rule(f->dist, r), RRD_OK);
+	rrd_rule_free(r);
+	rrd_record *rec;
+	assert_int_equal(rrd_record_new(&rec, "L1", RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_distributor_submit(f->dist, rec, NULL), RRD_OK);
+	rrd_record_free(rec);
+	assert_string_equal(fix_event(f, 0), "offered L1 A pool=rr");
+	assert_int_equal(rrd_distributor_decline(f->dist, "L1", "A"), RRD_OK);
+	assert_string_equal(fix_event(f, 1), "offered L1 B pool=rr");
+	advance_to(f, FIX_START + 5 * RRD_MINUTE);
+	assert_string_equal(fix_event(f, 3), "offered L1 C pool=rr");
+	assert_int_equal(rrd_distributor_decline(f->dist, "L1", "C"), RRD_OK);
+	/* "rr" has gone round: the overflow pool offers to all three. */
+	assert_string_equal(fix_event(f, 4), "offered L1 A pool=pir");
+	assert_string_equal(fix_event(f, 6), "offered L1 C pool=pir");
+	assert_int_equal(rrd_distributor_decline(f->dist, "L1", "C"), RRD_OK);
+	advance_to(f, FIX_START + 15 * RRD_MINUTE);
+	assert_string_equal(fix_event(f, 7), "offer_expired L1 A");
+	assert_string_equal(fix_event(f, 8), "offer_expired L1 B");
+	assert_string_equal(fix_event(f, 9), "queued L1 reason=pool_exhausted");
+	/* A declined in "rr", then let "pir" expire; B let both expire; C
+	 * declined in both. */
+	assert_int_equal(claim(f, "L1", "A"), RRD_CLAIM_DECLINED);
+	assert_int_equal(claim(f, "L1", "B"), RRD_CLAIM_EXPIRED);
+	assert_int_equal(claim(f, "L1", "C"), RRD_CLAIM_DECLINED);
+}
+
 static rrd_time fixture_clock(void *user)
 {
 	return ((fixture *)user)->now;
@@ -338,6 +374,7 @@ int main(void)
 		T(test_window_counts_open_time_only),
 		T(test_reopened_distributor_rearms_offers),
 		T(test_overflow_pools_use_their_own_strategy),
+		T(test_decline_outlasts_overflow_expiry),
 #undef T
 	};
 	return cmocka_run_group_tests_name("offers", tests, NULL, NULL);

@@ -113,7 +113,11 @@ RRD_API const char *rrd_event_job(const rrd_event *event);
  */
 RRD_API void rrd_event_counts(const rrd_event *event, int64_t *done, int64_t *total,
 			      int64_t *held);
-/** Number of members the pick behind this event passed over (explain on). */
+/**
+ * Number of members the pick behind this event passed over (explain on).
+ * A piranha offer is a pick: each of its `offered` events lists the
+ * members not eligible at that moment, in join order.
+ */
 RRD_API size_t rrd_event_skipped_count(const rrd_event *event);
 /** Skipped member `i`: agent id and reason. @return RRD_OK or RRD_E_INVALID. */
 RRD_API rrd_status rrd_event_skipped(const rrd_event *event, size_t i,

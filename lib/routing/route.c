@@ -110,12 +110,13 @@ static rrd_status offered_at_step(const route_ctx *c, uint32_t **out, size_t *n)
 	return RRD_OK;
 }
 
-static rrd_status emit_offered(const route_ctx *c, const pool_rt *p, agent_rt *a,
-			       int with_skips)
+/* An `offered` event; with explain, it names whom the pick passed over
+ * (d->skips). */
+static rrd_status emit_offered(const route_ctx *c, const pool_rt *p, agent_rt *a)
 {
 	rrd_distributor *d = c->d;
 	rrd_skipped *sk = NULL;
-	size_t nsk = with_skips && d->opts.explain ? d->nskips : 0;
+	size_t nsk = d->opts.explain ? d->nskips : 0;
 	if (nsk && !(sk = rrd__malloc(nsk * sizeof *sk)))
 		return rrd__nomem();
 	for (size_t i = 0; i < nsk; i++)
@@ -173,11 +174,17 @@ static rrd_status offer_to_all(route_ctx *c, pool_rt *p, rrd_time window)
 	rrd_status rc = step_request(c, p, RRD_STRATEGY_PIRANHA, &req);
 	if (rc)
 		return rc;
+	/* Offering to all is a pick too: each offer names the members it
+	 * passed over. */
+	req.explain = d->opts.explain;
+	d->nskips = 0;
 	size_t first = c->s->count;
 	for (size_t i = 0; !rc && i < p->nmembers; i++) {
 		agent_rt *a = d->agents[p->members[i].agent];
-		if (!rrd__ineligible(d, &req, a, &rc) && !rc)
-			rc = rrd__offer_add(c->s, a->id, c->s->step, OFFER_LIVE);
+		rrd_skip_reason why = rrd__ineligible(d, &req, a, &rc);
+		if (!rc)
+			rc = why ? rrd__skip(d, &req, a->idx, why)
+				 : rrd__offer_add(c->s, a->id, c->s->step, OFFER_LIVE);
 	}
 	rrd__free((uint32_t *)req.offered);
 	if (rc)
@@ -189,7 +196,7 @@ static rrd_status offer_to_all(route_ctx *c, pool_rt *p, rrd_time window)
 	if ((rc = start_offer(c, p, window)))
 		return rc;
 	for (size_t i = first; !rc && i < c->s->count; i++)
-		rc = emit_offered(c, p, rrd__agent_find(d, c->s->entries[i].agent), 0);
+		rc = emit_offered(c, p, rrd__agent_find(d, c->s->entries[i].agent));
 	return rc;
 }
 
@@ -223,7 +230,7 @@ static rrd_status offer_to_one(route_ctx *c, pool_rt *p, rrd_strategy s, rrd_tim
 	if ((rc = rrd__offer_add(c->s, a->id, c->s->step, OFFER_LIVE)) ||
 	    (rc = start_offer(c, p, window)))
 		return rc;
-	return emit_offered(c, p, a, 1);
+	return emit_offered(c, p, a);
 }
 
 /*

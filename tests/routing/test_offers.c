@@ -291,6 +291,43 @@ static void test_decline_outlasts_overflow_expiry(void **state)
 	assert_int_equal(claim(f, "L1", "C"), RRD_CLAIM_DECLINED);
 }
 
+/* With explain, a piranha offer is a pick like any other: each of its
+ * `offered` events names the members not eligible at that moment, in
+ * join order. */
+static void test_piranha_offers_explain_who_was_skipped(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(1);
+	fix_agent(f, "A");
+	fix_agent(f, "B");
+	fix_agent(f, "C");
+	fix_agent(f, "D");
+	rrd_agent *a;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, "B", &a), RRD_OK);
+	assert_int_equal(rrd_agent_set_paused(a, 1), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+	assert_int_equal(rrd_distributor_get_agent(f->dist, "D", &a), RRD_OK);
+	assert_int_equal(rrd_agent_set_active(a, 0), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+	window_pool(f, "pir", RRD_STRATEGY_PIRANHA, 10 * RRD_MINUTE, "D", "A", "B", "C", NULL);
+	assert_int_equal(fix_submit(f, "L1", "pir"), RRD_OK);
+	assert_int_equal(f->nevents, 2);
+	assert_string_equal(fix_event(f, 0),
+			    "offered L1 A pool=pir skip=D:inactive skip=B:paused");
+	assert_string_equal(fix_event(f, 1),
+			    "offered L1 C pool=pir skip=D:inactive skip=B:paused");
+	/* Without explain the events carry nothing. */
+	fixture *plain = fix_new(0);
+	fix_agent(plain, "A");
+	window_pool(plain, "pir", RRD_STRATEGY_PIRANHA, 10 * RRD_MINUTE, "A", NULL);
+	assert_int_equal(fix_submit(plain, "L1", "pir"), RRD_OK);
+	assert_string_equal(fix_event(plain, 0), "offered L1 A pool=pir");
+	fix_free(plain);
+	fix_free(f);
+}
+
 static rrd_time fixture_clock(void *user)
 {
 	return ((fixture *)user)->now;
@@ -375,6 +412,7 @@ int main(void)
 		T(test_reopened_distributor_rearms_offers),
 		T(test_overflow_pools_use_their_own_strategy),
 		T(test_decline_outlasts_overflow_expiry),
+		cmocka_unit_test(test_piranha_offers_explain_who_was_skipped),
 #undef T
 	};
 	return cmocka_run_group_tests_name("offers", tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "distributor/dist.h"
+#include "distributor/reassign_list.h"
 #include "geo/kdtree.h"
 #include "routing/routing.h"
 #include "strategy/strategy.h"
@@ -286,6 +287,7 @@ typedef struct pair_args {
 	rrd_claim_result *result;
 	const rrd_move_options *o;
 	rrd_via via;
+	int listed;      /* one record of a list: any status will do */
 } pair_args;
 
 static rrd_status claim_body(rrd_distributor *d, void *ctx, rrd_time now)
@@ -302,7 +304,7 @@ RRD_API rrd_status rrd_distributor_claim(rrd_distributor *d, const char *record_
 {
 	if (!d || !result)
 		return rrd__fail(RRD_E_INVALID, "distributor and result must not be NULL");
-	pair_args a = { record_id, agent_id, result, NULL, 0 };
+	pair_args a = { record_id, agent_id, result, NULL, 0, 0 };
 	return rrd__operation(d, claim_body, &a);
 }
 
@@ -320,7 +322,7 @@ RRD_API rrd_status rrd_distributor_decline(rrd_distributor *d, const char *recor
 {
 	if (!d)
 		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
-	pair_args a = { record_id, agent_id, NULL, NULL, 0 };
+	pair_args a = { record_id, agent_id, NULL, NULL, 0, 0 };
 	return rrd__operation(d, decline_body, &a);
 }
 
@@ -338,8 +340,9 @@ rrd_status rrd__move_options(const rrd_move_options *opts, rrd_move_options *o)
 	return RRD_OK;
 }
 
-/* The guards of a single-record move, after the record and target are known. */
-static rrd_status movable(const rec_rt *rec, const rrd_move_options *o)
+/* The guards of a move, after the record and target are known. A record
+ * of a list moves whatever its status, but for the live offer. */
+static rrd_status movable(const rec_rt *rec, const rrd_move_options *o, int listed)
 {
 	rrd_record_status s = rec->r->status;
 	if (s == RRD_RECORD_DEACTIVATED)
@@ -349,7 +352,7 @@ static rrd_status movable(const rec_rt *rec, const rrd_move_options *o)
 	if (s == RRD_RECORD_OFFERED)
 		return rrd__fail(RRD_E_RULE_BOUND, "record \"%s\" is under a live routing offer",
 				 rec->r->id);
-	if (s != RRD_RECORD_PENDING && s != RRD_RECORD_QUEUED)
+	if (!listed && s != RRD_RECORD_PENDING && s != RRD_RECORD_QUEUED)
 		return rrd__fail(RRD_E_NOT_PENDING, "record \"%s\" is %s, not pending", rec->r->id,
 				 rrd_record_status_name(s));
 	return RRD_OK;
@@ -365,7 +368,7 @@ static rrd_status move_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rc;
 	if (!ag->cfg->active)
 		return rrd__fail(RRD_E_INVALID, "agent \"%s\" is inactive", ag->id);
-	if ((rc = movable(rec, a->o)))
+	if ((rc = movable(rec, a->o, a->listed)))
 		return rc;
 	rrd_give gi = { .via = a->via, .notify = a->o->notify, .integrations = a->o->integrations };
 	return rrd__give(d, rec, ag, &gi, now);
@@ -380,7 +383,7 @@ static rrd_status move_to_agent(rrd_distributor *d, const char *record_id, const
 	rrd_status rc = rrd__move_options(opts, &o);
 	if (rc)
 		return rc;
-	pair_args a = { record_id, agent_id, NULL, &o, via };
+	pair_args a = { record_id, agent_id, NULL, &o, via, 0 };
 	return rrd__operation(d, move_body, &a);
 }
 
@@ -403,6 +406,7 @@ typedef struct target_args {
 	const char *const *types;
 	size_t ntypes;
 	const rrd_move_options *o;
+	int listed;      /* one record of a list: any status will do */
 } target_args;
 
 static rrd_status to_pool_body(rrd_distributor *d, void *ctx, rrd_time now)
@@ -415,7 +419,7 @@ static rrd_status to_pool_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rc;
 	if (!(p = rrd__pool_find(d, a->pool)))
 		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->pool);
-	if ((rc = kind_check(p, rec->r)) || (rc = movable(rec, a->o)))
+	if ((rc = kind_check(p, rec->r)) || (rc = movable(rec, a->o, a->listed)))
 		return rc;
 	/* A piranha pool has no "next": its members take turns in join order. */
 	rrd_strategy s = p->cfg->strategy == RRD_STRATEGY_PIRANHA ? RRD_STRATEGY_ROUND_ROBIN
@@ -448,7 +452,7 @@ RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const ch
 		rc = rrd__id_check(pool_id, "pool id");
 	if (rc)
 		return rc;
-	target_args a = { record_id, pool_id, NULL, 0, &o };
+	target_args a = { record_id, pool_id, NULL, 0, &o, 0 };
 	return rrd__operation(d, to_pool_body, &a);
 }
 
@@ -497,7 +501,7 @@ static rrd_status to_nearest_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rc;
 	if (!rec->r->has_location || rrd__geo_point(rec->r->lat, rec->r->lon, &q))
 		return rrd__fail(RRD_E_INVALID, "record \"%s\" has no location", rec->r->id);
-	if ((rc = movable(rec, a->o)))
+	if ((rc = movable(rec, a->o, a->listed)))
 		return rc;
 	if ((d->agent_tree_stale || !d->agent_tree) && (rc = build_agent_tree(d)))
 		return rc;
@@ -526,6 +530,63 @@ RRD_API rrd_status rrd_distributor_reassign_to_nearest(rrd_distributor *d,
 		rc = rrd__id_check(types[i], "agent type");
 	if (rc)
 		return rc;
-	target_args a = { record_id, NULL, types, ntypes, &o };
+	target_args a = { record_id, NULL, types, ntypes, &o, 0 };
 	return rrd__operation(d, to_nearest_body, &a);
+}
+
+/* ---- a list of records ------------------------------------------------- */
+
+typedef struct list_args {
+	const char *record;
+	const rrd_move_target *to;
+	const rrd_move_options *o;
+} list_args;
+
+static rrd_status list_item_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	list_args *a = ctx;
+	const rrd_move_target *to = a->to;
+	if (to->agent) {
+		pair_args p = { a->record, to->agent, NULL, a->o, RRD_VIA_REASSIGN, 1 };
+		return move_body(d, &p, now);
+	}
+	rrd_status rc = rrd__id_check(a->record, "record id");
+	if (!rc && to->pool)
+		rc = rrd__id_check(to->pool, "pool id");
+	for (size_t i = 0; !rc && !to->pool && i < to->ntypes; i++)
+		rc = rrd__id_check(to->types[i], "agent type");
+	if (rc)
+		return rc;
+	target_args t = { a->record, to->pool, to->types, to->ntypes, a->o, 1 };
+	return to->pool ? to_pool_body(d, &t, now) : to_nearest_body(d, &t, now);
+}
+
+static rrd_status nothing_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	(void)d;
+	(void)ctx;
+	(void)now;
+	return RRD_OK;
+}
+
+rrd_status rrd__reassign_list(rrd_distributor *d, const char *const *record_ids, size_t n,
+			      const rrd_move_target *to, const rrd_move_options *opts,
+			      rrd_move_refused_fn refused, void *user)
+{
+	if (!d || !to || (n && !record_ids) || (to->ntypes && !to->types) ||
+	    !!to->agent + !!to->pool + !!to->nearest != 1)
+		return rrd__fail(RRD_E_INVALID, "a distributor, the records and one target "
+				 "must be given");
+	rrd_move_options o;
+	rrd_status rc = rrd__move_options(opts, &o);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		list_args a = { record_ids[i], to, &o };
+		/* Each record moves on its own, so one refused leaves the
+		 * others be; what they free drains once, after the last. */
+		if ((rc = rrd__operation_ex(d, list_item_body, &a, 0)) && refused)
+			refused(user, i, rc);
+	}
+	return rrd__operation(d, nothing_body, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include "config/json_objects.h"
 #include "config/json_read.h"
+#include "distributor/reassign_list.h"
 #include "model/agent.h"
 #include "model/record.h"
 #include "rrdist.h"
@@ -284,63 +285,64 @@ static rrd_move_options move_opts(const cJSON *o)
 	return mo;
 }
 
-static rrd_status reassign_one(run *r, const char *lead, const cJSON *to,
-			       const rrd_move_options *mo)
+/* The `to` of a reassign event; `types` receives the nearest's types. */
+static rrd_status move_target(const cJSON *to, rrd_move_target *t, const char *types[64])
 {
-	const char *agent = rrd__json_str(to, "agent");
-	const char *pool = rrd__json_str(to, "pool");
-	if (agent)
-		return rrd_distributor_reassign_to_agent(r->dist, lead, agent, mo);
-	if (pool)
-		return rrd_distributor_reassign_to_pool(r->dist, lead, pool, mo);
-	const cJSON *nearest = rrd__json_get(to, "nearest");
-	const cJSON *types = rrd__json_get(nearest, "types");
-	const char *list[64];
-	size_t n = 0;
-	const cJSON *t;
-	cJSON_ArrayForEach(t, types) {
-		if (n == 64)
+	*t = (rrd_move_target){ rrd__json_str(to, "agent"), rrd__json_str(to, "pool"), 0, types,
+				0 };
+	if (t->agent || t->pool)
+		return RRD_OK;
+	t->nearest = 1;
+	const cJSON *type;
+	cJSON_ArrayForEach(type, rrd__json_get(rrd__json_get(to, "nearest"), "types")) {
+		if (t->ntypes == 64)
 			return rrd__fail(RRD_E_INVALID, "at most 64 types");
-		list[n++] = t->valuestring;
+		types[t->ntypes++] = type->valuestring;
 	}
-	return rrd_distributor_reassign_to_nearest(r->dist, lead, list, n, mo);
+	return RRD_OK;
 }
+
+typedef struct list_event {
+	run *r;
+	const rrd_sim_event *e;
+} list_event;
+
+static void list_refused(void *user, size_t i, rrd_status rc)
+{
+	list_event *le = user;
+	(void)i;
+	error_line(le->r, le->e, rc, NULL);
+}
+
+static rrd_status string_list(const cJSON *o, const char *name, const char ***out, size_t *n);
 
 static void op_reassign(run *r, const rrd_sim_event *e, const cJSON *o)
 {
-	const cJSON *to = rrd__json_get(o, "to");
 	rrd_move_options mo = move_opts(o);
+	rrd_move_target t;
+	const char *types[64];
 	const char *lead = rrd__json_str(o, "lead");
-	if (lead) {
-		rrd_status rc = reassign_one(r, lead, to, &mo);
-		if (rc)
-			error_line(r, e, rc, NULL);
-		return;
+	rrd_status rc = move_target(rrd__json_get(o, "to"), &t, types);
+	if (!rc && lead) {
+		if (t.agent)
+			rc = rrd_distributor_reassign_to_agent(r->dist, lead, t.agent, &mo);
+		else if (t.pool)
+			rc = rrd_distributor_reassign_to_pool(r->dist, lead, t.pool, &mo);
+		else
+			rc = rrd_distributor_reassign_to_nearest(r->dist, lead, t.types, t.ntypes,
+								 &mo);
+	} else if (!rc) {
+		/* One event: the records move one by one, and what they free
+		 * drains after the last. */
+		const char **ids;
+		size_t n;
+		list_event le = { r, e };
+		if (!(rc = string_list(o, "leads", &ids, &n)))
+			rc = rrd__reassign_list(r->dist, ids, n, &t, &mo, list_refused, &le);
+		rrd__free(ids);
 	}
-	/* A list moves records whatever their status, but not those a live
-	 * offer governs (unless forced), nor deactivated ones. */
-	const cJSON *item;
-	cJSON_ArrayForEach(item, rrd__json_get(o, "leads")) {
-		rrd_record *rec;
-		rrd_status rc = rrd_distributor_get_record(r->dist, item->valuestring, &rec);
-		if (!rc) {
-			rrd_record_status st = rrd_record_status_of(rec);
-			rrd_record_free(rec);
-			if (st == RRD_RECORD_DEACTIVATED)
-				rc = rrd__fail(RRD_E_INVALID, "record \"%s\" is deactivated",
-					       item->valuestring);
-			else if (st == RRD_RECORD_OFFERED && !mo.force)
-				rc = rrd__fail(RRD_E_RULE_BOUND, "record \"%s\" is under a live offer",
-					       item->valuestring);
-		}
-		if (!rc) {
-			rrd_move_options forced = mo;
-			forced.force = 1;
-			rc = reassign_one(r, item->valuestring, to, &forced);
-		}
-		if (rc)
-			error_line(r, e, rc, NULL);
-	}
+	if (rc)
+		error_line(r, e, rc, NULL);
 }
 
 static rrd_status op_transfer(run *r, const cJSON *o, const char **code)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../support/fixture.h"
+#include "distributor/reassign_list.h"
 
 /* ---- scenarios --------------------------------------------------------- */
 
@@ -72,6 +73,51 @@ static const char *lines(const char *text)
 	for (size_t i = 0; i <= n; i++)
 		buf[i] = text[i] == '\'' ? '"' : text[i];
 	return buf;
+}
+
+/* Moving R-1 frees alice. Draining between the records of the list would
+ * give her Q-1, which the list then moves on to bob; after the whole
+ * event, Q-1 goes from the queue to bob and alice gets nothing. */
+static void list_drains_after_the_whole_event(void **state)
+{
+	(void)state;
+	expect_lines(FULL_FLOOR
+		     "{'at':'+1m','op':'reassign','leads':['R-1','Q-1'],'to':{'agent':'bob'}}]}",
+		     lines(QUEUED_Q1
+			   "{'at':'2026-03-02T08:01:00Z','event':'assigned','lead':'R-1','agent':'bob',"
+			   "'previous':'alice','pool':null,'rule':null,'strategy':null,"
+			   "'via':'reassign','notify':true}\n"
+			   "{'at':'2026-03-02T08:01:00Z','event':'assigned','lead':'Q-1','agent':'bob',"
+			   "'previous':null,'pool':null,'rule':null,'strategy':null,"
+			   "'via':'reassign','notify':true}\n"
+			   "{'at':'2026-03-02T08:01:00Z','event':'summary',"
+			   "'open':{'alice':0,'bob':2,'carol':1},"
+			   "'assigned':{'alice':0,'bob':2,'carol':0},'queued':0}\n"));
+}
+
+/* What the list freed drains once its last record has moved, refused
+ * records included. */
+static void list_drains_once_after_its_last_record(void **state)
+{
+	(void)state;
+	expect_lines(FULL_FLOOR
+		     "{'at':'+1m','op':'reassign','leads':['R-1','R-404','R-2'],"
+		     " 'to':{'agent':'bob'},'force':true}]}",
+		     lines(QUEUED_Q1
+			   "{'at':'2026-03-02T08:01:00Z','event':'assigned','lead':'R-1','agent':'bob',"
+			   "'previous':'alice','pool':null,'rule':null,'strategy':null,"
+			   "'via':'reassign','notify':true}\n"
+			   "{'at':'2026-03-02T08:01:00Z','event':'error','op':1,'code':'unknown_lead',"
+			   "'message':'no record \\'R-404\\''}\n"
+			   "{'at':'2026-03-02T08:01:00Z','event':'assigned','lead':'R-2','agent':'bob',"
+			   "'previous':'carol','pool':null,'rule':null,'strategy':null,"
+			   "'via':'reassign','notify':true}\n"
+			   "{'at':'2026-03-02T08:01:00Z','event':'assigned','lead':'Q-1','agent':'alice',"
+			   "'previous':null,'pool':'floor','rule':null,'strategy':'round_robin',"
+			   "'via':'drain','notify':true}\n"
+			   "{'at':'2026-03-02T08:01:00Z','event':'summary',"
+			   "'open':{'alice':1,'bob':2,'carol':0},"
+			   "'assigned':{'alice':1,'bob':2,'carol':0},'queued':0}\n"));
 }
 
 /* A single record's move is its own event: it drains right after. */
@@ -187,12 +233,76 @@ static void deactivated_record_never_moves_by_call(void **state)
 	fix_free(f);
 }
 
+static void note_refusal(void *user, size_t i, rrd_status rc)
+{
+	char *log = user;
+	size_t n = strlen(log);
+	snprintf(log + n, 256 - n, "%zu:%s ", i, rrd_status_name(rc));
+}
+
+/* The list call itself: the guards of a list, refusals told by index, and
+ * a target that is not exactly one thing refused with nothing moved. */
+static void list_call_guards_and_refusals(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	fix_agent(f, "alice");
+	fix_agent(f, "bob");
+	fix_pool(f, "team", RRD_STRATEGY_ROUND_ROBIN, "alice", NULL);
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, "slow", RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_set_claim_window(p, 5 * RRD_MINUTE), RRD_OK);
+	assert_int_equal(rrd_pool_add_member(p, "alice"), RRD_OK);
+	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+	rrd_pool_free(p);
+	assert_int_equal(fix_submit(f, "L-1", "team"), RRD_OK);   /* pending, alice */
+	assert_int_equal(fix_submit(f, "L-2", "slow"), RRD_OK);   /* offered to alice */
+	rrd_claim_result won;
+	assert_int_equal(rrd_distributor_claim(f->dist, "L-1", "alice", &won), RRD_OK);
+	fix_clear_events(f);
+
+	const char *ids[] = { "L-1", "L-2", "", "L-9" };
+	rrd_move_target both = { .agent = "bob", .pool = "team" };
+	rrd_move_target none = { 0 };
+	assert_int_equal(rrd__reassign_list(f->dist, ids, 4, &both, NULL, NULL, NULL),
+			 RRD_E_INVALID);
+	assert_int_equal(rrd__reassign_list(f->dist, ids, 4, &none, NULL, NULL, NULL),
+			 RRD_E_INVALID);
+	assert_int_equal(rrd__reassign_list(f->dist, NULL, 4, &none, NULL, NULL, NULL),
+			 RRD_E_INVALID);
+	assert_int_equal(f->nevents, 0);
+
+	/* The claimed L-1 moves; L-2 is held by its offer; the bad and the
+	 * unknown id are told by their index. */
+	char log[256] = "";
+	rrd_move_target to_bob = { .agent = "bob" };
+	assert_int_equal(rrd__reassign_list(f->dist, ids, 4, &to_bob, NULL, note_refusal, log),
+			 RRD_OK);
+	assert_string_equal(log, "1:rule_bound 2:invalid_argument 3:unknown_lead ");
+	assert_int_equal(f->nevents, 1);
+	assert_string_equal(fix_event(f, 0), "assigned L-1 bob via=reassign previous=alice");
+	assert_string_equal(fix_owner(f, "L-2"), "");
+
+	/* Forced, the offer is withdrawn and its timer never fires. */
+	rrd_move_options forced = RRD_MOVE_OPTIONS_INIT;
+	forced.force = 1;
+	assert_int_equal(rrd__reassign_list(f->dist, ids + 1, 1, &to_bob, &forced, NULL, NULL),
+			 RRD_OK);
+	assert_string_equal(fix_owner(f, "L-2"), "bob");
+	rrd_time due;
+	assert_int_equal(rrd_distributor_next_deadline(f->dist, &due), RRD_E_NOTFOUND);
+	fix_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(list_drains_after_the_whole_event),
+		cmocka_unit_test(list_drains_once_after_its_last_record),
 		cmocka_unit_test(one_lead_drains_after_its_move),
 		cmocka_unit_test(deactivated_record_never_moves_in_a_scenario),
 		cmocka_unit_test(deactivated_record_never_moves_by_call),
+		cmocka_unit_test(list_call_guards_and_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,9 +37,9 @@ extern "C" {
 
 /** Version of the headers being compiled against. */
 #define RRD_VERSION_MAJOR 1
-#define RRD_VERSION_MINOR 0
+#define RRD_VERSION_MINOR 1
 #define RRD_VERSION_PATCH 0
-#define RRD_VERSION_STRING "1.0.0"
+#define RRD_VERSION_STRING "1.1.0"
 /** One number, comparable: 10000 * major + 100 * minor + patch. */
 #define RRD_VERSION_NUMBER \
 	(RRD_VERSION_MAJOR * 10000 + RRD_VERSION_MINOR * 100 + RRD_VERSION_PATCH)
@@ -262,7 +262,7 @@ typedef enum rrd_queue_reason {
 	RRD_QUEUE_NO_RULE = 1,           /**< no rule matched */
 	RRD_QUEUE_POOL_EXHAUSTED = 2,    /**< every offer expired, was declined or max_offers reached */
 	RRD_QUEUE_NO_ELIGIBLE_AGENT = 3, /**< nobody was eligible at the first offer */
-	RRD_QUEUE_MANUAL = 4             /**< put there by the host */
+	RRD_QUEUE_MANUAL = 4             /**< parked by the host (rrd_distributor_queue_record) */
 } rrd_queue_reason;
 
 /** "no_rule", "pool_exhausted", "no_eligible_agent", "manual"; NULL otherwise. */

@@ -358,6 +358,33 @@ RRD_API rrd_status rrd_distributor_assign(rrd_distributor *dist, const char *rec
 					  const rrd_move_options *opts);
 
 /**
+ * Park one record in the manual queue, for a person to assign by hand
+ * (rrd_distributor_assign): the record leaves its owner, whose open count
+ * drops, becomes queued with reason RRD_QUEUE_MANUAL (no pool, no rule),
+ * and a `queued` event says so. Auto-drain pools never take a parked
+ * record back: it waits for a person. A record queued already keeps its
+ * place and its time in the queue; only its reason becomes
+ * RRD_QUEUE_MANUAL, and the `queued` event is sent again.
+ *
+ * Checks, in order: unknown record (RRD_E_UNKNOWN_RECORD), deactivated
+ * (RRD_E_INVALID, even with `force`), live offer (RRD_E_RULE_BOUND), not
+ * pending or queued (RRD_E_NOT_PENDING). `opts->force` skips the last two:
+ * a live offer is withdrawn (its deadline no longer fires and a claim of
+ * it is rejected) and a new or claimed record is parked too.
+ * `opts->notify` and `opts->integrations` do not apply: no agent is told.
+ *
+ * @param record_id  read during the call, not kept.
+ * @param opts       NULL for the defaults; read during the call, not kept.
+ * @return RRD_OK or the status of the first failed check; RRD_E_INVALID
+ *         (a NULL distributor, a bad id); RRD_E_VERSION (options table);
+ *         RRD_E_NOMEM; store errors. A failed call changes nothing.
+ * Thread-safe: yes, as every call on a distributor.
+ * Since 1.1 (version node RRDIST_1.1).
+ */
+RRD_API rrd_status rrd_distributor_queue_record(rrd_distributor *dist, const char *record_id,
+						const rrd_move_options *opts);
+
+/**
  * Reassign one record to an agent: as rrd_distributor_assign, but the
  * `assigned` event says `reassign` rather than `manual`.
  * @return as rrd_distributor_assign.

@@ -3,7 +3,8 @@
  *
  * Records nobody took wait here, oldest first, each with the reason it
  * came: no rule matched, nobody in the pool was eligible, or the pool
- * went round unclaimed. A person assigns them with
+ * went round unclaimed; or the host parked them here by hand
+ * (rrd_distributor_queue_record). A person assigns them with
  * rrd_distributor_assign (which takes a queued record out of the queue).
  *
  * SPDX-License-Identifier: MIT

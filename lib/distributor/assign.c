@@ -393,6 +393,38 @@ RRD_API rrd_status rrd_distributor_assign(rrd_distributor *d, const char *record
 	return move_to_agent(d, record_id, agent_id, opts, RRD_VIA_MANUAL);
 }
 
+typedef struct park_args {
+	const char *record;
+	const rrd_move_options *o;
+} park_args;
+
+static rrd_status park_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	park_args *a = ctx;
+	rec_rt *rec;
+	rrd_status rc = rrd__rec_get(d, a->record, &rec);
+	if (!rc)
+		rc = movable(rec, a->o, 0);
+	if (!rc && rec->r->status == RRD_RECORD_OFFERED)
+		rc = rrd__route_withdraw(d, rec);
+	return rc ? rc : rrd__queue_park(d, rec, now);
+}
+
+RRD_API rrd_status rrd_distributor_queue_record(rrd_distributor *d, const char *record_id,
+						const rrd_move_options *opts)
+{
+	if (!d)
+		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
+	rrd_move_options o;
+	rrd_status rc = rrd__move_options(opts, &o);
+	if (!rc)
+		rc = rrd__id_check(record_id, "record id");
+	if (rc)
+		return rc;
+	park_args a = { record_id, &o };
+	return rrd__operation(d, park_body, &a);
+}
+
 RRD_API rrd_status rrd_distributor_reassign_to_agent(rrd_distributor *d, const char *record_id,
 						     const char *agent_id,
 						     const rrd_move_options *opts)

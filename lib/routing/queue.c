@@ -16,32 +16,44 @@ static int drainable_entry(rrd_distributor *d, rrd_queue_reason reason, const ch
 	return p && p->cfg->auto_drain;
 }
 
+/* Write a record's queue entry at place `order` in the queue. */
+static rrd_status put_entry(rrd_distributor *d, const char *record, rrd_queue_reason reason,
+			    rrd_time since, const char *pool, const char *rule, int64_t order)
+{
+	rrd_buf b = { 0 };
+	rrd__buf_u8(&b, QUEUE_FORMAT);
+	rrd__buf_u8(&b, (uint8_t)reason);
+	rrd__buf_i64(&b, since);
+	rrd__buf_str(&b, pool);
+	rrd__buf_str(&b, rule);
+	rrd_store *st = d->store;
+	rrd_status rc = b.failed ? rrd__nomem()
+				 : rrd__store_status(st->m.put(st->self, RRD_NS_QUEUE, record, b.data,
+							       b.len, order),
+						     "queueing a record");
+	rrd__buf_free(&b);
+	if (!rc && d->drainable_epoch == d->epoch && drainable_entry(d, reason, pool))
+		d->drainable++;
+	return rc;
+}
+
+static rrd_status emit_queued(rrd_distributor *d, const rec_rt *rec, rrd_queue_reason reason,
+			      rrd_time now)
+{
+	rrd_event ev = { .type = RRD_EVENT_QUEUED, .at = now, .record = rec->r->id,
+			 .queue_reason = reason };
+	return rrd__emit(d, &ev);
+}
+
 static rrd_status push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
 		       const char *pool, const char *rule, rrd_time now, int emit)
 {
 	int64_t seq;
 	rrd_status rc = rrd__meta_counter_next(d, &d->queue_seq, &seq);
-	if (rc || (rc = rrd__rec_transition(d, rec, NULL, RRD_RECORD_QUEUED)))
+	if (rc || (rc = rrd__rec_transition(d, rec, NULL, RRD_RECORD_QUEUED)) ||
+	    (rc = put_entry(d, rec->r->id, reason, now, pool, rule, seq)) || !emit)
 		return rc;
-	rrd_buf b = { 0 };
-	rrd__buf_u8(&b, QUEUE_FORMAT);
-	rrd__buf_u8(&b, (uint8_t)reason);
-	rrd__buf_i64(&b, now);
-	rrd__buf_str(&b, pool);
-	rrd__buf_str(&b, rule);
-	rrd_store *st = d->store;
-	rc = b.failed ? rrd__nomem()
-		      : rrd__store_status(st->m.put(st->self, RRD_NS_QUEUE, rec->r->id, b.data,
-						    b.len, seq),
-					  "queueing a record");
-	rrd__buf_free(&b);
-	if (!rc && d->drainable_epoch == d->epoch && drainable_entry(d, reason, pool))
-		d->drainable++;
-	if (rc || !emit)
-		return rc;
-	rrd_event ev = { .type = RRD_EVENT_QUEUED, .at = now, .record = rec->r->id,
-			 .queue_reason = reason };
-	return rrd__emit(d, &ev);
+	return emit_queued(d, rec, reason, now);
 }
 
 rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
@@ -53,6 +65,32 @@ rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason rea
 rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now)
 {
 	return push(d, rec, RRD_QUEUE_UNKNOWN, NULL, NULL, now, 0);
+}
+
+rrd_status rrd__queue_park(rrd_distributor *d, rec_rt *rec, rrd_time now)
+{
+	rrd_store *st = d->store;
+	const void *v;
+	size_t len;
+	int64_t order;
+	int grc = rec->r->status == RRD_RECORD_QUEUED
+			  ? st->m.get(st->self, RRD_NS_QUEUE, rec->r->id, &v, &len, &order)
+			  : RRD_E_NOTFOUND;
+	if (grc == RRD_E_NOTFOUND)
+		return push(d, rec, RRD_QUEUE_MANUAL, NULL, NULL, now, 1);
+	if (grc)
+		return rrd__store_status(grc, "reading the queue");
+	/* Queued already: it keeps its place and the time its wait began. */
+	rrd_reader r = { v, len, 0 };
+	rrd__read_u8(&r);
+	rrd__read_u8(&r);
+	rrd_time since = rrd__read_i64(&r);
+	if (r.failed)
+		return rrd__fail(RRD_E_STORE, "queue entry \"%s\" is malformed", rec->r->id);
+	rrd_status rc = rrd__queue_remove(d, rec->r->id);
+	if (!rc)
+		rc = put_entry(d, rec->r->id, RRD_QUEUE_MANUAL, since, NULL, NULL, order);
+	return rc ? rc : emit_queued(d, rec, RRD_QUEUE_MANUAL, now);
 }
 
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
@@ -121,11 +159,7 @@ rrd_status rrd__queue_restore(rrd_distributor *d, rec_rt *rec, const void *data,
 	if (!rc && d->drainable_epoch == d->epoch && drainable_entry(d, reason, pool))
 		d->drainable++;
 	rrd__free(pool);
-	if (rc)
-		return rc;
-	rrd_event ev = { .type = RRD_EVENT_QUEUED, .at = now, .record = rec->r->id,
-			 .queue_reason = reason };
-	return rrd__emit(d, &ev);
+	return rc ? rc : emit_queued(d, rec, reason, now);
 }
 
 /* ---- the public snapshot ----------------------------------------------- */

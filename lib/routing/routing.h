@@ -40,6 +40,9 @@ rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason rea
 			   const char *pool, const char *rule, rrd_time now);
 /* The same without the event: for records imported as they are. */
 rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now);
+/* Park a record for a person (RRD_QUEUE_MANUAL, no pool or rule) and emit
+ * `queued`; one queued already keeps its place and its time. */
+rrd_status rrd__queue_park(rrd_distributor *d, rec_rt *rec, rrd_time now);
 /* A copy (rrd__malloc) of a queued record's entry and its place in the
  * queue; RRD_E_NOTFOUND when it is not queued. */
 rrd_status rrd__queue_entry_copy(rrd_distributor *d, const char *record_id,

@@ -756,6 +756,37 @@ static rrd_status op_assign(fixture *f, char *out, size_t cap)
 	return rc;
 }
 
+static rrd_status queue_record(fixture *f, const char *record, int force)
+{
+	rrd_move_options o = RRD_MOVE_OPTIONS_INIT;
+	o.force = force;
+	arm();
+	rrd_status rc = rrd_distributor_queue_record(f->dist, record, &o);
+	disarm();
+	return rc;
+}
+
+static rrd_status op_queue_record(fixture *f, char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	return queue_record(f, "L4", 0);
+}
+
+static rrd_status op_queue_record_queued(fixture *f, char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	return queue_record(f, "L3", 0);
+}
+
+static rrd_status op_queue_record_forced(fixture *f, char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	return queue_record(f, "O1", 1);
+}
+
 static rrd_status op_reassign_to_pool(fixture *f, char *out, size_t cap)
 {
 	(void)out;
@@ -1058,6 +1089,9 @@ static const op ops[] = {
 	READ(op_next_deadline),
 	READ(op_queue),
 	OP(op_assign),
+	OP(op_queue_record),
+	OP(op_queue_record_queued),
+	OP(op_queue_record_forced),
 	OP(op_reassign_to_pool),
 	OP(op_reassign_to_nearest),
 	OP(op_transfer),

@@ -340,6 +340,17 @@ rrd_status rrd__move_options(const rrd_move_options *opts, rrd_move_options *o)
 	return RRD_OK;
 }
 
+/* What a call that moves one record checks before it begins: the
+ * distributor, the options table and the record's id. */
+static rrd_status move_start(rrd_distributor *d, const char *record_id,
+			     const rrd_move_options *opts, rrd_move_options *o)
+{
+	if (!d)
+		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
+	rrd_status rc = rrd__move_options(opts, o);
+	return rc ? rc : rrd__id_check(record_id, "record id");
+}
+
 /* The guards of a move, after the record and target are known. A record
  * of a list moves whatever its status, but for the live offer. */
 static rrd_status movable(const rec_rt *rec, const rrd_move_options *o, int listed)
@@ -413,12 +424,8 @@ static rrd_status park_body(rrd_distributor *d, void *ctx, rrd_time now)
 RRD_API rrd_status rrd_distributor_queue_record(rrd_distributor *d, const char *record_id,
 						const rrd_move_options *opts)
 {
-	if (!d)
-		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
 	rrd_move_options o;
-	rrd_status rc = rrd__move_options(opts, &o);
-	if (!rc)
-		rc = rrd__id_check(record_id, "record id");
+	rrd_status rc = move_start(d, record_id, opts, &o);
 	if (rc)
 		return rc;
 	park_args a = { record_id, &o };
@@ -474,12 +481,8 @@ RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const ch
 						    const char *pool_id,
 						    const rrd_move_options *opts)
 {
-	if (!d)
-		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
 	rrd_move_options o;
-	rrd_status rc = rrd__move_options(opts, &o);
-	if (!rc)
-		rc = rrd__id_check(record_id, "record id");
+	rrd_status rc = move_start(d, record_id, opts, &o);
 	if (!rc)
 		rc = rrd__id_check(pool_id, "pool id");
 	if (rc)

@@ -67,15 +67,6 @@ static const char *role(fixture *f, const char *id, const char *name)
 	return buf;
 }
 
-static rrd_record_status status_of(fixture *f, const char *id)
-{
-	rrd_record *r;
-	assert_int_equal(rrd_distributor_get_record(f->dist, id, &r), RRD_OK);
-	rrd_record_status s = rrd_record_status_of(r);
-	rrd_record_free(r);
-	return s;
-}
-
 /* alice leaves; bob and carol are salespeople, erin is a paused one,
  * frank an inactive one, dan a BDC. */
 static fixture *setup(void)
@@ -122,7 +113,7 @@ static void from_agent_with_roles_takes_those_roles(void **state)
 	assert_string_equal(fix_owner(f, "C-3"), "bob");
 	assert_string_equal(fix_owner(f, "C-4"), "alice");
 	/* Status kept; reassignment time set. */
-	assert_int_equal(status_of(f, "C-2"), RRD_RECORD_CLAIMED);
+	assert_int_equal(fix_status(f, "C-2"), RRD_RECORD_CLAIMED);
 	rrd_record *r;
 	assert_int_equal(rrd_distributor_get_record(f->dist, "C-2", &r), RRD_OK);
 	assert_int_equal(rrd_record_reassigned_at(r), FIX_START + RRD_HOUR);
@@ -238,9 +229,9 @@ static void held_deactivated_and_queued(void **state)
 	assert_int_equal(run(f, rd, job), RRD_OK);
 	assert_string_equal(fix_event(f, 1), "assigned Q-1 carol via=redistribute");
 	assert_string_equal(fix_event(f, 2), "redistribution_completed J1 done=1 total=1 held=1");
-	assert_int_equal(status_of(f, "Q-1"), RRD_RECORD_PENDING);
-	assert_int_equal(status_of(f, "L-1"), RRD_RECORD_OFFERED);
-	assert_int_equal(status_of(f, "D-1"), RRD_RECORD_DEACTIVATED);
+	assert_int_equal(fix_status(f, "Q-1"), RRD_RECORD_PENDING);
+	assert_int_equal(fix_status(f, "L-1"), RRD_RECORD_OFFERED);
+	assert_int_equal(fix_status(f, "D-1"), RRD_RECORD_DEACTIVATED);
 	fix_free(f);
 }
 

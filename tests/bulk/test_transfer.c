@@ -33,15 +33,6 @@ static void import(fixture *f, const char *id, rrd_record_status st, const char 
 	rrd_record_free(r);
 }
 
-static int64_t open_count(fixture *f, const char *agent_id)
-{
-	rrd_agent *a;
-	assert_int_equal(rrd_distributor_get_agent(f->dist, agent_id, &a), RRD_OK);
-	int64_t n = rrd_agent_open_count(a);
-	rrd_agent_free(a);
-	return n;
-}
-
 /* alice (dealer-12), bob (dealer-40), carol (no partner), dan (inactive). */
 static fixture *setup(void)
 {
@@ -58,7 +49,7 @@ static void transfer_copies_and_deactivates(void **state)
 {
 	(void)state;
 	fixture *f = setup();
-	assert_int_equal(open_count(f, "alice"), 1);
+	assert_int_equal(fix_open_count(f, "alice"), 1);
 	assert_int_equal(rrd_distributor_transfer(f->dist, "C-1", "dealer-40", "bob", "C-1-B", NULL),
 			 RRD_OK);
 	assert_int_equal(f->nevents, 2);
@@ -90,8 +81,8 @@ static void transfer_copies_and_deactivates(void **state)
 	assert_string_equal(rrd_record_partner(o), "dealer-12");
 	rrd_record_free(o);
 
-	assert_int_equal(open_count(f, "alice"), 0);
-	assert_int_equal(open_count(f, "bob"), 1);
+	assert_int_equal(fix_open_count(f, "alice"), 0);
+	assert_int_equal(fix_open_count(f, "bob"), 1);
 	rrd_agent *b;
 	assert_int_equal(rrd_distributor_get_agent(f->dist, "bob", &b), RRD_OK);
 	assert_int_equal(rrd_agent_assigned_today(b), 1);

@@ -14,26 +14,17 @@ static void drain_pool(fixture *f, int respect_hours, const char *member)
 	rrd_pool_free(p);
 }
 
-static void set_paused(fixture *f, const char *id, int paused)
-{
-	rrd_agent *a;
-	assert_int_equal(rrd_distributor_get_agent(f->dist, id, &a), RRD_OK);
-	assert_int_equal(rrd_agent_set_paused(a, paused), RRD_OK);
-	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
-	rrd_agent_free(a);
-}
-
 static void test_unpausing_drains_oldest_first(void **state)
 {
 	(void)state;
 	fixture *f = fix_new(0);
 	fix_agent(f, "A");
-	set_paused(f, "A", 1);
+	fix_set_paused(f, "A", 1);
 	drain_pool(f, 0, "A");
 	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
 	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
 	assert_string_equal(fix_event(f, 1), "queued L2 reason=no_eligible_agent");
-	set_paused(f, "A", 0);
+	fix_set_paused(f, "A", 0);
 	assert_string_equal(fix_event(f, 2), "assigned L1 A via=drain pool=p");
 	assert_string_equal(fix_event(f, 3), "assigned L2 A via=drain pool=p");
 	rrd_queue *q;
@@ -109,17 +100,17 @@ static void test_draining_again_after_the_queue_emptied(void **state)
 	(void)state;
 	fixture *f = fix_new(0);
 	fix_agent(f, "A");
-	set_paused(f, "A", 1);
+	fix_set_paused(f, "A", 1);
 	drain_pool(f, 0, "A");
 	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
-	set_paused(f, "A", 0);
+	fix_set_paused(f, "A", 0);
 	assert_string_equal(fix_event(f, 1), "assigned L1 A via=drain pool=p");
 	/* The queue is empty now; it fills again and drains again. */
-	set_paused(f, "A", 1);
+	fix_set_paused(f, "A", 1);
 	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
 	assert_int_equal(fix_submit(f, "L3", NULL), RRD_OK); /* no rule: not drainable */
 	assert_string_equal(fix_event(f, 2), "queued L2 reason=no_eligible_agent");
-	set_paused(f, "A", 0);
+	fix_set_paused(f, "A", 0);
 	assert_string_equal(fix_event(f, 4), "assigned L2 A via=drain pool=p");
 	assert_int_equal(f->nevents, 5);
 	rrd_queue *q;
@@ -127,10 +118,10 @@ static void test_draining_again_after_the_queue_emptied(void **state)
 	assert_int_equal(rrd_queue_count(q), 1); /* L3 stays for a person */
 	rrd_queue_free(q);
 	/* Taking the drainable one by hand leaves nothing to drain either. */
-	set_paused(f, "A", 1);
+	fix_set_paused(f, "A", 1);
 	assert_int_equal(fix_submit(f, "L4", "p"), RRD_OK);
 	assert_int_equal(rrd_distributor_assign(f->dist, "L4", "A", NULL), RRD_OK);
-	set_paused(f, "A", 0);
+	fix_set_paused(f, "A", 0);
 	assert_string_equal(fix_event(f, f->nevents - 1), "assigned L4 A via=manual");
 	fix_free(f);
 }

@@ -49,24 +49,6 @@ static void test_queue_lists_oldest_first_with_reasons(void **state)
 
 /* ---- parking a record for a person (rrd_distributor_queue_record) ------ */
 
-static int64_t open_count(fixture *f, const char *agent)
-{
-	rrd_agent *a;
-	assert_int_equal(rrd_distributor_get_agent(f->dist, agent, &a), RRD_OK);
-	int64_t n = rrd_agent_open_count(a);
-	rrd_agent_free(a);
-	return n;
-}
-
-static rrd_record_status status_of(fixture *f, const char *lead)
-{
-	rrd_record *r;
-	assert_int_equal(rrd_distributor_get_record(f->dist, lead, &r), RRD_OK);
-	rrd_record_status st = rrd_record_status_of(r);
-	rrd_record_free(r);
-	return st;
-}
-
 /* The queue as text: "L1:manual@0 L2:no_rule@60" (record, reason, seconds
  * after FIX_START), oldest first, in a static buffer. */
 static const char *queue_text(fixture *f)
@@ -88,15 +70,6 @@ static const char *queue_text(fixture *f)
 	return buf;
 }
 
-static void set_paused(fixture *f, const char *id, int paused)
-{
-	rrd_agent *a;
-	assert_int_equal(rrd_distributor_get_agent(f->dist, id, &a), RRD_OK);
-	assert_int_equal(rrd_agent_set_paused(a, paused), RRD_OK);
-	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
-	rrd_agent_free(a);
-}
-
 static void import(fixture *f, const char *id, rrd_record_status st, const char *owner)
 {
 	rrd_record *r;
@@ -106,6 +79,17 @@ static void import(fixture *f, const char *id, rrd_record_status st, const char 
 		assert_int_equal(rrd_record_set_owner(r, owner), RRD_OK);
 	assert_int_equal(rrd_distributor_put_record(f->dist, r), RRD_OK);
 	rrd_record_free(r);
+}
+
+/* "floor": an auto-drain pool of A. */
+static void floor_pool(fixture *f)
+{
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, "floor", RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_set_auto_drain(p, 1), RRD_OK);
+	assert_int_equal(rrd_pool_add_member(p, "A"), RRD_OK);
+	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
+	rrd_pool_free(p);
 }
 
 static void window_pool(fixture *f, const char *id, const char *member)
@@ -125,14 +109,14 @@ static void test_queue_record_parks_a_pending_record(void **state)
 	fix_agent(f, "A");
 	fix_pool(f, "web", RRD_STRATEGY_ROUND_ROBIN, "A", NULL);
 	assert_int_equal(fix_submit(f, "L1", "web"), RRD_OK);
-	assert_int_equal(open_count(f, "A"), 1);
+	assert_int_equal(fix_open_count(f, "A"), 1);
 	fix_clear_events(f);
 	f->now += RRD_MINUTE;
 	assert_int_equal(rrd_distributor_queue_record(f->dist, "L1", NULL), RRD_OK);
 	assert_int_equal(f->nevents, 1);
 	assert_string_equal(fix_event(f, 0), "queued L1 reason=manual");
-	assert_int_equal(open_count(f, "A"), 0);
-	assert_int_equal(status_of(f, "L1"), RRD_RECORD_QUEUED);
+	assert_int_equal(fix_open_count(f, "A"), 0);
+	assert_int_equal(fix_status(f, "L1"), RRD_RECORD_QUEUED);
 	assert_string_equal(fix_owner(f, "L1"), "");
 	assert_string_equal(queue_text(f), "L1:manual@60");
 	rrd_queue *q;
@@ -145,8 +129,8 @@ static void test_queue_record_parks_a_pending_record(void **state)
 	/* A person assigns it from the queue. */
 	assert_int_equal(rrd_distributor_assign(f->dist, "L1", "A", NULL), RRD_OK);
 	assert_string_equal(fix_event(f, 1), "assigned L1 A via=manual");
-	assert_int_equal(open_count(f, "A"), 1);
-	assert_int_equal(status_of(f, "L1"), RRD_RECORD_PENDING);
+	assert_int_equal(fix_open_count(f, "A"), 1);
+	assert_int_equal(fix_status(f, "L1"), RRD_RECORD_PENDING);
 	assert_string_equal(queue_text(f), "");
 	fix_free(f);
 }
@@ -167,7 +151,7 @@ static void test_queue_record_refusals_change_nothing(void **state)
 	char *before[5];
 	for (int i = 0; i < 5; i++)
 		before[i] = fix_record_json(f, leads[i]);
-	int64_t open = open_count(f, "A");
+	int64_t open = fix_open_count(f, "A");
 	rrd_move_options stale = RRD_MOVE_OPTIONS_INIT;
 	stale.version = 0;
 	rrd_move_options forced = RRD_MOVE_OPTIONS_INIT;
@@ -209,7 +193,7 @@ static void test_queue_record_refusals_change_nothing(void **state)
 		free(after);
 	}
 	assert_int_equal(f->nevents, 0);
-	assert_int_equal(open_count(f, "A"), open);
+	assert_int_equal(fix_open_count(f, "A"), open);
 	assert_string_equal(queue_text(f), "");
 	rrd_time due;
 	assert_int_equal(rrd_distributor_next_deadline(f->dist, &due), RRD_OK);
@@ -237,7 +221,7 @@ static void test_queue_record_forced(void **state)
 	assert_string_equal(fix_event(f, 0), "queued O reason=manual");
 	assert_string_equal(fix_event(f, 1), "queued C reason=manual");
 	assert_string_equal(fix_event(f, 2), "queued N reason=manual");
-	assert_int_equal(open_count(f, "A"), 0);
+	assert_int_equal(fix_open_count(f, "A"), 0);
 	assert_string_equal(queue_text(f), "O:manual@0 C:manual@0 N:manual@0");
 	/* The withdrawn offer's timer is gone: its deadline passes quietly. */
 	rrd_time due;
@@ -250,7 +234,7 @@ static void test_queue_record_forced(void **state)
 	rrd_claim_result res;
 	assert_int_equal(rrd_distributor_claim(f->dist, "O", "A", &res), RRD_OK);
 	assert_int_equal(res, RRD_CLAIM_EXPIRED);
-	assert_int_equal(status_of(f, "O"), RRD_RECORD_QUEUED);
+	assert_int_equal(fix_status(f, "O"), RRD_RECORD_QUEUED);
 	fix_free(f);
 }
 
@@ -260,13 +244,8 @@ static void test_queue_record_of_a_queued_record(void **state)
 	(void)state;
 	fixture *f = fix_new(0);
 	fix_agent(f, "A");
-	set_paused(f, "A", 1);
-	rrd_pool *p;
-	assert_int_equal(rrd_pool_new(&p, "floor", RRD_KIND_LEAD), RRD_OK);
-	assert_int_equal(rrd_pool_set_auto_drain(p, 1), RRD_OK);
-	assert_int_equal(rrd_pool_add_member(p, "A"), RRD_OK);
-	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
-	rrd_pool_free(p);
+	fix_set_paused(f, "A", 1);
+	floor_pool(f);
 	assert_int_equal(fix_submit(f, "L1", "floor"), RRD_OK);
 	f->now += RRD_MINUTE;
 	assert_int_equal(fix_submit(f, "L2", "floor"), RRD_OK);
@@ -284,7 +263,7 @@ static void test_queue_record_of_a_queued_record(void **state)
 			    "L1:manual@0 L2:no_eligible_agent@60 L3:manual@120");
 	/* A is back: the pool drains L2, which it queued, and leaves L1,
 	 * which waits for a person now. */
-	set_paused(f, "A", 0);
+	fix_set_paused(f, "A", 0);
 	assert_int_equal(f->nevents, 3);
 	assert_string_equal(fix_event(f, 2), "assigned L2 A via=drain pool=floor");
 	assert_string_equal(queue_text(f), "L1:manual@0 L3:manual@120");
@@ -298,24 +277,19 @@ static void test_auto_drain_leaves_a_parked_record(void **state)
 	(void)state;
 	fixture *f = fix_new(0);
 	fix_agent(f, "A");
-	rrd_pool *p;
-	assert_int_equal(rrd_pool_new(&p, "floor", RRD_KIND_LEAD), RRD_OK);
-	assert_int_equal(rrd_pool_set_auto_drain(p, 1), RRD_OK);
-	assert_int_equal(rrd_pool_add_member(p, "A"), RRD_OK);
-	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
-	rrd_pool_free(p);
+	floor_pool(f);
 	assert_int_equal(fix_submit(f, "L1", "floor"), RRD_OK);
 	assert_string_equal(fix_event(f, 0), "assigned L1 A via=route pool=floor");
 	assert_int_equal(rrd_distributor_queue_record(f->dist, "L1", NULL), RRD_OK);
 	assert_int_equal(f->nevents, 2);
 	assert_string_equal(fix_event(f, 1), "queued L1 reason=manual");
-	set_paused(f, "A", 1);
-	set_paused(f, "A", 0);
+	fix_set_paused(f, "A", 1);
+	fix_set_paused(f, "A", 0);
 	f->now += RRD_DAY;
 	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
 	assert_int_equal(f->nevents, 2);
 	assert_string_equal(queue_text(f), "L1:manual@0");
-	assert_int_equal(open_count(f, "A"), 0);
+	assert_int_equal(fix_open_count(f, "A"), 0);
 	fix_free(f);
 }
 

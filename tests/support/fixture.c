@@ -135,6 +135,33 @@ const char *fix_owner(fixture *f, const char *lead)
 	return buf;
 }
 
+rrd_record_status fix_status(fixture *f, const char *lead)
+{
+	rrd_record *r;
+	assert_int_equal(rrd_distributor_get_record(f->dist, lead, &r), RRD_OK);
+	rrd_record_status st = rrd_record_status_of(r);
+	rrd_record_free(r);
+	return st;
+}
+
+int64_t fix_open_count(fixture *f, const char *agent)
+{
+	rrd_agent *a;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, agent, &a), RRD_OK);
+	int64_t n = rrd_agent_open_count(a);
+	rrd_agent_free(a);
+	return n;
+}
+
+void fix_set_paused(fixture *f, const char *agent, int paused)
+{
+	rrd_agent *a;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, agent, &a), RRD_OK);
+	assert_int_equal(rrd_agent_set_paused(a, paused), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+}
+
 char *fix_record_json(fixture *f, const char *lead)
 {
 	rrd_record *r = NULL;

@@ -33,6 +33,12 @@ void fix_pool(fixture *f, const char *id, rrd_strategy s, ...);
 rrd_status fix_submit(fixture *f, const char *lead, const char *pool);
 /* The owner of a record (static buffer), or "" for none. */
 const char *fix_owner(fixture *f, const char *lead);
+/* A record's status. */
+rrd_record_status fix_status(fixture *f, const char *lead);
+/* How many records an agent holds open. */
+int64_t fix_open_count(fixture *f, const char *agent);
+/* Pause an agent, or end its pause. */
+void fix_set_paused(fixture *f, const char *agent, int paused);
 /* The stored record as JSON (free() it), or "absent" when there is none. */
 char *fix_record_json(fixture *f, const char *lead);
 /* Event i as text, e.g. "assigned L1 alice via=route pool=web". */

@@ -56,7 +56,7 @@ typedef enum rrd_claim_result {
 	RRD_CLAIM_WON = 0,             /**< the claim succeeded */
 	RRD_CLAIM_ALREADY_CLAIMED = 1, /**< someone (maybe the claimant) holds it */
 	RRD_CLAIM_NOT_OFFERED = 2,     /**< never offered to that agent */
-	RRD_CLAIM_DECLINED = 3,        /**< that agent declined it */
+	RRD_CLAIM_DECLINED = 3,        /**< that agent declined it, in any pool of its routing */
 	RRD_CLAIM_EXPIRED = 4          /**< the agent's offer expired */
 } rrd_claim_result;
 

@@ -120,6 +120,38 @@ static void list_drains_once_after_its_last_record(void **state)
 			   "'assigned':{'alice':1,'bob':2,'carol':0},'queued':0}\n"));
 }
 
+/* The other bulk events drain after the whole event too: the job moves
+ * Q-1 from the queue to bob before alice, freed by R-1, could take it; the
+ * undo puts both back, and alice, full again, takes nothing. */
+static void redistribute_and_undo_drain_after_the_whole_event(void **state)
+{
+	(void)state;
+	expect_lines(FULL_FLOOR
+		     "{'at':'+1m','op':'redistribute','from':{'records':['R-1','Q-1']},"
+		     " 'to':{'agents':['bob']}},"
+		     "{'at':'+2m','op':'undo','job':'J1'}]}",
+		     lines(QUEUED_Q1
+			   "{'at':'2026-03-02T08:01:00Z','event':'redistribution_started','job':'J1',"
+			   "'total':2}\n"
+			   "{'at':'2026-03-02T08:01:00Z','event':'assigned','lead':'R-1','agent':'bob',"
+			   "'previous':'alice','pool':null,'rule':null,'strategy':null,"
+			   "'via':'redistribute','notify':true}\n"
+			   "{'at':'2026-03-02T08:01:00Z','event':'assigned','lead':'Q-1','agent':'bob',"
+			   "'previous':null,'pool':null,'rule':null,'strategy':null,"
+			   "'via':'redistribute','notify':true}\n"
+			   "{'at':'2026-03-02T08:01:00Z','event':'redistribution_completed','job':'J1',"
+			   "'moved':2}\n"
+			   "{'at':'2026-03-02T08:02:00Z','event':'assigned','lead':'R-1','agent':'alice',"
+			   "'previous':'bob','pool':null,'rule':null,'strategy':null,"
+			   "'via':'undo','notify':true}\n"
+			   "{'at':'2026-03-02T08:02:00Z','event':'queued','lead':'Q-1',"
+			   "'reason':'no_eligible_agent'}\n"
+			   "{'at':'2026-03-02T08:02:00Z','event':'undone','job':'J1','restored':2}\n"
+			   "{'at':'2026-03-02T08:02:00Z','event':'summary',"
+			   "'open':{'alice':1,'bob':0,'carol':1},"
+			   "'assigned':{'alice':1,'bob':2,'carol':0},'queued':1}\n"));
+}
+
 /* A single record's move is its own event: it drains right after. */
 static void one_lead_drains_after_its_move(void **state)
 {
@@ -299,6 +331,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(list_drains_after_the_whole_event),
 		cmocka_unit_test(list_drains_once_after_its_last_record),
+		cmocka_unit_test(redistribute_and_undo_drain_after_the_whole_event),
 		cmocka_unit_test(one_lead_drains_after_its_move),
 		cmocka_unit_test(deactivated_record_never_moves_in_a_scenario),
 		cmocka_unit_test(deactivated_record_never_moves_by_call),

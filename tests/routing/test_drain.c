@@ -104,6 +104,38 @@ static void test_new_day_drains_an_agent_at_daily_cap(void **state)
 	fix_free(f);
 }
 
+/* Before 1970 a day still begins at midnight, not at the next day's end:
+ * the member's new day comes at 1969-12-31T00:00Z, not at the epoch. */
+static void test_new_day_before_1970_drains_at_that_midnight(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	f->now = -RRD_DAY - 12 * RRD_HOUR; /* 1969-12-30T12:00Z */
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, "A"), RRD_OK);
+	assert_int_equal(rrd_agent_set_capacity_per_day(a, 1), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+	drain_pool(f, 0, "A");
+	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
+	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
+	assert_string_equal(fix_event(f, 1), "queued L2 reason=no_eligible_agent");
+	rrd_time due;
+	assert_int_equal(rrd_distributor_next_deadline(f->dist, &due), RRD_OK);
+	assert_int_equal(due, -RRD_DAY);
+	f->now = -RRD_DAY + RRD_HOUR;
+	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
+	assert_int_equal(f->nevents, 3);
+	assert_string_equal(fix_event(f, 2), "assigned L2 A via=drain pool=p");
+	rrd_agent *got;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, "A", &got), RRD_OK);
+	assert_int_equal(rrd_agent_last_assigned(got), -RRD_DAY);
+	assert_int_equal(rrd_agent_assigned_today(got), 1);
+	rrd_agent_free(got);
+	fix_free(f);
+}
+
 static void test_draining_again_after_the_queue_emptied(void **state)
 {
 	(void)state;
@@ -141,6 +173,7 @@ int main(void)
 		cmocka_unit_test(test_unpausing_drains_oldest_first),
 		cmocka_unit_test(test_calendar_opening_drains_at_that_instant),
 		cmocka_unit_test(test_new_day_drains_an_agent_at_daily_cap),
+		cmocka_unit_test(test_new_day_before_1970_drains_at_that_midnight),
 		cmocka_unit_test(test_draining_again_after_the_queue_emptied),
 	};
 	return cmocka_run_group_tests_name("drain", tests, NULL, NULL);

@@ -192,6 +192,9 @@ rrd_status rrd__operation(rrd_distributor *d, rrd_op_fn body, void *ctx)
 
 rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int drain)
 {
+	/* What the body gets past (a calendar that cannot answer) leaves
+	 * no message when the operation succeeds. */
+	rrd__error_keep();
 	rrd__lock(d);
 	rrd_time now = rrd__now(d);
 	rrd_status rc = rrd__txn_begin(d);
@@ -204,11 +207,12 @@ rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int 
 			rc = rrd__txn_commit(d);
 	}
 	rrd__unlock(d);
-	return rc;
+	return rrd__error_kept(rc);
 }
 
 rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx)
 {
+	rrd__error_keep();
 	rrd__lock(d);
 	rrd_status rc = rrd__txn_begin(d);
 	if (!rc) {
@@ -216,7 +220,7 @@ rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx)
 		rrd__txn_end_read(d);
 	}
 	rrd__unlock(d);
-	return rc;
+	return rrd__error_kept(rc);
 }
 
 RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,

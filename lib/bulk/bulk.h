@@ -68,10 +68,24 @@ void rrd__rd_selection_free(rd_selection *s);
 /* The roles a record's new owner takes from the source agent. */
 int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const char *holder);
 
-/* Run `body` holding the store's redistribution lock (job.c):
- * RRD_E_BUSY when another job holds it. */
-rrd_status rrd__rd_locked(rrd_distributor *d, rrd_status (*body)(rrd_distributor *, void *),
-			  void *ctx);
+/* ---- the store's redistribution lock (lock.c) ------------------------ */
+
+/* How long the lock outlives a holder that is gone. */
+#define RRD_RD_LEASE (15 * RRD_MINUTE)
+
+#define RD_OWNER_MAX 160
+typedef struct rd_lock {
+	char owner[RD_OWNER_MAX];
+} rd_lock;
+
+/* A name for one holder of the lock that no other job, process or host
+ * uses: "rrdist:<host>:<pid>:<16 hex random>:<serial>". */
+void rrd__rd_lock_owner(char *buf, size_t cap);
+/* Take the lock under a new owner name: RRD_E_BUSY while another job
+ * holds it. */
+rrd_status rrd__rd_lock_take(rrd_distributor *d, rd_lock *l);
+/* Give the lock back. */
+rrd_status rrd__rd_lock_release(rrd_distributor *d, const rd_lock *l);
 
 /* ---- the journal (journal.c) ------------------------------------------ */
 

@@ -70,8 +70,11 @@ int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const cha
 
 /* ---- the store's redistribution lock (lock.c) ------------------------ */
 
-/* How long the lock outlives a holder that is gone. */
-#define RRD_RD_LEASE (15 * RRD_MINUTE)
+/* How long a job holds the lock unless it renews it, which it does
+ * before each batch (a batch takes far less). A holder that is gone, or
+ * a lock the store failed to release, keeps other jobs out this long at
+ * most. */
+#define RRD_RD_LEASE RRD_MINUTE
 
 #define RD_OWNER_MAX 160
 typedef struct rd_lock {
@@ -84,8 +87,12 @@ void rrd__rd_lock_owner(char *buf, size_t cap);
 /* Take the lock under a new owner name: RRD_E_BUSY while another job
  * holds it. */
 rrd_status rrd__rd_lock_take(rrd_distributor *d, rd_lock *l);
-/* Give the lock back. */
-rrd_status rrd__rd_lock_release(rrd_distributor *d, const rd_lock *l);
+/* Start the lease again from now: RRD_E_BUSY when another job took the
+ * lock after the lease ran out. */
+rrd_status rrd__rd_lock_renew(rrd_distributor *d, const rd_lock *l);
+/* Give the lock back. A release that fails is left to the lease: it
+ * changes neither the call's outcome nor rrd_error_last(). */
+void rrd__rd_lock_release(rrd_distributor *d, const rd_lock *l);
 
 /* ---- the journal (journal.c) ------------------------------------------ */
 

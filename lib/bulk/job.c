@@ -205,6 +205,10 @@ static rrd_status run_job(rrd_distributor *d, job_run *jr)
 {
 	rrd_status rc;
 	do {
+		/* The lease must outlast the batch: a job that has lost the
+		 * lock, or cannot tell, stops with what it has done. */
+		if (jr->next > 0 && (rc = rrd__rd_lock_renew(d, &jr->lock)))
+			break;
 		rd_job saved = jr->job;
 		size_t from = jr->next;
 		rc = rrd__operation_ex(d, batch_body, jr, 0);
@@ -241,14 +245,7 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 	rrd_status rc = rrd__rd_lock_take(d, &jr.lock);
 	if (!rc) {
 		rc = run_job(d, &jr);
-		/* Keep the job's failure, not the release's. */
-		rrd_error_saved cause;
-		rrd__error_save(&cause);
-		rrd_status released = rrd__rd_lock_release(d, &jr.lock);
-		if (rc)
-			rrd__error_restore(&cause);
-		else
-			rc = released;
+		rrd__rd_lock_release(d, &jr.lock);
 	}
 	if (jr.id[0])
 		snprintf(job_id, cap, "%s", jr.id);

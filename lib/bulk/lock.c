@@ -1,8 +1,9 @@
 /*
  * The store's redistribution lock, which lets one job at a time run on a
  * store, across threads, processes and hosts. A job holds it under an
- * owner name of its own, for a lease, so that a process that dies
- * holding it does not keep other jobs out for ever.
+ * owner name of its own, for a short lease that it renews before each
+ * batch. A process that dies holding it, or a release that fails, keeps
+ * other jobs out until the lease runs out, and no longer.
  *
  * Owner names must never be shared: the store lets a second acquire by
  * the same name through as a renewal. Workers forked from one parent
@@ -125,24 +126,38 @@ void rrd__rd_lock_owner(char *buf, size_t cap)
 		 (unsigned long long)atomic_fetch_add(&serial, 1));
 }
 
-rrd_status rrd__rd_lock_take(rrd_distributor *d, rd_lock *l)
+static rrd_status acquire(rrd_distributor *d, const rd_lock *l, int renew)
 {
-	rrd__rd_lock_owner(l->owner, sizeof l->owner);
 	rrd_store *st = d->store;
 	rrd__lock(d);
 	rrd_time now = rrd__now(d);
 	int rc = st->m.lock_acquire(st->self, LOCK_NAME, l->owner, now, now + RRD_RD_LEASE);
 	rrd__unlock(d);
 	if (rc == RRD_E_BUSY)
-		return rrd__fail(RRD_E_BUSY, "another redistribution is running on this store");
-	return rrd__store_status(rc, "taking the redistribution lock");
+		return rrd__fail(RRD_E_BUSY, renew ? "another redistribution took the store's lock "
+						     "after this job's lease ran out"
+						   : "another redistribution is running on this store");
+	return rrd__store_status(rc, renew ? "renewing the redistribution lock"
+					   : "taking the redistribution lock");
 }
 
-rrd_status rrd__rd_lock_release(rrd_distributor *d, const rd_lock *l)
+rrd_status rrd__rd_lock_take(rrd_distributor *d, rd_lock *l)
+{
+	rrd__rd_lock_owner(l->owner, sizeof l->owner);
+	return acquire(d, l, 0);
+}
+
+rrd_status rrd__rd_lock_renew(rrd_distributor *d, const rd_lock *l)
+{
+	return acquire(d, l, 1);
+}
+
+void rrd__rd_lock_release(rrd_distributor *d, const rd_lock *l)
 {
 	rrd_store *st = d->store;
+	rrd__error_keep();
 	rrd__lock(d);
-	int rc = st->m.lock_release(st->self, LOCK_NAME, l->owner);
+	st->m.lock_release(st->self, LOCK_NAME, l->owner);
 	rrd__unlock(d);
-	return rrd__store_status(rc, "releasing the redistribution lock");
+	rrd__error_kept(RRD_OK);
 }

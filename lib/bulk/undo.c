@@ -111,14 +111,7 @@ RRD_API rrd_status rrd_distributor_undo(rrd_distributor *d, const char *job_id,
 	if ((rc = rrd__rd_lock_take(d, &lock)))
 		return rc;
 	rc = rrd__operation(d, undo_body, &a);
-	/* Keep the undo's failure, not the release's. */
-	rrd_error_saved cause;
-	rrd__error_save(&cause);
-	rrd_status released = rrd__rd_lock_release(d, &lock);
-	if (rc)
-		rrd__error_restore(&cause);
-	else
-		rc = released;
+	rrd__rd_lock_release(d, &lock);
 	if (rc)
 		return rc;
 	if (restored)

@@ -116,7 +116,10 @@ RRD_API rrd_status rrd_redistribution_filter_owner_types(rrd_redistribution *rd,
  */
 RRD_API rrd_status rrd_redistribution_filter_attr(rrd_redistribution *rd, const char *key,
 						  const char *value);
-/** Filter: records reassigned at or after `t`. @return RRD_OK, RRD_E_INVALID. */
+/**
+ * Filter: records reassigned at or after `t` (RRD_TIME_MIN to RRD_TIME_MAX).
+ * @return RRD_OK, RRD_E_INVALID (a time out of range; unchanged).
+ */
 RRD_API rrd_status rrd_redistribution_filter_reassigned_since(rrd_redistribution *rd,
 							      rrd_time t);
 

@@ -6,6 +6,7 @@
 #include "distributor/dist.h"
 #include "geo/kdtree.h"
 #include "routing/routing.h"
+#include "time/instant.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -39,7 +40,8 @@ static rrd_time system_clock(void *user)
 rrd_time rrd__now(rrd_distributor *d)
 {
 	if (!d->now_valid) {
-		d->now = d->opts.clock(d->opts.clock_user);
+		/* Whatever the host's clock says, times stay within bounds. */
+		d->now = rrd__time_clamp(d->opts.clock(d->opts.clock_user));
 		d->now_valid = 1;
 	}
 	return d->now;

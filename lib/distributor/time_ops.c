@@ -2,6 +2,7 @@
  * saying when the next timer is due. */
 #include "distributor/dist.h"
 #include "routing/routing.h"
+#include "time/instant.h"
 #include "util/error.h"
 
 /* One step of advance: the earliest timer or drain wakeup at or before
@@ -83,6 +84,9 @@ RRD_API rrd_status rrd_distributor_advance(rrd_distributor *d, rrd_time now)
 {
 	if (!d)
 		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
+	rrd_status rc = rrd__time_check(now, "advance: now");
+	if (rc)
+		return rc;
 	/* A step gets past calendars that cannot answer and timers that
 	 * outlived their records. */
 	rrd__error_keep();
@@ -103,6 +107,9 @@ static rrd_status next_deadline_body(rrd_distributor *d, void *ctx, rrd_time now
 	rrd_status wrc = rc ? rc : rrd__drain_wakeup(d, from, &wake);
 	if (wrc && wrc != RRD_E_NOTFOUND)
 		return wrc;
+	/* A new day after the last instant never comes. */
+	if (!wrc && wake > RRD_TIME_MAX)
+		wrc = RRD_E_NOTFOUND;
 	if (rc)
 		return rc;
 	if (trc == RRD_E_NOTFOUND && wrc == RRD_E_NOTFOUND)

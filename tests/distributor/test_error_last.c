@@ -119,14 +119,21 @@ static void test_advance_near_the_end_of_time(void **state)
 	fix_free(f);
 }
 
-static void test_submit(void **state)
+/* A member whose calendar cannot answer for the last days of 9999. */
+static fixture *late_member(void)
 {
-	(void)state;
 	fixture *f = fix_new(0);
 	f->now = LAST_DAY;
 	calendar(f);
 	agent_on(f, "A", "east", 0);
 	pool(f, "p", "A", 0, RRD_NO_WINDOW);
+	return f;
+}
+
+static void test_submit(void **state)
+{
+	(void)state;
+	fixture *f = late_member();
 	const char *message = set_error(f);
 	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
 	assert_error_is(message);
@@ -138,11 +145,7 @@ static void test_submit(void **state)
 static void test_next_agent(void **state)
 {
 	(void)state;
-	fixture *f = fix_new(0);
-	f->now = LAST_DAY;
-	calendar(f);
-	agent_on(f, "A", "east", 0);
-	pool(f, "p", "A", 0, RRD_NO_WINDOW);
+	fixture *f = late_member();
 	const char *message = set_error(f);
 	assert_string_equal(fix_next(f, "p"), "A");
 	assert_error_is(message);

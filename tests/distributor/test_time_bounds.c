@@ -131,8 +131,7 @@ static void test_advance(void **state)
 	fix_free(f);
 }
 
-/* A pool whose window is the longest there is, and a clock an hour before
- * the last instant. */
+/* A pool whose window is the longest there is, and the clock at `now`. */
 static fixture *late_offer(rrd_time now)
 {
 	fixture *f = fix_new(0);
@@ -174,78 +173,22 @@ static void test_deadline_past_the_last_instant_is_the_last_instant(void **state
 	fix_free(f);
 }
 
-/* The new day that would free a member at their daily cap starts after
- * the last instant: it never comes, and nothing is due. */
-static void test_no_wakeup_after_the_last_instant(void **state)
-{
-	(void)state;
-	fixture *f = fix_new(0);
-	f->now = RRD_TIME_MAX - RRD_HOUR;
-	rrd_agent *a;
-	assert_int_equal(rrd_agent_new(&a, "A"), RRD_OK);
-	assert_int_equal(rrd_agent_set_capacity_per_day(a, 1), RRD_OK);
-	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
-	rrd_agent_free(a);
-	rrd_pool *p;
-	assert_int_equal(rrd_pool_new(&p, "p", RRD_KIND_LEAD), RRD_OK);
-	assert_int_equal(rrd_pool_set_auto_drain(p, 1), RRD_OK);
-	assert_int_equal(rrd_pool_add_member(p, "A"), RRD_OK);
-	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
-	rrd_pool_free(p);
-	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
-	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
-	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
-	assert_string_equal(fix_event(f, 1), "queued L2 reason=no_eligible_agent");
-	rrd_time due = 0;
-	assert_int_equal(rrd_distributor_next_deadline(f->dist, &due), RRD_E_NOTFOUND);
-	assert_int_equal(due, 0);
-	assert_int_equal(rrd_distributor_advance(f->dist, RRD_TIME_MAX), RRD_OK);
-	assert_int_equal(f->nevents, 2);
-	fix_free(f);
-}
-
 /* A host clock that says something out of range is taken as the nearest
  * bound, so nothing the distributor computes from it leaves the range. */
-static rrd_time clock_at_the_end_of_int64(void *user)
-{
-	(void)user;
-	return INT64_MAX;
-}
-
 static void test_clock_beyond_the_range_is_taken_at_the_bound(void **state)
 {
 	(void)state;
-	rrd_store *st;
-	assert_int_equal(rrd_store_memory_new(&st), RRD_OK);
-	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
-	o.clock = clock_at_the_end_of_int64;
-	rrd_distributor *d;
-	assert_int_equal(rrd_distributor_new(&d, st, &o), RRD_OK);
-	assert_int_equal(rrd_distributor_now(d), RRD_TIME_MAX);
-	rrd_agent *a;
-	assert_int_equal(rrd_agent_new(&a, "A"), RRD_OK);
-	assert_int_equal(rrd_distributor_put_agent(d, a), RRD_OK);
-	rrd_agent_free(a);
-	rrd_pool *p;
-	assert_int_equal(rrd_pool_new(&p, "p", RRD_KIND_LEAD), RRD_OK);
-	assert_int_equal(rrd_pool_set_claim_window(p, RRD_DURATION_MAX), RRD_OK);
-	assert_int_equal(rrd_pool_add_member(p, "A"), RRD_OK);
-	assert_int_equal(rrd_distributor_put_pool(d, p), RRD_OK);
-	rrd_pool_free(p);
+	fixture *f = late_offer(INT64_MAX);
+	assert_int_equal(rrd_distributor_now(f->dist), RRD_TIME_MAX);
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
 	rrd_record *r;
-	assert_int_equal(rrd_record_new(&r, "L1", RRD_KIND_LEAD), RRD_OK);
-	rrd_submit_options so = RRD_SUBMIT_OPTIONS_INIT;
-	so.pool = "p";
-	assert_int_equal(rrd_distributor_submit(d, r, &so), RRD_OK);
-	rrd_record_free(r);
-	assert_int_equal(rrd_distributor_get_record(d, "L1", &r), RRD_OK);
+	assert_int_equal(rrd_distributor_get_record(f->dist, "L1", &r), RRD_OK);
 	assert_int_equal(rrd_record_created_at(r), RRD_TIME_MAX);
 	rrd_record_free(r);
-	rrd_time due;
-	assert_int_equal(rrd_distributor_next_deadline(d, &due), RRD_OK);
-	assert_int_equal(due, RRD_TIME_MAX);
-	rrd_distributor_free(d);
-	rrd_store_free(st);
+	assert_int_equal(deadline_of(f, "L1"), RRD_TIME_MAX);
+	f->now = INT64_MIN;
+	assert_int_equal(rrd_distributor_now(f->dist), RRD_TIME_MIN);
+	fix_free(f);
 }
 
 int main(void)
@@ -259,7 +202,6 @@ int main(void)
 		cmocka_unit_test(test_calendar_open_time),
 		cmocka_unit_test(test_advance),
 		cmocka_unit_test(test_deadline_past_the_last_instant_is_the_last_instant),
-		cmocka_unit_test(test_no_wakeup_after_the_last_instant),
 		cmocka_unit_test(test_clock_beyond_the_range_is_taken_at_the_bound),
 	};
 	return cmocka_run_group_tests_name("time_bounds", tests, NULL, NULL);

@@ -104,9 +104,12 @@ RRD_API rrd_status rrd_calendar_holiday(const rrd_calendar *cal, size_t index,
 					int *year, int *month, int *day);
 
 /*
- * The queries below take times within the years 1 to 9999 (UTC); a time
- * outside that range gives RRD_E_INVALID. Searches look ten years ahead
- * at most. On failure, outputs are left unchanged.
+ * The queries below take times from 0001-01-03T00:00:00Z to
+ * 9999-12-28T23:59:59.999Z (UTC): RRD_TIME_MIN and RRD_TIME_MAX less two
+ * days at either end, so that the local date at any of them, in any
+ * zone, and the day after it are dates of the years 1 to 9999. A time
+ * outside gives RRD_E_INVALID. Searches look ten years ahead at most. On
+ * failure, outputs are left unchanged.
  */
 
 /**
@@ -143,7 +146,8 @@ RRD_API rrd_status rrd_calendar_next_close(const rrd_calendar *cal, rrd_time t,
  * 5-minute window on a 09:00-17:00 calendar is due at 09:03 on the next open
  * day. A zero duration gives the next opening.
  * @return RRD_OK; RRD_E_NOTFOUND (the window cannot be completed within ten
- *         years, e.g. never open again); RRD_E_INVALID (negative duration).
+ *         years, e.g. never open again); RRD_E_INVALID (a duration that is
+ *         negative or longer than RRD_DURATION_MAX).
  */
 RRD_API rrd_status rrd_calendar_add_open_time(const rrd_calendar *cal,
 					      rrd_time t, rrd_time duration,

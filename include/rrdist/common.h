@@ -174,6 +174,26 @@ typedef int64_t rrd_time;
 #define RRD_HOUR (60 * RRD_MINUTE)
 #define RRD_DAY (24 * RRD_HOUR)
 
+/**
+ * The times the library takes and gives: the years 1 to 9999 of the
+ * proleptic Gregorian calendar, from 0001-01-01T00:00:00.000Z to
+ * 9999-12-31T23:59:59.999Z, as documents write them. A call given a time
+ * outside them (other than a documented marker such as RRD_TIME_NONE)
+ * refuses it with RRD_E_INVALID and changes nothing; a host clock that
+ * reads outside them is taken at the nearest bound.
+ */
+#define RRD_TIME_MIN ((rrd_time)-62135596800000)
+#define RRD_TIME_MAX ((rrd_time)253402300799999)
+
+/**
+ * The longest duration (claim windows, open time): 36600 days, a little
+ * over a hundred years. A call given a longer one, or a negative one where
+ * no marker is documented, refuses it with RRD_E_INVALID. A time plus a
+ * duration never overflows; a deadline that would fall after RRD_TIME_MAX
+ * is RRD_TIME_MAX.
+ */
+#define RRD_DURATION_MAX (36600 * RRD_DAY)
+
 /** Longest id (agent, pool, rule, calendar, record, partner) in bytes. */
 #define RRD_ID_MAX 255
 

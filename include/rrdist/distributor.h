@@ -24,7 +24,11 @@
 extern "C" {
 #endif
 
-/** The distributor's clock: current UTC time. Called with the lock held; must not call the library. */
+/**
+ * The distributor's clock: current UTC time. Called with the lock held;
+ * must not call the library. A time before RRD_TIME_MIN or after
+ * RRD_TIME_MAX is taken as that bound.
+ */
 typedef rrd_time (*rrd_clock_fn)(void *user);
 
 typedef struct rrd_distributor_options {
@@ -317,8 +321,9 @@ RRD_API rrd_status rrd_distributor_decline(rrd_distributor *dist, const char *re
  * A claim at exactly a deadline comes too late once the timer fired, so
  * call this before handling input stamped at `now`. Each timer is one
  * transaction; with several processes on one store, each timer fires once.
- * @return RRD_OK; RRD_E_NOMEM and store errors (timers fired before the
- *         failure stay fired; the failing one is still due).
+ * @return RRD_OK; RRD_E_INVALID (`now` outside RRD_TIME_MIN..RRD_TIME_MAX;
+ *         nothing fires); RRD_E_NOMEM and store errors (timers fired
+ *         before the failure stay fired; the failing one is still due).
  */
 RRD_API rrd_status rrd_distributor_advance(rrd_distributor *dist, rrd_time now);
 
@@ -326,7 +331,8 @@ RRD_API rrd_status rrd_distributor_advance(rrd_distributor *dist, rrd_time now);
  * When rrd_distributor_advance next has work, so an event loop can sleep
  * until then: the earliest offer deadline, or the earliest instant (a
  * member's calendar opening, a new local day for a member at their daily
- * cap) at which an auto-drain pool could take a queued record back.
+ * cap) at which an auto-drain pool could take a queued record back. It
+ * is never after RRD_TIME_MAX: what could only happen later is not due.
  * @return RRD_OK; RRD_E_NOTFOUND (nothing is due); RRD_E_INVALID; store
  *         errors.
  */

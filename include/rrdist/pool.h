@@ -55,8 +55,11 @@ RRD_API rrd_status rrd_pool_set_strategy(rrd_pool *pool, rrd_strategy strategy);
 RRD_API rrd_strategy rrd_pool_strategy(const rrd_pool *pool);
 
 /**
- * Claim window in milliseconds (>= 0), or RRD_NO_WINDOW.
- * @return RRD_OK or RRD_E_INVALID.
+ * Claim window in milliseconds, 0 to RRD_DURATION_MAX, or RRD_NO_WINDOW.
+ * An offer's deadline is the window after the offer (RRD_TIME_MAX at the
+ * latest).
+ * @return RRD_OK or RRD_E_INVALID (negative, or longer than
+ *         RRD_DURATION_MAX; the pool is unchanged).
  */
 RRD_API rrd_status rrd_pool_set_claim_window(rrd_pool *pool, rrd_time window);
 RRD_API rrd_time rrd_pool_claim_window(const rrd_pool *pool);

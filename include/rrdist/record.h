@@ -78,11 +78,19 @@ RRD_API const char *rrd_record_partner(const rrd_record *record);
 RRD_API rrd_status rrd_record_set_follow_up(rrd_record *record, const char *status);
 RRD_API const char *rrd_record_follow_up(const rrd_record *record);
 
-/** When the record was created (set by the distributor on submit, or on import). */
+/**
+ * When the record was created (set by the distributor on submit, or on
+ * import): RRD_TIME_MIN to RRD_TIME_MAX, or RRD_TIME_NONE.
+ * @return RRD_OK or RRD_E_INVALID (another value; unchanged).
+ */
 RRD_API rrd_status rrd_record_set_created_at(rrd_record *record, rrd_time t);
 RRD_API rrd_time rrd_record_created_at(const rrd_record *record);
 
-/** When the record last changed owner by hand or in bulk, or RRD_TIME_NONE. */
+/**
+ * When the record last changed owner by hand or in bulk (RRD_TIME_MIN to
+ * RRD_TIME_MAX), or RRD_TIME_NONE.
+ * @return RRD_OK or RRD_E_INVALID (another value; unchanged).
+ */
 RRD_API rrd_status rrd_record_set_reassigned_at(rrd_record *record, rrd_time t);
 RRD_API rrd_time rrd_record_reassigned_at(const rrd_record *record);
 

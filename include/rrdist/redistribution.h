@@ -17,13 +17,18 @@
  * the record's reassignment time.
  *
  * Limits and locking: a job may move at most the distributor's
- * `redistribute_max` records (RRD_E_LIMIT, nothing moved); one job runs at
- * a time per store, across processes (RRD_E_BUSY), guarded by the store's
- * lock. A job runs in batches of RRD_REDISTRIBUTE_BATCH records, each one
- * transaction, so other operations go on between them; the events of a
- * batch (`redistribution_started`, `assigned`, `redistribution_progress`
- * every RRD_REDISTRIBUTE_BATCH records, `redistribution_completed`) are
- * delivered as it commits.
+ * `redistribute_max` records (RRD_E_LIMIT, nothing moved); one job (or
+ * undo) runs at a time per store, across processes and hosts
+ * (RRD_E_BUSY), guarded by the store's lock. A job runs in batches of
+ * RRD_REDISTRIBUTE_BATCH records, each one transaction, so other
+ * operations go on between them; the events of a batch
+ * (`redistribution_started`, `assigned`, `redistribution_progress` every
+ * RRD_REDISTRIBUTE_BATCH records, `redistribution_completed`) are
+ * delivered as it commits. The lock is held for a lease of one minute
+ * (by the distributor's clock), renewed before each batch: a process
+ * that dies during a job, or a lock the store fails to give back, keeps
+ * other jobs out for a minute at most. A batch, event callbacks
+ * included, must take far less than that.
  *
  * Threading: an rrd_redistribution is a plain value; do not change one
  * while a call reads it. The rrd_distributor_* calls are thread-safe.
@@ -111,7 +116,10 @@ RRD_API rrd_status rrd_redistribution_filter_owner_types(rrd_redistribution *rd,
  */
 RRD_API rrd_status rrd_redistribution_filter_attr(rrd_redistribution *rd, const char *key,
 						  const char *value);
-/** Filter: records reassigned at or after `t`. @return RRD_OK, RRD_E_INVALID. */
+/**
+ * Filter: records reassigned at or after `t` (RRD_TIME_MIN to RRD_TIME_MAX).
+ * @return RRD_OK, RRD_E_INVALID (a time out of range; unchanged).
+ */
 RRD_API rrd_status rrd_redistribution_filter_reassigned_since(rrd_redistribution *rd,
 							      rrd_time t);
 
@@ -176,11 +184,15 @@ RRD_API void rrd_plan_free(rrd_plan *plan);
  *
  * A record that changed owner or status, or came under a live offer,
  * between the selection and its batch is left where it is. If a batch
- * fails, the batches before it stay done and the job can be undone.
- * Auto-drain pools drain once, after the whole job.
+ * fails, or the lock's lease cannot be renewed before one, the job stops
+ * there: the batches before it stay done and the job can be undone.
+ * Auto-drain pools drain once, after the whole job. A job whose batches
+ * all committed succeeds, even if the store then fails to release the
+ * lock (which then runs out with its lease).
  *
  * @return RRD_OK; the preview's errors (nothing moved, no job);
- *         RRD_E_BUSY (another job holds the store's lock); RRD_E_NOMEM
+ *         RRD_E_BUSY (another job holds the store's lock, or took it
+ *         between two batches after this job's lease ran out); RRD_E_NOMEM
  *         and store errors (nothing moved when the first batch fails).
  */
 RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *dist,
@@ -191,7 +203,9 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *dist,
  * Reverse a job: every record it moved goes back to its owner, status,
  * roles and reassignment time (a queued one back to its place in the
  * queue, with a `queued` event whose reason is its old one), with an
- * `assigned` event (via undo) for each, then `undone`. One transaction.
+ * `assigned` event (via undo) for each, then `undone`. One transaction,
+ * under the store's lock; an undo that committed succeeds even if the
+ * store then fails to release the lock.
  * @param restored  receives how many records went back; may be NULL.
  * @return RRD_OK; RRD_E_UNKNOWN_JOB; RRD_E_NOTHING_TO_UNDO (undone
  *         already, or it moved nothing); RRD_E_CONFLICT (a record of the

@@ -67,7 +67,11 @@ RRD_API rrd_status rrd_rule_attr(const rrd_rule *rule, size_t i, const char **ke
 RRD_API rrd_status rrd_rule_set_strategy(rrd_rule *rule, rrd_strategy strategy);
 RRD_API rrd_strategy rrd_rule_strategy(const rrd_rule *rule);
 
-/** Claim window override (>= 0), RRD_NO_WINDOW, or RRD_WINDOW_INHERIT (default). */
+/**
+ * Claim window override in milliseconds (0 to RRD_DURATION_MAX),
+ * RRD_NO_WINDOW, or RRD_WINDOW_INHERIT (default).
+ * @return RRD_OK or RRD_E_INVALID (any other value; the rule is unchanged).
+ */
 RRD_API rrd_status rrd_rule_set_claim_window(rrd_rule *rule, rrd_time window);
 RRD_API rrd_time rrd_rule_claim_window(const rrd_rule *rule);
 

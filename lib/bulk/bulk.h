@@ -68,10 +68,31 @@ void rrd__rd_selection_free(rd_selection *s);
 /* The roles a record's new owner takes from the source agent. */
 int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const char *holder);
 
-/* Run `body` holding the store's redistribution lock (job.c):
- * RRD_E_BUSY when another job holds it. */
-rrd_status rrd__rd_locked(rrd_distributor *d, rrd_status (*body)(rrd_distributor *, void *),
-			  void *ctx);
+/* ---- the store's redistribution lock (lock.c) ------------------------ */
+
+/* How long a job holds the lock unless it renews it, which it does
+ * before each batch (a batch takes far less). A holder that is gone, or
+ * a lock the store failed to release, keeps other jobs out this long at
+ * most. */
+#define RRD_RD_LEASE RRD_MINUTE
+
+#define RD_OWNER_MAX 160
+typedef struct rd_lock {
+	char owner[RD_OWNER_MAX];
+} rd_lock;
+
+/* A name for one holder of the lock that no other job, process or host
+ * uses: "rrdist:<host>:<pid>:<16 hex random>:<serial>". */
+void rrd__rd_lock_owner(char *buf, size_t cap);
+/* Take the lock under a new owner name: RRD_E_BUSY while another job
+ * holds it. */
+rrd_status rrd__rd_lock_take(rrd_distributor *d, rd_lock *l);
+/* Start the lease again from now: RRD_E_BUSY when another job took the
+ * lock after the lease ran out. */
+rrd_status rrd__rd_lock_renew(rrd_distributor *d, const rd_lock *l);
+/* Give the lock back. A release that fails is left to the lease: it
+ * changes neither the call's outcome nor rrd_error_last(). */
+void rrd__rd_lock_release(rrd_distributor *d, const rd_lock *l);
 
 /* ---- the journal (journal.c) ------------------------------------------ */
 

@@ -3,7 +3,6 @@
  * records in batches under the store's lock, journalling each record as
  * it was so the job can be undone.
  */
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,11 +10,6 @@
 #include "routing/routing.h"
 #include "util/alloc.h"
 #include "util/error.h"
-
-#define LOCK_NAME "redistribute"
-/* How long the lock outlives a process that died holding it. Each batch
- * renews it. */
-#define LOCK_LEASE_MS (15 * 60 * 1000)
 
 /* ---- preview ------------------------------------------------------------ */
 
@@ -82,6 +76,7 @@ typedef struct job_run {
 	char id[RRD_JOB_ID_MAX + 1];
 	size_t next;       /* next pick to move */
 	rd_job job;
+	rd_lock lock;
 } job_run;
 
 static int same_owner(const char *a, const char *b)
@@ -206,49 +201,14 @@ static rrd_status mark_failed(rrd_distributor *d, void *ctx, rrd_time now)
 	return rrd__rd_job_put(d, jr->id, &jr->job);
 }
 
-static atomic_ullong lock_serial;
-
-static rrd_status lock_store(rrd_distributor *d, const char *owner, int take)
+static rrd_status run_job(rrd_distributor *d, job_run *jr)
 {
-	rrd_store *st = d->store;
-	rrd__lock(d);
-	rrd_time now = rrd__now(d);
-	int rc = take ? st->m.lock_acquire(st->self, LOCK_NAME, owner, now, now + LOCK_LEASE_MS)
-		      : st->m.lock_release(st->self, LOCK_NAME, owner);
-	rrd__unlock(d);
-	if (rc == RRD_E_BUSY)
-		return rrd__fail(RRD_E_BUSY, "another redistribution is running on this store");
-	return rrd__store_status(rc, take ? "taking the redistribution lock"
-					  : "releasing the redistribution lock");
-}
-
-/* Run `body` under the store's redistribution lock. */
-rrd_status rrd__rd_locked(rrd_distributor *d, rrd_status (*body)(rrd_distributor *, void *),
-			  void *ctx)
-{
-	char owner[96];
-	snprintf(owner, sizeof owner, "rrdist:%p:%llu", (void *)d,
-		 (unsigned long long)atomic_fetch_add(&lock_serial, 1));
-	rrd_status rc = lock_store(d, owner, 1);
-	if (rc)
-		return rc;
-	rc = body(d, ctx);
-	if (rc) {
-		/* Keep the body's failure, not the release's. */
-		rrd_error_saved cause;
-		rrd__error_save(&cause);
-		lock_store(d, owner, 0);
-		rrd__error_restore(&cause);
-		return rc;
-	}
-	return lock_store(d, owner, 0);
-}
-
-static rrd_status run_job(rrd_distributor *d, void *ctx)
-{
-	job_run *jr = ctx;
 	rrd_status rc;
 	do {
+		/* The lease must outlast the batch: a job that has lost the
+		 * lock, or cannot tell, stops with what it has done. */
+		if (jr->next > 0 && (rc = rrd__rd_lock_renew(d, &jr->lock)))
+			break;
 		rd_job saved = jr->job;
 		size_t from = jr->next;
 		rc = rrd__operation_ex(d, batch_body, jr, 0);
@@ -282,7 +242,11 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 				 "RRD_JOB_ID_MAX + 1 bytes must be given");
 	job_id[0] = '\0';
 	job_run jr = { .rd = rd };
-	rrd_status rc = rrd__rd_locked(d, run_job, &jr);
+	rrd_status rc = rrd__rd_lock_take(d, &jr.lock);
+	if (!rc) {
+		rc = run_job(d, &jr);
+		rrd__rd_lock_release(d, &jr.lock);
+	}
 	if (jr.id[0])
 		snprintf(job_id, cap, "%s", jr.id);
 	rrd__rd_selection_free(&jr.sel);

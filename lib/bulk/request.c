@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "bulk/bulk.h"
+#include "time/instant.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -229,6 +230,9 @@ RRD_API rrd_status rrd_redistribution_filter_reassigned_since(rrd_redistribution
 							      rrd_time t)
 {
 	NEED(rd);
+	rrd_status rc = rrd__time_check(t, "reassigned_since");
+	if (rc)
+		return rc;
 	rrd_redistribution_from_filter(rd);
 	rd->has_since = 1;
 	rd->since = t;

@@ -94,11 +94,6 @@ static rrd_status undo_body(rrd_distributor *d, void *ctx, rrd_time now)
 	return rrd__emit(d, &ev);
 }
 
-static rrd_status undo_locked(rrd_distributor *d, void *ctx)
-{
-	return rrd__operation(d, undo_body, ctx);
-}
-
 RRD_API rrd_status rrd_distributor_undo(rrd_distributor *d, const char *job_id,
 					int64_t *restored)
 {
@@ -112,7 +107,12 @@ RRD_API rrd_status rrd_distributor_undo(rrd_distributor *d, const char *job_id,
 	if (strlen(job_id) > RRD_JOB_ID_MAX)
 		return rrd__fail(RRD_E_UNKNOWN_JOB, "no job \"%s\"", job_id);
 	undo_args a = { job_id, 0 };
-	if ((rc = rrd__rd_locked(d, undo_locked, &a)))
+	rd_lock lock;
+	if ((rc = rrd__rd_lock_take(d, &lock)))
+		return rc;
+	rc = rrd__operation(d, undo_body, &a);
+	rrd__rd_lock_release(d, &lock);
+	if (rc)
 		return rc;
 	if (restored)
 		*restored = a.restored;

@@ -2,7 +2,8 @@
 
 #include <stdio.h>
 
-#define LIMIT ((rrd_time)100 * 366 * RRD_DAY)
+/* Anything longer could not be given to the API either. */
+#define LIMIT RRD_DURATION_MAX
 
 int rrd__duration_parse(const char *text, rrd_time *out)
 {

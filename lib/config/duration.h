@@ -7,7 +7,7 @@
 #include "rrdist/common.h"
 
 /* Parse one or more <digits><unit> (units d h m s). 0 or -1 when malformed
- * or beyond a hundred years. */
+ * or longer than RRD_DURATION_MAX (36600 days). */
 int rrd__duration_parse(const char *text, rrd_time *out);
 /* Write the shortest form ("1h30m", "0s") into buf; whole seconds only. */
 void rrd__duration_format(rrd_time d, char *buf, size_t cap);

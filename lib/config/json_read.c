@@ -159,7 +159,8 @@ rrd_status rrd__json_opt_duration(const cJSON *o, const char *path, const char *
 		return rc;
 	if (rrd__duration_parse(s, out))
 		return rrd__json_fail(path, name,
-				      "\"%s\" is not a duration such as \"90s\" or \"1h30m\"", s);
+				      "\"%s\" is not a duration of at most 36600d, such as "
+				      "\"90s\" or \"1h30m\"", s);
 	return RRD_OK;
 }
 

@@ -46,8 +46,11 @@ static rrd_status config_commit(rrd_distributor *d, int64_t version)
  * drain that fails now runs again after the next operation. */
 static void drain_after(rrd_distributor *d, rrd_status rc)
 {
-	if (rc == RRD_OK && rrd__drain_now(d) != RRD_OK)
-		rrd_error_clear();
+	if (rc != RRD_OK)
+		return;
+	rrd__error_keep();
+	(void)rrd__drain_now(d);
+	rrd__error_kept(RRD_OK);
 }
 
 static void mark_trees_stale(rrd_distributor *d)

@@ -6,6 +6,7 @@
 #include "distributor/dist.h"
 #include "geo/kdtree.h"
 #include "routing/routing.h"
+#include "time/instant.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -39,7 +40,8 @@ static rrd_time system_clock(void *user)
 rrd_time rrd__now(rrd_distributor *d)
 {
 	if (!d->now_valid) {
-		d->now = d->opts.clock(d->opts.clock_user);
+		/* Whatever the host's clock says, times stay within bounds. */
+		d->now = rrd__time_clamp(d->opts.clock(d->opts.clock_user));
 		d->now_valid = 1;
 	}
 	return d->now;
@@ -192,6 +194,9 @@ rrd_status rrd__operation(rrd_distributor *d, rrd_op_fn body, void *ctx)
 
 rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int drain)
 {
+	/* What the body gets past (a calendar that cannot answer) leaves
+	 * no message when the operation succeeds. */
+	rrd__error_keep();
 	rrd__lock(d);
 	rrd_time now = rrd__now(d);
 	rrd_status rc = rrd__txn_begin(d);
@@ -204,11 +209,12 @@ rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int 
 			rc = rrd__txn_commit(d);
 	}
 	rrd__unlock(d);
-	return rc;
+	return rrd__error_kept(rc);
 }
 
 rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx)
 {
+	rrd__error_keep();
 	rrd__lock(d);
 	rrd_status rc = rrd__txn_begin(d);
 	if (!rc) {
@@ -216,7 +222,7 @@ rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx)
 		rrd__txn_end_read(d);
 	}
 	rrd__unlock(d);
-	return rc;
+	return rrd__error_kept(rc);
 }
 
 RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "distributor/dist.h"
+#include "time/civil.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -72,8 +73,7 @@ int64_t rrd__agent_day(rrd_distributor *d, agent_rt *a, rrd_time t)
 		if (rrd_calendar_local_day(d->cals[a->cal]->cal, t, &day, NULL) == RRD_OK)
 			return day;
 	}
-	/* Floor division: times before 1970 are days below zero. */
-	return t >= 0 ? t / RRD_DAY : -((-t + RRD_DAY - 1) / RRD_DAY);
+	return rrd__utc_day(t);
 }
 
 int64_t rrd__agent_today(rrd_distributor *d, agent_rt *a, agent_state *st, rrd_time now)

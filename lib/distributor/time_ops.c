@@ -2,6 +2,7 @@
  * saying when the next timer is due. */
 #include "distributor/dist.h"
 #include "routing/routing.h"
+#include "time/instant.h"
 #include "util/error.h"
 
 /* One step of advance: the earliest timer or drain wakeup at or before
@@ -27,7 +28,6 @@ static rrd_status advance_step(rrd_distributor *d, rrd_time now, int *done)
 			goto abort;
 		rc = RRD_OK;
 		has_wake = t_wake > from && t_wake <= now;
-		rrd_error_clear();
 	}
 	if (!has_timer && !has_wake) {
 		*done = 1;
@@ -62,12 +62,10 @@ abort:
 	return rc;
 }
 
-RRD_API rrd_status rrd_distributor_advance(rrd_distributor *d, rrd_time now)
+/* Each step is its own transaction: what fired stays fired if a later
+ * step fails, and other threads get a turn in between. */
+static rrd_status advance(rrd_distributor *d, rrd_time now)
 {
-	if (!d)
-		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
-	/* Each step is its own transaction: what fired stays fired if a later
-	 * step fails, and other threads get a turn in between. */
 	for (;;) {
 		int done = 0;
 		rrd__lock(d);
@@ -80,6 +78,19 @@ RRD_API rrd_status rrd_distributor_advance(rrd_distributor *d, rrd_time now)
 		if (rc || done)
 			return rc;
 	}
+}
+
+RRD_API rrd_status rrd_distributor_advance(rrd_distributor *d, rrd_time now)
+{
+	if (!d)
+		return rrd__fail(RRD_E_INVALID, "distributor must not be NULL");
+	rrd_status rc = rrd__time_check(now, "advance: now");
+	if (rc)
+		return rc;
+	/* A step gets past calendars that cannot answer and timers that
+	 * outlived their records. */
+	rrd__error_keep();
+	return rrd__error_kept(advance(d, now));
 }
 
 static rrd_status next_deadline_body(rrd_distributor *d, void *ctx, rrd_time now)
@@ -96,6 +107,9 @@ static rrd_status next_deadline_body(rrd_distributor *d, void *ctx, rrd_time now
 	rrd_status wrc = rc ? rc : rrd__drain_wakeup(d, from, &wake);
 	if (wrc && wrc != RRD_E_NOTFOUND)
 		return wrc;
+	/* A new day after the last instant never comes. */
+	if (!wrc && wake > RRD_TIME_MAX)
+		wrc = RRD_E_NOTFOUND;
 	if (rc)
 		return rc;
 	if (trc == RRD_E_NOTFOUND && wrc == RRD_E_NOTFOUND)

@@ -1,5 +1,8 @@
 #include "model/pool.h"
 
+#include <stdio.h>
+
+#include "time/instant.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/id.h"
@@ -87,9 +90,13 @@ RRD_API rrd_strategy rrd_pool_strategy(const rrd_pool *p)
 RRD_API rrd_status rrd_pool_set_claim_window(rrd_pool *p, rrd_time window)
 {
 	NEED_POOL(p);
-	if (window < 0 && window != RRD_NO_WINDOW)
-		return rrd__fail(RRD_E_INVALID, "pool \"%s\": a claim window must not be negative",
-				 p->id);
+	if (window != RRD_NO_WINDOW) {
+		char what[RRD_ID_MAX + 32];
+		snprintf(what, sizeof what, "pool \"%s\": claim window", p->id);
+		rrd_status rc = rrd__duration_check(window, what);
+		if (rc)
+			return rc;
+	}
 	p->claim_window = window;
 	return RRD_OK;
 }

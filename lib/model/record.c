@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "model/agent.h"
+#include "time/instant.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/id.h"
@@ -373,6 +374,9 @@ RRD_API const char *rrd_record_follow_up(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_created_at(rrd_record *r, rrd_time t)
 {
 	NEED_RECORD(r);
+	rrd_status rc = t == RRD_TIME_NONE ? RRD_OK : rrd__time_check(t, "created_at");
+	if (rc)
+		return rc;
 	r->created_at = t;
 	return RRD_OK;
 }
@@ -385,6 +389,9 @@ RRD_API rrd_time rrd_record_created_at(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_reassigned_at(rrd_record *r, rrd_time t)
 {
 	NEED_RECORD(r);
+	rrd_status rc = t == RRD_TIME_NONE ? RRD_OK : rrd__time_check(t, "reassigned_at");
+	if (rc)
+		return rc;
 	r->reassigned_at = t;
 	return RRD_OK;
 }

@@ -325,11 +325,13 @@ static rrd_status parse_time(const cJSON *o, const char *name, rrd_time *t)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 	if (!v)
 		return RRD_OK;
-	/* Within ±2^62 ms, so the conversion is defined and arithmetic on the
-	 * time cannot overflow either. */
+	/* Within the library's bounds, so the conversion is defined and
+	 * arithmetic on the time cannot overflow either. */
 	double ms = v->valuedouble;
-	if (!cJSON_IsNumber(v) || !isfinite(ms) || ms != floor(ms) || ms < -0x1p62 || ms > 0x1p62)
-		return parse_fail("times must be whole numbers of milliseconds within +-2^62");
+	if (!cJSON_IsNumber(v) || !isfinite(ms) || ms != floor(ms) || ms < (double)RRD_TIME_MIN ||
+	    ms > (double)RRD_TIME_MAX)
+		return parse_fail("times must be whole numbers of milliseconds from RRD_TIME_MIN "
+				  "to RRD_TIME_MAX (the years 1 to 9999)");
 	*t = (rrd_time)v->valuedouble;
 	return RRD_OK;
 }

@@ -2,9 +2,11 @@
 
 #include "rrdist/pool.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "model/agent.h"
+#include "time/instant.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/id.h"
@@ -198,9 +200,13 @@ RRD_API rrd_strategy rrd_rule_strategy(const rrd_rule *r)
 RRD_API rrd_status rrd_rule_set_claim_window(rrd_rule *r, rrd_time window)
 {
 	NEED_RULE(r);
-	if (window < 0 && window != RRD_NO_WINDOW && window != RRD_WINDOW_INHERIT)
-		return rrd__fail(RRD_E_INVALID, "rule \"%s\": a claim window must not be negative",
-				 r->id);
+	if (window != RRD_NO_WINDOW && window != RRD_WINDOW_INHERIT) {
+		char what[RRD_ID_MAX + 32];
+		snprintf(what, sizeof what, "rule \"%s\": claim window", r->id);
+		rrd_status rc = rrd__duration_check(window, what);
+		if (rc)
+			return rc;
+	}
 	r->claim_window = window;
 	return RRD_OK;
 }

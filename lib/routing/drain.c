@@ -10,6 +10,7 @@
 
 #include "routing/routing.h"
 #include "strategy/strategy.h"
+#include "time/civil.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -189,7 +190,7 @@ rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
 					if (rrd_calendar_local_day(d->cals[a->cal]->cal, from, NULL, &t))
 						continue;
 				} else {
-					t = (from / RRD_DAY + 1) * RRD_DAY;
+					t = (rrd__utc_day(from) + 1) * RRD_DAY;
 				}
 				if (!found || t < best) {
 					best = t;

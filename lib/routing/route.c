@@ -15,6 +15,7 @@
 #include "routing/offer_state.h"
 #include "routing/routing.h"
 #include "strategy/strategy.h"
+#include "time/instant.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -68,7 +69,7 @@ static rrd_status deadline_of(const route_ctx *c, rrd_time window, rrd_time *out
 			return rc;
 		}
 	}
-	*out = c->now + window;
+	*out = rrd__time_after(c->now, window);
 	return RRD_OK;
 }
 

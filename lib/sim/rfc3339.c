@@ -1,41 +1,9 @@
 #include "sim/rfc3339.h"
 
 #include <stdint.h>
-#include <stdio.h>
 
-/* Proleptic Gregorian day numbers (days since 1970-01-01) in 64 bits, so
- * that formatting works for every rrd_time, not only the calendars' range.
- * The arithmetic is H. Hinnant's days_from_civil / civil_from_days. */
-static int64_t days_from_ymd(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void ymd_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
-static int days_in_month(int y, int m)
-{
-	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
+#include "time/civil.h"
+#include "time/instant.h"
 
 /* Exactly `n` decimal digits at p; -1 when any is not a digit. */
 static int digits(const char *p, int n)
@@ -106,13 +74,14 @@ int rrd__time_parse(const char *s, rrd_time *out)
 	}
 	if (*p)
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 ||
-	    sec > 59)
+	/* Year 0 (a leap year, as 400 is) can still name an instant of year 1
+	 * with an offset west of UTC. */
+	if (!rrd__date_valid(y ? y : 400, mo, d) || h > 23 || mi > 59 || sec > 59)
 		return -1;
-	int64_t secs = days_from_ymd(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	int64_t secs = rrd__days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	/* The local time minus its offset from UTC is the UTC instant. */
 	rrd_time t = secs * 1000 + ms - offset;
-	if (t < RRD_TIME_RFC3339_MIN || t > RRD_TIME_RFC3339_MAX)
+	if (t < RRD_TIME_MIN || t > RRD_TIME_MAX)
 		return -1;
 	*out = t;
 	return 0;
@@ -127,30 +96,18 @@ static char *put2(char *p, int v)
 
 size_t rrd__time_format(rrd_time t, char buf[RRD_TIME_TEXT_MAX])
 {
-	/* Floor division: a time before 1970 belongs to the second that
-	 * starts at or before it. */
-	int64_t secs = t / 1000;
-	if (t % 1000 < 0)
-		secs--;
-	int64_t days = secs / 86400;
-	int64_t sod = secs % 86400;
-	if (sod < 0) {
-		sod += 86400;
-		days--;
-	}
-	int64_t y;
-	int m, d;
-	ymd_from_days(days, &y, &m, &d);
+	t = rrd__time_clamp(t);
+	int64_t days = rrd__utc_day(t);
+	/* Rounded down to the second: a time before 1970 belongs to the
+	 * second that starts at or before it. */
+	int64_t sod = (t - days * 86400000) / 1000;
+	int y, m, d;
+	rrd__civil_from_days(days, &y, &m, &d);
 	int hh = (int)(sod / 3600), mm = (int)(sod / 60 % 60), ss = (int)(sod % 60);
-	if (y < 0 || y > 9999) {
-		int w = snprintf(buf, RRD_TIME_TEXT_MAX, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
-				 (long long)y, m, d, hh, mm, ss);
-		return w < 0 ? 0 : (size_t)w;
-	}
 	/* By hand: the output writes one of these per event line. */
 	char *p = buf;
-	p = put2(p, (int)(y / 100));
-	p = put2(p, (int)(y % 100));
+	p = put2(p, y / 100);
+	p = put2(p, y % 100);
 	*p++ = '-';
 	p = put2(p, m);
 	*p++ = '-';

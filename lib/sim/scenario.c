@@ -42,7 +42,7 @@ int rrd__scenario_time(const char *text, rrd_time start, rrd_time *out)
 	if (text[0] != '+')
 		return rrd__time_parse(text, out);
 	rrd_time d;
-	if (rrd__duration_parse(text + 1, &d) || start > RRD_TIME_RFC3339_MAX - d)
+	if (rrd__duration_parse(text + 1, &d) || start > RRD_TIME_MAX - d)
 		return -1;
 	*out = start + d;
 	return 0;

@@ -117,6 +117,8 @@ static rrd_status next_agent(rrd_distributor *d, const char *pool_id, const rrd_
 	rrd_status rc = rrd__id_check(pool_id, "pool id");
 	if (rc)
 		return rc;
+	/* A pick gets past calendars that cannot answer for a time. */
+	rrd__error_keep();
 	rrd__lock(d);
 	if ((rc = rrd__txn_begin(d)))
 		goto unlock;
@@ -161,7 +163,7 @@ abort:
 	rrd__txn_abort(d);
 unlock:
 	rrd__unlock(d);
-	return rc;
+	return rrd__error_kept(rc);
 }
 
 RRD_API rrd_status rrd_distributor_next_agent(rrd_distributor *d, const char *pool_id,

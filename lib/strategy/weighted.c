@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "strategy/strategy.h"
+#include "time/civil.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/decimal.h"
@@ -151,8 +152,7 @@ static rrd_time day_end(rrd_distributor *d, const agent_rt *a, rrd_time now)
 	rrd_time next;
 	if (a->cal >= 0 && rrd_calendar_local_day(d->cals[a->cal]->cal, now, NULL, &next) == RRD_OK)
 		return next;
-	rrd_time day = now >= 0 ? now / RRD_DAY : -((-now + RRD_DAY - 1) / RRD_DAY);
-	return (day + 1) * RRD_DAY;
+	return (rrd__utc_day(now) + 1) * RRD_DAY;
 }
 
 /* Hold or release member i as its state now says, at tick `tick`, before

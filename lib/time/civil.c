@@ -46,6 +46,14 @@ void rrd__civil_from_days(int64_t days, int *year, int *month, int *day)
 	*day = (int)(doy - (153 * mp + 2) / 5 + 1);
 }
 
+int64_t rrd__utc_day(int64_t t)
+{
+	const int64_t ms_per_day = 86400000;
+	/* C division truncates towards zero; a remainder below zero means
+	 * the quotient was rounded up. */
+	return t / ms_per_day - (t % ms_per_day < 0);
+}
+
 int rrd__weekday(int64_t days)
 {
 	/* 1970-01-01 was a Thursday (3 when Monday is 0). */

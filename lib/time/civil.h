@@ -23,6 +23,11 @@ int64_t rrd__days_from_civil(int year, int month, int day);
 /* The date of a day number in RRD__DAY_FIRST..RRD__DAY_LAST. */
 void rrd__civil_from_days(int64_t days, int *year, int *month, int *day);
 
+/* The UTC day number of instant `t` (milliseconds since the epoch):
+ * rounded down, so an instant before 1970 is in a day below zero. Any
+ * int64_t is accepted. Its day begins at rrd__utc_day(t) * 86400000. */
+int64_t rrd__utc_day(int64_t t);
+
 /* Weekday of a day number: 0 = Monday .. 6 = Sunday (rrd_weekday). */
 int rrd__weekday(int64_t days);
 

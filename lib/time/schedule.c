@@ -1,6 +1,7 @@
 #include "time/calendar_impl.h"
 
 #include "time/civil.h"
+#include "time/instant.h"
 #include "util/error.h"
 
 /* How far searches look: ten years of local days, leap days included. */
@@ -362,7 +363,8 @@ static rrd_status check_query(const rrd_calendar *cal, rrd_time t,
 		return rrd__fail(RRD_E_INVALID, "calendar or out pointer is NULL");
 	if (t < TIME_FIRST || t >= TIME_END)
 		return rrd__fail(RRD_E_INVALID,
-				 "time %lld is outside years 1..9999",
+				 "time %lld is outside what calendars answer for, "
+				 "0001-01-03 to 9999-12-28 (UTC)",
 				 (long long)t);
 	return RRD_OK;
 }
@@ -446,9 +448,8 @@ RRD_API rrd_status rrd_calendar_add_open_time(const rrd_calendar *cal,
 	rrd_status rc = check_query(cal, t, out);
 	if (rc != RRD_OK)
 		return rc;
-	if (duration < 0)
-		return rrd__fail(RRD_E_INVALID, "duration %lld is negative",
-				 (long long)duration);
+	if ((rc = rrd__duration_check(duration, "open-time duration")) != RRD_OK)
+		return rc;
 	rrd_calendar *c = mut(cal);
 	recall m;
 	if (memo_get(&c->span, t, &m)) {

@@ -11,6 +11,19 @@
 #  define RRD_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #  define RRD_PRINTF(a, b)
+/*
+ * A public call that succeeds leaves the last error as it was, even when
+ * it met failures on its way that it got past (a calendar that cannot
+ * answer, a drain left for later). Such a call runs between
+ * rrd__error_keep() and rrd__error_kept(), which puts the message back
+ * when the call succeeds. Nothing is copied unless something fails in
+ * between, so the hot paths pay two counter updates. Calls nest: the
+ * outermost decides.
+ */
+void rrd__error_keep(void);
+/* Ends what rrd__error_keep began; returns `rc`. */
+rrd_status rrd__error_kept(rrd_status rc);
+
 #endif
 
 /* Record `status` and a formatted message for this thread; returns status. */
@@ -28,5 +41,18 @@ typedef struct rrd_error_saved {
 void rrd__error_save(rrd_error_saved *e);
 /* Record the saved error again; returns its status. */
 rrd_status rrd__error_restore(const rrd_error_saved *e);
+
+/*
+ * A public call that succeeds leaves the last error as it was, even when
+ * it met failures on its way that it got past (a calendar that cannot
+ * answer, a drain left for later). Such a call runs between
+ * rrd__error_keep() and rrd__error_kept(), which puts the message back
+ * when the call succeeds. Nothing is copied unless something fails in
+ * between, so the hot paths pay two counter updates. Calls nest: the
+ * outermost decides.
+ */
+void rrd__error_keep(void);
+/* Ends what rrd__error_keep began; returns `rc`. */
+rrd_status rrd__error_kept(rrd_status rc);
 
 #endif

@@ -70,10 +70,9 @@ static void test_calendar_opening_drains_at_that_instant(void **state)
 	fix_free(f);
 }
 
-static void test_new_day_drains_an_agent_at_daily_cap(void **state)
+/* At f->now, A takes one record a day; L1 went to A, L2 waits. */
+static void daily_cap_reached(fixture *f)
 {
-	(void)state;
-	fixture *f = fix_new(0);
 	rrd_agent *a;
 	assert_int_equal(rrd_agent_new(&a, "A"), RRD_OK);
 	assert_int_equal(rrd_agent_set_capacity_per_day(a, 1), RRD_OK);
@@ -84,6 +83,13 @@ static void test_new_day_drains_an_agent_at_daily_cap(void **state)
 	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
 	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
 	assert_string_equal(fix_event(f, 1), "queued L2 reason=no_eligible_agent");
+}
+
+static void test_new_day_drains_an_agent_at_daily_cap(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	daily_cap_reached(f);
 	f->now = FIX_START + RRD_DAY;
 	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
 	assert_string_equal(fix_event(f, 2), "assigned L2 A via=drain pool=p");
@@ -92,6 +98,45 @@ static void test_new_day_drains_an_agent_at_daily_cap(void **state)
 	/* UTC midnight after the start. */
 	assert_true(rrd_agent_last_assigned(got) == FIX_START + 16 * RRD_HOUR);
 	rrd_agent_free(got);
+	fix_free(f);
+}
+
+/* Before 1970 a day still begins at midnight, not at the next day's end:
+ * the member's new day comes at 1969-12-31T00:00Z, not at the epoch. */
+static void test_new_day_before_1970_drains_at_that_midnight(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	f->now = -RRD_DAY - 12 * RRD_HOUR; /* 1969-12-30T12:00Z */
+	daily_cap_reached(f);
+	rrd_time due;
+	assert_int_equal(rrd_distributor_next_deadline(f->dist, &due), RRD_OK);
+	assert_int_equal(due, -RRD_DAY);
+	f->now = -RRD_DAY + RRD_HOUR;
+	assert_int_equal(rrd_distributor_advance(f->dist, f->now), RRD_OK);
+	assert_int_equal(f->nevents, 3);
+	assert_string_equal(fix_event(f, 2), "assigned L2 A via=drain pool=p");
+	rrd_agent *got;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, "A", &got), RRD_OK);
+	assert_int_equal(rrd_agent_last_assigned(got), -RRD_DAY);
+	assert_int_equal(rrd_agent_assigned_today(got), 1);
+	rrd_agent_free(got);
+	fix_free(f);
+}
+
+/* The new day that would free A starts after the last instant there is:
+ * it never comes, so nothing is due. */
+static void test_no_new_day_after_the_last_instant(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	f->now = RRD_TIME_MAX - RRD_HOUR;
+	daily_cap_reached(f);
+	rrd_time due = 0;
+	assert_int_equal(rrd_distributor_next_deadline(f->dist, &due), RRD_E_NOTFOUND);
+	assert_int_equal(due, 0);
+	assert_int_equal(rrd_distributor_advance(f->dist, RRD_TIME_MAX), RRD_OK);
+	assert_int_equal(f->nevents, 2);
 	fix_free(f);
 }
 
@@ -132,6 +177,8 @@ int main(void)
 		cmocka_unit_test(test_unpausing_drains_oldest_first),
 		cmocka_unit_test(test_calendar_opening_drains_at_that_instant),
 		cmocka_unit_test(test_new_day_drains_an_agent_at_daily_cap),
+		cmocka_unit_test(test_new_day_before_1970_drains_at_that_midnight),
+		cmocka_unit_test(test_no_new_day_after_the_last_instant),
 		cmocka_unit_test(test_draining_again_after_the_queue_emptied),
 	};
 	return cmocka_run_group_tests_name("drain", tests, NULL, NULL);

@@ -481,6 +481,29 @@ static void test_locks(void **state)
 	rrd_store_free(st);
 }
 
+/* A lease covers the instants before its end: held at expires - 1, free
+ * at expires. A holder may renew or release a lease that ran out while
+ * nobody else took the lock. */
+static void test_lock_lease_ends_at_expires(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p1", 0, 100), RRD_OK);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p2", 99, 199), RRD_E_BUSY);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p2", 100, 200), RRD_OK);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p1", 150, 250), RRD_E_BUSY);
+	assert_int_equal(st->m.lock_release(st->self, "bulk", "p1"), RRD_E_NOTFOUND);
+	/* p2's lease ran out and nobody took the lock: still p2's. */
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p2", 300, 400), RRD_OK);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p1", 399, 500), RRD_E_BUSY);
+	assert_int_equal(st->m.lock_release(st->self, "bulk", "p2"), RRD_OK);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p1", 399, 500), RRD_OK);
+	/* An owner that only differs after a byte others share is another. */
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p1x", 400, 600), RRD_E_BUSY);
+	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p", 400, 600), RRD_E_BUSY);
+	rrd_store_free(st);
+}
+
 /* ---- against a model ------------------------------------------------- */
 
 #define KEYS 300
@@ -667,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_timers_roll_back),
 		cmocka_unit_test(test_timer_key_buffer_too_small),
 		cmocka_unit_test(test_locks),
+		cmocka_unit_test(test_lock_lease_ends_at_expires),
 		cmocka_unit_test(test_random_against_model),
 		cmocka_unit_test(test_version_1_table),
 	};

@@ -58,10 +58,19 @@ static void on_event(void *user, const rrd_event *ev)
 
 fixture *fix_new(int explain)
 {
+	rrd_store *st;
+	assert_int_equal(rrd_store_memory_new(&st), RRD_OK);
+	fixture *f = fix_new_on(st, explain);
+	f->own_store = 1;
+	return f;
+}
+
+fixture *fix_new_on(rrd_store *store, int explain)
+{
 	fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->now = FIX_START;
-	assert_int_equal(rrd_store_memory_new(&f->store), RRD_OK);
+	f->store = store;
 	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
 	o.clock = clock_fn;
 	o.clock_user = f;
@@ -85,7 +94,8 @@ void fix_free(fixture *f)
 	if (!f)
 		return;
 	rrd_distributor_free(f->dist);
-	rrd_store_free(f->store);
+	if (f->own_store)
+		rrd_store_free(f->store);
 	fix_clear_events(f);
 	free(f->events);
 	free(f);

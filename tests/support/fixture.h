@@ -15,6 +15,7 @@
 typedef struct fixture {
 	rrd_store *store;
 	rrd_distributor *dist;
+	int own_store;     /* fix_free frees the store too */
 	rrd_time now;
 	char **events;
 	size_t nevents, cap;
@@ -24,6 +25,8 @@ typedef struct fixture {
 #define FIX_START ((rrd_time)1772438400000)
 
 fixture *fix_new(int explain);
+/* The same on a store the test keeps (fix_free leaves it). */
+fixture *fix_new_on(rrd_store *store, int explain);
 void fix_free(fixture *f);
 /* Add an active agent with defaults. */
 void fix_agent(fixture *f, const char *id);

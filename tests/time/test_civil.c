@@ -77,6 +77,27 @@ static void test_date_validity(void **state)
 	assert_true(rrd__date_valid(9999, 12, 31));
 }
 
+static void test_utc_day_rounds_down(void **state)
+{
+	(void)state;
+	const int64_t day = 86400000;
+	assert_int_equal(rrd__utc_day(0), 0);
+	assert_int_equal(rrd__utc_day(day - 1), 0);
+	assert_int_equal(rrd__utc_day(day), 1);
+	/* Before 1970: the millisecond before midnight, midnight itself. */
+	assert_int_equal(rrd__utc_day(-1), -1);
+	assert_int_equal(rrd__utc_day(-day), -1);
+	assert_int_equal(rrd__utc_day(-day - 1), -2);
+	assert_int_equal(rrd__utc_day(-day + 1), -1);
+	assert_int_equal(rrd__utc_day(-36 * 3600000LL), -2);
+	/* The ends of the calendars' range, and of int64_t. */
+	assert_int_equal(rrd__utc_day(RRD__DAY_FIRST * day), RRD__DAY_FIRST);
+	assert_int_equal(rrd__utc_day(RRD__DAY_FIRST * day - 1), RRD__DAY_FIRST - 1);
+	assert_int_equal(rrd__utc_day((RRD__DAY_LAST + 1) * day - 1), RRD__DAY_LAST);
+	assert_int_equal(rrd__utc_day(INT64_MIN), INT64_MIN / day - 1);
+	assert_int_equal(rrd__utc_day(INT64_MAX), INT64_MAX / day);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -85,6 +106,7 @@ int main(void)
 		cmocka_unit_test(test_known_dates),
 		cmocka_unit_test(test_every_day_round_trips_and_counts_up),
 		cmocka_unit_test(test_date_validity),
+		cmocka_unit_test(test_utc_day_rounds_down),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

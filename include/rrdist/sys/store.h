@@ -127,13 +127,25 @@ typedef struct rrd_store_methods {
 	/**
 	 * Take the store-wide lock `name` for `owner` until `expires` (so a
 	 * crashed process does not hold it forever). Runs outside any
-	 * transaction and commits at once. Taking a lock one already holds
-	 * renews it. @return RRD_OK, or RRD_E_BUSY when another owner holds it
-	 * and it has not expired. Required.
+	 * transaction and commits at once. The lease covers the instants
+	 * before `expires`: a lock is free at `now >= expires` (so also when
+	 * `expires == now`), and held at `now < expires`. Taking a lock one
+	 * already holds renews it with the new `expires`; so does taking it
+	 * again after its lease ran out, when no other owner took it since.
+	 * Owners are compared as strings, byte for byte: the library makes
+	 * a name of its own for each holder (host, process id, a random
+	 * token and a serial), so two processes never share one.
+	 * @return RRD_OK, or RRD_E_BUSY when another owner holds it and
+	 * `now < expires` of that owner's lease. Required.
 	 */
 	int (*lock_acquire)(void *self, const char *name, const char *owner,
 			    rrd_time now, rrd_time expires);
-	/** Release a lock `owner` holds. @return RRD_OK or RRD_E_NOTFOUND. Required. */
+	/**
+	 * Release a lock `owner` holds, whether or not its lease ran out
+	 * (unless another owner took it since). The library does not wait
+	 * for a release that fails: the lock then stays until its lease ends.
+	 * @return RRD_OK or RRD_E_NOTFOUND (`owner` does not hold it). Required.
+	 */
 	int (*lock_release)(void *self, const char *name, const char *owner);
 
 	/**

@@ -77,7 +77,7 @@ rrd_status rrd__pool_from_json(const cJSON *o, const char *path,
 				      "customer", kind_name);
 	rrd_pool *p;
 	if ((rc = rrd_pool_new(&p, id, kind)))
-		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, "id", "%s", rrd_error_last());
+		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "id");
 	if ((rc = strategy_from(o, path, names, &p->strategy)) ||
 	    (rc = rrd__json_opt_duration(o, path, "claim_window", &p->claim_window)) ||
 	    (rc = rrd__json_opt_bool(o, path, "respect_hours", &p->respect_hours)) ||
@@ -179,8 +179,7 @@ static rrd_status parse_match(rrd_rule *r, const cJSON *m, const char *path)
 				return rrd__json_fail(at, a->string, "expected a string");
 			if ((rc = rrd_rule_add_attr(r, a->string, a->valuestring)))
 				return rc == RRD_E_NOMEM ? rc
-							 : rrd__json_fail(at, a->string, "%s",
-									  rrd_error_last());
+							 : rrd__json_wrap(at, a->string);
 		}
 	}
 	return RRD_OK;
@@ -197,7 +196,7 @@ rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 		return rc;
 	rrd_rule *r;
 	if ((rc = rrd_rule_new(&r, id, pool)))
-		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, NULL, "%s", rrd_error_last());
+		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, NULL);
 	const cJSON *m = rrd__json_get(o, "match");
 	char at[RRD_PATH_MAX];
 	rrd__json_path(at, path, "match");
@@ -214,7 +213,7 @@ rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 	}
 	if (cal && (rc = rrd_rule_set_calendar(r, cal))) {
 		rrd_rule_free(r);
-		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, "calendar", "%s", rrd_error_last());
+		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "calendar");
 	}
 	*out = r;
 	return RRD_OK;

@@ -184,9 +184,7 @@ RRD_API rrd_status rrd_distributor_submit_many(rrd_distributor *d,
 		return RRD_OK;
 	if (m.at < n) {
 		/* Say which record: the host has to find it among thousands. */
-		rrd_error_saved cause;
-		rrd__error_save(&cause);
-		rrd__fail(rc, "records[%zu]: %s", m.at, cause.message);
+		rrd__fail_prefix(rc, "records[%zu]: ", m.at);
 		if (failed)
 			*failed = m.at;
 	}

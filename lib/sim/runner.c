@@ -3,7 +3,6 @@
  * virtual clock, configured from the document, then each event in turn
  * (timers due first), its outcome written as JSON lines, and a summary.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "config/json_objects.h"
@@ -179,9 +178,7 @@ static void error_line(run *r, const rrd_sim_event *e, rrd_status rc, const char
 
 static rrd_status config_fail(const char *what, size_t i)
 {
-	char msg[400];
-	snprintf(msg, sizeof msg, "%s", rrd_error_last());
-	return rrd__fail(RRD_E_PARSE, "$.%s[%zu]: %s", what, i, msg);
+	return rrd__fail_prefix(RRD_E_PARSE, "$.%s[%zu]: ", what, i);
 }
 
 static rrd_status configure(run *r)
@@ -200,7 +197,7 @@ static rrd_status configure(run *r)
 	if (sc->rule_count &&
 	    (rc = rrd_distributor_set_rules(r->dist, (const rrd_rule *const *)sc->rules,
 					    sc->rule_count)))
-		return rc == RRD_E_NOMEM ? rc : rrd__fail(RRD_E_PARSE, "$.rules: %s", rrd_error_last());
+		return rc == RRD_E_NOMEM ? rc : rrd__fail_prefix(RRD_E_PARSE, "$.rules: ");
 	for (size_t i = 0; i < sc->record_count; i++)
 		if ((rc = rrd_distributor_put_record(r->dist, sc->records[i])))
 			return rc == RRD_E_NOMEM ? rc : config_fail("records", i);

@@ -129,7 +129,7 @@ rrd_status rrd__sim_as_parse(rrd_status rc, const char *path)
 {
 	if (rc == RRD_OK || rc == RRD_E_NOMEM || rc == RRD_E_PARSE)
 		return rc;
-	return rrd__json_fail(path, NULL, "%s", rrd_error_last());
+	return rrd__json_wrap(path, NULL);
 }
 
 /* A setter's refusal, reported at path.name; running out of memory stays
@@ -138,7 +138,7 @@ static rrd_status at_field(rrd_status rc, const char *path, const char *name)
 {
 	if (rc == RRD_OK || rc == RRD_E_NOMEM)
 		return rc;
-	return rrd__json_fail(path, name, "%s", rrd_error_last());
+	return rrd__json_wrap(path, name);
 }
 
 /* ---- The document's sections. ---- */

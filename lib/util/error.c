@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* A fixed buffer per thread: recording an error must never allocate,
  * since running out of memory is one of the errors it records. */
@@ -14,6 +15,26 @@ rrd_status rrd__fail(rrd_status status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_message, sizeof last_message, fmt, ap);
 	va_end(ap);
+	last_status = status;
+	return status;
+}
+
+rrd_status rrd__fail_prefix(rrd_status status, const char *fmt, ...)
+{
+	/* Formatted apart and then moved in: the message cannot be an
+	 * argument of its own formatting. */
+	char prefix[sizeof last_message];
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(prefix, sizeof prefix, fmt, ap);
+	va_end(ap);
+	size_t p = w < 0 ? 0 : (size_t)w < sizeof prefix ? (size_t)w : sizeof prefix - 1;
+	size_t m = strlen(last_message);
+	if (m > sizeof last_message - 1 - p)
+		m = sizeof last_message - 1 - p;
+	memmove(last_message + p, last_message, m);
+	memcpy(last_message, prefix, p);
+	last_message[p + m] = '\0';
 	last_status = status;
 	return status;
 }

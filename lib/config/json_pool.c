@@ -218,3 +218,30 @@ rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 	*out = r;
 	return RRD_OK;
 }
+
+rrd_status rrd__rule_check_kinds(const rrd_rule *r, const char *path, rrd_pool_kind_fn kind_of,
+				 void *ctx)
+{
+	rrd_kind first, k;
+	if (kind_of(ctx, r->pool, &first))
+		return RRD_OK;
+	char at[RRD_PATH_MAX];
+	for (size_t i = 0; i < r->overflow.count; i++) {
+		const char *id = r->overflow.items[i];
+		if (kind_of(ctx, id, &k) || k == first)
+			continue;
+		char elem[RRD_PATH_MAX];
+		rrd__json_path(at, path, "overflow");
+		rrd__json_path_index(elem, at, i);
+		return rrd__json_fail(elem, NULL,
+				      "pool \"%s\" holds %ss, but the rule's pool \"%s\" holds %ss; "
+				      "a rule's pools must all hold one kind",
+				      id, rrd_kind_name(k), r->pool, rrd_kind_name(first));
+	}
+	if (r->kind && (rrd_kind)r->kind != first) {
+		rrd__json_path(at, path, "match");
+		return rrd__json_fail(at, "kind", "pool \"%s\" holds %ss, not %ss", r->pool,
+				      rrd_kind_name(first), rrd_kind_name((rrd_kind)r->kind));
+	}
+	return RRD_OK;
+}

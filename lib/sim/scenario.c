@@ -305,6 +305,15 @@ static const rrd_pool *pool_by_id(const rrd_scenario *s, const char *id)
 	return rrd__hashmap_get(&s->pool_index, id, &k) ? s->pools[k] : NULL;
 }
 
+static int scenario_pool_kind(void *ctx, const char *id, rrd_kind *kind)
+{
+	const rrd_pool *p = pool_by_id(ctx, id);
+	if (!p)
+		return -1;
+	*kind = rrd_pool_kind(p);
+	return 0;
+}
+
 static rrd_status rule_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
 {
 	char at[RRD_PATH_MAX];
@@ -315,8 +324,7 @@ static rrd_status rule_item(rrd_scenario *s, const cJSON *e, size_t i, const cha
 	s->rules[s->rule_count++] = r;
 	if ((rc = claim_id(&s->rule_index, rrd_rule_id(r), i, "rules", path)))
 		return rc;
-	const rrd_pool *first = pool_by_id(s, rrd_rule_pool(r));
-	if (!first)
+	if (!pool_by_id(s, rrd_rule_pool(r)))
 		return rrd__json_fail(path, "pool", "unknown pool \"%s\"", rrd_rule_pool(r));
 	const char *cal = rrd_rule_calendar(r);
 	if (cal && !known(&s->calendar_index, cal))
@@ -324,22 +332,12 @@ static rrd_status rule_item(rrd_scenario *s, const cJSON *e, size_t i, const cha
 	rrd__json_path(at, path, "overflow");
 	for (size_t k = 0; k < rrd_rule_overflow_count(r); k++) {
 		const char *id = rrd_rule_overflow(r, k);
-		const rrd_pool *p = pool_by_id(s, id);
 		char elem[RRD_PATH_MAX];
 		rrd__json_path_index(elem, at, k);
-		if (!p)
+		if (!pool_by_id(s, id))
 			return rrd__json_fail(elem, NULL, "unknown pool \"%s\"", id);
-		/* A record routed by the rule would be refused by this pool. */
-		if (rrd_pool_kind(p) != rrd_pool_kind(first))
-			return rrd__json_fail(elem, NULL,
-					      "pool \"%s\" holds %s records but the rule's "
-					      "pool \"%s\" holds %s; a rule's pools must "
-					      "all hold one kind",
-					      id, rrd_kind_name(rrd_pool_kind(p)),
-					      rrd_pool_id(first),
-					      rrd_kind_name(rrd_pool_kind(first)));
 	}
-	return RRD_OK;
+	return rrd__rule_check_kinds(r, path, scenario_pool_kind, s);
 }
 
 static rrd_status agent_ref(const rrd_scenario *s, const char *id, const char *path,

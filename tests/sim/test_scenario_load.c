@@ -751,6 +751,24 @@ static void test_rule_mixing_kinds_is_refused(void **state)
 			     "$.rules[0].overflow[1]", "one kind");
 }
 
+static void test_rule_whose_kind_is_not_its_pools_is_refused(void **state)
+{
+	(void)state;
+	rrd_scenario *s;
+	assert_int_equal(sim_load("{'format':'rrdist-scenario/1','start':'2026-03-02T08:00:00Z',"
+				  POOLS "'rules':[{'id':'a','pool':'web'},{'id':'b','pool':'deals'},"
+				  "{'id':'c','pool':'web','match':{'kind':'deal'}}]}", &s),
+			 RRD_E_PARSE);
+	assert_string_equal(rrd_error_last(),
+			    "$.rules[2].match.kind: pool \"web\" holds leads, not deals");
+	/* Its overflow pools are of the pool's kind, so the first names it. */
+	sim_expect_fault_msg(POOLS "'rules':[{'id':'a','pool':'backup','overflow':['web'],"
+			     "'match':{'kind':'customer'}}]",
+			     "$.rules[0].match.kind", "pool \"backup\" holds leads, not customers");
+	rrd__scenario_free(sim_expect_load(POOLS "'rules':[{'id':'a','pool':'deals',"
+					   "'match':{'kind':'deal'}}]"));
+}
+
 static void test_rule_with_unknown_strategy_is_refused(void **state)
 {
 	(void)state;
@@ -1165,6 +1183,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rule_with_unknown_overflow_pool_is_refused),
 		cmocka_unit_test(test_rule_with_unknown_calendar_is_refused),
 		cmocka_unit_test(test_rule_mixing_kinds_is_refused),
+		cmocka_unit_test(test_rule_whose_kind_is_not_its_pools_is_refused),
 		cmocka_unit_test(test_rule_with_unknown_strategy_is_refused),
 		cmocka_unit_test(test_rule_with_negative_window_is_refused),
 		cmocka_unit_test(test_rule_match_of_wrong_type_is_refused),

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""What rrdist says about the documents it refuses, and how it takes its
+arguments: `check` and `simulate` refuse the same scenarios with the same
+clean message, naming the JSON path.
+
+usage: command_line.py RRDIST"""
+import json
+import subprocess
+import sys
+
+rrdist = sys.argv[1]
+failed = 0
+checked = 0
+
+
+def check(name, ok, detail=""):
+    global failed, checked
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
+    failed += not ok
+    checked += 1
+
+
+def run(*args, text=None, env=None):
+    return subprocess.run([rrdist, *map(str, args)], input=text, capture_output=True,
+                          text=True, env=env)
+
+
+def scenario(**over):
+    d = {"format": "rrdist-scenario/1", "start": "2026-03-02T08:00:00Z",
+         "agents": [{"id": "a"}],
+         "pools": [{"id": "web", "kind": "lead", "members": ["a"]},
+                   {"id": "deals", "kind": "deal", "members": ["a"]}],
+         "rules": [{"id": "r", "pool": "web"}],
+         "events": [{"at": "+1m", "op": "lead", "id": "L1"}]}
+    d.update(over)
+    return json.dumps(d)
+
+
+def refused_alike(name, text, message):
+    """simulate and check both exit 2, print nothing on stdout, and say
+    exactly `message` (after "rrdist: scenario: ")."""
+    want = f"rrdist: scenario: {message}\n"
+    for cmd in ("simulate", "check"):
+        p = run(cmd, "-", text=text)
+        check(f"{cmd}: {name}", p.returncode == 2 and not p.stdout and p.stderr == want,
+              f"exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+
+
+refused_alike("a rule whose kind is not its pool's",
+              scenario(rules=[{"id": "r", "pool": "web"}, {"id": "s", "pool": "deals"},
+                              {"id": "t", "match": {"kind": "deal"}, "pool": "web"}]),
+              '$.rules[2].match.kind: pool "web" holds leads, not deals')
+
+print(f"{checked - failed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

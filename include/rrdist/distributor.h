@@ -271,10 +271,20 @@ RRD_API rrd_status rrd_distributor_submit_many(rrd_distributor *dist,
 
 /**
  * Import an existing record as it is (status, owner, roles, times), without
- * routing it and without events. Its owner and role holders must be known
- * agents. A record imported as queued joins the queue (RRD_QUEUE_UNKNOWN).
- * @return RRD_OK, RRD_E_INVALID, RRD_E_EXISTS, RRD_E_UNKNOWN_AGENT,
- *         RRD_E_NOMEM, store errors.
+ * routing it and without events. The record is copied; the caller still
+ * owns it. Its owner and role holders must be known agents. A record
+ * imported as queued joins the queue (RRD_QUEUE_UNKNOWN).
+ *
+ * Its status and owner must agree, else nothing could ever move it again:
+ * a pending or claimed record needs an owner; a new or queued one has none;
+ * an offered one cannot be imported (there is no offer to import with it);
+ * a deactivated one may keep its last owner or have none.
+ *
+ * @return RRD_OK; RRD_E_INVALID (NULL arguments, or a status and owner that
+ *         disagree: the message says which); RRD_E_EXISTS;
+ *         RRD_E_UNKNOWN_AGENT; RRD_E_NOMEM; store errors. A refused record
+ *         changes nothing.
+ * Thread-safe: yes.
  */
 RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *dist,
 					      const rrd_record *record);

@@ -229,6 +229,8 @@ RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *d, const rrd_reco
 {
 	if (!d || !record)
 		return rrd__fail(RRD_E_INVALID, "distributor and record must not be NULL");
+	if (rrd__record_check_import(record))
+		return rrd__fail_prefix(RRD_E_INVALID, "record \"%s\": ", record->id);
 	rrd_record *copy;
 	rrd_status rc = rrd_record_dup(&copy, record);
 	if (rc)

@@ -7,6 +7,7 @@
 #include "config/duration.h"
 #include "config/json_objects.h"
 #include "config/json_read.h"
+#include "model/record.h"
 #include "sim/rfc3339.h"
 #include "sim/scenario_impl.h"
 #include "util/alloc.h"
@@ -375,6 +376,8 @@ static rrd_status record_fields(const rrd_scenario *s, rrd_record *r, const cJSO
 		    (rc = at_field(rrd_record_set_owner(r, owner), path, "owner")))
 			return rc;
 	}
+	if ((rc = at_field(rrd__record_check_import(r), path, "status")))
+		return rc;
 	if (roles) {
 		char at[RRD_PATH_MAX];
 		rrd__json_path(at, path, "roles");

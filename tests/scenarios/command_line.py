@@ -51,5 +51,13 @@ refused_alike("a rule whose kind is not its pool's",
                               {"id": "t", "match": {"kind": "deal"}, "pool": "web"}]),
               '$.rules[2].match.kind: pool "web" holds leads, not deals')
 
+refused_alike("an imported offered record",
+              scenario(records=[{"id": "R", "status": "offered", "owner": "a"}]),
+              "$.records[0].status: an offered record cannot be imported: "
+              "there is no offer to import")
+refused_alike("an imported claimed record without an owner",
+              scenario(records=[{"id": "R", "status": "claimed"}]),
+              "$.records[0].status: a claimed record needs an owner")
+
 print(f"{checked - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

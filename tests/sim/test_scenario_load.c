@@ -818,6 +818,41 @@ static void test_record_with_unknown_status_is_refused(void **state)
 			     "\"won\" is not one of");
 }
 
+/* Imported records whose status and owner disagree would be stuck: an
+ * offered one without an offer, a claimed one without an owner. */
+static void test_record_whose_status_and_owner_disagree_is_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *record, *message;
+	} bad[] = {
+		{ "'status':'pending'", "a pending record needs an owner" },
+		{ "'status':'claimed'", "a claimed record needs an owner" },
+		{ "'status':'new','owner':'alice'",
+		  "a new record has no owner, but this one names \"alice\"" },
+		{ "'status':'queued','owner':'alice'",
+		  "a queued record has no owner, but this one names \"alice\"" },
+		{ "'status':'offered','owner':'alice'",
+		  "an offered record cannot be imported: there is no offer to import" },
+		{ "'status':'offered'",
+		  "an offered record cannot be imported: there is no offer to import" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char body[256];
+		snprintf(body, sizeof body, PEOPLE "'records':[{'id':'Q'},{'id':'R',%s}]",
+			 bad[i].record);
+		sim_expect_fault_msg(body, "$.records[1].status", bad[i].message);
+	}
+	rrd_scenario *s = sim_expect_load(PEOPLE "'records':[{'id':'A','status':'new'},"
+					  "{'id':'B','status':'queued'},"
+					  "{'id':'C','status':'pending','owner':'alice'},"
+					  "{'id':'D','status':'claimed','owner':'dan'},"
+					  "{'id':'E','status':'deactivated','owner':'dan'},"
+					  "{'id':'F','status':'deactivated'}]");
+	assert_int_equal(s->record_count, 6);
+	rrd__scenario_free(s);
+}
+
 static void test_record_with_unknown_kind_is_refused(void **state)
 {
 	(void)state;
@@ -1190,6 +1225,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rule_with_empty_source_or_calendar_is_a_parse_fault),
 		cmocka_unit_test(test_repeated_rule_id_is_refused),
 		cmocka_unit_test(test_record_with_unknown_status_is_refused),
+		cmocka_unit_test(test_record_whose_status_and_owner_disagree_is_refused),
 		cmocka_unit_test(test_record_with_unknown_kind_is_refused),
 		cmocka_unit_test(test_record_with_unknown_owner_is_refused),
 		cmocka_unit_test(test_record_with_unknown_role_agent_is_refused),

@@ -74,8 +74,17 @@ RRD_API rrd_time rrd_distributor_now(rrd_distributor *dist);
 /* ---- configuration ----------------------------------------------------- */
 
 /**
- * Add a calendar, or replace the one with its id. The calendar is copied.
- * @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM, store errors.
+ * Add a calendar, or replace the one with its id. The calendar is copied;
+ * the caller still owns it.
+ *
+ * A calendar with no open hours on any day is refused: it would never
+ * open, so a claim window counted in its open time would never end and
+ * every record routed through it would fail. (Configuration documents and
+ * scenarios refuse one too.)
+ *
+ * @return RRD_OK; RRD_E_INVALID (NULL arguments, or no open hours; the
+ *         distributor is unchanged); RRD_E_NOMEM; store errors.
+ * Thread-safe: yes.
  */
 RRD_API rrd_status rrd_distributor_put_calendar(rrd_distributor *dist,
 						const rrd_calendar *cal);

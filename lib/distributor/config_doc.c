@@ -16,6 +16,7 @@
 #include "distributor/dist.h"
 #include "model/names.h"
 #include "rrdist/config.h"
+#include "time/calendar.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fault.h"
@@ -147,6 +148,8 @@ static rrd_status cal_refs(const doc *x, size_t i)
 	for (size_t k = 0; k < i; k++)
 		if (x->cals[k] && strcmp(rrd_calendar_id(x->cals[k]), id) == 0)
 			return rrd__fail(RRD_E_PARSE, "$.calendars[%zu].id: repeats \"%s\"", i, id);
+	if (rrd__calendar_check_opens(x->cals[i]))
+		return rrd__fail_prefix(RRD_E_PARSE, "$.calendars[%zu].hours: ", i);
 	return RRD_OK;
 }
 

@@ -10,6 +10,7 @@
 #include "model/record.h"
 #include "sim/rfc3339.h"
 #include "sim/scenario_impl.h"
+#include "time/calendar.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -226,13 +227,7 @@ static rrd_status calendar_item(rrd_scenario *s, const cJSON *e, size_t i, const
 	s->calendars[s->calendar_count++] = c;
 	if ((rc = claim_id(&s->calendar_index, rrd_calendar_id(c), i, "calendars", path)))
 		return rc;
-	size_t open = 0;
-	for (int d = RRD_MONDAY; d <= RRD_SUNDAY; d++)
-		open += rrd_calendar_hours_count(c, (rrd_weekday)d);
-	/* Deadlines counted in its open time would never come. */
-	if (!open)
-		return rrd__json_fail(path, "hours", "a calendar must have open hours");
-	return RRD_OK;
+	return at_field(rrd__calendar_check_opens(c), path, "hours");
 }
 
 /* Location from `postal_code` when `location` did not give one; an unknown

@@ -177,6 +177,38 @@ static void test_rule_whose_kind_is_not_its_pools_is_refused(void **state)
 	fix_free(f);
 }
 
+/* A calendar with no open hours never opens: a rule's offers through it
+ * could never be made. The load and the check refuse it alike. */
+static void test_calendar_with_no_open_hours_is_refused(void **state)
+{
+	(void)state;
+	static const char doc[] =
+		"{\"format\":\"rrdist-config/1\",\"calendars\":["
+		"  {\"id\":\"day\",\"timezone\":\"UTC\",\"hours\":{\"mon\":[[\"09:00\",\"17:00\"]]}},"
+		"  {\"id\":\"night\",\"timezone\":\"UTC\",\"hours\":{\"sat\":[]},"
+		"   \"holidays\":[\"2026-12-25\"]}]}";
+	static const char want[] =
+		"$.calendars[1].hours: calendar \"night\" has no open hours, so it would never open";
+	fixture *f = fix_new(0);
+	assert_int_equal(rrd_distributor_load_config(f->dist, doc, sizeof doc - 1), RRD_E_PARSE);
+	assert_string_equal(rrd_error_last(), want);
+	rrd_calendar *c = NULL;
+	assert_int_equal(rrd_distributor_get_calendar(f->dist, "day", &c), RRD_E_UNKNOWN_CALENDAR);
+	assert_null(c);
+	fault_log log = FAULT_LOG_INIT;
+	assert_int_equal(rrd_config_check_each(doc, sizeof doc - 1, fault_log_note, &log),
+			 RRD_E_PARSE);
+	assert_int_equal(log.n, 1);
+	assert_string_equal(log.last, want);
+	/* No hours at all is the same. */
+	static const char bare[] = "{\"format\":\"rrdist-config/1\",\"calendars\":["
+				   "{\"id\":\"never\",\"timezone\":\"UTC\"}]}";
+	assert_int_equal(rrd_distributor_load_config(f->dist, bare, sizeof bare - 1), RRD_E_PARSE);
+	assert_string_equal(rrd_error_last(), "$.calendars[0].hours: calendar \"never\" has no "
+					      "open hours, so it would never open");
+	fix_free(f);
+}
+
 static void test_check_each_first_fault_is_the_loaders(void **state)
 {
 	(void)state;
@@ -286,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_bad_document_changes_nothing),
 		cmocka_unit_test(test_check_each_reports_every_fault_in_order),
 		cmocka_unit_test(test_rule_whose_kind_is_not_its_pools_is_refused),
+		cmocka_unit_test(test_calendar_with_no_open_hours_is_refused),
 		cmocka_unit_test(test_check_each_first_fault_is_the_loaders),
 		cmocka_unit_test(test_check_each_takes_what_loads),
 		cmocka_unit_test(test_check_each_refuses_null_arguments),

@@ -797,6 +797,27 @@ static void test_imported_status_and_owner_must_agree(void **state)
 	}
 }
 
+/* A calendar with no open hours never opens: every offer counted in its
+ * open time would wait for ever. Refused, new or replacing one, holidays
+ * or not; the distributor keeps what it had. */
+static void test_calendar_with_no_open_hours_is_refused(void **state)
+{
+	world *w = *state;
+	rrd_distributor *d = w->d;
+	const char *const cal_ids[] = { "nocal", "office" };
+	for (size_t i = 0; i < 2; i++) {
+		rrd_calendar *cal;
+		assert_int_equal(rrd_calendar_new(&cal, cal_ids[i], "America/New_York"), RRD_OK);
+		REFUSED(w, RRD_E_INVALID, "has no open hours",
+			rrd_distributor_put_calendar(d, cal));
+		assert_int_equal(rrd_calendar_add_holiday(cal, 2026, 12, 25), RRD_OK);
+		REFUSED(w, RRD_E_INVALID, "has no open hours",
+			rrd_distributor_put_calendar(d, cal));
+		rrd_calendar_free(cal);
+	}
+	finish();
+}
+
 static void test_duplicate_ids(void **state)
 {
 	world *w = *state;
@@ -1422,6 +1443,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_null_handles_and_out_pointers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calendar_with_no_open_hours_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_imported_status_and_owner_must_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_register_strategy_without_a_name_after_another, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_documented_refusals_change_nothing, setup, teardown),

@@ -59,5 +59,14 @@ refused_alike("an imported claimed record without an owner",
               scenario(records=[{"id": "R", "status": "claimed"}]),
               "$.records[0].status: a claimed record needs an owner")
 
+closed = json.dumps({"format": "rrdist-config/1",
+                     "calendars": [{"id": "night", "timezone": "UTC", "hours": {"sat": []}}]})
+for cmd in ("check", "config"):
+    p = run(cmd, "-", text=closed)
+    check(f"{cmd}: a configuration calendar with no open hours",
+          p.returncode == 2 and not p.stdout and p.stderr ==
+          'rrdist: config: $.calendars[0].hours: calendar "night" has no open hours, '
+          'so it would never open\n', f"exit {p.returncode}, stderr {p.stderr!r}")
+
 print(f"{checked - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -92,7 +92,8 @@ check("a bad calendar id in a rule is a fault with its path", badcal.returncode 
       f"exit {badcal.returncode}: {badcal.stderr}")
 again = run("check", json.dumps({
     "format": "rrdist-config/1",
-    "calendars": [{"id": "c", "timezone": "UTC"}, {"id": "c", "timezone": "UTC"}],
+    "calendars": [{"id": "c", "timezone": "UTC", "hours": {"mon": [["09:00", "17:00"]]}},
+                  {"id": "c", "timezone": "UTC", "hours": {"tue": [["09:00", "17:00"]]}}],
     "pools": [{"id": "p", "kind": "lead"}, {"id": "p", "kind": "deal"}]}))
 check("repeated calendar and pool ids are faults", again.returncode == 2 and
       again.stderr.splitlines() == ['rrdist: config: $.calendars[1].id: repeats "c"',

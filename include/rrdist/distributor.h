@@ -35,8 +35,18 @@ typedef struct rrd_distributor_options {
 	void *event_user;
 	int explain;                /**< 1: events carry the members a pick skipped */
 	uint64_t seed;              /**< seed of the random strategy */
-	int64_t redistribute_max;   /**< most records one redistribution may move; 0: 15000 */
+	int64_t redistribute_max;   /**< most records one redistribution may move; 0: 15000;
+				     RRD_REDISTRIBUTE_NONE: none */
 } rrd_distributor_options;
+
+/**
+ * For rrd_distributor_options.redistribute_max: no redistribution may move
+ * a record. A job or preview that would move one fails with RRD_E_LIMIT;
+ * one that would move none still runs. (0 cannot say this: in the options
+ * table it has always meant the default, 15,000.) Added in 1.1; a 1.0
+ * library refuses it with RRD_E_INVALID, as any other negative value.
+ */
+#define RRD_REDISTRIBUTE_NONE (-1)
 
 #define RRD_DISTRIBUTOR_OPTIONS_VERSION 1
 #define RRD_DISTRIBUTOR_OPTIONS_INIT { RRD_DISTRIBUTOR_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0 }

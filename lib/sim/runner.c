@@ -684,7 +684,8 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulati
 	dopts.event_user = &r;
 	dopts.explain = sc->explain;
 	dopts.seed = sc->seed;
-	dopts.redistribute_max = sc->redistribute_max ? sc->redistribute_max : 15000;
+	/* The document's 0 is a limit of none; the options' 0 is the default. */
+	dopts.redistribute_max = sc->redistribute_max ? sc->redistribute_max : RRD_REDISTRIBUTE_NONE;
 	if (!(rc = rrd_store_memory_new(&r.store)) &&
 	    !(rc = rrd_distributor_new(&r.dist, r.store, &dopts)) &&
 	    !(rc = rrd_distributor_advance(r.dist, sc->start)))

@@ -127,7 +127,7 @@ typedef struct rrd_scenario {
 	rrd_time start;
 	rrd_time end;              /* `end`, or the last event's time (start without events) */
 	uint64_t seed;             /* 0 .. 2^53 - 1 */
-	int64_t redistribute_max;  /* limits.redistribute_max, >= 0 */
+	int64_t redistribute_max;  /* limits.redistribute_max, >= 0; 0: no job may move one */
 	int explain;
 
 	/* In document order. Agents carry their location, from `location` or,

@@ -417,6 +417,39 @@ static void limit(void **state)
 	fix_free(f);
 }
 
+/* RRD_REDISTRIBUTE_NONE: no job may move a record (0 in the options table
+ * keeps meaning the default). A job that would move none is still fine. */
+static void limit_none(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	rrd_distributor_free(f->dist);
+	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	o.redistribute_max = RRD_REDISTRIBUTE_NONE;
+	assert_int_equal(rrd_distributor_new(&f->dist, f->store, &o), RRD_OK);
+	agent(f, "alice", NULL, 1, 0);
+	agent(f, "bob", NULL, 1, 0);
+	import(f, "C-0", RRD_RECORD_PENDING, "alice", NULL, NULL);
+	rrd_redistribution *rd = describe();
+	assert_int_equal(rrd_redistribution_from_agent(rd, "alice", NULL, 0), RRD_OK);
+	to_agents(rd, "bob", NULL);
+	rrd_plan *plan;
+	assert_int_equal(rrd_distributor_preview(f->dist, rd, &plan), RRD_E_LIMIT);
+	assert_null(plan);
+	assert_non_null(strstr(rrd_error_last(), "the limit is 0"));
+	char job[RRD_JOB_ID_MAX + 1];
+	assert_int_equal(rrd_distributor_redistribute(f->dist, rd, job, sizeof job), RRD_E_LIMIT);
+	assert_string_equal(fix_owner(f, "C-0"), "alice");
+	/* Bob holds nothing: his job moves nothing, and runs. */
+	assert_int_equal(rrd_redistribution_from_agent(rd, "bob", NULL, 0), RRD_OK);
+	to_agents(rd, "alice", NULL);
+	assert_int_equal(rrd_distributor_preview(f->dist, rd, &plan), RRD_OK);
+	assert_int_equal(rrd_plan_total(plan), 0);
+	rrd_plan_free(plan);
+	assert_int_equal(run(f, rd, job), RRD_OK); /* and frees rd */
+	fix_free(f);
+}
+
 /* ---- batches and the lock ---------------------------------------------- */
 
 typedef struct busy_probe {
@@ -609,6 +642,7 @@ int main(void)
 		cmocka_unit_test(filters),
 		cmocka_unit_test(refusals_change_nothing),
 		cmocka_unit_test(limit),
+		cmocka_unit_test(limit_none),
 		cmocka_unit_test(batches_under_the_store_lock),
 		cmocka_unit_test(undo_restores_everything),
 		cmocka_unit_test(undo_refused_after_a_change),

@@ -1313,7 +1313,11 @@ static void test_option_tables_of_unknown_versions(void **state)
 	REFUSED(w, RRD_E_VERSION, "2", rrd_distributor_new(&nd, w->f->store, &o));
 	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
 	o.version = RRD_DISTRIBUTOR_OPTIONS_VERSION;
-	o.redistribute_max = -1;
+	/* Negative, other than RRD_REDISTRIBUTE_NONE. */
+	o.redistribute_max = -2;
+	REFUSED(w, RRD_E_INVALID, "redistribute_max", rrd_distributor_new(&nd, w->f->store, &o));
+	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
+	o.redistribute_max = INT64_MIN;
 	REFUSED(w, RRD_E_INVALID, "redistribute_max", rrd_distributor_new(&nd, w->f->store, &o));
 	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
 

@@ -68,5 +68,29 @@ for cmd in ("check", "config"):
           'rrdist: config: $.calendars[0].hours: calendar "night" has no open hours, '
           'so it would never open\n', f"exit {p.returncode}, stderr {p.stderr!r}")
 
+# limits.redistribute_max 0 means what it says: no job may move a record.
+# A job that would move one is refused, its preview too; one that would
+# move none runs.
+limited = scenario(limits={"redistribute_max": 0},
+                   agents=[{"id": "a"}, {"id": "b"}],
+                   records=[{"id": "R", "status": "pending", "owner": "a"}],
+                   events=[{"at": "+1m", "op": "redistribute", "from": {"agent": "a"},
+                            "to": {"agents": ["b"]}},
+                           {"at": "+2m", "op": "redistribute", "from": {"agent": "a"},
+                            "to": {"agents": ["b"]}, "preview": True},
+                           {"at": "+3m", "op": "redistribute", "from": {"agent": "b"},
+                            "to": {"agents": ["a"]}}])
+p = run("simulate", "-", text=limited)
+lines = [json.loads(l) for l in p.stdout.splitlines()] if p.returncode == 0 else []
+errors = [(l["op"], l["code"]) for l in lines if l["event"] == "error"]
+check("redistribute_max 0 refuses a job and a preview that would move a record",
+      p.returncode == 0 and errors == [(0, "limit_exceeded"), (1, "limit_exceeded")],
+      f"exit {p.returncode}, {p.stderr!r}, errors {errors}")
+done = [l for l in lines if l["event"] == "redistribution_completed"]
+check("redistribute_max 0 lets a job that moves nothing run",
+      len(done) == 1 and done[0]["moved"] == 0 and
+      lines[-1]["event"] == "summary" and lines[-1]["open"] == {"a": 1, "b": 0},
+      f"{lines}")
+
 print(f"{checked - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

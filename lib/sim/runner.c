@@ -239,8 +239,7 @@ static rrd_status submit_lead(run *r, const rrd_sim_lead *f, const char **code)
 	double lat, lon;
 	int where = rc || !f->o ? 0 : location_of(r, f->o, &lat, &lon);
 	if (where < 0)
-		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"",
-			       rrd__json_str(f->o, "postal_code"));
+		rc = rrd__postal_unknown(r->sc->postal, rrd__json_str(f->o, "postal_code"));
 	else if (where > 0)
 		rc = rrd_record_set_location(rec, lat, lon);
 	if (!rc) {
@@ -496,8 +495,7 @@ static rrd_status op_agent(run *r, const cJSON *o, const char **code)
 	double lat, lon;
 	int where = rc || rrd__json_get(o, "location") ? 0 : location_of(r, o, &lat, &lon);
 	if (where < 0)
-		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"",
-			       rrd__json_str(o, "postal_code"));
+		rc = rrd__postal_unknown(r->sc->postal, rrd__json_str(o, "postal_code"));
 	else if (where > 0)
 		rc = rrd_agent_set_location(a, lat, lon);
 	if (!rc)
@@ -656,6 +654,10 @@ RRD_API rrd_status rrd_scenario_check_each(const char *json, size_t len,
 		return rrd__fail(RRD_E_INVALID, "the scenario text must not be NULL");
 	rrd_postal_table *postal = NULL;
 	rrd_status rc = postal_codes ? rrd__postal_load(&postal, postal_codes) : RRD_OK;
+	/* A table that is not one is told like a fault of the document:
+	 * RRD_E_PARSE always comes with the faults told. */
+	if (rc == RRD_E_PARSE)
+		rc = rrd__fault_alone(on_fault, user, rc);
 	rrd_scenario *sc = NULL;
 	if (!rc)
 		rc = rrd__scenario_load_each(&sc, json, len, postal, on_fault, user);

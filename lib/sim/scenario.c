@@ -241,7 +241,7 @@ static rrd_status postal_location(const rrd_scenario *s, const cJSON *o, const c
 		return rc;
 	double la, lo;
 	if (!rrd__postal_find(s->postal, zip, &la, &lo))
-		return rrd__json_fail(path, "postal_code", "unknown postal code \"%s\"", zip);
+		return at_field(rrd__postal_unknown(s->postal, zip), path, "postal_code");
 	if (!*has) {
 		*has = 1;
 		*lat = la;
@@ -669,8 +669,10 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 	if (!json && len)
 		return rrd__fail(RRD_E_INVALID, "json must not be NULL");
 	if (len > RRD_SCENARIO_BYTES_MAX)
-		return rrd__fail(RRD_E_PARSE, "$: the document is %zu bytes; at most %zu are "
-				 "allowed", len, RRD_SCENARIO_BYTES_MAX);
+		return rrd__fault_alone(on_fault, user,
+					rrd__fail(RRD_E_PARSE, "$: the document is %zu bytes; at "
+						  "most %zu are allowed", len,
+						  RRD_SCENARIO_BYTES_MAX));
 	if (!json)
 		json = "";
 	rrd_split sp;

@@ -3,12 +3,16 @@
 arguments: `check` and `simulate` refuse the same scenarios with the same
 clean message, naming the JSON path.
 
-usage: command_line.py RRDIST"""
+usage: command_line.py RRDIST SOURCE_ROOT"""
 import json
+import os
+import pathlib
 import subprocess
 import sys
+import tempfile
 
-rrdist = sys.argv[1]
+rrdist, root = sys.argv[1], pathlib.Path(sys.argv[2])
+tmp = pathlib.Path(tempfile.mkdtemp(prefix="rrdist-cli-"))
 failed = 0
 checked = 0
 
@@ -92,5 +96,59 @@ check("redistribute_max 0 lets a job that moves nothing run",
       lines[-1]["event"] == "summary" and lines[-1]["open"] == {"a": 1, "b": 0},
       f"{lines}")
 
+# Every command takes --help and -h, prints its usage on stdout and exits
+# 0; an option it does not know is refused with the usage (exit 2), and
+# so is an option without its value. "-" alone is standard input.
+for cmd in ("simulate", "check", "config"):
+    for flag in ("--help", "-h"):
+        p = run(cmd, flag)
+        check(f"{cmd} {flag} prints its usage", p.returncode == 0 and not p.stderr and
+              p.stdout.startswith(f"usage: rrdist {cmd} "),
+              f"exit {p.returncode}, stdout {p.stdout!r}, stderr {p.stderr!r}")
+    p = run(cmd, "--frobnicate", "x.json")
+    check(f"{cmd} refuses an unknown option", p.returncode == 2 and not p.stdout and
+          p.stderr.startswith("rrdist: unknown option --frobnicate\nusage: rrdist "),
+          f"exit {p.returncode}, stderr {p.stderr!r}")
+    p = run(cmd, "-x")
+    check(f"{cmd} refuses an unknown short option", p.returncode == 2 and not p.stdout and
+          p.stderr.startswith("rrdist: unknown option -x\n"), f"stderr {p.stderr!r}")
+for cmd in ("simulate", "check"):
+    p = run(cmd, "x.json", "--postal")
+    check(f"{cmd} refuses --postal without a file", p.returncode == 2 and
+          p.stderr.startswith("rrdist: --postal needs a FILE\nusage: rrdist "),
+          f"stderr {p.stderr!r}")
+p = run("check", "-", text=scenario())
+check("check - reads standard input", p.returncode == 0 and p.stdout == "-: ok\n", p.stderr)
+p = run("--help")
+check("rrdist --help lists every command", p.returncode == 0 and
+      all(f"rrdist {c} " in p.stdout for c in ("simulate", "check", "config")), p.stdout)
+p = run("teleport", "x.json")
+check("an unknown command is refused", p.returncode == 2 and
+      p.stderr.startswith('rrdist: unknown command "teleport"\nusage: '), p.stderr)
+
+# A file over the 256 MiB a document may have is refused before it is
+# read, naming the limit (the file is sparse: it takes no room).
+huge = tmp / "huge.json"
+with open(huge, "wb") as f:
+    f.truncate((256 << 20) + 1)
+for cmd in ("check", "simulate", "config"):
+    p = run(cmd, huge)
+    check(f"{cmd} refuses a file over 256 MiB", p.returncode == 2 and not p.stdout and
+          p.stderr == f"rrdist: {huge}: larger than 256 MiB, the most a document may be\n",
+          f"exit {p.returncode}, stderr {p.stderr!r}")
+
+# A postal table without a single code is refused, for check too.
+empty = tmp / "empty.csv"
+empty.write_text("zip,lat,lon\n")
+dealership = root / "examples" / "scenarios" / "dealership-day.json"
+for cmd in ("simulate", "check"):
+    p = run(cmd, "--postal", empty, dealership)
+    check(f"{cmd} refuses a postal table without codes", p.returncode == 2 and
+          not p.stdout and f"no postal codes in {empty}" in p.stderr,
+          f"exit {p.returncode}, stderr {p.stderr!r}")
+
+for f in tmp.iterdir():
+    f.unlink()
+tmp.rmdir()
 print(f"{checked - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -334,7 +334,10 @@ static void test_without_postal_table_postal_codes_are_unknown(void **state)
 	rrd_scenario *s = (rrd_scenario *)1;
 	assert_int_equal(rrd__scenario_load(&s, doc, strlen(doc), NULL), RRD_E_PARSE);
 	assert_null(s);
-	assert_string_equal(rrd_error_last(), "$.agents[0].postal_code: unknown postal code \"10001\"");
+	/* The code exists: the message says what is missing. */
+	assert_string_equal(rrd_error_last(), "$.agents[0].postal_code: unknown postal code "
+					      "\"10001\": no postal table is loaded (give one "
+					      "with --postal FILE)");
 }
 
 static void test_null_arguments_are_invalid(void **state)
@@ -406,6 +409,22 @@ static void test_document_over_the_size_cap_is_refused(void **state)
 			 RRD_E_PARSE);
 	assert_null(s);
 	assert_non_null(strstr(rrd_error_last(), "$: the document is"));
+	free(big);
+}
+
+/* A check tells that fault too, as the one fault of the document. */
+static void test_check_each_tells_a_document_over_the_size_cap(void **state)
+{
+	(void)state;
+	char *big = malloc(RRD_SCENARIO_BYTES_MAX + 1);
+	assert_non_null(big);
+	fault_log f = FAULT_LOG_INIT;
+	assert_int_equal(rrd_scenario_check_each(big, RRD_SCENARIO_BYTES_MAX + 1, NULL,
+						 fault_log_note, &f),
+			 RRD_E_PARSE);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.last, "$: the document is 268435457 bytes; at most 268435456 are "
+				    "allowed");
 	free(big);
 }
 
@@ -628,6 +647,9 @@ static void test_agent_with_unknown_postal_code_is_refused(void **state)
 	(void)state;
 	sim_expect_fault_msg("'agents':[{'id':'a','postal_code':'00000'}]",
 			     "$.agents[0].postal_code", "unknown postal code \"00000\"");
+	/* A table is loaded: the code is not in it, and that is all. */
+	assert_string_equal(rrd_error_last(),
+			    "$.agents[0].postal_code: unknown postal code \"00000\"");
 }
 
 static void test_agent_location_out_of_range_is_refused(void **state)
@@ -1174,6 +1196,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_text_after_the_document_is_refused),
 		cmocka_unit_test(test_top_level_array_is_refused),
 		cmocka_unit_test(test_document_over_the_size_cap_is_refused),
+		cmocka_unit_test(test_check_each_tells_a_document_over_the_size_cap),
 		cmocka_unit_test(test_unknown_format_version_is_refused),
 		cmocka_unit_test(test_missing_format_is_refused),
 		cmocka_unit_test(test_format_of_wrong_type_is_refused),

@@ -1,11 +1,12 @@
 /*
  * rrdist: the command line.
  *
- *   rrdist simulate [--postal FILE] SCENARIO.json|-   JSONL events on stdout
- *       [--report FILE.html]                          and an HTML report of the run
- *   rrdist check [--postal FILE] FILE.json|-          explain faults; exit 2 when any
- *   rrdist config CONFIG.json|-                       a configuration, canonical
- *   rrdist --help | --version                         (each command takes --help)
+ *   rrdist simulate [--postal FILE|--no-postal]    JSONL events on stdout
+ *       [--report FILE.html] SCENARIO.json|-       and an HTML report of the run
+ *   rrdist check [--postal FILE|--no-postal]       explain faults; exit 2 when any
+ *       FILE.json|-
+ *   rrdist config CONFIG.json|-                    a configuration, canonical
+ *   rrdist --help | --version                      (each command takes --help)
  *
  * Exit status: 0 when it ran, 2 when the file cannot be used (nothing on
  * stdout; stderr names the JSON path of the fault) or the command line is
@@ -23,8 +24,13 @@
 
 #include "report.h"
 
-#ifndef RRD_POSTAL_DEFAULT
-#define RRD_POSTAL_DEFAULT NULL
+/* The bundled postal table where it is installed, and in the source tree
+ * (tools/meson.build passes both). */
+#ifndef RRD_POSTAL_INSTALLED
+#define RRD_POSTAL_INSTALLED NULL
+#endif
+#ifndef RRD_POSTAL_SOURCE
+#define RRD_POSTAL_SOURCE NULL
 #endif
 
 /* The most a scenario may be (the library refuses more), and configurations
@@ -32,13 +38,15 @@
 #define DOCUMENT_BYTES_MAX ((size_t)256 << 20)
 
 #define POSTAL_HELP                                                              \
-	"  --postal FILE   a zip,lat,lon CSV for postal codes (default: the\n"      \
-	"                  installed US ZCTA centroids, or $RRDIST_POSTAL_CODES)\n"
+	"  --postal FILE   a zip,lat,lon CSV for postal codes (default:\n"          \
+	"                  $RRDIST_POSTAL_CODES, else the bundled US ZCTA centroids)\n" \
+	"  --no-postal     no postal table: every postal code is unknown\n"
 #define HELP_HELP "  -h, --help      show this and exit\n"
 
 static const char usage[] =
-	"usage: rrdist simulate [--postal FILE] [--report FILE.html] SCENARIO.json|-\n"
-	"       rrdist check [--postal FILE] SCENARIO.json|CONFIG.json|-\n"
+	"usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
+	"                       SCENARIO.json|-\n"
+	"       rrdist check [--postal FILE | --no-postal] SCENARIO.json|CONFIG.json|-\n"
 	"       rrdist config CONFIG.json|-\n"
 	"       rrdist --help | --version\n"
 	"\n"
@@ -47,8 +55,9 @@ static const char usage[] =
 	"          explain every fault, a line each (exit 2 on any)\n"
 	"config    print a configuration back in canonical form\n"
 	"\n"
-	"--postal FILE  a zip,lat,lon CSV for postal codes (default: the installed\n"
-	"               US ZCTA centroids, or $RRDIST_POSTAL_CODES)\n"
+	"--postal FILE  a zip,lat,lon CSV for postal codes (default:\n"
+	"               $RRDIST_POSTAL_CODES, else the bundled US ZCTA centroids)\n"
+	"--no-postal    no postal table: every postal code is unknown\n"
 	"--report FILE  simulate: also write an HTML report of the run to FILE\n"
 	"\n"
 	"rrdist COMMAND --help tells more of each.\n";
@@ -63,7 +72,8 @@ typedef struct command {
 
 static const command commands[] = {
 	{ "simulate", 1, 1,
-	  "usage: rrdist simulate [--postal FILE] [--report FILE.html] SCENARIO.json|-\n"
+	  "usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
+	  "                       SCENARIO.json|-\n"
 	  "\n"
 	  "Run a scenario (rrdist-scenario/1) and write one JSON event per line on\n"
 	  "stdout. A file that cannot be used writes nothing there, names the JSON\n"
@@ -71,7 +81,7 @@ static const command commands[] = {
 	  "\n" POSTAL_HELP
 	  "  --report FILE   also write an HTML report of the run to FILE\n" HELP_HELP },
 	{ "check", 1, 0,
-	  "usage: rrdist check [--postal FILE] SCENARIO.json|CONFIG.json|-\n"
+	  "usage: rrdist check [--postal FILE | --no-postal] SCENARIO.json|CONFIG.json|-\n"
 	  "\n"
 	  "Validate a scenario, or a configuration (rrdist-config/1), and explain\n"
 	  "every fault, a line each; exit 2 on any, else print FILE: ok. - reads\n"
@@ -86,11 +96,14 @@ static const command commands[] = {
 	  "\n" HELP_HELP },
 };
 
-/* What the command line asks for. */
+/* What the command line asks for. `postal` is --postal's FILE, or
+ * no_postal for --no-postal. */
 typedef struct args {
 	const command *cmd;
 	const char *file, *postal, *report;
 } args;
+
+static const char no_postal[] = "--no-postal";
 
 /* Refuse the command line: `why` (may be NULL), then the usage. Exit 2. */
 static int bad_usage(const command *cmd, const char *why, const char *what)
@@ -124,9 +137,14 @@ static int parse_args(int argc, char **argv, args *a)
 			return 0;
 		} else if (strcmp(arg, "--postal") == 0 && c->postal) {
 			value = &a->postal;
+		} else if (strcmp(arg, "--no-postal") == 0 && c->postal) {
+			if (a->postal && a->postal != no_postal)
+				return bad_usage(c, "--postal and --no-postal exclude each other", NULL);
+			a->postal = no_postal;
 		} else if (strcmp(arg, "--report") == 0 && c->report) {
 			value = &a->report;
-		} else if (strcmp(arg, "--postal") == 0 || strcmp(arg, "--report") == 0) {
+		} else if (strcmp(arg, "--postal") == 0 || strcmp(arg, "--no-postal") == 0 ||
+			   strcmp(arg, "--report") == 0) {
 			fprintf(stderr, "rrdist: %s does not take %s\n", c->name, arg);
 			return bad_usage(c, NULL, NULL);
 		} else if (arg[0] == '-' && arg[1] != '\0') {
@@ -136,6 +154,8 @@ static int parse_args(int argc, char **argv, args *a)
 		} else {
 			a->file = arg;
 		}
+		if (value == &a->postal && a->postal == no_postal)
+			return bad_usage(c, "--postal and --no-postal exclude each other", NULL);
 		if (value) {
 			if (i + 1 == argc) {
 				fprintf(stderr, "rrdist: %s needs a FILE\n", arg);
@@ -222,15 +242,27 @@ static void progress(void *user, size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
+/*
+ * The postal table to use, or NULL for none: the one given (--postal), none
+ * (--no-postal), $RRDIST_POSTAL_CODES, else the bundled one. That is looked
+ * for where it is installed, then in the source tree, for a build that is
+ * not installed: a build tree depends on its source tree staying where it
+ * is anyway, and an installed rrdist finds its own table first, so it never
+ * reads a source tree. A table given but missing is an error, later; one
+ * not found here is no table, and an unknown code then says so.
+ */
 static const char *postal_path(const char *given)
 {
 	if (given)
-		return given;
+		return given == no_postal ? NULL : given;
 	const char *env = getenv("RRDIST_POSTAL_CODES");
 	if (env && *env)
 		return env;
-	const char *dflt = RRD_POSTAL_DEFAULT;
-	return dflt && access(dflt, R_OK) == 0 ? dflt : NULL;
+	const char *const bundled[] = { RRD_POSTAL_INSTALLED, RRD_POSTAL_SOURCE };
+	for (size_t i = 0; i < sizeof bundled / sizeof *bundled; i++)
+		if (bundled[i] && access(bundled[i], R_OK) == 0)
+			return bundled[i];
+	return NULL;
 }
 
 /* A configuration document names its format; anything else is taken for

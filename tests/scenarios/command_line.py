@@ -147,6 +147,26 @@ for cmd in ("simulate", "check"):
           not p.stdout and f"no postal codes in {empty}" in p.stderr,
           f"exit {p.returncode}, stderr {p.stderr!r}")
 
+# A build that is not installed finds the source tree's postal table.
+env = {k: v for k, v in os.environ.items() if k != "RRDIST_POSTAL_CODES"}
+p = run("simulate", dealership, env=env)
+want = dealership.with_suffix(".expected.jsonl").read_text()
+check("the uninstalled build finds the bundled postal table",
+      p.returncode == 0 and p.stdout == want, f"exit {p.returncode}: {p.stderr!r}")
+p = run("check", dealership, env=env)
+check("check finds it too", p.returncode == 0, p.stderr)
+# Without a table, an unknown code says that no table is loaded.
+for cmd in ("simulate", "check"):
+    p = run(cmd, "--no-postal", dealership, env=env)
+    check(f"{cmd} --no-postal: the message says no table is loaded",
+          p.returncode == 2 and not p.stdout and 'unknown postal code "' in p.stderr and
+          "no postal table is loaded (give one with --postal FILE)" in p.stderr,
+          f"exit {p.returncode}, stderr {p.stderr!r}")
+
+p = run("check", "--postal", empty, "--no-postal", dealership)
+check("--postal and --no-postal exclude each other", p.returncode == 2 and
+      p.stderr.startswith("rrdist: --postal and --no-postal exclude each other\n"), p.stderr)
+
 for f in tmp.iterdir():
     f.unlink()
 tmp.rmdir()

@@ -143,6 +143,19 @@ static void test_check_each_reports_every_fault_in_order(void **state)
 	assert_string_equal(rrd_error_last(), "7 faults in the document");
 }
 
+/* `doc` is refused by a load into f, with `want`, and by a check, with
+ * `want` as its one fault. */
+static void refused_alike(fixture *f, const char *doc, const char *want)
+{
+	assert_int_equal(rrd_distributor_load_config(f->dist, doc, strlen(doc)), RRD_E_PARSE);
+	assert_string_equal(rrd_error_last(), want);
+	fault_log log = FAULT_LOG_INIT;
+	assert_int_equal(rrd_config_check_each(doc, strlen(doc), fault_log_note, &log),
+			 RRD_E_PARSE);
+	assert_int_equal(log.n, 1);
+	assert_string_equal(log.last, want);
+}
+
 /* A rule's match.kind that is not its pools' kind: every record it routed
  * would be refused. The load and the check refuse it alike, whether the
  * pool is in the document or in the distributor already. */
@@ -155,16 +168,9 @@ static void test_rule_whose_kind_is_not_its_pools_is_refused(void **state)
 		"  {\"id\":\"deals\",\"kind\":\"deal\",\"members\":[\"a\"]}],"
 		"\"rules\":[{\"id\":\"r\",\"pool\":\"web\"},{\"id\":\"s\",\"pool\":\"deals\"},"
 		"  {\"id\":\"t\",\"match\":{\"kind\":\"deal\"},\"pool\":\"web\"}]}";
-	static const char want[] = "$.rules[2].match.kind: pool \"web\" holds leads, not deals";
 	fixture *f = fix_new(0);
-	assert_int_equal(rrd_distributor_load_config(f->dist, doc, sizeof doc - 1), RRD_E_PARSE);
-	assert_string_equal(rrd_error_last(), want);
+	refused_alike(f, doc, "$.rules[2].match.kind: pool \"web\" holds leads, not deals");
 	assert_int_equal(rrd_distributor_rule_count(f->dist), 0);
-	fault_log log = FAULT_LOG_INIT;
-	assert_int_equal(rrd_config_check_each(doc, sizeof doc - 1, fault_log_note, &log),
-			 RRD_E_PARSE);
-	assert_int_equal(log.n, 1);
-	assert_string_equal(log.last, want);
 
 	assert_int_equal(rrd_distributor_load_config(f->dist, doc1, sizeof doc1 - 1), RRD_OK);
 	static const char later[] =
@@ -187,25 +193,17 @@ static void test_calendar_with_no_open_hours_is_refused(void **state)
 		"  {\"id\":\"day\",\"timezone\":\"UTC\",\"hours\":{\"mon\":[[\"09:00\",\"17:00\"]]}},"
 		"  {\"id\":\"night\",\"timezone\":\"UTC\",\"hours\":{\"sat\":[]},"
 		"   \"holidays\":[\"2026-12-25\"]}]}";
-	static const char want[] =
-		"$.calendars[1].hours: calendar \"night\" has no open hours, so it would never open";
 	fixture *f = fix_new(0);
-	assert_int_equal(rrd_distributor_load_config(f->dist, doc, sizeof doc - 1), RRD_E_PARSE);
-	assert_string_equal(rrd_error_last(), want);
+	refused_alike(f, doc, "$.calendars[1].hours: calendar \"night\" has no open hours, so it "
+			      "would never open");
 	rrd_calendar *c = NULL;
 	assert_int_equal(rrd_distributor_get_calendar(f->dist, "day", &c), RRD_E_UNKNOWN_CALENDAR);
 	assert_null(c);
-	fault_log log = FAULT_LOG_INIT;
-	assert_int_equal(rrd_config_check_each(doc, sizeof doc - 1, fault_log_note, &log),
-			 RRD_E_PARSE);
-	assert_int_equal(log.n, 1);
-	assert_string_equal(log.last, want);
 	/* No hours at all is the same. */
-	static const char bare[] = "{\"format\":\"rrdist-config/1\",\"calendars\":["
-				   "{\"id\":\"never\",\"timezone\":\"UTC\"}]}";
-	assert_int_equal(rrd_distributor_load_config(f->dist, bare, sizeof bare - 1), RRD_E_PARSE);
-	assert_string_equal(rrd_error_last(), "$.calendars[0].hours: calendar \"never\" has no "
-					      "open hours, so it would never open");
+	refused_alike(f, "{\"format\":\"rrdist-config/1\",\"calendars\":["
+			 "{\"id\":\"never\",\"timezone\":\"UTC\"}]}",
+		      "$.calendars[0].hours: calendar \"never\" has no open hours, so it would "
+		      "never open");
 	fix_free(f);
 }
 

@@ -1,31 +1,52 @@
 /*
  * rrdist: the command line.
  *
- *   rrdist simulate [--postal FILE] SCENARIO.json|-   JSONL events on stdout
- *       [--report FILE.html]                          and an HTML report of the run
- *   rrdist check [--postal FILE] FILE.json|-          explain faults; exit 2 when any
- *   rrdist --help | --version
+ *   rrdist simulate [--postal FILE|--no-postal]    JSONL events on stdout
+ *       [--report FILE.html] SCENARIO.json|-       and an HTML report of the run
+ *   rrdist check [--postal FILE|--no-postal]       explain faults; exit 2 when any
+ *       FILE.json|-
+ *   rrdist config CONFIG.json|-                    a configuration, canonical
+ *   rrdist --help | --version                      (each command takes --help)
  *
  * Exit status: 0 when it ran, 2 when the file cannot be used (nothing on
- * stdout; stderr names the JSON path of the fault), 1 for other failures.
+ * stdout; stderr names the JSON path of the fault) or the command line is
+ * wrong, 1 for other failures.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rrdist.h>
 
 #include "report.h"
 
-#ifndef RRD_POSTAL_DEFAULT
-#define RRD_POSTAL_DEFAULT NULL
+/* The bundled postal table where it is installed, and in the source tree
+ * (tools/meson.build passes both). */
+#ifndef RRD_POSTAL_INSTALLED
+#define RRD_POSTAL_INSTALLED NULL
+#endif
+#ifndef RRD_POSTAL_SOURCE
+#define RRD_POSTAL_SOURCE NULL
 #endif
 
+/* The most a scenario may be (the library refuses more), and configurations
+ * are held to it too: a bigger file is refused before it is read. */
+#define DOCUMENT_BYTES_MAX ((size_t)256 << 20)
+
+#define POSTAL_HELP                                                              \
+	"  --postal FILE   a zip,lat,lon CSV for postal codes (default:\n"          \
+	"                  $RRDIST_POSTAL_CODES, else the bundled US ZCTA centroids)\n" \
+	"  --no-postal     no postal table: every postal code is unknown\n"
+#define HELP_HELP "  -h, --help      show this and exit\n"
+
 static const char usage[] =
-	"usage: rrdist simulate [--postal FILE] [--report FILE.html] SCENARIO.json|-\n"
-	"       rrdist check [--postal FILE] SCENARIO.json|CONFIG.json|-\n"
+	"usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
+	"                       SCENARIO.json|-\n"
+	"       rrdist check [--postal FILE | --no-postal] SCENARIO.json|CONFIG.json|-\n"
 	"       rrdist config CONFIG.json|-\n"
 	"       rrdist --help | --version\n"
 	"\n"
@@ -34,10 +55,121 @@ static const char usage[] =
 	"          explain every fault, a line each (exit 2 on any)\n"
 	"config    print a configuration back in canonical form\n"
 	"\n"
-	"--postal FILE  a zip,lat,lon CSV for postal codes (default: the installed\n"
-	"               US ZCTA centroids, or $RRDIST_POSTAL_CODES)\n"
-	"--report FILE  simulate: also write an HTML report of the run to FILE\n";
+	"--postal FILE  a zip,lat,lon CSV for postal codes (default:\n"
+	"               $RRDIST_POSTAL_CODES, else the bundled US ZCTA centroids)\n"
+	"--no-postal    no postal table: every postal code is unknown\n"
+	"--report FILE  simulate: also write an HTML report of the run to FILE\n"
+	"\n"
+	"rrdist COMMAND --help tells more of each.\n";
 
+/* A command, with what it takes and its own usage (for --help). */
+typedef struct command {
+	const char *name;
+	int postal; /* takes --postal */
+	int report; /* takes --report */
+	const char *usage;
+} command;
+
+static const command commands[] = {
+	{ "simulate", 1, 1,
+	  "usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
+	  "                       SCENARIO.json|-\n"
+	  "\n"
+	  "Run a scenario (rrdist-scenario/1) and write one JSON event per line on\n"
+	  "stdout. A file that cannot be used writes nothing there, names the JSON\n"
+	  "path of the fault on stderr and exits 2. - reads standard input.\n"
+	  "\n" POSTAL_HELP
+	  "  --report FILE   also write an HTML report of the run to FILE\n" HELP_HELP },
+	{ "check", 1, 0,
+	  "usage: rrdist check [--postal FILE | --no-postal] SCENARIO.json|CONFIG.json|-\n"
+	  "\n"
+	  "Validate a scenario, or a configuration (rrdist-config/1), and explain\n"
+	  "every fault, a line each; exit 2 on any, else print FILE: ok. - reads\n"
+	  "standard input.\n"
+	  "\n" POSTAL_HELP HELP_HELP },
+	{ "config", 0, 0,
+	  "usage: rrdist config CONFIG.json|-\n"
+	  "\n"
+	  "Print a configuration (rrdist-config/1) back in canonical form. A file\n"
+	  "that cannot be used exits 2, naming the JSON path of the fault on\n"
+	  "stderr. - reads standard input.\n"
+	  "\n" HELP_HELP },
+};
+
+/* What the command line asks for. `postal` is --postal's FILE, or
+ * no_postal for --no-postal. */
+typedef struct args {
+	const command *cmd;
+	const char *file, *postal, *report;
+} args;
+
+static const char no_postal[] = "--no-postal";
+
+/* Refuse the command line: `why` (may be NULL), then the usage. Exit 2. */
+static int bad_usage(const command *cmd, const char *why, const char *what)
+{
+	if (why)
+		fprintf(stderr, "rrdist: %s%s\n", why, what ? what : "");
+	fputs(cmd ? cmd->usage : usage, stderr);
+	return 2;
+}
+
+/* Read argv into *a: -1 to go on, else the exit status (help or a fault,
+ * already printed). */
+static int parse_args(int argc, char **argv, args *a)
+{
+	memset(a, 0, sizeof *a);
+	for (size_t k = 0; k < sizeof commands / sizeof *commands; k++)
+		if (strcmp(argv[1], commands[k].name) == 0)
+			a->cmd = &commands[k];
+	if (!a->cmd) {
+		if (argv[1][0] == '-')
+			return bad_usage(NULL, "unknown option ", argv[1]);
+		fprintf(stderr, "rrdist: unknown command \"%s\"\n", argv[1]);
+		return bad_usage(NULL, NULL, NULL);
+	}
+	const command *c = a->cmd;
+	for (int i = 2; i < argc; i++) {
+		const char *arg = argv[i];
+		const char **value = NULL;
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			fputs(c->usage, stdout);
+			return 0;
+		} else if (strcmp(arg, "--postal") == 0 && c->postal) {
+			value = &a->postal;
+		} else if (strcmp(arg, "--no-postal") == 0 && c->postal) {
+			if (a->postal && a->postal != no_postal)
+				return bad_usage(c, "--postal and --no-postal exclude each other", NULL);
+			a->postal = no_postal;
+		} else if (strcmp(arg, "--report") == 0 && c->report) {
+			value = &a->report;
+		} else if (strcmp(arg, "--postal") == 0 || strcmp(arg, "--no-postal") == 0 ||
+			   strcmp(arg, "--report") == 0) {
+			fprintf(stderr, "rrdist: %s does not take %s\n", c->name, arg);
+			return bad_usage(c, NULL, NULL);
+		} else if (arg[0] == '-' && arg[1] != '\0') {
+			return bad_usage(c, "unknown option ", arg);
+		} else if (a->file) {
+			return bad_usage(c, "one file at a time; also given: ", arg);
+		} else {
+			a->file = arg;
+		}
+		if (value == &a->postal && a->postal == no_postal)
+			return bad_usage(c, "--postal and --no-postal exclude each other", NULL);
+		if (value) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "rrdist: %s needs a FILE\n", arg);
+				return bad_usage(c, NULL, NULL);
+			}
+			*value = argv[++i];
+		}
+	}
+	if (!a->file)
+		return bad_usage(c, "no file given (- reads standard input)", NULL);
+	return -1;
+}
+
+/* The file whole, or NULL with the reason printed. */
 static char *read_all(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -45,32 +177,41 @@ static char *read_all(const char *path, size_t *len)
 		fprintf(stderr, "rrdist: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
+	/* A file's size is known before reading it; a stream's as it comes. */
+	struct stat st;
+	int big = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+		  (uintmax_t)st.st_size > DOCUMENT_BYTES_MAX;
+	const char *why = NULL;
 	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (n < cap) {
-			if (ferror(f)) {
-				fprintf(stderr, "rrdist: %s: read error\n", path);
-				free(buf);
-				buf = NULL;
-			}
-			break;
-		}
-		char *bigger = realloc(buf, cap * 2);
+	char *buf = NULL;
+	while (!big && !why) {
+		char *bigger = realloc(buf, cap);
 		if (!bigger) {
-			free(buf);
-			buf = NULL;
+			why = "out of memory";
 			break;
 		}
 		buf = bigger;
-		cap *= 2;
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap) {
+			if (ferror(f))
+				why = "read error";
+			break;
+		}
+		big = n > DOCUMENT_BYTES_MAX;
+		/* One byte past the limit is enough to know. */
+		cap = cap > DOCUMENT_BYTES_MAX / 2 ? DOCUMENT_BYTES_MAX + 1 : cap * 2;
 	}
 	if (f != stdin)
 		fclose(f);
-	if (!buf)
-		fprintf(stderr, "rrdist: %s: cannot read it\n", path);
+	if (big || why) {
+		free(buf);
+		if (big)
+			fprintf(stderr, "rrdist: %s: larger than %zu MiB, the most a document may be\n",
+				path, DOCUMENT_BYTES_MAX >> 20);
+		else
+			fprintf(stderr, "rrdist: %s: %s\n", path, why);
+		return NULL;
+	}
 	*len = n;
 	return buf;
 }
@@ -101,15 +242,27 @@ static void progress(void *user, size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
+/*
+ * The postal table to use, or NULL for none: the one given (--postal), none
+ * (--no-postal), $RRDIST_POSTAL_CODES, else the bundled one. That is looked
+ * for where it is installed, then in the source tree, for a build that is
+ * not installed: a build tree depends on its source tree staying where it
+ * is anyway, and an installed rrdist finds its own table first, so it never
+ * reads a source tree. A table given but missing is an error, later; one
+ * not found here is no table, and an unknown code then says so.
+ */
 static const char *postal_path(const char *given)
 {
 	if (given)
-		return given;
+		return given == no_postal ? NULL : given;
 	const char *env = getenv("RRDIST_POSTAL_CODES");
 	if (env && *env)
 		return env;
-	const char *dflt = RRD_POSTAL_DEFAULT;
-	return dflt && access(dflt, R_OK) == 0 ? dflt : NULL;
+	const char *const bundled[] = { RRD_POSTAL_INSTALLED, RRD_POSTAL_SOURCE };
+	for (size_t i = 0; i < sizeof bundled / sizeof *bundled; i++)
+		if (bundled[i] && access(bundled[i], R_OK) == 0)
+			return bundled[i];
+	return NULL;
 }
 
 /* A configuration document names its format; anything else is taken for
@@ -140,10 +293,14 @@ static rrd_status load_config(const char *text, size_t len, char **canonical)
 	return rc;
 }
 
+/* Faults print_fault has printed. */
+static size_t faults_printed;
+
 /* `user` is what the document is: "scenario" or "config". */
 static void print_fault(void *user, const char *message)
 {
 	fprintf(stderr, "rrdist: %s: %s\n", (const char *)user, message);
+	faults_printed++;
 }
 
 /* `what` is what the document is, as print_fault is told. */
@@ -167,26 +324,11 @@ int main(int argc, char **argv)
 		printf("rrdist %s\n", rrd_version(NULL, NULL, NULL));
 		return 0;
 	}
-	const char *cmd = argv[1], *postal = NULL, *file = NULL, *report_path = NULL;
-	for (int i = 2; i < argc; i++) {
-		if (strcmp(argv[i], "--postal") == 0 && i + 1 < argc)
-			postal = argv[++i];
-		else if (strcmp(argv[i], "--report") == 0 && i + 1 < argc)
-			report_path = argv[++i];
-		else if (!file)
-			file = argv[i];
-		else {
-			fputs(usage, stderr);
-			return 2;
-		}
-	}
-	if (!file ||
-	    (strcmp(cmd, "simulate") != 0 && strcmp(cmd, "check") != 0 &&
-	     strcmp(cmd, "config") != 0) ||
-	    (report_path && strcmp(cmd, "simulate") != 0)) {
-		fputs(usage, stderr);
-		return 2;
-	}
+	args a;
+	int status = parse_args(argc, argv, &a);
+	if (status >= 0)
+		return status;
+	const char *cmd = a.cmd->name, *postal = a.postal, *file = a.file, *report_path = a.report;
 	size_t len;
 	char *text = read_all(file, &len);
 	if (!text)
@@ -199,8 +341,10 @@ int main(int argc, char **argv)
 			    : rrd_scenario_check_each(text, len, postal_path(postal), print_fault,
 						      what);
 		free(text);
-		if (rc == RRD_E_PARSE)
-			return 2; /* every fault is printed already */
+		/* Every fault is printed already; a check that failed without
+		 * telling one still says why. */
+		if (rc == RRD_E_PARSE && faults_printed)
+			return 2;
 		if (rc)
 			return fail(what, rc);
 		printf("%s: ok\n", file);

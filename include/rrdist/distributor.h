@@ -39,8 +39,18 @@ typedef struct rrd_distributor_options {
 	void *event_user;
 	int explain;                /**< 1: events carry the members a pick skipped */
 	uint64_t seed;              /**< seed of the random strategy */
-	int64_t redistribute_max;   /**< most records one redistribution may move; 0: 15000 */
+	int64_t redistribute_max;   /**< most records one redistribution may move; 0: 15000;
+				     RRD_REDISTRIBUTE_NONE: none */
 } rrd_distributor_options;
+
+/**
+ * For rrd_distributor_options.redistribute_max: no redistribution may move
+ * a record. A job or preview that would move one fails with RRD_E_LIMIT;
+ * one that would move none still runs. (0 cannot say this: in the options
+ * table it has always meant the default, 15,000.) Added in 1.1; a 1.0
+ * library refuses it with RRD_E_INVALID, as any other negative value.
+ */
+#define RRD_REDISTRIBUTE_NONE (-1)
 
 #define RRD_DISTRIBUTOR_OPTIONS_VERSION 1
 #define RRD_DISTRIBUTOR_OPTIONS_INIT { RRD_DISTRIBUTOR_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0 }
@@ -78,8 +88,17 @@ RRD_API rrd_time rrd_distributor_now(rrd_distributor *dist);
 /* ---- configuration ----------------------------------------------------- */
 
 /**
- * Add a calendar, or replace the one with its id. The calendar is copied.
- * @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM, store errors.
+ * Add a calendar, or replace the one with its id. The calendar is copied;
+ * the caller still owns it.
+ *
+ * A calendar with no open hours on any day is refused: it would never
+ * open, so a claim window counted in its open time would never end and
+ * every record routed through it would fail. (Configuration documents and
+ * scenarios refuse one too.)
+ *
+ * @return RRD_OK; RRD_E_INVALID (NULL arguments, or no open hours; the
+ *         distributor is unchanged); RRD_E_NOMEM; store errors.
+ * Thread-safe: yes.
  */
 RRD_API rrd_status rrd_distributor_put_calendar(rrd_distributor *dist,
 						const rrd_calendar *cal);
@@ -275,10 +294,20 @@ RRD_API rrd_status rrd_distributor_submit_many(rrd_distributor *dist,
 
 /**
  * Import an existing record as it is (status, owner, roles, times), without
- * routing it and without events. Its owner and role holders must be known
- * agents. A record imported as queued joins the queue (RRD_QUEUE_UNKNOWN).
- * @return RRD_OK, RRD_E_INVALID, RRD_E_EXISTS, RRD_E_UNKNOWN_AGENT,
- *         RRD_E_NOMEM, store errors.
+ * routing it and without events. The record is copied; the caller still
+ * owns it. Its owner and role holders must be known agents. A record
+ * imported as queued joins the queue (RRD_QUEUE_UNKNOWN).
+ *
+ * Its status and owner must agree, else nothing could ever move it again:
+ * a pending or claimed record needs an owner; a new or queued one has none;
+ * an offered one cannot be imported (there is no offer to import with it);
+ * a deactivated one may keep its last owner or have none.
+ *
+ * @return RRD_OK; RRD_E_INVALID (NULL arguments, or a status and owner that
+ *         disagree: the message says which); RRD_E_EXISTS;
+ *         RRD_E_UNKNOWN_AGENT; RRD_E_NOMEM; store errors. A refused record
+ *         changes nothing.
+ * Thread-safe: yes.
  */
 RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *dist,
 					      const rrd_record *record);

@@ -33,8 +33,9 @@ typedef struct rrd_simulation_options {
 	void *line_user;
 	/**
 	 * A "zip,lat,lon" CSV for postal codes (the project ships US ZCTA
-	 * centroids as data/us-zcta-centroids.csv); NULL: every postal code
-	 * is unknown.
+	 * centroids as data/us-zcta-centroids.csv); a file without a single
+	 * code is refused (RRD_E_PARSE). NULL: every postal code is unknown,
+	 * and the message says that no table is loaded.
 	 */
 	const char *postal_codes;
 	rrd_progress_fn on_progress; /**< NULL: not told */
@@ -75,9 +76,10 @@ RRD_API rrd_status rrd_scenario_check(const char *json, size_t len, const char *
  * JSON, or whose `format` or `start` is wrong, has that one fault; after
  * 100 faults the check stops.
  * @param on_fault  called with each message (valid during the call only).
- * @return RRD_OK (no fault); RRD_E_PARSE (at least one; rrd_error_last()
- *         counts them); RRD_E_NOTFOUND (postal code file); RRD_E_INVALID;
- *         RRD_E_NOMEM.
+ * @return RRD_OK (no fault); RRD_E_PARSE (at least one, told; a postal
+ *         code file that is not a table is told as one too;
+ *         rrd_error_last() counts them); RRD_E_NOTFOUND (the postal code
+ *         file cannot be opened); RRD_E_INVALID; RRD_E_NOMEM.
  * Thread-safe: yes.
  */
 RRD_API rrd_status rrd_scenario_check_each(const char *json, size_t len,

@@ -113,12 +113,12 @@ rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path)
 		goto out;
 	if (cal != c->calendar && (rc = rrd_agent_set_calendar(c, cal))) {
 		if (rc != RRD_E_NOMEM)
-			rc = rrd__json_fail(path, "calendar", "%s", rrd_error_last());
+			rc = rrd__json_wrap(path, "calendar");
 		goto out;
 	}
 	if (partner != c->partner && (rc = rrd_agent_set_partner(c, partner))) {
 		if (rc != RRD_E_NOMEM)
-			rc = rrd__json_fail(path, "partner", "%s", rrd_error_last());
+			rc = rrd__json_wrap(path, "partner");
 		goto out;
 	}
 	const cJSON *loc = rrd__json_get(o, "location");
@@ -153,7 +153,7 @@ rrd_status rrd__agent_from_json(const cJSON *o, const char *path, rrd_agent **ou
 		return rc;
 	rrd_agent *a;
 	if ((rc = rrd_agent_new(&a, id)))
-		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, "id", "%s", rrd_error_last());
+		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "id");
 	if ((rc = rrd__agent_apply_json(a, o, path))) {
 		rrd_agent_free(a);
 		return rc;

@@ -114,7 +114,7 @@ static rrd_status parse_hours(rrd_calendar *c, const cJSON *hours, const char *p
 			if (rc == RRD_E_NOMEM)
 				return rc;
 			if (rc)
-				return rrd__json_fail(ia, NULL, "%s", rrd_error_last());
+				return rrd__json_wrap(ia, NULL);
 		}
 	}
 	return RRD_OK;
@@ -156,7 +156,7 @@ rrd_status rrd__calendar_from_json(const cJSON *o, const char *path, rrd_calenda
 	rrd_calendar *c;
 	if ((rc = rrd_calendar_new(&c, id, tz)))
 		return rc == RRD_E_NOMEM ? rc
-					 : rrd__json_fail(path, "timezone", "%s", rrd_error_last());
+					 : rrd__json_wrap(path, "timezone");
 	char at[RRD_PATH_MAX];
 	rrd__json_path(at, path, "hours");
 	rc = parse_hours(c, rrd__json_get(o, "hours"), at);

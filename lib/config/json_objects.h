@@ -38,6 +38,17 @@ cJSON *rrd__rule_to_json(const rrd_rule *r, const rrd_strategy_names *names);
 rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 			       const rrd_strategy_names *names, rrd_rule **out);
 
+/* A pool's kind by its id, for rrd__rule_check_kinds: 0 with *kind set,
+ * or -1 for a pool the caller reports as unknown itself. */
+typedef int (*rrd_pool_kind_fn)(void *ctx, const char *pool, rrd_kind *kind);
+
+/* The rule's pools all hold one kind, and its match.kind (when it has one)
+ * is that kind: else every record it routed would be refused by a pool.
+ * Both document loaders refuse such a rule: RRD_E_PARSE at the rule's
+ * path .overflow[k] or .match.kind. */
+rrd_status rrd__rule_check_kinds(const rrd_rule *r, const char *path, rrd_pool_kind_fn kind_of,
+				 void *ctx);
+
 /* Print compactly into a library-allocated string (rrd__free), or NULL. */
 char *rrd__json_print(const cJSON *o);
 

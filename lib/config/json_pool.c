@@ -77,7 +77,7 @@ rrd_status rrd__pool_from_json(const cJSON *o, const char *path,
 				      "customer", kind_name);
 	rrd_pool *p;
 	if ((rc = rrd_pool_new(&p, id, kind)))
-		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, "id", "%s", rrd_error_last());
+		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "id");
 	if ((rc = strategy_from(o, path, names, &p->strategy)) ||
 	    (rc = rrd__json_opt_duration(o, path, "claim_window", &p->claim_window)) ||
 	    (rc = rrd__json_opt_bool(o, path, "respect_hours", &p->respect_hours)) ||
@@ -179,8 +179,7 @@ static rrd_status parse_match(rrd_rule *r, const cJSON *m, const char *path)
 				return rrd__json_fail(at, a->string, "expected a string");
 			if ((rc = rrd_rule_add_attr(r, a->string, a->valuestring)))
 				return rc == RRD_E_NOMEM ? rc
-							 : rrd__json_fail(at, a->string, "%s",
-									  rrd_error_last());
+							 : rrd__json_wrap(at, a->string);
 		}
 	}
 	return RRD_OK;
@@ -197,7 +196,7 @@ rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 		return rc;
 	rrd_rule *r;
 	if ((rc = rrd_rule_new(&r, id, pool)))
-		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, NULL, "%s", rrd_error_last());
+		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, NULL);
 	const cJSON *m = rrd__json_get(o, "match");
 	char at[RRD_PATH_MAX];
 	rrd__json_path(at, path, "match");
@@ -214,8 +213,35 @@ rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 	}
 	if (cal && (rc = rrd_rule_set_calendar(r, cal))) {
 		rrd_rule_free(r);
-		return rc == RRD_E_NOMEM ? rc : rrd__json_fail(path, "calendar", "%s", rrd_error_last());
+		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "calendar");
 	}
 	*out = r;
+	return RRD_OK;
+}
+
+rrd_status rrd__rule_check_kinds(const rrd_rule *r, const char *path, rrd_pool_kind_fn kind_of,
+				 void *ctx)
+{
+	rrd_kind first, k;
+	if (kind_of(ctx, r->pool, &first))
+		return RRD_OK;
+	char at[RRD_PATH_MAX];
+	for (size_t i = 0; i < r->overflow.count; i++) {
+		const char *id = r->overflow.items[i];
+		if (kind_of(ctx, id, &k) || k == first)
+			continue;
+		char elem[RRD_PATH_MAX];
+		rrd__json_path(at, path, "overflow");
+		rrd__json_path_index(elem, at, i);
+		return rrd__json_fail(elem, NULL,
+				      "pool \"%s\" holds %ss, but the rule's pool \"%s\" holds %ss; "
+				      "a rule's pools must all hold one kind",
+				      id, rrd_kind_name(k), r->pool, rrd_kind_name(first));
+	}
+	if (r->kind && (rrd_kind)r->kind != first) {
+		rrd__json_path(at, path, "match");
+		return rrd__json_fail(at, "kind", "pool \"%s\" holds %ss, not %ss", r->pool,
+				      rrd_kind_name(first), rrd_kind_name((rrd_kind)r->kind));
+	}
 	return RRD_OK;
 }

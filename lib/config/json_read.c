@@ -21,6 +21,13 @@ rrd_status rrd__json_fail(const char *path, const char *name, const char *fmt, .
 	return rrd__fail(RRD_E_PARSE, "%s: %s", path, msg);
 }
 
+rrd_status rrd__json_wrap(const char *path, const char *name)
+{
+	if (name)
+		return rrd__fail_prefix(RRD_E_PARSE, "%s.%s: ", path, name);
+	return rrd__fail_prefix(RRD_E_PARSE, "%s: ", path);
+}
+
 /* Paths longer than the buffer are cut; they only label messages. */
 cJSON *rrd__json_get(const cJSON *o, const char *name)
 {
@@ -183,11 +190,8 @@ rrd_status rrd__json_opt_strings(const cJSON *o, const char *path, const char *n
 		rrd_status rc = add(obj, e->valuestring);
 		if (rc == RRD_E_NOMEM)
 			return rc;
-		if (rc) {
-			char msg[300];
-			snprintf(msg, sizeof msg, "%s", rrd_error_last());
-			return rrd__json_fail(elem, NULL, "%s", msg);
-		}
+		if (rc)
+			return rrd__json_wrap(elem, NULL);
 		i++;
 	}
 	return RRD_OK;

@@ -28,6 +28,9 @@ int rrd__json_flag(const cJSON *o, const char *name, int dflt);
 /* Record a parse failure at path[.name]. */
 rrd_status rrd__json_fail(const char *path, const char *name, const char *fmt, ...)
 	RRD_PRINTF(3, 4);
+/* Pass this thread's last error on as a parse failure at path[.name]:
+ * "$.agents[2].calendar: " before the message. */
+rrd_status rrd__json_wrap(const char *path, const char *name);
 /* Append ".name" or "[i]" to a path into buf. */
 void rrd__json_path(char *buf, const char *path, const char *name);
 void rrd__json_path_index(char *buf, const char *path, size_t i);

@@ -185,9 +185,7 @@ RRD_API rrd_status rrd_distributor_submit_many(rrd_distributor *d,
 		return RRD_OK;
 	if (m.at < n) {
 		/* Say which record: the host has to find it among thousands. */
-		rrd_error_saved cause;
-		rrd__error_save(&cause);
-		rrd__fail(rc, "records[%zu]: %s", m.at, cause.message);
+		rrd__fail_prefix(rc, "records[%zu]: ", m.at);
 		if (failed)
 			*failed = m.at;
 	}
@@ -232,6 +230,8 @@ RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *d, const rrd_reco
 {
 	if (!d || !record)
 		return rrd__fail(RRD_E_INVALID, "distributor and record must not be NULL");
+	if (rrd__record_check_import(record))
+		return rrd__fail_prefix(RRD_E_INVALID, "record \"%s\": ", record->id);
 	rrd_record *copy;
 	rrd_status rc = rrd_record_dup(&copy, record);
 	if (rc)

@@ -16,6 +16,7 @@
 #include "distributor/dist.h"
 #include "model/names.h"
 #include "rrdist/config.h"
+#include "time/calendar.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/fault.h"
@@ -147,6 +148,8 @@ static rrd_status cal_refs(const doc *x, size_t i)
 	for (size_t k = 0; k < i; k++)
 		if (x->cals[k] && strcmp(rrd_calendar_id(x->cals[k]), id) == 0)
 			return rrd__fail(RRD_E_PARSE, "$.calendars[%zu].id: repeats \"%s\"", i, id);
+	if (rrd__calendar_check_opens(x->cals[i]))
+		return rrd__fail_prefix(RRD_E_PARSE, "$.calendars[%zu].hours: ", i);
 	return RRD_OK;
 }
 
@@ -172,24 +175,38 @@ static rrd_status pool_refs(rrd_distributor *d, const doc *x, const rrd_hashmap 
 	return RRD_OK;
 }
 
+typedef struct kind_ctx {
+	rrd_distributor *d;
+	const doc *x;
+} kind_ctx;
+
+static int doc_pool_kind(void *ctx, const char *id, rrd_kind *kind)
+{
+	const kind_ctx *k = ctx;
+	const rrd_pool *p = in_doc_pool(k->x, id);
+	pool_rt *old = p || !k->d ? NULL : rrd__pool_find(k->d, id);
+	if (!p && !old)
+		return -1;
+	*kind = p ? p->kind : old->cfg->kind;
+	return 0;
+}
+
 static rrd_status rule_refs(rrd_distributor *d, const doc *x, size_t i)
 {
 	const rrd_rule *r = x->rules[i];
-	int kind = r->kind;
+	kind_ctx kinds = { d, x };
+	rrd_kind kind;
 	for (size_t k = 0; k <= r->overflow.count; k++) {
 		const char *pid = k ? r->overflow.items[k - 1] : r->pool;
-		const rrd_pool *p = in_doc_pool(x, pid);
-		pool_rt *old = p || !d ? NULL : rrd__pool_find(d, pid);
-		if (!p && !old)
+		if (doc_pool_kind(&kinds, pid, &kind))
 			return rrd__fail(RRD_E_PARSE, "$.rules[%zu].%s: unknown pool \"%s\"", i,
 					 k ? "overflow" : "pool", pid);
-		int pk = (int)(p ? p->kind : old->cfg->kind);
-		if (kind && pk != kind)
-			return rrd__fail(RRD_E_PARSE, "$.rules[%zu]: pool \"%s\" holds %ss, not %ss",
-					 i, pid, rrd_kind_name((rrd_kind)pk),
-					 rrd_kind_name((rrd_kind)kind));
-		kind = pk;
 	}
+	char path[RRD_PATH_MAX];
+	rrd__json_path_index(path, "$.rules", i);
+	rrd_status rc = rrd__rule_check_kinds(r, path, doc_pool_kind, &kinds);
+	if (rc)
+		return rc;
 	if (r->calendar && !known_cal(d, x, r->calendar))
 		return rrd__fail(RRD_E_PARSE, "$.rules[%zu].calendar: unknown calendar \"%s\"", i,
 				 r->calendar);

@@ -11,6 +11,7 @@
 #include "distributor/dist.h"
 #include "geo/kdtree.h"
 #include "routing/routing.h"
+#include "time/calendar.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/id.h"
@@ -66,6 +67,8 @@ static void mark_trees_stale(rrd_distributor *d)
 RRD_API rrd_status rrd_distributor_put_calendar(rrd_distributor *d, const rrd_calendar *cal)
 {
 	NEED(d && cal, "distributor and calendar must not be NULL");
+	if (rrd__calendar_check_opens(cal))
+		return RRD_E_INVALID;
 	cal_rt *fresh = rrd__calloc(1, sizeof *fresh);
 	cJSON *json = rrd__calendar_to_json(cal);
 	rrd_status rc = RRD_OK;

@@ -1,6 +1,5 @@
 #include "distributor/config_store.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "config/json_objects.h"
@@ -168,9 +167,7 @@ typedef struct load_ctx {
 
 static rrd_status corrupt(const char *what, const char *key)
 {
-	char msg[400];
-	snprintf(msg, sizeof msg, "%s", rrd_error_last());
-	return rrd__fail(RRD_E_STORE, "stored %s \"%s\" cannot be used: %s", what, key, msg);
+	return rrd__fail_prefix(RRD_E_STORE, "stored %s \"%s\" cannot be used: ", what, key);
 }
 
 static rrd_status load_calendar(rrd_distributor *d, const char *key, const cJSON *o)

@@ -234,8 +234,9 @@ RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 	if (opts && (opts->version < 1 || opts->version > RRD_DISTRIBUTOR_OPTIONS_VERSION))
 		return rrd__fail(RRD_E_VERSION, "distributor options version %u is not one of 1..%u",
 				 opts->version, RRD_DISTRIBUTOR_OPTIONS_VERSION);
-	if (opts && opts->redistribute_max < 0)
-		return rrd__fail(RRD_E_INVALID, "redistribute_max must not be negative");
+	if (opts && opts->redistribute_max < 0 && opts->redistribute_max != RRD_REDISTRIBUTE_NONE)
+		return rrd__fail(RRD_E_INVALID,
+				 "redistribute_max must not be negative, but RRD_REDISTRIBUTE_NONE");
 	rrd_distributor *d = rrd__calloc(1, sizeof *d);
 	if (!d)
 		return rrd__nomem();
@@ -247,6 +248,8 @@ RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 		d->opts.clock = system_clock;
 	if (!d->opts.redistribute_max)
 		d->opts.redistribute_max = REDISTRIBUTE_MAX_DEFAULT;
+	else if (d->opts.redistribute_max == RRD_REDISTRIBUTE_NONE)
+		d->opts.redistribute_max = 0; /* from here on, the limit itself */
 	d->store = store;
 	d->epoch = 1;
 	d->config_version = -1;

@@ -410,3 +410,27 @@ rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id)
 {
 	return rrd__set_optional_id(&r->replaced_by, id, "record id");
 }
+
+rrd_status rrd__record_check_import(const rrd_record *r)
+{
+	const char *status = rrd_record_status_name(r->status);
+	switch (r->status) {
+	case RRD_RECORD_OFFERED:
+		return rrd__fail(RRD_E_INVALID,
+				 "an offered record cannot be imported: there is no offer to import");
+	case RRD_RECORD_PENDING:
+	case RRD_RECORD_CLAIMED:
+		if (!r->owner)
+			return rrd__fail(RRD_E_INVALID, "a %s record needs an owner", status);
+		return RRD_OK;
+	case RRD_RECORD_NEW:
+	case RRD_RECORD_QUEUED:
+		if (r->owner)
+			return rrd__fail(RRD_E_INVALID,
+					 "a %s record has no owner, but this one names \"%s\"",
+					 status, r->owner);
+		return RRD_OK;
+	default:
+		return RRD_OK; /* deactivated: with its last owner or none */
+	}
+}

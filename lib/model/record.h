@@ -50,6 +50,13 @@ rrd_status rrd__record_alloc(rrd_record **out, const char *id, size_t nid, rrd_k
  * checked unless it is r->id itself. */
 rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r);
 
+/* Whether a record may be imported as it is (a scenario's `records`,
+ * rrd_distributor_put_record): its status and owner must agree, else it
+ * would be stuck. A pending or claimed record has an owner; a new or
+ * queued one has none; an offered one cannot be imported, since its
+ * offer cannot come with it. RRD_OK, or RRD_E_INVALID saying which. */
+rrd_status rrd__record_check_import(const rrd_record *r);
+
 /* The form records take in a store. */
 void rrd__record_encode(const rrd_record *r, rrd_buf *out);
 /* RRD_OK, RRD_E_NOMEM, or RRD_E_STORE for bytes that are not a record. */

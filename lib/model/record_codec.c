@@ -389,7 +389,7 @@ RRD_API rrd_status rrd_record_from_json(rrd_record **out, const char *json, size
 		rrd_record_free(r);
 		/* A value the record refuses is a fault of the document. */
 		if (rc == RRD_E_INVALID)
-			rc = rrd__fail(RRD_E_PARSE, "record JSON: %s", rrd_error_last());
+			rc = rrd__fail_prefix(RRD_E_PARSE, "record JSON: ");
 		return rc;
 	}
 	*out = r;

@@ -41,7 +41,7 @@ static rrd_status id_string(const cJSON *e, const char *path, const char *name, 
 	if (rc || !s)
 		return rc;
 	if (rrd__id_check(s, name))
-		return rrd__json_fail(path, name, "%s", rrd_error_last());
+		return rrd__json_wrap(path, name);
 	return RRD_OK;
 }
 

@@ -120,6 +120,10 @@ static rrd_status read_table(rrd_postal_table *t, FILE *f, const char *path)
 	}
 	if (ferror(f))
 		return rrd__fail(RRD_E_PARSE, "%s:%u: read error", path, (unsigned)lineno);
+	/* It would make every code unknown, as if no table were given, while
+	 * looking like one was. */
+	if (!t->count)
+		return rrd__fail(RRD_E_PARSE, "no postal codes in %s", path);
 	qsort(t->items, t->count, sizeof *t->items, cmp_entry);
 	for (size_t i = 1; i < t->count; i++)
 		if (strcmp(t->items[i - 1].zip, t->items[i].zip) == 0)
@@ -174,6 +178,14 @@ int rrd__postal_find(const rrd_postal_table *t, const char *zip, double *lat, do
 			hi = mid;
 	}
 	return 0;
+}
+
+rrd_status rrd__postal_unknown(const rrd_postal_table *t, const char *zip)
+{
+	if (!t)
+		return rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\": no postal table is loaded "
+				 "(give one with --postal FILE)", zip);
+	return rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"", zip);
 }
 
 size_t rrd__postal_count(const rrd_postal_table *t)

@@ -3,7 +3,6 @@
  * virtual clock, configured from the document, then each event in turn
  * (timers due first), its outcome written as JSON lines, and a summary.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "config/json_objects.h"
@@ -180,9 +179,7 @@ static void error_line(run *r, const rrd_sim_event *e, rrd_status rc, const char
 
 static rrd_status config_fail(const char *what, size_t i)
 {
-	char msg[400];
-	snprintf(msg, sizeof msg, "%s", rrd_error_last());
-	return rrd__fail(RRD_E_PARSE, "$.%s[%zu]: %s", what, i, msg);
+	return rrd__fail_prefix(RRD_E_PARSE, "$.%s[%zu]: ", what, i);
 }
 
 static rrd_status configure(run *r)
@@ -201,7 +198,7 @@ static rrd_status configure(run *r)
 	if (sc->rule_count &&
 	    (rc = rrd_distributor_set_rules(r->dist, (const rrd_rule *const *)sc->rules,
 					    sc->rule_count)))
-		return rc == RRD_E_NOMEM ? rc : rrd__fail(RRD_E_PARSE, "$.rules: %s", rrd_error_last());
+		return rc == RRD_E_NOMEM ? rc : rrd__fail_prefix(RRD_E_PARSE, "$.rules: ");
 	for (size_t i = 0; i < sc->record_count; i++)
 		if ((rc = rrd_distributor_put_record(r->dist, sc->records[i])))
 			return rc == RRD_E_NOMEM ? rc : config_fail("records", i);
@@ -243,8 +240,7 @@ static rrd_status submit_lead(run *r, const rrd_sim_lead *f, const char **code)
 	double lat, lon;
 	int where = rc || !f->o ? 0 : location_of(r, f->o, &lat, &lon);
 	if (where < 0)
-		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"",
-			       rrd__json_str(f->o, "postal_code"));
+		rc = rrd__postal_unknown(r->sc->postal, rrd__json_str(f->o, "postal_code"));
 	else if (where > 0)
 		rc = rrd_record_set_location(rec, lat, lon);
 	if (!rc) {
@@ -501,8 +497,7 @@ static rrd_status op_agent(run *r, const cJSON *o, const char **code)
 	double lat, lon;
 	int where = rc || rrd__json_get(o, "location") ? 0 : location_of(r, o, &lat, &lon);
 	if (where < 0)
-		rc = rrd__fail(RRD_E_INVALID, "unknown postal code \"%s\"",
-			       rrd__json_str(o, "postal_code"));
+		rc = rrd__postal_unknown(r->sc->postal, rrd__json_str(o, "postal_code"));
 	else if (where > 0)
 		rc = rrd_agent_set_location(a, lat, lon);
 	if (!rc)
@@ -661,6 +656,10 @@ RRD_API rrd_status rrd_scenario_check_each(const char *json, size_t len,
 		return rrd__fail(RRD_E_INVALID, "the scenario text must not be NULL");
 	rrd_postal_table *postal = NULL;
 	rrd_status rc = postal_codes ? rrd__postal_load(&postal, postal_codes) : RRD_OK;
+	/* A table that is not one is told like a fault of the document:
+	 * RRD_E_PARSE always comes with the faults told. */
+	if (rc == RRD_E_PARSE)
+		rc = rrd__fault_alone(on_fault, user, rc);
 	rrd_scenario *sc = NULL;
 	if (!rc)
 		rc = rrd__scenario_load_each(&sc, json, len, postal, on_fault, user);
@@ -689,7 +688,8 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulati
 	dopts.event_user = &r;
 	dopts.explain = sc->explain;
 	dopts.seed = sc->seed;
-	dopts.redistribute_max = sc->redistribute_max ? sc->redistribute_max : 15000;
+	/* The document's 0 is a limit of none; the options' 0 is the default. */
+	dopts.redistribute_max = sc->redistribute_max ? sc->redistribute_max : RRD_REDISTRIBUTE_NONE;
 	if (!(rc = rrd_store_memory_new(&r.store)) &&
 	    !(rc = rrd_distributor_new(&r.dist, r.store, &dopts)) &&
 	    !(rc = rrd_distributor_advance(r.dist, sc->start)))

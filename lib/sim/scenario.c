@@ -7,8 +7,10 @@
 #include "config/duration.h"
 #include "config/json_objects.h"
 #include "config/json_read.h"
+#include "model/record.h"
 #include "sim/rfc3339.h"
 #include "sim/scenario_impl.h"
+#include "time/calendar.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -129,7 +131,7 @@ rrd_status rrd__sim_as_parse(rrd_status rc, const char *path)
 {
 	if (rc == RRD_OK || rc == RRD_E_NOMEM || rc == RRD_E_PARSE)
 		return rc;
-	return rrd__json_fail(path, NULL, "%s", rrd_error_last());
+	return rrd__json_wrap(path, NULL);
 }
 
 /* A setter's refusal, reported at path.name; running out of memory stays
@@ -138,7 +140,7 @@ static rrd_status at_field(rrd_status rc, const char *path, const char *name)
 {
 	if (rc == RRD_OK || rc == RRD_E_NOMEM)
 		return rc;
-	return rrd__json_fail(path, name, "%s", rrd_error_last());
+	return rrd__json_wrap(path, name);
 }
 
 /* ---- The document's sections. ---- */
@@ -225,13 +227,7 @@ static rrd_status calendar_item(rrd_scenario *s, const cJSON *e, size_t i, const
 	s->calendars[s->calendar_count++] = c;
 	if ((rc = claim_id(&s->calendar_index, rrd_calendar_id(c), i, "calendars", path)))
 		return rc;
-	size_t open = 0;
-	for (int d = RRD_MONDAY; d <= RRD_SUNDAY; d++)
-		open += rrd_calendar_hours_count(c, (rrd_weekday)d);
-	/* Deadlines counted in its open time would never come. */
-	if (!open)
-		return rrd__json_fail(path, "hours", "a calendar must have open hours");
-	return RRD_OK;
+	return at_field(rrd__calendar_check_opens(c), path, "hours");
 }
 
 /* Location from `postal_code` when `location` did not give one; an unknown
@@ -245,7 +241,7 @@ static rrd_status postal_location(const rrd_scenario *s, const cJSON *o, const c
 		return rc;
 	double la, lo;
 	if (!rrd__postal_find(s->postal, zip, &la, &lo))
-		return rrd__json_fail(path, "postal_code", "unknown postal code \"%s\"", zip);
+		return at_field(rrd__postal_unknown(s->postal, zip), path, "postal_code");
 	if (!*has) {
 		*has = 1;
 		*lat = la;
@@ -305,6 +301,15 @@ static const rrd_pool *pool_by_id(const rrd_scenario *s, const char *id)
 	return rrd__hashmap_get(&s->pool_index, id, &k) ? s->pools[k] : NULL;
 }
 
+static int scenario_pool_kind(void *ctx, const char *id, rrd_kind *kind)
+{
+	const rrd_pool *p = pool_by_id(ctx, id);
+	if (!p)
+		return -1;
+	*kind = rrd_pool_kind(p);
+	return 0;
+}
+
 static rrd_status rule_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
 {
 	char at[RRD_PATH_MAX];
@@ -315,8 +320,7 @@ static rrd_status rule_item(rrd_scenario *s, const cJSON *e, size_t i, const cha
 	s->rules[s->rule_count++] = r;
 	if ((rc = claim_id(&s->rule_index, rrd_rule_id(r), i, "rules", path)))
 		return rc;
-	const rrd_pool *first = pool_by_id(s, rrd_rule_pool(r));
-	if (!first)
+	if (!pool_by_id(s, rrd_rule_pool(r)))
 		return rrd__json_fail(path, "pool", "unknown pool \"%s\"", rrd_rule_pool(r));
 	const char *cal = rrd_rule_calendar(r);
 	if (cal && !known(&s->calendar_index, cal))
@@ -324,22 +328,12 @@ static rrd_status rule_item(rrd_scenario *s, const cJSON *e, size_t i, const cha
 	rrd__json_path(at, path, "overflow");
 	for (size_t k = 0; k < rrd_rule_overflow_count(r); k++) {
 		const char *id = rrd_rule_overflow(r, k);
-		const rrd_pool *p = pool_by_id(s, id);
 		char elem[RRD_PATH_MAX];
 		rrd__json_path_index(elem, at, k);
-		if (!p)
+		if (!pool_by_id(s, id))
 			return rrd__json_fail(elem, NULL, "unknown pool \"%s\"", id);
-		/* A record routed by the rule would be refused by this pool. */
-		if (rrd_pool_kind(p) != rrd_pool_kind(first))
-			return rrd__json_fail(elem, NULL,
-					      "pool \"%s\" holds %s records but the rule's "
-					      "pool \"%s\" holds %s; a rule's pools must "
-					      "all hold one kind",
-					      id, rrd_kind_name(rrd_pool_kind(p)),
-					      rrd_pool_id(first),
-					      rrd_kind_name(rrd_pool_kind(first)));
 	}
-	return RRD_OK;
+	return rrd__rule_check_kinds(r, path, scenario_pool_kind, s);
 }
 
 static rrd_status agent_ref(const rrd_scenario *s, const char *id, const char *path,
@@ -377,6 +371,8 @@ static rrd_status record_fields(const rrd_scenario *s, rrd_record *r, const cJSO
 		    (rc = at_field(rrd_record_set_owner(r, owner), path, "owner")))
 			return rc;
 	}
+	if ((rc = at_field(rrd__record_check_import(r), path, "status")))
+		return rc;
 	if (roles) {
 		char at[RRD_PATH_MAX];
 		rrd__json_path(at, path, "roles");
@@ -673,8 +669,10 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 	if (!json && len)
 		return rrd__fail(RRD_E_INVALID, "json must not be NULL");
 	if (len > RRD_SCENARIO_BYTES_MAX)
-		return rrd__fail(RRD_E_PARSE, "$: the document is %zu bytes; at most %zu are "
-				 "allowed", len, RRD_SCENARIO_BYTES_MAX);
+		return rrd__fault_alone(on_fault, user,
+					rrd__fail(RRD_E_PARSE, "$: the document is %zu bytes; at "
+						  "most %zu are allowed", len,
+						  RRD_SCENARIO_BYTES_MAX));
 	if (!json)
 		json = "";
 	rrd_split sp;

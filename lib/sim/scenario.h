@@ -51,13 +51,16 @@ typedef struct rrd_postal_table rrd_postal_table;
 /*
  * Read a "zip,lat,lon" CSV (an optional "zip,lat,lon" header line, blank
  * lines ignored). Faults name the file and line, e.g. "x.csv:12: expected
- * zip,lat,lon ...": RRD_E_PARSE; RRD_E_NOTFOUND when the file cannot be
- * opened; RRD_E_NOMEM. The table is immutable: safe to share between
+ * zip,lat,lon ...": RRD_E_PARSE, also for a file without a single code;
+ * RRD_E_NOTFOUND when the file cannot be opened; RRD_E_NOMEM. The table is immutable: safe to share between
  * threads.
  */
 rrd_status rrd__postal_load(rrd_postal_table **out, const char *csv_path);
 /* 1 and the centroid when `zip` is in the table, else 0. NULL table: 0. */
 int rrd__postal_find(const rrd_postal_table *t, const char *zip, double *lat, double *lon);
+/* Record that `zip` is not in table t, as RRD_E_INVALID. With no table (t
+ * NULL) the message says so and how to give one: the code may well exist. */
+rrd_status rrd__postal_unknown(const rrd_postal_table *t, const char *zip);
 size_t rrd__postal_count(const rrd_postal_table *t);
 void rrd__postal_free(rrd_postal_table *t);
 
@@ -127,7 +130,7 @@ typedef struct rrd_scenario {
 	rrd_time start;
 	rrd_time end;              /* `end`, or the last event's time (start without events) */
 	uint64_t seed;             /* 0 .. 2^53 - 1 */
-	int64_t redistribute_max;  /* limits.redistribute_max, >= 0 */
+	int64_t redistribute_max;  /* limits.redistribute_max, >= 0; 0: no job may move one */
 	int explain;
 
 	/* In document order. Agents carry their location, from `location` or,

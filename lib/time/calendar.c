@@ -1,4 +1,5 @@
 #include "time/calendar_impl.h"
+#include "time/calendar.h"
 
 #include <string.h>
 
@@ -210,6 +211,15 @@ RRD_API size_t rrd_calendar_hours_count(const rrd_calendar *cal, rrd_weekday day
 {
 	int d = day_index(day);
 	return cal && d >= 0 ? cal->nhours[d] : 0;
+}
+
+rrd_status rrd__calendar_check_opens(const rrd_calendar *cal)
+{
+	for (int d = 0; d < RRD__WEEKDAYS; d++)
+		if (cal->nhours[d])
+			return RRD_OK;
+	return rrd__fail(RRD_E_INVALID, "calendar \"%s\" has no open hours, so it would never open",
+			 cal->id);
 }
 
 RRD_API rrd_status rrd_calendar_hours(const rrd_calendar *cal, rrd_weekday day,

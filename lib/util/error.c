@@ -37,6 +37,26 @@ rrd_status rrd__fail(rrd_status status, const char *fmt, ...)
 	return status;
 }
 
+rrd_status rrd__fail_prefix(rrd_status status, const char *fmt, ...)
+{
+	/* Formatted apart and then moved in: the message cannot be an
+	 * argument of its own formatting. */
+	char prefix[sizeof last_message];
+	va_list ap;
+	va_start(ap, fmt);
+	int w = vsnprintf(prefix, sizeof prefix, fmt, ap);
+	va_end(ap);
+	size_t p = w < 0 ? 0 : (size_t)w < sizeof prefix ? (size_t)w : sizeof prefix - 1;
+	size_t m = strlen(last_message);
+	if (m > sizeof last_message - 1 - p)
+		m = sizeof last_message - 1 - p;
+	memmove(last_message + p, last_message, m);
+	memcpy(last_message, prefix, p);
+	last_message[p + m] = '\0';
+	last_status = status;
+	return status;
+}
+
 rrd_status rrd__nomem(void)
 {
 	return rrd__fail(RRD_E_NOMEM, "out of memory");

@@ -29,6 +29,13 @@ rrd_status rrd__error_kept(rrd_status rc);
 /* Record `status` and a formatted message for this thread; returns status. */
 rrd_status rrd__fail(rrd_status status, const char *fmt, ...) RRD_PRINTF(2, 3);
 
+/* Put a formatted prefix before this thread's last message and record
+ * `status`, for a caller that names where the failure it passes on
+ * happened ("$.rules[2]: " + the callee's message). The message is cut at
+ * its end when the two do not fit. The arguments must not point into the
+ * message. */
+rrd_status rrd__fail_prefix(rrd_status status, const char *fmt, ...) RRD_PRINTF(2, 3);
+
 /* Out of memory: records a fixed message without allocating. */
 rrd_status rrd__nomem(void);
 

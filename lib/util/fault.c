@@ -21,3 +21,9 @@ rrd_status rrd__faults_end(const rrd_faults *f, rrd_status rc)
 				 f->count == 1 ? "" : "s");
 	return rc;
 }
+
+rrd_status rrd__fault_alone(rrd_fault_fn fn, void *user, rrd_status rc)
+{
+	rrd_faults f = { fn, user, 0 };
+	return rrd__faults_end(&f, rrd__fault(&f, rc));
+}

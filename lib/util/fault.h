@@ -32,4 +32,9 @@ rrd_status rrd__fault(rrd_faults *f, rrd_status rc);
  * RRD_E_PARSE counting them. */
 rrd_status rrd__faults_end(const rrd_faults *f, rrd_status rc);
 
+/* A fault that is the document's only one, as nothing can be read past
+ * it: told when fn is set (then RRD_E_PARSE counting it), else `rc` as it
+ * is. */
+rrd_status rrd__fault_alone(rrd_fault_fn fn, void *user, rrd_status rc);
+
 #endif

@@ -375,22 +375,24 @@ static void refusals_change_nothing(void **state)
 	fix_free(f);
 }
 
-static void limit(void **state)
+/* A distributor whose jobs may move at most `max` records (its options'
+ * redistribute_max), with agents alice and bob. */
+static fixture *limited(int64_t max)
 {
-	(void)state;
 	fixture *f = fix_new(0);
 	rrd_distributor_free(f->dist);
 	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
-	o.redistribute_max = 3;
+	o.redistribute_max = max;
 	assert_int_equal(rrd_distributor_new(&f->dist, f->store, &o), RRD_OK);
 	agent(f, "alice", NULL, 1, 0);
 	agent(f, "bob", NULL, 1, 0);
-	char id[16];
-	for (int i = 0; i < 4; i++) {
-		snprintf(id, sizeof id, "C-%d", i);
-		import(f, id, RRD_RECORD_PENDING, "alice", NULL, NULL);
-	}
-	rrd_redistribution *rd = describe();
+	return f;
+}
+
+/* Moving alice's records to bob is over the limit: refused, its preview
+ * too, and C-0 stays hers. */
+static void refused_over_the_limit(fixture *f, rrd_redistribution *rd)
+{
 	assert_int_equal(rrd_redistribution_from_agent(rd, "alice", NULL, 0), RRD_OK);
 	to_agents(rd, "bob", NULL);
 	rrd_plan *plan;
@@ -399,12 +401,48 @@ static void limit(void **state)
 	char job[RRD_JOB_ID_MAX + 1];
 	assert_int_equal(rrd_distributor_redistribute(f->dist, rd, job, sizeof job), RRD_E_LIMIT);
 	assert_string_equal(fix_owner(f, "C-0"), "alice");
+}
+
+static void limit(void **state)
+{
+	(void)state;
+	fixture *f = limited(3);
+	char id[16];
+	for (int i = 0; i < 4; i++) {
+		snprintf(id, sizeof id, "C-%d", i);
+		import(f, id, RRD_RECORD_PENDING, "alice", NULL, NULL);
+	}
+	rrd_redistribution *rd = describe();
+	refused_over_the_limit(f, rd);
 	/* Three fit. */
 	const char *three[] = { "C-0", "C-1", "C-2" };
 	assert_int_equal(rrd_redistribution_from_records(rd, three, 3), RRD_OK);
+	char job[RRD_JOB_ID_MAX + 1];
 	assert_int_equal(run(f, rd, job), RRD_OK);
 	assert_string_equal(fix_owner(f, "C-2"), "bob");
 	assert_string_equal(fix_owner(f, "C-3"), "alice");
+	fix_free(f);
+}
+
+/* RRD_REDISTRIBUTE_NONE: no job may move a record (0 in the options table
+ * keeps meaning the default). A job that would move none is still fine. */
+static void limit_none(void **state)
+{
+	(void)state;
+	fixture *f = limited(RRD_REDISTRIBUTE_NONE);
+	import(f, "C-0", RRD_RECORD_PENDING, "alice", NULL, NULL);
+	rrd_redistribution *rd = describe();
+	refused_over_the_limit(f, rd);
+	assert_non_null(strstr(rrd_error_last(), "the limit is 0"));
+	/* Bob holds nothing: his job moves nothing, and runs. */
+	assert_int_equal(rrd_redistribution_from_agent(rd, "bob", NULL, 0), RRD_OK);
+	to_agents(rd, "alice", NULL);
+	rrd_plan *plan;
+	assert_int_equal(rrd_distributor_preview(f->dist, rd, &plan), RRD_OK);
+	assert_int_equal(rrd_plan_total(plan), 0);
+	rrd_plan_free(plan);
+	char job[RRD_JOB_ID_MAX + 1];
+	assert_int_equal(run(f, rd, job), RRD_OK); /* and frees rd */
 	fix_free(f);
 }
 
@@ -600,6 +638,7 @@ int main(void)
 		cmocka_unit_test(filters),
 		cmocka_unit_test(refusals_change_nothing),
 		cmocka_unit_test(limit),
+		cmocka_unit_test(limit_none),
 		cmocka_unit_test(batches_under_the_store_lock),
 		cmocka_unit_test(undo_restores_everything),
 		cmocka_unit_test(undo_refused_after_a_change),

@@ -137,9 +137,74 @@ static void test_check_each_reports_every_fault_in_order(void **state)
 			    "$.pools[0].members[1]: unknown agent \"a\"\n"
 			    "$.pools[1].members[0]: unknown agent \"zed\"\n"
 			    "$.rules[0].pool: unknown pool \"west\"\n"
-			    "$.rules[1]: pool \"deals\" holds deals, not leads\n");
+			    "$.rules[1].overflow[0]: pool \"deals\" holds deals, but the rule's "
+			    "pool \"web\" holds leads; a rule's pools must all hold one kind\n");
 	assert_int_equal(f.n, 7);
 	assert_string_equal(rrd_error_last(), "7 faults in the document");
+}
+
+/* `doc` is refused by a load into f, with `want`, and by a check, with
+ * `want` as its one fault. */
+static void refused_alike(fixture *f, const char *doc, const char *want)
+{
+	assert_int_equal(rrd_distributor_load_config(f->dist, doc, strlen(doc)), RRD_E_PARSE);
+	assert_string_equal(rrd_error_last(), want);
+	fault_log log = FAULT_LOG_INIT;
+	assert_int_equal(rrd_config_check_each(doc, strlen(doc), fault_log_note, &log),
+			 RRD_E_PARSE);
+	assert_int_equal(log.n, 1);
+	assert_string_equal(log.last, want);
+}
+
+/* A rule's match.kind that is not its pools' kind: every record it routed
+ * would be refused. The load and the check refuse it alike, whether the
+ * pool is in the document or in the distributor already. */
+static void test_rule_whose_kind_is_not_its_pools_is_refused(void **state)
+{
+	(void)state;
+	static const char doc[] =
+		"{\"format\":\"rrdist-config/1\",\"agents\":[{\"id\":\"a\"}],"
+		"\"pools\":[{\"id\":\"web\",\"kind\":\"lead\",\"members\":[\"a\"]},"
+		"  {\"id\":\"deals\",\"kind\":\"deal\",\"members\":[\"a\"]}],"
+		"\"rules\":[{\"id\":\"r\",\"pool\":\"web\"},{\"id\":\"s\",\"pool\":\"deals\"},"
+		"  {\"id\":\"t\",\"match\":{\"kind\":\"deal\"},\"pool\":\"web\"}]}";
+	fixture *f = fix_new(0);
+	refused_alike(f, doc, "$.rules[2].match.kind: pool \"web\" holds leads, not deals");
+	assert_int_equal(rrd_distributor_rule_count(f->dist), 0);
+
+	assert_int_equal(rrd_distributor_load_config(f->dist, doc1, sizeof doc1 - 1), RRD_OK);
+	static const char later[] =
+		"{\"format\":\"rrdist-config/1\",\"rules\":[{\"id\":\"t\","
+		"\"match\":{\"kind\":\"customer\"},\"pool\":\"web\"}]}";
+	assert_int_equal(rrd_distributor_load_config(f->dist, later, sizeof later - 1), RRD_E_PARSE);
+	assert_string_equal(rrd_error_last(),
+			    "$.rules[0].match.kind: pool \"web\" holds leads, not customers");
+	assert_int_equal(rrd_distributor_rule_count(f->dist), 1);
+	fix_free(f);
+}
+
+/* A calendar with no open hours never opens: a rule's offers through it
+ * could never be made. The load and the check refuse it alike. */
+static void test_calendar_with_no_open_hours_is_refused(void **state)
+{
+	(void)state;
+	static const char doc[] =
+		"{\"format\":\"rrdist-config/1\",\"calendars\":["
+		"  {\"id\":\"day\",\"timezone\":\"UTC\",\"hours\":{\"mon\":[[\"09:00\",\"17:00\"]]}},"
+		"  {\"id\":\"night\",\"timezone\":\"UTC\",\"hours\":{\"sat\":[]},"
+		"   \"holidays\":[\"2026-12-25\"]}]}";
+	fixture *f = fix_new(0);
+	refused_alike(f, doc, "$.calendars[1].hours: calendar \"night\" has no open hours, so it "
+			      "would never open");
+	rrd_calendar *c = NULL;
+	assert_int_equal(rrd_distributor_get_calendar(f->dist, "day", &c), RRD_E_UNKNOWN_CALENDAR);
+	assert_null(c);
+	/* No hours at all is the same. */
+	refused_alike(f, "{\"format\":\"rrdist-config/1\",\"calendars\":["
+			 "{\"id\":\"never\",\"timezone\":\"UTC\"}]}",
+		      "$.calendars[0].hours: calendar \"never\" has no open hours, so it would "
+		      "never open");
+	fix_free(f);
 }
 
 static void test_check_each_first_fault_is_the_loaders(void **state)
@@ -250,6 +315,8 @@ int main(void)
 		cmocka_unit_test(test_reload_keeps_join_order_and_replaces_rules),
 		cmocka_unit_test(test_bad_document_changes_nothing),
 		cmocka_unit_test(test_check_each_reports_every_fault_in_order),
+		cmocka_unit_test(test_rule_whose_kind_is_not_its_pools_is_refused),
+		cmocka_unit_test(test_calendar_with_no_open_hours_is_refused),
 		cmocka_unit_test(test_check_each_first_fault_is_the_loaders),
 		cmocka_unit_test(test_check_each_takes_what_loads),
 		cmocka_unit_test(test_check_each_refuses_null_arguments),

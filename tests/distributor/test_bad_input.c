@@ -751,6 +751,73 @@ static void test_unknown_ids(void **state)
 	finish();
 }
 
+/* An imported record's status and owner must agree: a pending or claimed
+ * record has an owner, a new or queued one has none, and an offered one
+ * cannot be imported (there is no offer to bring along). Refused, they
+ * change nothing; agreeing ones still import. */
+static void test_imported_status_and_owner_must_agree(void **state)
+{
+	world *w = *state;
+	rrd_distributor *d = w->d;
+	static const struct {
+		rrd_record_status status;
+		const char *owner, *needle;
+	} bad[] = {
+		{ RRD_RECORD_PENDING, NULL, "a pending record needs an owner" },
+		{ RRD_RECORD_CLAIMED, NULL, "a claimed record needs an owner" },
+		{ RRD_RECORD_NEW, "A", "a new record has no owner" },
+		{ RRD_RECORD_QUEUED, "A", "a queued record has no owner" },
+		{ RRD_RECORD_OFFERED, "A", "an offered record cannot be imported" },
+		{ RRD_RECORD_OFFERED, NULL, "an offered record cannot be imported" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		rrd_record *r;
+		assert_int_equal(rrd_record_new(&r, "N1", RRD_KIND_LEAD), RRD_OK);
+		assert_int_equal(rrd_record_set_status(r, bad[i].status), RRD_OK);
+		assert_int_equal(rrd_record_set_owner(r, bad[i].owner), RRD_OK);
+		REFUSED(w, RRD_E_INVALID, bad[i].needle, rrd_distributor_put_record(d, r));
+		rrd_record_free(r);
+	}
+	finish();
+	static const struct {
+		const char *id;
+		rrd_record_status status;
+		const char *owner;
+	} good[] = {
+		{ "N1", RRD_RECORD_NEW, NULL },
+		{ "D-1", RRD_RECORD_DEACTIVATED, "A" },
+	};
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		rrd_record *r;
+		assert_int_equal(rrd_record_new(&r, good[i].id, RRD_KIND_LEAD), RRD_OK);
+		assert_int_equal(rrd_record_set_status(r, good[i].status), RRD_OK);
+		assert_int_equal(rrd_record_set_owner(r, good[i].owner), RRD_OK);
+		assert_int_equal(rrd_distributor_put_record(d, r), RRD_OK);
+		rrd_record_free(r);
+	}
+}
+
+/* A calendar with no open hours never opens: every offer counted in its
+ * open time would wait for ever. Refused, new or replacing one, holidays
+ * or not; the distributor keeps what it had. */
+static void test_calendar_with_no_open_hours_is_refused(void **state)
+{
+	world *w = *state;
+	rrd_distributor *d = w->d;
+	const char *const cal_ids[] = { "nocal", "office" };
+	for (size_t i = 0; i < 2; i++) {
+		rrd_calendar *cal;
+		assert_int_equal(rrd_calendar_new(&cal, cal_ids[i], "America/New_York"), RRD_OK);
+		REFUSED(w, RRD_E_INVALID, "has no open hours",
+			rrd_distributor_put_calendar(d, cal));
+		assert_int_equal(rrd_calendar_add_holiday(cal, 2026, 12, 25), RRD_OK);
+		REFUSED(w, RRD_E_INVALID, "has no open hours",
+			rrd_distributor_put_calendar(d, cal));
+		rrd_calendar_free(cal);
+	}
+	finish();
+}
+
 static void test_duplicate_ids(void **state)
 {
 	world *w = *state;
@@ -1246,7 +1313,11 @@ static void test_option_tables_of_unknown_versions(void **state)
 	REFUSED(w, RRD_E_VERSION, "2", rrd_distributor_new(&nd, w->f->store, &o));
 	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
 	o.version = RRD_DISTRIBUTOR_OPTIONS_VERSION;
-	o.redistribute_max = -1;
+	/* Negative, other than RRD_REDISTRIBUTE_NONE. */
+	o.redistribute_max = -2;
+	REFUSED(w, RRD_E_INVALID, "redistribute_max", rrd_distributor_new(&nd, w->f->store, &o));
+	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
+	o.redistribute_max = INT64_MIN;
 	REFUSED(w, RRD_E_INVALID, "redistribute_max", rrd_distributor_new(&nd, w->f->store, &o));
 	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
 
@@ -1376,6 +1447,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_null_handles_and_out_pointers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_ids, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_ids, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_calendar_with_no_open_hours_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_imported_status_and_owner_must_agree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_register_strategy_without_a_name_after_another, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_documented_refusals_change_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_weights_and_capacities_out_of_range, setup, teardown),

@@ -2,6 +2,7 @@
  * Records in their stored form: every field survives a round trip, the
  * form is compact, records written in the older fixed-width form still
  * read, and damaged bytes are refused with RRD_E_STORE, never read past.
+ * A value that rrd_record_from_json refuses is named in one clean message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -241,6 +242,19 @@ static void test_varints_round_trip(void **state)
 	assert_true(c.failed);
 }
 
+static void test_a_refused_json_value_is_named_once(void **state)
+{
+	(void)state;
+	static const char doc[] = "{\"id\":\"L-1\",\"kind\":\"lead\","
+				  "\"location\":{\"lat\":100,\"lon\":0}}";
+	rrd_record *r = NULL;
+	assert_int_equal(rrd_record_from_json(&r, doc, strlen(doc)), RRD_E_PARSE);
+	assert_null(r);
+	assert_string_equal(rrd_error_last(), "record JSON: location (100, 0) is not a "
+					      "latitude in [-90, 90] and a longitude in "
+					      "[-180, 180]");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +263,7 @@ int main(void)
 		cmocka_unit_test(test_the_older_form_still_reads),
 		cmocka_unit_test(test_damaged_bytes_are_refused),
 		cmocka_unit_test(test_varints_round_trip),
+		cmocka_unit_test(test_a_refused_json_value_is_named_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,8 @@ import json
 import subprocess
 import sys
 
+from tally import check, done
+
 rrdist = sys.argv[1]
 doc = json.dumps({
     "format": "rrdist-config/1",
@@ -22,14 +24,6 @@ doc = json.dumps({
 })
 run = lambda cmd, text: subprocess.run([rrdist, cmd, "-"], input=text, capture_output=True,
                                        text=True)
-failed = 0
-checked = 0
-
-def check(name, ok, detail=""):
-    global failed, checked
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
-    failed += not ok
-    checked += 1
 
 first = run("config", doc)
 check("config exits 0", first.returncode == 0, first.stderr)
@@ -92,7 +86,8 @@ check("a bad calendar id in a rule is a fault with its path", badcal.returncode 
       f"exit {badcal.returncode}: {badcal.stderr}")
 again = run("check", json.dumps({
     "format": "rrdist-config/1",
-    "calendars": [{"id": "c", "timezone": "UTC"}, {"id": "c", "timezone": "UTC"}],
+    "calendars": [{"id": "c", "timezone": "UTC", "hours": {"mon": [["09:00", "17:00"]]}},
+                  {"id": "c", "timezone": "UTC", "hours": {"tue": [["09:00", "17:00"]]}}],
     "pools": [{"id": "p", "kind": "lead"}, {"id": "p", "kind": "deal"}]}))
 check("repeated calendar and pool ids are faults", again.returncode == 2 and
       again.stderr.splitlines() == ['rrdist: config: $.calendars[1].id: repeats "c"',
@@ -105,5 +100,4 @@ lines = lots.stderr.splitlines()
 check("check stops at 100 faults", lots.returncode == 2 and len(lines) == 101 and
       lines[-1] == "rrdist: config: $: too many faults; the rest is not checked",
       f"exit {lots.returncode}, {len(lines)} lines")
-print(f"{checked - failed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+done()

@@ -163,6 +163,23 @@ static void test_missing_file_is_not_found(void **state)
 	assert_non_null(strstr(rrd_error_last(), "/nonexistent/zcta.csv"));
 }
 
+/* A table with no codes would make every code unknown while looking
+ * like a table was given: refused, whether the file is empty or holds
+ * only the header and blank lines. */
+static void test_table_without_codes_is_refused(void **state)
+{
+	(void)state;
+	static const char *const texts[] = { "", "zip,lat,lon\n", "\n\r\n", "zip,lat,lon\r\n\n" };
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		char path[64], want[128];
+		rrd_postal_table *t = (rrd_postal_table *)1;
+		assert_int_equal(load_text(texts[i], &t, path), RRD_E_PARSE);
+		assert_null(t);
+		snprintf(want, sizeof want, "no postal codes in %s", path);
+		assert_string_equal(rrd_error_last(), want);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +196,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_repeated_code_names_both_lines),
 		cmocka_unit_test(test_overlong_line_is_refused),
 		cmocka_unit_test(test_missing_file_is_not_found),
+		cmocka_unit_test(test_table_without_codes_is_refused),
 	};
 	return sim_main(argc, argv, "sim_postal", tests, sizeof tests / sizeof *tests);
 }

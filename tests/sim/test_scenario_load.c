@@ -334,7 +334,10 @@ static void test_without_postal_table_postal_codes_are_unknown(void **state)
 	rrd_scenario *s = (rrd_scenario *)1;
 	assert_int_equal(rrd__scenario_load(&s, doc, strlen(doc), NULL), RRD_E_PARSE);
 	assert_null(s);
-	assert_string_equal(rrd_error_last(), "$.agents[0].postal_code: unknown postal code \"10001\"");
+	/* The code exists: the message says what is missing. */
+	assert_string_equal(rrd_error_last(), "$.agents[0].postal_code: unknown postal code "
+					      "\"10001\": no postal table is loaded (give one "
+					      "with --postal FILE)");
 }
 
 static void test_null_arguments_are_invalid(void **state)
@@ -406,6 +409,22 @@ static void test_document_over_the_size_cap_is_refused(void **state)
 			 RRD_E_PARSE);
 	assert_null(s);
 	assert_non_null(strstr(rrd_error_last(), "$: the document is"));
+	free(big);
+}
+
+/* A check tells that fault too, as the one fault of the document. */
+static void test_check_each_tells_a_document_over_the_size_cap(void **state)
+{
+	(void)state;
+	char *big = malloc(RRD_SCENARIO_BYTES_MAX + 1);
+	assert_non_null(big);
+	fault_log f = FAULT_LOG_INIT;
+	assert_int_equal(rrd_scenario_check_each(big, RRD_SCENARIO_BYTES_MAX + 1, NULL,
+						 fault_log_note, &f),
+			 RRD_E_PARSE);
+	assert_int_equal(f.n, 1);
+	assert_string_equal(f.last, "$: the document is 268435457 bytes; at most 268435456 are "
+				    "allowed");
 	free(big);
 }
 
@@ -628,6 +647,9 @@ static void test_agent_with_unknown_postal_code_is_refused(void **state)
 	(void)state;
 	sim_expect_fault_msg("'agents':[{'id':'a','postal_code':'00000'}]",
 			     "$.agents[0].postal_code", "unknown postal code \"00000\"");
+	/* A table is loaded: the code is not in it, and that is all. */
+	assert_string_equal(rrd_error_last(),
+			    "$.agents[0].postal_code: unknown postal code \"00000\"");
 }
 
 static void test_agent_location_out_of_range_is_refused(void **state)
@@ -751,6 +773,24 @@ static void test_rule_mixing_kinds_is_refused(void **state)
 			     "$.rules[0].overflow[1]", "one kind");
 }
 
+static void test_rule_whose_kind_is_not_its_pools_is_refused(void **state)
+{
+	(void)state;
+	rrd_scenario *s;
+	assert_int_equal(sim_load("{'format':'rrdist-scenario/1','start':'2026-03-02T08:00:00Z',"
+				  POOLS "'rules':[{'id':'a','pool':'web'},{'id':'b','pool':'deals'},"
+				  "{'id':'c','pool':'web','match':{'kind':'deal'}}]}", &s),
+			 RRD_E_PARSE);
+	assert_string_equal(rrd_error_last(),
+			    "$.rules[2].match.kind: pool \"web\" holds leads, not deals");
+	/* Its overflow pools are of the pool's kind, so the first names it. */
+	sim_expect_fault_msg(POOLS "'rules':[{'id':'a','pool':'backup','overflow':['web'],"
+			     "'match':{'kind':'customer'}}]",
+			     "$.rules[0].match.kind", "pool \"backup\" holds leads, not customers");
+	rrd__scenario_free(sim_expect_load(POOLS "'rules':[{'id':'a','pool':'deals',"
+					   "'match':{'kind':'deal'}}]"));
+}
+
 static void test_rule_with_unknown_strategy_is_refused(void **state)
 {
 	(void)state;
@@ -798,6 +838,41 @@ static void test_record_with_unknown_status_is_refused(void **state)
 	(void)state;
 	sim_expect_fault_msg(PEOPLE "'records':[{'id':'R','status':'won'}]", "$.records[0].status",
 			     "\"won\" is not one of");
+}
+
+/* Imported records whose status and owner disagree would be stuck: an
+ * offered one without an offer, a claimed one without an owner. */
+static void test_record_whose_status_and_owner_disagree_is_refused(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *record, *message;
+	} bad[] = {
+		{ "'status':'pending'", "a pending record needs an owner" },
+		{ "'status':'claimed'", "a claimed record needs an owner" },
+		{ "'status':'new','owner':'alice'",
+		  "a new record has no owner, but this one names \"alice\"" },
+		{ "'status':'queued','owner':'alice'",
+		  "a queued record has no owner, but this one names \"alice\"" },
+		{ "'status':'offered','owner':'alice'",
+		  "an offered record cannot be imported: there is no offer to import" },
+		{ "'status':'offered'",
+		  "an offered record cannot be imported: there is no offer to import" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char body[256];
+		snprintf(body, sizeof body, PEOPLE "'records':[{'id':'Q'},{'id':'R',%s}]",
+			 bad[i].record);
+		sim_expect_fault_msg(body, "$.records[1].status", bad[i].message);
+	}
+	rrd_scenario *s = sim_expect_load(PEOPLE "'records':[{'id':'A','status':'new'},"
+					  "{'id':'B','status':'queued'},"
+					  "{'id':'C','status':'pending','owner':'alice'},"
+					  "{'id':'D','status':'claimed','owner':'dan'},"
+					  "{'id':'E','status':'deactivated','owner':'dan'},"
+					  "{'id':'F','status':'deactivated'}]");
+	assert_int_equal(s->record_count, 6);
+	rrd__scenario_free(s);
 }
 
 static void test_record_with_unknown_kind_is_refused(void **state)
@@ -1121,6 +1196,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_text_after_the_document_is_refused),
 		cmocka_unit_test(test_top_level_array_is_refused),
 		cmocka_unit_test(test_document_over_the_size_cap_is_refused),
+		cmocka_unit_test(test_check_each_tells_a_document_over_the_size_cap),
 		cmocka_unit_test(test_unknown_format_version_is_refused),
 		cmocka_unit_test(test_missing_format_is_refused),
 		cmocka_unit_test(test_format_of_wrong_type_is_refused),
@@ -1165,12 +1241,14 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_rule_with_unknown_overflow_pool_is_refused),
 		cmocka_unit_test(test_rule_with_unknown_calendar_is_refused),
 		cmocka_unit_test(test_rule_mixing_kinds_is_refused),
+		cmocka_unit_test(test_rule_whose_kind_is_not_its_pools_is_refused),
 		cmocka_unit_test(test_rule_with_unknown_strategy_is_refused),
 		cmocka_unit_test(test_rule_with_negative_window_is_refused),
 		cmocka_unit_test(test_rule_match_of_wrong_type_is_refused),
 		cmocka_unit_test(test_rule_with_empty_source_or_calendar_is_a_parse_fault),
 		cmocka_unit_test(test_repeated_rule_id_is_refused),
 		cmocka_unit_test(test_record_with_unknown_status_is_refused),
+		cmocka_unit_test(test_record_whose_status_and_owner_disagree_is_refused),
 		cmocka_unit_test(test_record_with_unknown_kind_is_refused),
 		cmocka_unit_test(test_record_with_unknown_owner_is_refused),
 		cmocka_unit_test(test_record_with_unknown_role_agent_is_refused),

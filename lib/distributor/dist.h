@@ -272,6 +272,32 @@ rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int 
 /* Run `body` in a transaction that only reads: locked, with the caches
  * checked against the store first, and nothing written. For getters. */
 rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx);
+/*
+ * A configuration change, the one way to make one. Locked, it begins
+ * (reloading the configuration when another distributor changed it, which
+ * frees every cached calendar, agent and pool), writes the next
+ * configuration version, runs `write`, commits, then runs `apply`, and
+ * lets auto-drain pools take back what they can when `drain` is set.
+ *
+ * `write` looks up the objects it needs (only now are they current),
+ * checks, prepares and writes the change to the store; what it changes in
+ * memory must be invisible until `apply` (spare capacity, say), since a
+ * failure rolls the store back and nothing else. `apply`, after the
+ * commit and before anything else can run, makes the in-memory
+ * configuration what was written, from what `write` prepared; it cannot
+ * fail. Pointers to cached objects live from `write` to `apply`, never
+ * across a transaction's beginning.
+ */
+typedef struct rrd_config_change {
+	rrd_status (*write)(rrd_distributor *d, void *ctx);
+	void (*apply)(rrd_distributor *d, void *ctx); /* NULL: nothing to do */
+	int drain;
+} rrd_config_change;
+rrd_status rrd__config_change(rrd_distributor *d, const rrd_config_change *change, void *ctx);
+/* The next transaction reloads the configuration and hot state, as after
+ * another writer's change: for a change (a whole document) that is
+ * simpler to read back than to apply in memory. */
+void rrd__config_forget(rrd_distributor *d);
 /* Begin and end a read: brings cached configuration up to date. */
 rrd_status rrd__refresh(rrd_distributor *d);
 /* End a transaction that only read: roll back, keep the caches. */
@@ -285,6 +311,9 @@ void rrd__config_clear(rrd_distributor *d);
 
 /* ---- lookups (lookup.c) --------------------------------------------- */
 
+/* Cached configuration objects by id, NULL when there is none. Only inside
+ * a transaction: beginning one may reload the configuration and free
+ * every object found before (debug builds assert it). */
 agent_rt *rrd__agent_find(rrd_distributor *d, const char *id);
 pool_rt *rrd__pool_find(rrd_distributor *d, const char *id);
 cal_rt *rrd__cal_find(rrd_distributor *d, const char *id);

@@ -207,6 +207,42 @@ rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int 
 	return rc;
 }
 
+rrd_status rrd__config_change(rrd_distributor *d, const rrd_config_change *change, void *ctx)
+{
+	rrd__lock(d);
+	int64_t version = 0;
+	rrd_status rc = rrd__txn_begin(d);
+	if (!rc) {
+		/* Only now, after the reload, is the version the one to follow. */
+		version = d->config_version + 1;
+		if ((rc = rrd__config_version_write(d, version)) || (rc = change->write(d, ctx)))
+			rrd__txn_abort(d);
+		else
+			rc = rrd__txn_commit(d);
+	}
+	if (!rc) {
+		d->config_version = version;
+		if (change->apply)
+			change->apply(d, ctx);
+	}
+	/* The change is committed whatever happens here; a drain that fails
+	 * now runs again after the next operation, and the call succeeded. */
+	if (!rc && change->drain) {
+		rrd_error_saved before;
+		rrd__error_save(&before);
+		if (rrd__drain_now(d))
+			rrd__error_restore(&before);
+	}
+	rrd__unlock(d);
+	return rc;
+}
+
+void rrd__config_forget(rrd_distributor *d)
+{
+	d->generation = UINT64_MAX;
+	d->config_version = -1;
+}
+
 rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx)
 {
 	rrd__lock(d);

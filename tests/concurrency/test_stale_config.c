@@ -6,6 +6,7 @@
  * changes must be in the store afterwards, as a third distributor reads it.
  */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -351,6 +352,70 @@ static void test_config_document_may_name_an_agent_another_added(void **state)
 	assert_string_equal(members_of(p->b, "p"), "a0,y");
 }
 
+/* ---- a job's batches, each in its own transaction --------------------- */
+
+#define JOB_RECORDS (RRD_REDISTRIBUTE_BATCH + 10)
+
+static rrd_distributor *changer; /* changes the configuration mid-job */
+
+static void change_mid_job(void *user, const rrd_event *ev)
+{
+	(void)user;
+	/* Between the job's first batch and the next: a new agent, whose
+	 * stored order ties with z's (see below), so that after the reload
+	 * it sorts before z and every agent after it moves one place. */
+	if (rrd_event_type_of(ev) == RRD_EVENT_REDISTRIBUTION_PROGRESS)
+		put_agent(changer, "b", 1, NULL);
+}
+
+static void test_job_targets_the_agents_it_chose_across_batches(void **state)
+{
+	pair *p = *state;
+	put_agent(p->a, "a0", 1, NULL);
+	put_agent(p->a, "a1", 1, NULL);
+	/* A document naming an agent it does not add leaves a gap in the
+	 * stored order: z is stored after a place nobody holds. */
+	const char *doc = "{\"format\": \"rrdist-config/1\", \"agents\": [{\"id\": \"a0\"}, "
+			  "{\"id\": \"z\"}]}";
+	assert_int_equal(rrd_distributor_load_config(p->a, doc, strlen(doc)), RRD_OK);
+	put_pool(p->a, "p", RRD_STRATEGY_ROUND_ROBIN, "a0", NULL);
+	for (int i = 0; i < JOB_RECORDS; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "L%d", i);
+		rrd_record *r;
+		assert_int_equal(rrd_record_new(&r, id, RRD_KIND_LEAD), RRD_OK);
+		rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+		o.pool = "p";
+		assert_int_equal(rrd_distributor_submit(p->a, r, &o), RRD_OK);
+		rrd_record_free(r);
+	}
+
+	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	o.on_event = change_mid_job;
+	rrd_distributor *j;
+	assert_int_equal(rrd_distributor_new(&j, p->store, &o), RRD_OK);
+	changer = p->b;
+	rrd_redistribution *rd;
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_from_agent(rd, "a0", NULL, 0), RRD_OK);
+	const char *to[] = { "z" };
+	assert_int_equal(rrd_redistribution_to_agents(rd, to, 1), RRD_OK);
+	char job[RRD_JOB_ID_MAX + 1];
+	rrd_status rc = rrd_distributor_redistribute(j, rd, job, sizeof job);
+	if (rc)
+		fail_msg("redistribute: %s: %s", rrd_status_name(rc), rrd_error_last());
+	rrd_redistribution_free(rd);
+	rrd_distributor_free(j);
+
+	rrd_agent *a;
+	assert_int_equal(rrd_distributor_get_agent(p->a, "z", &a), RRD_OK);
+	assert_int_equal(rrd_agent_open_count(a), JOB_RECORDS);
+	rrd_agent_free(a);
+	assert_int_equal(rrd_distributor_get_agent(p->a, "b", &a), RRD_OK);
+	assert_int_equal(rrd_agent_open_count(a), 0);
+	rrd_agent_free(a);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -369,6 +434,7 @@ int main(void)
 		T(test_rule_added_keeps_the_one_another_added),
 		T(test_rule_may_name_a_pool_another_added),
 		T(test_config_document_may_name_an_agent_another_added),
+		T(test_job_targets_the_agents_it_chose_across_batches),
 	};
 	return cmocka_run_group_tests_name("stale configuration", tests, NULL, NULL);
 }

@@ -169,7 +169,6 @@ typedef struct skip_entry {
 
 struct rrd_distributor {
 	pthread_mutex_t mu;      /* serialises every operation */
-	pthread_mutex_t emit_mu; /* one deliverer at a time, in commit order */
 	rrd_store *store;
 	rrd_distributor_options opts;
 
@@ -246,6 +245,7 @@ struct rrd_distributor {
 	rrd_evbatch *outbox;     /* committed, not yet delivered (a list) */
 	rrd_evbatch *outbox_tail;
 	rrd_evbatch *spare;      /* a delivered batch kept for the next operation */
+	int delivering;          /* a thread is delivering the outbox (emit.c) */
 
 	skip_entry *skips;       /* what the last pick passed over */
 	size_t nskips, skips_cap;
@@ -256,7 +256,8 @@ struct rrd_distributor {
 /* ---- locking and transactions (distributor.c) ----------------------- */
 
 void rrd__lock(rrd_distributor *d);
-/* Unlock, then deliver what committed meanwhile. */
+/* Unlock, then deliver what committed meanwhile, unless another thread is
+ * delivering: it delivers ours too, after its own. */
 void rrd__unlock(rrd_distributor *d);
 rrd_status rrd__txn_begin(rrd_distributor *d);
 /* Flush dirty state, commit; on failure rolls back. */
@@ -423,7 +424,13 @@ rrd_status rrd__move_options(const rrd_move_options *opts, rrd_move_options *o);
 
 /* Queue an event for delivery after commit (strings are copied). */
 rrd_status rrd__emit(rrd_distributor *d, const rrd_event *ev);
-/* Deliver committed events; called without d->mu. */
+/* Under d->mu: 1 when there is something to deliver and nobody is
+ * delivering, and the caller now is; then, d->mu released, it calls
+ * rrd__deliver_claimed, which delivers until the outbox stays empty. */
+int rrd__deliver_claim(rrd_distributor *d);
+void rrd__deliver_claimed(rrd_distributor *d);
+/* Deliver committed events unless another thread is (which then does);
+ * called without d->mu. */
 void rrd__deliver(rrd_distributor *d);
 
 #endif

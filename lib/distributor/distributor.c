@@ -63,11 +63,11 @@ void rrd__lock(rrd_distributor *d)
 void rrd__unlock(rrd_distributor *d)
 {
 	rrd__rec_trim(d);
-	int deliver = d->outbox != NULL;
+	int deliver = rrd__deliver_claim(d);
 	d->now_valid = 0;
 	pthread_mutex_unlock(&d->mu);
 	if (deliver)
-		rrd__deliver(d);
+		rrd__deliver_claimed(d);
 }
 
 int rrd__dirty_add(rrd_dirty_list *l, void *item)
@@ -290,11 +290,6 @@ RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 		rrd__free(d);
 		return rrd__fail(RRD_E_STATE, "cannot create a mutex");
 	}
-	if (pthread_mutex_init(&d->emit_mu, NULL)) {
-		pthread_mutex_destroy(&d->mu);
-		rrd__free(d);
-		return rrd__fail(RRD_E_STATE, "cannot create a mutex");
-	}
 	/* Force the first transaction to read everything. */
 	d->generation = UINT64_MAX;
 	rrd_status rc = rrd__txn_begin(d);
@@ -345,6 +340,5 @@ RRD_API void rrd_distributor_free(rrd_distributor *d)
 	rrd__buf_free(&d->scratch);
 	rrd__kdtree_free(d->agent_tree);
 	pthread_mutex_destroy(&d->mu);
-	pthread_mutex_destroy(&d->emit_mu);
 	rrd__free(d);
 }

@@ -62,10 +62,26 @@ typedef enum rrd_claim_result {
 
 /**
  * The event callback. `user` is the pointer the host gave in the options.
- * Re-entrancy: the callback runs with no internal lock held and may call
- * any librrdist function, on this distributor too; events caused by such
- * calls are delivered after the current callback returns, still in order.
- * It must not free the distributor.
+ *
+ * Order: a distributor's events reach the callback one at a time, never
+ * two at once, in commit order, each after the commit that made it true.
+ *
+ * Which thread: one thread at a time delivers a distributor's events.
+ * A call that commits while no thread is delivering delivers its events
+ * itself before it returns. A call that commits while another thread is
+ * delivering returns without waiting: that thread delivers its events
+ * after the ones before them, and before its own call returns. So a call
+ * may return before its own events are delivered, and the callback may run
+ * on a thread for events of other threads' calls. Once every call on the
+ * distributor has returned, every event has been delivered.
+ *
+ * Locks and re-entrancy: the callback runs with no internal lock held. It
+ * may call any librrdist function, on this distributor too, and may wait
+ * for another thread that calls this distributor (hand the event to a
+ * worker and wait for it): that call does not wait for the callback.
+ * Events caused by calls made meanwhile, from the callback or from other
+ * threads, are delivered after the callback returns, still in order. It
+ * must not free the distributor.
  */
 typedef void (*rrd_event_fn)(void *user, const rrd_event *event);
 

@@ -55,7 +55,10 @@ typedef struct rd_pick {
 
 /* What a redistribution resolves to in one transaction. */
 typedef struct rd_selection {
-	uint32_t *targets;      /* agent indexes, round-robin order */
+	/* Agent ids (copies), round-robin order. A job's batches are
+	 * transactions of their own, each of which may reload the
+	 * configuration and move agents' places: they look targets up by id. */
+	char **targets;
 	size_t ntargets;
 	rd_pick *picks;         /* records to move, in order */
 	size_t npicks, picks_cap;

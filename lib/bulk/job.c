@@ -13,7 +13,7 @@
 
 /* ---- preview ------------------------------------------------------------ */
 
-static rrd_status make_plan(rrd_distributor *d, const rd_selection *s, rrd_plan **out)
+static rrd_status make_plan(const rd_selection *s, rrd_plan **out)
 {
 	rrd_plan *p = rrd__calloc(1, sizeof *p);
 	if (!p)
@@ -25,7 +25,7 @@ static rrd_status make_plan(rrd_distributor *d, const rd_selection *s, rrd_plan 
 		return rrd__nomem();
 	}
 	for (size_t i = 0; i < s->ntargets; i++) {
-		if (!(p->agents[i] = rrd__strdup(d->agents[s->targets[i]]->id))) {
+		if (!(p->agents[i] = rrd__strdup(s->targets[i]))) {
 			rrd_plan_free(p);
 			return rrd__nomem();
 		}
@@ -51,7 +51,7 @@ static rrd_status preview_body(rrd_distributor *d, void *ctx, rrd_time now)
 	(void)now;
 	rrd_status rc = rrd__rd_select(d, a->rd, &s);
 	if (!rc) {
-		rc = make_plan(d, &s, a->out);
+		rc = make_plan(&s, a->out);
 		rrd__rd_selection_free(&s);
 	}
 	return rc;
@@ -97,7 +97,10 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time n
 		return rc;
 	if (rec->r->status != pk->status || !same_owner(rec->r->owner, pk->owner))
 		return RRD_OK; /* changed since it was chosen */
-	agent_rt *to = d->agents[jr->sel.targets[i % jr->sel.ntargets]];
+	const char *target = jr->sel.targets[i % jr->sel.ntargets];
+	agent_rt *to = rrd__agent_find(d, target);
+	if (!to)
+		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", target);
 	rd_entry e = { 0 };
 	e.record = rec->r->id;
 	e.old_owner = rec->r->owner;

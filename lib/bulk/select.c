@@ -41,7 +41,9 @@ static rrd_status resolve_targets(rrd_distributor *d, const rrd_redistribution *
 						 rd->to_agents.items[i]);
 			if (!a->cfg->active)
 				return rrd__fail(RRD_E_INVALID, "agent \"%s\" is inactive", a->id);
-			s->targets[s->ntargets++] = a->idx;
+			if (!(s->targets[s->ntargets] = rrd__strdup(a->id)))
+				return rrd__nomem();
+			s->ntargets++;
 		}
 		return RRD_OK;
 	}
@@ -50,8 +52,11 @@ static rrd_status resolve_targets(rrd_distributor *d, const rrd_redistribution *
 	for (size_t i = 0; i < d->nagents; i++) {
 		const agent_rt *a = d->agents[i];
 		if (a->cfg->active && !a->cfg->paused && !same(a->id, source) &&
-		    has_any_type(a, &rd->to_types))
-			s->targets[s->ntargets++] = a->idx;
+		    has_any_type(a, &rd->to_types)) {
+			if (!(s->targets[s->ntargets] = rrd__strdup(a->id)))
+				return rrd__nomem();
+			s->ntargets++;
+		}
 	}
 	if (!s->ntargets)
 		return rrd__fail(RRD_E_NO_ELIGIBLE, "no active, unpaused agent has those types");
@@ -181,6 +186,8 @@ void rrd__rd_selection_free(rd_selection *s)
 		rrd__free(s->picks[i].owner);
 	}
 	rrd__free(s->picks);
+	for (size_t i = 0; i < s->ntargets; i++)
+		rrd__free(s->targets[i]);
 	rrd__free(s->targets);
 	memset(s, 0, sizeof *s);
 }

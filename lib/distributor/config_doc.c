@@ -335,9 +335,7 @@ static cJSON *pool_json(rrd_distributor *d, const rrd_pool *p)
 
 static rrd_status write_doc(rrd_distributor *d, const doc *x)
 {
-	rrd_strategy_names names = { NULL, names_label, d };
 	rrd_status rc = RRD_OK;
-	rrd_store *st = d->store;
 	for (size_t i = 0; !rc && i < x->ncals; i++) {
 		cJSON *j = rrd__calendar_to_json(x->cals[i]);
 		cal_rt *old = rrd__cal_find(d, rrd_calendar_id(x->cals[i]));
@@ -364,20 +362,34 @@ static rrd_status write_doc(rrd_distributor *d, const doc *x)
 		rc = j ? rrd__config_put(d, RRD_NS_POOL, x->pools[i]->id, j, order) : rrd__nomem();
 		cJSON_Delete(j);
 	}
-	if (!rc && x->has_rules) {
-		for (size_t i = 0; !rc && i < d->nrules; i++) {
-			int drc = st->m.del(st->self, RRD_NS_RULE, d->rules[i]->id);
-			if (drc && drc != RRD_E_NOTFOUND)
-				rc = rrd__store_status(drc, "removing a rule");
-		}
-		for (size_t i = 0; !rc && i < x->nrules; i++) {
-			cJSON *j = rrd__rule_to_json(x->rules[i], &names);
-			rc = j ? rrd__config_put(d, RRD_NS_RULE, x->rules[i]->id, j, (int64_t)i)
-			       : rrd__nomem();
-			cJSON_Delete(j);
-		}
-	}
-	return rc ? rc : rrd__config_version_write(d, d->config_version + 1);
+	if (!rc && x->has_rules)
+		rc = rrd__config_put_rules(d, x->rules, x->nrules);
+	return rc;
+}
+
+typedef struct load_args {
+	const cJSON *root;
+	doc x;
+} load_args;
+
+static rrd_status load_write(rrd_distributor *d, void *ctx)
+{
+	load_args *a = ctx;
+	/* Reading names the custom strategies the document uses; a
+	 * document refused must not leave them behind. */
+	size_t customs = d->ncustoms;
+	rrd_status rc = read_doc(d, a->root, &a->x);
+	if (!rc)
+		rc = write_doc(d, &a->x);
+	if (rc)
+		rrd__custom_forget_since(d, customs);
+	return rc;
+}
+
+static void load_apply(rrd_distributor *d, void *ctx)
+{
+	(void)ctx;
+	rrd__config_forget(d); /* reread it all at the next call */
 }
 
 RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *d, const char *json, size_t len)
@@ -385,32 +397,17 @@ RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *d, const char *j
 	if (!d || !json)
 		return rrd__fail(RRD_E_INVALID, "distributor and json must not be NULL");
 	cJSON *root;
-	doc x = { 0 };
 	rrd_status rc = read_root(json, len, &root);
 	if (rc) {
 		cJSON_Delete(root);
 		return rc;
 	}
-	rrd__lock(d);
-	/* Reading the current configuration first makes the checks below
-	 * see what another process may have changed. */
-	if (!(rc = rrd__txn_begin(d)))
-		rrd__txn_end_read(d);
-	if (!rc) {
-		/* Reading names the custom strategies the document uses; a
-		 * document refused must not leave them behind. */
-		size_t customs = d->ncustoms;
-		if ((rc = read_doc(d, root, &x)))
-			rrd__custom_forget_since(d, customs);
-	}
-	if (!rc && !(rc = rrd__txn_begin(d))) {
-		if ((rc = write_doc(d, &x)))
-			rrd__txn_abort(d);
-		else if (!(rc = rrd__txn_commit(d)))
-			d->generation = UINT64_MAX; /* reread it all at the next call */
-	}
-	rrd__unlock(d);
-	doc_free(&x);
+	/* The checks see the configuration as the store has it when the
+	 * transaction begins, other processes' changes included. */
+	load_args a = { root, { 0 } };
+	static const rrd_config_change change = { load_write, load_apply, 0 };
+	rc = rrd__config_change(d, &change, &a);
+	doc_free(&a.x);
 	cJSON_Delete(root);
 	return rc;
 }

@@ -1,8 +1,9 @@
 /*
  * Configuration changes: calendars, agents, pools and their members.
- * Each is one transaction that writes the object's JSON and moves the
- * configuration version; the in-memory copy changes only after the commit,
- * from objects prepared before it, so a failure changes nothing.
+ * Each is one rrd__config_change: it looks its objects up once the
+ * transaction has begun (and reloaded what another distributor changed),
+ * writes the object's JSON, and the in-memory copy changes only after the
+ * commit, from what the write prepared, so a failure changes nothing.
  */
 #include <string.h>
 
@@ -22,38 +23,6 @@
 			return rrd__fail(RRD_E_INVALID, msg);    \
 	} while (0)
 
-/* Begin, and bump the configuration version in the same transaction. */
-static rrd_status config_begin(rrd_distributor *d, int64_t *version)
-{
-	rrd_status rc = rrd__txn_begin(d);
-	if (rc)
-		return rc;
-	*version = d->config_version + 1;
-	if ((rc = rrd__config_version_write(d, *version)))
-		rrd__txn_abort(d);
-	return rc;
-}
-
-static rrd_status config_commit(rrd_distributor *d, int64_t version)
-{
-	rrd_status rc = rrd__txn_commit(d);
-	if (!rc)
-		d->config_version = version;
-	return rc;
-}
-
-/* A configuration change may make someone eligible for what auto-drain
- * pools queued. The change itself is committed whatever happens here; a
- * drain that fails now runs again after the next operation. */
-static void drain_after(rrd_distributor *d, rrd_status rc)
-{
-	if (rc != RRD_OK)
-		return;
-	rrd__error_keep();
-	(void)rrd__drain_now(d);
-	rrd__error_kept(RRD_OK);
-}
-
 static void mark_trees_stale(rrd_distributor *d)
 {
 	d->agent_tree_stale = 1;
@@ -64,50 +33,56 @@ static void mark_trees_stale(rrd_distributor *d)
 
 /* ---- calendars ------------------------------------------------------- */
 
+typedef struct put_calendar_args {
+	cal_rt *fresh;   /* the new definition, id and calendar */
+	cJSON *json;
+	cal_rt *old;     /* found in write */
+} put_calendar_args;
+
+static rrd_status put_calendar_write(rrd_distributor *d, void *ctx)
+{
+	put_calendar_args *a = ctx;
+	a->old = rrd__cal_find(d, a->fresh->id);
+	if (!a->old && (rrd__grow((void **)&d->cals, &d->cals_cap, d->ncals + 1, sizeof(cal_rt *)) ||
+			rrd__hashmap_reserve(&d->cal_map, 1)))
+		return rrd__nomem();
+	/* A calendar keeps its place; a new one goes last. */
+	uint32_t order = (uint32_t)d->ncals;
+	if (a->old)
+		rrd__hashmap_get(&d->cal_map, a->old->id, &order);
+	return rrd__config_put(d, RRD_NS_CALENDAR, a->fresh->id, a->json, order);
+}
+
+static void put_calendar_apply(rrd_distributor *d, void *ctx)
+{
+	put_calendar_args *a = ctx;
+	if (a->old) {
+		/* Swap contents so agents' indices stay valid. */
+		rrd_calendar *c = a->old->cal;
+		a->old->cal = a->fresh->cal;
+		a->fresh->cal = c;
+	} else {
+		rrd__hashmap_put(&d->cal_map, a->fresh->id, (uint32_t)d->ncals);
+		d->cals[d->ncals++] = a->fresh;
+		a->fresh = NULL;
+	}
+}
+
 RRD_API rrd_status rrd_distributor_put_calendar(rrd_distributor *d, const rrd_calendar *cal)
 {
 	NEED(d && cal, "distributor and calendar must not be NULL");
 	if (rrd__calendar_check_opens(cal))
 		return RRD_E_INVALID;
-	cal_rt *fresh = rrd__calloc(1, sizeof *fresh);
-	cJSON *json = rrd__calendar_to_json(cal);
+	put_calendar_args a = { rrd__calloc(1, sizeof(cal_rt)), rrd__calendar_to_json(cal), NULL };
 	rrd_status rc = RRD_OK;
-	if (!fresh || !json || rrd_calendar_dup(&fresh->cal, cal) ||
-	    !(fresh->id = rrd__strdup(rrd_calendar_id(cal))))
+	if (!a.fresh || !a.json || rrd_calendar_dup(&a.fresh->cal, cal) ||
+	    !(a.fresh->id = rrd__strdup(rrd_calendar_id(cal))))
 		rc = rrd__nomem();
-	rrd__lock(d);
-	int64_t version;
-	cal_rt *old = rc ? NULL : rrd__cal_find(d, fresh->id);
-	if (!rc && !old &&
-	    (rrd__grow((void **)&d->cals, &d->cals_cap, d->ncals + 1, sizeof(cal_rt *)) ||
-	     rrd__hashmap_reserve(&d->cal_map, 1)))
-		rc = rrd__nomem();
-	if (!rc && !(rc = config_begin(d, &version))) {
-		/* A calendar keeps its place; a new one goes last. */
-		uint32_t order = (uint32_t)d->ncals;
-		if (old)
-			rrd__hashmap_get(&d->cal_map, old->id, &order);
-		rc = rrd__config_put(d, RRD_NS_CALENDAR, fresh->id, json, order);
-		if (rc)
-			rrd__txn_abort(d);
-		else
-			rc = config_commit(d, version);
-		if (!rc) {
-			if (old) {
-				/* Swap contents so agents' indices stay valid. */
-				rrd_calendar *c = old->cal;
-				old->cal = fresh->cal;
-				fresh->cal = c;
-			} else {
-				rrd__hashmap_put(&d->cal_map, fresh->id, (uint32_t)d->ncals);
-				d->cals[d->ncals++] = fresh;
-				fresh = NULL;
-			}
-		}
-	}
-	rrd__unlock(d);
-	cJSON_Delete(json);
-	rrd__cal_rt_free(fresh);
+	static const rrd_config_change change = { put_calendar_write, put_calendar_apply, 0 };
+	if (!rc)
+		rc = rrd__config_change(d, &change, &a);
+	cJSON_Delete(a.json);
+	rrd__cal_rt_free(a.fresh);
 	return rc;
 }
 
@@ -140,73 +115,75 @@ RRD_API rrd_status rrd_distributor_get_calendar(rrd_distributor *d, const char *
 
 /* ---- agents ---------------------------------------------------------- */
 
+typedef struct put_agent_args {
+	rrd_agent *copy; /* the new definition */
+	cJSON *json;
+	agent_rt *old;   /* found in write */
+	agent_rt *fresh; /* made in write when there is no old one */
+	long cal;        /* the calendar's index, or -1 */
+} put_agent_args;
+
+static rrd_status put_agent_write(rrd_distributor *d, void *ctx)
+{
+	put_agent_args *a = ctx;
+	a->old = rrd__agent_find(d, a->copy->id);
+	a->cal = -1;
+	if (a->copy->calendar) {
+		cal_rt *c = rrd__cal_find(d, a->copy->calendar);
+		if (!c)
+			return rrd__fail(RRD_E_UNKNOWN_CALENDAR, "agent \"%s\": no calendar \"%s\"",
+					 a->copy->id, a->copy->calendar);
+		uint32_t ci;
+		rrd__hashmap_get(&d->cal_map, c->id, &ci);
+		a->cal = (long)ci;
+	}
+	if (!a->old) {
+		a->fresh = rrd__calloc(1, sizeof *a->fresh);
+		if (!a->fresh || !(a->fresh->id = rrd__strdup(a->copy->id)) ||
+		    rrd__grow((void **)&d->agents, &d->agents_cap, d->nagents + 1, sizeof(agent_rt *)) ||
+		    rrd__hashmap_reserve(&d->agent_map, 1))
+			return rrd__nomem();
+	}
+	rrd_status rc = rrd__config_put(d, RRD_NS_AGENT, a->copy->id, a->json,
+					a->old ? a->old->idx : (int64_t)d->nagents);
+	if (!rc && a->old && a->old->cfg->weight != a->copy->weight)
+		rc = rrd__weighted_reweigh(d, a->old);
+	return rc;
+}
+
+static void put_agent_apply(rrd_distributor *d, void *ctx)
+{
+	put_agent_args *a = ctx;
+	agent_rt *to = a->old ? a->old : a->fresh;
+	rrd_agent_free(to->cfg);
+	to->cfg = a->copy;
+	to->cal = a->cal;
+	a->copy = NULL;
+	if (!a->old) {
+		to->id_hash = rrd__id_hash64(to->id);
+		to->idx = (uint32_t)d->nagents;
+		rrd__hashmap_put(&d->agent_map, to->id, to->idx);
+		d->agents[d->nagents++] = to;
+		a->fresh = NULL;
+	}
+	mark_trees_stale(d);
+}
+
 RRD_API rrd_status rrd_distributor_put_agent(rrd_distributor *d, const rrd_agent *agent)
 {
 	NEED(d && agent, "distributor and agent must not be NULL");
-	rrd_agent *copy = NULL;
-	agent_rt *fresh = NULL;
-	cJSON *json = NULL;
-	rrd_status rc = rrd_agent_dup(&copy, agent);
+	put_agent_args a = { 0 };
+	rrd_status rc = rrd_agent_dup(&a.copy, agent);
 	if (rc)
 		return rc;
-	rrd__lock(d);
-	int64_t version;
-	agent_rt *old = rrd__agent_find(d, copy->id);
-	long cal = -1;
-	if (copy->calendar) {
-		cal_rt *c = rrd__cal_find(d, copy->calendar);
-		if (!c) {
-			rc = rrd__fail(RRD_E_UNKNOWN_CALENDAR, "agent \"%s\": no calendar \"%s\"",
-				       copy->id, copy->calendar);
-			goto out;
-		}
-		uint32_t ci;
-		rrd__hashmap_get(&d->cal_map, c->id, &ci);
-		cal = (long)ci;
-	}
-	if (!old) {
-		fresh = rrd__calloc(1, sizeof *fresh);
-		if (!fresh || !(fresh->id = rrd__strdup(copy->id)) ||
-		    rrd__grow((void **)&d->agents, &d->agents_cap, d->nagents + 1, sizeof(agent_rt *)) ||
-		    rrd__hashmap_reserve(&d->agent_map, 1)) {
-			rc = rrd__nomem();
-			goto out;
-		}
-	}
-	if (!(json = rrd__agent_to_json(copy))) {
+	static const rrd_config_change change = { put_agent_write, put_agent_apply, 1 };
+	if (!(a.json = rrd__agent_to_json(a.copy)))
 		rc = rrd__nomem();
-		goto out;
-	}
-	if ((rc = config_begin(d, &version)))
-		goto out;
-	rc = rrd__config_put(d, RRD_NS_AGENT, copy->id, json, old ? old->idx : (int64_t)d->nagents);
-	if (!rc && old && old->cfg->weight != copy->weight)
-		rc = rrd__weighted_reweigh(d, old);
-	if (rc) {
-		rrd__txn_abort(d);
-		goto out;
-	}
-	if ((rc = config_commit(d, version)))
-		goto out;
-	agent_rt *a = old ? old : fresh;
-	rrd_agent_free(a->cfg);
-	a->cfg = copy;
-	a->cal = cal;
-	copy = NULL;
-	if (!old) {
-		fresh->id_hash = rrd__id_hash64(fresh->id);
-		fresh->idx = (uint32_t)d->nagents;
-		rrd__hashmap_put(&d->agent_map, fresh->id, fresh->idx);
-		d->agents[d->nagents++] = fresh;
-		fresh = NULL;
-	}
-	mark_trees_stale(d);
-	drain_after(d, rc);
-out:
-	rrd__unlock(d);
-	cJSON_Delete(json);
-	rrd_agent_free(copy);
-	rrd__agent_rt_free(fresh);
+	else
+		rc = rrd__config_change(d, &change, &a);
+	cJSON_Delete(a.json);
+	rrd_agent_free(a.copy);
+	rrd__agent_rt_free(a.fresh);
 	return rc;
 }
 
@@ -319,66 +296,73 @@ static rrd_status build_members(rrd_distributor *d, const rrd_pool *p, const poo
 	return RRD_OK;
 }
 
+typedef struct put_pool_args {
+	const rrd_pool *pool; /* the caller's definition */
+	pool_rt *fresh;       /* made from it in write */
+	pool_rt *old;         /* found in write */
+	cJSON *json;
+} put_pool_args;
+
+static rrd_status put_pool_write(rrd_distributor *d, void *ctx)
+{
+	put_pool_args *a = ctx;
+	pool_rt *fresh = a->fresh;
+	a->old = rrd__pool_find(d, a->pool->id);
+	rrd_status rc = check_pool(d, a->pool, a->old);
+	if (!rc && (rrd_pool_dup(&fresh->cfg, a->pool) || !(fresh->id = rrd__strdup(a->pool->id))))
+		rc = rrd__nomem();
+	if (!rc)
+		rc = build_members(d, a->pool, a->old, fresh);
+	if (rc)
+		return rc;
+	rrd__strlist_clear(&fresh->cfg->members);
+	fresh->tree_stale = 1;
+	if (!a->old && (rrd__grow((void **)&d->pools, &d->pools_cap, d->npools + 1,
+				  sizeof(pool_rt *)) ||
+			rrd__hashmap_reserve(&d->pool_map, 1)))
+		return rrd__nomem();
+	if (!(a->json = rrd__pool_rt_to_json(d, fresh)))
+		return rrd__nomem();
+	return rrd__config_put(d, RRD_NS_POOL, fresh->id, a->json,
+			       a->old ? (int64_t)a->old->idx : (int64_t)d->npools);
+}
+
+static void put_pool_apply(rrd_distributor *d, void *ctx)
+{
+	put_pool_args *a = ctx;
+	pool_rt *old = a->old, *fresh = a->fresh;
+	if (old) {
+		/* Keep the runtime object (and its cached strategy state);
+		 * take the new definition and members. */
+		rrd_pool *c = old->cfg;
+		member *m = old->members;
+		old->cfg = fresh->cfg;
+		old->members = fresh->members;
+		old->nmembers = fresh->nmembers;
+		old->cap = fresh->cap;
+		old->next_seq = fresh->next_seq;
+		old->tree_stale = 1;
+		fresh->cfg = c;
+		fresh->members = m;
+	} else {
+		fresh->idx = (uint32_t)d->npools;
+		rrd__hashmap_put(&d->pool_map, fresh->id, fresh->idx);
+		d->pools[d->npools++] = fresh;
+		a->fresh = NULL;
+	}
+	rrd__index_invalidate(d);
+}
+
 RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *d, const rrd_pool *pool)
 {
 	NEED(d && pool, "distributor and pool must not be NULL");
-	pool_rt *fresh = rrd__calloc(1, sizeof *fresh);
-	if (!fresh)
+	put_pool_args a = { pool, rrd__calloc(1, sizeof(pool_rt)), NULL, NULL };
+	if (!a.fresh)
 		return rrd__nomem();
-	cJSON *json = NULL;
-	rrd__lock(d);
-	int64_t version;
-	pool_rt *old = rrd__pool_find(d, pool->id);
-	rrd_status rc = check_pool(d, pool, old);
-	if (!rc && (rrd_pool_dup(&fresh->cfg, pool) || !(fresh->id = rrd__strdup(pool->id))))
-		rc = rrd__nomem();
-	if (!rc)
-		rc = build_members(d, pool, old, fresh);
-	if (!rc) {
-		rrd__strlist_clear(&fresh->cfg->members);
-		fresh->tree_stale = 1;
-		if (!old && (rrd__grow((void **)&d->pools, &d->pools_cap, d->npools + 1,
-				       sizeof(pool_rt *)) ||
-			     rrd__hashmap_reserve(&d->pool_map, 1)))
-			rc = rrd__nomem();
-	}
-	if (!rc && !(json = rrd__pool_rt_to_json(d, fresh)))
-		rc = rrd__nomem();
-	if (!rc && !(rc = config_begin(d, &version))) {
-		rc = rrd__config_put(d, RRD_NS_POOL, fresh->id, json,
-				     old ? (int64_t)old->idx : (int64_t)d->npools);
-		if (rc)
-			rrd__txn_abort(d);
-		else
-			rc = config_commit(d, version);
-	}
-	if (!rc) {
-		if (old) {
-			/* Keep the runtime object (and its cached strategy
-			 * state); take the new definition and members. */
-			rrd_pool *c = old->cfg;
-			member *m = old->members;
-			old->cfg = fresh->cfg;
-			old->members = fresh->members;
-			old->nmembers = fresh->nmembers;
-			old->cap = fresh->cap;
-			old->next_seq = fresh->next_seq;
-			old->tree_stale = 1;
-			rrd__index_invalidate(d);
-			fresh->cfg = c;
-			fresh->members = m;
-		} else {
-			fresh->idx = (uint32_t)d->npools;
-			rrd__hashmap_put(&d->pool_map, fresh->id, fresh->idx);
-			d->pools[d->npools++] = fresh;
-			fresh = NULL;
-			rrd__index_invalidate(d);
-		}
-	}
-	drain_after(d, rc);
-	rrd__unlock(d);
-	cJSON_Delete(json);
-	rrd__pool_rt_free(fresh);
+	static const rrd_config_change change = { put_pool_write, put_pool_apply, 1 };
+	rrd_status rc = rrd__config_change(d, &change, &a);
+	cJSON_Delete(a.json);
+	rrd__pool_rt_free(a.fresh);
 	return rc;
 }
 
@@ -412,44 +396,16 @@ RRD_API rrd_status rrd_distributor_get_pool(rrd_distributor *d, const char *id, 
 	return rrd__read(d, get_pool_body, &a);
 }
 
-/* Write a pool whose members changed; `after` is applied only on commit. */
-static rrd_status store_members(rrd_distributor *d, pool_rt *p, const member *members,
-				size_t n, int64_t next_seq)
-{
-	pool_rt view = *p;
-	view.members = (member *)members;
-	view.nmembers = n;
-	view.next_seq = next_seq;
-	cJSON *json = rrd__pool_rt_to_json(d, &view);
-	if (!json)
-		return rrd__nomem();
-	int64_t version;
-	rrd_status rc = config_begin(d, &version);
-	if (!rc) {
-		rc = rrd__config_put(d, RRD_NS_POOL, p->id, json, p->idx);
-		if (rc)
-			rrd__txn_abort(d);
-		else
-			rc = config_commit(d, version);
-	}
-	cJSON_Delete(json);
-	return rc;
-}
-
-static rrd_status member_args(rrd_distributor *d, const char *pool_id, const char *agent_id,
-			      pool_rt **p, agent_rt **a)
-{
-	rrd_status rc = rrd__id_check(pool_id, "pool id");
-	if (!rc)
-		rc = rrd__id_check(agent_id, "agent id");
-	if (rc)
-		return rc;
-	if (!(*p = rrd__pool_find(d, pool_id)))
-		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", pool_id);
-	if (!(*a = rrd__agent_find(d, agent_id)))
-		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", agent_id);
-	return RRD_OK;
-}
+/* Adding or removing one member: the pool's new member list is made
+ * and written in write, and takes the old one's place in apply. */
+typedef struct member_change {
+	const char *pool_id, *agent_id;
+	int add;         /* 1: add, 0: remove */
+	pool_rt *p;      /* found in write */
+	member *members; /* the new list; after apply, the old one */
+	size_t n, cap;
+	int64_t next_seq;
+} member_change;
 
 static long member_pos(const pool_rt *p, uint32_t agent)
 {
@@ -459,65 +415,82 @@ static long member_pos(const pool_rt *p, uint32_t agent)
 	return -1;
 }
 
+static rrd_status member_write(rrd_distributor *d, void *ctx)
+{
+	member_change *c = ctx;
+	pool_rt *p = c->p = rrd__pool_find(d, c->pool_id);
+	if (!p)
+		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", c->pool_id);
+	agent_rt *a = rrd__agent_find(d, c->agent_id);
+	if (!a)
+		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", c->agent_id);
+	long pos = member_pos(p, a->idx);
+	if (c->add && pos >= 0)
+		return rrd__fail(RRD_E_EXISTS, "agent \"%s\" is already a member of pool \"%s\"",
+				 c->agent_id, c->pool_id);
+	if (!c->add && pos < 0)
+		return rrd__fail(RRD_E_NOTFOUND, "agent \"%s\" is not a member of pool \"%s\"",
+				 c->agent_id, c->pool_id);
+	c->cap = p->nmembers + 1;
+	if (!(c->members = rrd__malloc(c->cap * sizeof(member))))
+		return rrd__nomem();
+	c->n = 0;
+	for (size_t i = 0; i < p->nmembers; i++)
+		if ((long)i != pos)
+			c->members[c->n++] = p->members[i];
+	c->next_seq = p->next_seq;
+	if (c->add)
+		c->members[c->n++] = (member){ .agent = a->idx, .seq = ++c->next_seq };
+	pool_rt view = *p;
+	view.members = c->members;
+	view.nmembers = c->n;
+	view.next_seq = c->next_seq;
+	cJSON *json = rrd__pool_rt_to_json(d, &view);
+	if (!json)
+		return rrd__nomem();
+	rrd_status rc = rrd__config_put(d, RRD_NS_POOL, p->id, json, p->idx);
+	cJSON_Delete(json);
+	return rc;
+}
+
+static void member_apply(rrd_distributor *d, void *ctx)
+{
+	member_change *c = ctx;
+	pool_rt *p = c->p;
+	member *old = p->members;
+	p->members = c->members;
+	p->nmembers = c->n;
+	p->cap = c->cap;
+	p->next_seq = c->next_seq;
+	p->tree_stale = 1;
+	c->members = old;
+	rrd__index_invalidate(d);
+}
+
+static rrd_status change_member(rrd_distributor *d, const char *pool_id, const char *agent_id,
+				int add)
+{
+	NEED(d, "distributor must not be NULL");
+	rrd_status rc = rrd__id_check(pool_id, "pool id");
+	if (!rc)
+		rc = rrd__id_check(agent_id, "agent id");
+	if (rc)
+		return rc;
+	member_change c = { .pool_id = pool_id, .agent_id = agent_id, .add = add };
+	static const rrd_config_change change = { member_write, member_apply, 1 };
+	rc = rrd__config_change(d, &change, &c);
+	rrd__free(c.members);
+	return rc;
+}
+
 RRD_API rrd_status rrd_distributor_pool_add_member(rrd_distributor *d, const char *pool_id,
 						   const char *agent_id)
 {
-	NEED(d, "distributor must not be NULL");
-	rrd__lock(d);
-	pool_rt *p;
-	agent_rt *a;
-	rrd_status rc = member_args(d, pool_id, agent_id, &p, &a);
-	if (!rc && member_pos(p, a->idx) >= 0)
-		rc = rrd__fail(RRD_E_EXISTS, "agent \"%s\" is already a member of pool \"%s\"",
-			       agent_id, pool_id);
-	if (!rc && rrd__grow((void **)&p->members, &p->cap, p->nmembers + 1, sizeof(member)))
-		rc = rrd__nomem();
-	if (!rc) {
-		/* Written past the live count; it counts only after the commit. */
-		p->members[p->nmembers] = (member){ .agent = a->idx, .seq = p->next_seq + 1 };
-		rc = store_members(d, p, p->members, p->nmembers + 1, p->next_seq + 1);
-		if (!rc) {
-			p->nmembers++;
-			p->next_seq++;
-			p->tree_stale = 1;
-			rrd__index_invalidate(d);
-		}
-	}
-	drain_after(d, rc);
-	rrd__unlock(d);
-	return rc;
+	return change_member(d, pool_id, agent_id, 1);
 }
 
 RRD_API rrd_status rrd_distributor_pool_remove_member(rrd_distributor *d, const char *pool_id,
 						      const char *agent_id)
 {
-	NEED(d, "distributor must not be NULL");
-	rrd__lock(d);
-	pool_rt *p;
-	agent_rt *a;
-	member *rest = NULL;
-	rrd_status rc = member_args(d, pool_id, agent_id, &p, &a);
-	long pos = rc ? -1 : member_pos(p, a->idx);
-	if (!rc && pos < 0)
-		rc = rrd__fail(RRD_E_NOTFOUND, "agent \"%s\" is not a member of pool \"%s\"",
-			       agent_id, pool_id);
-	if (!rc && !(rest = rrd__malloc((p->nmembers ? p->nmembers : 1) * sizeof(member))))
-		rc = rrd__nomem();
-	if (!rc) {
-		size_t n = 0;
-		for (size_t i = 0; i < p->nmembers; i++)
-			if ((long)i != pos)
-				rest[n++] = p->members[i];
-		rc = store_members(d, p, rest, n, p->next_seq);
-		if (!rc) {
-			memcpy(p->members, rest, n * sizeof(member));
-			p->nmembers = n;
-			p->tree_stale = 1;
-			rrd__index_invalidate(d);
-		}
-	}
-	drain_after(d, rc);
-	rrd__free(rest);
-	rrd__unlock(d);
-	return rc;
+	return change_member(d, pool_id, agent_id, 0);
 }

@@ -57,6 +57,26 @@ static const char *custom_name(void *ctx, rrd_strategy s)
 	return rrd__strategy_label(ctx, s);
 }
 
+rrd_status rrd__config_put_rules(rrd_distributor *d, rrd_rule *const *rules, size_t n)
+{
+	rrd_strategy_names names = { NULL, custom_name, d };
+	rrd_store *st = d->store;
+	rrd_status rc = RRD_OK;
+	for (size_t i = 0; !rc && i < d->nrules; i++) {
+		int drc = st->m.del(st->self, RRD_NS_RULE, d->rules[i]->id);
+		if (drc && drc != RRD_E_NOTFOUND)
+			rc = rrd__store_status(drc, "removing a rule");
+	}
+	/* A rule's position is its order. */
+	for (size_t i = 0; !rc && i < n; i++) {
+		cJSON *json = rrd__rule_to_json(rules[i], &names);
+		rc = json ? rrd__config_put(d, RRD_NS_RULE, rules[i]->id, json, (int64_t)i)
+			  : rrd__nomem();
+		cJSON_Delete(json);
+	}
+	return rc;
+}
+
 cJSON *rrd__pool_rt_to_json(rrd_distributor *d, const pool_rt *p)
 {
 	rrd_strategy_names names = { NULL, custom_name, d };

@@ -15,6 +15,8 @@ rrd_status rrd__config_version_write(rrd_distributor *d, int64_t version);
 /* Store one object's JSON. */
 rrd_status rrd__config_put(rrd_distributor *d, rrd_store_ns ns, const char *id,
 			   const cJSON *json, int64_t order);
+/* Make `rules` the stored list, in this order, in place of d->rules. */
+rrd_status rrd__config_put_rules(rrd_distributor *d, rrd_rule *const *rules, size_t n);
 /* A pool's stored form: its definition plus the members' join numbers. */
 cJSON *rrd__pool_rt_to_json(rrd_distributor *d, const pool_rt *p);
 /* Free runtime objects. */

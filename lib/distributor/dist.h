@@ -169,7 +169,6 @@ typedef struct skip_entry {
 
 struct rrd_distributor {
 	pthread_mutex_t mu;      /* serialises every operation */
-	pthread_mutex_t emit_mu; /* one deliverer at a time, in commit order */
 	rrd_store *store;
 	rrd_distributor_options opts;
 
@@ -246,6 +245,7 @@ struct rrd_distributor {
 	rrd_evbatch *outbox;     /* committed, not yet delivered (a list) */
 	rrd_evbatch *outbox_tail;
 	rrd_evbatch *spare;      /* a delivered batch kept for the next operation */
+	int delivering;          /* a thread is delivering the outbox (emit.c) */
 
 	skip_entry *skips;       /* what the last pick passed over */
 	size_t nskips, skips_cap;
@@ -256,7 +256,8 @@ struct rrd_distributor {
 /* ---- locking and transactions (distributor.c) ----------------------- */
 
 void rrd__lock(rrd_distributor *d);
-/* Unlock, then deliver what committed meanwhile. */
+/* Unlock, then deliver what committed meanwhile, unless another thread is
+ * delivering: it delivers ours too, after its own. */
 void rrd__unlock(rrd_distributor *d);
 rrd_status rrd__txn_begin(rrd_distributor *d);
 /* Flush dirty state, commit; on failure rolls back. */
@@ -272,6 +273,32 @@ rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int 
 /* Run `body` in a transaction that only reads: locked, with the caches
  * checked against the store first, and nothing written. For getters. */
 rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx);
+/*
+ * A configuration change, the one way to make one. Locked, it begins
+ * (reloading the configuration when another distributor changed it, which
+ * frees every cached calendar, agent and pool), writes the next
+ * configuration version, runs `write`, commits, then runs `apply`, and
+ * lets auto-drain pools take back what they can when `drain` is set.
+ *
+ * `write` looks up the objects it needs (only now are they current),
+ * checks, prepares and writes the change to the store; what it changes in
+ * memory must be invisible until `apply` (spare capacity, say), since a
+ * failure rolls the store back and nothing else. `apply`, after the
+ * commit and before anything else can run, makes the in-memory
+ * configuration what was written, from what `write` prepared; it cannot
+ * fail. Pointers to cached objects live from `write` to `apply`, never
+ * across a transaction's beginning.
+ */
+typedef struct rrd_config_change {
+	rrd_status (*write)(rrd_distributor *d, void *ctx);
+	void (*apply)(rrd_distributor *d, void *ctx); /* NULL: nothing to do */
+	int drain;
+} rrd_config_change;
+rrd_status rrd__config_change(rrd_distributor *d, const rrd_config_change *change, void *ctx);
+/* The next transaction reloads the configuration and hot state, as after
+ * another writer's change: for a change (a whole document) that is
+ * simpler to read back than to apply in memory. */
+void rrd__config_forget(rrd_distributor *d);
 /* Begin and end a read: brings cached configuration up to date. */
 rrd_status rrd__refresh(rrd_distributor *d);
 /* End a transaction that only read: roll back, keep the caches. */
@@ -285,6 +312,9 @@ void rrd__config_clear(rrd_distributor *d);
 
 /* ---- lookups (lookup.c) --------------------------------------------- */
 
+/* Cached configuration objects by id, NULL when there is none. Only inside
+ * a transaction: beginning one may reload the configuration and free
+ * every object found before (debug builds assert it). */
 agent_rt *rrd__agent_find(rrd_distributor *d, const char *id);
 pool_rt *rrd__pool_find(rrd_distributor *d, const char *id);
 cal_rt *rrd__cal_find(rrd_distributor *d, const char *id);
@@ -394,7 +424,13 @@ rrd_status rrd__move_options(const rrd_move_options *opts, rrd_move_options *o);
 
 /* Queue an event for delivery after commit (strings are copied). */
 rrd_status rrd__emit(rrd_distributor *d, const rrd_event *ev);
-/* Deliver committed events; called without d->mu. */
+/* Under d->mu: 1 when there is something to deliver and nobody is
+ * delivering, and the caller now is; then, d->mu released, it calls
+ * rrd__deliver_claimed, which delivers until the outbox stays empty. */
+int rrd__deliver_claim(rrd_distributor *d);
+void rrd__deliver_claimed(rrd_distributor *d);
+/* Deliver committed events unless another thread is (which then does);
+ * called without d->mu. */
 void rrd__deliver(rrd_distributor *d);
 
 #endif

@@ -65,11 +65,11 @@ void rrd__lock(rrd_distributor *d)
 void rrd__unlock(rrd_distributor *d)
 {
 	rrd__rec_trim(d);
-	int deliver = d->outbox != NULL;
+	int deliver = rrd__deliver_claim(d);
 	d->now_valid = 0;
 	pthread_mutex_unlock(&d->mu);
 	if (deliver)
-		rrd__deliver(d);
+		rrd__deliver_claimed(d);
 }
 
 int rrd__dirty_add(rrd_dirty_list *l, void *item)
@@ -212,6 +212,39 @@ rrd_status rrd__operation_ex(rrd_distributor *d, rrd_op_fn body, void *ctx, int 
 	return rrd__error_kept(rc);
 }
 
+rrd_status rrd__config_change(rrd_distributor *d, const rrd_config_change *change, void *ctx)
+{
+	rrd__error_keep();
+	rrd__lock(d);
+	int64_t version = 0;
+	rrd_status rc = rrd__txn_begin(d);
+	if (!rc) {
+		/* Only now, after the reload, is the version the one to follow. */
+		version = d->config_version + 1;
+		if ((rc = rrd__config_version_write(d, version)) || (rc = change->write(d, ctx)))
+			rrd__txn_abort(d);
+		else
+			rc = rrd__txn_commit(d);
+	}
+	if (!rc) {
+		d->config_version = version;
+		if (change->apply)
+			change->apply(d, ctx);
+	}
+	/* The change is committed whatever happens here; a drain that fails
+	 * now runs again after the next operation, and the call succeeded. */
+	if (!rc && change->drain)
+		(void)rrd__drain_now(d);
+	rrd__unlock(d);
+	return rrd__error_kept(rc);
+}
+
+void rrd__config_forget(rrd_distributor *d)
+{
+	d->generation = UINT64_MAX;
+	d->config_version = -1;
+}
+
 rrd_status rrd__read(rrd_distributor *d, rrd_op_fn body, void *ctx)
 {
 	rrd__error_keep();
@@ -260,11 +293,6 @@ RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 	d->agent_tree_stale = 1;
 	d->advanced_to = INT64_MIN;
 	if (pthread_mutex_init(&d->mu, NULL)) {
-		rrd__free(d);
-		return rrd__fail(RRD_E_STATE, "cannot create a mutex");
-	}
-	if (pthread_mutex_init(&d->emit_mu, NULL)) {
-		pthread_mutex_destroy(&d->mu);
 		rrd__free(d);
 		return rrd__fail(RRD_E_STATE, "cannot create a mutex");
 	}
@@ -318,6 +346,5 @@ RRD_API void rrd_distributor_free(rrd_distributor *d)
 	rrd__buf_free(&d->scratch);
 	rrd__kdtree_free(d->agent_tree);
 	pthread_mutex_destroy(&d->mu);
-	pthread_mutex_destroy(&d->emit_mu);
 	rrd__free(d);
 }

@@ -1,14 +1,15 @@
 /*
  * Events reach the host after the commit that made them true, in commit
- * order, with no distributor lock held. One thread delivers at a time
- * (emit_mu); a callback that calls back into the distributor adds events
- * that the loop below delivers after the current callback returns.
+ * order, holding no lock: a callback may wait for another thread that is
+ * calling the same distributor. One thread delivers at a time, marked by
+ * d->delivering under d->mu. A thread that commits while another delivers
+ * leaves its batches in the outbox for that thread, which takes them in
+ * order before it stops delivering; so does a callback that calls back
+ * into the distributor, whose events come after it returns.
  */
 #include "distributor/dist.h"
 #include "util/alloc.h"
 #include "util/error.h"
-
-static _Thread_local rrd_distributor *delivering;
 
 rrd_status rrd__emit(rrd_distributor *d, const rrd_event *ev)
 {
@@ -25,20 +26,23 @@ rrd_status rrd__emit(rrd_distributor *d, const rrd_event *ev)
 	return rrd__evbatch_add(d->pending, ev);
 }
 
-void rrd__deliver(rrd_distributor *d)
+int rrd__deliver_claim(rrd_distributor *d)
 {
-	if (delivering == d)
-		return;
-	pthread_mutex_lock(&d->emit_mu);
-	rrd_distributor *outer = delivering;
-	delivering = d;
+	if (d->delivering || !d->outbox)
+		return 0;
+	d->delivering = 1;
+	return 1;
+}
+
+void rrd__deliver_claimed(rrd_distributor *d)
+{
+	pthread_mutex_lock(&d->mu);
 	for (;;) {
-		pthread_mutex_lock(&d->mu);
 		rrd_evbatch *batch = d->outbox;
 		d->outbox = d->outbox_tail = NULL;
-		pthread_mutex_unlock(&d->mu);
 		if (!batch)
 			break;
+		pthread_mutex_unlock(&d->mu);
 		while (batch) {
 			for (size_t i = 0; i < batch->count; i++)
 				d->opts.on_event(d->opts.event_user, &batch->events[i]);
@@ -53,7 +57,19 @@ void rrd__deliver(rrd_distributor *d)
 			rrd__evbatch_free(batch);
 			batch = next;
 		}
+		pthread_mutex_lock(&d->mu);
 	}
-	delivering = outer;
-	pthread_mutex_unlock(&d->emit_mu);
+	/* Under the lock that every commit holds: whoever commits after
+	 * this finds nobody delivering and delivers itself. */
+	d->delivering = 0;
+	pthread_mutex_unlock(&d->mu);
+}
+
+void rrd__deliver(rrd_distributor *d)
+{
+	pthread_mutex_lock(&d->mu);
+	int mine = rrd__deliver_claim(d);
+	pthread_mutex_unlock(&d->mu);
+	if (mine)
+		rrd__deliver_claimed(d);
 }

@@ -1,4 +1,5 @@
 /* Finding configuration objects by id, and strategies by name. */
+#include <assert.h>
 #include <string.h>
 
 #include "distributor/dist.h"
@@ -9,12 +10,14 @@
 
 agent_rt *rrd__agent_find(rrd_distributor *d, const char *id)
 {
+	assert(d->in_txn);
 	uint32_t i;
 	return id && rrd__hashmap_get(&d->agent_map, id, &i) ? d->agents[i] : NULL;
 }
 
 pool_rt *rrd__pool_find(rrd_distributor *d, const char *id)
 {
+	assert(d->in_txn);
 	/* Hosts tend to send run after run to the same pool. */
 	if (id && d->pool_hint < d->npools && strcmp(d->pools[d->pool_hint]->id, id) == 0)
 		return d->pools[d->pool_hint];
@@ -27,6 +30,7 @@ pool_rt *rrd__pool_find(rrd_distributor *d, const char *id)
 
 cal_rt *rrd__cal_find(rrd_distributor *d, const char *id)
 {
+	assert(d->in_txn);
 	uint32_t i;
 	return id && rrd__hashmap_get(&d->cal_map, id, &i) ? d->cals[i] : NULL;
 }

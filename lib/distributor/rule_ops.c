@@ -31,59 +31,6 @@ static rrd_status check_rule(rrd_distributor *d, const rrd_rule *r)
 	return RRD_OK;
 }
 
-static const char *label(void *ctx, rrd_strategy s)
-{
-	return rrd__strategy_label(ctx, s);
-}
-
-/* Make `rules` (copies, owned) the whole list. Takes ownership on success. */
-static rrd_status replace_rules(rrd_distributor *d, rrd_rule **rules, size_t n)
-{
-	rrd_hashmap ids = { 0 };
-	rrd_status rc = rrd__hashmap_reserve(&ids, n) ? rrd__nomem() : RRD_OK;
-	for (size_t i = 0; !rc && i < n; i++) {
-		if (rrd__hashmap_get(&ids, rules[i]->id, NULL))
-			rc = rrd__fail(RRD_E_EXISTS, "a rule \"%s\" exists already", rules[i]->id);
-		else if (!(rc = check_rule(d, rules[i])))
-			rrd__hashmap_put(&ids, rules[i]->id, (uint32_t)i); /* reserved */
-	}
-	rrd__hashmap_free(&ids);
-	if (rc)
-		return rc;
-	rrd_strategy_names names = { NULL, label, d };
-	if ((rc = rrd__txn_begin(d)))
-		return rc;
-	int64_t version = d->config_version + 1;
-	rrd_store *st = d->store;
-	for (size_t i = 0; !rc && i < d->nrules; i++) {
-		int drc = st->m.del(st->self, RRD_NS_RULE, d->rules[i]->id);
-		if (drc && drc != RRD_E_NOTFOUND)
-			rc = rrd__store_status(drc, "removing a rule");
-	}
-	for (size_t i = 0; !rc && i < n; i++) {
-		cJSON *json = rrd__rule_to_json(rules[i], &names);
-		rc = json ? rrd__config_put(d, RRD_NS_RULE, rules[i]->id, json, (int64_t)i)
-			  : rrd__nomem();
-		cJSON_Delete(json);
-	}
-	if (!rc)
-		rc = rrd__config_version_write(d, version);
-	if (rc) {
-		rrd__txn_abort(d);
-		return rc;
-	}
-	if ((rc = rrd__txn_commit(d)))
-		return rc;
-	d->config_version = version;
-	for (size_t i = 0; i < d->nrules; i++)
-		rrd_rule_free(d->rules[i]);
-	rrd__free(d->rules);
-	d->rules = rules;
-	d->nrules = d->rules_cap = n;
-	rrd__rule_index_drop(d);
-	return RRD_OK;
-}
-
 /* Copies of the current rules plus room for `extra` more. */
 static rrd_status copy_rules(rrd_distributor *d, size_t extra, rrd_rule ***out)
 {
@@ -109,21 +56,56 @@ static void free_rules(rrd_rule **rules, size_t n)
 	rrd__free(rules);
 }
 
+/* A new list of rules: given whole, or the current one (as the store has
+ * it when the transaction begins) and one more. */
+typedef struct rules_change {
+	const rrd_rule *added; /* add_rule's; NULL: `rules` is the list */
+	rrd_rule **rules;      /* copies, owned until apply takes them */
+	size_t n;
+} rules_change;
+
+static rrd_status rules_write(rrd_distributor *d, void *ctx)
+{
+	rules_change *c = ctx;
+	rrd_status rc;
+	if (c->added) {
+		if ((rc = copy_rules(d, 1, &c->rules)))
+			return rc;
+		c->n = d->nrules + 1;
+		if (rrd_rule_dup(&c->rules[c->n - 1], c->added))
+			return rrd__nomem();
+	}
+	rrd_hashmap ids = { 0 };
+	rc = rrd__hashmap_reserve(&ids, c->n) ? rrd__nomem() : RRD_OK;
+	for (size_t i = 0; !rc && i < c->n; i++) {
+		if (rrd__hashmap_get(&ids, c->rules[i]->id, NULL))
+			rc = rrd__fail(RRD_E_EXISTS, "a rule \"%s\" exists already", c->rules[i]->id);
+		else if (!(rc = check_rule(d, c->rules[i])))
+			rrd__hashmap_put(&ids, c->rules[i]->id, (uint32_t)i); /* reserved */
+	}
+	rrd__hashmap_free(&ids);
+	return rc ? rc : rrd__config_put_rules(d, c->rules, c->n);
+}
+
+static void rules_apply(rrd_distributor *d, void *ctx)
+{
+	rules_change *c = ctx;
+	free_rules(d->rules, d->nrules);
+	d->rules = c->rules;
+	d->nrules = d->rules_cap = c->n;
+	c->rules = NULL;
+	rrd__rule_index_drop(d);
+}
+
+static const rrd_config_change rules_change_run = { rules_write, rules_apply, 0 };
+
 RRD_API rrd_status rrd_distributor_add_rule(rrd_distributor *d, const rrd_rule *rule)
 {
 	if (!d || !rule)
 		return rrd__fail(RRD_E_INVALID, "distributor and rule must not be NULL");
-	rrd__lock(d);
-	rrd_rule **rules = NULL;
-	size_t n = d->nrules + 1;
-	rrd_status rc = copy_rules(d, 1, &rules);
-	if (!rc && rrd_rule_dup(&rules[n - 1], rule))
-		rc = rrd__nomem();
-	if (!rc)
-		rc = replace_rules(d, rules, n);
-	if (rc)
-		free_rules(rules, n);
-	rrd__unlock(d);
+	rules_change c = { .added = rule };
+	rrd_status rc = rrd__config_change(d, &rules_change_run, &c);
+	free_rules(c.rules, c.n);
 	return rc;
 }
 
@@ -135,20 +117,16 @@ RRD_API rrd_status rrd_distributor_set_rules(rrd_distributor *d, const rrd_rule 
 	for (size_t i = 0; i < n; i++)
 		if (!in[i])
 			return rrd__fail(RRD_E_INVALID, "rule %zu is NULL", i);
-	rrd_rule **rules = rrd__calloc(n + 1, sizeof *rules);
-	if (!rules)
+	rules_change c = { .rules = rrd__calloc(n + 1, sizeof(rrd_rule *)), .n = n };
+	if (!c.rules)
 		return rrd__nomem();
-	for (size_t i = 0; i < n; i++) {
-		if (rrd_rule_dup(&rules[i], in[i])) {
-			free_rules(rules, n);
-			return rrd__nomem();
-		}
-	}
-	rrd__lock(d);
-	rrd_status rc = replace_rules(d, rules, n);
-	rrd__unlock(d);
-	if (rc)
-		free_rules(rules, n);
+	rrd_status rc = RRD_OK;
+	for (size_t i = 0; !rc && i < n; i++)
+		if (rrd_rule_dup(&c.rules[i], in[i]))
+			rc = rrd__nomem();
+	if (!rc)
+		rc = rrd__config_change(d, &rules_change_run, &c);
+	free_rules(c.rules, c.n);
 	return rc;
 }
 

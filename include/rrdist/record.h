@@ -97,8 +97,12 @@ RRD_API const char *rrd_record_replaced_by(const rrd_record *record);
 RRD_API rrd_status rrd_record_to_json(const rrd_record *record, char **out);
 
 /**
- * Parse what rrd_record_to_json wrote.
- * @return RRD_OK, RRD_E_PARSE (with the fault in rrd_error_last), RRD_E_NOMEM.
+ * Parse what rrd_record_to_json wrote. The text must be one JSON value,
+ * followed by nothing but blanks (or the NUL ending a C string, if `len`
+ * counts it), whose strings are UTF-8 without U+0000 (escaped or not) and
+ * whose objects name no key twice.
+ * @return RRD_OK, RRD_E_PARSE (with the fault in rrd_error_last),
+ *         RRD_E_NOMEM (memory ran out: never for a text that is malformed).
  */
 RRD_API rrd_status rrd_record_from_json(rrd_record **out, const char *json, size_t len);
 

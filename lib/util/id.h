@@ -9,4 +9,9 @@
  * Control characters are refused because stores join keys with 0x1F. */
 rrd_status rrd__id_check(const char *id, const char *what);
 
+/* 1 when the n bytes at s are UTF-8: no stray continuation bytes, no
+ * sequence cut short, no overlong forms, no surrogates, nothing past
+ * U+10FFFF. */
+int rrd__utf8_valid(const unsigned char *s, size_t n);
+
 #endif

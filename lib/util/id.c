@@ -65,3 +65,10 @@ rrd_status rrd__id_check(const char *id, const char *what)
 		return rrd__fail(RRD_E_INVALID, "%s is not valid UTF-8", what);
 	return RRD_OK;
 }
+
+rrd_status rrd__text_check(const char *text, const char *what)
+{
+	if (!rrd__utf8_valid((const unsigned char *)text, strlen(text)))
+		return rrd__fail(RRD_E_INVALID, "%s is not valid UTF-8", what);
+	return RRD_OK;
+}

@@ -2,18 +2,86 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "util/id.h"
 
 /* A fixed buffer per thread: recording an error must never allocate,
  * since running out of memory is one of the errors it records. */
 static _Thread_local char last_message[512];
 static _Thread_local rrd_status last_status = RRD_OK;
 
+/* How long the UTF-8 sequence that lead byte c begins is, or 0. */
+static size_t sequence_length(unsigned char c)
+{
+	if ((c & 0xE0) == 0xC0)
+		return 2;
+	if ((c & 0xF0) == 0xE0)
+		return 3;
+	if ((c & 0xF8) == 0xF0)
+		return 4;
+	return 0;
+}
+
+/* The escape for control character cp (C0, DEL or C1) into esc. */
+static size_t control_escape(char *esc, unsigned cp)
+{
+	static const char short_form[] = { ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n',
+					   ['\f'] = 'f', ['\r'] = 'r' };
+	if (cp < sizeof short_form && short_form[cp]) {
+		esc[0] = '\\';
+		esc[1] = short_form[cp];
+		return 2;
+	}
+	return (size_t)snprintf(esc, 8, "\\u%04x", cp);
+}
+
+/* Keep `raw` as the message: escaped as rrd__fail says, and cut at a
+ * whole character or escape when it does not fit. */
+static void keep(const char *raw)
+{
+	const unsigned char *p = (const unsigned char *)raw;
+	size_t n = 0;
+	while (*p) {
+		char esc[8];
+		const void *piece = p;
+		size_t w = 1, step = 1;
+		if (*p < 0x20 || *p == 0x7F) {
+			piece = esc;
+			w = control_escape(esc, *p);
+		} else if (*p >= 0x80) {
+			size_t len = sequence_length(*p), have = 1;
+			while (have < len && p[have])
+				have++;
+			if (len && have == len && rrd__utf8_valid(p, len)) {
+				w = step = len;
+				if (p[0] == 0xC2 && p[1] <= 0x9F) { /* U+0080 to U+009F */
+					piece = esc;
+					w = control_escape(esc, p[1]);
+				}
+			} else {
+				piece = esc;
+				w = (size_t)snprintf(esc, sizeof esc, "\\x%02x", *p);
+			}
+		}
+		if (n + w >= sizeof last_message)
+			break;
+		memcpy(last_message + n, piece, w);
+		n += w;
+		p += step;
+	}
+	last_message[n] = '\0';
+}
+
 rrd_status rrd__fail(rrd_status status, const char *fmt, ...)
 {
+	/* Formatted apart first: an argument may be rrd_error_last() itself. */
+	char raw[1024];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(last_message, sizeof last_message, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	keep(raw);
 	last_status = status;
 	return status;
 }

@@ -8,8 +8,11 @@
  * takes is written back and read again, and must come out the same: stores
  * keep configuration and records in this form, so a value that does not
  * survive the trip is lost or changed on the next load. Checking a
- * document for every fault must agree with loading it on whether there is
- * any.
+ * document for every fault (rrd_config_check_each, `rrdist check`) must
+ * agree with loading it (rrd_distributor_load_config, `rrdist config`) on
+ * whether there is any, and on the first; a document that loads is saved,
+ * and what is saved is checked and loaded again to the same. Every input
+ * is also read by the JSON text check, whose verdict cJSON must bear out.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@
 
 #include "config/json_objects.h"
 #include "fault_check.h"
+#include "text_check.h"
 #include "rrdist/config.h"
 #include "rrdist/distributor.h"
 #include "rrdist/record.h"
@@ -127,30 +131,61 @@ static void record_trip(const rrd_record *r)
 	rrd_record_free(s);
 }
 
-/* The input as a whole configuration document: the check for every fault
- * must agree with a load, into a new distributor since the check assumes
- * an empty one. */
-static void document_check(const char *text, size_t size)
+/* Load `text` into a new distributor on a new store: the status, and
+ * with RRD_OK, the configuration saved back (rrd_free it) in *saved, or
+ * NULL when memory ran out. */
+static rrd_status load_and_save(const char *text, size_t size, char **saved)
 {
 	rrd_store *store;
 	rrd_distributor *dist;
-	if (rrd_store_memory_new(&store) != RRD_OK)
-		return;
-	if (rrd_distributor_new(&dist, store, NULL) != RRD_OK) {
-		rrd_store_free(store);
-		return;
+	*saved = NULL;
+	rrd_status rc = rrd_store_memory_new(&store);
+	if (rc)
+		return rc;
+	if (!(rc = rrd_distributor_new(&dist, store, NULL))) {
+		if (!(rc = rrd_distributor_load_config(dist, text, size)))
+			rrd_distributor_save_config(dist, saved);
+		rrd_distributor_free(dist);
 	}
-	rrd_status rc = rrd_distributor_load_config(dist, text, size);
-	rrd_distributor_free(dist);
 	rrd_store_free(store);
-	size_t faults = 0;
+	return rc;
+}
+
+/* The input as a whole configuration document: the check for every fault
+ * must agree with a load, into a new distributor since the check assumes
+ * an empty one; what loads is saved, and the saved document must check
+ * clean and load to itself. */
+static void document_check(const char *text, size_t size)
+{
+	char *saved;
+	rrd_status rc = load_and_save(text, size, &saved);
+	char message[512];
+	snprintf(message, sizeof message, "%s", rrd_error_last());
+	fault_tally faults = { 0, "" };
 	rrd_status all_rc = rrd_config_check_each(text, size, count_fault, &faults);
-	faults_agree("fuzz_config", rc, all_rc, faults);
+	faults_agree("fuzz_config", rc, message, all_rc, &faults);
+	if (!saved)
+		return;
+	fault_tally again = { 0, "" };
+	char *resaved = NULL;
+	rrd_status check_rc = rrd_config_check_each(saved, strlen(saved), count_fault, &again);
+	rrd_status load_rc = load_and_save(saved, strlen(saved), &resaved);
+	if ((check_rc != RRD_OK && check_rc != RRD_E_NOMEM) ||
+	    (load_rc != RRD_OK && load_rc != RRD_E_NOMEM) ||
+	    (resaved && strcmp(saved, resaved) != 0)) {
+		fprintf(stderr, "fuzz_config: a saved configuration does not come back the same:\n"
+			"  saved: %s\n  check: %s %s\n  again: %s\n", saved,
+			rrd_status_name(check_rc), again.first, resaved ? resaved : rrd_error_last());
+		abort();
+	}
+	rrd_free(saved);
+	rrd_free(resaved);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
+	text_check_agrees("fuzz_config", text, size);
 	cJSON *o = cJSON_ParseWithLength(text, size);
 	if (o) {
 		rrd_agent *a;

@@ -1,11 +1,16 @@
 /*
  * libFuzzer harness: scenario documents.
  *
- * Every input goes through the loader; the small ones that load are run
- * as well, since the runner reads event fields that the loader only
- * type-checks. Every input is also read by the loader's flat-object reader,
- * whose tree must be cJSON's. Bigger ones are left to the loader alone so that one input
- * stays well inside the per-input timeout.
+ * Every input goes through the loader, and through rrd_scenario_check and
+ * rrd_simulate, which must agree: what the check takes runs (the runner
+ * refuses nothing at its start that the check took, and fails at nothing
+ * after), and what it refuses is refused by the run as a document that
+ * cannot be used. The runner reads event fields that the loader only
+ * type-checks. A document with more events than a run can afford within
+ * the per-input timeout is run with its events left out, and checked the
+ * same way. Every input is also read by the JSON text check, whose
+ * verdict cJSON must bear out, and by the loader's flat-object reader,
+ * whose tree must be cJSON's.
  *
  * The postal table is a small subset of the ZCTA centroids (the codes the
  * seed corpus and the documentation use, and the file's first rows): the
@@ -22,9 +27,11 @@
 #include <unistd.h>
 
 #include "fault_check.h"
+#include "text_check.h"
 #include "rrdist/simulation.h"
 #include "sim/flat.h"
 #include "sim/scenario.h"
+#include "sim/split.h"
 
 #ifndef RRD_FUZZ_POSTAL
 #define RRD_FUZZ_POSTAL "data/us-zcta-centroids.csv"
@@ -136,46 +143,90 @@ static void flat_agrees(const char *text, size_t size)
 	cJSON_Delete(c);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* rrd_scenario_check and rrd_simulate agree on `text`: the check takes it
+ * exactly when the run does not refuse it as a document that cannot be
+ * used, and what the check takes runs to the end. Out of memory proves
+ * nothing. */
+static void check_agrees_with_simulate(const char *text, size_t size)
 {
-	const char *text = (const char *)data;
-	flat_agrees(text, size);
-	static rrd_scenario sentinel;
-	rrd_scenario *s = &sentinel; /* load must reset it */
-	rrd_status rc = rrd__scenario_load(&s, text, size, postal);
-	/* Checking for every fault walks past faulty items: it must agree
-	 * with the loader on whether there is any. */
-	size_t faults = 0;
-	rrd_scenario *all = &sentinel;
-	rrd_status all_rc = rrd__scenario_load_each(&all, text, size, postal, count_fault, &faults);
-	rrd__scenario_free(all);
-	faults_agree("fuzz_scenario", rc, all_rc, faults);
-	if (rc != RRD_OK) {
-		if (s)
-			abort(); /* a failed load hands nothing out */
-		return 0;
-	}
-	size_t events = s->event_count;
-	rrd__scenario_free(s);
-	if (events > SIMULATE_EVENTS_MAX)
-		return 0;
-
+	rrd_status check = rrd_scenario_check(text, size, postal_path);
+	char check_message[512];
+	snprintf(check_message, sizeof check_message, "%s", rrd_error_last());
 	size_t lines = 0;
 	rrd_simulation_options opts = RRD_SIMULATION_OPTIONS_INIT;
 	opts.on_line = on_line;
 	opts.line_user = &lines;
 	opts.postal_codes = postal_path;
-	rc = rrd_simulate(text, size, &opts);
-	/* What loads must run: the runner rejects nothing the loader took. */
-	if (rc != RRD_OK && rc != RRD_E_NOMEM) {
-		fprintf(stderr, "fuzz_scenario: loaded, but rrd_simulate failed: %s: %s\n",
-			rrd_status_name(rc), rrd_error_last());
+	rrd_status run = rrd_simulate(text, size, &opts);
+	if (check == RRD_E_NOMEM || run == RRD_E_NOMEM)
+		return;
+	if (check != RRD_OK) {
+		if (run != check || strcmp(check_message, rrd_error_last()) != 0) {
+			fprintf(stderr, "fuzz_scenario: the check says %s (%s), but rrd_simulate %s: %s\n",
+				rrd_status_name(check), check_message, rrd_status_name(run),
+				rrd_error_last());
+			abort();
+		}
+		return;
+	}
+	if (run != RRD_OK) {
+		fprintf(stderr, "fuzz_scenario: the check takes it, but rrd_simulate failed: %s: %s\n",
+			rrd_status_name(run), rrd_error_last());
 		abort();
 	}
 	/* A run always ends with its summary line. */
-	if (rc == RRD_OK && lines == 0) {
+	if (lines == 0) {
 		fprintf(stderr, "fuzz_scenario: a run wrote no lines\n");
 		abort();
 	}
+}
+
+/* `text` without its events (its `events` array emptied), for a run that
+ * could not afford them; NULL when the scanner cannot find them. */
+static char *without_events(const char *text, size_t size, size_t *n)
+{
+	rrd_split sp;
+	if (rrd__split_events(text, size, &sp) != RRD_SPLIT_DONE)
+		return NULL;
+	*n = sp.open + 1 + (size - sp.close + 1);
+	char *head = malloc(*n);
+	if (head) {
+		memcpy(head, text, sp.open + 1);
+		memcpy(head + sp.open + 1, text + sp.close - 1, size - sp.close + 1);
+	}
+	rrd__split_free(&sp);
+	return head;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	text_check_agrees("fuzz_scenario", text, size);
+	flat_agrees(text, size);
+	static rrd_scenario sentinel;
+	rrd_scenario *s = &sentinel; /* load must reset it */
+	rrd_status rc = rrd__scenario_load(&s, text, size, postal);
+	char message[512];
+	snprintf(message, sizeof message, "%s", rrd_error_last());
+	/* Checking for every fault walks past faulty items: it must agree
+	 * with the loader on whether there is any, and on the first. */
+	fault_tally faults = { 0, "" };
+	rrd_scenario *all = &sentinel;
+	rrd_status all_rc = rrd__scenario_load_each(&all, text, size, postal, count_fault, &faults);
+	rrd__scenario_free(all);
+	faults_agree("fuzz_scenario", rc, message, all_rc, &faults);
+	if (rc != RRD_OK && s)
+		abort(); /* a failed load hands nothing out */
+	size_t events = s ? s->event_count : 0;
+	rrd__scenario_free(s);
+	if (events <= SIMULATE_EVENTS_MAX) {
+		check_agrees_with_simulate(text, size);
+		return 0;
+	}
+	size_t n;
+	char *head = without_events(text, size, &n);
+	if (head)
+		check_agrees_with_simulate(head, n);
+	free(head);
 	return 0;
 }

@@ -11,6 +11,11 @@
  * Exit status: 0 when it ran, 2 when the file cannot be used (nothing on
  * stdout; stderr names the JSON path of the fault) or the command line is
  * wrong, 1 for other failures.
+ *
+ * What it prints quotes its input (file names, and the library's messages
+ * quoting the file): the library escapes the control characters in its
+ * messages, and this escapes them in file names alike, so that a file
+ * cannot act on the terminal (erase a line, forge an "ok").
  */
 #include <errno.h>
 #include <stdint.h>
@@ -20,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <rrdist.h>
 
 #include "report.h"
@@ -61,6 +67,36 @@ static const char usage[] =
 	"--report FILE  simulate: also write an HTML report of the run to FILE\n"
 	"\n"
 	"rrdist COMMAND --help tells more of each.\n";
+
+/* Put `name` (from the command line) with what a terminal would act on
+ * escaped as the library escapes its messages: C0 controls and DEL as
+ * JSON writes them, and the C1 controls U+0080 to U+009F. */
+static void put_name(FILE *f, const char *name)
+{
+	static const char short_form[] = { ['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n',
+					   ['\f'] = 'f', ['\r'] = 'r' };
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		unsigned c = *p;
+		if (c == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			c = *++p;
+		else if (c >= 0x20 && c != 0x7F) {
+			fputc((int)c, f);
+			continue;
+		}
+		if (c < sizeof short_form && short_form[c])
+			fprintf(f, "\\%c", short_form[c]);
+		else
+			fprintf(f, "\\u%04x", c);
+	}
+}
+
+/* "rrdist: NAME: WHY" on stderr. */
+static void complain(const char *name, const char *why)
+{
+	fputs("rrdist: ", stderr);
+	put_name(stderr, name);
+	fprintf(stderr, ": %s\n", why);
+}
 
 /* A command, with what it takes and its own usage (for --help). */
 typedef struct command {
@@ -108,8 +144,11 @@ static const char no_postal[] = "--no-postal";
 /* Refuse the command line: `why` (may be NULL), then the usage. Exit 2. */
 static int bad_usage(const command *cmd, const char *why, const char *what)
 {
-	if (why)
-		fprintf(stderr, "rrdist: %s%s\n", why, what ? what : "");
+	if (why) {
+		fprintf(stderr, "rrdist: %s", why);
+		put_name(stderr, what ? what : "");
+		fputc('\n', stderr);
+	}
 	fputs(cmd ? cmd->usage : usage, stderr);
 	return 2;
 }
@@ -125,7 +164,9 @@ static int parse_args(int argc, char **argv, args *a)
 	if (!a->cmd) {
 		if (argv[1][0] == '-')
 			return bad_usage(NULL, "unknown option ", argv[1]);
-		fprintf(stderr, "rrdist: unknown command \"%s\"\n", argv[1]);
+		fputs("rrdist: unknown command \"", stderr);
+		put_name(stderr, argv[1]);
+		fputs("\"\n", stderr);
 		return bad_usage(NULL, NULL, NULL);
 	}
 	const command *c = a->cmd;
@@ -174,7 +215,7 @@ static char *read_all(const char *path, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!f) {
-		fprintf(stderr, "rrdist: %s: %s\n", path, strerror(errno));
+		complain(path, strerror(errno));
 		return NULL;
 	}
 	/* A file's size is known before reading it; a stream's as it comes. */
@@ -205,11 +246,14 @@ static char *read_all(const char *path, size_t *len)
 		fclose(f);
 	if (big || why) {
 		free(buf);
-		if (big)
-			fprintf(stderr, "rrdist: %s: larger than %zu MiB, the most a document may be\n",
-				path, DOCUMENT_BYTES_MAX >> 20);
-		else
-			fprintf(stderr, "rrdist: %s: %s\n", path, why);
+		if (big) {
+			char limit[64];
+			snprintf(limit, sizeof limit, "larger than %zu MiB, the most a document may be",
+				 DOCUMENT_BYTES_MAX >> 20);
+			complain(path, limit);
+		} else {
+			complain(path, why);
+		}
 		return NULL;
 	}
 	*len = n;
@@ -265,15 +309,101 @@ static const char *postal_path(const char *given)
 	return NULL;
 }
 
-/* A configuration document names its format; anything else is taken for
- * a scenario, whose loader explains what is wrong with it. */
+/* A walk over a document's top-level members that finds where each key
+ * and value is without parsing the values: a scenario's events may be
+ * millions. Strings are skipped as cJSON finds their end. */
+typedef struct top_level {
+	const char *p;
+	size_t len, i;
+} top_level;
+
+static void blanks(top_level *t)
+{
+	while (t->i < t->len && (t->p[t->i] == ' ' || t->p[t->i] == '\t' || t->p[t->i] == '\n' ||
+				 t->p[t->i] == '\r'))
+		t->i++;
+}
+
+/* Past the string whose quote is at t->i; 0 when the text ends first. */
+static int skip_string(top_level *t)
+{
+	for (t->i++; t->i < t->len; t->i++) {
+		if (t->p[t->i] == '\\')
+			t->i++;
+		else if (t->p[t->i] == '"') {
+			t->i++;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Up to the comma or brace after the value at t->i; 0 when the text ends
+ * first. Brackets are counted, not matched: a document whose brackets do
+ * not match is refused by whichever check it goes to. */
+static int skip_value(top_level *t)
+{
+	int depth = 0;
+	while (t->i < t->len) {
+		char c = t->p[t->i];
+		if (c == '"') {
+			if (!skip_string(t))
+				return 0;
+			continue;
+		}
+		if (depth == 0 && (c == ',' || c == '}'))
+			return 1;
+		depth += (c == '{' || c == '[') - (c == '}' || c == ']');
+		t->i++;
+	}
+	return 0;
+}
+
+/* Whether the JSON value at text (n bytes) is a string that unescapes to
+ * `want`, or with `prefix`, to a text that begins with it. */
+static int string_is(const char *text, size_t n, const char *want, int prefix)
+{
+	if (!n || text[0] != '"')
+		return 0;
+	cJSON *v = cJSON_ParseWithLength(text, n);
+	int yes = cJSON_IsString(v) &&
+		  (prefix ? strncmp(v->valuestring, want, strlen(want)) == 0
+			  : strcmp(v->valuestring, want) == 0);
+	cJSON_Delete(v);
+	return yes;
+}
+
+/* A configuration document names its format ("rrdist-config/1") in its
+ * top-level `format`, read as JSON reads it (escapes and all); anything
+ * else is taken for a scenario, whose loader explains what is wrong with
+ * it. The first `format` decides: a document that names it twice is
+ * refused either way. */
 static int is_config(const char *text, size_t len)
 {
-	static const char tag[] = "\"rrdist-config/";
-	for (size_t i = 0; i + sizeof tag - 1 <= len; i++)
-		if (memcmp(text + i, tag, sizeof tag - 1) == 0)
-			return 1;
-	return 0;
+	top_level t = { text, len, 0 };
+	if (len > 4 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		t.i = 3; /* a byte order mark, which the loaders skip too */
+	blanks(&t);
+	if (t.i >= len || text[t.i++] != '{')
+		return 0;
+	for (;;) {
+		blanks(&t);
+		size_t key = t.i;
+		if (t.i >= len || text[t.i] != '"' || !skip_string(&t))
+			return 0;
+		int format = string_is(text + key, t.i - key, "format", 0);
+		blanks(&t);
+		if (t.i >= len || text[t.i++] != ':')
+			return 0;
+		blanks(&t);
+		size_t value = t.i;
+		int whole = skip_value(&t);
+		/* A document cut short after its format is still one. */
+		if (format)
+			return string_is(text + value, t.i - value, "rrdist-config/", 1);
+		if (!whole || text[t.i++] != ',')
+			return 0;
+	}
 }
 
 /* Load a configuration into a scratch distributor and save it back. */
@@ -347,7 +477,8 @@ int main(int argc, char **argv)
 			return 2;
 		if (rc)
 			return fail(what, rc);
-		printf("%s: ok\n", file);
+		put_name(stdout, file);
+		fputs(": ok\n", stdout);
 		return 0;
 	}
 	if (strcmp(cmd, "config") == 0) {
@@ -388,7 +519,7 @@ int main(int argc, char **argv)
 		const char *why = report_write(o.report, report_path,
 					       strcmp(file, "-") == 0 ? "standard input" : file);
 		if (why) {
-			fprintf(stderr, "rrdist: %s: %s\n", report_path, why);
+			complain(report_path, why);
 			report_free(o.report);
 			return 1;
 		}

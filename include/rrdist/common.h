@@ -102,6 +102,10 @@ RRD_API const char *rrd_status_name(rrd_status status);
  *
  * Every call that returns a failure status sets it; successful calls leave
  * it as it was. The text is English and meant for people, not parsing.
+ * Input it quotes (an id, a name, a value from a document) has its control
+ * characters (C0, DEL and C1) escaped as JSON writes them ("\r",
+ * "\u001b") and bytes that are not UTF-8 as "\xff", so the message is one
+ * line of UTF-8 that can go to a terminal or a log as it is.
  *
  * @return a string owned by the library, valid until the next librrdist call
  *         on this thread; "" when there was no failure. Never NULL.

@@ -29,9 +29,15 @@ extern "C" {
  * when the document has `rules`, they replace every rule. References must
  * name something in the document or already in the distributor.
  *
+ * The text must be one JSON value, followed by nothing but blanks (or the
+ * NUL ending a C string, if `len` counts it), whose strings are UTF-8
+ * without U+0000 (escaped or not) and whose objects name no key twice.
+ *
  * @return RRD_OK; RRD_E_PARSE (rrd_error_last() names the JSON path of the
- *         fault, e.g. `$.rules[2].pool: unknown pool "west"`; nothing
- *         changed); RRD_E_INVALID; RRD_E_NOMEM; store errors.
+ *         fault, e.g. `$.rules[2].pool: unknown pool "west"`, or the line
+ *         and column of a fault in the text; nothing changed);
+ *         RRD_E_INVALID; RRD_E_NOMEM (memory ran out: never for a text
+ *         that is malformed); store errors.
  * Thread-safe: yes.
  */
 RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *dist, const char *json,
@@ -51,9 +57,9 @@ RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *dist, const char
  * together (repeated ids, references that name nothing, and the like).
  * The messages are those rrd_distributor_load_config gives,
  * and the first one told is the fault it would report, e.g.
- * `$.rules[2].pool: unknown pool "west"`. A text that is not JSON, or
- * whose `format` is not "rrdist-config/1", has that one fault. After 100
- * faults the check stops.
+ * `$.rules[2].pool: unknown pool "west"`. A text that is not one JSON
+ * value as rrd_distributor_load_config takes it, or whose `format` is not
+ * "rrdist-config/1", has that one fault. After 100 faults the check stops.
  *
  * @param json      `len` bytes of JSON (no NUL needed); borrowed for the call.
  * @param on_fault  called with each message, which is valid during the

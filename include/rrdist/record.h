@@ -40,7 +40,12 @@ RRD_API rrd_kind rrd_record_kind(const rrd_record *record);
 RRD_API rrd_status rrd_record_set_source(rrd_record *record, const char *source);
 RRD_API const char *rrd_record_source(const rrd_record *record);
 
-/** Set (or replace) an attribute; a NULL value removes it. */
+/**
+ * Set (or replace) an attribute; a NULL value removes it. The key is a
+ * name (UTF-8, no control characters); the value is any UTF-8 text.
+ * @return RRD_OK, RRD_E_INVALID (bad key, value not UTF-8; nothing
+ *         changed), RRD_E_NOMEM.
+ */
 RRD_API rrd_status rrd_record_set_attr(rrd_record *record, const char *key, const char *value);
 /** The attribute's value, or NULL. Owned by the record. */
 RRD_API const char *rrd_record_attr(const rrd_record *record, const char *key);
@@ -105,8 +110,12 @@ RRD_API const char *rrd_record_replaced_by(const rrd_record *record);
 RRD_API rrd_status rrd_record_to_json(const rrd_record *record, char **out);
 
 /**
- * Parse what rrd_record_to_json wrote.
- * @return RRD_OK, RRD_E_PARSE (with the fault in rrd_error_last), RRD_E_NOMEM.
+ * Parse what rrd_record_to_json wrote. The text must be one JSON value,
+ * followed by nothing but blanks (or the NUL ending a C string, if `len`
+ * counts it), whose strings are UTF-8 without U+0000 (escaped or not) and
+ * whose objects name no key twice.
+ * @return RRD_OK, RRD_E_PARSE (with the fault in rrd_error_last),
+ *         RRD_E_NOMEM (memory ran out: never for a text that is malformed).
  */
 RRD_API rrd_status rrd_record_from_json(rrd_record **out, const char *json, size_t len);
 

@@ -111,7 +111,8 @@ RRD_API rrd_status rrd_redistribution_filter_owner_types(rrd_redistribution *rd,
 							 const char *const *types, size_t n);
 /**
  * Filter: records whose attribute `key` equals `value` (one condition per
- * key; a later call for a key replaces it).
+ * key; a later call for a key replaces it). `key` is a name (UTF-8, no
+ * control characters); `value` is any UTF-8 text.
  * @return RRD_OK, RRD_E_INVALID, RRD_E_NOMEM.
  */
 RRD_API rrd_status rrd_redistribution_filter_attr(rrd_redistribution *rd, const char *key,

@@ -53,9 +53,10 @@ RRD_API int rrd_rule_kind(const rrd_rule *rule);
 
 /**
  * Match records whose attribute `key` equals `value` (all such conditions
- * must hold). Strings are copied.
- * @return RRD_OK; RRD_E_INVALID (bad key, NULL value); RRD_E_EXISTS (the
- *         rule already has a condition on `key`); RRD_E_NOMEM.
+ * must hold). Strings are copied; `value` is any UTF-8 text.
+ * @return RRD_OK; RRD_E_INVALID (bad key, NULL value or one not UTF-8);
+ *         RRD_E_EXISTS (the rule already has a condition on `key`);
+ *         RRD_E_NOMEM.
  */
 RRD_API rrd_status rrd_rule_add_attr(rrd_rule *rule, const char *key, const char *value);
 RRD_API size_t rrd_rule_attr_count(const rrd_rule *rule);

@@ -51,7 +51,11 @@ typedef struct rrd_simulation_options {
  * Operations that fail while it runs are reported as `error` lines and
  * the run goes on. A document that cannot be used writes nothing and
  * fails with RRD_E_PARSE, and rrd_error_last() names the JSON path of the
- * fault, e.g. `$.rules[2].pool: unknown pool "west"`.
+ * fault, e.g. `$.rules[2].pool: unknown pool "west"`, or the line and
+ * column of a fault in the text. The text must be one JSON value, followed
+ * by nothing but blanks (or the NUL ending a C string, if `len` counts
+ * it), whose strings are UTF-8 without U+0000 (escaped or not) and whose
+ * objects name no key twice.
  *
  * @return RRD_OK (the scenario ran); RRD_E_PARSE; RRD_E_NOTFOUND (the
  *         postal code file cannot be read); RRD_E_INVALID; RRD_E_VERSION;

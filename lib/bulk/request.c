@@ -213,6 +213,9 @@ RRD_API rrd_status rrd_redistribution_filter_attr(rrd_redistribution *rd, const 
 	NEED(rd);
 	if (!key || !value)
 		return rrd__fail(RRD_E_INVALID, "attribute key and value must not be NULL");
+	rrd_status checked = rrd__id_check(key, "attribute name");
+	if (checked || (checked = rrd__text_check(value, "attribute value")))
+		return checked;
 	if (rd->from != RD_FROM_FILTER) {
 		/* Make room first, so a failure leaves the source as it was. */
 		rrd_kvlist l = { 0 };

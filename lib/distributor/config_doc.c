@@ -12,6 +12,7 @@
 
 #include "config/json_objects.h"
 #include "config/json_read.h"
+#include "config/json_text.h"
 #include "distributor/config_store.h"
 #include "distributor/dist.h"
 #include "model/names.h"
@@ -242,9 +243,14 @@ static rrd_status check_refs(rrd_distributor *d, doc *x)
 static rrd_status read_root(const char *json, size_t len, cJSON **root)
 {
 	const char *format = NULL;
+	*root = NULL;
+	rrd_status rc = rrd__json_text_check(json, len);
+	if (rc)
+		return rc;
+	/* The text is JSON: cJSON can fail on it only for want of memory. */
 	if (!(*root = cJSON_ParseWithLength(json, len)))
-		return cJSON_GetErrorPtr() ? rrd__fail(RRD_E_PARSE, "$: not JSON") : rrd__nomem();
-	rrd_status rc = rrd__json_object(*root, "$");
+		return rrd__nomem();
+	rc = rrd__json_object(*root, "$");
 	if (!rc)
 		rc = rrd__json_req_string(*root, "$", "format", &format);
 	if (!rc && strcmp(format, CONFIG_FORMAT) != 0)

@@ -4,6 +4,7 @@
 
 #include "config/json_objects.h"
 #include "config/json_read.h"
+#include "config/json_text.h"
 #include "geo/kdtree.h"
 #include "model/names.h"
 #include "util/alloc.h"
@@ -319,7 +320,11 @@ static int load_each(void *ctx, const char *key, const void *value, size_t len, 
 	(void)order;
 	cJSON *o = cJSON_ParseWithLength(value, len);
 	if (!o) {
-		lc->rc = rrd__fail(RRD_E_STORE, "stored configuration \"%s\" is not JSON", key);
+		/* cJSON fails on JSON only for want of memory. */
+		rrd_status text = rrd__json_text_check(value, len);
+		lc->rc = text == RRD_E_PARSE
+				 ? rrd__fail(RRD_E_STORE, "stored configuration \"%s\" is not JSON", key)
+				 : rrd__nomem();
 		return 1;
 	}
 	switch (lc->ns) {

@@ -235,6 +235,8 @@ RRD_API rrd_status rrd_record_set_attr(rrd_record *r, const char *key, const cha
 {
 	NEED_RECORD(r);
 	rrd_status rc = rrd__id_check(key, "attribute name");
+	if (!rc && value)
+		rc = rrd__text_check(value, "attribute value");
 	return rc ? rc : rrd__kvlist_set(&r->attrs, key, value);
 }
 

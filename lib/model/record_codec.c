@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "config/json_text.h"
 #include "model/record.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -371,10 +372,13 @@ RRD_API rrd_status rrd_record_from_json(rrd_record **out, const char *json, size
 	if (!out || !json)
 		return rrd__fail(RRD_E_INVALID, "out and json must not be NULL");
 	*out = NULL;
+	rrd_status rc = rrd__json_text_check(json, len);
+	if (rc)
+		return rc;
+	/* The text is JSON: cJSON can fail on it only for want of memory. */
 	cJSON *o = cJSON_ParseWithLength(json, len);
 	if (!o)
-		return cJSON_GetErrorPtr() ? parse_fail("not valid JSON") : rrd__nomem();
-	rrd_status rc;
+		return rrd__nomem();
 	int bad = 0;
 	const char *id = opt_string(o, "id", &bad);
 	const char *kind_name = opt_string(o, "kind", &bad);

@@ -145,6 +145,8 @@ RRD_API rrd_status rrd_rule_add_attr(rrd_rule *r, const char *key, const char *v
 	if (!value)
 		return rrd__fail(RRD_E_INVALID, "rule \"%s\": attribute \"%s\" needs a value",
 				 r->id, key);
+	if ((rc = rrd__text_check(value, "attribute value")))
+		return rc;
 	/* One condition per attribute: a second would be redundant or could
 	 * never hold. */
 	for (size_t i = 0; i < r->attr_count; i++)

@@ -7,6 +7,7 @@
 #include "config/duration.h"
 #include "config/json_objects.h"
 #include "config/json_read.h"
+#include "config/json_text.h"
 #include "model/record.h"
 #include "sim/rfc3339.h"
 #include "sim/scenario_impl.h"
@@ -477,45 +478,13 @@ static rrd_status load_end(rrd_scenario *s, const cJSON *doc)
 	return RRD_OK;
 }
 
-/* Line and column (from 1) of byte `off`, for pointing at a syntax error. */
-static void line_col(const char *text, size_t off, size_t *line, size_t *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			++*line;
-			*col = 1;
-		} else {
-			++*col;
-		}
-	}
-}
-
+/* The document (or its head), known to be JSON: cJSON can fail on it
+ * only for want of memory. */
 static rrd_status parse_document(const char *json, size_t len, cJSON **out)
 {
-	const char *end = NULL;
-	cJSON *doc = cJSON_ParseWithLengthOpts(json, len, &end, 0);
-	size_t line, col;
-	if (!doc) {
-		size_t off = end && end >= json && end <= json + len ? (size_t)(end - json) : 0;
-		line_col(json, off, &line, &col);
-		return rrd__fail(RRD_E_PARSE, "$: not JSON: syntax error at line %zu, column %zu",
-				 line, col);
-	}
-	/* cJSON stops after the first value; anything but blanks (or the NUL a
-	 * caller may have counted) after it is not one JSON document. */
-	size_t off = end ? (size_t)(end - json) : len;
-	while (off < len && (json[off] == ' ' || json[off] == '\t' || json[off] == '\n' ||
-			     json[off] == '\r' || json[off] == '\0'))
-		off++;
-	if (off < len) {
-		cJSON_Delete(doc);
-		line_col(json, off, &line, &col);
-		return rrd__fail(RRD_E_PARSE,
-				 "$: not JSON: text after the document at line %zu, column %zu",
-				 line, col);
-	}
+	cJSON *doc = cJSON_ParseWithLength(json, len);
+	if (!doc)
+		return rrd__nomem();
 	if (!cJSON_IsObject(doc)) {
 		cJSON_Delete(doc);
 		return rrd__json_fail("$", NULL, "expected an object");
@@ -557,12 +526,11 @@ static int entries_parse(const char *text, const rrd_split *sp, size_t from)
  * Load s->text. With `sp`, its events are parsed one at a time from the
  * spans sp found; without, the document is parsed whole.
  *
- * Split, the document is JSON exactly when the head (parse_head) and every
- * entry parse, and then each entry parses to what it is in the whole. When
- * one does not, the document is not JSON and the fault to report is the
- * whole parse's syntax error, with its line and column: then *again is set
- * and the caller loads the document whole instead. That must be known
- * before any other fault is told, since a told fault cannot be taken back.
+ * The text was checked to be JSON before it was split, so the head
+ * (parse_head) and every entry parse, each to what it is in the whole,
+ * unless memory runs out. When one does not, *again is set and the caller
+ * loads the document whole instead. That must be known before any other
+ * fault is told, since a told fault cannot be taken back.
  */
 static rrd_status load(rrd_scenario *s, size_t len, const rrd_split *sp, int *again)
 {
@@ -675,12 +643,18 @@ rrd_status rrd__scenario_load_each(rrd_scenario **out, const char *json, size_t 
 						  RRD_SCENARIO_BYTES_MAX));
 	if (!json)
 		json = "";
+	/* Everything below parses only what is known to be one JSON value. */
+	rrd_status rc = rrd__json_text_check(json, len);
+	if (rc) {
+		if (on_fault && rc != RRD_E_NOMEM)
+			on_fault(user, rrd_error_last());
+		return rc;
+	}
 	rrd_split sp;
 	rrd_split_result split = rrd__split_events(json, len, &sp);
 	if (split == RRD_SPLIT_NOMEM)
 		return rrd__nomem();
 	int again = split != RRD_SPLIT_DONE;
-	rrd_status rc = RRD_OK;
 	if (!again)
 		rc = load_as(out, json, len, postal, on_fault, user, &sp, &again);
 	rrd__split_free(&sp);

@@ -37,10 +37,9 @@ int rrd__sim_read_lead(const cJSON *o, rrd_sim_lead *out);
 void rrd__sim_plain_lead(const rrd_sim_event *e, rrd_sim_lead *out);
 
 /* Check the entries that `sp` found in s->text and fill s->events, parsing
- * one entry at a time. *parsed counts the leading entries known to parse:
- * one of those that fails now has run out of memory; one after them that
- * fails is not JSON, and the load gives RRD_E_PARSE (told to nobody) and
- * leaves *parsed at it. */
+ * one entry at a time. The text is known to be JSON, so an entry that
+ * fails to parse has run out of memory (RRD_E_NOMEM). *parsed counts the
+ * leading entries that parsed. */
 rrd_status rrd__sim_load_event_spans(rrd_scenario *s, const rrd_split *sp, size_t *parsed);
 
 #endif

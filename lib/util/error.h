@@ -26,7 +26,19 @@ rrd_status rrd__error_kept(rrd_status rc);
 
 #endif
 
-/* Record `status` and a formatted message for this thread; returns status. */
+/*
+ * Record `status` and a formatted message for this thread; returns status.
+ *
+ * Messages quote their input as it is (`unknown kind "%s"`), and input may
+ * hold anything, so every message is kept escaped here, where no caller
+ * can forget it: control characters as JSON writes them (\n, \r, \t, \b,
+ * \f, else \u001b), DEL and the C1 controls U+0080 to U+009F as \u007f
+ * to \u009f, and each byte that is not part of UTF-8 as \xff. Printing
+ * rrd_error_last() then cannot act on a terminal (erase a line, forge
+ * another). Backslashes and quotes are kept as they are, so escaping a
+ * kept message again changes nothing. Arguments may point into the
+ * message being replaced (rrd_error_last()).
+ */
 rrd_status rrd__fail(rrd_status status, const char *fmt, ...) RRD_PRINTF(2, 3);
 
 /* Put a formatted prefix before this thread's last message and record

@@ -4,7 +4,7 @@
 
 #include "util/error.h"
 
-static int valid_utf8(const unsigned char *s, size_t n)
+int rrd__utf8_valid(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
@@ -61,7 +61,14 @@ rrd_status rrd__id_check(const char *id, const char *what)
 			return rrd__fail(RRD_E_INVALID, "%s contains a control character", what);
 		high |= c;
 	}
-	if ((high & 0x80) && !valid_utf8((const unsigned char *)id, n))
+	if ((high & 0x80) && !rrd__utf8_valid((const unsigned char *)id, n))
+		return rrd__fail(RRD_E_INVALID, "%s is not valid UTF-8", what);
+	return RRD_OK;
+}
+
+rrd_status rrd__text_check(const char *text, const char *what)
+{
+	if (!rrd__utf8_valid((const unsigned char *)text, strlen(text)))
 		return rrd__fail(RRD_E_INVALID, "%s is not valid UTF-8", what);
 	return RRD_OK;
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/json_text.h"
 #include "sim/split.h"
 #include "sim_test.h"
 #include "../support/fault_log.h"
@@ -40,33 +41,22 @@ static void expect_result(const char *doc, rrd_split_result want)
 	assert_int_equal(sp.count, 0);
 }
 
-/* What parsing the whole document reports for `doc`, which cJSON refuses:
- * the line and column of where it stopped. */
+/* What the check of the whole text reports for `doc`, which it refuses:
+ * the first fault, with its line and column. */
 static const char *whole_syntax_error(const char *doc, size_t len)
 {
-	static char msg[128];
-	const char *end = NULL;
-	cJSON *j = cJSON_ParseWithLengthOpts(doc, len, &end, 0);
-	assert_null(j);
-	size_t line = 1, col = 1;
-	for (const char *p = doc; p < end; p++) {
-		if (*p == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	snprintf(msg, sizeof msg, "$: not JSON: syntax error at line %zu, column %zu", line, col);
+	static char msg[512];
+	assert_int_equal(rrd__json_text_check(doc, len), RRD_E_PARSE);
+	snprintf(msg, sizeof msg, "%s", rrd_error_last());
 	return msg;
 }
 
-/* `doc` is refused as not JSON, with what the whole parse says, by load
+/* `doc` is refused as not JSON, with what the text check says, by load
  * and by a check for every fault, which tells that one fault only. */
 static void expect_not_json(const char *doc)
 {
 	size_t len = strlen(doc);
-	char want[128];
+	char want[512];
 	snprintf(want, sizeof want, "%s", whole_syntax_error(doc, len));
 	rrd_scenario *s = (rrd_scenario *)1;
 	assert_int_equal(rrd__scenario_load(&s, doc, len, NULL), RRD_E_PARSE);
@@ -295,7 +285,7 @@ static void test_a_truncated_document_says_what_the_whole_parse_says(void **stat
 	free(doc);
 	rrd_scenario *s = (rrd_scenario *)1;
 	assert_int_equal(rrd__scenario_load(&s, json, 1, NULL), RRD_E_PARSE);
-	assert_string_equal(rrd_error_last(), "$: not JSON: syntax error at line 1, column 1");
+	assert_string_equal(rrd_error_last(), "$: not JSON: the document ends early at line 1, column 2");
 }
 
 static void test_an_entry_that_is_not_json_says_what_the_whole_parse_says(void **state)
@@ -307,7 +297,7 @@ static void test_an_entry_that_is_not_json_says_what_the_whole_parse_says(void *
 	expect_not_json(HEAD ",\"events\":[tru]}");
 	expect_not_json(HEAD ",\"events\":[{\"a\":[1}]}]}");
 	expect_not_json(HEAD ",\"events\":[\"\\q\"]}");
-	/* The whole parse's message is exact: */
+	/* The message is exact: */
 	static const char doc[] = HEAD ",\"events\":[{},\n  {\"at\":}]}";
 	rrd_scenario *s;
 	assert_int_equal(rrd__scenario_load(&s, doc, sizeof doc - 1, NULL), RRD_E_PARSE);
@@ -435,17 +425,18 @@ static void test_events_deeper_than_the_scanner_goes_load_whole(void **state)
 	assert_int_equal(s->event_count, 1);
 	rrd__scenario_free(s);
 	/* One more is too deep for the whole parse, though not for the
-	 * entry parsed alone. */
+	 * entry parsed alone: the text check refuses it first. */
 	expect_not_json(nested(before, deep + 1, "]}]}"));
+	assert_string_equal(rrd_error_last(), "$: nested deeper than 1000 levels at line 1, column 1100");
 }
 
-/* Blanks, a byte order mark and repeated keys, after a first key `k`. */
+/* Blanks and a byte order mark, after a first key `k`. */
 #define UNUSUAL_LAYOUT(k) \
 	"\xEF\xBB\xBF\n{ \"" k "\" : \"rrdist-scenario/1\" ,\n" \
 	"\"start\":\"2026-03-02T08:00:00Z\",\"events\" :\n[\n" \
-	"  {\"at\":\"+0s\",\"op\":\"advance\",\"op\":\"lead\"} ,\n" \
+	"  {\"at\":\"+0s\",\"op\":\"advance\"} ,\n" \
 	"  {\"at\":\"+1s\" , \"op\":\"follow_up\",\"leads\":[\"a\",\"b\"],\"status\":\"x\"}\t]\n" \
-	",\"events\":[7], \"end\":\"+1m\"}\n"
+	", \"end\":\"+1m\"}\n"
 
 static void test_split_documents_load_like_whole_ones(void **state)
 {

@@ -339,34 +339,49 @@ static cJSON *pool_json(rrd_distributor *d, const rrd_pool *p)
 	return o;
 }
 
+/* One calendar, agent or pool of a document (`json`, which this takes):
+ * where it is when it replaces one (`kept`, its order number), else after
+ * every other, at the next free number of its kind, which moves on. */
+static rrd_status write_object(rrd_distributor *d, rrd_store_ns ns, const char *id,
+			       cJSON *json, const int64_t *kept, int64_t *next)
+{
+	int64_t order = kept ? *kept : 0;
+	rrd_status rc = RRD_OK;
+	if (!json)
+		rc = rrd__nomem();
+	else if (!kept && !(rc = rrd__config_order_new(*next, &order)))
+		(*next)++;
+	if (!rc)
+		rc = rrd__config_put(d, ns, id, json, order);
+	cJSON_Delete(json);
+	return rc;
+}
+
+/* The distributor's own next numbers move when it rereads the store after
+ * the commit; a document refused moves nothing. */
 static rrd_status write_doc(rrd_distributor *d, const doc *x)
 {
+	config_orders next = d->next_order;
 	rrd_status rc = RRD_OK;
 	for (size_t i = 0; !rc && i < x->ncals; i++) {
-		cJSON *j = rrd__calendar_to_json(x->cals[i]);
-		cal_rt *old = rrd__cal_find(d, rrd_calendar_id(x->cals[i]));
-		uint32_t order = (uint32_t)(d->ncals + i);
-		if (old)
-			rrd__hashmap_get(&d->cal_map, old->id, &order);
-		rc = j ? rrd__config_put(d, RRD_NS_CALENDAR, rrd_calendar_id(x->cals[i]), j, order)
-		       : rrd__nomem();
-		cJSON_Delete(j);
+		const char *id = rrd_calendar_id(x->cals[i]);
+		cal_rt *old = rrd__cal_find(d, id);
+		rc = write_object(d, RRD_NS_CALENDAR, id, rrd__calendar_to_json(x->cals[i]),
+				  old ? &old->order : NULL, &next.cal);
 	}
 	for (size_t i = 0; !rc && i < x->nagents; i++) {
-		cJSON *j = rrd__agent_to_json(x->agents[i]);
-		agent_rt *old = rrd__agent_find(d, x->agents[i]->id);
-		int64_t order = old ? old->idx : (int64_t)(d->nagents + i);
-		rc = j ? rrd__config_put(d, RRD_NS_AGENT, x->agents[i]->id, j, order) : rrd__nomem();
-		if (!rc && old && old->cfg->weight != x->agents[i]->weight)
+		const rrd_agent *a = x->agents[i];
+		agent_rt *old = rrd__agent_find(d, a->id);
+		rc = write_object(d, RRD_NS_AGENT, a->id, rrd__agent_to_json(a),
+				  old ? &old->order : NULL, &next.agent);
+		if (!rc && old && old->cfg->weight != a->weight)
 			rc = rrd__weighted_reweigh(d, old);
-		cJSON_Delete(j);
 	}
 	for (size_t i = 0; !rc && i < x->npools; i++) {
-		cJSON *j = pool_json(d, x->pools[i]);
-		pool_rt *old = rrd__pool_find(d, x->pools[i]->id);
-		int64_t order = old ? old->idx : (int64_t)(d->npools + i);
-		rc = j ? rrd__config_put(d, RRD_NS_POOL, x->pools[i]->id, j, order) : rrd__nomem();
-		cJSON_Delete(j);
+		const rrd_pool *p = x->pools[i];
+		pool_rt *old = rrd__pool_find(d, p->id);
+		rc = write_object(d, RRD_NS_POOL, p->id, pool_json(d, p), old ? &old->order : NULL,
+				  &next.pool);
 	}
 	if (!rc && x->has_rules)
 		rc = rrd__config_put_rules(d, x->rules, x->nrules);

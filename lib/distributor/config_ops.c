@@ -47,10 +47,12 @@ static rrd_status put_calendar_write(rrd_distributor *d, void *ctx)
 			rrd__hashmap_reserve(&d->cal_map, 1)))
 		return rrd__nomem();
 	/* A calendar keeps its place; a new one goes last. */
-	uint32_t order = (uint32_t)d->ncals;
-	if (a->old)
-		rrd__hashmap_get(&d->cal_map, a->old->id, &order);
-	return rrd__config_put(d, RRD_NS_CALENDAR, a->fresh->id, a->json, order);
+	a->fresh->order = a->old ? a->old->order : 0;
+	rrd_status rc = a->old ? RRD_OK
+			       : rrd__config_order_new(d->next_order.cal, &a->fresh->order);
+	if (!rc)
+		rc = rrd__config_put(d, RRD_NS_CALENDAR, a->fresh->id, a->json, a->fresh->order);
+	return rc;
 }
 
 static void put_calendar_apply(rrd_distributor *d, void *ctx)
@@ -63,6 +65,7 @@ static void put_calendar_apply(rrd_distributor *d, void *ctx)
 		a->fresh->cal = c;
 	} else {
 		rrd__hashmap_put(&d->cal_map, a->fresh->id, (uint32_t)d->ncals);
+		d->next_order.cal = a->fresh->order + 1;
 		d->cals[d->ncals++] = a->fresh;
 		a->fresh = NULL;
 	}
@@ -144,8 +147,12 @@ static rrd_status put_agent_write(rrd_distributor *d, void *ctx)
 		    rrd__hashmap_reserve(&d->agent_map, 1))
 			return rrd__nomem();
 	}
-	rrd_status rc = rrd__config_put(d, RRD_NS_AGENT, a->copy->id, a->json,
-					a->old ? a->old->idx : (int64_t)d->nagents);
+	/* An agent keeps its place; a new one goes last. */
+	rrd_status rc = a->old ? RRD_OK
+			       : rrd__config_order_new(d->next_order.agent, &a->fresh->order);
+	if (!rc)
+		rc = rrd__config_put(d, RRD_NS_AGENT, a->copy->id, a->json,
+				     (a->old ? a->old : a->fresh)->order);
 	if (!rc && a->old && a->old->cfg->weight != a->copy->weight)
 		rc = rrd__weighted_reweigh(d, a->old);
 	return rc;
@@ -163,6 +170,7 @@ static void put_agent_apply(rrd_distributor *d, void *ctx)
 		to->id_hash = rrd__id_hash64(to->id);
 		to->idx = (uint32_t)d->nagents;
 		rrd__hashmap_put(&d->agent_map, to->id, to->idx);
+		d->next_order.agent = to->order + 1;
 		d->agents[d->nagents++] = to;
 		a->fresh = NULL;
 	}
@@ -321,10 +329,13 @@ static rrd_status put_pool_write(rrd_distributor *d, void *ctx)
 				  sizeof(pool_rt *)) ||
 			rrd__hashmap_reserve(&d->pool_map, 1)))
 		return rrd__nomem();
+	/* A pool keeps its place; a new one goes last. */
+	fresh->order = a->old ? a->old->order : 0;
+	if (!a->old && (rc = rrd__config_order_new(d->next_order.pool, &fresh->order)))
+		return rc;
 	if (!(a->json = rrd__pool_rt_to_json(d, fresh)))
 		return rrd__nomem();
-	return rrd__config_put(d, RRD_NS_POOL, fresh->id, a->json,
-			       a->old ? (int64_t)a->old->idx : (int64_t)d->npools);
+	return rrd__config_put(d, RRD_NS_POOL, fresh->id, a->json, fresh->order);
 }
 
 static void put_pool_apply(rrd_distributor *d, void *ctx)
@@ -347,6 +358,7 @@ static void put_pool_apply(rrd_distributor *d, void *ctx)
 	} else {
 		fresh->idx = (uint32_t)d->npools;
 		rrd__hashmap_put(&d->pool_map, fresh->id, fresh->idx);
+		d->next_order.pool = fresh->order + 1;
 		d->pools[d->npools++] = fresh;
 		a->fresh = NULL;
 	}
@@ -448,7 +460,7 @@ static rrd_status member_write(rrd_distributor *d, void *ctx)
 	cJSON *json = rrd__pool_rt_to_json(d, &view);
 	if (!json)
 		return rrd__nomem();
-	rrd_status rc = rrd__config_put(d, RRD_NS_POOL, p->id, json, p->idx);
+	rrd_status rc = rrd__config_put(d, RRD_NS_POOL, p->id, json, p->order);
 	cJSON_Delete(json);
 	return rc;
 }

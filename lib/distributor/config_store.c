@@ -53,6 +53,15 @@ rrd_status rrd__config_put(rrd_distributor *d, rrd_store_ns ns, const char *id,
 	return rrd__store_status(rc, "writing configuration");
 }
 
+rrd_status rrd__config_order_new(int64_t next, int64_t *out)
+{
+	/* One past the newcomer must still be a number. */
+	if (next == INT64_MAX)
+		return rrd__fail(RRD_E_STORE, "the store has no order number left for a newcomer");
+	*out = next;
+	return RRD_OK;
+}
+
 static const char *custom_name(void *ctx, rrd_strategy s)
 {
 	return rrd__strategy_label(ctx, s);
@@ -175,6 +184,7 @@ void rrd__config_clear(rrd_distributor *d)
 	d->pools = NULL;
 	d->rules = NULL;
 	d->ncals = d->nagents = d->npools = d->nrules = 0;
+	d->next_order = (config_orders){ 0 };
 	d->cals_cap = d->agents_cap = d->pools_cap = d->rules_cap = 0;
 }
 
@@ -191,7 +201,16 @@ static rrd_status corrupt(const char *what, const char *key)
 	return rrd__fail_prefix(RRD_E_STORE, "stored %s \"%s\" cannot be used: ", what, key);
 }
 
-static rrd_status load_calendar(rrd_distributor *d, const char *key, const cJSON *o)
+/* A newcomer goes after the object stored last, whatever gaps an earlier
+ * writer left between the numbers. */
+static void note_order(int64_t *next, int64_t order)
+{
+	if (order >= *next)
+		*next = order == INT64_MAX ? INT64_MAX : order + 1;
+}
+
+static rrd_status load_calendar(rrd_distributor *d, const char *key, const cJSON *o,
+				int64_t order)
 {
 	cal_rt *c = rrd__calloc(1, sizeof *c);
 	if (!c)
@@ -207,11 +226,14 @@ static rrd_status load_calendar(rrd_distributor *d, const char *key, const cJSON
 		rrd__cal_rt_free(c);
 		return rc == RRD_E_NOMEM ? rc : corrupt("calendar", key);
 	}
+	c->order = order;
+	note_order(&d->next_order.cal, order);
 	d->cals[d->ncals++] = c;
 	return RRD_OK;
 }
 
-static rrd_status load_agent(rrd_distributor *d, const char *key, const cJSON *o)
+static rrd_status load_agent(rrd_distributor *d, const char *key, const cJSON *o,
+			     int64_t order)
 {
 	agent_rt *a = rrd__calloc(1, sizeof *a);
 	if (!a)
@@ -237,6 +259,8 @@ static rrd_status load_agent(rrd_distributor *d, const char *key, const cJSON *o
 		return rc == RRD_E_NOMEM ? rc : corrupt("agent", key);
 	}
 	a->idx = (uint32_t)d->nagents;
+	a->order = order;
+	note_order(&d->next_order.agent, order);
 	d->agents[d->nagents++] = a;
 	return RRD_OK;
 }
@@ -250,7 +274,8 @@ static rrd_status parse_strategy(void *ctx, const char *name, rrd_strategy *out)
 	return rrd__custom_intern(ctx, name, out);
 }
 
-static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o)
+static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o,
+			    int64_t order)
 {
 	pool_rt *p = rrd__calloc(1, sizeof *p);
 	if (!p)
@@ -295,6 +320,8 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o)
 		return rc == RRD_E_NOMEM ? rc : corrupt("pool", key);
 	}
 	p->idx = (uint32_t)d->npools;
+	p->order = order;
+	note_order(&d->next_order.pool, order);
 	d->pools[d->npools++] = p;
 	return RRD_OK;
 }
@@ -317,7 +344,6 @@ static rrd_status load_rule(rrd_distributor *d, const char *key, const cJSON *o)
 static int load_each(void *ctx, const char *key, const void *value, size_t len, int64_t order)
 {
 	load_ctx *lc = ctx;
-	(void)order;
 	cJSON *o = cJSON_ParseWithLength(value, len);
 	if (!o) {
 		/* cJSON fails on JSON only for want of memory. */
@@ -328,9 +354,10 @@ static int load_each(void *ctx, const char *key, const void *value, size_t len, 
 		return 1;
 	}
 	switch (lc->ns) {
-	case RRD_NS_CALENDAR: lc->rc = load_calendar(lc->d, key, o); break;
-	case RRD_NS_AGENT: lc->rc = load_agent(lc->d, key, o); break;
-	case RRD_NS_POOL: lc->rc = load_pool(lc->d, key, o); break;
+	case RRD_NS_CALENDAR: lc->rc = load_calendar(lc->d, key, o, order); break;
+	case RRD_NS_AGENT: lc->rc = load_agent(lc->d, key, o, order); break;
+	case RRD_NS_POOL: lc->rc = load_pool(lc->d, key, o, order); break;
+	/* A rule's order is its position, which the list it is read into keeps. */
 	default: lc->rc = load_rule(lc->d, key, o); break;
 	}
 	cJSON_Delete(o);

@@ -12,9 +12,17 @@ rrd_status rrd__config_version_read(rrd_distributor *d, int64_t *out);
 /* Write version d->config_version + 1; the caller sets d->config_version
  * after the commit. */
 rrd_status rrd__config_version_write(rrd_distributor *d, int64_t version);
-/* Store one object's JSON. */
+/* Store one object's JSON. A calendar, agent or pool is written with its
+ * own order number (config_orders): its cached one, or for a newcomer
+ * one from rrd__config_order_new. */
 rrd_status rrd__config_put(rrd_distributor *d, rrd_store_ns ns, const char *id,
 			   const cJSON *json, int64_t order);
+/* The order number for a calendar, agent or pool new to the store: `next`,
+ * the next free one of its kind (d->next_order's, past the newcomers the
+ * change numbered before). d->next_order moves past it only once the
+ * change commits, so a change rolled back takes nothing. RRD_E_STORE when
+ * no number is left (the store holds the largest one). */
+rrd_status rrd__config_order_new(int64_t next, int64_t *out);
 /* Make `rules` the stored list, in this order, in place of d->rules. */
 rrd_status rrd__config_put_rules(rrd_distributor *d, rrd_rule *const *rules, size_t n);
 /* A pool's stored form: its definition plus the members' join numbers. */

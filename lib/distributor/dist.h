@@ -89,10 +89,24 @@ typedef struct agent_state {
 	rrd_time last;  /* INT64_MIN: never */
 } agent_state;
 
+/*
+ * The store lists calendars, agents and pools by their order number, then
+ * by id, and loading keeps that order in d->cals, d->agents and d->pools,
+ * which decides ties and the order of targets. An object keeps the number
+ * it was first stored with whenever it is written again; one new to the
+ * store takes the next free number of its kind, one past the largest any
+ * has (read at load, moved on when a newcomer's change commits), so it is
+ * listed after every object there before it, as every distributor sees.
+ */
+typedef struct config_orders {
+	int64_t cal, agent, pool;
+} config_orders;
+
 typedef struct agent_rt {
 	char *id;        /* stable for the distributor's life: map key */
 	uint64_t id_hash;/* rrd__id_hash64(id), which round robin keeps */
-	uint32_t idx;    /* order of first addition */
+	uint32_t idx;    /* position in d->agents: order of first addition */
+	int64_t order;   /* its number in the store (config_orders) */
 	rrd_agent *cfg;
 	long cal;        /* calendar index, or -1 */
 	agent_state st;
@@ -102,6 +116,7 @@ typedef struct agent_rt {
 
 typedef struct cal_rt {
 	char *id;
+	int64_t order;   /* its number in the store (config_orders) */
 	rrd_calendar *cal;
 } cal_rt;
 
@@ -127,6 +142,7 @@ typedef struct member {
 typedef struct pool_rt {
 	char *id;
 	uint32_t idx;
+	int64_t order;   /* its number in the store (config_orders) */
 	rrd_pool *cfg;   /* definition; its member list is not kept current */
 	member *members; /* join order */
 	size_t nmembers, cap;
@@ -195,6 +211,8 @@ struct rrd_distributor {
 	size_t npools, pools_cap;
 	rrd_hashmap pool_map;
 	uint32_t pool_hint;  /* the pool found last (rrd__pool_find) */
+
+	config_orders next_order; /* for the next newcomer of each kind */
 
 	rrd_rule **rules;
 	size_t nrules, rules_cap;

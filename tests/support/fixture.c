@@ -201,3 +201,19 @@ const char *fix_next(fixture *f, const char *pool)
 	rrd_pick_free(p);
 	return buf;
 }
+
+const char *fix_agents(rrd_distributor *d)
+{
+	static char out[512];
+	out[0] = '\0';
+	size_t n = rrd_distributor_agent_count(d);
+	for (size_t i = 0; i < n; i++) {
+		char id[RRD_ID_MAX + 1];
+		assert_int_equal(rrd_distributor_agent_at(d, i, id, sizeof id), RRD_OK);
+		assert_true(strlen(out) + strlen(id) + 2 <= sizeof out);
+		if (i)
+			strcat(out, ",");
+		strcat(out, id);
+	}
+	return out;
+}

@@ -49,5 +49,8 @@ const char *fix_event(const fixture *f, size_t i);
 void fix_clear_events(fixture *f);
 /* next_agent's pick, as the agent id (static buffer) or "" for nobody. */
 const char *fix_next(fixture *f, const char *pool);
+/* Every agent id in the distributor's order (rrd_distributor_agent_at),
+ * comma-separated (static buffer). */
+const char *fix_agents(rrd_distributor *d);
 
 #endif

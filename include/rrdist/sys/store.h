@@ -22,8 +22,10 @@
  *   configuration, compact versioned binary forms for records, counters
  *   and strategy state). A store keeps them as they are.
  * - Every entry carries an `order` number; scans return entries by
- *   ascending order, then by key (bytewise). The library uses it for rule
- *   order, record creation order and queue order.
+ *   ascending order, then by key (bytewise). The library uses it for the
+ *   order calendars, agents and pools were first added in (each keeps its
+ *   number when it changes), rule order, record creation order and queue
+ *   order.
  * - Timers (offer deadlines) are stored with their due time; timer_pop
  *   hands out each due timer once, whichever process asks.
  *

@@ -115,6 +115,9 @@ rrd_status rrd__txn_begin(rrd_distributor *d)
 		if (!s && version != d->config_version)
 			s = rrd__config_load(d);
 		if (s) {
+			/* The next transaction reads it all again: what is
+			 * cached is stale, or gone with the load that failed. */
+			d->generation = UINT64_MAX;
 			rrd__txn_abort(d);
 			return s;
 		}

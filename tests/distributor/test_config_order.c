@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../support/failing_alloc.h"
 #include "../support/faulty_store.h"
 #include "../support/fixture.h"
 #include "store/store.h"
@@ -285,6 +286,38 @@ static void test_no_number_left_refuses_a_newcomer(void **state)
 	rrd_store_free(st);
 }
 
+/* A distributor whose rereading of the configuration failed reads it
+ * again at its next call, rather than going on with what the failure left
+ * (nothing), so a newcomer it adds then still goes last. */
+static void test_failed_reload_is_tried_again(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	fixture *g = fix_new_on(f->store, 0);
+	put_agent(f->dist, "a", NULL, 1);
+	put_agent(g->dist, "b", NULL, 1);
+	long failed = 0;
+	for (long n = 1;; n++) {
+		/* g changes something: f must read the configuration again. */
+		put_agent(g->dist, "b", NULL, n % 2 + 1);
+		failing_alloc c;
+		failing_alloc_install(&c, n);
+		(void)rrd_distributor_agent_count(f->dist);
+		failing_alloc_remove();
+		assert_string_equal(fix_agents(f->dist), "a,b");
+		if (!c.failures)
+			break;
+		failed++;
+	}
+	assert_true(failed > 0);
+	put_agent(f->dist, "c", NULL, 1);
+	assert_int_equal(stored_order(f->store, RRD_NS_AGENT, "c"), 2);
+	assert_string_equal(fix_agents(f->dist), "a,b,c");
+	assert_string_equal(fix_agents(g->dist), "a,b,c");
+	fix_free(g);
+	fix_free(f);
+}
+
 /* ---- calendars and pools -------------------------------------------- */
 
 static void test_updated_calendar_keeps_its_place(void **state)
@@ -473,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_two_distributors_add_agents_in_turn),
 		cmocka_unit_test(test_failed_addition_leaves_no_number_taken),
 		cmocka_unit_test(test_no_number_left_refuses_a_newcomer),
+		cmocka_unit_test(test_failed_reload_is_tried_again),
 		cmocka_unit_test(test_updated_calendar_keeps_its_place),
 		cmocka_unit_test(test_updated_pool_keeps_its_place),
 		cmocka_unit_test(test_member_change_keeps_the_pools_place),

@@ -85,7 +85,7 @@ static void pool_trip(const rrd_pool *p)
 	if (!j1)
 		return;
 	rrd_pool *q = NULL;
-	rrd_status rc = rrd__pool_from_json(j1, "$", NULL, &q);
+	rrd_status rc = rrd__pool_from_json(j1, "$", NULL, RRD_FROM_CONFIG, &q);
 	if (rc == RRD_OK)
 		j2 = rrd__pool_to_json(q, NULL);
 	judge("a pool", rc, j1, j2);
@@ -100,7 +100,7 @@ static void rule_trip(const rrd_rule *r)
 	if (!j1)
 		return;
 	rrd_rule *s = NULL;
-	rrd_status rc = rrd__rule_from_json(j1, "$", NULL, &s);
+	rrd_status rc = rrd__rule_from_json(j1, "$", NULL, RRD_FROM_CONFIG, &s);
 	if (rc == RRD_OK)
 		j2 = rrd__rule_to_json(s, NULL);
 	judge("a rule", rc, j1, j2);
@@ -205,12 +205,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rrd_calendar_free(c);
 		}
 		rrd_pool *p;
-		if (rrd__pool_from_json(o, "$", NULL, &p) == RRD_OK) {
+		if (rrd__pool_from_json(o, "$", NULL, RRD_FROM_CONFIG, &p) == RRD_OK) {
 			pool_trip(p);
 			rrd_pool_free(p);
 		}
 		rrd_rule *r;
-		if (rrd__rule_from_json(o, "$", NULL, &r) == RRD_OK) {
+		if (rrd__rule_from_json(o, "$", NULL, RRD_FROM_CONFIG, &r) == RRD_OK) {
 			rule_trip(r);
 			rrd_rule_free(r);
 		}

@@ -21,6 +21,16 @@ typedef struct rrd_strategy_names {
 	void *ctx;
 } rrd_strategy_names;
 
+/* What a JSON object is read from, which decides what it may hold. */
+typedef enum rrd_json_origin {
+	/* A scenario file: durations in the scenario format's units (d h m s). */
+	RRD_FROM_SCENARIO,
+	/* A configuration document, or the configuration a store keeps:
+	 * durations may also count milliseconds ("1s500ms"), since that is
+	 * how the API sets a claim window. */
+	RRD_FROM_CONFIG
+} rrd_json_origin;
+
 /* Each *_to_json returns a new object, or NULL when out of memory. */
 cJSON *rrd__agent_to_json(const rrd_agent *a);
 rrd_status rrd__agent_from_json(const cJSON *o, const char *path, rrd_agent **out);
@@ -32,11 +42,13 @@ rrd_status rrd__calendar_from_json(const cJSON *o, const char *path, rrd_calenda
 
 cJSON *rrd__pool_to_json(const rrd_pool *p, const rrd_strategy_names *names);
 rrd_status rrd__pool_from_json(const cJSON *o, const char *path,
-			       const rrd_strategy_names *names, rrd_pool **out);
+			       const rrd_strategy_names *names, rrd_json_origin origin,
+			       rrd_pool **out);
 
 cJSON *rrd__rule_to_json(const rrd_rule *r, const rrd_strategy_names *names);
 rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
-			       const rrd_strategy_names *names, rrd_rule **out);
+			       const rrd_strategy_names *names, rrd_json_origin origin,
+			       rrd_rule **out);
 
 /* A pool's kind by its id, for rrd__rule_check_kinds: 0 with *kind set,
  * or -1 for a pool the caller reports as unknown itself. */

@@ -34,7 +34,7 @@ static rrd_status strategy_from(const cJSON *o, const char *path,
 
 static int add_window(cJSON *o, rrd_time w)
 {
-	char buf[64];
+	char buf[32];
 	rrd__duration_format(w, buf, sizeof buf);
 	return cJSON_AddStringToObject(o, "claim_window", buf) != NULL;
 }
@@ -62,8 +62,14 @@ static rrd_status add_member(void *obj, const char *s)
 	return rrd_pool_add_member(obj, s);
 }
 
+static rrd_duration_units units_of(rrd_json_origin origin)
+{
+	return origin == RRD_FROM_SCENARIO ? RRD_UNITS_SCENARIO : RRD_UNITS_CONFIG;
+}
+
 rrd_status rrd__pool_from_json(const cJSON *o, const char *path,
-			       const rrd_strategy_names *names, rrd_pool **out)
+			       const rrd_strategy_names *names, rrd_json_origin origin,
+			       rrd_pool **out)
 {
 	*out = NULL;
 	const char *id, *kind_name = "lead";
@@ -79,7 +85,8 @@ rrd_status rrd__pool_from_json(const cJSON *o, const char *path,
 	if ((rc = rrd_pool_new(&p, id, kind)))
 		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "id");
 	if ((rc = strategy_from(o, path, names, &p->strategy)) ||
-	    (rc = rrd__json_opt_duration(o, path, "claim_window", &p->claim_window)) ||
+	    (rc = rrd__json_opt_duration(o, path, "claim_window", units_of(origin),
+					  &p->claim_window)) ||
 	    (rc = rrd__json_opt_bool(o, path, "respect_hours", &p->respect_hours)) ||
 	    (rc = rrd__json_opt_bool(o, path, "auto_drain", &p->auto_drain)) ||
 	    (rc = rrd__json_opt_strings(o, path, "members", p, add_member))) {
@@ -186,7 +193,8 @@ static rrd_status parse_match(rrd_rule *r, const cJSON *m, const char *path)
 }
 
 rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
-			       const rrd_strategy_names *names, rrd_rule **out)
+			       const rrd_strategy_names *names, rrd_json_origin origin,
+			       rrd_rule **out)
 {
 	*out = NULL;
 	const char *id, *pool, *cal = NULL;
@@ -202,7 +210,8 @@ rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 	rrd__json_path(at, path, "match");
 	if ((m && (rc = parse_match(r, m, at))) ||
 	    (rc = strategy_from(o, path, names, &r->strategy)) ||
-	    (rc = rrd__json_opt_duration(o, path, "claim_window", &r->claim_window)) ||
+	    (rc = rrd__json_opt_duration(o, path, "claim_window", units_of(origin),
+					  &r->claim_window)) ||
 	    (rc = rrd__json_opt_string(o, path, "calendar", &cal)) ||
 	    (rc = rrd__json_opt_int(o, path, "max_offers", 1, INT64_C(1) << 40, &r->max_offers)) ||
 	    (rc = rrd__json_opt_bool(o, path, "respect_hours", &r->respect_hours)) ||

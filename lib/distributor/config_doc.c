@@ -96,8 +96,10 @@ static rrd_status parse_array(rrd_distributor *d, const cJSON *root, const char 
 		switch (kind) {
 		case 0: rc = rrd__calendar_from_json(e, at, (rrd_calendar **)&(*items)[i]); break;
 		case 1: rc = rrd__agent_from_json(e, at, (rrd_agent **)&(*items)[i]); break;
-		case 2: rc = rrd__pool_from_json(e, at, &names, (rrd_pool **)&(*items)[i]); break;
-		default: rc = rrd__rule_from_json(e, at, &names, (rrd_rule **)&(*items)[i]); break;
+		case 2: rc = rrd__pool_from_json(e, at, &names, RRD_FROM_CONFIG,
+						 (rrd_pool **)&(*items)[i]); break;
+		default: rc = rrd__rule_from_json(e, at, &names, RRD_FROM_CONFIG,
+						  (rrd_rule **)&(*items)[i]); break;
 		}
 		if ((rc = rrd__fault(faults, rc)))
 			return rc;

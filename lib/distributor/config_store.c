@@ -256,7 +256,7 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o)
 	if (!p)
 		return rrd__nomem();
 	rrd_strategy_names names = { parse_strategy, NULL, d };
-	rrd_status rc = rrd__pool_from_json(o, "$", &names, &p->cfg);
+	rrd_status rc = rrd__pool_from_json(o, "$", &names, RRD_FROM_CONFIG, &p->cfg);
 	if (!rc && !(p->id = rrd__strdup(p->cfg->id)))
 		rc = rrd__nomem();
 	const cJSON *join = rrd__json_get(o, "join");
@@ -303,7 +303,7 @@ static rrd_status load_rule(rrd_distributor *d, const char *key, const cJSON *o)
 {
 	rrd_strategy_names names = { parse_strategy, NULL, d };
 	rrd_rule *r;
-	rrd_status rc = rrd__rule_from_json(o, "$", &names, &r);
+	rrd_status rc = rrd__rule_from_json(o, "$", &names, RRD_FROM_CONFIG, &r);
 	if (!rc && rrd__grow((void **)&d->rules, &d->rules_cap, d->nrules + 1, sizeof(rrd_rule *))) {
 		rrd_rule_free(r);
 		rc = rrd__nomem();

@@ -222,7 +222,7 @@ static rrd_status load_section(rrd_scenario *s, const char *name, size_t max, vo
 static rrd_status calendar_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
 {
 	rrd_calendar *c;
-	rrd_status rc = rrd__sim_as_parse(rrd__calendar_from_json(e, path, &c), path);
+	rrd_status rc = rrd__sim_as_parse(rrd__calendar_from_json(e, path, RRD_FROM_SCENARIO, &c), path);
 	if (rc)
 		return rc;
 	s->calendars[s->calendar_count++] = c;
@@ -254,7 +254,7 @@ static rrd_status postal_location(const rrd_scenario *s, const cJSON *o, const c
 static rrd_status agent_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
 {
 	rrd_agent *a;
-	rrd_status rc = rrd__sim_as_parse(rrd__agent_from_json(e, path, &a), path);
+	rrd_status rc = rrd__sim_as_parse(rrd__agent_from_json(e, path, RRD_FROM_SCENARIO, &a), path);
 	if (rc)
 		return rc;
 	s->agents[s->agent_count++] = a;

@@ -836,7 +836,7 @@ static void test_rule_with_empty_source_or_calendar_is_a_parse_fault(void **stat
 {
 	(void)state;
 	sim_expect_fault(POOLS "'rules':[{'id':'a','pool':'web','match':{'source':''}}]",
-			 "$.rules[0]");
+			 "$.rules[0].match.source");
 	sim_expect_fault(POOLS "'rules':[{'id':'a','pool':'web','calendar':''}]", "$.rules[0].calendar");
 }
 

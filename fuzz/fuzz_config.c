@@ -55,7 +55,7 @@ static void agent_trip(const rrd_agent *a)
 	if (!j1)
 		return;
 	rrd_agent *b = NULL;
-	rrd_status rc = rrd__agent_from_json(j1, "$", &b);
+	rrd_status rc = rrd__agent_from_json(j1, "$", RRD_FROM_CONFIG, &b);
 	if (rc == RRD_OK)
 		j2 = rrd__agent_to_json(b);
 	judge("an agent", rc, j1, j2);
@@ -70,7 +70,7 @@ static void calendar_trip(const rrd_calendar *c)
 	if (!j1)
 		return;
 	rrd_calendar *d = NULL;
-	rrd_status rc = rrd__calendar_from_json(j1, "$", &d);
+	rrd_status rc = rrd__calendar_from_json(j1, "$", RRD_FROM_CONFIG, &d);
 	if (rc == RRD_OK)
 		j2 = rrd__calendar_to_json(d);
 	judge("a calendar", rc, j1, j2);
@@ -85,7 +85,7 @@ static void pool_trip(const rrd_pool *p)
 	if (!j1)
 		return;
 	rrd_pool *q = NULL;
-	rrd_status rc = rrd__pool_from_json(j1, "$", NULL, &q);
+	rrd_status rc = rrd__pool_from_json(j1, "$", NULL, RRD_FROM_CONFIG, &q);
 	if (rc == RRD_OK)
 		j2 = rrd__pool_to_json(q, NULL);
 	judge("a pool", rc, j1, j2);
@@ -100,7 +100,7 @@ static void rule_trip(const rrd_rule *r)
 	if (!j1)
 		return;
 	rrd_rule *s = NULL;
-	rrd_status rc = rrd__rule_from_json(j1, "$", NULL, &s);
+	rrd_status rc = rrd__rule_from_json(j1, "$", NULL, RRD_FROM_CONFIG, &s);
 	if (rc == RRD_OK)
 		j2 = rrd__rule_to_json(s, NULL);
 	judge("a rule", rc, j1, j2);
@@ -189,28 +189,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cJSON *o = cJSON_ParseWithLength(text, size);
 	if (o) {
 		rrd_agent *a;
-		if (rrd__agent_from_json(o, "$", &a) == RRD_OK) {
+		if (rrd__agent_from_json(o, "$", RRD_FROM_CONFIG, &a) == RRD_OK) {
 			agent_trip(a);
 			rrd_agent_free(a);
 		}
 		/* An update reads the same fields without requiring the id. */
 		if (rrd_agent_new(&a, "fuzz") == RRD_OK) {
-			if (rrd__agent_apply_json(a, o, "$") == RRD_OK)
+			if (rrd__agent_apply_json(a, o, "$", RRD_FROM_CONFIG) == RRD_OK)
 				agent_trip(a);
 			rrd_agent_free(a);
 		}
 		rrd_calendar *c;
-		if (rrd__calendar_from_json(o, "$", &c) == RRD_OK) {
+		if (rrd__calendar_from_json(o, "$", RRD_FROM_CONFIG, &c) == RRD_OK) {
 			calendar_trip(c);
 			rrd_calendar_free(c);
 		}
 		rrd_pool *p;
-		if (rrd__pool_from_json(o, "$", NULL, &p) == RRD_OK) {
+		if (rrd__pool_from_json(o, "$", NULL, RRD_FROM_CONFIG, &p) == RRD_OK) {
 			pool_trip(p);
 			rrd_pool_free(p);
 		}
 		rrd_rule *r;
-		if (rrd__rule_from_json(o, "$", NULL, &r) == RRD_OK) {
+		if (rrd__rule_from_json(o, "$", NULL, RRD_FROM_CONFIG, &r) == RRD_OK) {
 			rule_trip(r);
 			rrd_rule_free(r);
 		}

@@ -52,14 +52,23 @@ cJSON *rrd__agent_to_json(const rrd_agent *a)
 	return o;
 }
 
+/* An agent's lists are filled through rrd__json_opt_strings, whose
+ * callback takes one pointer: the agent and the rule its ids follow. */
+typedef struct agent_lists {
+	rrd_agent *a;
+	rrd_id_rule rule;
+} agent_lists;
+
 static rrd_status add_type(void *obj, const char *s)
 {
-	return rrd_agent_add_type(obj, s);
+	agent_lists *l = obj;
+	return rrd__agent_add_type(l->a, s, l->rule);
 }
 
 static rrd_status add_skill(void *obj, const char *s)
 {
-	return rrd_agent_add_skill(obj, s);
+	agent_lists *l = obj;
+	return rrd__agent_add_skill(l->a, s, l->rule);
 }
 
 static rrd_status opt_capacity(const cJSON *cap, const char *path, const char *name,
@@ -71,8 +80,10 @@ static rrd_status opt_capacity(const cJSON *cap, const char *path, const char *n
 }
 
 /* Fields are read into a scratch copy first, so a fault changes nothing. */
-rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path)
+rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path,
+				 rrd_json_origin origin)
 {
+	rrd_id_rule rule = rrd__json_id_rule(origin);
 	rrd_status rc = rrd__json_object(o, path);
 	if (rc)
 		return rc;
@@ -81,6 +92,7 @@ rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path)
 		return rc;
 	int64_t weight = c->weight;
 	const char *cal = c->calendar, *partner = c->partner;
+	agent_lists lists = { c, rule };
 	char at[RRD_PATH_MAX];
 	if ((rc = rrd__json_opt_bool(o, path, "active", &c->active)) ||
 	    (rc = rrd__json_opt_bool(o, path, "paused", &c->paused)) ||
@@ -89,12 +101,12 @@ rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path)
 	c->weight = weight;
 	if (rrd__json_get(o, "types")) {
 		rrd__strlist_clear(&c->types);
-		if ((rc = rrd__json_opt_strings(o, path, "types", c, add_type)))
+		if ((rc = rrd__json_opt_strings(o, path, "types", &lists, add_type)))
 			goto out;
 	}
 	if (rrd__json_get(o, "skills")) {
 		rrd__strlist_clear(&c->skills);
-		if ((rc = rrd__json_opt_strings(o, path, "skills", c, add_skill)))
+		if ((rc = rrd__json_opt_strings(o, path, "skills", &lists, add_skill)))
 			goto out;
 	}
 	const cJSON *cap = rrd__json_get(o, "capacity");
@@ -111,12 +123,14 @@ rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path)
 	if ((rc = rrd__json_opt_string(o, path, "calendar", &cal)) ||
 	    (rc = rrd__json_opt_string(o, path, "partner", &partner)))
 		goto out;
-	if (cal != c->calendar && (rc = rrd_agent_set_calendar(c, cal))) {
+	if (cal != c->calendar &&
+	    (rc = rrd__set_optional_id(&c->calendar, cal, "calendar id", rule))) {
 		if (rc != RRD_E_NOMEM)
 			rc = rrd__json_wrap(path, "calendar");
 		goto out;
 	}
-	if (partner != c->partner && (rc = rrd_agent_set_partner(c, partner))) {
+	if (partner != c->partner &&
+	    (rc = rrd__set_optional_id(&c->partner, partner, "partner", rule))) {
 		if (rc != RRD_E_NOMEM)
 			rc = rrd__json_wrap(path, "partner");
 		goto out;
@@ -144,7 +158,8 @@ out:
 	return rc;
 }
 
-rrd_status rrd__agent_from_json(const cJSON *o, const char *path, rrd_agent **out)
+rrd_status rrd__agent_from_json(const cJSON *o, const char *path, rrd_json_origin origin,
+				rrd_agent **out)
 {
 	*out = NULL;
 	rrd_status rc = rrd__json_object(o, path);
@@ -152,9 +167,9 @@ rrd_status rrd__agent_from_json(const cJSON *o, const char *path, rrd_agent **ou
 	if (rc || (rc = rrd__json_req_string(o, path, "id", &id)))
 		return rc;
 	rrd_agent *a;
-	if ((rc = rrd_agent_new(&a, id)))
+	if ((rc = rrd__agent_new(&a, id, rrd__json_id_rule(origin))))
 		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "id");
-	if ((rc = rrd__agent_apply_json(a, o, path))) {
+	if ((rc = rrd__agent_apply_json(a, o, path, origin))) {
 		rrd_agent_free(a);
 		return rc;
 	}

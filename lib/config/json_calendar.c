@@ -3,6 +3,7 @@
 
 #include "config/json_objects.h"
 #include "config/json_read.h"
+#include "time/calendar.h"
 
 static const char *const day_names[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
@@ -145,7 +146,8 @@ static rrd_status parse_holidays(rrd_calendar *c, const cJSON *hol, const char *
 	return RRD_OK;
 }
 
-rrd_status rrd__calendar_from_json(const cJSON *o, const char *path, rrd_calendar **out)
+rrd_status rrd__calendar_from_json(const cJSON *o, const char *path, rrd_json_origin origin,
+				   rrd_calendar **out)
 {
 	*out = NULL;
 	const char *id, *tz;
@@ -153,8 +155,12 @@ rrd_status rrd__calendar_from_json(const cJSON *o, const char *path, rrd_calenda
 	if (rc || (rc = rrd__json_req_string(o, path, "id", &id)) ||
 	    (rc = rrd__json_req_string(o, path, "timezone", &tz)))
 		return rc;
+	rrd_id_rule rule = rrd__json_id_rule(origin);
+	/* The id first, so that a fault in it is not taken for the zone's. */
+	if ((rc = rrd__id_check_as(id, "calendar id", rule)))
+		return rrd__json_wrap(path, "id");
 	rrd_calendar *c;
-	if ((rc = rrd_calendar_new(&c, id, tz)))
+	if ((rc = rrd__calendar_new(&c, id, tz, rule)))
 		return rc == RRD_E_NOMEM ? rc
 					 : rrd__json_wrap(path, "timezone");
 	char at[RRD_PATH_MAX];

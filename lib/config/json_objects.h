@@ -13,6 +13,7 @@
 #include "rrdist/calendar.h"
 #include "rrdist/pool.h"
 #include "rrdist/rule.h"
+#include "util/id.h"
 
 /* Strategy names beyond the built-in ones (custom strategies). */
 typedef struct rrd_strategy_names {
@@ -21,22 +22,45 @@ typedef struct rrd_strategy_names {
 	void *ctx;
 } rrd_strategy_names;
 
+/* What a JSON object is read from, which decides what it may hold. */
+typedef enum rrd_json_origin {
+	/* A scenario file: durations in the scenario format's units (d h m s). */
+	RRD_FROM_SCENARIO,
+	/* A configuration document: durations may also count milliseconds
+	 * ("1s500ms"), since that is how the API sets a claim window. */
+	RRD_FROM_CONFIG,
+	/* The configuration a store keeps: as a document, and its ids may
+	 * hold what earlier releases stored (RRD_ID_STORED). */
+	RRD_FROM_STORE
+} rrd_json_origin;
+
+/* The rule an object's ids are checked by. */
+static inline rrd_id_rule rrd__json_id_rule(rrd_json_origin origin)
+{
+	return origin == RRD_FROM_STORE ? RRD_ID_STORED : RRD_ID_INPUT;
+}
+
 /* Each *_to_json returns a new object, or NULL when out of memory. */
 cJSON *rrd__agent_to_json(const rrd_agent *a);
-rrd_status rrd__agent_from_json(const cJSON *o, const char *path, rrd_agent **out);
+rrd_status rrd__agent_from_json(const cJSON *o, const char *path, rrd_json_origin origin,
+				rrd_agent **out);
 /* Replace the fields that `o` names (an update); the id is not touched. */
-rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path);
+rrd_status rrd__agent_apply_json(rrd_agent *a, const cJSON *o, const char *path,
+				 rrd_json_origin origin);
 
 cJSON *rrd__calendar_to_json(const rrd_calendar *c);
-rrd_status rrd__calendar_from_json(const cJSON *o, const char *path, rrd_calendar **out);
+rrd_status rrd__calendar_from_json(const cJSON *o, const char *path, rrd_json_origin origin,
+				   rrd_calendar **out);
 
 cJSON *rrd__pool_to_json(const rrd_pool *p, const rrd_strategy_names *names);
 rrd_status rrd__pool_from_json(const cJSON *o, const char *path,
-			       const rrd_strategy_names *names, rrd_pool **out);
+			       const rrd_strategy_names *names, rrd_json_origin origin,
+			       rrd_pool **out);
 
 cJSON *rrd__rule_to_json(const rrd_rule *r, const rrd_strategy_names *names);
 rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
-			       const rrd_strategy_names *names, rrd_rule **out);
+			       const rrd_strategy_names *names, rrd_json_origin origin,
+			       rrd_rule **out);
 
 /* A pool's kind by its id, for rrd__rule_check_kinds: 0 with *kind set,
  * or -1 for a pool the caller reports as unknown itself. */

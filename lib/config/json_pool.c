@@ -3,6 +3,7 @@
 #include "config/duration.h"
 #include "config/json_objects.h"
 #include "config/json_read.h"
+#include "model/agent.h"
 #include "model/names.h"
 #include "model/pool.h"
 #include "model/rule.h"
@@ -34,7 +35,7 @@ static rrd_status strategy_from(const cJSON *o, const char *path,
 
 static int add_window(cJSON *o, rrd_time w)
 {
-	char buf[64];
+	char buf[32];
 	rrd__duration_format(w, buf, sizeof buf);
 	return cJSON_AddStringToObject(o, "claim_window", buf) != NULL;
 }
@@ -57,13 +58,33 @@ cJSON *rrd__pool_to_json(const rrd_pool *p, const rrd_strategy_names *names)
 	return o;
 }
 
+/* A pool's or a rule's lists are filled through rrd__json_opt_strings,
+ * whose callback takes one pointer: the object and the rule its ids
+ * follow. */
+typedef struct pool_lists {
+	rrd_pool *p;
+	rrd_id_rule rule;
+} pool_lists;
+
+typedef struct rule_lists {
+	rrd_rule *r;
+	rrd_id_rule rule;
+} rule_lists;
+
 static rrd_status add_member(void *obj, const char *s)
 {
-	return rrd_pool_add_member(obj, s);
+	pool_lists *l = obj;
+	return rrd__pool_add_member(l->p, s, l->rule);
+}
+
+static rrd_duration_units units_of(rrd_json_origin origin)
+{
+	return origin == RRD_FROM_SCENARIO ? RRD_UNITS_SCENARIO : RRD_UNITS_CONFIG;
 }
 
 rrd_status rrd__pool_from_json(const cJSON *o, const char *path,
-			       const rrd_strategy_names *names, rrd_pool **out)
+			       const rrd_strategy_names *names, rrd_json_origin origin,
+			       rrd_pool **out)
 {
 	*out = NULL;
 	const char *id, *kind_name = "lead";
@@ -75,14 +96,17 @@ rrd_status rrd__pool_from_json(const cJSON *o, const char *path,
 	if (rrd_kind_parse(kind_name, &kind))
 		return rrd__json_fail(path, "kind", "\"%s\" is not one of lead, contact, deal, "
 				      "customer", kind_name);
+	rrd_id_rule rule = rrd__json_id_rule(origin);
 	rrd_pool *p;
-	if ((rc = rrd_pool_new(&p, id, kind)))
+	if ((rc = rrd__pool_new(&p, id, kind, rule)))
 		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "id");
+	pool_lists lists = { p, rule };
 	if ((rc = strategy_from(o, path, names, &p->strategy)) ||
-	    (rc = rrd__json_opt_duration(o, path, "claim_window", &p->claim_window)) ||
+	    (rc = rrd__json_opt_duration(o, path, "claim_window", units_of(origin),
+					  &p->claim_window)) ||
 	    (rc = rrd__json_opt_bool(o, path, "respect_hours", &p->respect_hours)) ||
 	    (rc = rrd__json_opt_bool(o, path, "auto_drain", &p->auto_drain)) ||
-	    (rc = rrd__json_opt_strings(o, path, "members", p, add_member))) {
+	    (rc = rrd__json_opt_strings(o, path, "members", &lists, add_member))) {
 		rrd_pool_free(p);
 		return rc;
 	}
@@ -131,32 +155,36 @@ cJSON *rrd__rule_to_json(const rrd_rule *r, const rrd_strategy_names *names)
 
 static rrd_status add_source(void *obj, const char *s)
 {
-	return rrd_rule_add_source(obj, s);
+	rule_lists *l = obj;
+	return rrd__rule_add_source(l->r, s, l->rule);
 }
 
 static rrd_status add_skill(void *obj, const char *s)
 {
-	return rrd_rule_add_skill(obj, s);
+	rule_lists *l = obj;
+	return rrd__rule_add_skill(l->r, s, l->rule);
 }
 
 static rrd_status add_overflow(void *obj, const char *s)
 {
-	return rrd_rule_add_overflow(obj, s);
+	rule_lists *l = obj;
+	return rrd__rule_add_overflow(l->r, s, l->rule);
 }
 
-static rrd_status parse_match(rrd_rule *r, const cJSON *m, const char *path)
+static rrd_status parse_match(rule_lists *lists, const cJSON *m, const char *path)
 {
+	rrd_rule *r = lists->r;
 	rrd_status rc = rrd__json_object(m, path);
 	if (rc)
 		return rc;
 	/* "source" may be one string or a list of them. */
 	const cJSON *src = rrd__json_get(m, "source");
-	if (cJSON_IsString(src))
-		rc = rrd_rule_add_source(r, src->valuestring);
-	else
-		rc = rrd__json_opt_strings(m, path, "source", r, add_source);
-	if (rc)
+	if (cJSON_IsString(src)) {
+		if ((rc = add_source(lists, src->valuestring)))
+			return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "source");
+	} else if ((rc = rrd__json_opt_strings(m, path, "source", lists, add_source))) {
 		return rc;
+	}
 	const char *kind_name = NULL;
 	if ((rc = rrd__json_opt_string(m, path, "kind", &kind_name)))
 		return rc;
@@ -177,7 +205,7 @@ static rrd_status parse_match(rrd_rule *r, const cJSON *m, const char *path)
 		cJSON_ArrayForEach(a, attrs) {
 			if (!cJSON_IsString(a))
 				return rrd__json_fail(at, a->string, "expected a string");
-			if ((rc = rrd_rule_add_attr(r, a->string, a->valuestring)))
+			if ((rc = rrd__rule_add_attr(r, a->string, a->valuestring, lists->rule)))
 				return rc == RRD_E_NOMEM ? rc
 							 : rrd__json_wrap(at, a->string);
 		}
@@ -186,7 +214,8 @@ static rrd_status parse_match(rrd_rule *r, const cJSON *m, const char *path)
 }
 
 rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
-			       const rrd_strategy_names *names, rrd_rule **out)
+			       const rrd_strategy_names *names, rrd_json_origin origin,
+			       rrd_rule **out)
 {
 	*out = NULL;
 	const char *id, *pool, *cal = NULL;
@@ -194,24 +223,27 @@ rrd_status rrd__rule_from_json(const cJSON *o, const char *path,
 	if (rc || (rc = rrd__json_req_string(o, path, "id", &id)) ||
 	    (rc = rrd__json_req_string(o, path, "pool", &pool)))
 		return rc;
+	rrd_id_rule rule = rrd__json_id_rule(origin);
 	rrd_rule *r;
-	if ((rc = rrd_rule_new(&r, id, pool)))
+	if ((rc = rrd__rule_new(&r, id, pool, rule)))
 		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, NULL);
+	rule_lists lists = { r, rule };
 	const cJSON *m = rrd__json_get(o, "match");
 	char at[RRD_PATH_MAX];
 	rrd__json_path(at, path, "match");
-	if ((m && (rc = parse_match(r, m, at))) ||
+	if ((m && (rc = parse_match(&lists, m, at))) ||
 	    (rc = strategy_from(o, path, names, &r->strategy)) ||
-	    (rc = rrd__json_opt_duration(o, path, "claim_window", &r->claim_window)) ||
+	    (rc = rrd__json_opt_duration(o, path, "claim_window", units_of(origin),
+					  &r->claim_window)) ||
 	    (rc = rrd__json_opt_string(o, path, "calendar", &cal)) ||
 	    (rc = rrd__json_opt_int(o, path, "max_offers", 1, INT64_C(1) << 40, &r->max_offers)) ||
 	    (rc = rrd__json_opt_bool(o, path, "respect_hours", &r->respect_hours)) ||
-	    (rc = rrd__json_opt_strings(o, path, "skills", r, add_skill)) ||
-	    (rc = rrd__json_opt_strings(o, path, "overflow", r, add_overflow))) {
+	    (rc = rrd__json_opt_strings(o, path, "skills", &lists, add_skill)) ||
+	    (rc = rrd__json_opt_strings(o, path, "overflow", &lists, add_overflow))) {
 		rrd_rule_free(r);
 		return rc;
 	}
-	if (cal && (rc = rrd_rule_set_calendar(r, cal))) {
+	if (cal && (rc = rrd__set_optional_id(&r->calendar, cal, "calendar id", rule))) {
 		rrd_rule_free(r);
 		return rc == RRD_E_NOMEM ? rc : rrd__json_wrap(path, "calendar");
 	}

@@ -158,16 +158,18 @@ rrd_status rrd__json_req_string(const cJSON *o, const char *path, const char *na
 }
 
 rrd_status rrd__json_opt_duration(const cJSON *o, const char *path, const char *name,
-				  rrd_time *out)
+				  rrd_duration_units units, rrd_time *out)
 {
 	const char *s = NULL;
 	rrd_status rc = rrd__json_opt_string(o, path, name, &s);
 	if (rc || !s)
 		return rc;
-	if (rrd__duration_parse(s, out))
+	if (rrd__duration_parse(s, units, out))
 		return rrd__json_fail(path, name,
-				      "\"%s\" is not a duration of at most 36600d, such as "
-				      "\"90s\" or \"1h30m\"", s);
+				      "\"%s\" is not a duration of at most 36600d, such as %s", s,
+				      units == RRD_UNITS_CONFIG
+					      ? "\"90s\", \"1h30m\" or \"1s500ms\""
+					      : "\"90s\" or \"1h30m\"");
 	return RRD_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "config/duration.h"
 #include "rrdist/common.h"
 #include "util/error.h"
 
@@ -46,9 +47,10 @@ rrd_status rrd__json_opt_string(const cJSON *o, const char *path, const char *na
 				const char **out);
 rrd_status rrd__json_req_string(const cJSON *o, const char *path, const char *name,
 				const char **out);
-/* A duration string ("5m"); negative or malformed values are refused. */
+/* A duration string ("5m") in `units`; negative or malformed values are
+ * refused. */
 rrd_status rrd__json_opt_duration(const cJSON *o, const char *path, const char *name,
-				  rrd_time *out);
+				  rrd_duration_units units, rrd_time *out);
 /* An array of strings: calls add(obj, s) for each; maps its failures to
  * the element's path. */
 rrd_status rrd__json_opt_strings(const cJSON *o, const char *path, const char *name,

@@ -65,7 +65,7 @@ static rrd_status names_parse(void *ctx, const char *name, rrd_strategy *out)
 		*out = RRD_STRATEGY_CUSTOM;
 		return rrd__id_check(name, "strategy name");
 	}
-	return rrd__custom_intern(ctx, name, out);
+	return rrd__custom_intern(ctx, name, RRD_ID_INPUT, out);
 }
 
 static const char *names_label(void *ctx, rrd_strategy s)
@@ -94,10 +94,14 @@ static rrd_status parse_array(rrd_distributor *d, const cJSON *root, const char 
 		rrd__json_path_index(at, path, i);
 		rrd_status rc;
 		switch (kind) {
-		case 0: rc = rrd__calendar_from_json(e, at, (rrd_calendar **)&(*items)[i]); break;
-		case 1: rc = rrd__agent_from_json(e, at, (rrd_agent **)&(*items)[i]); break;
-		case 2: rc = rrd__pool_from_json(e, at, &names, (rrd_pool **)&(*items)[i]); break;
-		default: rc = rrd__rule_from_json(e, at, &names, (rrd_rule **)&(*items)[i]); break;
+		case 0: rc = rrd__calendar_from_json(e, at, RRD_FROM_CONFIG,
+						     (rrd_calendar **)&(*items)[i]); break;
+		case 1: rc = rrd__agent_from_json(e, at, RRD_FROM_CONFIG,
+						  (rrd_agent **)&(*items)[i]); break;
+		case 2: rc = rrd__pool_from_json(e, at, &names, RRD_FROM_CONFIG,
+						 (rrd_pool **)&(*items)[i]); break;
+		default: rc = rrd__rule_from_json(e, at, &names, RRD_FROM_CONFIG,
+						  (rrd_rule **)&(*items)[i]); break;
 		}
 		if ((rc = rrd__fault(faults, rc)))
 			return rc;

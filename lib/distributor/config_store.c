@@ -215,7 +215,7 @@ static rrd_status load_calendar(rrd_distributor *d, const char *key, const cJSON
 	cal_rt *c = rrd__calloc(1, sizeof *c);
 	if (!c)
 		return rrd__nomem();
-	rrd_status rc = rrd__calendar_from_json(o, "$", &c->cal);
+	rrd_status rc = rrd__calendar_from_json(o, "$", RRD_FROM_STORE, &c->cal);
 	if (!rc && !(c->id = rrd__strdup(rrd_calendar_id(c->cal))))
 		rc = rrd__nomem();
 	if (!rc && rrd__grow((void **)&d->cals, &d->cals_cap, d->ncals + 1, sizeof(cal_rt *)))
@@ -239,7 +239,7 @@ static rrd_status load_agent(rrd_distributor *d, const char *key, const cJSON *o
 	if (!a)
 		return rrd__nomem();
 	a->cal = -1;
-	rrd_status rc = rrd__agent_from_json(o, "$", &a->cfg);
+	rrd_status rc = rrd__agent_from_json(o, "$", RRD_FROM_STORE, &a->cfg);
 	if (!rc && !(a->id = rrd__strdup(a->cfg->id)))
 		rc = rrd__nomem();
 	if (!rc)
@@ -271,7 +271,7 @@ static rrd_status parse_strategy(void *ctx, const char *name, rrd_strategy *out)
 {
 	if ((*out = rrd__builtin_strategy(name)))
 		return RRD_OK;
-	return rrd__custom_intern(ctx, name, out);
+	return rrd__custom_intern(ctx, name, RRD_ID_STORED, out);
 }
 
 static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o,
@@ -281,7 +281,7 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o,
 	if (!p)
 		return rrd__nomem();
 	rrd_strategy_names names = { parse_strategy, NULL, d };
-	rrd_status rc = rrd__pool_from_json(o, "$", &names, &p->cfg);
+	rrd_status rc = rrd__pool_from_json(o, "$", &names, RRD_FROM_STORE, &p->cfg);
 	if (!rc && !(p->id = rrd__strdup(p->cfg->id)))
 		rc = rrd__nomem();
 	const cJSON *join = rrd__json_get(o, "join");
@@ -330,7 +330,7 @@ static rrd_status load_rule(rrd_distributor *d, const char *key, const cJSON *o)
 {
 	rrd_strategy_names names = { parse_strategy, NULL, d };
 	rrd_rule *r;
-	rrd_status rc = rrd__rule_from_json(o, "$", &names, &r);
+	rrd_status rc = rrd__rule_from_json(o, "$", &names, RRD_FROM_STORE, &r);
 	if (!rc && rrd__grow((void **)&d->rules, &d->rules_cap, d->nrules + 1, sizeof(rrd_rule *))) {
 		rrd_rule_free(r);
 		rc = rrd__nomem();

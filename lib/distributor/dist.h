@@ -338,8 +338,10 @@ pool_rt *rrd__pool_find(rrd_distributor *d, const char *id);
 cal_rt *rrd__cal_find(rrd_distributor *d, const char *id);
 const char *rrd__strategy_label(rrd_distributor *d, rrd_strategy s);
 /* The id of custom strategy `name`, making a slot (not yet registered)
- * when it is new. */
-rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_strategy *out);
+ * when it is new, for a name `rule` lets through: RRD_ID_STORED for one
+ * the stored configuration names. */
+rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_id_rule rule,
+			      rrd_strategy *out);
 /* Drop the names interned since there were `count` (a refused document's). */
 void rrd__custom_forget_since(rrd_distributor *d, size_t count);
 /* Slot of a strategy in pool_rt.states, or -1 for an unknown id. */

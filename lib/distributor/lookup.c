@@ -62,11 +62,12 @@ static long custom_index(rrd_distributor *d, const char *name)
 	return -1;
 }
 
-rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_strategy *out)
+rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_id_rule rule,
+			      rrd_strategy *out)
 {
 	long i = custom_index(d, name);
 	if (i < 0) {
-		rrd_status rc = rrd__id_check(name, "strategy name");
+		rrd_status rc = rrd__id_check_as(name, "strategy name", rule);
 		if (rc)
 			return rc;
 		char *copy = rrd__strdup(name);
@@ -124,7 +125,7 @@ RRD_API rrd_status rrd_distributor_register_strategy(rrd_distributor *d, const c
 	if (rrd__builtin_strategy(name))
 		return rrd__fail(RRD_E_EXISTS, "\"%s\" is a built-in strategy", name);
 	rrd__lock(d);
-	rc = rrd__custom_intern(d, name, &s);
+	rc = rrd__custom_intern(d, name, RRD_ID_INPUT, &s);
 	if (!rc && d->customs[s - RRD_STRATEGY_CUSTOM].registered)
 		rc = rrd__fail(RRD_E_EXISTS, "strategy \"%s\" is registered already", name);
 	if (!rc) {

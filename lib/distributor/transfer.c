@@ -23,7 +23,8 @@ static rrd_status make_copy(const rrd_record *orig, const char *new_id, const ch
 	if (rc)
 		return rc;
 	if ((rc = rrd_record_set_partner(c, partner)) ||
-	    (orig->follow_up && (rc = rrd_record_set_follow_up(c, orig->follow_up)))) {
+	    (rc = rrd__set_optional_id(&c->follow_up, orig->follow_up, "follow-up status",
+				       RRD_ID_STORED))) {
 		rrd_record_free(c);
 		return rc;
 	}

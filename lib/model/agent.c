@@ -11,10 +11,15 @@
 
 RRD_API rrd_status rrd_agent_new(rrd_agent **out, const char *id)
 {
+	return rrd__agent_new(out, id, RRD_ID_INPUT);
+}
+
+rrd_status rrd__agent_new(rrd_agent **out, const char *id, rrd_id_rule rule)
+{
 	if (!out)
 		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
 	*out = NULL;
-	rrd_status rc = rrd__id_check(id, "agent id");
+	rrd_status rc = rrd__id_check_as(id, "agent id", rule);
 	if (rc)
 		return rc;
 	rrd_agent *a = rrd__calloc(1, sizeof *a);
@@ -50,7 +55,7 @@ RRD_API rrd_status rrd_agent_dup(rrd_agent **out, const rrd_agent *a)
 {
 	if (!a)
 		return rrd__fail(RRD_E_INVALID, "agent must not be NULL");
-	rrd_status rc = rrd_agent_new(out, a->id);
+	rrd_status rc = rrd__agent_new(out, a->id, RRD_ID_STORED);
 	if (rc)
 		return rc;
 	rrd_agent *c = *out;
@@ -159,11 +164,12 @@ RRD_API int64_t rrd_agent_capacity_per_day(const rrd_agent *a)
 	return a ? a->cap_per_day : RRD_UNLIMITED;
 }
 
-rrd_status rrd__set_optional_id(char **field, const char *value, const char *what)
+rrd_status rrd__set_optional_id(char **field, const char *value, const char *what,
+				 rrd_id_rule rule)
 {
 	char *copy = NULL;
 	if (value) {
-		rrd_status rc = rrd__id_check(value, what);
+		rrd_status rc = rrd__id_check_as(value, what, rule);
 		if (rc)
 			return rc;
 		if (!(copy = rrd__strdup(value)))
@@ -177,7 +183,7 @@ rrd_status rrd__set_optional_id(char **field, const char *value, const char *wha
 RRD_API rrd_status rrd_agent_set_calendar(rrd_agent *a, const char *calendar_id)
 {
 	NEED_AGENT(a);
-	return rrd__set_optional_id(&a->calendar, calendar_id, "calendar id");
+	return rrd__set_optional_id(&a->calendar, calendar_id, "calendar id", RRD_ID_INPUT);
 }
 
 RRD_API const char *rrd_agent_calendar(const rrd_agent *a)
@@ -188,7 +194,7 @@ RRD_API const char *rrd_agent_calendar(const rrd_agent *a)
 RRD_API rrd_status rrd_agent_set_partner(rrd_agent *a, const char *partner)
 {
 	NEED_AGENT(a);
-	return rrd__set_optional_id(&a->partner, partner, "partner");
+	return rrd__set_optional_id(&a->partner, partner, "partner", RRD_ID_INPUT);
 }
 
 RRD_API const char *rrd_agent_partner(const rrd_agent *a)
@@ -237,9 +243,10 @@ RRD_API int rrd_agent_location(const rrd_agent *a, double *lat, double *lon)
 	return 1;
 }
 
-static rrd_status add_name(rrd_strlist *l, const char *name, const char *what)
+static rrd_status add_name(rrd_strlist *l, const char *name, const char *what,
+			   rrd_id_rule rule)
 {
-	rrd_status rc = rrd__id_check(name, what);
+	rrd_status rc = rrd__id_check_as(name, what, rule);
 	if (rc)
 		return rc;
 	return rrd__strlist_add(l, name);
@@ -247,8 +254,13 @@ static rrd_status add_name(rrd_strlist *l, const char *name, const char *what)
 
 RRD_API rrd_status rrd_agent_add_type(rrd_agent *a, const char *type)
 {
+	return rrd__agent_add_type(a, type, RRD_ID_INPUT);
+}
+
+rrd_status rrd__agent_add_type(rrd_agent *a, const char *type, rrd_id_rule rule)
+{
 	NEED_AGENT(a);
-	return add_name(&a->types, type, "agent type");
+	return add_name(&a->types, type, "agent type", rule);
 }
 
 RRD_API rrd_status rrd_agent_clear_types(rrd_agent *a)
@@ -275,8 +287,13 @@ RRD_API int rrd_agent_has_type(const rrd_agent *a, const char *type)
 
 RRD_API rrd_status rrd_agent_add_skill(rrd_agent *a, const char *skill)
 {
+	return rrd__agent_add_skill(a, skill, RRD_ID_INPUT);
+}
+
+rrd_status rrd__agent_add_skill(rrd_agent *a, const char *skill, rrd_id_rule rule)
+{
 	NEED_AGENT(a);
-	return add_name(&a->skills, skill, "skill");
+	return add_name(&a->skills, skill, "skill", rule);
 }
 
 RRD_API rrd_status rrd_agent_clear_skills(rrd_agent *a)

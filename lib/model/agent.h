@@ -3,6 +3,7 @@
 #define RRD_MODEL_AGENT_H
 
 #include "rrdist/agent.h"
+#include "util/id.h"
 #include "util/strlist.h"
 
 struct rrd_agent {
@@ -24,8 +25,16 @@ struct rrd_agent {
 	rrd_time last_assigned;
 };
 
-/* Set an optional string field to a copy of `value` (NULL clears). */
-rrd_status rrd__set_optional_id(char **field, const char *value, const char *what);
+/* rrd_agent_new, _add_type and _add_skill with their ids checked by
+ * `rule`: RRD_ID_STORED for an agent read back from a store. */
+rrd_status rrd__agent_new(rrd_agent **out, const char *id, rrd_id_rule rule);
+rrd_status rrd__agent_add_type(rrd_agent *a, const char *type, rrd_id_rule rule);
+rrd_status rrd__agent_add_skill(rrd_agent *a, const char *skill, rrd_id_rule rule);
+
+/* Set an optional id field to a copy of `value` (NULL clears), checked by
+ * `rule` and named `what` in a refusal. */
+rrd_status rrd__set_optional_id(char **field, const char *value, const char *what,
+				rrd_id_rule rule);
 /* Check lat/lon as the API accepts them. */
 rrd_status rrd__check_location(double lat, double lon);
 

@@ -15,10 +15,15 @@
 
 RRD_API rrd_status rrd_pool_new(rrd_pool **out, const char *id, rrd_kind kind)
 {
+	return rrd__pool_new(out, id, kind, RRD_ID_INPUT);
+}
+
+rrd_status rrd__pool_new(rrd_pool **out, const char *id, rrd_kind kind, rrd_id_rule rule)
+{
 	if (!out)
 		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
 	*out = NULL;
-	rrd_status rc = rrd__id_check(id, "pool id");
+	rrd_status rc = rrd__id_check_as(id, "pool id", rule);
 	if (rc)
 		return rc;
 	if (!rrd_kind_name(kind))
@@ -47,7 +52,7 @@ RRD_API void rrd_pool_free(rrd_pool *p)
 RRD_API rrd_status rrd_pool_dup(rrd_pool **out, const rrd_pool *p)
 {
 	NEED_POOL(p);
-	rrd_status rc = rrd_pool_new(out, p->id, p->kind);
+	rrd_status rc = rrd__pool_new(out, p->id, p->kind, RRD_ID_STORED);
 	if (rc)
 		return rc;
 	rrd_pool *c = *out;
@@ -132,8 +137,13 @@ RRD_API int rrd_pool_auto_drain(const rrd_pool *p)
 
 RRD_API rrd_status rrd_pool_add_member(rrd_pool *p, const char *agent_id)
 {
+	return rrd__pool_add_member(p, agent_id, RRD_ID_INPUT);
+}
+
+rrd_status rrd__pool_add_member(rrd_pool *p, const char *agent_id, rrd_id_rule rule)
+{
 	NEED_POOL(p);
-	rrd_status rc = rrd__id_check(agent_id, "agent id");
+	rrd_status rc = rrd__id_check_as(agent_id, "agent id", rule);
 	if (rc)
 		return rc;
 	if (rrd__strlist_find(&p->members, agent_id) >= 0)

@@ -3,6 +3,7 @@
 #define RRD_MODEL_POOL_H
 
 #include "rrdist/pool.h"
+#include "util/id.h"
 #include "util/strlist.h"
 
 struct rrd_pool {
@@ -14,5 +15,10 @@ struct rrd_pool {
 	int auto_drain;
 	rrd_strlist members;   /* join order */
 };
+
+/* rrd_pool_new and rrd_pool_add_member with their ids checked by `rule`:
+ * RRD_ID_STORED for a pool read back from a store. */
+rrd_status rrd__pool_new(rrd_pool **out, const char *id, rrd_kind kind, rrd_id_rule rule);
+rrd_status rrd__pool_add_member(rrd_pool *p, const char *agent_id, rrd_id_rule rule);
 
 #endif

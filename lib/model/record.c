@@ -218,7 +218,7 @@ RRD_API rrd_status rrd_record_set_source(rrd_record *r, const char *source)
 	NEED_RECORD(r);
 	/* A source in the record's own block is never freed. */
 	char *owned = r->source_inline ? NULL : r->source;
-	rrd_status rc = rrd__set_optional_id(&owned, source, "source");
+	rrd_status rc = rrd__set_optional_id(&owned, source, "source", RRD_ID_INPUT);
 	if (!rc) {
 		r->source = owned;
 		r->source_inline = 0;
@@ -317,7 +317,7 @@ RRD_API rrd_record_status rrd_record_status_of(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_owner(rrd_record *r, const char *agent_id)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->owner, agent_id, "owner agent id");
+	return rrd__set_optional_id(&r->owner, agent_id, "owner agent id", RRD_ID_INPUT);
 }
 
 RRD_API const char *rrd_record_owner(const rrd_record *r)
@@ -354,7 +354,7 @@ RRD_API rrd_status rrd_record_role_at(const rrd_record *r, size_t i, const char 
 RRD_API rrd_status rrd_record_set_partner(rrd_record *r, const char *partner)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->partner, partner, "partner");
+	return rrd__set_optional_id(&r->partner, partner, "partner", RRD_ID_INPUT);
 }
 
 RRD_API const char *rrd_record_partner(const rrd_record *r)
@@ -365,7 +365,7 @@ RRD_API const char *rrd_record_partner(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_follow_up(rrd_record *r, const char *status)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->follow_up, status, "follow-up status");
+	return rrd__set_optional_id(&r->follow_up, status, "follow-up status", RRD_ID_INPUT);
 }
 
 RRD_API const char *rrd_record_follow_up(const rrd_record *r)
@@ -410,7 +410,7 @@ RRD_API const char *rrd_record_replaced_by(const rrd_record *r)
 
 rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id)
 {
-	return rrd__set_optional_id(&r->replaced_by, id, "record id");
+	return rrd__set_optional_id(&r->replaced_by, id, "record id", RRD_ID_INPUT);
 }
 
 rrd_status rrd__record_check_import(const rrd_record *r)

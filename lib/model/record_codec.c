@@ -223,7 +223,7 @@ rrd_status rrd__record_decode(const void *data, size_t len, rrd_record **out)
 	rrd_status rc = format == RECORD_FORMAT ? decode_v2(&rd, &r, &nomem)
 						: decode_v1(&rd, &r, &nomem);
 	if (!rc && (rd.failed || rd.left || !rrd_kind_name(r->kind) ||
-		    !rrd_record_status_name(r->status) || rrd__id_check(r->id, "record id")))
+		    !rrd_record_status_name(r->status) || rrd__id_check_as(r->id, "record id", RRD_ID_STORED)))
 		rc = RRD_E_STORE;
 	if (rc) {
 		rrd_record_free(r);

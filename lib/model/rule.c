@@ -19,12 +19,17 @@
 
 RRD_API rrd_status rrd_rule_new(rrd_rule **out, const char *id, const char *pool_id)
 {
+	return rrd__rule_new(out, id, pool_id, RRD_ID_INPUT);
+}
+
+rrd_status rrd__rule_new(rrd_rule **out, const char *id, const char *pool_id, rrd_id_rule rule)
+{
 	if (!out)
 		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
 	*out = NULL;
-	rrd_status rc = rrd__id_check(id, "rule id");
+	rrd_status rc = rrd__id_check_as(id, "rule id", rule);
 	if (!rc)
-		rc = rrd__id_check(pool_id, "pool id");
+		rc = rrd__id_check_as(pool_id, "pool id", rule);
 	if (rc)
 		return rc;
 	rrd_rule *r = rrd__calloc(1, sizeof *r);
@@ -64,7 +69,7 @@ RRD_API void rrd_rule_free(rrd_rule *r)
 RRD_API rrd_status rrd_rule_dup(rrd_rule **out, const rrd_rule *r)
 {
 	NEED_RULE(r);
-	rrd_status rc = rrd_rule_new(out, r->id, r->pool);
+	rrd_status rc = rrd__rule_new(out, r->id, r->pool, RRD_ID_STORED);
 	if (rc)
 		return rc;
 	rrd_rule *c = *out;
@@ -81,7 +86,7 @@ RRD_API rrd_status rrd_rule_dup(rrd_rule **out, const rrd_rule *r)
 	if (!rc && r->calendar && !(c->calendar = rrd__strdup(r->calendar)))
 		rc = RRD_E_NOMEM;
 	for (size_t i = 0; !rc && i < r->attr_count; i++)
-		rc = rrd_rule_add_attr(c, r->attrs[i].key, r->attrs[i].value);
+		rc = rrd__rule_add_attr(c, r->attrs[i].key, r->attrs[i].value, RRD_ID_STORED);
 	if (rc) {
 		rrd_rule_free(c);
 		*out = NULL;
@@ -100,16 +105,22 @@ RRD_API const char *rrd_rule_pool(const rrd_rule *r)
 	return r ? r->pool : NULL;
 }
 
-static rrd_status add_checked(rrd_strlist *l, const char *s, const char *what)
+static rrd_status add_checked(rrd_strlist *l, const char *s, const char *what,
+			      rrd_id_rule rule)
 {
-	rrd_status rc = rrd__id_check(s, what);
+	rrd_status rc = rrd__id_check_as(s, what, rule);
 	return rc ? rc : rrd__strlist_add(l, s);
 }
 
 RRD_API rrd_status rrd_rule_add_source(rrd_rule *r, const char *source)
 {
+	return rrd__rule_add_source(r, source, RRD_ID_INPUT);
+}
+
+rrd_status rrd__rule_add_source(rrd_rule *r, const char *source, rrd_id_rule rule)
+{
 	NEED_RULE(r);
-	return add_checked(&r->sources, source, "source");
+	return add_checked(&r->sources, source, "source", rule);
 }
 
 RRD_API size_t rrd_rule_source_count(const rrd_rule *r)
@@ -138,8 +149,14 @@ RRD_API int rrd_rule_kind(const rrd_rule *r)
 
 RRD_API rrd_status rrd_rule_add_attr(rrd_rule *r, const char *key, const char *value)
 {
+	return rrd__rule_add_attr(r, key, value, RRD_ID_INPUT);
+}
+
+rrd_status rrd__rule_add_attr(rrd_rule *r, const char *key, const char *value,
+			      rrd_id_rule rule)
+{
 	NEED_RULE(r);
-	rrd_status rc = rrd__id_check(key, "attribute name");
+	rrd_status rc = rrd__id_check_as(key, "attribute name", rule);
 	if (rc)
 		return rc;
 	if (!value)
@@ -221,7 +238,7 @@ RRD_API rrd_time rrd_rule_claim_window(const rrd_rule *r)
 RRD_API rrd_status rrd_rule_set_calendar(rrd_rule *r, const char *calendar_id)
 {
 	NEED_RULE(r);
-	return rrd__set_optional_id(&r->calendar, calendar_id, "calendar id");
+	return rrd__set_optional_id(&r->calendar, calendar_id, "calendar id", RRD_ID_INPUT);
 }
 
 RRD_API const char *rrd_rule_calendar(const rrd_rule *r)
@@ -257,8 +274,13 @@ RRD_API int rrd_rule_respect_hours(const rrd_rule *r)
 
 RRD_API rrd_status rrd_rule_add_skill(rrd_rule *r, const char *skill)
 {
+	return rrd__rule_add_skill(r, skill, RRD_ID_INPUT);
+}
+
+rrd_status rrd__rule_add_skill(rrd_rule *r, const char *skill, rrd_id_rule rule)
+{
 	NEED_RULE(r);
-	return add_checked(&r->skills, skill, "skill");
+	return add_checked(&r->skills, skill, "skill", rule);
 }
 
 RRD_API size_t rrd_rule_skill_count(const rrd_rule *r)
@@ -273,8 +295,13 @@ RRD_API const char *rrd_rule_skill(const rrd_rule *r, size_t i)
 
 RRD_API rrd_status rrd_rule_add_overflow(rrd_rule *r, const char *pool_id)
 {
+	return rrd__rule_add_overflow(r, pool_id, RRD_ID_INPUT);
+}
+
+rrd_status rrd__rule_add_overflow(rrd_rule *r, const char *pool_id, rrd_id_rule rule)
+{
 	NEED_RULE(r);
-	return add_checked(&r->overflow, pool_id, "overflow pool id");
+	return add_checked(&r->overflow, pool_id, "overflow pool id", rule);
 }
 
 RRD_API size_t rrd_rule_overflow_count(const rrd_rule *r)

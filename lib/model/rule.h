@@ -3,6 +3,7 @@
 #define RRD_MODEL_RULE_H
 
 #include "rrdist/rule.h"
+#include "util/id.h"
 #include "util/strlist.h"
 
 typedef struct rrd_kv {
@@ -26,5 +27,15 @@ struct rrd_rule {
 	rrd_strlist skills;
 	rrd_strlist overflow;
 };
+
+/* rrd_rule_new, _add_source, _add_attr, _add_skill and _add_overflow with
+ * their ids checked by `rule`: RRD_ID_STORED for a rule read back from a
+ * store. The calendar is set with rrd__set_optional_id (model/agent.h). */
+rrd_status rrd__rule_new(rrd_rule **out, const char *id, const char *pool_id, rrd_id_rule rule);
+rrd_status rrd__rule_add_source(rrd_rule *r, const char *source, rrd_id_rule rule);
+rrd_status rrd__rule_add_attr(rrd_rule *r, const char *key, const char *value,
+			      rrd_id_rule rule);
+rrd_status rrd__rule_add_skill(rrd_rule *r, const char *skill, rrd_id_rule rule);
+rrd_status rrd__rule_add_overflow(rrd_rule *r, const char *pool_id, rrd_id_rule rule);
 
 #endif

@@ -234,7 +234,7 @@ static rrd_status check_agent(const cJSON *e, const char *path, rrd_time start)
 	rrd_agent *a;
 	rrd_status rc;
 	(void)start;
-	if ((rc = rrd__sim_as_parse(rrd__agent_from_json(e, path, &a), path)))
+	if ((rc = rrd__sim_as_parse(rrd__agent_from_json(e, path, RRD_FROM_SCENARIO, &a), path)))
 		return rc;
 	rrd_agent_free(a);
 	return opt_string(e, path, "postal_code");

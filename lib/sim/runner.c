@@ -493,7 +493,7 @@ static rrd_status op_agent(run *r, const cJSON *o, const char **code)
 	if (rc)
 		return rc;
 	*code = "invalid_argument";
-	rc = rrd__agent_apply_json(a, o, "$");
+	rc = rrd__agent_apply_json(a, o, "$", RRD_FROM_SCENARIO);
 	double lat, lon;
 	int where = rc || rrd__json_get(o, "location") ? 0 : location_of(r, o, &lat, &lon);
 	if (where < 0)

@@ -45,7 +45,7 @@ int rrd__scenario_time(const char *text, rrd_time start, rrd_time *out)
 	if (text[0] != '+')
 		return rrd__time_parse(text, out);
 	rrd_time d;
-	if (rrd__duration_parse(text + 1, &d) || start > RRD_TIME_MAX - d)
+	if (rrd__duration_parse(text + 1, RRD_UNITS_SCENARIO, &d) || start > RRD_TIME_MAX - d)
 		return -1;
 	*out = start + d;
 	return 0;
@@ -222,7 +222,7 @@ static rrd_status load_section(rrd_scenario *s, const char *name, size_t max, vo
 static rrd_status calendar_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
 {
 	rrd_calendar *c;
-	rrd_status rc = rrd__sim_as_parse(rrd__calendar_from_json(e, path, &c), path);
+	rrd_status rc = rrd__sim_as_parse(rrd__calendar_from_json(e, path, RRD_FROM_SCENARIO, &c), path);
 	if (rc)
 		return rc;
 	s->calendars[s->calendar_count++] = c;
@@ -254,7 +254,7 @@ static rrd_status postal_location(const rrd_scenario *s, const cJSON *o, const c
 static rrd_status agent_item(rrd_scenario *s, const cJSON *e, size_t i, const char *path)
 {
 	rrd_agent *a;
-	rrd_status rc = rrd__sim_as_parse(rrd__agent_from_json(e, path, &a), path);
+	rrd_status rc = rrd__sim_as_parse(rrd__agent_from_json(e, path, RRD_FROM_SCENARIO, &a), path);
 	if (rc)
 		return rc;
 	s->agents[s->agent_count++] = a;
@@ -276,7 +276,7 @@ static rrd_status pool_item(rrd_scenario *s, const cJSON *e, size_t i, const cha
 {
 	char at[RRD_PATH_MAX];
 	rrd_pool *p;
-	rrd_status rc = rrd__sim_as_parse(rrd__pool_from_json(e, path, NULL, &p), path);
+	rrd_status rc = rrd__sim_as_parse(rrd__pool_from_json(e, path, NULL, RRD_FROM_SCENARIO, &p), path);
 	if (rc)
 		return rc;
 	s->pools[s->pool_count++] = p;
@@ -315,7 +315,7 @@ static rrd_status rule_item(rrd_scenario *s, const cJSON *e, size_t i, const cha
 {
 	char at[RRD_PATH_MAX];
 	rrd_rule *r;
-	rrd_status rc = rrd__sim_as_parse(rrd__rule_from_json(e, path, NULL, &r), path);
+	rrd_status rc = rrd__sim_as_parse(rrd__rule_from_json(e, path, NULL, RRD_FROM_SCENARIO, &r), path);
 	if (rc)
 		return rc;
 	s->rules[s->rule_count++] = r;

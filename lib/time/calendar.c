@@ -27,9 +27,15 @@ static void free_members(rrd_calendar *cal)
 RRD_API rrd_status rrd_calendar_new(rrd_calendar **out, const char *id,
 				    const char *timezone)
 {
+	return rrd__calendar_new(out, id, timezone, RRD_ID_INPUT);
+}
+
+rrd_status rrd__calendar_new(rrd_calendar **out, const char *id, const char *timezone,
+			     rrd_id_rule rule)
+{
 	if (!out)
 		return rrd__fail(RRD_E_INVALID, "calendar out pointer is NULL");
-	rrd_status rc = rrd__id_check(id, "calendar id");
+	rrd_status rc = rrd__id_check_as(id, "calendar id", rule);
 	if (rc != RRD_OK)
 		return rc;
 	if (!timezone)

@@ -43,7 +43,18 @@ int rrd__utf8_valid(const unsigned char *s, size_t n)
 	return 1;
 }
 
+/* C1 controls are U+0080..U+009F: 0xC2 then 0x80..0x9F in UTF-8. */
+static int c1_at(const unsigned char *p)
+{
+	return p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F;
+}
+
 rrd_status rrd__id_check(const char *id, const char *what)
+{
+	return rrd__id_check_as(id, what, RRD_ID_INPUT);
+}
+
+rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule)
 {
 	if (!id)
 		return rrd__fail(RRD_E_INVALID, "%s must not be NULL", what);
@@ -57,7 +68,8 @@ rrd_status rrd__id_check(const char *id, const char *what)
 	unsigned char high = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)id[i];
-		if (c < 0x20 || c == 0x7F)
+		if (c < 0x20 || c == 0x7F ||
+		    (rule == RRD_ID_INPUT && c1_at((const unsigned char *)id + i)))
 			return rrd__fail(RRD_E_INVALID, "%s contains a control character", what);
 		high |= c;
 	}

@@ -4,9 +4,23 @@
 
 #include "rrdist/common.h"
 
-/* RRD_OK when `id` is 1..RRD_ID_MAX bytes of UTF-8 without control
- * characters; else records why (naming `what`) and returns RRD_E_INVALID.
- * Control characters are refused because stores join keys with 0x1F. */
+/* Which ids a check lets through. */
+typedef enum rrd_id_rule {
+	/* An id entering through the API or a document: no control
+	 * character at all, C0 (stores join keys with 0x1F), DEL or C1
+	 * (U+0080..U+009F, which terminals also obey). */
+	RRD_ID_INPUT,
+	/* An id read back from a store, or copied from an object that holds
+	 * one: earlier releases let the C1 controls through, and a store
+	 * that holds them must stay readable. C0 and DEL are still refused. */
+	RRD_ID_STORED
+} rrd_id_rule;
+
+/* RRD_OK when `id` is 1..RRD_ID_MAX bytes of UTF-8 without the control
+ * characters `rule` refuses; else records why (naming `what`) and returns
+ * RRD_E_INVALID. */
+rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule);
+/* rrd__id_check_as(id, what, RRD_ID_INPUT): for everything that enters. */
 rrd_status rrd__id_check(const char *id, const char *what);
 
 /* RRD_OK when `text` (not NULL) is UTF-8; else records why (naming

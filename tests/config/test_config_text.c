@@ -90,6 +90,26 @@ static void test_bytes_that_are_not_utf8_are_refused(void **state)
 		       "$: not JSON: bytes that are not UTF-8 at line 1, column 141");
 }
 
+/* Ids take no control characters: C1 ones (U+0080..U+009F) neither,
+ * escaped or written as they are. */
+static void test_a_c1_control_in_an_id_is_refused(void **state)
+{
+	(void)state;
+	expect_refused("{\"format\":\"rrdist-config/1\",\"agents\":[{\"id\":\"a\\u0085\"}]}",
+		       "$.agents[0].id: agent id contains a control character");
+	expect_refused("{\"format\":\"rrdist-config/1\",\"agents\":[{\"id\":\"a\"}],"
+		       "\"pools\":[{\"id\":\"p\xc2\x9b\",\"kind\":\"lead\"}]}",
+		       "$.pools[0].id: pool id contains a control character");
+	expect_refused("{\"format\":\"rrdist-config/1\",\"agents\":[{\"id\":\"a\"}],"
+		       "\"pools\":[{\"id\":\"p\",\"kind\":\"lead\"}],"
+		       "\"rules\":[{\"id\":\"r\",\"pool\":\"p\",\"match\":{\"source\":\"w\\u009b\"}}]}",
+		       "$.rules[0].match.source: source contains a control character");
+	expect_refused("{\"format\":\"rrdist-config/1\",\"agents\":[{\"id\":\"a\"}],"
+		       "\"calendars\":[{\"id\":\"c\\u009b\",\"timezone\":\"UTC\","
+		       "\"hours\":{\"mon\":[[\"09:00\",\"17:00\"]]}}]}",
+		       "$.calendars[0].id: calendar id contains a control character");
+}
+
 static void test_an_escaped_format_is_the_format(void **state)
 {
 	(void)state;
@@ -105,6 +125,7 @@ int main(void)
 		cmocka_unit_test(test_a_key_named_twice_is_refused_at_the_second),
 		cmocka_unit_test(test_bytes_that_are_not_utf8_are_refused),
 		cmocka_unit_test(test_an_escaped_format_is_the_format),
+		cmocka_unit_test(test_a_c1_control_in_an_id_is_refused),
 	};
 	return cmocka_run_group_tests_name("config_text", tests, NULL, NULL);
 }

@@ -161,6 +161,16 @@ static void unchanged(world *w, const char *what)
 	free(now);
 }
 
+/* 1 when `msg` holds a C0 or C1 control character or DEL unescaped: a
+ * message quoting a bad id must not pass its controls on to a terminal. */
+static int raw_control(const char *msg)
+{
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+			return 1;
+	return 0;
+}
+
 /*
  * The call returned `got`; it should have refused with `want`, set the
  * last error to a message mentioning `needle` (when not NULL) and, when
@@ -181,6 +191,8 @@ static void refused(world *w, const char *what, rrd_status got, rrd_status want,
 		if (needle)
 			check(strstr(msg, needle) != NULL,
 			      "%s: message \"%s\" does not mention \"%s\"", what, msg, needle);
+		check(!raw_control(msg), "%s: message \"%s\" holds a control character as it is",
+		      what, msg);
 	}
 	if (w)
 		unchanged(w, what);
@@ -214,7 +226,7 @@ typedef struct bad_id {
 
 static char long_id[RRD_ID_MAX + 2];
 
-#define NBAD 12
+#define NBAD 14
 
 static const bad_id *bad_ids(void)
 {
@@ -228,6 +240,8 @@ static const bad_id *bad_ids(void)
 		{ "an id ending in a newline", "agent\n", "control" },
 		{ "an id with DEL", "ag\x7f" "ent", "control" },
 		{ "an id with ESC", "\x1b[1m", "control" },
+		{ "an id with NEL (U+0085)", "ag\xc2\x85" "ent", "control" },
+		{ "an id with CSI (U+009B)", "\xc2\x9b" "1m", "control" },
 		{ "an id with a 0xff byte", "ag\xff", "UTF-8" },
 		{ "an overlong encoding", "\xc0\xaf", "UTF-8" },
 		{ "a UTF-16 surrogate", "\xed\xa0\x80", "UTF-8" },
@@ -311,6 +325,26 @@ static void test_malformed_ids_are_refused_by_the_distributor(void **state)
 		const char *types[] = { "closer", id };
 		REFUSED_AS(w, AS("reassign_to_nearest (type)"), RRD_E_INVALID, nd,
 			   rrd_distributor_reassign_to_nearest(d, "G1", types, 2, NULL));
+		REFUSED_AS(w, AS("reassign_to_agent (record id)"), RRD_E_INVALID, nd,
+			   rrd_distributor_reassign_to_agent(d, id, "A", NULL));
+		REFUSED_AS(w, AS("reassign_to_agent (agent id)"), RRD_E_INVALID, nd,
+			   rrd_distributor_reassign_to_agent(d, "P1", id, NULL));
+		REFUSED_AS(w, AS("queue_record"), RRD_E_INVALID, nd,
+			   rrd_distributor_queue_record(d, id, NULL));
+		REFUSED_AS(w, AS("transfer (record id)"), RRD_E_INVALID, nd,
+			   rrd_distributor_transfer(d, id, "north", "A", NULL, NULL));
+		REFUSED_AS(w, AS("transfer (partner)"), RRD_E_INVALID, nd,
+			   rrd_distributor_transfer(d, "P1", id, "A", NULL, NULL));
+		REFUSED_AS(w, AS("transfer (agent id)"), RRD_E_INVALID, nd,
+			   rrd_distributor_transfer(d, "P1", "north", id, NULL, NULL));
+		REFUSED_AS(w, AS("transfer (new id)"), RRD_E_INVALID, nd,
+			   rrd_distributor_transfer(d, "P1", "north", "A", id, NULL));
+		const char *records[] = { "P1", id };
+		REFUSED_AS(w, AS("set_follow_up (record id)"), RRD_E_INVALID, nd,
+			   rrd_distributor_set_follow_up(d, records, 2, "called"));
+		REFUSED_AS(w, AS("set_follow_up (status)"), RRD_E_INVALID, nd,
+			   rrd_distributor_set_follow_up(d, records, 1, id));
+		REFUSED_AS(w, AS("undo"), RRD_E_INVALID, nd, rrd_distributor_undo(d, id, NULL));
 
 		rrd_pick *pick = NULL;
 		REFUSED_AS(w, AS("next_agent"), RRD_E_INVALID, nd,
@@ -349,6 +383,8 @@ static void test_malformed_ids_are_refused_by_value_objects(void **state)
 	rrd_rule *u;
 	assert_int_equal(rrd_rule_new(&u, "r1", "web"), RRD_OK);
 	assert_int_equal(rrd_rule_set_calendar(u, "office"), RRD_OK);
+	rrd_redistribution *rd;
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
 	for (int i = 0; i < NBAD; i++) {
 		const char *id = bad[i].id, *nd = bad[i].needle;
 		char what[200];
@@ -380,7 +416,12 @@ static void test_malformed_ids_are_refused_by_value_objects(void **state)
 		REFUSED_AS(NULL, AS("rrd_rule_set_calendar"), RRD_E_INVALID, nd,
 			   rrd_rule_set_calendar(u, id));
 		REFUSED_AS(NULL, AS("rrd_rule_add_skill"), RRD_E_INVALID, nd, rrd_rule_add_skill(u, id));
+		REFUSED_AS(NULL, AS("rrd_rule_add_source"), RRD_E_INVALID, nd,
+			   rrd_rule_add_source(u, id));
+		REFUSED_AS(NULL, AS("rrd_rule_add_attr"), RRD_E_INVALID, nd,
+			   rrd_rule_add_attr(u, id, "v"));
 		check(rrd_rule_overflow_count(u) == 0 && rrd_rule_skill_count(u) == 0 &&
+			      rrd_rule_source_count(u) == 0 && rrd_rule_attr_count(u) == 0 &&
 			      strcmp(rrd_rule_calendar(u), "office") == 0,
 		      "%s: the rule changed", what);
 
@@ -411,12 +452,40 @@ static void test_malformed_ids_are_refused_by_value_objects(void **state)
 		REFUSED_AS(NULL, AS("rrd_record_set_role (role)"), RRD_E_INVALID, nd,
 			   rrd_record_set_role(r, id, "A"));
 		check(rrd_record_role_count(r) == 0, "%s: a role was set", what);
+		REFUSED_AS(NULL, AS("rrd_record_set_source"), RRD_E_INVALID, nd,
+			   rrd_record_set_source(r, id));
+		check(rrd_record_source(r) == NULL, "%s: source changed", what);
+		REFUSED_AS(NULL, AS("rrd_record_set_follow_up"), RRD_E_INVALID, nd,
+			   rrd_record_set_follow_up(r, id));
+		check(rrd_record_follow_up(r) == NULL, "%s: follow-up changed", what);
+		REFUSED_AS(NULL, AS("rrd_record_set_attr"), RRD_E_INVALID, nd,
+			   rrd_record_set_attr(r, id, "v"));
+		check(rrd_record_attr_count(r) == 0, "%s: an attribute was set", what);
+
+		const char *one[] = { id };
+		REFUSED_AS(NULL, AS("rrd_redistribution_from_agent"), RRD_E_INVALID, nd,
+			   rrd_redistribution_from_agent(rd, id, NULL, 0));
+		REFUSED_AS(NULL, AS("rrd_redistribution_from_agent (role)"), RRD_E_INVALID, nd,
+			   rrd_redistribution_from_agent(rd, "A", one, 1));
+		REFUSED_AS(NULL, AS("rrd_redistribution_from_records"), RRD_E_INVALID, nd,
+			   rrd_redistribution_from_records(rd, one, 1));
+		REFUSED_AS(NULL, AS("rrd_redistribution_filter_owner"), RRD_E_INVALID, nd,
+			   rrd_redistribution_filter_owner(rd, id));
+		REFUSED_AS(NULL, AS("rrd_redistribution_filter_owner_types"), RRD_E_INVALID, nd,
+			   rrd_redistribution_filter_owner_types(rd, one, 1));
+		REFUSED_AS(NULL, AS("rrd_redistribution_filter_attr"), RRD_E_INVALID, nd,
+			   rrd_redistribution_filter_attr(rd, id, "v"));
+		REFUSED_AS(NULL, AS("rrd_redistribution_to_agents"), RRD_E_INVALID, nd,
+			   rrd_redistribution_to_agents(rd, one, 1));
+		REFUSED_AS(NULL, AS("rrd_redistribution_to_types"), RRD_E_INVALID, nd,
+			   rrd_redistribution_to_types(rd, one, 1));
 #undef AS
 	}
 	rrd_agent_free(a);
 	rrd_pool_free(p);
 	rrd_record_free(r);
 	rrd_rule_free(u);
+	rrd_redistribution_free(rd);
 	finish();
 }
 

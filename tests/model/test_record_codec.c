@@ -212,6 +212,25 @@ static void test_damaged_bytes_are_refused(void **state)
 	rrd_record_free(back);
 }
 
+/* Earlier releases stored ids with C1 controls (U+0080..U+009F): those
+ * still read, though the API now refuses them. C0 controls never were
+ * stored, and are refused as damage. */
+static void test_a_stored_c1_id_still_reads(void **state)
+{
+	(void)state;
+	const unsigned char nel[] = { 2, 3, 'x', 0xc2, 0x85, 1, 1, 0 };
+	const unsigned char esc[] = { 2, 2, 'x', 0x1b, 1, 1, 0 };
+	rrd_record *back = NULL;
+	assert_int_equal(rrd__record_decode(nel, sizeof nel, &back), RRD_OK);
+	assert_string_equal(back->id, "x\xc2\x85");
+	rrd_record_free(back);
+	back = NULL;
+	assert_int_equal(rrd__record_decode(esc, sizeof esc, &back), RRD_E_STORE);
+	assert_null(back);
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, "x\xc2\x85", RRD_KIND_LEAD), RRD_E_INVALID);
+}
+
 static void test_varints_round_trip(void **state)
 {
 	(void)state;
@@ -262,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_a_bare_record_survives_and_is_small),
 		cmocka_unit_test(test_the_older_form_still_reads),
 		cmocka_unit_test(test_damaged_bytes_are_refused),
+		cmocka_unit_test(test_a_stored_c1_id_still_reads),
 		cmocka_unit_test(test_varints_round_trip),
 		cmocka_unit_test(test_a_refused_json_value_is_named_once),
 	};

@@ -94,6 +94,26 @@ check("repeated calendar and pool ids are faults", again.returncode == 2 and
       again.stderr.splitlines() == ['rrdist: config: $.calendars[1].id: repeats "c"',
                                     'rrdist: config: $.pools[1].id: repeats "p"'],
       again.stderr)
+# A window that is not whole seconds keeps its milliseconds ("ms", which
+# only configuration documents take); whole seconds are written as ever.
+ms = run("config", json.dumps({
+    "format": "rrdist-config/1",
+    "pools": [{"id": "p", "kind": "lead", "claim_window": "1500ms"},
+              {"id": "q", "kind": "lead", "claim_window": "90s"}],
+    "rules": [{"id": "r", "pool": "p", "claim_window": "2m0s7ms"}]}))
+out = json.loads(ms.stdout or "null") or {}
+check("a millisecond window survives", ms.returncode == 0 and
+      [p["claim_window"] for p in out.get("pools", [])] == ["1s500ms", "1m30s"] and
+      out["rules"][0]["claim_window"] == "2m7ms", f"exit {ms.returncode}: {ms.stdout}{ms.stderr}")
+check("check accepts a millisecond window", run("check", ms.stdout).returncode == 0)
+scen = subprocess.run([rrdist, "check", "--no-postal", "-"], capture_output=True, text=True,
+                      input=json.dumps({"format": "rrdist-scenario/1",
+                                        "start": "2026-03-02T08:00:00Z",
+                                        "pools": [{"id": "p", "kind": "lead",
+                                                   "claim_window": "500ms"}]}))
+check("a scenario takes no milliseconds", scen.returncode == 2 and
+      '$.pools[0].claim_window: "500ms" is not a duration of at most 36600d, such as "90s" '
+      'or "1h30m"' in scen.stderr, f"exit {scen.returncode}: {scen.stderr}")
 # A document wrong throughout stops at 100 faults and says so.
 lots = run("check", json.dumps({"format": "rrdist-config/1",
                                 "agents": [{"id": "a", "weight": 0}] * 300}))

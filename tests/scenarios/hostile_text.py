@@ -61,9 +61,14 @@ for cmd in ("check", "simulate"):
 p = run(["check", "-"], scenario(pools=[{"id": "web", "kind": "lead", "members": ["a"],
                                          "claim_window": "5m\x7f"}]))
 inert("check: DEL in a duration", p.stderr, '"5m\\u007f"')
+p = run(["check", "-"], scenario(pools=[{"id": "web", "kind": "lead\x9b31m",
+                                         "members": ["a"]}]))
+inert("check: CSI in a kind", p.stderr, '"lead\\u009b31m"')
+# An id may hold no control character, C1 ones neither.
 p = run(["check", "-"], scenario(pools=[{"id": "web", "kind": "lead",
                                          "members": ["a", "b\x9b31m"]}]))
-inert("check: CSI in an id", p.stderr, '"b\\u009b31m"')
+inert("check: CSI in an id", p.stderr,
+      "$.pools[0].members[1]: agent id contains a control character")
 p = run(["check", "-"], scenario(events=[{"at": "+1m", "op": "teleport\nrrdist: ok"}]))
 inert("check: a line break in an op", p.stderr, "teleport\\nrrdist: ok")
 for cmd in ("check", "config"):

@@ -692,6 +692,24 @@ static void test_malformed_claim_window_is_refused(void **state)
 			 "$.pools[0].claim_window");
 }
 
+/* The scenario format's units are d h m s: the "ms" a configuration
+ * document takes is not one of them, for windows and times alike. */
+static void test_a_millisecond_duration_is_refused(void **state)
+{
+	(void)state;
+	sim_expect_fault_msg("'pools':[{'id':'p','kind':'lead','claim_window':'500ms'}]",
+			     "$.pools[0].claim_window",
+			     ": \"500ms\" is not a duration of at most 36600d, such as \"90s\" "
+			     "or \"1h30m\"");
+	sim_expect_fault_msg("'pools':[{'id':'p','kind':'lead'}],"
+			     "'rules':[{'id':'r','pool':'p','claim_window':'1s500ms'}]",
+			     "$.rules[0].claim_window",
+			     ": \"1s500ms\" is not a duration of at most 36600d, such as \"90s\" "
+			     "or \"1h30m\"");
+	sim_expect_fault("'events':[{'at':'+500ms','op':'advance'}]", "$.events[0].at");
+	sim_expect_fault("'end':'+1s500ms'", "$.end");
+}
+
 static void test_huge_claim_window_is_refused(void **state)
 {
 	(void)state;
@@ -818,7 +836,7 @@ static void test_rule_with_empty_source_or_calendar_is_a_parse_fault(void **stat
 {
 	(void)state;
 	sim_expect_fault(POOLS "'rules':[{'id':'a','pool':'web','match':{'source':''}}]",
-			 "$.rules[0]");
+			 "$.rules[0].match.source");
 	sim_expect_fault(POOLS "'rules':[{'id':'a','pool':'web','calendar':''}]", "$.rules[0].calendar");
 }
 
@@ -1232,6 +1250,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_negative_claim_window_is_refused),
 		cmocka_unit_test(test_malformed_claim_window_is_refused),
 		cmocka_unit_test(test_huge_claim_window_is_refused),
+		cmocka_unit_test(test_a_millisecond_duration_is_refused),
 		cmocka_unit_test(test_pool_with_unknown_member_is_refused),
 		cmocka_unit_test(test_pool_with_repeated_member_is_refused),
 		cmocka_unit_test(test_repeated_pool_id_is_refused),

@@ -96,6 +96,20 @@ static void test_bytes_that_are_not_utf8_are_refused(void **state)
 	expect_refused(doc, msg);
 }
 
+/* Ids take no control characters: C1 ones (U+0080..U+009F) neither,
+ * escaped or written as they are. */
+static void test_a_c1_control_in_an_id_is_refused(void **state)
+{
+	(void)state;
+	expect_refused(HEAD ",\"agents\":[{\"id\":\"a\\u0085\"}]}",
+		       "$.agents[0].id: agent id contains a control character");
+	expect_refused(HEAD ",\"agents\":[{\"id\":\"a\",\"skills\":[\"x\xc2\x9b\"]}]}",
+		       "$.agents[0].skills[0]: skill contains a control character");
+	expect_refused(HEAD ",\"events\":[{\"at\":\"+0s\",\"op\":\"lead\","
+		       "\"id\":\"L\xc2\x85\"}]}",
+		       "$.events[0].id: id contains a control character");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +117,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_a_section_named_twice_is_refused),
 		cmocka_unit_test(test_u0000_is_refused_never_cut_short),
 		cmocka_unit_test(test_bytes_that_are_not_utf8_are_refused),
+		cmocka_unit_test(test_a_c1_control_in_an_id_is_refused),
 	};
 	return sim_main(argc, argv, "sim_scenario_text", tests, sizeof tests / sizeof *tests);
 }

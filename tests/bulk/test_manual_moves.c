@@ -11,21 +11,6 @@
 
 /* ---- scenarios --------------------------------------------------------- */
 
-typedef struct output {
-	char *text;
-	size_t len;
-} output;
-
-static void collect(void *user, const char *line, size_t len)
-{
-	output *o = user;
-	o->text = realloc(o->text, o->len + len + 1);
-	assert_non_null(o->text);
-	memcpy(o->text + o->len, line, len);
-	o->len += len;
-	o->text[o->len] = '\0';
-}
-
 /* The lines a scenario writes; `doc` is JSON with ' for ". Free the text. */
 static char *simulate(const char *doc)
 {
@@ -34,9 +19,9 @@ static char *simulate(const char *doc)
 	for (char *c = json; *c; c++)
 		if (*c == '\'')
 			*c = '"';
-	output out = { 0 };
+	fix_output out = { 0 };
 	rrd_simulation_options o = RRD_SIMULATION_OPTIONS_INIT;
-	o.on_line = collect;
+	o.on_line = fix_collect;
 	o.line_user = &out;
 	rrd_status rc = rrd_simulate(json, strlen(json), &o);
 	if (rc)

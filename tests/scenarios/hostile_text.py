@@ -12,15 +12,9 @@ import subprocess
 import sys
 import tempfile
 
-rrdist = sys.argv[1]
-failed = 0
-checked = 0
+from tally import check, done
 
-def check(name, ok, detail=""):
-    global failed, checked
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else ": " + detail))
-    failed += not ok
-    checked += 1
+rrdist = sys.argv[1]
 
 def run(args, text):
     return subprocess.run([rrdist] + args, input=text.encode(), capture_output=True)
@@ -121,5 +115,4 @@ p = run(["check", "-"], '{"format": "rrdist-config/1", "format": "rrdist-scenari
 check("a format named twice is refused", p.returncode == 2 and
       b"$.format: the object already has this key" in p.stderr, repr(p.stderr))
 
-print(f"{checked - failed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+done()

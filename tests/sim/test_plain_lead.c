@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim_test.h"
+#include "../support/fixture.h"
 
 static const char *next_string(const char *s)
 {
@@ -53,26 +54,11 @@ static void test_what_is_read_of_a_plain_lead(void **state)
 	rrd__scenario_free(sc);
 }
 
-typedef struct output {
-	char *text;
-	size_t len;
-} output;
-
-static void collect(void *user, const char *line, size_t len)
-{
-	output *o = user;
-	o->text = realloc(o->text, o->len + len + 1);
-	assert_non_null(o->text);
-	memcpy(o->text + o->len, line, len);
-	o->len += len;
-	o->text[o->len] = '\0';
-}
-
 static char *run(const char *doc)
 {
-	output out = { 0 };
+	fix_output out = { 0 };
 	rrd_simulation_options o = RRD_SIMULATION_OPTIONS_INIT;
-	o.on_line = collect;
+	o.on_line = fix_collect;
 	o.line_user = &out;
 	const char *json = sim_json(doc);
 	assert_int_equal(rrd_simulate(json, strlen(json), &o), RRD_OK);

@@ -217,3 +217,13 @@ const char *fix_agents(rrd_distributor *d)
 	}
 	return out;
 }
+
+void fix_collect(void *user, const char *line, size_t len)
+{
+	fix_output *o = user;
+	o->text = realloc(o->text, o->len + len + 1);
+	assert_non_null(o->text);
+	memcpy(o->text + o->len, line, len);
+	o->len += len;
+	o->text[o->len] = '\0';
+}

@@ -53,4 +53,13 @@ const char *fix_next(fixture *f, const char *pool);
  * comma-separated (static buffer). */
 const char *fix_agents(rrd_distributor *d);
 
+/* Lines an rrd_simulate run writes, gathered as one text: pass
+ * fix_collect as on_line and a zeroed fix_output as line_user; the
+ * text (NULL when nothing came) is the test's to free. */
+typedef struct fix_output {
+	char *text;
+	size_t len;
+} fix_output;
+void fix_collect(void *user, const char *line, size_t len);
+
 #endif

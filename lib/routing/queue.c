@@ -16,6 +16,16 @@ static int drainable_entry(rrd_distributor *d, rrd_queue_reason reason, const ch
 	return p && p->cfg->auto_drain;
 }
 
+/* A queue entry's leading fields: the format byte (returned), the reason
+ * and when the wait began; its pool and rule follow. */
+static uint8_t read_head(rrd_reader *r, rrd_queue_reason *reason, rrd_time *since)
+{
+	uint8_t format = rrd__read_u8(r);
+	*reason = (rrd_queue_reason)rrd__read_u8(r);
+	*since = rrd__read_i64(r);
+	return format;
+}
+
 /* Write a record's queue entry at place `order` in the queue. */
 static rrd_status put_entry(rrd_distributor *d, const char *record, rrd_queue_reason reason,
 			    rrd_time since, const char *pool, const char *rule, int64_t order)
@@ -82,9 +92,9 @@ rrd_status rrd__queue_park(rrd_distributor *d, rec_rt *rec, rrd_time now)
 		return rrd__store_status(grc, "reading the queue");
 	/* Queued already: it keeps its place and the time its wait began. */
 	rrd_reader r = { v, len, 0 };
-	rrd__read_u8(&r);
-	rrd__read_u8(&r);
-	rrd_time since = rrd__read_i64(&r);
+	rrd_queue_reason reason;
+	rrd_time since;
+	read_head(&r, &reason, &since);
 	if (r.failed)
 		return rrd__fail(RRD_E_STORE, "queue entry \"%s\" is malformed", rec->r->id);
 	rrd_status rc = rrd__queue_remove(d, rec->r->id);
@@ -104,9 +114,9 @@ rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
 		if (grc == RRD_OK) {
 			rrd_reader r = { v, len, 0 };
 			int nomem = 0;
-			rrd__read_u8(&r);
-			rrd_queue_reason reason = (rrd_queue_reason)rrd__read_u8(&r);
-			rrd__read_i64(&r);
+			rrd_queue_reason reason;
+			rrd_time since;
+			read_head(&r, &reason, &since);
 			char *pool = rrd__read_str(&r, &nomem);
 			if (r.failed)
 				d->drainable_epoch = 0; /* unknown: count again next time */
@@ -144,9 +154,9 @@ rrd_status rrd__queue_restore(rrd_distributor *d, rec_rt *rec, const void *data,
 {
 	rrd_reader r = { data, len, 0 };
 	int nomem = 0;
-	rrd__read_u8(&r);
-	rrd_queue_reason reason = (rrd_queue_reason)rrd__read_u8(&r);
-	rrd__read_i64(&r);
+	rrd_queue_reason reason;
+	rrd_time since;
+	read_head(&r, &reason, &since);
 	char *pool = rrd__read_str(&r, &nomem);
 	if (nomem)
 		return rrd__nomem();
@@ -200,12 +210,10 @@ static int collect(void *ctx, const char *key, const void *value, size_t len, in
 	rrd_reader r = { value, len, 0 };
 	int nomem = 0;
 	queue_item it = { 0 };
-	if (rrd__read_u8(&r) != QUEUE_FORMAT) {
+	if (read_head(&r, &it.reason, &it.since) != QUEUE_FORMAT) {
 		sc->rc = rrd__fail(RRD_E_STORE, "queue entry \"%s\" has an unknown format", key);
 		return 1;
 	}
-	it.reason = (rrd_queue_reason)rrd__read_u8(&r);
-	it.since = rrd__read_i64(&r);
 	it.pool = rrd__read_str(&r, &nomem);
 	it.rule = rrd__read_str(&r, &nomem);
 	it.record = r.failed ? NULL : rrd__strdup(key);

@@ -586,10 +586,6 @@ static rrd_status list_item_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return move_body(d, &p, now);
 	}
 	rrd_status rc = rrd__id_check(a->record, "record id");
-	if (!rc && to->pool)
-		rc = rrd__id_check(to->pool, "pool id");
-	for (size_t i = 0; !rc && !to->pool && i < to->ntypes; i++)
-		rc = rrd__id_check(to->types[i], "agent type");
 	if (rc)
 		return rc;
 	target_args t = { a->record, to->pool, to->types, to->ntypes, a->o, 1 };
@@ -614,6 +610,11 @@ rrd_status rrd__reassign_list(rrd_distributor *d, const char *const *record_ids,
 				 "must be given");
 	rrd_move_options o;
 	rrd_status rc = rrd__move_options(opts, &o);
+	/* The target is the same for every record: checked once. */
+	if (!rc && to->pool)
+		rc = rrd__id_check(to->pool, "pool id");
+	for (size_t i = 0; !rc && to->nearest && i < to->ntypes; i++)
+		rc = rrd__id_check(to->types[i], "agent type");
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n; i++) {

@@ -30,8 +30,8 @@ typedef void (*rrd_move_refused_fn)(void *user, size_t i, rrd_status rc);
  * (RRD_E_RULE_BOUND); with `force` the offer is withdrawn. A refused
  * record leaves the others be and goes to `refused` (may be NULL).
  * Auto-drain pools drain once, after the last record.
- * Returns RRD_OK, RRD_E_INVALID or RRD_E_VERSION (bad arguments, nothing
- * moved), or the status of the final drain's operation.
+ * Returns RRD_OK, RRD_E_INVALID or RRD_E_VERSION (bad arguments or target
+ * ids, nothing moved), or the status of the final drain's operation.
  */
 rrd_status rrd__reassign_list(rrd_distributor *d, const char *const *record_ids, size_t n,
 			      const rrd_move_target *to, const rrd_move_options *opts,

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "config/json_read.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -570,4 +572,14 @@ rrd_status rrd__json_text_check(const char *text, size_t len)
 	rrd__free(c.frames);
 	rrd__free(c.keys);
 	return rc;
+}
+
+rrd_status rrd__json_parse(const char *text, size_t len, cJSON **out)
+{
+	*out = NULL;
+	rrd_status rc = rrd__json_text_check(text, len);
+	if (rc)
+		return rc;
+	*out = cJSON_ParseWithLength(text, len);
+	return *out ? RRD_OK : rrd__nomem();
 }

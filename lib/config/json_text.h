@@ -42,4 +42,11 @@
  */
 rrd_status rrd__json_text_check(const char *text, size_t len);
 
+/* The text checked as rrd__json_text_check does, then parsed by cJSON
+ * into *out (the caller's to cJSON_Delete; NULL on failure). A cJSON
+ * failure on checked text can only be for want of memory: RRD_E_NOMEM.
+ * Thread-safe: uses no shared state. */
+struct cJSON;
+rrd_status rrd__json_parse(const char *text, size_t len, struct cJSON **out);
+
 #endif

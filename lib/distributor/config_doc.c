@@ -247,14 +247,9 @@ static rrd_status check_refs(rrd_distributor *d, doc *x)
 static rrd_status read_root(const char *json, size_t len, cJSON **root)
 {
 	const char *format = NULL;
-	*root = NULL;
-	rrd_status rc = rrd__json_text_check(json, len);
-	if (rc)
-		return rc;
-	/* The text is JSON: cJSON can fail on it only for want of memory. */
-	if (!(*root = cJSON_ParseWithLength(json, len)))
-		return rrd__nomem();
-	rc = rrd__json_object(*root, "$");
+	rrd_status rc = rrd__json_parse(json, len, root);
+	if (!rc)
+		rc = rrd__json_object(*root, "$");
 	if (!rc)
 		rc = rrd__json_req_string(*root, "$", "format", &format);
 	if (!rc && strcmp(format, CONFIG_FORMAT) != 0)

@@ -372,13 +372,10 @@ RRD_API rrd_status rrd_record_from_json(rrd_record **out, const char *json, size
 	if (!out || !json)
 		return rrd__fail(RRD_E_INVALID, "out and json must not be NULL");
 	*out = NULL;
-	rrd_status rc = rrd__json_text_check(json, len);
+	cJSON *o;
+	rrd_status rc = rrd__json_parse(json, len, &o);
 	if (rc)
 		return rc;
-	/* The text is JSON: cJSON can fail on it only for want of memory. */
-	cJSON *o = cJSON_ParseWithLength(json, len);
-	if (!o)
-		return rrd__nomem();
 	int bad = 0;
 	const char *id = opt_string(o, "id", &bad);
 	const char *kind_name = opt_string(o, "kind", &bad);

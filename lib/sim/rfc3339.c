@@ -100,7 +100,7 @@ size_t rrd__time_format(rrd_time t, char buf[RRD_TIME_TEXT_MAX])
 	int64_t days = rrd__utc_day(t);
 	/* Rounded down to the second: a time before 1970 belongs to the
 	 * second that starts at or before it. */
-	int64_t sod = (t - days * 86400000) / 1000;
+	int64_t sod = (t - days * RRD_DAY) / 1000;
 	int y, m, d;
 	rrd__civil_from_days(days, &y, &m, &d);
 	int hh = (int)(sod / 3600), mm = (int)(sod / 60 % 60), ss = (int)(sod % 60);

@@ -81,18 +81,22 @@ typedef struct run {
 	int internal;
 } run;
 
+static rrd_status pick_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	run *r = ctx;
+	(void)now;
+	pool_rt *p = rrd__pool_find(d, "p");
+	rrd_pick_req req = { .pool = p, .strategy = p->cfg->strategy, .record = r->rec };
+	size_t pos;
+	return rrd__pick(d, &req, &pos);
+}
+
 static void one(run *r)
 {
 	if (r->internal) {
-		rrd_distributor *d = r->d;
-		rrd__lock(d);
-		check(rrd__txn_begin(d), "begin");
-		pool_rt *p = rrd__pool_find(d, "p");
-		rrd_pick_req req = { .pool = p, .strategy = p->cfg->strategy, .record = r->rec };
-		size_t pos;
-		check(rrd__pick(d, &req, &pos), "pick");
-		check(rrd__txn_commit(d), "commit");
-		rrd__unlock(d);
+		static const rrd_txn pick = { .kind = RRD_TXN_WRITE, .body = pick_body,
+					      .own_clock = 1 };
+		check(rrd__run(r->d, &pick, r), "pick");
 	} else {
 		rrd_pick *pk;
 		check(rrd_distributor_next_agent(r->d, "p", r->rec, &pk), "next_agent");

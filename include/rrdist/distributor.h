@@ -127,7 +127,16 @@ RRD_API rrd_status rrd_distributor_put_agent(rrd_distributor *dist,
 RRD_API rrd_status rrd_distributor_get_agent(rrd_distributor *dist, const char *id,
 					     rrd_agent **out);
 
-/** Number of agents. */
+/**
+ * Number of agents, as the store has them now (other distributors' changes
+ * included). The result is a count, not a status, so a store failure is
+ * reported through the last error: when the store cannot be read, the
+ * count is what the distributor knows after the failure (0 if it failed
+ * while reading the configuration again), and rrd_error_last_status()
+ * says what failed; when the read succeeds, the last error is left as it
+ * was. To tell the two apart, call rrd_error_clear() first and look at
+ * rrd_error_last_status() after. 0 for a NULL distributor. Thread-safe.
+ */
 RRD_API size_t rrd_distributor_agent_count(rrd_distributor *dist);
 
 /**
@@ -195,7 +204,12 @@ RRD_API rrd_status rrd_distributor_add_rule(rrd_distributor *dist, const rrd_rul
 RRD_API rrd_status rrd_distributor_set_rules(rrd_distributor *dist,
 					     const rrd_rule *const *rules, size_t n);
 
-/** Number of rules. */
+/**
+ * Number of rules, as the store has them now. A store failure is reported
+ * as rrd_distributor_agent_count reports it: through the last error, with
+ * the count known after the failure. 0 for a NULL distributor.
+ * Thread-safe.
+ */
 RRD_API size_t rrd_distributor_rule_count(rrd_distributor *dist);
 
 /**

@@ -5,7 +5,7 @@
 #ifndef RRD_BULK_BULK_H
 #define RRD_BULK_BULK_H
 
-#include "distributor/dist.h"
+#include "core/core.h"
 #include "model/record.h"
 #include "rrdist/redistribution.h"
 #include "util/strlist.h"

@@ -28,7 +28,61 @@ typedef struct drain_list {
 	rrd_status rc;
 } drain_list;
 
-static int any_auto_drain(const rrd_distributor *d)
+/* How many queued records auto-drain pools could take back, as counted
+ * under `stamp`, so that draining after every operation costs nothing
+ * when there are none. Kept per distributor. */
+typedef struct drain_count {
+	rrd_stamp stamp; /* {0, 0}: unknown, count again */
+	int64_t n;
+} drain_count;
+
+static const rrd_cache_kind drain_kind = { "drainable records", rrd__free };
+
+static drain_count *count_known(rrd_distributor *d)
+{
+	drain_count *c = rrd__cache_find(d, &drain_kind);
+	return c && rrd__stamp_fresh(d, c->stamp) ? c : NULL;
+}
+
+int rrd__drainable_known(rrd_distributor *d)
+{
+	return count_known(d) != NULL;
+}
+
+void rrd__drainable_add(rrd_distributor *d, int64_t delta)
+{
+	drain_count *c = count_known(d);
+	if (c)
+		c->n += delta;
+}
+
+void rrd__drainable_unknown(rrd_distributor *d)
+{
+	drain_count *c = rrd__cache_find(d, &drain_kind);
+	if (c)
+		c->stamp = (rrd_stamp){ 0, 0 };
+}
+
+/* Counted: `n` from now on, kept current as entries come and go. Without
+ * the memory to keep it, it stays unknown and is counted each time. */
+static void drainable_counted(rrd_distributor *d, int64_t n)
+{
+	drain_count *c = rrd__cache_find(d, &drain_kind);
+	if (!c && (c = rrd__calloc(1, sizeof *c)) && rrd__cache_add(d, &drain_kind, c)) {
+		rrd__free(c);
+		c = NULL;
+	}
+	if (c)
+		*c = (drain_count){ rrd__stamp_now(d), n };
+}
+
+static int none_drainable(rrd_distributor *d)
+{
+	drain_count *c = count_known(d);
+	return c && c->n == 0;
+}
+
+static int any_auto_drain(rrd_distributor *d)
 {
 	for (size_t i = 0; i < d->npools; i++)
 		if (d->pools[i]->cfg->auto_drain)
@@ -95,15 +149,14 @@ static rrd_status drainable(rrd_distributor *d, drain_list *l)
 
 rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 {
-	if (d->drainable_epoch == d->epoch && d->drainable == 0)
+	if (none_drainable(d))
 		return RRD_OK;
 	drain_list l;
 	rrd_status rc = drainable(d, &l);
 	if (rc)
 		return rc;
 	/* Known from here on; giving records back keeps it current. */
-	d->drainable = (int64_t)l.count;
-	d->drainable_epoch = d->epoch;
+	drainable_counted(d, (int64_t)l.count);
 	if (!l.count)
 		return RRD_OK;
 	/* Pools drain in their order; each takes its records oldest first. */
@@ -143,7 +196,7 @@ rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 
 rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
 {
-	if (d->drainable_epoch == d->epoch && d->drainable == 0)
+	if (none_drainable(d))
 		return RRD_E_NOTFOUND;
 	drain_list l;
 	rrd_status rc = drainable(d, &l);
@@ -208,17 +261,22 @@ rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
 	return RRD_OK;
 }
 
-rrd_status rrd__drain_now(rrd_distributor *d)
+static rrd_status drain_step(rrd_distributor *d, void *ctx, rrd_time now)
 {
-	if (!any_auto_drain(d))
-		return RRD_OK;
-	rrd_status rc = rrd__txn_begin(d);
-	if (rc)
-		return rc;
-	rc = rrd__drain(d, rrd__now(d));
-	if (rc)
-		rrd__txn_abort(d);
-	else
-		rc = rrd__txn_commit(d);
-	return rc;
+	(void)ctx;
+	return rrd__drain(d, now);
+}
+
+const rrd_txn rrd__drain_alone = { .kind = RRD_TXN_WRITE, .body = drain_step,
+				   .wanted = any_auto_drain };
+
+rrd_status rrd__operation_ex(rrd_distributor *d, rrd_txn_fn body, void *ctx, int drain)
+{
+	rrd_txn t = { .kind = RRD_TXN_WRITE, .body = body, .finish = drain ? drain_step : NULL };
+	return rrd__run(d, &t, ctx);
+}
+
+rrd_status rrd__operation(rrd_distributor *d, rrd_txn_fn body, void *ctx)
+{
+	return rrd__operation_ex(d, body, ctx, 1);
 }

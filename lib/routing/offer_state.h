@@ -6,7 +6,7 @@
 #ifndef RRD_ROUTING_OFFER_STATE_H
 #define RRD_ROUTING_OFFER_STATE_H
 
-#include "distributor/dist.h"
+#include "core/core.h"
 
 enum offer_status {
 	OFFER_LIVE = 1,

@@ -42,8 +42,8 @@ static rrd_status put_entry(rrd_distributor *d, const char *record, rrd_queue_re
 							       b.len, order),
 						     "queueing a record");
 	rrd__buf_free(&b);
-	if (!rc && d->drainable_epoch == d->epoch && drainable_entry(d, reason, pool))
-		d->drainable++;
+	if (!rc && drainable_entry(d, reason, pool))
+		rrd__drainable_add(d, 1);
 	return rc;
 }
 
@@ -106,7 +106,7 @@ rrd_status rrd__queue_park(rrd_distributor *d, rec_rt *rec, rrd_time now)
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
 {
 	rrd_store *st = d->store;
-	if (d->drainable_epoch == d->epoch) {
+	if (rrd__drainable_known(d)) {
 		/* Keep the count of drainable entries: see what leaves. */
 		const void *v;
 		size_t len;
@@ -119,12 +119,12 @@ rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
 			read_head(&r, &reason, &since);
 			char *pool = rrd__read_str(&r, &nomem);
 			if (r.failed)
-				d->drainable_epoch = 0; /* unknown: count again next time */
+				rrd__drainable_unknown(d); /* count again next time */
 			else if (drainable_entry(d, reason, pool))
-				d->drainable--;
+				rrd__drainable_add(d, -1);
 			rrd__free(pool);
 		} else if (grc != RRD_E_NOTFOUND) {
-			d->drainable_epoch = 0;
+			rrd__drainable_unknown(d);
 		}
 	}
 	int rc = st->m.del(st->self, RRD_NS_QUEUE, record_id);
@@ -166,8 +166,8 @@ rrd_status rrd__queue_restore(rrd_distributor *d, rec_rt *rec, const void *data,
 	if (!rc)
 		rc = rrd__store_status(st->m.put(st->self, RRD_NS_QUEUE, rec->r->id, data, len, order),
 				       "queueing a record");
-	if (!rc && d->drainable_epoch == d->epoch && drainable_entry(d, reason, pool))
-		d->drainable++;
+	if (!rc && drainable_entry(d, reason, pool))
+		rrd__drainable_add(d, 1);
 	rrd__free(pool);
 	return rc ? rc : emit_queued(d, rec, reason, now);
 }

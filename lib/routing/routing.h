@@ -1,8 +1,9 @@
-/* Routing: which rule a record matches, and the manual queue. */
+/* Routing: which rule a record matches, offers and claim windows, the
+ * manual queue and auto-drain, and the one way a record changes hands. */
 #ifndef RRD_ROUTING_ROUTING_H
 #define RRD_ROUTING_ROUTING_H
 
-#include "distributor/dist.h"
+#include "core/core.h"
 #include "strategy/strategy.h"
 
 /* A rule as routing reads it, copied when the rule index is built: what
@@ -73,13 +74,48 @@ rrd_status rrd__route_claim(rrd_distributor *d, rec_rt *rec, agent_rt *a,
 rrd_status rrd__route_decline(rrd_distributor *d, rec_rt *rec, agent_rt *a, rrd_time now);
 /* Auto-drain pools take back what someone can take now. */
 rrd_status rrd__drain(rrd_distributor *d, rrd_time now);
+/* The count of what auto-drain pools could take back, kept as the queue
+ * changes: whether it is known now, a change to it, and that it is not. */
+int rrd__drainable_known(rrd_distributor *d);
+void rrd__drainable_add(rrd_distributor *d, int64_t delta);
+void rrd__drainable_unknown(rrd_distributor *d);
 /* The first instant after `from` when, by the clock alone, a member of a
  * pool with records to drain may become eligible. RRD_E_NOTFOUND: none. */
 rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out);
-/* Drain in a transaction of its own (after a configuration change). */
-rrd_status rrd__drain_now(rrd_distributor *d);
+/* Draining in a transaction of its own, when there is an auto-drain
+ * pool: the `then` of a configuration change that may let one take
+ * records back. */
+extern const rrd_txn rrd__drain_alone;
+/* An operation: `body`, then auto-drain (rrd__drain), in one write
+ * transaction (rrd__run). */
+rrd_status rrd__operation(rrd_distributor *d, rrd_txn_fn body, void *ctx);
+/* The same, draining only when `drain` is 1 (a bulk job's inner batches
+ * leave draining to its last). */
+rrd_status rrd__operation_ex(rrd_distributor *d, rrd_txn_fn body, void *ctx, int drain);
 
 /* The record is moved by hand: its live offers end. */
 rrd_status rrd__route_withdraw(rrd_distributor *d, rec_rt *rec);
+
+/* ---- giving a record to an agent (give.c) ---------------------------- */
+
+typedef struct rrd_give {
+	const char *pool;
+	const char *rule;
+	const char *strategy;
+	rrd_via via;
+	int notify;
+	int integrations;
+	int explain;         /* attach d->skips to the event */
+	rrd_record_status status; /* 0: pending */
+	/* The `previous` the event names, when not the record's owner (a
+	 * transferred copy names the original's). */
+	int previous_set;
+	const char *previous;
+} rrd_give;
+
+/* Give `rec` to `a`: withdraws live offers, takes it out of the queue,
+ * counts the assignment and emits `assigned` (and `integration`). */
+rrd_status rrd__give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const rrd_give *gi,
+		     rrd_time now);
 
 #endif

@@ -64,11 +64,21 @@ static void index_free(struct rule_index *x)
 	rrd__free(x);
 }
 
-void rrd__rule_index_drop(rrd_distributor *d)
+/* The index, kept per distributor, with the configuration generation it
+ * was built in: the rules, and the pools its copies point to. */
+typedef struct rules_cache {
+	uint64_t config; /* 0: never built */
+	struct rule_index *index;
+} rules_cache;
+
+static void rules_cache_free(void *data)
 {
-	index_free(d->rule_index);
-	d->rule_index = NULL;
+	rules_cache *c = data;
+	index_free(c->index);
+	rrd__free(c);
 }
+
+static const rrd_cache_kind rules_kind = { "rule index", rules_cache_free };
 
 static rule_rt hot_copy(rrd_distributor *d, const rrd_rule *rule)
 {
@@ -177,11 +187,26 @@ fail:
 
 /* The index, built on first use after the rules change; NULL when there
  * are no rules. */
+/* The index of the rules as they are now; NULL when there are none. */
 static rrd_status index_of(rrd_distributor *d, struct rule_index **out)
 {
-	if (!d->rule_index && d->nrules && !(d->rule_index = index_build(d)))
-		return rrd__nomem();
-	*out = d->rule_index;
+	rules_cache *c = rrd__cache_find(d, &rules_kind);
+	if (!c) {
+		if (!(c = rrd__calloc(1, sizeof *c)))
+			return rrd__nomem();
+		if (rrd__cache_add(d, &rules_kind, c)) {
+			rrd__free(c);
+			return rrd__nomem();
+		}
+	}
+	if (!rrd__config_fresh(d, c->config)) {
+		index_free(c->index);
+		c->index = NULL;
+		if (d->nrules && !(c->index = index_build(d)))
+			return rrd__nomem();
+		c->config = d->config_gen;
+	}
+	*out = c->index;
 	return RRD_OK;
 }
 

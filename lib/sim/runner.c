@@ -7,7 +7,7 @@
 
 #include "config/json_objects.h"
 #include "config/json_read.h"
-#include "distributor/reassign_list.h"
+#include "api/reassign_list.h"
 #include "model/agent.h"
 #include "model/record.h"
 #include "rrdist.h"

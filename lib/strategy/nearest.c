@@ -32,15 +32,41 @@ rrd_status rrd__agents_kdtree(rrd_distributor *d, const member *members, size_t 
 	return RRD_OK;
 }
 
-static rrd_status build_tree(rrd_distributor *d, pool_rt *p)
+/* The tree over a pool's members with a location, as of configuration
+ * generation `config` (0: never built). */
+typedef struct members_tree {
+	uint64_t config;
+	rrd_kdtree *tree;
+} members_tree;
+
+static void members_tree_free(void *data)
 {
-	rrd_kdtree *t;
-	rrd_status rc = rrd__agents_kdtree(d, p->members, p->nmembers, &t);
+	members_tree *t = data;
+	rrd__kdtree_free(t->tree);
+	rrd__free(t);
+}
+
+static rrd_status pool_tree(rrd_distributor *d, pool_rt *p, rrd_kdtree **out)
+{
+	rrd_cache *c;
+	rrd_status rc = rrd__strat_cache(d, p, RRD_STRATEGY_NEAREST, &c);
 	if (rc)
 		return rc;
-	rrd__kdtree_free(p->tree);
-	p->tree = t;
-	p->tree_stale = 0;
+	if (!c->data) {
+		if (!(c->data = rrd__calloc(1, sizeof(members_tree))))
+			return rrd__nomem();
+		c->free = members_tree_free;
+	}
+	members_tree *mt = c->data;
+	if (!rrd__config_fresh(d, mt->config)) {
+		rrd_kdtree *t;
+		if ((rc = rrd__agents_kdtree(d, p->members, p->nmembers, &t)))
+			return rc;
+		rrd__kdtree_free(mt->tree);
+		mt->tree = t;
+		mt->config = d->config_gen;
+	}
+	*out = mt->tree;
 	return RRD_OK;
 }
 
@@ -69,12 +95,13 @@ rrd_status rrd__pick_nearest(rrd_distributor *d, const rrd_pick_req *req, size_t
 	rrd_geo_point q;
 	if (!r || !r->has_location || rrd__geo_point(r->lat, r->lon, &q))
 		return RRD_E_NO_ELIGIBLE;
-	if ((p->tree_stale || !p->tree) && (rc = build_tree(d, p)))
+	rrd_kdtree *tree = NULL;
+	if ((rc = pool_tree(d, p, &tree)))
 		return rc;
 	accept_ctx ac = { d, req, RRD_OK };
 	uint32_t id;
 	double chord2;
-	int found = rrd__kdtree_nearest(p->tree, &q, accept_member, &ac, &id, &chord2);
+	int found = rrd__kdtree_nearest(tree, &q, accept_member, &ac, &id, &chord2);
 	if (ac.err)
 		return ac.err;
 	if (!found)

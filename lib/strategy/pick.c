@@ -5,7 +5,6 @@
 #include "strategy/strategy.h"
 #include "util/alloc.h"
 #include "util/error.h"
-#include "util/id.h"
 
 rrd_status rrd__pick(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
@@ -106,74 +105,4 @@ RRD_API rrd_status rrd_pick_skipped(const rrd_pick *p, size_t i, const char **ag
 	if (reason)
 		*reason = p->skipped[i].reason;
 	return RRD_OK;
-}
-
-static rrd_status next_agent(rrd_distributor *d, const char *pool_id, const rrd_record *record,
-			     rrd_pick **out, int dry_run)
-{
-	if (!d || !out)
-		return rrd__fail(RRD_E_INVALID, "distributor and out must not be NULL");
-	*out = NULL;
-	rrd_status rc = rrd__id_check(pool_id, "pool id");
-	if (rc)
-		return rc;
-	/* A pick gets past calendars that cannot answer for a time. */
-	rrd__error_keep();
-	rrd__lock(d);
-	if ((rc = rrd__txn_begin(d)))
-		goto unlock;
-	pool_rt *p = rrd__pool_find(d, pool_id);
-	if (!p) {
-		rc = rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", pool_id);
-		goto abort;
-	}
-	if (record && record->kind != p->cfg->kind) {
-		rc = rrd__fail(RRD_E_KIND_MISMATCH, "pool \"%s\" takes %ss, not %ss", p->id,
-			       rrd_kind_name(p->cfg->kind), rrd_kind_name(record->kind));
-		goto abort;
-	}
-	rrd_pick_req req = { .pool = p, .strategy = p->cfg->strategy, .record = record,
-			     .respect_hours = p->cfg->respect_hours, .dry_run = dry_run,
-			     .explain = dry_run || d->opts.explain };
-	size_t pos = 0;
-	rrd_status picked = rrd__pick(d, &req, &pos);
-	if (picked && picked != RRD_E_NO_ELIGIBLE) {
-		rc = picked;
-		goto abort;
-	}
-	agent_rt *chosen = picked ? NULL : d->agents[p->members[pos].agent];
-	if ((rc = rrd__pick_object(d, p, req.strategy, chosen, out)))
-		goto abort;
-	if (picked) {
-		/* Nobody: the pick still says why, and nothing moved. */
-		rrd__txn_abort(d);
-		rc = rrd__fail(RRD_E_NO_ELIGIBLE, "nobody in pool \"%s\" is eligible", p->id);
-		goto unlock;
-	}
-	if (dry_run) {
-		/* Explaining wrote nothing; a commit would only make every other
-		 * distributor on the store drop its caches. */
-		rrd__txn_end_read(d);
-	} else if ((rc = rrd__txn_commit(d))) {
-		rrd_pick_free(*out);
-		*out = NULL;
-	}
-	goto unlock;
-abort:
-	rrd__txn_abort(d);
-unlock:
-	rrd__unlock(d);
-	return rrd__error_kept(rc);
-}
-
-RRD_API rrd_status rrd_distributor_next_agent(rrd_distributor *d, const char *pool_id,
-					      const rrd_record *record, rrd_pick **out)
-{
-	return next_agent(d, pool_id, record, out, 0);
-}
-
-RRD_API rrd_status rrd_distributor_explain(rrd_distributor *d, const char *pool_id,
-					   const rrd_record *record, rrd_pick **out)
-{
-	return next_agent(d, pool_id, record, out, 1);
 }

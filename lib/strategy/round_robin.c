@@ -9,6 +9,7 @@
  * before the others have had their turn.
  */
 #include "strategy/strategy.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -17,6 +18,17 @@ static size_t first_after(const pool_rt *p, int64_t cursor)
 {
 	size_t i = cursor == INT64_MAX ? p->nmembers : rrd__member_from(p, cursor + 1);
 	return i == p->nmembers ? 0 : i;
+}
+
+/* Where round robin chose last: usually the cursor, unless the members
+ * changed since, which the join number there tells. */
+typedef struct rr_hint {
+	size_t pos;
+} rr_hint;
+
+static void hint_free(void *data)
+{
+	rrd__free(data);
 }
 
 static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p,
@@ -29,7 +41,8 @@ static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p
 			return rc;
 		rrd__put_i64(b, p->members[i].seq);
 		rrd__put_i64(b + 8, (int64_t)p->members[i].id_hash);
-		p->rr_hint = i;
+		if (ss->cache.data)
+			((rr_hint *)ss->cache.data)->pos = i;
 	}
 	*pos = i;
 	return RRD_OK;
@@ -56,10 +69,16 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 			return rrd__fail(RRD_E_STORE, "round robin state of pool \"%s\" is malformed",
 					 p->id);
 	}
+	if (!ss->cache.data) {
+		/* Without one, each pick looks for the cursor. */
+		if ((ss->cache.data = rrd__calloc(1, sizeof(rr_hint))))
+			ss->cache.free = hint_free;
+	}
 	size_t n = p->nmembers, start = 0;
+	size_t hint = ss->cache.data ? ((rr_hint *)ss->cache.data)->pos : n;
 	/* Usually the cursor is the member chosen last, at the hint. */
-	if (p->rr_hint < n && p->members[p->rr_hint].seq == cursor)
-		start = p->rr_hint + 1 < n ? p->rr_hint + 1 : 0;
+	if (hint < n && p->members[hint].seq == cursor)
+		start = hint + 1 < n ? hint + 1 : 0;
 	else if (n)
 		start = first_after(p, cursor);
 	long rejoined = -1; /* the last one served, back under a new number */

@@ -6,7 +6,10 @@
 #ifndef RRD_STRATEGY_STRATEGY_H
 #define RRD_STRATEGY_STRATEGY_H
 
-#include "distributor/dist.h"
+#include "core/core.h"
+#include "strategy/segtree.h"
+
+struct rrd_kdtree;
 
 typedef struct rrd_pick_req {
 	pool_rt *pool;
@@ -56,6 +59,11 @@ rrd_status rrd__index_weights(rrd_distributor *d, pool_rt *p, rrd_fenwick **out)
  * agent indices). */
 rrd_status rrd__agents_kdtree(rrd_distributor *d, const member *members, size_t n,
 			      struct rrd_kdtree **out);
+
+/* Weighted round robin's scores accrue lazily at each member's weight, so
+ * a weight about to change must first settle the agent's scores at the
+ * old one: call inside the transaction that stores the new weight. */
+rrd_status rrd__weighted_reweigh(rrd_distributor *d, agent_rt *a);
 
 /* Build a public pick object from the last pick (chosen may be NULL). */
 rrd_status rrd__pick_object(rrd_distributor *d, const pool_rt *p, rrd_strategy s,

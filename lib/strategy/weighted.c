@@ -15,7 +15,7 @@
  * inactive, paused, outside its hours in a pool that respects them, at
  * capacity, at its daily cap. That changes only with the configuration
  * (the index is rebuilt and looks at everyone), with the agent's counters
- * (rrd__weighted_note_agent queues the member for a look before the next
+ * (the agents whose counters changed are looked at again before the next
  * pick), when its calendar opens or closes, and for a daily cap when the
  * agent's day ends. What depends on the record (skills a rule asks for,
  * working hours a rule asks for, an offer made already) is looked at
@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strategy/kinetic.h"
 #include "strategy/strategy.h"
 #include "time/civil.h"
 #include "util/alloc.h"
@@ -51,12 +52,36 @@
 #define WRR_UNSAVED 8u   /* in unsaved */
 #define WRR_OUT 16u      /* left out of this pick only */
 
+/* Smooth weighted round robin's scores as lines over the pool's ticks,
+ * kept as the strategy's cache of the pool. */
+typedef struct wrr_index {
+	rrd_stamp stamp;     /* {0, 0}: never built */
+	uint64_t seen;       /* position in the changed-agents list */
+	rrd_kinetic lines;   /* members not held: score at tick origin + t */
+	int64_t origin;
+	int64_t live;        /* weights of the members not held, added up */
+	unsigned char *flag; /* per member: WRR_* bits */
+	int64_t *kept;       /* per member: the score a held member keeps */
+	uint32_t *recheck;   /* members whose counters changed since the last pick */
+	size_t nrecheck;
+	uint32_t *daily;     /* members held by their daily cap */
+	size_t ndaily;
+	rrd_time day_due;    /* when one of them may start a new day */
+	uint32_t *hours;     /* members with a calendar */
+	size_t nhours;
+	rrd_time hours_due;  /* when one of their calendars opens or closes */
+	uint32_t *unsaved;   /* members whose stored score is out of date */
+	size_t nunsaved;
+	int64_t *gone;       /* join numbers of stored scores of former members */
+	size_t ngone;
+} wrr_index;
+
 typedef struct scored {
 	int64_t tick, score;
 	int held;
 } scored;
 
-void rrd__wrr_index_free(wrr_index *x)
+static void wrr_index_clear(wrr_index *x)
 {
 	rrd__kinetic_free(&x->lines);
 	rrd__free(x->flag);
@@ -246,7 +271,8 @@ static int load_each(void *ctx, const char *key, const void *value, size_t len, 
 
 /* Every member as stored, at tick `tick`; then each held or released as
  * its state is now. */
-static rrd_status build(rrd_distributor *d, pool_rt *p, const strat_state *ss, int64_t tick)
+static rrd_status build(rrd_distributor *d, pool_rt *p, const strat_state *ss, int64_t tick,
+			wrr_index *x)
 {
 	size_t n = p->nmembers, m = n ? n : 1;
 	char prefix[KEY_CAP];
@@ -263,7 +289,7 @@ static rrd_status build(rrd_distributor *d, pool_rt *p, const strat_state *ss, i
 	fresh.hours = rrd__malloc(m * sizeof *fresh.hours);
 	fresh.unsaved = rrd__malloc(m * sizeof *fresh.unsaved);
 	/* Counters that change later reach this index through the
-	 * memberships (rrd__weighted_note_agent). */
+	 * memberships (catch_up). */
 	rrd_status rc = rrd__memberships(d);
 	if (rc)
 		goto out;
@@ -314,12 +340,13 @@ static rrd_status build(rrd_distributor *d, pool_rt *p, const strat_state *ss, i
 	fresh.gone = l.gone;
 	fresh.ngone = l.ngone;
 	l.gone = NULL;
-	fresh.epoch = d->epoch;
-	rrd__wrr_index_free(&p->index.wrr);
-	p->index.wrr = fresh;
+	fresh.stamp = rrd__stamp_now(d);
+	fresh.seen = rrd__changes_end(d);
+	wrr_index_clear(x);
+	*x = fresh;
 	memset(&fresh, 0, sizeof fresh);
 out:
-	rrd__wrr_index_free(&fresh);
+	wrr_index_clear(&fresh);
 	rrd__free(slope);
 	rrd__free(icpt);
 	rrd__free(l.by_pos);
@@ -328,16 +355,53 @@ out:
 	return rc;
 }
 
+static void wrr_index_free(void *data)
+{
+	wrr_index_clear(data);
+	rrd__free(data);
+}
+
+/* Members whose agent's counters changed since the index last looked,
+ * marked to be looked at. Only capacity and daily caps make counters
+ * matter: an agent without either is held or not whatever they say. */
+static void catch_up(rrd_distributor *d, const pool_rt *p, wrr_index *x)
+{
+	const uint32_t *changed;
+	size_t n;
+	if (!rrd__changes_since(d, &x->seen, &changed, &n)) {
+		for (size_t i = 0; i < p->nmembers; i++)
+			mark(x, i, WRR_RECHECK, x->recheck, &x->nrecheck);
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		const agent_rt *a = d->agents[changed[k]];
+		if (a->cfg->cap_open == RRD_UNLIMITED && a->cfg->cap_per_day == RRD_UNLIMITED)
+			continue;
+		for (size_t i = 0; i < a->nmemberships; i++)
+			if (a->memberships[i].pool == p->idx)
+				mark(x, a->memberships[i].pos, WRR_RECHECK, x->recheck, &x->nrecheck);
+	}
+}
+
 /* The index, current, with every member whose state may have changed
  * since the last pick settled at `tick`. */
 static rrd_status index_for(rrd_distributor *d, pool_rt *p, const strat_state *ss,
 			    int64_t tick, wrr_index **out)
 {
-	wrr_index *x = &p->index.wrr;
+	rrd_cache *c;
+	rrd_status rc = rrd__strat_cache(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, &c);
+	if (rc)
+		return rc;
+	if (!c->data) {
+		if (!(c->data = rrd__calloc(1, sizeof(wrr_index))))
+			return rrd__nomem();
+		c->free = wrr_index_free;
+	}
+	wrr_index *x = c->data;
 	*out = x;
-	if (x->epoch != d->epoch || tick + 1 - x->origin >= ORIGIN_SPAN)
-		return build(d, p, ss, tick);
-	rrd_status rc = RRD_OK;
+	if (!rrd__stamp_fresh(d, x->stamp) || tick + 1 - x->origin >= ORIGIN_SPAN)
+		return build(d, p, ss, tick, x);
+	catch_up(d, p, x);
 	if (x->ndaily && rrd__now(d) >= x->day_due) {
 		size_t n = x->ndaily;
 		x->ndaily = 0;
@@ -358,13 +422,6 @@ static rrd_status index_for(rrd_distributor *d, pool_rt *p, const strat_state *s
 		rc = settle(d, p, x, i, tick);
 	}
 	return rc;
-}
-
-void rrd__weighted_note_agent(rrd_distributor *d, pool_rt *p, size_t pos)
-{
-	wrr_index *x = &p->index.wrr;
-	if (x->epoch == d->epoch && pos < p->nmembers)
-		mark(x, pos, WRR_RECHECK, x->recheck, &x->nrecheck);
 }
 
 /* ---- picking -------------------------------------------------------- */
@@ -461,7 +518,7 @@ rrd_status rrd__pick_weighted(rrd_distributor *d, const rrd_pick_req *req, size_
 	pool_rt *p = req->pool;
 	strat_state *ss;
 	int64_t tick;
-	wrr_index *x;
+	wrr_index *x = NULL;
 	rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, &ss);
 	if (rc || (rc = read_tick(p, ss, &tick)) || (rc = index_for(d, p, ss, tick, &x)))
 		return rc;

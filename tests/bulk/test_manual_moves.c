@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../support/fixture.h"
-#include "distributor/reassign_list.h"
+#include "api/reassign_list.h"
 
 /* ---- scenarios --------------------------------------------------------- */
 

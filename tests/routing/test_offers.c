@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "../support/fixture.h"
-#include "distributor/dist.h" /* RRD_REC_CACHE_MAX */
+#include "core/core.h" /* RRD_REC_CACHE_MAX */
 
 static void window_pool(fixture *f, const char *id, rrd_strategy s, rrd_time window, ...)
 {

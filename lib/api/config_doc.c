@@ -13,8 +13,9 @@
 #include "config/json_objects.h"
 #include "config/json_read.h"
 #include "config/json_text.h"
-#include "distributor/config_store.h"
-#include "distributor/dist.h"
+#include "core/config_store.h"
+#include "core/core.h"
+#include "strategy/strategy.h"
 #include "model/names.h"
 #include "rrdist/config.h"
 #include "time/calendar.h"
@@ -392,8 +393,9 @@ typedef struct load_args {
 	doc x;
 } load_args;
 
-static rrd_status load_write(rrd_distributor *d, void *ctx)
+static rrd_status load_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
+	(void)now;
 	load_args *a = ctx;
 	/* Reading names the custom strategies the document uses; a
 	 * document refused must not leave them behind. */
@@ -425,8 +427,8 @@ RRD_API rrd_status rrd_distributor_load_config(rrd_distributor *d, const char *j
 	/* The checks see the configuration as the store has it when the
 	 * transaction begins, other processes' changes included. */
 	load_args a = { root, { 0 } };
-	static const rrd_config_change change = { load_write, load_apply, 0 };
-	rc = rrd__config_change(d, &change, &a);
+	static const rrd_txn change = { .kind = RRD_TXN_CONFIG, .body = load_write, .apply = load_apply };
+	rc = rrd__run(d, &change, &a);
 	doc_free(&a.x);
 	cJSON_Delete(root);
 	return rc;
@@ -458,17 +460,10 @@ static int add_all(cJSON *arr, cJSON *item)
 	return 1;
 }
 
-RRD_API rrd_status rrd_distributor_save_config(rrd_distributor *d, char **out)
+/* The configuration as a document, in *ctx (NULL: out of memory). */
+static rrd_status save_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
-	if (!d || !out)
-		return rrd__fail(RRD_E_INVALID, "distributor and out must not be NULL");
-	*out = NULL;
-	rrd__lock(d);
-	rrd_status rc = rrd__txn_begin(d);
-	if (rc) {
-		rrd__unlock(d);
-		return rc;
-	}
+	(void)now;
 	rrd_strategy_names names = { NULL, names_label, d };
 	cJSON *root = cJSON_CreateObject();
 	cJSON *cals = cJSON_CreateArray(), *agents = cJSON_CreateArray();
@@ -501,9 +496,24 @@ RRD_API rrd_status rrd_distributor_save_config(rrd_distributor *d, char **out)
 	}
 	for (size_t i = 0; ok && i < d->nrules; i++)
 		ok = add_all(rules, rrd__rule_to_json(d->rules[i], &names));
-	rrd__txn_end_read(d);
-	rrd__unlock(d);
-	char *text = ok ? cJSON_Print(root) : NULL;
+	if (!ok) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	*(cJSON **)ctx = root;
+	return RRD_OK;
+}
+
+RRD_API rrd_status rrd_distributor_save_config(rrd_distributor *d, char **out)
+{
+	if (!d || !out)
+		return rrd__fail(RRD_E_INVALID, "distributor and out must not be NULL");
+	*out = NULL;
+	cJSON *root = NULL;
+	rrd_status rc = rrd__read(d, save_body, &root);
+	if (rc)
+		return rc;
+	char *text = root ? cJSON_Print(root) : NULL;
 	cJSON_Delete(root);
 	if (!text)
 		return rrd__nomem();

@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "config/json_objects.h"
-#include "distributor/config_store.h"
-#include "distributor/dist.h"
-#include "geo/kdtree.h"
+#include "core/config_store.h"
+#include "core/core.h"
 #include "routing/routing.h"
+#include "strategy/strategy.h"
 #include "time/calendar.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -23,14 +23,6 @@
 			return rrd__fail(RRD_E_INVALID, msg);    \
 	} while (0)
 
-static void mark_trees_stale(rrd_distributor *d)
-{
-	d->agent_tree_stale = 1;
-	rrd__index_invalidate(d);
-	for (size_t i = 0; i < d->npools; i++)
-		d->pools[i]->tree_stale = 1;
-}
-
 /* ---- calendars ------------------------------------------------------- */
 
 typedef struct put_calendar_args {
@@ -39,8 +31,9 @@ typedef struct put_calendar_args {
 	cal_rt *old;     /* found in write */
 } put_calendar_args;
 
-static rrd_status put_calendar_write(rrd_distributor *d, void *ctx)
+static rrd_status put_calendar_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
+	(void)now;
 	put_calendar_args *a = ctx;
 	a->old = rrd__cal_find(d, a->fresh->id);
 	if (!a->old && (rrd__grow((void **)&d->cals, &d->cals_cap, d->ncals + 1, sizeof(cal_rt *)) ||
@@ -81,9 +74,9 @@ RRD_API rrd_status rrd_distributor_put_calendar(rrd_distributor *d, const rrd_ca
 	if (!a.fresh || !a.json || rrd_calendar_dup(&a.fresh->cal, cal) ||
 	    !(a.fresh->id = rrd__strdup(rrd_calendar_id(cal))))
 		rc = rrd__nomem();
-	static const rrd_config_change change = { put_calendar_write, put_calendar_apply, 0 };
+	static const rrd_txn change = { .kind = RRD_TXN_CONFIG, .body = put_calendar_write, .apply = put_calendar_apply };
 	if (!rc)
-		rc = rrd__config_change(d, &change, &a);
+		rc = rrd__run(d, &change, &a);
 	cJSON_Delete(a.json);
 	rrd__cal_rt_free(a.fresh);
 	return rc;
@@ -126,8 +119,9 @@ typedef struct put_agent_args {
 	long cal;        /* the calendar's index, or -1 */
 } put_agent_args;
 
-static rrd_status put_agent_write(rrd_distributor *d, void *ctx)
+static rrd_status put_agent_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
+	(void)now;
 	put_agent_args *a = ctx;
 	a->old = rrd__agent_find(d, a->copy->id);
 	a->cal = -1;
@@ -174,7 +168,6 @@ static void put_agent_apply(rrd_distributor *d, void *ctx)
 		d->agents[d->nagents++] = to;
 		a->fresh = NULL;
 	}
-	mark_trees_stale(d);
 }
 
 RRD_API rrd_status rrd_distributor_put_agent(rrd_distributor *d, const rrd_agent *agent)
@@ -184,11 +177,11 @@ RRD_API rrd_status rrd_distributor_put_agent(rrd_distributor *d, const rrd_agent
 	rrd_status rc = rrd_agent_dup(&a.copy, agent);
 	if (rc)
 		return rc;
-	static const rrd_config_change change = { put_agent_write, put_agent_apply, 1 };
+	static const rrd_txn change = { .kind = RRD_TXN_CONFIG, .body = put_agent_write, .apply = put_agent_apply, .then = &rrd__drain_alone };
 	if (!(a.json = rrd__agent_to_json(a.copy)))
 		rc = rrd__nomem();
 	else
-		rc = rrd__config_change(d, &change, &a);
+		rc = rrd__run(d, &change, &a);
 	cJSON_Delete(a.json);
 	rrd_agent_free(a.copy);
 	rrd__agent_rt_free(a.fresh);
@@ -223,35 +216,52 @@ RRD_API rrd_status rrd_distributor_get_agent(rrd_distributor *d, const char *id,
 	return rrd__read(d, get_agent_body, &a);
 }
 
+static rrd_status count_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	(void)now;
+	*(size_t *)ctx = d->nagents;
+	return RRD_OK;
+}
+
 RRD_API size_t rrd_distributor_agent_count(rrd_distributor *d)
 {
 	if (!d)
 		return 0;
-	rrd__lock(d);
-	rrd__refresh(d); /* on a store failure, the count last known */
-	size_t n = d->nagents;
-	rrd__unlock(d);
+	size_t n = 0;
+	if (rrd__read(d, count_body, &n)) {
+		/* The header says: what is known after the failure, which
+		 * rrd_error_last() describes. */
+		rrd__lock(d);
+		n = d->nagents;
+		rrd__unlock(d);
+	}
 	return n;
+}
+
+typedef struct agent_at_args {
+	size_t i;
+	char *buf;
+	size_t cap;
+} agent_at_args;
+
+static rrd_status agent_at_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	agent_at_args *a = ctx;
+	(void)now;
+	if (a->i >= d->nagents)
+		return rrd__fail(RRD_E_NOTFOUND, "no agent number %zu", a->i);
+	size_t n = strlen(d->agents[a->i]->id);
+	if (n + 1 > a->cap)
+		return rrd__fail(RRD_E_INVALID, "buffer of %zu bytes is too small", a->cap);
+	memcpy(a->buf, d->agents[a->i]->id, n + 1);
+	return RRD_OK;
 }
 
 RRD_API rrd_status rrd_distributor_agent_at(rrd_distributor *d, size_t i, char *buf, size_t cap)
 {
 	NEED(d && buf, "distributor and buf must not be NULL");
-	rrd__lock(d);
-	rrd_status rc = rrd__refresh(d);
-	if (rc) {
-		/* reported below */
-	} else if (i >= d->nagents) {
-		rc = rrd__fail(RRD_E_NOTFOUND, "no agent number %zu", i);
-	} else {
-		size_t n = strlen(d->agents[i]->id);
-		if (n + 1 > cap)
-			rc = rrd__fail(RRD_E_INVALID, "buffer of %zu bytes is too small", cap);
-		else
-			memcpy(buf, d->agents[i]->id, n + 1);
-	}
-	rrd__unlock(d);
-	return rc;
+	agent_at_args a = { i, buf, cap };
+	return rrd__read(d, agent_at_body, &a);
 }
 
 /* ---- pools ----------------------------------------------------------- */
@@ -311,8 +321,9 @@ typedef struct put_pool_args {
 	cJSON *json;
 } put_pool_args;
 
-static rrd_status put_pool_write(rrd_distributor *d, void *ctx)
+static rrd_status put_pool_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
+	(void)now;
 	put_pool_args *a = ctx;
 	pool_rt *fresh = a->fresh;
 	a->old = rrd__pool_find(d, a->pool->id);
@@ -324,7 +335,6 @@ static rrd_status put_pool_write(rrd_distributor *d, void *ctx)
 	if (rc)
 		return rc;
 	rrd__strlist_clear(&fresh->cfg->members);
-	fresh->tree_stale = 1;
 	if (!a->old && (rrd__grow((void **)&d->pools, &d->pools_cap, d->npools + 1,
 				  sizeof(pool_rt *)) ||
 			rrd__hashmap_reserve(&d->pool_map, 1)))
@@ -352,7 +362,6 @@ static void put_pool_apply(rrd_distributor *d, void *ctx)
 		old->nmembers = fresh->nmembers;
 		old->cap = fresh->cap;
 		old->next_seq = fresh->next_seq;
-		old->tree_stale = 1;
 		fresh->cfg = c;
 		fresh->members = m;
 	} else {
@@ -362,7 +371,6 @@ static void put_pool_apply(rrd_distributor *d, void *ctx)
 		d->pools[d->npools++] = fresh;
 		a->fresh = NULL;
 	}
-	rrd__index_invalidate(d);
 }
 
 RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *d, const rrd_pool *pool)
@@ -371,8 +379,8 @@ RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *d, const rrd_pool *
 	put_pool_args a = { pool, rrd__calloc(1, sizeof(pool_rt)), NULL, NULL };
 	if (!a.fresh)
 		return rrd__nomem();
-	static const rrd_config_change change = { put_pool_write, put_pool_apply, 1 };
-	rrd_status rc = rrd__config_change(d, &change, &a);
+	static const rrd_txn change = { .kind = RRD_TXN_CONFIG, .body = put_pool_write, .apply = put_pool_apply, .then = &rrd__drain_alone };
+	rrd_status rc = rrd__run(d, &change, &a);
 	cJSON_Delete(a.json);
 	rrd__pool_rt_free(a.fresh);
 	return rc;
@@ -427,8 +435,9 @@ static long member_pos(const pool_rt *p, uint32_t agent)
 	return -1;
 }
 
-static rrd_status member_write(rrd_distributor *d, void *ctx)
+static rrd_status member_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
+	(void)now;
 	member_change *c = ctx;
 	pool_rt *p = c->p = rrd__pool_find(d, c->pool_id);
 	if (!p)
@@ -474,9 +483,7 @@ static void member_apply(rrd_distributor *d, void *ctx)
 	p->nmembers = c->n;
 	p->cap = c->cap;
 	p->next_seq = c->next_seq;
-	p->tree_stale = 1;
 	c->members = old;
-	rrd__index_invalidate(d);
 }
 
 static rrd_status change_member(rrd_distributor *d, const char *pool_id, const char *agent_id,
@@ -489,8 +496,8 @@ static rrd_status change_member(rrd_distributor *d, const char *pool_id, const c
 	if (rc)
 		return rc;
 	member_change c = { .pool_id = pool_id, .agent_id = agent_id, .add = add };
-	static const rrd_config_change change = { member_write, member_apply, 1 };
-	rc = rrd__config_change(d, &change, &c);
+	static const rrd_txn change = { .kind = RRD_TXN_CONFIG, .body = member_write, .apply = member_apply, .then = &rrd__drain_alone };
+	rc = rrd__run(d, &change, &c);
 	rrd__free(c.members);
 	return rc;
 }

@@ -1,11 +1,10 @@
-#include "distributor/config_store.h"
+#include "core/config_store.h"
 
 #include <string.h>
 
 #include "config/json_objects.h"
 #include "config/json_read.h"
 #include "config/json_text.h"
-#include "geo/kdtree.h"
 #include "model/names.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -140,15 +139,14 @@ void rrd__pool_rt_free(pool_rt *p)
 	rrd_pool_free(p->cfg);
 	rrd__free(p->members);
 	for (size_t i = 0; i < p->nstates; i++) {
-		rrd__free(p->states[i].key);
-		rrd__free(p->states[i].data);
+		if (!p->states[i])
+			continue;
+		rrd__free(p->states[i]->key);
+		rrd__free(p->states[i]->data);
+		rrd__cache_clear(&p->states[i]->cache);
+		rrd__free(p->states[i]);
 	}
 	rrd__free(p->states);
-	rrd__kdtree_free(p->tree);
-	rrd__segtree_free(&p->index.busy);
-	rrd__segtree_free(&p->index.recent);
-	rrd__fenwick_free(&p->index.weights);
-	rrd__wrr_index_free(&p->index.wrr);
 	rrd__free(p);
 }
 
@@ -178,7 +176,6 @@ void rrd__config_clear(rrd_distributor *d)
 	rrd__hashmap_free(&d->cal_map);
 	rrd__hashmap_free(&d->agent_map);
 	rrd__hashmap_free(&d->pool_map);
-	rrd__rule_index_drop(d);
 	d->cals = NULL;
 	d->agents = NULL;
 	d->pools = NULL;
@@ -306,7 +303,6 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o,
 	if (!rc)
 		rc = rrd__json_opt_int(o, "$", "next_join", 0, INT64_MAX / 2, &next);
 	p->next_seq = next;
-	p->tree_stale = 1;
 	/* The runtime list is the truth; the description's copy would only
 	 * drift, so it is emptied. */
 	if (p->cfg)
@@ -371,8 +367,11 @@ rrd_status rrd__config_load(rrd_distributor *d)
 	if (rc)
 		return rc;
 	rrd__config_clear(d);
-	/* Cached hot state refers to the old objects. */
+	/* Cached hot state refers to the old objects, and so does every
+	 * cache built from them. */
 	d->epoch++;
+	d->config_gen++;
+	rrd__changes_reset(d);
 	static const rrd_store_ns order[] = { RRD_NS_CALENDAR, RRD_NS_AGENT, RRD_NS_POOL,
 					      RRD_NS_RULE };
 	rrd_store *st = d->store;
@@ -388,6 +387,5 @@ rrd_status rrd__config_load(rrd_distributor *d)
 		}
 	}
 	d->config_version = version;
-	rrd__index_invalidate(d);
 	return RRD_OK;
 }

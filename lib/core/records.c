@@ -2,7 +2,7 @@
  * agent's open count stays equal to what the records say. */
 #include <string.h>
 
-#include "distributor/dist.h"
+#include "core/core.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -214,11 +214,11 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
 	}
 	if (was_open) {
 		ost->open--;
-		rrd__index_note_agent(d, old);
+		rrd__agent_changed(d, old);
 	}
 	if (now_open) {
 		nst->open++;
-		rrd__index_note_agent(d, owner);
+		rrd__agent_changed(d, owner);
 	}
 	if (!owner) {
 		rrd__free(r->owner);
@@ -246,6 +246,6 @@ rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now)
 	}
 	st->today++;
 	st->last = now;
-	rrd__index_note_agent(d, a);
+	rrd__agent_changed(d, a);
 	return RRD_OK;
 }

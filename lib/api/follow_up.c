@@ -1,5 +1,5 @@
 /* Follow-up statuses set on many records at once: all of them or none. */
-#include "distributor/dist.h"
+#include "routing/routing.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/id.h"

@@ -1,37 +1,38 @@
 /* Time from the host: firing due timers and clock-driven draining, and
  * saying when the next timer is due. */
-#include "distributor/dist.h"
 #include "routing/routing.h"
 #include "time/instant.h"
 #include "util/error.h"
 
+typedef struct step_args {
+	rrd_time now; /* what the host says the time is */
+	int done;     /* nothing was due */
+} step_args;
+
 /* One step of advance: the earliest timer or drain wakeup at or before
- * `now`, in its own transaction. *done is set when there is none. */
-static rrd_status advance_step(rrd_distributor *d, rrd_time now, int *done)
+ * `now`, or, when there is none, done (and nothing written). */
+static rrd_status step_body(rrd_distributor *d, void *ctx, rrd_time unused)
 {
-	rrd_status rc = rrd__txn_begin(d);
-	if (rc)
-		return rc;
+	step_args *a = ctx;
+	rrd_time now = a->now;
+	(void)unused;
 	rrd_store *st = d->store;
 	rrd_time t_timer = 0, t_wake = 0;
 	int has_timer = 0, has_wake = 0;
 	int trc = st->m.timer_next(st->self, &t_timer);
-	if (trc && trc != RRD_E_NOTFOUND) {
-		rc = rrd__store_status(trc, "reading the next timer");
-		goto abort;
-	}
+	if (trc && trc != RRD_E_NOTFOUND)
+		return rrd__store_status(trc, "reading the next timer");
 	has_timer = !trc && t_timer <= now;
 	rrd_time from = d->advanced_to;
 	if (from != INT64_MIN) {
-		rc = rrd__drain_wakeup(d, from, &t_wake);
+		rrd_status rc = rrd__drain_wakeup(d, from, &t_wake);
 		if (rc && rc != RRD_E_NOTFOUND)
-			goto abort;
-		rc = RRD_OK;
+			return rc;
 		has_wake = t_wake > from && t_wake <= now;
 	}
 	if (!has_timer && !has_wake) {
-		*done = 1;
-		rrd__txn_end_read(d);
+		a->done = 1;
+		rrd__txn_wrote_nothing(d);
 		return RRD_OK;
 	}
 	/* Timers first when both fall at the same instant. */
@@ -39,43 +40,44 @@ static rrd_status advance_step(rrd_distributor *d, rrd_time now, int *done)
 		char key[2 * RRD_ID_MAX + 2];
 		rrd_time due;
 		int prc = st->m.timer_pop(st->self, now, key, sizeof key, &due);
-		if ((rc = rrd__store_status(prc, "taking a due timer")))
-			goto abort;
+		rrd_status rc = rrd__store_status(prc, "taking a due timer");
+		if (rc)
+			return rc;
 		/* What a timer causes happens at its due time. */
 		d->now = due;
 		d->now_valid = 1;
 		if ((rc = rrd__route_timer(d, key, due)))
-			goto abort;
+			return rc;
 	} else {
 		d->now = t_wake;
 		d->now_valid = 1;
 	}
-	if ((rc = rrd__drain(d, d->now)))
-		goto abort;
-	if ((rc = rrd__txn_commit(d)))
-		return rc;
-	if (d->now > d->advanced_to)
-		d->advanced_to = d->now;
-	return RRD_OK;
-abort:
-	rrd__txn_abort(d);
-	return rc;
+	return rrd__drain(d, d->now);
+}
+
+/* After a step: time has been processed up to where it went. */
+static void step_apply(rrd_distributor *d, void *ctx)
+{
+	step_args *a = ctx;
+	rrd_time to = a->done ? a->now : d->now;
+	if (to > d->advanced_to)
+		d->advanced_to = to;
 }
 
 /* Each step is its own transaction: what fired stays fired if a later
  * step fails, and other threads get a turn in between. */
 static rrd_status advance(rrd_distributor *d, rrd_time now)
 {
+	rrd__lock(d);
+	if (d->advanced_to == INT64_MIN)
+		d->advanced_to = now; /* nothing before the first call */
+	rrd__unlock(d);
+	static const rrd_txn step = { .kind = RRD_TXN_WRITE, .body = step_body,
+				      .apply = step_apply, .own_clock = 1 };
 	for (;;) {
-		int done = 0;
-		rrd__lock(d);
-		if (d->advanced_to == INT64_MIN)
-			d->advanced_to = now; /* nothing before the first call */
-		rrd_status rc = advance_step(d, now, &done);
-		if (!rc && done && now > d->advanced_to)
-			d->advanced_to = now;
-		rrd__unlock(d);
-		if (rc || done)
+		step_args a = { now, 0 };
+		rrd_status rc = rrd__run(d, &step, &a);
+		if (rc || a.done)
 			return rc;
 	}
 }
@@ -88,9 +90,8 @@ RRD_API rrd_status rrd_distributor_advance(rrd_distributor *d, rrd_time now)
 	if (rc)
 		return rc;
 	/* A step gets past calendars that cannot answer and timers that
-	 * outlived their records. */
-	rrd__error_keep();
-	return rrd__error_kept(advance(d, now));
+	 * outlived their records: rrd__run keeps the last error. */
+	return advance(d, now);
 }
 
 static rrd_status next_deadline_body(rrd_distributor *d, void *ctx, rrd_time now)

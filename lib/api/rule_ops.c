@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "config/json_objects.h"
-#include "distributor/config_store.h"
-#include "distributor/dist.h"
+#include "core/config_store.h"
+#include "core/core.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -64,8 +64,9 @@ typedef struct rules_change {
 	size_t n;
 } rules_change;
 
-static rrd_status rules_write(rrd_distributor *d, void *ctx)
+static rrd_status rules_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
+	(void)now;
 	rules_change *c = ctx;
 	rrd_status rc;
 	if (c->added) {
@@ -94,17 +95,16 @@ static void rules_apply(rrd_distributor *d, void *ctx)
 	d->rules = c->rules;
 	d->nrules = d->rules_cap = c->n;
 	c->rules = NULL;
-	rrd__rule_index_drop(d);
 }
 
-static const rrd_config_change rules_change_run = { rules_write, rules_apply, 0 };
+static const rrd_txn rules_change_run = { .kind = RRD_TXN_CONFIG, .body = rules_write, .apply = rules_apply };
 
 RRD_API rrd_status rrd_distributor_add_rule(rrd_distributor *d, const rrd_rule *rule)
 {
 	if (!d || !rule)
 		return rrd__fail(RRD_E_INVALID, "distributor and rule must not be NULL");
 	rules_change c = { .added = rule };
-	rrd_status rc = rrd__config_change(d, &rules_change_run, &c);
+	rrd_status rc = rrd__run(d, &rules_change_run, &c);
 	free_rules(c.rules, c.n);
 	return rc;
 }
@@ -125,20 +125,44 @@ RRD_API rrd_status rrd_distributor_set_rules(rrd_distributor *d, const rrd_rule 
 		if (rrd_rule_dup(&c.rules[i], in[i]))
 			rc = rrd__nomem();
 	if (!rc)
-		rc = rrd__config_change(d, &rules_change_run, &c);
+		rc = rrd__run(d, &rules_change_run, &c);
 	free_rules(c.rules, c.n);
 	return rc;
+}
+
+static rrd_status count_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	(void)now;
+	*(size_t *)ctx = d->nrules;
+	return RRD_OK;
 }
 
 RRD_API size_t rrd_distributor_rule_count(rrd_distributor *d)
 {
 	if (!d)
 		return 0;
-	rrd__lock(d);
-	rrd__refresh(d); /* on a store failure, the count last known */
-	size_t n = d->nrules;
-	rrd__unlock(d);
+	size_t n = 0;
+	if (rrd__read(d, count_body, &n)) {
+		/* The header says: what is known after the failure, which
+		 * rrd_error_last() describes. */
+		rrd__lock(d);
+		n = d->nrules;
+		rrd__unlock(d);
+	}
 	return n;
+}
+
+typedef struct get_rule_args {
+	size_t i;
+	rrd_rule **out;
+} get_rule_args;
+
+static rrd_status get_rule_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	get_rule_args *a = ctx;
+	(void)now;
+	return a->i < d->nrules ? rrd_rule_dup(a->out, d->rules[a->i])
+				: rrd__fail(RRD_E_NOTFOUND, "no rule number %zu", a->i);
 }
 
 RRD_API rrd_status rrd_distributor_get_rule(rrd_distributor *d, size_t i, rrd_rule **out)
@@ -146,11 +170,6 @@ RRD_API rrd_status rrd_distributor_get_rule(rrd_distributor *d, size_t i, rrd_ru
 	if (!d || !out)
 		return rrd__fail(RRD_E_INVALID, "distributor and out must not be NULL");
 	*out = NULL;
-	rrd__lock(d);
-	rrd_status rc = rrd__refresh(d);
-	if (!rc)
-		rc = i < d->nrules ? rrd_rule_dup(out, d->rules[i])
-				   : rrd__fail(RRD_E_NOTFOUND, "no rule number %zu", i);
-	rrd__unlock(d);
-	return rc;
+	get_rule_args a = { i, out };
+	return rrd__read(d, get_rule_body, &a);
 }

@@ -7,7 +7,7 @@
  * order before it stops delivering; so does a callback that calls back
  * into the distributor, whose events come after it returns.
  */
-#include "distributor/dist.h"
+#include "core/core.h"
 #include "util/alloc.h"
 #include "util/error.h"
 

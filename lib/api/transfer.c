@@ -2,7 +2,8 @@
  * the original is deactivated, so each partner keeps its own history. */
 #include <string.h>
 
-#include "distributor/dist.h"
+#include "api/move_options.h"
+#include "core/core.h"
 #include "routing/routing.h"
 #include "util/alloc.h"
 #include "util/error.h"

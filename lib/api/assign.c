@@ -5,8 +5,9 @@
  */
 #include <string.h>
 
-#include "distributor/dist.h"
-#include "distributor/reassign_list.h"
+#include "core/core.h"
+#include "api/move_options.h"
+#include "api/reassign_list.h"
 #include "geo/kdtree.h"
 #include "routing/routing.h"
 #include "strategy/strategy.h"
@@ -326,20 +327,6 @@ RRD_API rrd_status rrd_distributor_decline(rrd_distributor *d, const char *recor
 	return rrd__operation(d, decline_body, &a);
 }
 
-rrd_status rrd__move_options(const rrd_move_options *opts, rrd_move_options *o)
-{
-	rrd_move_options def = RRD_MOVE_OPTIONS_INIT;
-	*o = def;
-	if (!opts)
-		return RRD_OK;
-	static const size_t move_size[] = { 0, sizeof(rrd_move_options) };
-	if (opts->version < 1 || opts->version > RRD_MOVE_OPTIONS_VERSION)
-		return rrd__fail(RRD_E_VERSION, "move options version %u is not one of 1..%u",
-				 opts->version, RRD_MOVE_OPTIONS_VERSION);
-	memcpy(o, opts, move_size[opts->version]);
-	return RRD_OK;
-}
-
 /* What a call that moves one record checks before it begins: the
  * distributor, the options table and the record's id. */
 static rrd_status move_start(rrd_distributor *d, const char *record_id,
@@ -491,15 +478,44 @@ RRD_API rrd_status rrd_distributor_reassign_to_pool(rrd_distributor *d, const ch
 	return rrd__operation(d, to_pool_body, &a);
 }
 
-static rrd_status build_agent_tree(rrd_distributor *d)
+/* A tree over every agent with a location, for reassigning to the
+ * nearest, kept per distributor with the configuration generation it was
+ * built in. */
+typedef struct agents_tree {
+	uint64_t config; /* 0: never built */
+	rrd_kdtree *tree;
+} agents_tree;
+
+static void agents_tree_free(void *data)
 {
-	rrd_kdtree *t;
-	rrd_status rc = rrd__agents_kdtree(d, NULL, 0, &t);
-	if (rc)
-		return rc;
-	rrd__kdtree_free(d->agent_tree);
-	d->agent_tree = t;
-	d->agent_tree_stale = 0;
+	agents_tree *t = data;
+	rrd__kdtree_free(t->tree);
+	rrd__free(t);
+}
+
+static const rrd_cache_kind agents_tree_kind = { "agents by location", agents_tree_free };
+
+static rrd_status agent_tree(rrd_distributor *d, rrd_kdtree **out)
+{
+	agents_tree *at = rrd__cache_find(d, &agents_tree_kind);
+	if (!at) {
+		if (!(at = rrd__calloc(1, sizeof *at)))
+			return rrd__nomem();
+		if (rrd__cache_add(d, &agents_tree_kind, at)) {
+			rrd__free(at);
+			return rrd__nomem();
+		}
+	}
+	if (!rrd__config_fresh(d, at->config)) {
+		rrd_kdtree *t;
+		rrd_status rc = rrd__agents_kdtree(d, NULL, 0, &t);
+		if (rc)
+			return rc;
+		rrd__kdtree_free(at->tree);
+		at->tree = t;
+		at->config = d->config_gen;
+	}
+	*out = at->tree;
 	return RRD_OK;
 }
 
@@ -538,12 +554,13 @@ static rrd_status to_nearest_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rrd__fail(RRD_E_INVALID, "record \"%s\" has no location", rec->r->id);
 	if ((rc = movable(rec, a->o, a->listed)))
 		return rc;
-	if ((d->agent_tree_stale || !d->agent_tree) && (rc = build_agent_tree(d)))
+	rrd_kdtree *tree = NULL;
+	if ((rc = agent_tree(d, &tree)))
 		return rc;
 	nearest_ctx nc = { d, a->types, a->ntypes, rec->r->owner };
 	uint32_t idx;
 	double chord2;
-	if (!rrd__kdtree_nearest(d->agent_tree, &q, accept_agent, &nc, &idx, &chord2))
+	if (!rrd__kdtree_nearest(tree, &q, accept_agent, &nc, &idx, &chord2))
 		return rrd__fail(RRD_E_NO_ELIGIBLE, "no active agent of those types has a location");
 	rrd_give gi = { .via = RRD_VIA_REASSIGN, .notify = a->o->notify,
 			.integrations = a->o->integrations };

@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "distributor/dist.h"
+#include "core/core.h"
 
 rrd_status rrd__config_version_read(rrd_distributor *d, int64_t *out);
 /* Write version d->config_version + 1; the caller sets d->config_version

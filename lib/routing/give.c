@@ -2,7 +2,7 @@
  * queue, live offers and the `assigned` event, together. */
 #include <string.h>
 
-#include "distributor/dist.h"
+#include "core/core.h"
 #include "routing/routing.h"
 #include "util/alloc.h"
 #include "util/error.h"

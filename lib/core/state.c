@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "distributor/dist.h"
+#include "core/core.h"
 #include "time/civil.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -96,30 +96,50 @@ static rrd_status strat_key(pool_rt *p, rrd_distributor *d, rrd_strategy s, stra
 	return RRD_OK;
 }
 
-rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out)
+/* The pool's slot of strategy `s`, made if new. */
+static rrd_status strat_slot(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out)
 {
 	long slot = rrd__strategy_slot(d, s);
 	if (slot < 0)
 		return rrd__fail(RRD_E_INVALID, "unknown strategy %d", s);
 	if ((size_t)slot >= p->nstates) {
 		size_t cap = p->nstates;
-		if (rrd__grow((void **)&p->states, &cap, (size_t)slot + 1, sizeof(strat_state)))
+		if (rrd__grow((void **)&p->states, &cap, (size_t)slot + 1, sizeof *p->states))
 			return rrd__nomem();
-		memset(p->states + p->nstates, 0, (cap - p->nstates) * sizeof(strat_state));
+		memset(p->states + p->nstates, 0, (cap - p->nstates) * sizeof *p->states);
 		p->nstates = cap;
 	}
-	strat_state *ss = &p->states[slot];
+	/* Each on its own, so that one stays where it is (a changed one is
+	 * listed to be written) when the array grows for another. */
+	if (!p->states[slot] && !(p->states[slot] = rrd__calloc(1, sizeof(strat_state))))
+		return rrd__nomem();
+	*out = p->states[slot];
+	return RRD_OK;
+}
+
+rrd_status rrd__strat_cache(rrd_distributor *d, pool_rt *p, rrd_strategy s, rrd_cache **out)
+{
+	strat_state *ss;
+	rrd_status rc = strat_slot(d, p, s, &ss);
+	if (!rc)
+		*out = &ss->cache;
+	return rc;
+}
+
+rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out)
+{
+	strat_state *ss;
+	rrd_status rc = strat_slot(d, p, s, &ss);
+	if (rc)
+		return rc;
 	*out = ss;
 	if (ss->epoch == d->epoch)
 		return RRD_OK;
-	if (!ss->key) {
-		rrd_status rc = strat_key(p, d, s, ss);
-		if (rc)
-			return rc;
-	}
+	if (!ss->key && (rc = strat_key(p, d, s, ss)))
+		return rc;
 	const void *v;
 	size_t len;
-	rrd_status rc = store_get(d, RRD_NS_STRATEGY, ss->key, &v, &len);
+	rc = store_get(d, RRD_NS_STRATEGY, ss->key, &v, &len);
 	if (rc == RRD_E_NOTFOUND) {
 		ss->len = 0;
 	} else if (rc) {

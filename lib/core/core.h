@@ -1,0 +1,495 @@
+/*
+ * The core of a distributor: its transactions, the configuration and hot
+ * state it caches and how those caches stay true, records, lookups, and
+ * the events it emits. Every layer above includes this header: the
+ * strategies (lib/strategy), routing (lib/routing), redistribution
+ * (lib/bulk) and the public operations (lib/api). The core names none of
+ * them; what they keep per pool or per distributor hangs off it as an
+ * rrd_cache, which it frees without looking inside.
+ *
+ * Two numbers say whether something cached may be used. The epoch moves
+ * whenever hot state (counters, strategy state, records) may differ from
+ * the store: another writer committed, or a transaction rolled back. The
+ * configuration generation moves whenever the configuration does: a
+ * change committed here, or one read back from the store. A cache built
+ * from the configuration keeps the generation it was built at; one built
+ * from counters keeps the epoch too (rrd_stamp). Counter changes within
+ * an epoch go to one list of changed agents, which a cache that mirrors
+ * counters works through when it is next used.
+ */
+#ifndef RRD_CORE_CORE_H
+#define RRD_CORE_CORE_H
+
+#include <pthread.h>
+
+#include "events/event.h"
+#include "model/agent.h"
+#include "model/pool.h"
+#include "model/record.h"
+#include "model/rule.h"
+#include "rrdist/calendar.h"
+#include "rrdist/distributor.h"
+#include "rrdist/pick.h"
+#include "store/store.h"
+#include "util/hashmap.h"
+
+#define RRD_BUILTIN_STRATEGIES 8 /* ids 1..7 */
+
+typedef struct rrd_dirty_list {
+	void **items;
+	size_t count, cap;
+} rrd_dirty_list;
+
+/* Something a layer above keeps, built from the core's state: the core
+ * frees `data` with `free` when what it hangs off goes, and never looks
+ * inside. Whether it is still current is its owner's to check, against
+ * the stamp it keeps (rrd__stamp_fresh). */
+typedef struct rrd_cache {
+	void *data;
+	void (*free)(void *data);
+} rrd_cache;
+
+/* What a cache was built from: the configuration generation, and for a
+ * cache that mirrors hot state, the epoch. */
+typedef struct rrd_stamp {
+	uint64_t config;
+	uint64_t epoch;
+} rrd_stamp;
+
+/* A kind of cache kept per distributor (rrd__cache_find): its address is
+ * its identity. */
+typedef struct rrd_cache_kind {
+	const char *name;
+	void (*free)(void *data);
+} rrd_cache_kind;
+
+typedef struct rrd_dist_cache {
+	const rrd_cache_kind *kind;
+	void *data;
+} rrd_dist_cache;
+
+/* Agents whose counters changed, in order, for caches that mirror them.
+ * Positions count from the distributor's creation: entry i of `agents`
+ * is position start + i. The list starts again (start moves past it)
+ * when it grows long, when memory runs out, and when the configuration
+ * changes; a cache that had not caught up then looks at everyone. */
+typedef struct rrd_changes {
+	uint32_t *agents; /* agent indices */
+	size_t count, cap;
+	uint64_t start;
+	uint64_t read_to; /* the furthest any cache has read */
+} rrd_changes;
+
+/* Where an agent is a member: pool index and position. */
+typedef struct agent_member {
+	uint32_t pool;
+	uint32_t pos;
+} agent_member;
+
+/* Hot counters of an agent (RRD_NS_AGENT_STATE). */
+typedef struct agent_state {
+	uint64_t epoch; /* 0: never loaded */
+	int dirty;
+	int64_t open;
+	int64_t today;  /* assignments on local day `day` */
+	int64_t day;
+	rrd_time last;  /* INT64_MIN: never */
+} agent_state;
+
+/*
+ * The store lists calendars, agents and pools by their order number, then
+ * by id, and loading keeps that order in d->cals, d->agents and d->pools,
+ * which decides ties and the order of targets. An object keeps the number
+ * it was first stored with whenever it is written again; one new to the
+ * store takes the next free number of its kind, one past the largest any
+ * has (read at load, moved on when a newcomer's change commits), so it is
+ * listed after every object there before it, as every distributor sees.
+ */
+typedef struct config_orders {
+	int64_t cal, agent, pool;
+} config_orders;
+
+typedef struct agent_rt {
+	char *id;        /* stable for the distributor's life: map key */
+	uint64_t id_hash;/* rrd__id_hash64(id), which round robin keeps */
+	uint32_t idx;    /* position in d->agents: order of first addition */
+	int64_t order;   /* its number in the store (config_orders) */
+	rrd_agent *cfg;
+	long cal;        /* calendar index, or -1 */
+	agent_state st;
+	agent_member *memberships;
+	size_t nmemberships, memberships_cap;
+} agent_rt;
+
+typedef struct cal_rt {
+	char *id;
+	int64_t order;   /* its number in the store (config_orders) */
+	rrd_calendar *cal;
+} cal_rt;
+
+/* One strategy's part of one pool: its saved bytes (RRD_NS_STRATEGY),
+ * read when first needed in an epoch, and the search structures it keeps
+ * over the pool's members. */
+typedef struct strat_state {
+	uint64_t epoch;  /* of `data`; 0: not read */
+	int dirty;
+	char *key;       /* "pool\x1fstrategy" */
+	unsigned char *data;
+	size_t len, cap;
+	rrd_cache cache; /* the strategy's own (rrd__strat_cache) */
+} strat_state;
+
+typedef struct member {
+	uint32_t agent;  /* agent index */
+	int64_t seq;     /* join number: later joins have larger ones */
+	/* Copies from the agent, so a round robin pass over the members
+	 * need not visit each agent; current after rrd__memberships. */
+	uint64_t id_hash;
+	int plain;       /* active, unpaused, no capacity limit, no calendar */
+} member;
+
+
+typedef struct pool_rt {
+	char *id;
+	uint32_t idx;
+	int64_t order;   /* its number in the store (config_orders) */
+	rrd_pool *cfg;   /* definition; its member list is not kept current */
+	member *members; /* join order */
+	size_t nmembers, cap;
+	int64_t next_seq;
+	strat_state **states; /* by strategy slot; NULL: not used yet */
+	size_t nstates;
+} pool_rt;
+
+typedef struct rec_rt {
+	rrd_record *r;   /* NULL: slot free */
+	uint64_t epoch;
+	int dirty;
+	int64_t order;   /* creation sequence */
+} rec_rt;
+
+typedef struct custom_strategy {
+	char *name;
+	int registered; /* 0: named by stored configuration, no callbacks yet */
+	rrd_strategy_methods m;
+	void *user;
+} custom_strategy;
+
+/* A stored counter in RRD_NS_META (sequences). */
+typedef struct meta_counter {
+	const char *key;
+	uint64_t epoch;
+	int dirty;
+	int64_t value;
+} meta_counter;
+
+typedef struct skip_entry {
+	uint32_t agent;
+	rrd_skip_reason reason;
+} skip_entry;
+
+struct rrd_distributor {
+	pthread_mutex_t mu;      /* serialises every operation */
+	rrd_store *store;
+	rrd_distributor_options opts;
+
+	uint64_t generation;     /* the store's generation after our last commit */
+	uint64_t epoch;          /* moves when cached hot state may be stale */
+	uint64_t config_gen;     /* moves when the configuration changes */
+	int64_t config_version;
+	int in_txn;
+	int txn_wrote_nothing;   /* rrd__txn_wrote_nothing */
+	/* The clock is read once per operation, when first needed, so one
+	 * operation sees one time and a pick that needs none reads none. */
+	int now_valid;
+	rrd_time now;
+	/* How far advance() has processed time (INT64_MIN: not yet called). */
+	rrd_time advanced_to;
+
+	cal_rt **cals;
+	size_t ncals, cals_cap;
+	rrd_hashmap cal_map;
+
+	agent_rt **agents;
+	size_t nagents, agents_cap;
+	rrd_hashmap agent_map;
+
+	pool_rt **pools;
+	size_t npools, pools_cap;
+	rrd_hashmap pool_map;
+	uint32_t pool_hint;  /* the pool found last (rrd__pool_find) */
+
+	config_orders next_order; /* for the next newcomer of each kind */
+
+	rrd_rule **rules;
+	size_t nrules, rules_cap;
+
+	rec_rt *recs;
+	size_t nrecs, recs_cap;
+	rrd_hashmap rec_map;
+	uint32_t *rec_free;
+	size_t nrec_free, rec_free_cap;
+	size_t rec_trim_at;  /* rrd__rec_trim waits until more are cached */
+	/* Records the running call submitted and routed, to drop from the
+	 * cache when it ends (slot and record, so a slot taken by another
+	 * record since is left be). */
+	struct settled_rec {
+		long slot;
+		const rrd_record *r;
+	} *settled;
+	size_t nsettled, settled_cap;
+
+	custom_strategy *customs;
+	size_t ncustoms, customs_cap;
+
+	meta_counter record_seq;
+	meta_counter queue_seq;
+	meta_counter timer_seq;
+	meta_counter job_seq;
+
+	/* agent_rt.memberships and the copies in each member were built in
+	 * this configuration generation (rrd__memberships). */
+	uint64_t memberships_gen;
+	rrd_changes changes;     /* agents whose counters changed */
+	rrd_dist_cache *caches;  /* the layers' own (rrd__cache_find) */
+	size_t ncaches, caches_cap;
+
+	/* Written before commit. */
+	rrd_dirty_list dirty_agents, dirty_states, dirty_recs, dirty_meta;
+
+	rrd_evbatch *pending;    /* events of the open transaction */
+	rrd_evbatch *outbox;     /* committed, not yet delivered (a list) */
+	rrd_evbatch *outbox_tail;
+	rrd_evbatch *spare;      /* a delivered batch kept for the next operation */
+	int delivering;          /* a thread is delivering the outbox (emit.c) */
+
+	/* What the last pick passed over, as its strategy found it: the
+	 * `assigned` event and the pick object carry it. */
+	skip_entry *skips;
+	size_t nskips, skips_cap;
+
+	rrd_buf scratch;         /* encoding buffer */
+};
+
+/* ---- locking and transactions (txn.c) ------------------------------ */
+
+/* d->mu, which every call on the distributor holds while it runs. */
+void rrd__lock(rrd_distributor *d);
+/* Unlock, then deliver what committed meanwhile, unless another thread is
+ * delivering: it delivers ours too, after its own. */
+void rrd__unlock(rrd_distributor *d);
+
+typedef enum rrd_txn_kind {
+	RRD_TXN_WRITE = 1, /* commits what the body wrote */
+	RRD_TXN_READ,      /* rolls back, keeping the caches: a body that
+			    * writes makes it drop them instead */
+	RRD_TXN_CONFIG     /* a configuration change (below) */
+} rrd_txn_kind;
+
+typedef rrd_status (*rrd_txn_fn)(rrd_distributor *d, void *ctx, rrd_time now);
+
+/*
+ * A transaction, the one way to run one. rrd__run locks the distributor,
+ * begins (which first brings every cache in line with what another
+ * distributor committed: the configuration is read again when it
+ * changed, freeing every cached calendar, agent and pool), runs `body`
+ * and then `finish`, and commits; any failure rolls it back, and the
+ * caches with it. It then runs `apply`, unlocks and delivers the events
+ * the commit made true. `now` is the operation's one time (rrd__now),
+ * read before the transaction begins.
+ *
+ * For RRD_TXN_CONFIG it also writes the next configuration version
+ * before `body`, and after the commit moves d->config_gen, so that every
+ * cache built from the old configuration is built again when next used.
+ * `body` looks up the objects it needs (only now are they current),
+ * checks, and writes the change to the store; what it changes in memory
+ * must be invisible until `apply` (spare capacity, say), since a failure
+ * rolls back the store and nothing else. `apply` then makes the
+ * in-memory configuration what was written. Pointers to cached objects
+ * live from `body` to `apply`, never across a transaction's beginning.
+ *
+ * `then`, when set and its `wanted` says so (NULL: always), runs after
+ * `apply` as a transaction of its own, under the same lock: the work a
+ * change makes possible (auto-drain). The change stands whatever becomes
+ * of it, so its failure is not the call's.
+ */
+typedef struct rrd_txn {
+	rrd_txn_kind kind;
+	rrd_txn_fn body;
+	rrd_txn_fn finish;                            /* NULL: none */
+	void (*apply)(rrd_distributor *d, void *ctx); /* cannot fail; NULL: none */
+	const struct rrd_txn *then;                   /* NULL: none */
+	int (*wanted)(rrd_distributor *d);            /* as `then`: NULL, always */
+	/* The body reads the clock itself, if at all, rather than being
+	 * given `now` (0): a pick that needs no time reads none. Always so
+	 * for RRD_TXN_CONFIG. */
+	int own_clock;
+} rrd_txn;
+
+/* Run `t` with `ctx`. The status of the body, of finish or of the commit;
+ * on success, the last error is what it was before the call unless
+ * something on the way failed and was got past. */
+rrd_status rrd__run(rrd_distributor *d, const rrd_txn *t, void *ctx);
+/* A body that found nothing to do: its RRD_TXN_WRITE transaction ends as
+ * a read, so other distributors on the store keep their caches. */
+void rrd__txn_wrote_nothing(rrd_distributor *d);
+/* rrd__run of a read-only `body`: for getters. */
+rrd_status rrd__read(rrd_distributor *d, rrd_txn_fn body, void *ctx);
+/* The next transaction reads the configuration and hot state again, as
+ * after another writer's change: for a change (a whole document) that is
+ * simpler to read back than to apply in memory. */
+void rrd__config_forget(rrd_distributor *d);
+/* Remember an item to write before commit. -1 when out of memory. */
+int rrd__dirty_add(rrd_dirty_list *l, void *item);
+/* The operation's time: the host's clock, read once per operation. */
+rrd_time rrd__now(rrd_distributor *d);
+
+/* ---- the distributor's life (distributor.c) ------------------------- */
+
+/* A distributor on `store` with `opts` (complete, of this version), its
+ * configuration read. The caller checked the options. */
+rrd_status rrd__core_new(rrd_distributor **out, rrd_store *store,
+			 const rrd_distributor_options *opts);
+/* Deliver what is left, then free everything, caches included. */
+void rrd__core_free(rrd_distributor *d);
+
+/* ---- configuration storage (config_store.c) -------------------------- */
+
+/* Read the configuration from the store, in place of the cached one. */
+rrd_status rrd__config_load(rrd_distributor *d);
+void rrd__config_clear(rrd_distributor *d);
+
+/* ---- caches (cache.c) -------------------------------------------------- */
+
+/* The stamp of state built now. */
+static inline rrd_stamp rrd__stamp_now(const rrd_distributor *d)
+{
+	return (rrd_stamp){ d->config_gen, d->epoch };
+}
+/* Whether a cache built from the configuration alone at `gen` is current. */
+static inline int rrd__config_fresh(const rrd_distributor *d, uint64_t gen)
+{
+	return gen == d->config_gen;
+}
+/* Whether a cache that mirrors hot state, stamped `s`, is current. */
+static inline int rrd__stamp_fresh(const rrd_distributor *d, rrd_stamp s)
+{
+	return s.config == d->config_gen && s.epoch == d->epoch;
+}
+/* The distributor's cache of `kind`, NULL when there is none yet. */
+void *rrd__cache_find(rrd_distributor *d, const rrd_cache_kind *kind);
+/* Keep `data` as the cache of `kind` (none yet). RRD_E_NOMEM: not kept,
+ * and the caller still owns it. */
+rrd_status rrd__cache_add(rrd_distributor *d, const rrd_cache_kind *kind, void *data);
+/* Free a cache's data, leaving it empty. */
+void rrd__cache_clear(rrd_cache *c);
+
+/* ---- changed agents (changes.c) --------------------------------------- */
+
+/* The agent's open count, day count or last assignment changed. */
+void rrd__agent_changed(rrd_distributor *d, const agent_rt *a);
+/* The position after the last change: where a cache built now starts. */
+static inline uint64_t rrd__changes_end(rrd_distributor *d)
+{
+	return d->changes.read_to = d->changes.start + d->changes.count;
+}
+/* The agents (indices, in order, possibly repeated) whose counters changed
+ * from position *seen on, in *agents and *n, and *seen moved past them.
+ * 0 when the list no longer reaches back to *seen: the caller must look
+ * at every agent it mirrors (and *seen is moved all the same). */
+int rrd__changes_since(rrd_distributor *d, uint64_t *seen, const uint32_t **agents,
+		       size_t *n);
+/* Start the list again (the configuration changed: indices may differ). */
+void rrd__changes_reset(rrd_distributor *d);
+
+/* ---- memberships (memberships.c) -------------------------------------- */
+
+/* Bring agent_rt.memberships and the copies in every member up to date
+ * with the configuration. */
+rrd_status rrd__memberships(rrd_distributor *d);
+/* The first position in p->members whose join number is `seq` or more
+ * (p->nmembers when none): members are in join-number order. */
+size_t rrd__member_from(const pool_rt *p, int64_t seq);
+/* Where `agent` (an agent index) is in p->members: *pos, or -1. */
+rrd_status rrd__member_position(rrd_distributor *d, const pool_rt *p, uint32_t agent,
+				long *pos);
+
+/* ---- lookups (lookup.c) --------------------------------------------- */
+
+/* Cached configuration objects by id, NULL when there is none. Only inside
+ * a transaction: beginning one may reload the configuration and free
+ * every object found before (debug builds assert it). */
+agent_rt *rrd__agent_find(rrd_distributor *d, const char *id);
+pool_rt *rrd__pool_find(rrd_distributor *d, const char *id);
+cal_rt *rrd__cal_find(rrd_distributor *d, const char *id);
+const char *rrd__strategy_label(rrd_distributor *d, rrd_strategy s);
+/* The id of custom strategy `name`, making a slot (not yet registered)
+ * when it is new, for a name `rule` lets through: RRD_ID_STORED for one
+ * the stored configuration names. */
+rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_id_rule rule,
+			      rrd_strategy *out);
+/* The custom strategy named `name`: its index in d->customs, or -1. */
+long rrd__custom_index(rrd_distributor *d, const char *name);
+/* Drop the names interned since there were `count` (a refused document's). */
+void rrd__custom_forget_since(rrd_distributor *d, size_t count);
+/* Slot of a strategy in pool_rt.states, or -1 for an unknown id. */
+long rrd__strategy_slot(rrd_distributor *d, rrd_strategy s);
+
+/* ---- hot state (state.c) -------------------------------------------- */
+
+/* The agent's counters, loaded if stale. */
+rrd_status rrd__agent_state(rrd_distributor *d, agent_rt *a, agent_state **out);
+rrd_status rrd__agent_state_dirty(rrd_distributor *d, agent_rt *a);
+/* The agent's local day number at `t` (its calendar's zone, else UTC). */
+int64_t rrd__agent_day(rrd_distributor *d, agent_rt *a, rrd_time t);
+/* Assignments today, after any day change. */
+int64_t rrd__agent_today(rrd_distributor *d, agent_rt *a, agent_state *st, rrd_time now);
+/* The pool's part of strategy `s`, its saved bytes read if stale. */
+rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out);
+/* The cache strategy `s` keeps for the pool, without reading its bytes. */
+rrd_status rrd__strat_cache(rrd_distributor *d, pool_rt *p, rrd_strategy s, rrd_cache **out);
+rrd_status rrd__strat_state_set(rrd_distributor *d, strat_state *ss, const void *data,
+				size_t len);
+/* Make the state `len` bytes long and changed; the caller writes them at *out. */
+rrd_status rrd__strat_state_room(rrd_distributor *d, strat_state *ss, size_t len,
+				 unsigned char **out);
+rrd_status rrd__meta_counter_next(rrd_distributor *d, meta_counter *c, int64_t *out);
+rrd_status rrd__flush(rrd_distributor *d);
+
+/* ---- records (records.c) -------------------------------------------- */
+
+/* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
+rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out);
+/* Add a new record (takes ownership of r on success). `not_stored`: the
+ * caller has asked the store, which holds no record of that id. */
+rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rec_rt **out);
+/* Records cached past this many (and past twice what the last trim
+ * kept) are dropped between operations, except those under offer. */
+#define RRD_REC_CACHE_MAX 8192
+void rrd__rec_trim(rrd_distributor *d);
+/* Drop `rec` from the cache when the call ends, unless it is then under
+ * offer: a host seldom asks for a record it has just submitted, and freed
+ * at once its memory is still warm for the next one. */
+void rrd__rec_settle(rrd_distributor *d, rec_rt *rec);
+rrd_status rrd__rec_dirty(rrd_distributor *d, rec_rt *rec);
+/* Give `rec` to `agent` (NULL: nobody) with `status`, keeping every
+ * agent's open count right. */
+rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
+			       rrd_record_status status);
+/* A new assignment: counts it for the agent's day and last-assigned time. */
+rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now);
+
+/* ---- events (emit.c) ------------------------------------------------- */
+
+/* Queue an event for delivery after commit (strings are copied). */
+rrd_status rrd__emit(rrd_distributor *d, const rrd_event *ev);
+/* Under d->mu: 1 when there is something to deliver and nobody is
+ * delivering, and the caller now is; then, d->mu released, it calls
+ * rrd__deliver_claimed, which delivers until the outbox stays empty. */
+int rrd__deliver_claim(rrd_distributor *d);
+void rrd__deliver_claimed(rrd_distributor *d);
+/* Deliver committed events unless another thread is (which then does);
+ * called without d->mu. */
+void rrd__deliver(rrd_distributor *d);
+
+#endif

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Check the layering of lib/: every #include "folder/header.h" in
+lib/<folder>/ names its own folder or a folder of a lower layer, and no
+folders include each other in a cycle.
+
+Usage: check_layers.py LIB_DIR LAYER...
+Each LAYER is a comma-separated list of folders, lowest layer first, as
+lib/meson.build lists them."""
+import os
+import re
+import sys
+
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+
+
+def includes(path):
+    with open(path, encoding='utf-8') as f:
+        return INCLUDE.findall(f.read())
+
+
+def folder_edges(lib):
+    """(folder, file, included folder) for every include of another folder."""
+    for folder in sorted(os.listdir(lib)):
+        base = os.path.join(lib, folder)
+        if not os.path.isdir(base):
+            continue
+        for name in sorted(os.listdir(base)):
+            if not name.endswith(('.c', '.h')):
+                continue
+            for inc in includes(os.path.join(base, name)):
+                if inc == 'rrdist.h':
+                    continue  # the public API, below every layer
+                if '/' not in inc:
+                    yield folder, name, None, inc
+                    continue
+                target = inc.split('/', 1)[0]
+                if target != 'rrdist' and target != folder:
+                    yield folder, name, target, inc
+
+
+def cycles(edges):
+    """Strongly connected components with more than one folder (Tarjan)."""
+    graph = {}
+    for a, b in edges:
+        graph.setdefault(a, set()).add(b)
+        graph.setdefault(b, set())
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def main(argv):
+    if len(argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    lib = argv[1]
+    rank = {}
+    for r, layer in enumerate(argv[2:]):
+        for folder in layer.split(','):
+            rank[folder] = r
+    problems = []
+    for folder in sorted(os.listdir(lib)):
+        if os.path.isdir(os.path.join(lib, folder)) and folder not in rank:
+            problems.append(f'lib/{folder}/ is in no layer of lib/meson.build')
+    edges = set()
+    for folder, name, target, inc in folder_edges(lib):
+        where = f'lib/{folder}/{name}'
+        if target is None:
+            problems.append(f'{where}: #include "{inc}" names no folder')
+            continue
+        edges.add((folder, target))
+        if folder not in rank:
+            continue
+        if target not in rank:
+            problems.append(f'{where}: #include "{inc}": lib/{target}/ is in no layer')
+        elif rank[target] >= rank[folder]:
+            kind = 'the same layer' if rank[target] == rank[folder] else 'a higher layer'
+            problems.append(f'{where}: #include "{inc}" reaches up: {target} is in {kind} '
+                            f'than {folder}')
+    for comp in cycles(edges):
+        problems.append('folders include each other in a cycle: ' + ', '.join(comp))
+    for p in problems:
+        print(p)
+    print(f'{len(edges)} folder dependencies checked, {len(problems)} problems')
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))

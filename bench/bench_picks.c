@@ -85,7 +85,7 @@ static rrd_status pick_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	run *r = ctx;
 	(void)now;
-	pool_rt *p = rrd__pool_find(d, "p");
+	rrd_pool_rt *p = rrd__pool_find(d, "p");
 	rrd_pick_req req = { .pool = p, .strategy = p->cfg->strategy, .record = r->rec };
 	size_t pos;
 	return rrd__pick(d, &req, &pos);

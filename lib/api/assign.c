@@ -15,7 +15,7 @@
 #include "util/error.h"
 #include "util/id.h"
 
-static rrd_status kind_check(const pool_rt *p, const rrd_record *r)
+static rrd_status kind_check(const rrd_pool_rt *p, const rrd_record *r)
 {
 	if (p->cfg->kind != r->kind)
 		return rrd__fail(RRD_E_KIND_MISMATCH, "pool \"%s\" takes %ss; record \"%s\" is a %s",
@@ -28,14 +28,14 @@ typedef struct submit_args {
 	const rrd_submit_options *o;
 	int not_stored;   /* the store was asked: no record has this id */
 	int matched;      /* `rule` is known already (a batch matched it) */
-	const rule_rt *rule;
+	const rrd_rule_rt *rule;
 } submit_args;
 
 static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	submit_args *a = ctx;
-	pool_rt *p = NULL;
-	rec_rt *rec;
+	rrd_pool_rt *p = NULL;
+	rrd_rec_rt *rec;
 	rrd_status rc;
 	a->copy->created_at = now;
 	/* The id's lookup in rrd__rec_add is most likely a cache miss in a
@@ -43,7 +43,7 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 	 * nothing and need not wait for it. */
 	if (!a->not_stored && d->store->prefetch)
 		d->store->prefetch(d->store->self, RRD_NS_RECORD, a->copy->id);
-	const rule_rt *rule = a->rule;
+	const rrd_rule_rt *rule = a->rule;
 	if (a->o->pool) {
 		if (!(p = rrd__pool_find(d, a->o->pool)))
 			return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->o->pool);
@@ -99,7 +99,7 @@ typedef struct submit_many_args {
 	const rrd_submit_options *o;
 	size_t at; /* the record being submitted; n: none (yet, or any more) */
 	unsigned char *stored; /* per record: the store has its id; NULL: not asked */
-	const rule_rt **rules; /* per record: the rule it matched; NULL: not matched */
+	const rrd_rule_rt **rules; /* per record: the rule it matched; NULL: not matched */
 } submit_many_args;
 
 /* Every record's rule, before any is routed: matching changes nothing,
@@ -208,7 +208,7 @@ static rrd_status put_record_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	rrd_record **copy = ctx;
 	rrd_record *r = *copy;
-	rec_rt *rec;
+	rrd_rec_rt *rec;
 	rrd_status rc = check_people(d, r);
 	if (rc)
 		return rc;
@@ -216,7 +216,7 @@ static rrd_status put_record_body(rrd_distributor *d, void *ctx, rrd_time now)
 		r->created_at = now;
 	/* Import through the ownership path so open counts include it. */
 	rrd_record_status status = r->status;
-	agent_rt *owner = r->owner ? rrd__agent_find(d, r->owner) : NULL;
+	rrd_agent_rt *owner = r->owner ? rrd__agent_find(d, r->owner) : NULL;
 	rrd__free(r->owner);
 	r->owner = NULL;
 	r->status = RRD_RECORD_NEW;
@@ -250,7 +250,7 @@ typedef struct get_args {
 static rrd_status get_record_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	get_args *a = ctx;
-	rec_rt *rec;
+	rrd_rec_rt *rec;
 	(void)now;
 	rrd_status rc = rrd__rec_get(d, a->id, &rec);
 	return rc ? rc : rrd_record_dup(a->out, rec->r);
@@ -271,7 +271,7 @@ RRD_API rrd_status rrd_distributor_get_record(rrd_distributor *d, const char *id
 
 /* Unknown record, then unknown agent: the order the checks are promised in. */
 static rrd_status lookup_pair(rrd_distributor *d, const char *record_id, const char *agent_id,
-			      rec_rt **rec, agent_rt **a)
+			      rrd_rec_rt **rec, rrd_agent_rt **a)
 {
 	rrd_status rc = rrd__id_check(record_id, "record id");
 	if (!rc)
@@ -294,8 +294,8 @@ typedef struct pair_args {
 static rrd_status claim_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	pair_args *a = ctx;
-	rec_rt *rec;
-	agent_rt *ag;
+	rrd_rec_rt *rec;
+	rrd_agent_rt *ag;
 	rrd_status rc = lookup_pair(d, a->record, a->agent, &rec, &ag);
 	return rc ? rc : rrd__route_claim(d, rec, ag, a->result, now);
 }
@@ -312,8 +312,8 @@ RRD_API rrd_status rrd_distributor_claim(rrd_distributor *d, const char *record_
 static rrd_status decline_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	pair_args *a = ctx;
-	rec_rt *rec;
-	agent_rt *ag;
+	rrd_rec_rt *rec;
+	rrd_agent_rt *ag;
 	rrd_status rc = lookup_pair(d, a->record, a->agent, &rec, &ag);
 	return rc ? rc : rrd__route_decline(d, rec, ag, now);
 }
@@ -340,7 +340,7 @@ static rrd_status move_start(rrd_distributor *d, const char *record_id,
 
 /* The guards of a move, after the record and target are known. A record
  * of a list moves whatever its status, but for the live offer. */
-static rrd_status movable(const rec_rt *rec, const rrd_move_options *o, int listed)
+static rrd_status movable(const rrd_rec_rt *rec, const rrd_move_options *o, int listed)
 {
 	rrd_record_status s = rec->r->status;
 	if (s == RRD_RECORD_DEACTIVATED)
@@ -359,8 +359,8 @@ static rrd_status movable(const rec_rt *rec, const rrd_move_options *o, int list
 static rrd_status move_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	pair_args *a = ctx;
-	rec_rt *rec;
-	agent_rt *ag;
+	rrd_rec_rt *rec;
+	rrd_agent_rt *ag;
 	rrd_status rc = lookup_pair(d, a->record, a->agent, &rec, &ag);
 	if (rc)
 		return rc;
@@ -399,7 +399,7 @@ typedef struct park_args {
 static rrd_status park_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	park_args *a = ctx;
-	rec_rt *rec;
+	rrd_rec_rt *rec;
 	rrd_status rc = rrd__rec_get(d, a->record, &rec);
 	if (!rc)
 		rc = movable(rec, a->o, 0);
@@ -438,8 +438,8 @@ typedef struct target_args {
 static rrd_status to_pool_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	target_args *a = ctx;
-	rec_rt *rec;
-	pool_rt *p;
+	rrd_rec_rt *rec;
+	rrd_pool_rt *p;
 	rrd_status rc = rrd__rec_get(d, a->record, &rec);
 	if (rc)
 		return rc;
@@ -529,7 +529,7 @@ typedef struct nearest_ctx {
 static int accept_agent(void *ctx, uint32_t idx)
 {
 	nearest_ctx *nc = ctx;
-	const agent_rt *a = nc->d->agents[idx];
+	const rrd_agent_rt *a = nc->d->agents[idx];
 	if (!a->cfg->active || a->cfg->paused)
 		return 0;
 	if (nc->owner && strcmp(nc->owner, a->id) == 0)
@@ -545,7 +545,7 @@ static int accept_agent(void *ctx, uint32_t idx)
 static rrd_status to_nearest_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	target_args *a = ctx;
-	rec_rt *rec;
+	rrd_rec_rt *rec;
 	rrd_geo_point q;
 	rrd_status rc = rrd__rec_get(d, a->record, &rec);
 	if (rc)

@@ -166,7 +166,7 @@ static rrd_status pool_refs(rrd_distributor *d, const doc *x, const rrd_hashmap 
 	for (size_t k = 0; k < i; k++)
 		if (x->pools[k] && strcmp(x->pools[k]->id, p->id) == 0)
 			return rrd__fail(RRD_E_PARSE, "$.pools[%zu].id: repeats \"%s\"", i, p->id);
-	pool_rt *old = d ? rrd__pool_find(d, p->id) : NULL;
+	rrd_pool_rt *old = d ? rrd__pool_find(d, p->id) : NULL;
 	if (old && old->cfg->kind != p->kind)
 		return rrd__fail(RRD_E_PARSE, "$.pools[%zu].kind: pool \"%s\" holds %ss", i, p->id,
 				 rrd_kind_name(old->cfg->kind));
@@ -190,7 +190,7 @@ static int doc_pool_kind(void *ctx, const char *id, rrd_kind *kind)
 {
 	const kind_ctx *k = ctx;
 	const rrd_pool *p = in_doc_pool(k->x, id);
-	pool_rt *old = p || !k->d ? NULL : rrd__pool_find(k->d, id);
+	rrd_pool_rt *old = p || !k->d ? NULL : rrd__pool_find(k->d, id);
 	if (!p && !old)
 		return -1;
 	*kind = p ? p->kind : old->cfg->kind;
@@ -293,7 +293,7 @@ static int by_seq(const void *a, const void *b)
 static cJSON *pool_json(rrd_distributor *d, const rrd_pool *p)
 {
 	rrd_strategy_names names = { NULL, names_label, d };
-	pool_rt *old = rrd__pool_find(d, p->id);
+	rrd_pool_rt *old = rrd__pool_find(d, p->id);
 	int64_t next = old ? old->next_seq : 0;
 	size_t n = p->members.count;
 	joined *js = rrd__malloc((n ? n : 1) * sizeof *js);
@@ -361,17 +361,17 @@ static rrd_status write_object(rrd_distributor *d, rrd_store_ns ns, const char *
  * the commit; a document refused moves nothing. */
 static rrd_status write_doc(rrd_distributor *d, const doc *x)
 {
-	config_orders next = d->next_order;
+	rrd_config_orders next = d->next_order;
 	rrd_status rc = RRD_OK;
 	for (size_t i = 0; !rc && i < x->ncals; i++) {
 		const char *id = rrd_calendar_id(x->cals[i]);
-		cal_rt *old = rrd__cal_find(d, id);
+		rrd_cal_rt *old = rrd__cal_find(d, id);
 		rc = write_object(d, RRD_NS_CALENDAR, id, rrd__calendar_to_json(x->cals[i]),
 				  old ? &old->order : NULL, &next.cal);
 	}
 	for (size_t i = 0; !rc && i < x->nagents; i++) {
 		const rrd_agent *a = x->agents[i];
-		agent_rt *old = rrd__agent_find(d, a->id);
+		rrd_agent_rt *old = rrd__agent_find(d, a->id);
 		rc = write_object(d, RRD_NS_AGENT, a->id, rrd__agent_to_json(a),
 				  old ? &old->order : NULL, &next.agent);
 		if (!rc && old && old->cfg->weight != a->weight)
@@ -379,7 +379,7 @@ static rrd_status write_doc(rrd_distributor *d, const doc *x)
 	}
 	for (size_t i = 0; !rc && i < x->npools; i++) {
 		const rrd_pool *p = x->pools[i];
-		pool_rt *old = rrd__pool_find(d, p->id);
+		rrd_pool_rt *old = rrd__pool_find(d, p->id);
 		rc = write_object(d, RRD_NS_POOL, p->id, pool_json(d, p), old ? &old->order : NULL,
 				  &next.pool);
 	}

@@ -26,9 +26,9 @@
 /* ---- calendars ------------------------------------------------------- */
 
 typedef struct put_calendar_args {
-	cal_rt *fresh;   /* the new definition, id and calendar */
+	rrd_cal_rt *fresh;   /* the new definition, id and calendar */
 	cJSON *json;
-	cal_rt *old;     /* found in write */
+	rrd_cal_rt *old;     /* found in write */
 } put_calendar_args;
 
 static rrd_status put_calendar_write(rrd_distributor *d, void *ctx, rrd_time now)
@@ -36,7 +36,7 @@ static rrd_status put_calendar_write(rrd_distributor *d, void *ctx, rrd_time now
 	(void)now;
 	put_calendar_args *a = ctx;
 	a->old = rrd__cal_find(d, a->fresh->id);
-	if (!a->old && (rrd__grow((void **)&d->cals, &d->cals_cap, d->ncals + 1, sizeof(cal_rt *)) ||
+	if (!a->old && (rrd__grow((void **)&d->cals, &d->cals_cap, d->ncals + 1, sizeof(rrd_cal_rt *)) ||
 			rrd__hashmap_reserve(&d->cal_map, 1)))
 		return rrd__nomem();
 	/* A calendar keeps its place; a new one goes last. */
@@ -69,7 +69,7 @@ RRD_API rrd_status rrd_distributor_put_calendar(rrd_distributor *d, const rrd_ca
 	NEED(d && cal, "distributor and calendar must not be NULL");
 	if (rrd__calendar_check_opens(cal))
 		return RRD_E_INVALID;
-	put_calendar_args a = { rrd__calloc(1, sizeof(cal_rt)), rrd__calendar_to_json(cal), NULL };
+	put_calendar_args a = { rrd__calloc(1, sizeof(rrd_cal_rt)), rrd__calendar_to_json(cal), NULL };
 	rrd_status rc = RRD_OK;
 	if (!a.fresh || !a.json || rrd_calendar_dup(&a.fresh->cal, cal) ||
 	    !(a.fresh->id = rrd__strdup(rrd_calendar_id(cal))))
@@ -92,7 +92,7 @@ static rrd_status get_calendar_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	get_args *a = ctx;
 	(void)now;
-	cal_rt *c = rrd__cal_find(d, a->id);
+	rrd_cal_rt *c = rrd__cal_find(d, a->id);
 	return c ? rrd_calendar_dup(a->out, c->cal)
 		 : rrd__fail(RRD_E_UNKNOWN_CALENDAR, "no calendar \"%s\"", a->id);
 }
@@ -114,8 +114,8 @@ RRD_API rrd_status rrd_distributor_get_calendar(rrd_distributor *d, const char *
 typedef struct put_agent_args {
 	rrd_agent *copy; /* the new definition */
 	cJSON *json;
-	agent_rt *old;   /* found in write */
-	agent_rt *fresh; /* made in write when there is no old one */
+	rrd_agent_rt *old;   /* found in write */
+	rrd_agent_rt *fresh; /* made in write when there is no old one */
 	long cal;        /* the calendar's index, or -1 */
 } put_agent_args;
 
@@ -126,7 +126,7 @@ static rrd_status put_agent_write(rrd_distributor *d, void *ctx, rrd_time now)
 	a->old = rrd__agent_find(d, a->copy->id);
 	a->cal = -1;
 	if (a->copy->calendar) {
-		cal_rt *c = rrd__cal_find(d, a->copy->calendar);
+		rrd_cal_rt *c = rrd__cal_find(d, a->copy->calendar);
 		if (!c)
 			return rrd__fail(RRD_E_UNKNOWN_CALENDAR, "agent \"%s\": no calendar \"%s\"",
 					 a->copy->id, a->copy->calendar);
@@ -137,7 +137,7 @@ static rrd_status put_agent_write(rrd_distributor *d, void *ctx, rrd_time now)
 	if (!a->old) {
 		a->fresh = rrd__calloc(1, sizeof *a->fresh);
 		if (!a->fresh || !(a->fresh->id = rrd__strdup(a->copy->id)) ||
-		    rrd__grow((void **)&d->agents, &d->agents_cap, d->nagents + 1, sizeof(agent_rt *)) ||
+		    rrd__grow((void **)&d->agents, &d->agents_cap, d->nagents + 1, sizeof(rrd_agent_rt *)) ||
 		    rrd__hashmap_reserve(&d->agent_map, 1))
 			return rrd__nomem();
 	}
@@ -155,7 +155,7 @@ static rrd_status put_agent_write(rrd_distributor *d, void *ctx, rrd_time now)
 static void put_agent_apply(rrd_distributor *d, void *ctx)
 {
 	put_agent_args *a = ctx;
-	agent_rt *to = a->old ? a->old : a->fresh;
+	rrd_agent_rt *to = a->old ? a->old : a->fresh;
 	rrd_agent_free(to->cfg);
 	to->cfg = a->copy;
 	to->cal = a->cal;
@@ -192,8 +192,8 @@ static rrd_status get_agent_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	get_args *g = ctx;
 	rrd_agent **out = g->out;
-	agent_rt *a = rrd__agent_find(d, g->id);
-	agent_state *st = NULL;
+	rrd_agent_rt *a = rrd__agent_find(d, g->id);
+	rrd_agent_state *st = NULL;
 	if (!a)
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", g->id);
 	rrd_status rc = rrd__agent_state(d, a, &st);
@@ -266,7 +266,7 @@ RRD_API rrd_status rrd_distributor_agent_at(rrd_distributor *d, size_t i, char *
 
 /* ---- pools ----------------------------------------------------------- */
 
-static rrd_status check_pool(rrd_distributor *d, const rrd_pool *p, const pool_rt *old)
+static rrd_status check_pool(rrd_distributor *d, const rrd_pool *p, const rrd_pool_rt *old)
 {
 	if (old && old->cfg->kind != p->kind)
 		return rrd__fail(RRD_E_INVALID, "pool \"%s\" holds %ss; its kind cannot change",
@@ -286,11 +286,11 @@ static rrd_status check_pool(rrd_distributor *d, const rrd_pool *p, const pool_r
 
 /* Members of the new definition: those already in keep their join
  * number; the others join at the end in the order given. */
-static rrd_status build_members(rrd_distributor *d, const rrd_pool *p, const pool_rt *old,
-				pool_rt *into)
+static rrd_status build_members(rrd_distributor *d, const rrd_pool *p, const rrd_pool_rt *old,
+				rrd_pool_rt *into)
 {
 	size_t n = p->members.count;
-	into->members = rrd__calloc(n ? n : 1, sizeof(member));
+	into->members = rrd__calloc(n ? n : 1, sizeof(rrd_member));
 	if (!into->members)
 		return rrd__nomem();
 	into->cap = n ? n : 1;
@@ -304,20 +304,20 @@ static rrd_status build_members(rrd_distributor *d, const rrd_pool *p, const poo
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		agent_rt *a = rrd__agent_find(d, p->members.items[i]);
+		rrd_agent_rt *a = rrd__agent_find(d, p->members.items[i]);
 		int kept = 0;
 		for (size_t k = 0; old && k < into->nmembers && !kept; k++)
 			kept = into->members[k].agent == a->idx;
 		if (!kept)
-			into->members[into->nmembers++] = (member){ .agent = a->idx, .seq = ++into->next_seq };
+			into->members[into->nmembers++] = (rrd_member){ .agent = a->idx, .seq = ++into->next_seq };
 	}
 	return RRD_OK;
 }
 
 typedef struct put_pool_args {
 	const rrd_pool *pool; /* the caller's definition */
-	pool_rt *fresh;       /* made from it in write */
-	pool_rt *old;         /* found in write */
+	rrd_pool_rt *fresh;       /* made from it in write */
+	rrd_pool_rt *old;         /* found in write */
 	cJSON *json;
 } put_pool_args;
 
@@ -325,7 +325,7 @@ static rrd_status put_pool_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	(void)now;
 	put_pool_args *a = ctx;
-	pool_rt *fresh = a->fresh;
+	rrd_pool_rt *fresh = a->fresh;
 	a->old = rrd__pool_find(d, a->pool->id);
 	rrd_status rc = check_pool(d, a->pool, a->old);
 	if (!rc && (rrd_pool_dup(&fresh->cfg, a->pool) || !(fresh->id = rrd__strdup(a->pool->id))))
@@ -336,7 +336,7 @@ static rrd_status put_pool_write(rrd_distributor *d, void *ctx, rrd_time now)
 		return rc;
 	rrd__strlist_clear(&fresh->cfg->members);
 	if (!a->old && (rrd__grow((void **)&d->pools, &d->pools_cap, d->npools + 1,
-				  sizeof(pool_rt *)) ||
+				  sizeof(rrd_pool_rt *)) ||
 			rrd__hashmap_reserve(&d->pool_map, 1)))
 		return rrd__nomem();
 	/* A pool keeps its place; a new one goes last. */
@@ -351,12 +351,12 @@ static rrd_status put_pool_write(rrd_distributor *d, void *ctx, rrd_time now)
 static void put_pool_apply(rrd_distributor *d, void *ctx)
 {
 	put_pool_args *a = ctx;
-	pool_rt *old = a->old, *fresh = a->fresh;
+	rrd_pool_rt *old = a->old, *fresh = a->fresh;
 	if (old) {
 		/* Keep the runtime object (and its cached strategy state);
 		 * take the new definition and members. */
 		rrd_pool *c = old->cfg;
-		member *m = old->members;
+		rrd_member *m = old->members;
 		old->cfg = fresh->cfg;
 		old->members = fresh->members;
 		old->nmembers = fresh->nmembers;
@@ -376,7 +376,7 @@ static void put_pool_apply(rrd_distributor *d, void *ctx)
 RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *d, const rrd_pool *pool)
 {
 	NEED(d && pool, "distributor and pool must not be NULL");
-	put_pool_args a = { pool, rrd__calloc(1, sizeof(pool_rt)), NULL, NULL };
+	put_pool_args a = { pool, rrd__calloc(1, sizeof(rrd_pool_rt)), NULL, NULL };
 	if (!a.fresh)
 		return rrd__nomem();
 	static const rrd_txn change = { .kind = RRD_TXN_CONFIG, .body = put_pool_write, .apply = put_pool_apply, .then = &rrd__drain_alone };
@@ -391,7 +391,7 @@ static rrd_status get_pool_body(rrd_distributor *d, void *ctx, rrd_time now)
 	get_args *a = ctx;
 	rrd_pool **out = a->out;
 	(void)now;
-	pool_rt *p = rrd__pool_find(d, a->id);
+	rrd_pool_rt *p = rrd__pool_find(d, a->id);
 	if (!p)
 		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->id);
 	rrd_status rc = rrd_pool_dup(out, p->cfg);
@@ -421,13 +421,13 @@ RRD_API rrd_status rrd_distributor_get_pool(rrd_distributor *d, const char *id, 
 typedef struct member_change {
 	const char *pool_id, *agent_id;
 	int add;         /* 1: add, 0: remove */
-	pool_rt *p;      /* found in write */
-	member *members; /* the new list; after apply, the old one */
+	rrd_pool_rt *p;      /* found in write */
+	rrd_member *members; /* the new list; after apply, the old one */
 	size_t n, cap;
 	int64_t next_seq;
 } member_change;
 
-static long member_pos(const pool_rt *p, uint32_t agent)
+static long member_pos(const rrd_pool_rt *p, uint32_t agent)
 {
 	for (size_t i = 0; i < p->nmembers; i++)
 		if (p->members[i].agent == agent)
@@ -439,10 +439,10 @@ static rrd_status member_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	(void)now;
 	member_change *c = ctx;
-	pool_rt *p = c->p = rrd__pool_find(d, c->pool_id);
+	rrd_pool_rt *p = c->p = rrd__pool_find(d, c->pool_id);
 	if (!p)
 		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", c->pool_id);
-	agent_rt *a = rrd__agent_find(d, c->agent_id);
+	rrd_agent_rt *a = rrd__agent_find(d, c->agent_id);
 	if (!a)
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", c->agent_id);
 	long pos = member_pos(p, a->idx);
@@ -453,7 +453,7 @@ static rrd_status member_write(rrd_distributor *d, void *ctx, rrd_time now)
 		return rrd__fail(RRD_E_NOTFOUND, "agent \"%s\" is not a member of pool \"%s\"",
 				 c->agent_id, c->pool_id);
 	c->cap = p->nmembers + 1;
-	if (!(c->members = rrd__malloc(c->cap * sizeof(member))))
+	if (!(c->members = rrd__malloc(c->cap * sizeof(rrd_member))))
 		return rrd__nomem();
 	c->n = 0;
 	for (size_t i = 0; i < p->nmembers; i++)
@@ -461,8 +461,8 @@ static rrd_status member_write(rrd_distributor *d, void *ctx, rrd_time now)
 			c->members[c->n++] = p->members[i];
 	c->next_seq = p->next_seq;
 	if (c->add)
-		c->members[c->n++] = (member){ .agent = a->idx, .seq = ++c->next_seq };
-	pool_rt view = *p;
+		c->members[c->n++] = (rrd_member){ .agent = a->idx, .seq = ++c->next_seq };
+	rrd_pool_rt view = *p;
 	view.members = c->members;
 	view.nmembers = c->n;
 	view.next_seq = c->next_seq;
@@ -477,8 +477,8 @@ static rrd_status member_write(rrd_distributor *d, void *ctx, rrd_time now)
 static void member_apply(rrd_distributor *d, void *ctx)
 {
 	member_change *c = ctx;
-	pool_rt *p = c->p;
-	member *old = p->members;
+	rrd_pool_rt *p = c->p;
+	rrd_member *old = p->members;
 	p->members = c->members;
 	p->nmembers = c->n;
 	p->cap = c->cap;

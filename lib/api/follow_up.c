@@ -13,7 +13,7 @@ typedef struct follow_up_args {
 static rrd_status follow_up_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	follow_up_args *a = ctx;
-	rec_rt *rec;
+	rrd_rec_rt *rec;
 	rrd_status rc;
 	/* Every id is checked before the first is changed. */
 	for (size_t i = 0; i < a->n; i++)

@@ -14,7 +14,7 @@ static rrd_status next_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	next_args *a = ctx;
 	(void)now;
-	pool_rt *p = rrd__pool_find(d, a->pool);
+	rrd_pool_rt *p = rrd__pool_find(d, a->pool);
 	if (!p)
 		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->pool);
 	if (a->record && a->record->kind != p->cfg->kind)
@@ -27,7 +27,7 @@ static rrd_status next_body(rrd_distributor *d, void *ctx, rrd_time now)
 	rrd_status picked = rrd__pick(d, &req, &pos);
 	if (picked && picked != RRD_E_NO_ELIGIBLE)
 		return picked;
-	agent_rt *chosen = picked ? NULL : d->agents[p->members[pos].agent];
+	rrd_agent_rt *chosen = picked ? NULL : d->agents[p->members[pos].agent];
 	rrd_status rc = rrd__pick_object(d, p, req.strategy, chosen, a->out);
 	if (!rc && picked)
 		/* Nobody: the pick still says why, and nothing moves. */

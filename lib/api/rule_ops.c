@@ -13,7 +13,7 @@ static rrd_status check_rule(rrd_distributor *d, const rrd_rule *r)
 	int kind = r->kind;
 	for (size_t i = 0; i <= r->overflow.count; i++) {
 		const char *pid = i ? r->overflow.items[i - 1] : r->pool;
-		pool_rt *p = rrd__pool_find(d, pid);
+		rrd_pool_rt *p = rrd__pool_find(d, pid);
 		if (!p)
 			return rrd__fail(RRD_E_UNKNOWN_POOL, "rule \"%s\": no pool \"%s\"", r->id, pid);
 		if (kind && (int)p->cfg->kind != kind)

@@ -42,7 +42,7 @@ RRD_API rrd_status rrd_distributor_register_strategy(rrd_distributor *d, const c
 	if (!rc && d->customs[s - RRD_STRATEGY_CUSTOM].registered)
 		rc = rrd__fail(RRD_E_EXISTS, "strategy \"%s\" is registered already", name);
 	if (!rc) {
-		custom_strategy *c = &d->customs[s - RRD_STRATEGY_CUSTOM];
+		rrd_custom_strategy *c = &d->customs[s - RRD_STRATEGY_CUSTOM];
 		c->m = *m;
 		c->user = user;
 		c->registered = 1;

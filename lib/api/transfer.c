@@ -37,13 +37,13 @@ static rrd_status make_copy(const rrd_record *orig, const char *new_id, const ch
 static rrd_status transfer_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	transfer_args *a = ctx;
-	rec_rt *rec;
+	rrd_rec_rt *rec;
 	rrd_status rc = rrd__rec_get(d, a->record, &rec);
 	if (rc)
 		return rc;
 	if (!a->agent)
 		return rrd__fail(RRD_E_INVALID, "a transfer names the agent who receives the record");
-	agent_rt *ag = rrd__agent_find(d, a->agent);
+	rrd_agent_rt *ag = rrd__agent_find(d, a->agent);
 	if (!ag)
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", a->agent);
 	if (!ag->cfg->active)
@@ -62,7 +62,7 @@ static rrd_status transfer_body(rrd_distributor *d, void *ctx, rrd_time now)
 	if ((rc = make_copy(rec->r, a->new_id, a->partner, now, &copy)))
 		return rc;
 	/* Adding may move the cache, so the original is looked up again. */
-	rec_rt *dup;
+	rrd_rec_rt *dup;
 	if ((rc = rrd__rec_add(d, copy, 0, &dup))) {
 		rrd_record_free(copy);
 		return rc;
@@ -75,7 +75,7 @@ static rrd_status transfer_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rc;
 	if (was == RRD_RECORD_QUEUED && (rc = rrd__queue_remove(d, rec->r->id)))
 		return rc;
-	agent_rt *owner = had_owner ? rrd__agent_find(d, previous) : NULL;
+	rrd_agent_rt *owner = had_owner ? rrd__agent_find(d, previous) : NULL;
 	if ((rc = rrd__rec_transition(d, rec, owner, RRD_RECORD_DEACTIVATED)) ||
 	    (rc = rrd__record_set_replaced_by(rec->r, a->new_id)))
 		return rc;

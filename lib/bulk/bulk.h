@@ -14,16 +14,16 @@ enum { RD_FROM_NONE, RD_FROM_AGENT, RD_FROM_RECORDS, RD_FROM_FILTER };
 enum { RD_TO_NONE, RD_TO_AGENTS, RD_TO_TYPES };
 
 /* An ordered list of ids that refuses repeats. */
-typedef struct rd_idlist {
+typedef struct rrd_rd_idlist {
 	char **items;
 	size_t count;
-} rd_idlist;
+} rrd_rd_idlist;
 
 struct rrd_redistribution {
 	int from;
 	char *agent;            /* from_agent */
 	rrd_strlist roles;
-	rd_idlist records;      /* from_records */
+	rrd_rd_idlist records;      /* from_records */
 	/* filter conditions */
 	int has_kind;
 	rrd_kind kind;
@@ -34,7 +34,7 @@ struct rrd_redistribution {
 	int has_since;
 	rrd_time since;
 	int to;
-	rd_idlist to_agents;
+	rrd_rd_idlist to_agents;
 	rrd_strlist to_types;
 	int notify;
 };
@@ -47,27 +47,27 @@ struct rrd_plan {
 };
 
 /* One record chosen to move, as it was when chosen. */
-typedef struct rd_pick {
+typedef struct rrd_rd_pick {
 	char *id;
 	char *owner;            /* NULL: none */
 	rrd_record_status status;
-} rd_pick;
+} rrd_rd_pick;
 
 /* What a redistribution resolves to in one transaction. */
-typedef struct rd_selection {
+typedef struct rrd_rd_selection {
 	/* Agent ids (copies), round-robin order. A job's batches are
 	 * transactions of their own, each of which may reload the
 	 * configuration and move agents' places: they look targets up by id. */
 	char **targets;
 	size_t ntargets;
-	rd_pick *picks;         /* records to move, in order */
+	rrd_rd_pick *picks;         /* records to move, in order */
 	size_t npicks, picks_cap;
 	int64_t held;
-} rd_selection;
+} rrd_rd_selection;
 
 /* Resolve targets and choose records (select.c). Checks the limit. */
-rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rd_selection *out);
-void rrd__rd_selection_free(rd_selection *s);
+rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rd_selection *out);
+void rrd__rd_selection_free(rrd_rd_selection *s);
 /* The roles a record's new owner takes from the source agent. */
 int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const char *holder);
 
@@ -80,35 +80,35 @@ int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const cha
 #define RRD_RD_LEASE RRD_MINUTE
 
 #define RD_OWNER_MAX 160
-typedef struct rd_lock {
+typedef struct rrd_rd_lock {
 	char owner[RD_OWNER_MAX];
-} rd_lock;
+} rrd_rd_lock;
 
 /* A name for one holder of the lock that no other job, process or host
  * uses: "rrdist:<host>:<pid>:<16 hex random>:<serial>". */
 void rrd__rd_lock_owner(char *buf, size_t cap);
 /* Take the lock under a new owner name: RRD_E_BUSY while another job
  * holds it. */
-rrd_status rrd__rd_lock_take(rrd_distributor *d, rd_lock *l);
+rrd_status rrd__rd_lock_take(rrd_distributor *d, rrd_rd_lock *l);
 /* Start the lease again from now: RRD_E_BUSY when another job took the
  * lock after the lease ran out. */
-rrd_status rrd__rd_lock_renew(rrd_distributor *d, const rd_lock *l);
+rrd_status rrd__rd_lock_renew(rrd_distributor *d, const rrd_rd_lock *l);
 /* Give the lock back. A release that fails is left to the lease: it
  * changes neither the call's outcome nor rrd_error_last(). */
-void rrd__rd_lock_release(rrd_distributor *d, const rd_lock *l);
+void rrd__rd_lock_release(rrd_distributor *d, const rrd_rd_lock *l);
 
 /* ---- the journal (journal.c) ------------------------------------------ */
 
 enum { JOB_RUNNING = 1, JOB_COMPLETED = 2, JOB_FAILED = 3, JOB_UNDONE = 4 };
 
-typedef struct rd_job {
+typedef struct rrd_rd_job {
 	int state;
 	rrd_time started;
 	int64_t total, moved, held;
-} rd_job;
+} rrd_rd_job;
 
 /* A moved record: enough to put it back, and to see whether it moved since. */
-typedef struct rd_entry {
+typedef struct rrd_rd_entry {
 	char *record;
 	char *old_owner;          /* NULL: none */
 	rrd_record_status old_status;
@@ -119,16 +119,16 @@ typedef struct rd_entry {
 	size_t queue_len;
 	int64_t queue_order;
 	char *new_owner;
-} rd_entry;
+} rrd_rd_entry;
 
-rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rd_job *j);
-rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rd_job *j);
+rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rrd_rd_job *j);
+rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j);
 /* Append entry number `seq` of a job. */
 rrd_status rrd__rd_entry_put(rrd_distributor *d, const char *job, int64_t seq,
-			     const rd_entry *e);
+			     const rrd_rd_entry *e);
 /* Every entry of a job, in the order they were written. */
-rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rd_entry **out, size_t *n);
-void rrd__rd_entries_free(rd_entry *e, size_t n);
-void rrd__rd_entry_clear(rd_entry *e);
+rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entry **out, size_t *n);
+void rrd__rd_entries_free(rrd_rd_entry *e, size_t n);
+void rrd__rd_entry_clear(rrd_rd_entry *e);
 
 #endif

@@ -13,7 +13,7 @@
 
 /* ---- preview ------------------------------------------------------------ */
 
-static rrd_status make_plan(const rd_selection *s, rrd_plan **out)
+static rrd_status make_plan(const rrd_rd_selection *s, rrd_plan **out)
 {
 	rrd_plan *p = rrd__calloc(1, sizeof *p);
 	if (!p)
@@ -47,7 +47,7 @@ typedef struct preview_args {
 static rrd_status preview_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	preview_args *a = ctx;
-	rd_selection s;
+	rrd_rd_selection s;
 	(void)now;
 	rrd_status rc = rrd__rd_select(d, a->rd, &s);
 	if (!rc) {
@@ -71,12 +71,12 @@ RRD_API rrd_status rrd_distributor_preview(rrd_distributor *d, const rrd_redistr
 
 typedef struct job_run {
 	const rrd_redistribution *rd;
-	rd_selection sel;
+	rrd_rd_selection sel;
 	int selected;
 	char id[RRD_JOB_ID_MAX + 1];
 	size_t next;       /* next pick to move */
-	rd_job job;
-	rd_lock lock;
+	rrd_rd_job job;
+	rrd_rd_lock lock;
 } job_run;
 
 static int same_owner(const char *a, const char *b)
@@ -87,8 +87,8 @@ static int same_owner(const char *a, const char *b)
 /* Move one picked record, journalling it first. 0 moved, 1 left alone. */
 static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time now, int *moved)
 {
-	const rd_pick *pk = &jr->sel.picks[i];
-	rec_rt *rec;
+	const rrd_rd_pick *pk = &jr->sel.picks[i];
+	rrd_rec_rt *rec;
 	*moved = 0;
 	rrd_status rc = rrd__rec_get(d, pk->id, &rec);
 	if (rc == RRD_E_UNKNOWN_RECORD)
@@ -98,10 +98,10 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time n
 	if (rec->r->status != pk->status || !same_owner(rec->r->owner, pk->owner))
 		return RRD_OK; /* changed since it was chosen */
 	const char *target = jr->sel.targets[i % jr->sel.ntargets];
-	agent_rt *to = rrd__agent_find(d, target);
+	rrd_agent_rt *to = rrd__agent_find(d, target);
 	if (!to)
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", target);
-	rd_entry e = { 0 };
+	rrd_rd_entry e = { 0 };
 	e.record = rec->r->id;
 	e.old_owner = rec->r->owner;
 	e.old_status = rec->r->status;
@@ -156,7 +156,7 @@ static rrd_status start(rrd_distributor *d, job_run *jr, rrd_time now)
 	if ((rc = rrd__meta_counter_next(d, &d->job_seq, &n)))
 		return rc;
 	snprintf(jr->id, sizeof jr->id, "J%lld", (long long)n);
-	jr->job = (rd_job){ JOB_RUNNING, now, (int64_t)jr->sel.npicks, 0, jr->sel.held };
+	jr->job = (rrd_rd_job){ JOB_RUNNING, now, (int64_t)jr->sel.npicks, 0, jr->sel.held };
 	if ((rc = rrd__rd_job_put(d, jr->id, &jr->job)))
 		return rc;
 	return emit_counts(d, RRD_EVENT_REDISTRIBUTION_STARTED, jr->id, 0, jr->job.total, 0, now);
@@ -212,7 +212,7 @@ static rrd_status run_job(rrd_distributor *d, job_run *jr)
 		 * lock, or cannot tell, stops with what it has done. */
 		if (jr->next > 0 && (rc = rrd__rd_lock_renew(d, &jr->lock)))
 			break;
-		rd_job saved = jr->job;
+		rrd_rd_job saved = jr->job;
 		size_t from = jr->next;
 		rc = rrd__operation_ex(d, batch_body, jr, 0);
 		if (rc) {

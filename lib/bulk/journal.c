@@ -19,7 +19,7 @@ static rrd_status damaged(const char *what)
 	return rrd__fail(RRD_E_STORE, "the stored %s is damaged", what);
 }
 
-rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rd_job *j)
+rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rrd_rd_job *j)
 {
 	rrd_buf b = { 0 };
 	rrd__buf_u8(&b, JOB_FORMAT);
@@ -37,7 +37,7 @@ rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rd_job *j)
 	return rc;
 }
 
-rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rd_job *j)
+rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j)
 {
 	rrd_store *st = d->store;
 	const void *v;
@@ -64,7 +64,7 @@ static rrd_status entry_key(const char *job, const char *record, char *key, size
 	return n > 0 && (size_t)n < cap ? RRD_OK : rrd__fail(RRD_E_INVALID, "key too long");
 }
 
-rrd_status rrd__rd_entry_put(rrd_distributor *d, const char *job, int64_t seq, const rd_entry *e)
+rrd_status rrd__rd_entry_put(rrd_distributor *d, const char *job, int64_t seq, const rrd_rd_entry *e)
 {
 	char key[RRD_JOB_ID_MAX + RRD_ID_MAX + 2];
 	rrd_status rc = entry_key(job, e->record, key, sizeof key);
@@ -94,7 +94,7 @@ rrd_status rrd__rd_entry_put(rrd_distributor *d, const char *job, int64_t seq, c
 	return rc;
 }
 
-void rrd__rd_entry_clear(rd_entry *e)
+void rrd__rd_entry_clear(rrd_rd_entry *e)
 {
 	rrd__free(e->record);
 	rrd__free(e->old_owner);
@@ -104,14 +104,14 @@ void rrd__rd_entry_clear(rd_entry *e)
 	memset(e, 0, sizeof *e);
 }
 
-void rrd__rd_entries_free(rd_entry *e, size_t n)
+void rrd__rd_entries_free(rrd_rd_entry *e, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		rrd__rd_entry_clear(&e[i]);
 	rrd__free(e);
 }
 
-static rrd_status decode_entry(const void *v, size_t len, rd_entry *e)
+static rrd_status decode_entry(const void *v, size_t len, rrd_rd_entry *e)
 {
 	rrd_reader r = { v, len, 0 };
 	int nomem = 0;
@@ -159,7 +159,7 @@ static rrd_status decode_entry(const void *v, size_t len, rd_entry *e)
 }
 
 typedef struct entries_ctx {
-	rd_entry *items;
+	rrd_rd_entry *items;
 	size_t count, cap;
 	rrd_status rc;
 } entries_ctx;
@@ -179,7 +179,7 @@ static int add_entry(void *ctx, const char *key, const void *value, size_t len, 
 	return 0;
 }
 
-rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rd_entry **out, size_t *n)
+rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entry **out, size_t *n)
 {
 	char prefix[RRD_JOB_ID_MAX + 2];
 	snprintf(prefix, sizeof prefix, "%s\x1f", job);

@@ -125,7 +125,7 @@ void rrd__rd_lock_owner(char *buf, size_t cap)
 		 (unsigned long long)atomic_fetch_add(&serial, 1));
 }
 
-static rrd_status acquire(rrd_distributor *d, const rd_lock *l, int renew)
+static rrd_status acquire(rrd_distributor *d, const rrd_rd_lock *l, int renew)
 {
 	rrd_store *st = d->store;
 	rrd__lock(d);
@@ -140,18 +140,18 @@ static rrd_status acquire(rrd_distributor *d, const rd_lock *l, int renew)
 					   : "taking the redistribution lock");
 }
 
-rrd_status rrd__rd_lock_take(rrd_distributor *d, rd_lock *l)
+rrd_status rrd__rd_lock_take(rrd_distributor *d, rrd_rd_lock *l)
 {
 	rrd__rd_lock_owner(l->owner, sizeof l->owner);
 	return acquire(d, l, 0);
 }
 
-rrd_status rrd__rd_lock_renew(rrd_distributor *d, const rd_lock *l)
+rrd_status rrd__rd_lock_renew(rrd_distributor *d, const rrd_rd_lock *l)
 {
 	return acquire(d, l, 1);
 }
 
-void rrd__rd_lock_release(rrd_distributor *d, const rd_lock *l)
+void rrd__rd_lock_release(rrd_distributor *d, const rrd_rd_lock *l)
 {
 	rrd_store *st = d->store;
 	rrd__error_keep();

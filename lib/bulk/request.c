@@ -14,7 +14,7 @@
 			return rrd__fail(RRD_E_INVALID, "redistribution must not be NULL"); \
 	} while (0)
 
-static void idlist_clear(rd_idlist *l)
+static void idlist_clear(rrd_rd_idlist *l)
 {
 	for (size_t i = 0; i < l->count; i++)
 		rrd__free(l->items[i]);
@@ -24,13 +24,13 @@ static void idlist_clear(rd_idlist *l)
 }
 
 /* A checked copy of ids[0..n): valid, non-empty, no repeats. */
-static rrd_status idlist_make(rd_idlist *out, const char *const *ids, size_t n,
+static rrd_status idlist_make(rrd_rd_idlist *out, const char *const *ids, size_t n,
 			      const char *what)
 {
 	if (!n || !ids)
 		return rrd__fail(RRD_E_INVALID, "a list of %ss must not be empty", what);
 	rrd_hashmap seen = { 0 };
-	rd_idlist l = { rrd__calloc(n, sizeof(char *)), 0 };
+	rrd_rd_idlist l = { rrd__calloc(n, sizeof(char *)), 0 };
 	rrd_status rc = l.items ? RRD_OK : rrd__nomem();
 	for (size_t i = 0; !rc && i < n; i++) {
 		uint32_t v;
@@ -136,7 +136,7 @@ RRD_API rrd_status rrd_redistribution_from_records(rrd_redistribution *rd,
 						   const char *const *ids, size_t n)
 {
 	NEED(rd);
-	rd_idlist l;
+	rrd_rd_idlist l;
 	rrd_status rc = idlist_make(&l, ids, n, "record id");
 	if (rc)
 		return rc;
@@ -246,7 +246,7 @@ RRD_API rrd_status rrd_redistribution_to_agents(rrd_redistribution *rd,
 						const char *const *ids, size_t n)
 {
 	NEED(rd);
-	rd_idlist l;
+	rrd_rd_idlist l;
 	rrd_status rc = idlist_make(&l, ids, n, "agent id");
 	if (rc)
 		return rc;

@@ -17,7 +17,7 @@ int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const cha
 	return !rd->roles.count || rrd__strlist_find(&rd->roles, role) >= 0;
 }
 
-static int has_any_type(const agent_rt *a, const rrd_strlist *types)
+static int has_any_type(const rrd_agent_rt *a, const rrd_strlist *types)
 {
 	for (size_t i = 0; i < types->count; i++)
 		if (rrd__strlist_find(&a->cfg->types, types->items[i]) >= 0)
@@ -26,7 +26,7 @@ static int has_any_type(const agent_rt *a, const rrd_strlist *types)
 }
 
 static rrd_status resolve_targets(rrd_distributor *d, const rrd_redistribution *rd,
-				  rd_selection *s)
+				  rrd_rd_selection *s)
 {
 	if (rd->to == RD_TO_NONE)
 		return rrd__fail(RRD_E_INVALID, "a redistribution needs targets");
@@ -35,7 +35,7 @@ static rrd_status resolve_targets(rrd_distributor *d, const rrd_redistribution *
 		return rrd__nomem();
 	if (rd->to == RD_TO_AGENTS) {
 		for (size_t i = 0; i < rd->to_agents.count; i++) {
-			agent_rt *a = rrd__agent_find(d, rd->to_agents.items[i]);
+			rrd_agent_rt *a = rrd__agent_find(d, rd->to_agents.items[i]);
 			if (!a)
 				return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"",
 						 rd->to_agents.items[i]);
@@ -50,7 +50,7 @@ static rrd_status resolve_targets(rrd_distributor *d, const rrd_redistribution *
 	const char *source = rd->from == RD_FROM_AGENT ? rd->agent
 			     : rd->from == RD_FROM_FILTER ? rd->owner : NULL;
 	for (size_t i = 0; i < d->nagents; i++) {
-		const agent_rt *a = d->agents[i];
+		const rrd_agent_rt *a = d->agents[i];
 		if (a->cfg->active && !a->cfg->paused && !same(a->id, source) &&
 		    has_any_type(a, &rd->to_types)) {
 			if (!(s->targets[s->ntargets] = rrd__strdup(a->id)))
@@ -80,7 +80,7 @@ static int matches(rrd_distributor *d, const rrd_redistribution *rd, const rrd_r
 	if (rd->status && r->status != rd->status)
 		return 0;
 	if (rd->owner_types.count) {
-		const agent_rt *a = r->owner ? rrd__agent_find(d, r->owner) : NULL;
+		const rrd_agent_rt *a = r->owner ? rrd__agent_find(d, r->owner) : NULL;
 		if (!a || !has_any_type(a, &rd->owner_types))
 			return 0;
 	}
@@ -95,7 +95,7 @@ static int matches(rrd_distributor *d, const rrd_redistribution *rd, const rrd_r
 }
 
 /* Take a record into the selection: moved, held, or (deactivated) left out. */
-static rrd_status consider(rd_selection *s, const rrd_record *r)
+static rrd_status consider(rrd_rd_selection *s, const rrd_record *r)
 {
 	if (r->status == RRD_RECORD_DEACTIVATED)
 		return RRD_OK;
@@ -105,8 +105,8 @@ static rrd_status consider(rd_selection *s, const rrd_record *r)
 	}
 	if (rrd__grow((void **)&s->picks, &s->picks_cap, s->npicks + 1, sizeof *s->picks))
 		return rrd__nomem();
-	rd_pick *p = &s->picks[s->npicks];
-	*p = (rd_pick){ rrd__strdup(r->id), r->owner ? rrd__strdup(r->owner) : NULL, r->status };
+	rrd_rd_pick *p = &s->picks[s->npicks];
+	*p = (rrd_rd_pick){ rrd__strdup(r->id), r->owner ? rrd__strdup(r->owner) : NULL, r->status };
 	if (!p->id || (r->owner && !p->owner)) {
 		rrd__free(p->id);
 		rrd__free(p->owner);
@@ -119,7 +119,7 @@ static rrd_status consider(rd_selection *s, const rrd_record *r)
 typedef struct scan_ctx {
 	rrd_distributor *d;
 	const rrd_redistribution *rd;
-	rd_selection *s;
+	rrd_rd_selection *s;
 	rrd_status rc;
 } scan_ctx;
 
@@ -138,11 +138,11 @@ static int scan_one(void *ctx, const char *key, const void *value, size_t len, i
 }
 
 static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *rd,
-				 rd_selection *s)
+				 rrd_rd_selection *s)
 {
 	if (rd->from == RD_FROM_RECORDS) {
 		for (size_t i = 0; i < rd->records.count; i++) {
-			rec_rt *rec;
+			rrd_rec_rt *rec;
 			rrd_status rc = rrd__rec_get(d, rd->records.items[i], &rec);
 			if (!rc)
 				rc = consider(s, rec->r);
@@ -161,7 +161,7 @@ static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *r
 	return rrd__store_status(rc, "reading records");
 }
 
-rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rd_selection *out)
+rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rd_selection *out)
 {
 	memset(out, 0, sizeof *out);
 	if (rd->from == RD_FROM_NONE)
@@ -179,7 +179,7 @@ rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rd_s
 	return rc;
 }
 
-void rrd__rd_selection_free(rd_selection *s)
+void rrd__rd_selection_free(rrd_rd_selection *s)
 {
 	for (size_t i = 0; i < s->npicks; i++) {
 		rrd__free(s->picks[i].id);

@@ -13,9 +13,9 @@ typedef struct undo_args {
 	int64_t restored;
 } undo_args;
 
-static rrd_status conflict_check(rrd_distributor *d, const char *job, const rd_entry *e)
+static rrd_status conflict_check(rrd_distributor *d, const char *job, const rrd_rd_entry *e)
 {
-	rec_rt *rec;
+	rrd_rec_rt *rec;
 	rrd_status rc = rrd__rec_get(d, e->record, &rec);
 	if (rc == RRD_E_UNKNOWN_RECORD)
 		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" is gone", job, e->record);
@@ -30,7 +30,7 @@ static rrd_status conflict_check(rrd_distributor *d, const char *job, const rd_e
 	return RRD_OK;
 }
 
-static rrd_status restore_fields(rec_rt *rec, const rd_entry *e)
+static rrd_status restore_fields(rrd_rec_rt *rec, const rrd_rd_entry *e)
 {
 	rrd_kvlist roles = { 0 };
 	for (size_t i = 0; i < e->old_roles.count; i++)
@@ -44,16 +44,16 @@ static rrd_status restore_fields(rec_rt *rec, const rd_entry *e)
 	return RRD_OK;
 }
 
-static rrd_status restore(rrd_distributor *d, const rd_entry *e, rrd_time now)
+static rrd_status restore(rrd_distributor *d, const rrd_rd_entry *e, rrd_time now)
 {
-	rec_rt *rec;
+	rrd_rec_rt *rec;
 	rrd_status rc = rrd__rec_get(d, e->record, &rec);
 	if (rc || (rc = rrd__rec_dirty(d, rec)))
 		return rc;
 	if (e->queue_entry) {
 		rc = rrd__queue_restore(d, rec, e->queue_entry, e->queue_len, e->queue_order, now);
 	} else if (e->old_owner) {
-		agent_rt *a = rrd__agent_find(d, e->old_owner);
+		rrd_agent_rt *a = rrd__agent_find(d, e->old_owner);
 		if (!a)
 			return rrd__fail(RRD_E_STORE, "job journal names no agent \"%s\"", e->old_owner);
 		rrd_give gi = { .via = RRD_VIA_UNDO, .notify = 1, .status = e->old_status };
@@ -67,13 +67,13 @@ static rrd_status restore(rrd_distributor *d, const rd_entry *e, rrd_time now)
 static rrd_status undo_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	undo_args *a = ctx;
-	rd_job job;
+	rrd_rd_job job;
 	rrd_status rc = rrd__rd_job_get(d, a->job, &job);
 	if (rc)
 		return rc;
 	if (job.state == JOB_UNDONE)
 		return rrd__fail(RRD_E_NOTHING_TO_UNDO, "job %s was undone already", a->job);
-	rd_entry *es;
+	rrd_rd_entry *es;
 	size_t n;
 	if ((rc = rrd__rd_entries(d, a->job, &es, &n)))
 		return rc;
@@ -107,7 +107,7 @@ RRD_API rrd_status rrd_distributor_undo(rrd_distributor *d, const char *job_id,
 	if (strlen(job_id) > RRD_JOB_ID_MAX)
 		return rrd__fail(RRD_E_UNKNOWN_JOB, "no job \"%s\"", job_id);
 	undo_args a = { job_id, 0 };
-	rd_lock lock;
+	rrd_rd_lock lock;
 	if ((rc = rrd__rd_lock_take(d, &lock)))
 		return rc;
 	rc = rrd__operation(d, undo_body, &a);

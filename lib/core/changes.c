@@ -20,7 +20,7 @@ void rrd__changes_reset(rrd_distributor *d)
 	d->changes.count = 0;
 }
 
-void rrd__agent_changed(rrd_distributor *d, const agent_rt *a)
+void rrd__agent_changed(rrd_distributor *d, const rrd_agent_rt *a)
 {
 	rrd_changes *c = &d->changes;
 	/* An assignment changes an agent's counters twice in a row: once

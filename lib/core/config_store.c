@@ -86,7 +86,7 @@ rrd_status rrd__config_put_rules(rrd_distributor *d, rrd_rule *const *rules, siz
 	return rc;
 }
 
-cJSON *rrd__pool_rt_to_json(rrd_distributor *d, const pool_rt *p)
+cJSON *rrd__pool_rt_to_json(rrd_distributor *d, const rrd_pool_rt *p)
 {
 	rrd_strategy_names names = { NULL, custom_name, d };
 	cJSON *o = rrd__pool_to_json(p->cfg, &names);
@@ -121,7 +121,7 @@ cJSON *rrd__pool_rt_to_json(rrd_distributor *d, const pool_rt *p)
 	return o;
 }
 
-void rrd__agent_rt_free(agent_rt *a)
+void rrd__agent_rt_free(rrd_agent_rt *a)
 {
 	if (!a)
 		return;
@@ -131,7 +131,7 @@ void rrd__agent_rt_free(agent_rt *a)
 	rrd__free(a);
 }
 
-void rrd__pool_rt_free(pool_rt *p)
+void rrd__pool_rt_free(rrd_pool_rt *p)
 {
 	if (!p)
 		return;
@@ -150,7 +150,7 @@ void rrd__pool_rt_free(pool_rt *p)
 	rrd__free(p);
 }
 
-void rrd__cal_rt_free(cal_rt *c)
+void rrd__cal_rt_free(rrd_cal_rt *c)
 {
 	if (!c)
 		return;
@@ -181,7 +181,7 @@ void rrd__config_clear(rrd_distributor *d)
 	d->pools = NULL;
 	d->rules = NULL;
 	d->ncals = d->nagents = d->npools = d->nrules = 0;
-	d->next_order = (config_orders){ 0 };
+	d->next_order = (rrd_config_orders){ 0 };
 	d->cals_cap = d->agents_cap = d->pools_cap = d->rules_cap = 0;
 }
 
@@ -209,13 +209,13 @@ static void note_order(int64_t *next, int64_t order)
 static rrd_status load_calendar(rrd_distributor *d, const char *key, const cJSON *o,
 				int64_t order)
 {
-	cal_rt *c = rrd__calloc(1, sizeof *c);
+	rrd_cal_rt *c = rrd__calloc(1, sizeof *c);
 	if (!c)
 		return rrd__nomem();
 	rrd_status rc = rrd__calendar_from_json(o, "$", RRD_FROM_STORE, &c->cal);
 	if (!rc && !(c->id = rrd__strdup(rrd_calendar_id(c->cal))))
 		rc = rrd__nomem();
-	if (!rc && rrd__grow((void **)&d->cals, &d->cals_cap, d->ncals + 1, sizeof(cal_rt *)))
+	if (!rc && rrd__grow((void **)&d->cals, &d->cals_cap, d->ncals + 1, sizeof(rrd_cal_rt *)))
 		rc = rrd__nomem();
 	if (!rc && rrd__hashmap_put(&d->cal_map, c->id, (uint32_t)d->ncals))
 		rc = rrd__nomem();
@@ -232,7 +232,7 @@ static rrd_status load_calendar(rrd_distributor *d, const char *key, const cJSON
 static rrd_status load_agent(rrd_distributor *d, const char *key, const cJSON *o,
 			     int64_t order)
 {
-	agent_rt *a = rrd__calloc(1, sizeof *a);
+	rrd_agent_rt *a = rrd__calloc(1, sizeof *a);
 	if (!a)
 		return rrd__nomem();
 	a->cal = -1;
@@ -247,7 +247,7 @@ static rrd_status load_agent(rrd_distributor *d, const char *key, const cJSON *o
 			rc = rrd__fail(RRD_E_STORE, "unknown calendar \"%s\"", a->cfg->calendar);
 		a->cal = (long)ci;
 	}
-	if (!rc && rrd__grow((void **)&d->agents, &d->agents_cap, d->nagents + 1, sizeof(agent_rt *)))
+	if (!rc && rrd__grow((void **)&d->agents, &d->agents_cap, d->nagents + 1, sizeof(rrd_agent_rt *)))
 		rc = rrd__nomem();
 	if (!rc && rrd__hashmap_put(&d->agent_map, a->id, (uint32_t)d->nagents))
 		rc = rrd__nomem();
@@ -274,7 +274,7 @@ static rrd_status parse_strategy(void *ctx, const char *name, rrd_strategy *out)
 static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o,
 			    int64_t order)
 {
-	pool_rt *p = rrd__calloc(1, sizeof *p);
+	rrd_pool_rt *p = rrd__calloc(1, sizeof *p);
 	if (!p)
 		return rrd__nomem();
 	rrd_strategy_names names = { parse_strategy, NULL, d };
@@ -285,7 +285,7 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o,
 	size_t n = rc ? 0 : p->cfg->members.count;
 	if (!rc && (!cJSON_IsArray(join) || (size_t)cJSON_GetArraySize(join) != n))
 		rc = rrd__fail(RRD_E_STORE, "join numbers do not match the members");
-	if (!rc && n && !(p->members = rrd__calloc(n, sizeof(member))))
+	if (!rc && n && !(p->members = rrd__calloc(n, sizeof(rrd_member))))
 		rc = rrd__nomem();
 	p->cap = n;
 	const cJSON *seq = join ? join->child : NULL;
@@ -297,7 +297,7 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o,
 			 seq->valuedouble > 0x1p62)
 			rc = rrd__fail(RRD_E_STORE, "join numbers must be numbers from 0 to 2^62");
 		else
-			p->members[p->nmembers++] = (member){ .agent = ai, .seq = (int64_t)seq->valuedouble };
+			p->members[p->nmembers++] = (rrd_member){ .agent = ai, .seq = (int64_t)seq->valuedouble };
 	}
 	int64_t next = 0;
 	if (!rc)
@@ -307,7 +307,7 @@ static rrd_status load_pool(rrd_distributor *d, const char *key, const cJSON *o,
 	 * drift, so it is emptied. */
 	if (p->cfg)
 		rrd__strlist_clear(&p->cfg->members);
-	if (!rc && rrd__grow((void **)&d->pools, &d->pools_cap, d->npools + 1, sizeof(pool_rt *)))
+	if (!rc && rrd__grow((void **)&d->pools, &d->pools_cap, d->npools + 1, sizeof(rrd_pool_rt *)))
 		rc = rrd__nomem();
 	if (!rc && rrd__hashmap_put(&d->pool_map, p->id, (uint32_t)d->npools))
 		rc = rrd__nomem();

@@ -13,7 +13,7 @@ rrd_status rrd__config_version_read(rrd_distributor *d, int64_t *out);
  * after the commit. */
 rrd_status rrd__config_version_write(rrd_distributor *d, int64_t version);
 /* Store one object's JSON. A calendar, agent or pool is written with its
- * own order number (config_orders): its cached one, or for a newcomer
+ * own order number (rrd_config_orders): its cached one, or for a newcomer
  * one from rrd__config_order_new. */
 rrd_status rrd__config_put(rrd_distributor *d, rrd_store_ns ns, const char *id,
 			   const cJSON *json, int64_t order);
@@ -26,10 +26,10 @@ rrd_status rrd__config_order_new(int64_t next, int64_t *out);
 /* Make `rules` the stored list, in this order, in place of d->rules. */
 rrd_status rrd__config_put_rules(rrd_distributor *d, rrd_rule *const *rules, size_t n);
 /* A pool's stored form: its definition plus the members' join numbers. */
-cJSON *rrd__pool_rt_to_json(rrd_distributor *d, const pool_rt *p);
+cJSON *rrd__pool_rt_to_json(rrd_distributor *d, const rrd_pool_rt *p);
 /* Free runtime objects. */
-void rrd__agent_rt_free(agent_rt *a);
-void rrd__pool_rt_free(pool_rt *p);
-void rrd__cal_rt_free(cal_rt *c);
+void rrd__agent_rt_free(rrd_agent_rt *a);
+void rrd__pool_rt_free(rrd_pool_rt *p);
+void rrd__cal_rt_free(rrd_cal_rt *c);
 
 #endif

@@ -81,20 +81,20 @@ typedef struct rrd_changes {
 } rrd_changes;
 
 /* Where an agent is a member: pool index and position. */
-typedef struct agent_member {
+typedef struct rrd_membership {
 	uint32_t pool;
 	uint32_t pos;
-} agent_member;
+} rrd_membership;
 
 /* Hot counters of an agent (RRD_NS_AGENT_STATE). */
-typedef struct agent_state {
+typedef struct rrd_agent_state {
 	uint64_t epoch; /* 0: never loaded */
 	int dirty;
 	int64_t open;
 	int64_t today;  /* assignments on local day `day` */
 	int64_t day;
 	rrd_time last;  /* INT64_MIN: never */
-} agent_state;
+} rrd_agent_state;
 
 /*
  * The store lists calendars, agents and pools by their order number, then
@@ -105,88 +105,88 @@ typedef struct agent_state {
  * has (read at load, moved on when a newcomer's change commits), so it is
  * listed after every object there before it, as every distributor sees.
  */
-typedef struct config_orders {
+typedef struct rrd_config_orders {
 	int64_t cal, agent, pool;
-} config_orders;
+} rrd_config_orders;
 
-typedef struct agent_rt {
+typedef struct rrd_agent_rt {
 	char *id;        /* stable for the distributor's life: map key */
 	uint64_t id_hash;/* rrd__id_hash64(id), which round robin keeps */
 	uint32_t idx;    /* position in d->agents: order of first addition */
-	int64_t order;   /* its number in the store (config_orders) */
+	int64_t order;   /* its number in the store (rrd_config_orders) */
 	rrd_agent *cfg;
 	long cal;        /* calendar index, or -1 */
-	agent_state st;
-	agent_member *memberships;
+	rrd_agent_state st;
+	rrd_membership *memberships;
 	size_t nmemberships, memberships_cap;
-} agent_rt;
+} rrd_agent_rt;
 
-typedef struct cal_rt {
+typedef struct rrd_cal_rt {
 	char *id;
-	int64_t order;   /* its number in the store (config_orders) */
+	int64_t order;   /* its number in the store (rrd_config_orders) */
 	rrd_calendar *cal;
-} cal_rt;
+} rrd_cal_rt;
 
 /* One strategy's part of one pool: its saved bytes (RRD_NS_STRATEGY),
  * read when first needed in an epoch, and the search structures it keeps
  * over the pool's members. */
-typedef struct strat_state {
+typedef struct rrd_strat_state {
 	uint64_t epoch;  /* of `data`; 0: not read */
 	int dirty;
 	char *key;       /* "pool\x1fstrategy" */
 	unsigned char *data;
 	size_t len, cap;
 	rrd_cache cache; /* the strategy's own (rrd__strat_cache) */
-} strat_state;
+} rrd_strat_state;
 
-typedef struct member {
+typedef struct rrd_member {
 	uint32_t agent;  /* agent index */
 	int64_t seq;     /* join number: later joins have larger ones */
 	/* Copies from the agent, so a round robin pass over the members
 	 * need not visit each agent; current after rrd__memberships. */
 	uint64_t id_hash;
 	int plain;       /* active, unpaused, no capacity limit, no calendar */
-} member;
+} rrd_member;
 
 
-typedef struct pool_rt {
+typedef struct rrd_pool_rt {
 	char *id;
 	uint32_t idx;
-	int64_t order;   /* its number in the store (config_orders) */
+	int64_t order;   /* its number in the store (rrd_config_orders) */
 	rrd_pool *cfg;   /* definition; its member list is not kept current */
-	member *members; /* join order */
+	rrd_member *members; /* join order */
 	size_t nmembers, cap;
 	int64_t next_seq;
-	strat_state **states; /* by strategy slot; NULL: not used yet */
+	rrd_strat_state **states; /* by strategy slot; NULL: not used yet */
 	size_t nstates;
-} pool_rt;
+} rrd_pool_rt;
 
-typedef struct rec_rt {
+typedef struct rrd_rec_rt {
 	rrd_record *r;   /* NULL: slot free */
 	uint64_t epoch;
 	int dirty;
 	int64_t order;   /* creation sequence */
-} rec_rt;
+} rrd_rec_rt;
 
-typedef struct custom_strategy {
+typedef struct rrd_custom_strategy {
 	char *name;
 	int registered; /* 0: named by stored configuration, no callbacks yet */
 	rrd_strategy_methods m;
 	void *user;
-} custom_strategy;
+} rrd_custom_strategy;
 
 /* A stored counter in RRD_NS_META (sequences). */
-typedef struct meta_counter {
+typedef struct rrd_meta_counter {
 	const char *key;
 	uint64_t epoch;
 	int dirty;
 	int64_t value;
-} meta_counter;
+} rrd_meta_counter;
 
-typedef struct skip_entry {
+typedef struct rrd_skip_entry {
 	uint32_t agent;
 	rrd_skip_reason reason;
-} skip_entry;
+} rrd_skip_entry;
 
 struct rrd_distributor {
 	pthread_mutex_t mu;      /* serialises every operation */
@@ -206,25 +206,25 @@ struct rrd_distributor {
 	/* How far advance() has processed time (INT64_MIN: not yet called). */
 	rrd_time advanced_to;
 
-	cal_rt **cals;
+	rrd_cal_rt **cals;
 	size_t ncals, cals_cap;
 	rrd_hashmap cal_map;
 
-	agent_rt **agents;
+	rrd_agent_rt **agents;
 	size_t nagents, agents_cap;
 	rrd_hashmap agent_map;
 
-	pool_rt **pools;
+	rrd_pool_rt **pools;
 	size_t npools, pools_cap;
 	rrd_hashmap pool_map;
 	uint32_t pool_hint;  /* the pool found last (rrd__pool_find) */
 
-	config_orders next_order; /* for the next newcomer of each kind */
+	rrd_config_orders next_order; /* for the next newcomer of each kind */
 
 	rrd_rule **rules;
 	size_t nrules, rules_cap;
 
-	rec_rt *recs;
+	rrd_rec_rt *recs;
 	size_t nrecs, recs_cap;
 	rrd_hashmap rec_map;
 	uint32_t *rec_free;
@@ -239,15 +239,15 @@ struct rrd_distributor {
 	} *settled;
 	size_t nsettled, settled_cap;
 
-	custom_strategy *customs;
+	rrd_custom_strategy *customs;
 	size_t ncustoms, customs_cap;
 
-	meta_counter record_seq;
-	meta_counter queue_seq;
-	meta_counter timer_seq;
-	meta_counter job_seq;
+	rrd_meta_counter record_seq;
+	rrd_meta_counter queue_seq;
+	rrd_meta_counter timer_seq;
+	rrd_meta_counter job_seq;
 
-	/* agent_rt.memberships and the copies in each member were built in
+	/* rrd_agent_rt.memberships and the copies in each member were built in
 	 * this configuration generation (rrd__memberships). */
 	uint64_t memberships_gen;
 	rrd_changes changes;     /* agents whose counters changed */
@@ -265,7 +265,7 @@ struct rrd_distributor {
 
 	/* What the last pick passed over, as its strategy found it: the
 	 * `assigned` event and the pick object carry it. */
-	skip_entry *skips;
+	rrd_skip_entry *skips;
 	size_t nskips, skips_cap;
 
 	rrd_buf scratch;         /* encoding buffer */
@@ -387,7 +387,7 @@ void rrd__cache_clear(rrd_cache *c);
 /* ---- changed agents (changes.c) --------------------------------------- */
 
 /* The agent's open count, day count or last assignment changed. */
-void rrd__agent_changed(rrd_distributor *d, const agent_rt *a);
+void rrd__agent_changed(rrd_distributor *d, const rrd_agent_rt *a);
 /* The position after the last change: where a cache built now starts. */
 static inline uint64_t rrd__changes_end(rrd_distributor *d)
 {
@@ -404,14 +404,14 @@ void rrd__changes_reset(rrd_distributor *d);
 
 /* ---- memberships (memberships.c) -------------------------------------- */
 
-/* Bring agent_rt.memberships and the copies in every member up to date
+/* Bring rrd_agent_rt.memberships and the copies in every member up to date
  * with the configuration. */
 rrd_status rrd__memberships(rrd_distributor *d);
 /* The first position in p->members whose join number is `seq` or more
  * (p->nmembers when none): members are in join-number order. */
-size_t rrd__member_from(const pool_rt *p, int64_t seq);
+size_t rrd__member_from(const rrd_pool_rt *p, int64_t seq);
 /* Where `agent` (an agent index) is in p->members: *pos, or -1. */
-rrd_status rrd__member_position(rrd_distributor *d, const pool_rt *p, uint32_t agent,
+rrd_status rrd__member_position(rrd_distributor *d, const rrd_pool_rt *p, uint32_t agent,
 				long *pos);
 
 /* ---- lookups (lookup.c) --------------------------------------------- */
@@ -419,9 +419,9 @@ rrd_status rrd__member_position(rrd_distributor *d, const pool_rt *p, uint32_t a
 /* Cached configuration objects by id, NULL when there is none. Only inside
  * a transaction: beginning one may reload the configuration and free
  * every object found before (debug builds assert it). */
-agent_rt *rrd__agent_find(rrd_distributor *d, const char *id);
-pool_rt *rrd__pool_find(rrd_distributor *d, const char *id);
-cal_rt *rrd__cal_find(rrd_distributor *d, const char *id);
+rrd_agent_rt *rrd__agent_find(rrd_distributor *d, const char *id);
+rrd_pool_rt *rrd__pool_find(rrd_distributor *d, const char *id);
+rrd_cal_rt *rrd__cal_find(rrd_distributor *d, const char *id);
 const char *rrd__strategy_label(rrd_distributor *d, rrd_strategy s);
 /* The id of custom strategy `name`, making a slot (not yet registered)
  * when it is new, for a name `rule` lets through: RRD_ID_STORED for one
@@ -432,37 +432,37 @@ rrd_status rrd__custom_intern(rrd_distributor *d, const char *name, rrd_id_rule 
 long rrd__custom_index(rrd_distributor *d, const char *name);
 /* Drop the names interned since there were `count` (a refused document's). */
 void rrd__custom_forget_since(rrd_distributor *d, size_t count);
-/* Slot of a strategy in pool_rt.states, or -1 for an unknown id. */
+/* Slot of a strategy in rrd_pool_rt.states, or -1 for an unknown id. */
 long rrd__strategy_slot(rrd_distributor *d, rrd_strategy s);
 
 /* ---- hot state (state.c) -------------------------------------------- */
 
 /* The agent's counters, loaded if stale. */
-rrd_status rrd__agent_state(rrd_distributor *d, agent_rt *a, agent_state **out);
-rrd_status rrd__agent_state_dirty(rrd_distributor *d, agent_rt *a);
+rrd_status rrd__agent_state(rrd_distributor *d, rrd_agent_rt *a, rrd_agent_state **out);
+rrd_status rrd__agent_state_dirty(rrd_distributor *d, rrd_agent_rt *a);
 /* The agent's local day number at `t` (its calendar's zone, else UTC). */
-int64_t rrd__agent_day(rrd_distributor *d, agent_rt *a, rrd_time t);
+int64_t rrd__agent_day(rrd_distributor *d, rrd_agent_rt *a, rrd_time t);
 /* Assignments today, after any day change. */
-int64_t rrd__agent_today(rrd_distributor *d, agent_rt *a, agent_state *st, rrd_time now);
+int64_t rrd__agent_today(rrd_distributor *d, rrd_agent_rt *a, rrd_agent_state *st, rrd_time now);
 /* The pool's part of strategy `s`, its saved bytes read if stale. */
-rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out);
+rrd_status rrd__strat_state(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_strat_state **out);
 /* The cache strategy `s` keeps for the pool, without reading its bytes. */
-rrd_status rrd__strat_cache(rrd_distributor *d, pool_rt *p, rrd_strategy s, rrd_cache **out);
-rrd_status rrd__strat_state_set(rrd_distributor *d, strat_state *ss, const void *data,
+rrd_status rrd__strat_cache(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_cache **out);
+rrd_status rrd__strat_state_set(rrd_distributor *d, rrd_strat_state *ss, const void *data,
 				size_t len);
 /* Make the state `len` bytes long and changed; the caller writes them at *out. */
-rrd_status rrd__strat_state_room(rrd_distributor *d, strat_state *ss, size_t len,
+rrd_status rrd__strat_state_room(rrd_distributor *d, rrd_strat_state *ss, size_t len,
 				 unsigned char **out);
-rrd_status rrd__meta_counter_next(rrd_distributor *d, meta_counter *c, int64_t *out);
+rrd_status rrd__meta_counter_next(rrd_distributor *d, rrd_meta_counter *c, int64_t *out);
 rrd_status rrd__flush(rrd_distributor *d);
 
 /* ---- records (records.c) -------------------------------------------- */
 
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
-rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out);
+rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out);
 /* Add a new record (takes ownership of r on success). `not_stored`: the
  * caller has asked the store, which holds no record of that id. */
-rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rec_rt **out);
+rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out);
 /* Records cached past this many (and past twice what the last trim
  * kept) are dropped between operations, except those under offer. */
 #define RRD_REC_CACHE_MAX 8192
@@ -470,14 +470,14 @@ void rrd__rec_trim(rrd_distributor *d);
 /* Drop `rec` from the cache when the call ends, unless it is then under
  * offer: a host seldom asks for a record it has just submitted, and freed
  * at once its memory is still warm for the next one. */
-void rrd__rec_settle(rrd_distributor *d, rec_rt *rec);
-rrd_status rrd__rec_dirty(rrd_distributor *d, rec_rt *rec);
+void rrd__rec_settle(rrd_distributor *d, rrd_rec_rt *rec);
+rrd_status rrd__rec_dirty(rrd_distributor *d, rrd_rec_rt *rec);
 /* Give `rec` to `agent` (NULL: nobody) with `status`, keeping every
  * agent's open count right. */
-rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
+rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt *owner,
 			       rrd_record_status status);
 /* A new assignment: counts it for the agent's day and last-assigned time. */
-rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now);
+rrd_status rrd__count_assignment(rrd_distributor *d, rrd_agent_rt *a, rrd_time now);
 
 /* ---- events (emit.c) ------------------------------------------------- */
 

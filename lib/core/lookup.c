@@ -8,14 +8,14 @@
 #include "util/error.h"
 #include "util/id.h"
 
-agent_rt *rrd__agent_find(rrd_distributor *d, const char *id)
+rrd_agent_rt *rrd__agent_find(rrd_distributor *d, const char *id)
 {
 	assert(d->in_txn);
 	uint32_t i;
 	return id && rrd__hashmap_get(&d->agent_map, id, &i) ? d->agents[i] : NULL;
 }
 
-pool_rt *rrd__pool_find(rrd_distributor *d, const char *id)
+rrd_pool_rt *rrd__pool_find(rrd_distributor *d, const char *id)
 {
 	assert(d->in_txn);
 	/* Hosts tend to send run after run to the same pool. */
@@ -28,7 +28,7 @@ pool_rt *rrd__pool_find(rrd_distributor *d, const char *id)
 	return d->pools[i];
 }
 
-cal_rt *rrd__cal_find(rrd_distributor *d, const char *id)
+rrd_cal_rt *rrd__cal_find(rrd_distributor *d, const char *id)
 {
 	assert(d->in_txn);
 	uint32_t i;

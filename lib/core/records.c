@@ -8,7 +8,7 @@
 
 static rrd_status mark_dirty_idx(rrd_distributor *d, size_t idx)
 {
-	rec_rt *rec = &d->recs[idx];
+	rrd_rec_rt *rec = &d->recs[idx];
 	if (rec->dirty)
 		return RRD_OK;
 	if (rrd__dirty_add(&d->dirty_recs, (void *)(uintptr_t)idx))
@@ -17,14 +17,14 @@ static rrd_status mark_dirty_idx(rrd_distributor *d, size_t idx)
 	return RRD_OK;
 }
 
-rrd_status rrd__rec_dirty(rrd_distributor *d, rec_rt *rec)
+rrd_status rrd__rec_dirty(rrd_distributor *d, rrd_rec_rt *rec)
 {
 	return mark_dirty_idx(d, (size_t)(rec - d->recs));
 }
 
 static void drop_slot(rrd_distributor *d, uint32_t i)
 {
-	rec_rt *rec = &d->recs[i];
+	rrd_rec_rt *rec = &d->recs[i];
 	rrd__hashmap_del(&d->rec_map, rec->r->id);
 	rrd_record_free(rec->r);
 	rec->r = NULL;
@@ -39,10 +39,10 @@ static long take_slot(rrd_distributor *d)
 		return -1;
 	if (d->nrec_free)
 		return d->rec_free[--d->nrec_free];
-	if (rrd__grow((void **)&d->recs, &d->recs_cap, d->nrecs + 1, sizeof(rec_rt)) ||
+	if (rrd__grow((void **)&d->recs, &d->recs_cap, d->nrecs + 1, sizeof(rrd_rec_rt)) ||
 	    rrd__grow((void **)&d->rec_free, &d->rec_free_cap, d->nrecs + 1, sizeof(uint32_t)))
 		return -1;
-	memset(&d->recs[d->nrecs], 0, sizeof(rec_rt));
+	memset(&d->recs[d->nrecs], 0, sizeof(rrd_rec_rt));
 	return (long)d->nrecs++;
 }
 
@@ -52,7 +52,7 @@ static long take_slot(rrd_distributor *d)
  * store is known to hold no such record, so only the cache (this
  * transaction's new records) is asked. */
 static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, int not_stored,
-			   rec_rt **out)
+			   rrd_rec_rt **out)
 {
 	uint32_t i;
 	int cached = rrd__hashmap_get_hashed(&d->rec_map, id, hash, &i);
@@ -88,7 +88,7 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, in
 	} else {
 		old = d->recs[i].r;
 	}
-	d->recs[i] = (rec_rt){ r, d->epoch, 0, order };
+	d->recs[i] = (rrd_rec_rt){ r, d->epoch, 0, order };
 	/* Reserved above, or present (then it only swaps the key pointer, so
 	 * the old record may go only afterwards). */
 	rrd__hashmap_put(&d->rec_map, r->id, i);
@@ -97,15 +97,15 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, in
 	return RRD_OK;
 }
 
-rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rec_rt **out)
+rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out)
 {
 	rrd_status rc = rec_find(d, id, rrd__hash_str(id), 0, out);
 	return rc == RRD_E_NOTFOUND ? rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"", id) : rc;
 }
 
-rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rec_rt **out)
+rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out)
 {
-	rec_rt *existing;
+	rrd_rec_rt *existing;
 	/* Hashed once: the id is looked up, then put. */
 	uint32_t hash = rrd__hash_str(r->id);
 	rrd_status rc = rec_find(d, r->id, hash, not_stored, &existing);
@@ -119,7 +119,7 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rec_r
 	long slot = take_slot(d);
 	if (slot < 0)
 		return rrd__nomem();
-	d->recs[slot] = (rec_rt){ r, d->epoch, 0, order };
+	d->recs[slot] = (rrd_rec_rt){ r, d->epoch, 0, order };
 	if ((rc = mark_dirty_idx(d, (size_t)slot))) {
 		d->recs[slot].r = NULL;
 		d->rec_free[d->nrec_free++] = (uint32_t)slot;
@@ -131,7 +131,7 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rec_r
 	return RRD_OK;
 }
 
-void rrd__rec_settle(rrd_distributor *d, rec_rt *rec)
+void rrd__rec_settle(rrd_distributor *d, rrd_rec_rt *rec)
 {
 	/* Without room the record merely stays cached until the next trim. */
 	if (!rrd__grow((void **)&d->settled, &d->settled_cap, d->nsettled + 1,
@@ -189,12 +189,12 @@ static int holds_open(rrd_record_status s)
 	return s == RRD_RECORD_PENDING || s == RRD_RECORD_CLAIMED;
 }
 
-rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
+rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt *owner,
 			       rrd_record_status status)
 {
 	rrd_record *r = rec->r;
-	agent_rt *old = r->owner ? rrd__agent_find(d, r->owner) : NULL;
-	agent_state *ost = NULL, *nst = NULL;
+	rrd_agent_rt *old = r->owner ? rrd__agent_find(d, r->owner) : NULL;
+	rrd_agent_state *ost = NULL, *nst = NULL;
 	rrd_status rc;
 	/* Everything that can fail comes first. */
 	if (old && (rc = rrd__agent_state(d, old, &ost)))
@@ -231,9 +231,9 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rec_rt *rec, agent_rt *owner,
 	return RRD_OK;
 }
 
-rrd_status rrd__count_assignment(rrd_distributor *d, agent_rt *a, rrd_time now)
+rrd_status rrd__count_assignment(rrd_distributor *d, rrd_agent_rt *a, rrd_time now)
 {
-	agent_state *st;
+	rrd_agent_state *st;
 	rrd_status rc = rrd__agent_state(d, a, &st);
 	if (!rc)
 		rc = rrd__agent_state_dirty(d, a);

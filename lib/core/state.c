@@ -26,9 +26,9 @@ static rrd_status store_get(rrd_distributor *d, int ns, const char *key, const v
 	return rrd__store_status(rc, "reading state");
 }
 
-rrd_status rrd__agent_state(rrd_distributor *d, agent_rt *a, agent_state **out)
+rrd_status rrd__agent_state(rrd_distributor *d, rrd_agent_rt *a, rrd_agent_state **out)
 {
-	agent_state *s = &a->st;
+	rrd_agent_state *s = &a->st;
 	*out = s;
 	if (s->epoch == d->epoch)
 		return RRD_OK;
@@ -56,7 +56,7 @@ rrd_status rrd__agent_state(rrd_distributor *d, agent_rt *a, agent_state **out)
 	return RRD_OK;
 }
 
-rrd_status rrd__agent_state_dirty(rrd_distributor *d, agent_rt *a)
+rrd_status rrd__agent_state_dirty(rrd_distributor *d, rrd_agent_rt *a)
 {
 	if (a->st.dirty)
 		return RRD_OK;
@@ -66,7 +66,7 @@ rrd_status rrd__agent_state_dirty(rrd_distributor *d, agent_rt *a)
 	return RRD_OK;
 }
 
-int64_t rrd__agent_day(rrd_distributor *d, agent_rt *a, rrd_time t)
+int64_t rrd__agent_day(rrd_distributor *d, rrd_agent_rt *a, rrd_time t)
 {
 	if (a->cal >= 0) {
 		int64_t day;
@@ -76,14 +76,14 @@ int64_t rrd__agent_day(rrd_distributor *d, agent_rt *a, rrd_time t)
 	return rrd__utc_day(t);
 }
 
-int64_t rrd__agent_today(rrd_distributor *d, agent_rt *a, agent_state *st, rrd_time now)
+int64_t rrd__agent_today(rrd_distributor *d, rrd_agent_rt *a, rrd_agent_state *st, rrd_time now)
 {
 	if (a->cfg->cap_per_day == RRD_UNLIMITED && !st->today)
 		return 0;
 	return rrd__agent_day(d, a, now) == st->day ? st->today : 0;
 }
 
-static rrd_status strat_key(pool_rt *p, rrd_distributor *d, rrd_strategy s, strat_state *ss)
+static rrd_status strat_key(rrd_pool_rt *p, rrd_distributor *d, rrd_strategy s, rrd_strat_state *ss)
 {
 	const char *name = rrd__strategy_label(d, s);
 	size_t n1 = strlen(p->id), n2 = strlen(name);
@@ -97,7 +97,7 @@ static rrd_status strat_key(pool_rt *p, rrd_distributor *d, rrd_strategy s, stra
 }
 
 /* The pool's slot of strategy `s`, made if new. */
-static rrd_status strat_slot(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out)
+static rrd_status strat_slot(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_strat_state **out)
 {
 	long slot = rrd__strategy_slot(d, s);
 	if (slot < 0)
@@ -111,24 +111,24 @@ static rrd_status strat_slot(rrd_distributor *d, pool_rt *p, rrd_strategy s, str
 	}
 	/* Each on its own, so that one stays where it is (a changed one is
 	 * listed to be written) when the array grows for another. */
-	if (!p->states[slot] && !(p->states[slot] = rrd__calloc(1, sizeof(strat_state))))
+	if (!p->states[slot] && !(p->states[slot] = rrd__calloc(1, sizeof(rrd_strat_state))))
 		return rrd__nomem();
 	*out = p->states[slot];
 	return RRD_OK;
 }
 
-rrd_status rrd__strat_cache(rrd_distributor *d, pool_rt *p, rrd_strategy s, rrd_cache **out)
+rrd_status rrd__strat_cache(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_cache **out)
 {
-	strat_state *ss;
+	rrd_strat_state *ss;
 	rrd_status rc = strat_slot(d, p, s, &ss);
 	if (!rc)
 		*out = &ss->cache;
 	return rc;
 }
 
-rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, strat_state **out)
+rrd_status rrd__strat_state(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_strat_state **out)
 {
-	strat_state *ss;
+	rrd_strat_state *ss;
 	rrd_status rc = strat_slot(d, p, s, &ss);
 	if (rc)
 		return rc;
@@ -155,7 +155,7 @@ rrd_status rrd__strat_state(rrd_distributor *d, pool_rt *p, rrd_strategy s, stra
 	return RRD_OK;
 }
 
-rrd_status rrd__strat_state_room(rrd_distributor *d, strat_state *ss, size_t len,
+rrd_status rrd__strat_state_room(rrd_distributor *d, rrd_strat_state *ss, size_t len,
 				 unsigned char **out)
 {
 	if (!ss->dirty && rrd__dirty_add(&d->dirty_states, ss))
@@ -168,7 +168,7 @@ rrd_status rrd__strat_state_room(rrd_distributor *d, strat_state *ss, size_t len
 	return RRD_OK;
 }
 
-rrd_status rrd__strat_state_set(rrd_distributor *d, strat_state *ss, const void *data,
+rrd_status rrd__strat_state_set(rrd_distributor *d, rrd_strat_state *ss, const void *data,
 				size_t len)
 {
 	if (data == ss->data && len <= ss->cap)
@@ -180,7 +180,7 @@ rrd_status rrd__strat_state_set(rrd_distributor *d, strat_state *ss, const void 
 	return rc;
 }
 
-rrd_status rrd__meta_counter_next(rrd_distributor *d, meta_counter *c, int64_t *out)
+rrd_status rrd__meta_counter_next(rrd_distributor *d, rrd_meta_counter *c, int64_t *out)
 {
 	if (c->epoch != d->epoch) {
 		const void *v;
@@ -254,7 +254,7 @@ static rrd_status flush_records(rrd_distributor *d)
 	b->len = 0;
 	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++) {
 		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];
-		rec_rt *rec = &d->recs[idx];
+		rrd_rec_rt *rec = &d->recs[idx];
 		if (!rec->r)
 			continue;
 		if (!many)
@@ -291,7 +291,7 @@ rrd_status rrd__flush(rrd_distributor *d)
 	rrd_status rc = RRD_OK;
 	/* Fixed sizes, written in place: these go on every assignment. */
 	for (size_t i = 0; !rc && i < d->dirty_agents.count; i++) {
-		agent_rt *a = d->dirty_agents.items[i];
+		rrd_agent_rt *a = d->dirty_agents.items[i];
 		unsigned char v[AGENT_STATE_SIZE];
 		v[0] = AGENT_STATE_FORMAT;
 		rrd__put_i64(v + 1, a->st.open);
@@ -301,12 +301,12 @@ rrd_status rrd__flush(rrd_distributor *d)
 		rc = put(d, RRD_NS_AGENT_STATE, a->id, v, sizeof v, a->idx, "writing state");
 	}
 	for (size_t i = 0; !rc && i < d->dirty_states.count; i++) {
-		strat_state *ss = d->dirty_states.items[i];
+		rrd_strat_state *ss = d->dirty_states.items[i];
 		rc = put(d, RRD_NS_STRATEGY, ss->key, ss->data ? ss->data : (const void *)"",
 			 ss->len, 0, "writing strategy state");
 	}
 	for (size_t i = 0; !rc && i < d->dirty_meta.count; i++) {
-		meta_counter *c = d->dirty_meta.items[i];
+		rrd_meta_counter *c = d->dirty_meta.items[i];
 		unsigned char v[8];
 		rrd__put_i64(v, c->value);
 		rc = put(d, RRD_NS_META, c->key, v, sizeof v, 0, "writing state");

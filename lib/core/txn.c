@@ -47,9 +47,9 @@ int rrd__dirty_add(rrd_dirty_list *l, void *item)
 static void clear_dirty_marks(rrd_distributor *d)
 {
 	for (size_t i = 0; i < d->dirty_agents.count; i++)
-		((agent_rt *)d->dirty_agents.items[i])->st.dirty = 0;
+		((rrd_agent_rt *)d->dirty_agents.items[i])->st.dirty = 0;
 	for (size_t i = 0; i < d->dirty_states.count; i++)
-		((strat_state *)d->dirty_states.items[i])->dirty = 0;
+		((rrd_strat_state *)d->dirty_states.items[i])->dirty = 0;
 	for (size_t i = 0; i < d->dirty_recs.count; i++) {
 		/* Records are kept by index: the array may have moved. */
 		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];
@@ -57,7 +57,7 @@ static void clear_dirty_marks(rrd_distributor *d)
 			d->recs[idx].dirty = 0;
 	}
 	for (size_t i = 0; i < d->dirty_meta.count; i++)
-		((meta_counter *)d->dirty_meta.items[i])->dirty = 0;
+		((rrd_meta_counter *)d->dirty_meta.items[i])->dirty = 0;
 	d->dirty_agents.count = d->dirty_states.count = 0;
 	d->dirty_recs.count = d->dirty_meta.count = 0;
 }

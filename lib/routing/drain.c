@@ -111,7 +111,7 @@ static int collect(void *ctx, const char *key, const void *value, size_t len, in
 	rrd__read_i64(&r);
 	char *pool = rrd__read_str(&r, &nomem);
 	char *rule = rrd__read_str(&r, &nomem);
-	pool_rt *p = pool ? rrd__pool_find(l->d, pool) : NULL;
+	rrd_pool_rt *p = pool ? rrd__pool_find(l->d, pool) : NULL;
 	if (r.failed || reason != RRD_QUEUE_NO_ELIGIBLE_AGENT || !p || !p->cfg->auto_drain) {
 		rrd__free(pool);
 		rrd__free(rule);
@@ -161,16 +161,16 @@ rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 		return RRD_OK;
 	/* Pools drain in their order; each takes its records oldest first. */
 	for (size_t pi = 0; !rc && pi < d->npools; pi++) {
-		pool_rt *p = d->pools[pi];
+		rrd_pool_rt *p = d->pools[pi];
 		if (!p->cfg->auto_drain)
 			continue;
 		for (size_t i = 0; !rc && i < l.count; i++) {
 			if (strcmp(l.items[i].pool, p->id) != 0)
 				continue;
-			rec_rt *rec;
+			rrd_rec_rt *rec;
 			if ((rc = rrd__rec_get(d, l.items[i].record, &rec)))
 				break;
-			const rule_rt *rule;
+			const rrd_rule_rt *rule;
 			if ((rc = rrd__rule_find(d, l.items[i].rule, &rule)))
 				break;
 			rrd_pick_req req = rrd__routing_req(p, rule, p->cfg->strategy, rec->r);
@@ -205,13 +205,13 @@ rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
 	int found = 0;
 	rrd_time best = 0;
 	for (size_t pi = 0; !rc && pi < d->npools && l.count; pi++) {
-		pool_rt *p = d->pools[pi];
+		rrd_pool_rt *p = d->pools[pi];
 		int waiting = 0, hours = p->cfg->respect_hours;
 		for (size_t i = 0; i < l.count; i++) {
 			if (strcmp(l.items[i].pool, p->id) != 0)
 				continue;
 			waiting = 1;
-			const rule_rt *rule;
+			const rrd_rule_rt *rule;
 			if ((rc = rrd__rule_find(d, l.items[i].rule, &rule)))
 				break;
 			hours |= rule && rule->respect_hours;
@@ -221,7 +221,7 @@ rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
 		if (!waiting)
 			continue;
 		for (size_t m = 0; m < p->nmembers; m++) {
-			agent_rt *a = d->agents[p->members[m].agent];
+			rrd_agent_rt *a = d->agents[p->members[m].agent];
 			rrd_time t;
 			if (hours && a->cal >= 0) {
 				int open = 1;
@@ -234,7 +234,7 @@ rrd_status rrd__drain_wakeup(rrd_distributor *d, rrd_time from, rrd_time *out)
 				}
 			}
 			if (a->cfg->cap_per_day != RRD_UNLIMITED) {
-				agent_state *st;
+				rrd_agent_state *st;
 				if ((rc = rrd__agent_state(d, a, &st)))
 					break;
 				if (rrd__agent_today(d, a, st, from) < a->cfg->cap_per_day)

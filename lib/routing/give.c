@@ -7,7 +7,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-rrd_status rrd__give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const rrd_give *gi,
+rrd_status rrd__give(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt *a, const rrd_give *gi,
 		      rrd_time now)
 {
 	char previous[RRD_ID_MAX + 1]; /* read only when had_owner: not cleared */

@@ -8,7 +8,7 @@
 
 #define OFFER_FORMAT 1
 
-void rrd__offer_state_clear(offer_state *s)
+void rrd__offer_state_clear(rrd_offer_state *s)
 {
 	for (size_t i = 0; i < s->count; i++)
 		rrd__free(s->entries[i].agent);
@@ -18,7 +18,7 @@ void rrd__offer_state_clear(offer_state *s)
 	memset(s, 0, sizeof *s);
 }
 
-rrd_status rrd__offer_state_load(rrd_distributor *d, const char *record, offer_state *out)
+rrd_status rrd__offer_state_load(rrd_distributor *d, const char *record, rrd_offer_state *out)
 {
 	memset(out, 0, sizeof *out);
 	rrd_store *st = d->store;
@@ -65,7 +65,7 @@ rrd_status rrd__offer_state_load(rrd_distributor *d, const char *record, offer_s
 	return RRD_OK;
 }
 
-rrd_status rrd__offer_state_save(rrd_distributor *d, const char *record, const offer_state *s)
+rrd_status rrd__offer_state_save(rrd_distributor *d, const char *record, const rrd_offer_state *s)
 {
 	rrd_buf b = { 0 };
 	rrd__buf_u8(&b, OFFER_FORMAT);
@@ -92,7 +92,7 @@ rrd_status rrd__offer_state_save(rrd_distributor *d, const char *record, const o
 	return rc;
 }
 
-offer_entry *rrd__offer_find(offer_state *s, const char *agent, uint32_t step)
+rrd_offer_entry *rrd__offer_find(rrd_offer_state *s, const char *agent, uint32_t step)
 {
 	for (size_t i = 0; i < s->count; i++)
 		if (s->entries[i].step == step && strcmp(s->entries[i].agent, agent) == 0)
@@ -100,7 +100,7 @@ offer_entry *rrd__offer_find(offer_state *s, const char *agent, uint32_t step)
 	return NULL;
 }
 
-uint8_t rrd__offer_outcome(const offer_state *s, const char *agent)
+uint8_t rrd__offer_outcome(const rrd_offer_state *s, const char *agent)
 {
 	uint8_t latest = 0;
 	for (size_t i = 0; i < s->count; i++) {
@@ -113,25 +113,25 @@ uint8_t rrd__offer_outcome(const offer_state *s, const char *agent)
 	return latest;
 }
 
-rrd_status rrd__offer_add(offer_state *s, const char *agent, uint32_t step, uint8_t status)
+rrd_status rrd__offer_add(rrd_offer_state *s, const char *agent, uint32_t step, uint8_t status)
 {
 	char *copy = rrd__strdup(agent);
 	if (!copy || rrd__grow((void **)&s->entries, &s->cap, s->count + 1, sizeof *s->entries)) {
 		rrd__free(copy);
 		return rrd__nomem();
 	}
-	s->entries[s->count++] = (offer_entry){ copy, step, status };
+	s->entries[s->count++] = (rrd_offer_entry){ copy, step, status };
 	return RRD_OK;
 }
 
-void rrd__offer_close_all(offer_state *s, uint8_t status)
+void rrd__offer_close_all(rrd_offer_state *s, uint8_t status)
 {
 	for (size_t i = 0; i < s->count; i++)
 		if (s->entries[i].status == OFFER_LIVE)
 			s->entries[i].status = status;
 }
 
-size_t rrd__offer_live_count(const offer_state *s)
+size_t rrd__offer_live_count(const rrd_offer_state *s)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < s->count; i++)

@@ -12,7 +12,7 @@
 /* Whether a queue entry is one an auto-drain pool may take back. */
 static int drainable_entry(rrd_distributor *d, rrd_queue_reason reason, const char *pool)
 {
-	pool_rt *p = reason == RRD_QUEUE_NO_ELIGIBLE_AGENT && pool ? rrd__pool_find(d, pool) : NULL;
+	rrd_pool_rt *p = reason == RRD_QUEUE_NO_ELIGIBLE_AGENT && pool ? rrd__pool_find(d, pool) : NULL;
 	return p && p->cfg->auto_drain;
 }
 
@@ -47,7 +47,7 @@ static rrd_status put_entry(rrd_distributor *d, const char *record, rrd_queue_re
 	return rc;
 }
 
-static rrd_status emit_queued(rrd_distributor *d, const rec_rt *rec, rrd_queue_reason reason,
+static rrd_status emit_queued(rrd_distributor *d, const rrd_rec_rt *rec, rrd_queue_reason reason,
 			      rrd_time now)
 {
 	rrd_event ev = { .type = RRD_EVENT_QUEUED, .at = now, .record = rec->r->id,
@@ -55,7 +55,7 @@ static rrd_status emit_queued(rrd_distributor *d, const rec_rt *rec, rrd_queue_r
 	return rrd__emit(d, &ev);
 }
 
-static rrd_status push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
+static rrd_status push(rrd_distributor *d, rrd_rec_rt *rec, rrd_queue_reason reason,
 		       const char *pool, const char *rule, rrd_time now, int emit)
 {
 	int64_t seq;
@@ -66,18 +66,18 @@ static rrd_status push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
 	return emit_queued(d, rec, reason, now);
 }
 
-rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
+rrd_status rrd__queue_push(rrd_distributor *d, rrd_rec_rt *rec, rrd_queue_reason reason,
 			   const char *pool, const char *rule, rrd_time now)
 {
 	return push(d, rec, reason, pool, rule, now, 1);
 }
 
-rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now)
+rrd_status rrd__queue_import(rrd_distributor *d, rrd_rec_rt *rec, rrd_time now)
 {
 	return push(d, rec, RRD_QUEUE_UNKNOWN, NULL, NULL, now, 0);
 }
 
-rrd_status rrd__queue_park(rrd_distributor *d, rec_rt *rec, rrd_time now)
+rrd_status rrd__queue_park(rrd_distributor *d, rrd_rec_rt *rec, rrd_time now)
 {
 	rrd_store *st = d->store;
 	const void *v;
@@ -149,7 +149,7 @@ rrd_status rrd__queue_entry_copy(rrd_distributor *d, const char *record_id,
 	return RRD_OK;
 }
 
-rrd_status rrd__queue_restore(rrd_distributor *d, rec_rt *rec, const void *data, size_t len,
+rrd_status rrd__queue_restore(rrd_distributor *d, rrd_rec_rt *rec, const void *data, size_t len,
 			      int64_t order, rrd_time now)
 {
 	rrd_reader r = { data, len, 0 };

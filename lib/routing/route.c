@@ -21,12 +21,12 @@
 
 typedef struct route_ctx {
 	rrd_distributor *d;
-	rec_rt *rec;
-	const rule_rt *rule;  /* NULL: one step, `direct` */
-	pool_rt *direct;      /* with a rule: its own pool, if known */
+	rrd_rec_rt *rec;
+	const rrd_rule_rt *rule;  /* NULL: one step, `direct` */
+	rrd_pool_rt *direct;      /* with a rule: its own pool, if known */
 	int notify;
 	rrd_time now;
-	offer_state *s;
+	rrd_offer_state *s;
 } route_ctx;
 
 static size_t step_count(const route_ctx *c)
@@ -34,7 +34,7 @@ static size_t step_count(const route_ctx *c)
 	return c->rule ? 1 + c->rule->noverflow : 1;
 }
 
-static pool_rt *step_pool(const route_ctx *c, size_t step)
+static rrd_pool_rt *step_pool(const route_ctx *c, size_t step)
 {
 	if (!c->rule || (step == 0 && c->direct))
 		return c->direct;
@@ -43,14 +43,14 @@ static pool_rt *step_pool(const route_ctx *c, size_t step)
 }
 
 /* A rule's strategy overrides its own pool's; overflow pools use theirs. */
-static rrd_strategy step_strategy(const route_ctx *c, const pool_rt *p)
+static rrd_strategy step_strategy(const route_ctx *c, const rrd_pool_rt *p)
 {
 	if (c->rule && c->rule->strategy != RRD_STRATEGY_INHERIT && c->s->step == 0)
 		return c->rule->strategy;
 	return p->cfg->strategy;
 }
 
-static rrd_time step_window(const route_ctx *c, const pool_rt *p)
+static rrd_time step_window(const route_ctx *c, const rrd_pool_rt *p)
 {
 	if (c->rule && c->rule->claim_window != RRD_WINDOW_INHERIT)
 		return c->rule->claim_window;
@@ -60,7 +60,7 @@ static rrd_time step_window(const route_ctx *c, const pool_rt *p)
 static rrd_status deadline_of(const route_ctx *c, rrd_time window, rrd_time *out)
 {
 	if (c->rule && c->rule->has_calendar) {
-		cal_rt *cal = rrd__cal_find(c->d, c->rule->cfg->calendar);
+		rrd_cal_rt *cal = rrd__cal_find(c->d, c->rule->cfg->calendar);
 		if (cal) {
 			rrd_status rc = rrd_calendar_add_open_time(cal->cal, c->now, window, out);
 			if (rc == RRD_E_NOTFOUND)
@@ -104,7 +104,7 @@ static rrd_status offered_at_step(const route_ctx *c, uint32_t **out, size_t *n)
 	for (size_t i = 0; i < c->s->count; i++) {
 		if (c->s->entries[i].step != c->s->step)
 			continue;
-		agent_rt *a = rrd__agent_find(c->d, c->s->entries[i].agent);
+		rrd_agent_rt *a = rrd__agent_find(c->d, c->s->entries[i].agent);
 		if (a)
 			(*out)[(*n)++] = a->idx;
 	}
@@ -113,7 +113,7 @@ static rrd_status offered_at_step(const route_ctx *c, uint32_t **out, size_t *n)
 
 /* An `offered` event; with explain, it names whom the pick passed over
  * (d->skips). */
-static rrd_status emit_offered(const route_ctx *c, const pool_rt *p, agent_rt *a)
+static rrd_status emit_offered(const route_ctx *c, const rrd_pool_rt *p, rrd_agent_rt *a)
 {
 	rrd_distributor *d = c->d;
 	rrd_skipped *sk = NULL;
@@ -131,7 +131,7 @@ static rrd_status emit_offered(const route_ctx *c, const pool_rt *p, agent_rt *a
 	return rc;
 }
 
-static rrd_status start_offer(route_ctx *c, const pool_rt *p, rrd_time window)
+static rrd_status start_offer(route_ctx *c, const rrd_pool_rt *p, rrd_time window)
 {
 	c->s->active = 1;
 	c->s->has_deadline = window != RRD_NO_WINDOW;
@@ -144,7 +144,7 @@ static rrd_status start_offer(route_ctx *c, const pool_rt *p, rrd_time window)
 	return rrd__rec_transition(c->d, c->rec, NULL, RRD_RECORD_OFFERED);
 }
 
-rrd_pick_req rrd__routing_req(pool_rt *p, const rule_rt *rule, rrd_strategy s,
+rrd_pick_req rrd__routing_req(rrd_pool_rt *p, const rrd_rule_rt *rule, rrd_strategy s,
 			      const rrd_record *r)
 {
 	return (rrd_pick_req){ .pool = p, .strategy = s, .record = r,
@@ -154,7 +154,7 @@ rrd_pick_req rrd__routing_req(pool_rt *p, const rule_rt *rule, rrd_strategy s,
 
 /* The pick a step makes: the routing's filters, and nobody offered the
  * record at this step before. The caller frees req->offered. */
-static rrd_status step_request(route_ctx *c, pool_rt *p, rrd_strategy s, rrd_pick_req *req)
+static rrd_status step_request(route_ctx *c, rrd_pool_rt *p, rrd_strategy s, rrd_pick_req *req)
 {
 	uint32_t *offered;
 	size_t noffered;
@@ -168,7 +168,7 @@ static rrd_status step_request(route_ctx *c, pool_rt *p, rrd_strategy s, rrd_pic
 }
 
 /* Piranha: offer to every member eligible now. RRD_E_NO_ELIGIBLE if none. */
-static rrd_status offer_to_all(route_ctx *c, pool_rt *p, rrd_time window)
+static rrd_status offer_to_all(route_ctx *c, rrd_pool_rt *p, rrd_time window)
 {
 	rrd_distributor *d = c->d;
 	rrd_pick_req req;
@@ -181,7 +181,7 @@ static rrd_status offer_to_all(route_ctx *c, pool_rt *p, rrd_time window)
 	d->nskips = 0;
 	size_t first = c->s->count;
 	for (size_t i = 0; !rc && i < p->nmembers; i++) {
-		agent_rt *a = d->agents[p->members[i].agent];
+		rrd_agent_rt *a = d->agents[p->members[i].agent];
 		rrd_skip_reason why = rrd__ineligible(d, &req, a, &rc);
 		if (!rc)
 			rc = why ? rrd__skip(d, &req, a->idx, why)
@@ -202,7 +202,7 @@ static rrd_status offer_to_all(route_ctx *c, pool_rt *p, rrd_time window)
 }
 
 /* One offer (or, without a window, the assignment) by the strategy. */
-static rrd_status offer_to_one(route_ctx *c, pool_rt *p, rrd_strategy s, rrd_time window)
+static rrd_status offer_to_one(route_ctx *c, rrd_pool_rt *p, rrd_strategy s, rrd_time window)
 {
 	rrd_distributor *d = c->d;
 	int64_t max = c->rule ? c->rule->max_offers : RRD_UNLIMITED;
@@ -218,7 +218,7 @@ static rrd_status offer_to_one(route_ctx *c, pool_rt *p, rrd_strategy s, rrd_tim
 	rrd__free((uint32_t *)req.offered);
 	if (rc)
 		return rc;
-	agent_rt *a = d->agents[p->members[pos].agent];
+	rrd_agent_rt *a = d->agents[p->members[pos].agent];
 	if (window == RRD_NO_WINDOW) {
 		rrd_give gi = { .pool = p->id, .rule = c->rule ? c->rule->id : NULL,
 				.strategy = rrd__strategy_label(d, s), .via = RRD_VIA_ROUTE,
@@ -244,7 +244,7 @@ static rrd_status advance_steps(route_ctx *c, int fresh)
 	rrd_queue_reason reason = RRD_QUEUE_NO_ELIGIBLE_AGENT;
 	const char *last_pool = NULL;
 	for (;;) {
-		pool_rt *p = step_pool(c, c->s->step);
+		rrd_pool_rt *p = step_pool(c, c->s->step);
 		if (!p)
 			return rrd__fail(RRD_E_UNKNOWN_POOL, "rule \"%s\" names a pool that is gone",
 					 c->rule ? c->rule->id : "");
@@ -281,10 +281,10 @@ static rrd_status finish(route_ctx *c, rrd_status rc)
 	return rc;
 }
 
-rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rule_rt *rule, pool_rt *pool,
+rrd_status rrd__route(rrd_distributor *d, rrd_rec_rt *rec, const rrd_rule_rt *rule, rrd_pool_rt *pool,
 		      int notify, rrd_time now)
 {
-	offer_state s = { 0 };
+	rrd_offer_state s = { 0 };
 	/* A new record has no history to read. */
 	if (rec->r->status != RRD_RECORD_NEW) {
 		rrd_status rc = rrd__offer_state_load(d, rec->r->id, &s);
@@ -306,20 +306,20 @@ rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rule_rt *rule, pool
 
 /* Load the routing and the rule it follows; a missing rule (removed
  * since) leaves only the current pool. */
-static rrd_status resume(rrd_distributor *d, rec_rt *rec, offer_state *s, route_ctx *c,
+static rrd_status resume(rrd_distributor *d, rrd_rec_rt *rec, rrd_offer_state *s, route_ctx *c,
 			 rrd_time now)
 {
 	rrd_status rc = rrd__offer_state_load(d, rec->r->id, s);
 	if (rc)
 		return rc;
-	const rule_rt *rule;
+	const rrd_rule_rt *rule;
 	if ((rc = rrd__rule_find(d, s->rule, &rule))) {
 		rrd__offer_state_clear(s);
 		return rc;
 	}
 	/* With its rule, the chain is looked up by name: the rule may have
 	 * changed since. */
-	pool_rt *direct = !rule && s->pool ? rrd__pool_find(d, s->pool) : NULL;
+	rrd_pool_rt *direct = !rule && s->pool ? rrd__pool_find(d, s->pool) : NULL;
 	*c = (route_ctx){ d, rec, rule, direct, 1, now, s };
 	if (!rule && s->step) {
 		/* Without its rule the chain is just the current pool. */
@@ -330,13 +330,13 @@ static rrd_status resume(rrd_distributor *d, rec_rt *rec, offer_state *s, route_
 
 rrd_status rrd__route_timer(rrd_distributor *d, const char *record, rrd_time now)
 {
-	rec_rt *rec;
+	rrd_rec_rt *rec;
 	rrd_status rc = rrd__rec_get(d, record, &rec);
 	if (rc == RRD_E_UNKNOWN_RECORD)
 		return RRD_OK; /* a timer outliving its record does nothing */
 	if (rc)
 		return rc;
-	offer_state s;
+	rrd_offer_state s;
 	route_ctx c;
 	if ((rc = resume(d, rec, &s, &c, now)))
 		return rc;
@@ -372,9 +372,9 @@ rrd_status rrd__route_timer(rrd_distributor *d, const char *record, rrd_time now
 	return rc;
 }
 
-rrd_status rrd__route_withdraw(rrd_distributor *d, rec_rt *rec)
+rrd_status rrd__route_withdraw(rrd_distributor *d, rrd_rec_rt *rec)
 {
-	offer_state s;
+	rrd_offer_state s;
 	rrd_status rc = rrd__offer_state_load(d, rec->r->id, &s);
 	if (rc)
 		return rc;
@@ -388,14 +388,14 @@ rrd_status rrd__route_withdraw(rrd_distributor *d, rec_rt *rec)
 	return rc;
 }
 
-rrd_status rrd__route_decline(rrd_distributor *d, rec_rt *rec, agent_rt *a, rrd_time now)
+rrd_status rrd__route_decline(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt *a, rrd_time now)
 {
-	offer_state s;
+	rrd_offer_state s;
 	route_ctx c;
 	rrd_status rc = resume(d, rec, &s, &c, now);
 	if (rc)
 		return rc;
-	offer_entry *e = s.active ? rrd__offer_find(&s, a->id, s.step) : NULL;
+	rrd_offer_entry *e = s.active ? rrd__offer_find(&s, a->id, s.step) : NULL;
 	if (!e || e->status != OFFER_LIVE) {
 		rrd__offer_state_clear(&s);
 		return rrd__fail(RRD_E_INVALID, "agent \"%s\" has no live offer of record \"%s\"",
@@ -433,7 +433,7 @@ static rrd_status emit_simple(rrd_distributor *d, rrd_event_type type, const cha
 	return rrd__emit(d, &ev);
 }
 
-rrd_status rrd__route_claim(rrd_distributor *d, rec_rt *rec, agent_rt *a,
+rrd_status rrd__route_claim(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt *a,
 			    rrd_claim_result *result, rrd_time now)
 {
 	rrd_record *r = rec->r;
@@ -443,17 +443,17 @@ rrd_status rrd__route_claim(rrd_distributor *d, rec_rt *rec, agent_rt *a,
 		rrd_status rc = rrd__rec_transition(d, rec, a, RRD_RECORD_CLAIMED);
 		return rc ? rc : emit_simple(d, RRD_EVENT_CLAIMED, r->id, a->id, now, 1);
 	}
-	offer_state s;
+	rrd_offer_state s;
 	route_ctx c;
 	rrd_status rc = resume(d, rec, &s, &c, now);
 	if (rc)
 		return rc;
-	offer_entry *live = s.active ? rrd__offer_find(&s, a->id, s.step) : NULL;
+	rrd_offer_entry *live = s.active ? rrd__offer_find(&s, a->id, s.step) : NULL;
 	if (live && live->status == OFFER_LIVE && r->status == RRD_RECORD_OFFERED) {
 		*result = RRD_CLAIM_WON;
 		live->status = OFFER_CLOSED;
 		s.active = 0;
-		pool_rt *p = s.pool ? rrd__pool_find(d, s.pool) : NULL;
+		rrd_pool_rt *p = s.pool ? rrd__pool_find(d, s.pool) : NULL;
 		rrd_strategy strat = p ? step_strategy(&c, p) : RRD_STRATEGY_ROUND_ROBIN;
 		rrd_give gi = { .pool = s.pool, .rule = s.rule,
 				.strategy = p ? rrd__strategy_label(d, strat) : NULL,

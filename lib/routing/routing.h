@@ -11,9 +11,9 @@
  * of rules a record's route misses the cache once for its rule. The rest
  * (attributes, overflow pools, calendar, skills) is read from `cfg`.
  * Valid until the rules or the pools change. */
-typedef struct rule_rt {
+typedef struct rrd_rule_rt {
 	const rrd_rule *cfg;
-	pool_rt *pool; /* its own pool; NULL: none when the index was built */
+	rrd_pool_rt *pool; /* its own pool; NULL: none when the index was built */
 	const char *id;
 	rrd_time claim_window;
 	int64_t max_offers;
@@ -22,56 +22,56 @@ typedef struct rule_rt {
 	uint32_t attr_count;
 	uint32_t noverflow;
 	unsigned has_skills : 1, has_calendar : 1, respect_hours : 1;
-} rule_rt;
+} rrd_rule_rt;
 
 /* The rule named `id` (may be NULL) in *out, or NULL when there is none.
  * RRD_OK, or RRD_E_NOMEM when the rule index cannot be built. */
-rrd_status rrd__rule_find(rrd_distributor *d, const char *id, const rule_rt **out);
+rrd_status rrd__rule_find(rrd_distributor *d, const char *id, const rrd_rule_rt **out);
 /* The first rule whose every condition holds in *out, or NULL. RRD_OK,
  * or RRD_E_NOMEM when the rule index cannot be built. */
-rrd_status rrd__rule_match(rrd_distributor *d, const rrd_record *r, const rule_rt **out);
+rrd_status rrd__rule_match(rrd_distributor *d, const rrd_record *r, const rrd_rule_rt **out);
 /* rrd__rule_match for each of n records, into out[0 .. n): faster than one
  * by one, as the cache misses of many records overlap. */
 rrd_status rrd__rule_match_many(rrd_distributor *d, const rrd_record *const *records,
-				size_t n, const rule_rt **out);
+				size_t n, const rrd_rule_rt **out);
 
 /* Put a record in the manual queue (status queued) and emit `queued`.
  * `pool`/`rule` name what queued it (may be NULL). */
-rrd_status rrd__queue_push(rrd_distributor *d, rec_rt *rec, rrd_queue_reason reason,
+rrd_status rrd__queue_push(rrd_distributor *d, rrd_rec_rt *rec, rrd_queue_reason reason,
 			   const char *pool, const char *rule, rrd_time now);
 /* The same without the event: for records imported as they are. */
-rrd_status rrd__queue_import(rrd_distributor *d, rec_rt *rec, rrd_time now);
+rrd_status rrd__queue_import(rrd_distributor *d, rrd_rec_rt *rec, rrd_time now);
 /* Park a record for a person (RRD_QUEUE_MANUAL, no pool or rule) and emit
  * `queued`; one queued already keeps its place and its time. */
-rrd_status rrd__queue_park(rrd_distributor *d, rec_rt *rec, rrd_time now);
+rrd_status rrd__queue_park(rrd_distributor *d, rrd_rec_rt *rec, rrd_time now);
 /* A copy (rrd__malloc) of a queued record's entry and its place in the
  * queue; RRD_E_NOTFOUND when it is not queued. */
 rrd_status rrd__queue_entry_copy(rrd_distributor *d, const char *record_id,
 				 unsigned char **data, size_t *len, int64_t *order);
 /* Put a record back in the queue with an entry and place it had, and
  * emit `queued` with its old reason. */
-rrd_status rrd__queue_restore(rrd_distributor *d, rec_rt *rec, const void *data, size_t len,
+rrd_status rrd__queue_restore(rrd_distributor *d, rrd_rec_rt *rec, const void *data, size_t len,
 			      int64_t order, rrd_time now);
 /* Take a record out of the queue if it is there. */
 rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id);
 
 /* A pick in pool `p` for a record routed by `rule` (may be NULL): the
  * rule's and the pool's hours and the rule's skills apply. */
-rrd_pick_req rrd__routing_req(pool_rt *p, const rule_rt *rule, rrd_strategy s,
+rrd_pick_req rrd__routing_req(rrd_pool_rt *p, const rrd_rule_rt *rule, rrd_strategy s,
 			      const rrd_record *r);
 
 /* Route a new record: by `rule`, or straight to `pool` when rule is NULL.
  * Assigns, offers, or queues. */
-rrd_status rrd__route(rrd_distributor *d, rec_rt *rec, const rule_rt *rule, pool_rt *pool,
+rrd_status rrd__route(rrd_distributor *d, rrd_rec_rt *rec, const rrd_rule_rt *rule, rrd_pool_rt *pool,
 		      int notify, rrd_time now);
 /* An offer's deadline passed (the timer named by the record's id). */
 rrd_status rrd__route_timer(rrd_distributor *d, const char *record, rrd_time now);
 /* An agent claims a record: wins a live offer, claims what they hold, or
  * is told why not. */
-rrd_status rrd__route_claim(rrd_distributor *d, rec_rt *rec, agent_rt *a,
+rrd_status rrd__route_claim(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt *a,
 			    rrd_claim_result *result, rrd_time now);
 /* An agent passes on a live offer. */
-rrd_status rrd__route_decline(rrd_distributor *d, rec_rt *rec, agent_rt *a, rrd_time now);
+rrd_status rrd__route_decline(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt *a, rrd_time now);
 /* Auto-drain pools take back what someone can take now. */
 rrd_status rrd__drain(rrd_distributor *d, rrd_time now);
 /* The count of what auto-drain pools could take back, kept as the queue
@@ -94,7 +94,7 @@ rrd_status rrd__operation(rrd_distributor *d, rrd_txn_fn body, void *ctx);
 rrd_status rrd__operation_ex(rrd_distributor *d, rrd_txn_fn body, void *ctx, int drain);
 
 /* The record is moved by hand: its live offers end. */
-rrd_status rrd__route_withdraw(rrd_distributor *d, rec_rt *rec);
+rrd_status rrd__route_withdraw(rrd_distributor *d, rrd_rec_rt *rec);
 
 /* ---- giving a record to an agent (give.c) ---------------------------- */
 
@@ -115,7 +115,7 @@ typedef struct rrd_give {
 
 /* Give `rec` to `a`: withdraws live offers, takes it out of the queue,
  * counts the assignment and emits `assigned` (and `integration`). */
-rrd_status rrd__give(rrd_distributor *d, rec_rt *rec, agent_rt *a, const rrd_give *gi,
+rrd_status rrd__give(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt *a, const rrd_give *gi,
 		     rrd_time now);
 
 #endif

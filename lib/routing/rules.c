@@ -5,7 +5,7 @@
  * thousand rules over many sources route as fast as ten. With that many,
  * what a lookup costs is its cache misses, so the index is laid out to
  * take few: a source's rule list sits beside its name, and what routing
- * reads of a rule fills one cache line (rule_rt).
+ * reads of a rule fills one cache line (rrd_rule_rt).
  */
 #include <stddef.h>
 #include <string.h>
@@ -33,12 +33,12 @@ struct rule_index {
 	uint32_t *flat;         /* rule numbers, ascending within each source */
 	uint32_t *any;          /* rules that name no source */
 	size_t nany;
-	rule_rt *rules;         /* by rule number, a cache line each */
+	rrd_rule_rt *rules;         /* by rule number, a cache line each */
 	void *rules_block;      /* the allocation `rules` is aligned within */
 };
 
 /* Every condition but the source's. */
-static int matches_rest(const rule_rt *rule, const rrd_record *r)
+static int matches_rest(const rrd_rule_rt *rule, const rrd_record *r)
 {
 	if (rule->kind && rule->kind != (int)r->kind)
 		return 0;
@@ -80,9 +80,9 @@ static void rules_cache_free(void *data)
 
 static const rrd_cache_kind rules_kind = { "rule index", rules_cache_free };
 
-static rule_rt hot_copy(rrd_distributor *d, const rrd_rule *rule)
+static rrd_rule_rt hot_copy(rrd_distributor *d, const rrd_rule *rule)
 {
-	return (rule_rt){
+	return (rrd_rule_rt){
 		.cfg = rule,
 		.pool = rrd__pool_find(d, rule->pool),
 		.id = rule->id,
@@ -99,7 +99,7 @@ static rule_rt hot_copy(rrd_distributor *d, const rrd_rule *rule)
 }
 
 #define LINE 64
-_Static_assert(sizeof(rule_rt) <= LINE, "a rule's routing copy fits in a cache line");
+_Static_assert(sizeof(rrd_rule_rt) <= LINE, "a rule's routing copy fits in a cache line");
 
 static size_t entry_size(size_t name_len)
 {
@@ -130,11 +130,11 @@ static struct rule_index *index_build(rrd_distributor *d)
 	if (!at || !(x->sources = rrd__malloc(bytes + 1)) ||
 	    !(x->flat = rrd__calloc(nsources + 1, sizeof *x->flat)) ||
 	    !(x->any = rrd__calloc(n + 1, sizeof *x->any)) ||
-	    !(x->rules_block = rrd__malloc((n + 1) * sizeof(rule_rt) + LINE)) ||
+	    !(x->rules_block = rrd__malloc((n + 1) * sizeof(rrd_rule_rt) + LINE)) ||
 	    rrd__hashmap_reserve(&x->by_source, nsources + 1) ||
 	    rrd__hashmap_reserve(&x->by_id, n))
 		goto fail;
-	x->rules = (rule_rt *)(((uintptr_t)x->rules_block + LINE - 1) & ~(uintptr_t)(LINE - 1));
+	x->rules = (rrd_rule_rt *)(((uintptr_t)x->rules_block + LINE - 1) & ~(uintptr_t)(LINE - 1));
 	/* First pass: an entry for each distinct source, counting its rules. */
 	size_t used = 0, m = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -210,7 +210,7 @@ static rrd_status index_of(rrd_distributor *d, struct rule_index **out)
 	return RRD_OK;
 }
 
-rrd_status rrd__rule_find(rrd_distributor *d, const char *id, const rule_rt **out)
+rrd_status rrd__rule_find(rrd_distributor *d, const char *id, const rrd_rule_rt **out)
 {
 	*out = NULL;
 	struct rule_index *x = NULL;
@@ -223,7 +223,7 @@ rrd_status rrd__rule_find(rrd_distributor *d, const char *id, const rule_rt **ou
 
 /* The first rule that matches r, whose source's entry is e (NULL: the
  * record has no source, or no rule names it). */
-static const rule_rt *match_in(const struct rule_index *x, const rrd_record *r,
+static const rrd_rule_rt *match_in(const struct rule_index *x, const rrd_record *r,
 			       const source_entry *e)
 {
 	size_t nnamed = e ? e->count : 0, a = 0, b = 0;
@@ -253,7 +253,7 @@ static const source_entry *entry_of(const struct rule_index *x, const char *sour
 	return key ? SOURCE_OF(key) : NULL;
 }
 
-rrd_status rrd__rule_match(rrd_distributor *d, const rrd_record *r, const rule_rt **out)
+rrd_status rrd__rule_match(rrd_distributor *d, const rrd_record *r, const rrd_rule_rt **out)
 {
 	*out = NULL;
 	struct rule_index *x = NULL;
@@ -270,7 +270,7 @@ rrd_status rrd__rule_match(rrd_distributor *d, const rrd_record *r, const rule_r
 #define MATCH_CHUNK 16
 
 rrd_status rrd__rule_match_many(rrd_distributor *d, const rrd_record *const *records,
-				size_t n, const rule_rt **out)
+				size_t n, const rrd_rule_rt **out)
 {
 	struct rule_index *x = NULL;
 	rrd_status rc = index_of(d, &x);

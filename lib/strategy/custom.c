@@ -6,11 +6,11 @@
 struct rrd_strategy_ctx {
 	rrd_distributor *d;
 	const rrd_pick_req *req;
-	strat_state *ss;
+	rrd_strat_state *ss;
 	rrd_status err; /* a failure inside an accessor aborts the pick */
 };
 
-static agent_rt *member_at(const rrd_strategy_ctx *c, size_t i)
+static rrd_agent_rt *member_at(const rrd_strategy_ctx *c, size_t i)
 {
 	if (!c || i >= c->req->pool->nmembers)
 		return NULL;
@@ -24,13 +24,13 @@ RRD_API size_t rrd_strategy_ctx_member_count(const rrd_strategy_ctx *c)
 
 RRD_API const char *rrd_strategy_ctx_member(const rrd_strategy_ctx *c, size_t i)
 {
-	agent_rt *a = member_at(c, i);
+	rrd_agent_rt *a = member_at(c, i);
 	return a ? a->id : NULL;
 }
 
 RRD_API int rrd_strategy_ctx_eligible(rrd_strategy_ctx *c, size_t i)
 {
-	agent_rt *a = member_at(c, i);
+	rrd_agent_rt *a = member_at(c, i);
 	if (!a || c->err)
 		return 0;
 	rrd_skip_reason why = rrd__ineligible(c->d, c->req, a, &c->err);
@@ -47,14 +47,14 @@ RRD_API int rrd_strategy_ctx_eligible(rrd_strategy_ctx *c, size_t i)
 
 RRD_API int64_t rrd_strategy_ctx_weight(const rrd_strategy_ctx *c, size_t i)
 {
-	agent_rt *a = member_at(c, i);
+	rrd_agent_rt *a = member_at(c, i);
 	return a ? a->cfg->weight : 0;
 }
 
-static agent_state *state_of(const rrd_strategy_ctx *c, size_t i)
+static rrd_agent_state *state_of(const rrd_strategy_ctx *c, size_t i)
 {
-	agent_rt *a = member_at(c, i);
-	agent_state *st;
+	rrd_agent_rt *a = member_at(c, i);
+	rrd_agent_state *st;
 	if (!a || c->err)
 		return NULL;
 	rrd_status rc = rrd__agent_state(c->d, a, &st);
@@ -67,13 +67,13 @@ static agent_state *state_of(const rrd_strategy_ctx *c, size_t i)
 
 RRD_API int64_t rrd_strategy_ctx_open(const rrd_strategy_ctx *c, size_t i)
 {
-	agent_state *st = state_of(c, i);
+	rrd_agent_state *st = state_of(c, i);
 	return st ? st->open : 0;
 }
 
 RRD_API rrd_time rrd_strategy_ctx_last_assigned(const rrd_strategy_ctx *c, size_t i)
 {
-	agent_state *st = state_of(c, i);
+	rrd_agent_state *st = state_of(c, i);
 	return st ? st->last : INT64_MIN;
 }
 
@@ -114,7 +114,7 @@ RRD_API rrd_status rrd_strategy_ctx_set_state(rrd_strategy_ctx *c, const void *d
 rrd_status rrd__pick_custom(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
 	size_t k = (size_t)(req->strategy - RRD_STRATEGY_CUSTOM);
-	custom_strategy *cs = &d->customs[k];
+	rrd_custom_strategy *cs = &d->customs[k];
 	if (!cs->registered)
 		return rrd__fail(RRD_E_UNSUPPORTED,
 				 "strategy \"%s\" is not registered on this distributor", cs->name);
@@ -134,7 +134,7 @@ rrd_status rrd__pick_custom(rrd_distributor *d, const rrd_pick_req *req, size_t 
 		return rrd__fail(RRD_E_CALLBACK, "strategy \"%s\" chose member %zu of %zu", cs->name,
 				 chosen, req->pool->nmembers);
 	/* A host strategy may not hand a record to someone who may not take it. */
-	agent_rt *a = d->agents[req->pool->members[chosen].agent];
+	rrd_agent_rt *a = d->agents[req->pool->members[chosen].agent];
 	rrd_skip_reason why = rrd__ineligible(d, req, a, &rc);
 	if (rc)
 		return rc;

@@ -4,7 +4,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-static int outside_hours(rrd_distributor *d, const agent_rt *a)
+static int outside_hours(rrd_distributor *d, const rrd_agent_rt *a)
 {
 	int open = 1;
 	return a->cal >= 0 &&
@@ -12,12 +12,12 @@ static int outside_hours(rrd_distributor *d, const agent_rt *a)
 }
 
 /* At capacity or the daily cap (0: neither). */
-static rrd_skip_reason capacity_reason(rrd_distributor *d, agent_rt *a, rrd_status *err)
+static rrd_skip_reason capacity_reason(rrd_distributor *d, rrd_agent_rt *a, rrd_status *err)
 {
 	const rrd_agent *c = a->cfg;
 	if (c->cap_open == RRD_UNLIMITED && c->cap_per_day == RRD_UNLIMITED)
 		return 0;
-	agent_state *st;
+	rrd_agent_state *st;
 	rrd_status rc = rrd__agent_state(d, a, &st);
 	if (rc) {
 		*err = rc;
@@ -31,7 +31,7 @@ static rrd_skip_reason capacity_reason(rrd_distributor *d, agent_rt *a, rrd_stat
 	return 0;
 }
 
-rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, agent_rt *a,
+rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, rrd_agent_rt *a,
 				rrd_status *err)
 {
 	const rrd_agent *c = a->cfg;
@@ -59,9 +59,9 @@ rrd_status rrd__skip(rrd_distributor *d, const rrd_pick_req *req, uint32_t agent
 {
 	if (!req->explain)
 		return RRD_OK;
-	if (rrd__grow((void **)&d->skips, &d->skips_cap, d->nskips + 1, sizeof(skip_entry)))
+	if (rrd__grow((void **)&d->skips, &d->skips_cap, d->nskips + 1, sizeof(rrd_skip_entry)))
 		return rrd__nomem();
-	d->skips[d->nskips++] = (skip_entry){ agent, why };
+	d->skips[d->nskips++] = (rrd_skip_entry){ agent, why };
 	return RRD_OK;
 }
 
@@ -69,10 +69,10 @@ rrd_status rrd__skip_all_ineligible(rrd_distributor *d, const rrd_pick_req *req)
 {
 	if (!req->explain)
 		return RRD_OK;
-	const pool_rt *p = req->pool;
+	const rrd_pool_rt *p = req->pool;
 	for (size_t i = 0; i < p->nmembers; i++) {
 		rrd_status err = RRD_OK;
-		agent_rt *a = d->agents[p->members[i].agent];
+		rrd_agent_rt *a = d->agents[p->members[i].agent];
 		rrd_skip_reason why = rrd__ineligible(d, req, a, &err);
 		if (err)
 			return err;

@@ -38,7 +38,7 @@ static void weights_free(void *data)
 
 /* The cache strategy `s` keeps for pool p, made empty (`size` bytes,
  * zeroed) when there is none yet. */
-static rrd_status cache_of(rrd_distributor *d, pool_rt *p, rrd_strategy s, size_t size,
+static rrd_status cache_of(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, size_t size,
 			   void (*free_fn)(void *), void **out)
 {
 	rrd_cache *c;
@@ -54,12 +54,12 @@ static rrd_status cache_of(rrd_distributor *d, pool_rt *p, rrd_strategy s, size_
 	return RRD_OK;
 }
 
-static int64_t count_of(const agent_rt *a, int recent)
+static int64_t count_of(const rrd_agent_rt *a, int recent)
 {
 	return recent ? a->st.last : a->st.open;
 }
 
-static rrd_status counts_build(rrd_distributor *d, pool_rt *p, int recent, counts_index *x)
+static rrd_status counts_build(rrd_distributor *d, rrd_pool_rt *p, int recent, counts_index *x)
 {
 	/* Not current until built, whatever stops the build. */
 	x->stamp = (rrd_stamp){ 0, 0 };
@@ -70,8 +70,8 @@ static rrd_status counts_build(rrd_distributor *d, pool_rt *p, int recent, count
 	if (!keys)
 		return rrd__nomem();
 	for (size_t i = 0; i < p->nmembers; i++) {
-		agent_rt *a = d->agents[p->members[i].agent];
-		agent_state *st;
+		rrd_agent_rt *a = d->agents[p->members[i].agent];
+		rrd_agent_state *st;
 		if ((rc = rrd__agent_state(d, a, &st))) {
 			rrd__free(keys);
 			return rc;
@@ -87,7 +87,7 @@ static rrd_status counts_build(rrd_distributor *d, pool_rt *p, int recent, count
 	return RRD_OK;
 }
 
-rrd_status rrd__index_counts(rrd_distributor *d, pool_rt *p, int recent, rrd_segtree **out)
+rrd_status rrd__index_counts(rrd_distributor *d, rrd_pool_rt *p, int recent, rrd_segtree **out)
 {
 	counts_index *x;
 	rrd_strategy s = recent ? RRD_STRATEGY_LEAST_RECENT : RRD_STRATEGY_LEAST_BUSY;
@@ -101,7 +101,7 @@ rrd_status rrd__index_counts(rrd_distributor *d, pool_rt *p, int recent, rrd_seg
 		return counts_build(d, p, recent, x);
 	/* Memberships are current: the tree was built in this generation. */
 	for (size_t k = 0; k < n; k++) {
-		const agent_rt *a = d->agents[changed[k]];
+		const rrd_agent_rt *a = d->agents[changed[k]];
 		for (size_t i = 0; i < a->nmemberships; i++)
 			if (a->memberships[i].pool == p->idx)
 				rrd__segtree_set(&x->tree, a->memberships[i].pos, count_of(a, recent));
@@ -109,7 +109,7 @@ rrd_status rrd__index_counts(rrd_distributor *d, pool_rt *p, int recent, rrd_seg
 	return RRD_OK;
 }
 
-rrd_status rrd__index_weights(rrd_distributor *d, pool_rt *p, rrd_fenwick **out)
+rrd_status rrd__index_weights(rrd_distributor *d, rrd_pool_rt *p, rrd_fenwick **out)
 {
 	weights_index *x;
 	rrd_status rc = cache_of(d, p, RRD_STRATEGY_RANDOM, sizeof *x, weights_free, (void **)&x);

@@ -16,7 +16,7 @@ typedef struct set_aside {
 
 static rrd_status pick_min(rrd_distributor *d, const rrd_pick_req *req, int recent, size_t *pos)
 {
-	pool_rt *p = req->pool;
+	rrd_pool_rt *p = req->pool;
 	rrd_segtree *t;
 	rrd_status rc = rrd__skip_all_ineligible(d, req);
 	if (rc || (rc = rrd__index_counts(d, p, recent, &t)))

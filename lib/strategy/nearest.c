@@ -9,7 +9,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-rrd_status rrd__agents_kdtree(rrd_distributor *d, const member *members, size_t n,
+rrd_status rrd__agents_kdtree(rrd_distributor *d, const rrd_member *members, size_t n,
 			       rrd_kdtree **out)
 {
 	size_t count = members ? n : d->nagents, used = 0;
@@ -46,7 +46,7 @@ static void members_tree_free(void *data)
 	rrd__free(t);
 }
 
-static rrd_status pool_tree(rrd_distributor *d, pool_rt *p, rrd_kdtree **out)
+static rrd_status pool_tree(rrd_distributor *d, rrd_pool_rt *p, rrd_kdtree **out)
 {
 	rrd_cache *c;
 	rrd_status rc = rrd__strat_cache(d, p, RRD_STRATEGY_NEAREST, &c);
@@ -81,13 +81,13 @@ static int accept_member(void *ctx, uint32_t pos)
 	accept_ctx *ac = ctx;
 	if (ac->err)
 		return 0;
-	agent_rt *a = ac->d->agents[ac->req->pool->members[pos].agent];
+	rrd_agent_rt *a = ac->d->agents[ac->req->pool->members[pos].agent];
 	return !rrd__ineligible(ac->d, ac->req, a, &ac->err) && !ac->err;
 }
 
 rrd_status rrd__pick_nearest(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
-	pool_rt *p = req->pool;
+	rrd_pool_rt *p = req->pool;
 	rrd_status rc = rrd__skip_all_ineligible(d, req);
 	if (rc)
 		return rc;

@@ -48,8 +48,8 @@ RRD_API void rrd_pick_free(rrd_pick *p)
 	rrd__free(p);
 }
 
-rrd_status rrd__pick_object(rrd_distributor *d, const pool_rt *pool, rrd_strategy s,
-			    const agent_rt *chosen, rrd_pick **out)
+rrd_status rrd__pick_object(rrd_distributor *d, const rrd_pool_rt *pool, rrd_strategy s,
+			    const rrd_agent_rt *chosen, rrd_pick **out)
 {
 	rrd_pick *p = rrd__calloc(1, sizeof *p);
 	if (!p)

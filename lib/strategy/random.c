@@ -45,8 +45,8 @@ typedef struct set_aside {
 
 rrd_status rrd__pick_random(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
-	pool_rt *p = req->pool;
-	strat_state *ss;
+	rrd_pool_rt *p = req->pool;
+	rrd_strat_state *ss;
 	rrd_fenwick *f;
 	rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_RANDOM, &ss);
 	if (rc || (rc = rrd__skip_all_ineligible(d, req)) || (rc = rrd__index_weights(d, p, &f)))

@@ -14,7 +14,7 @@
 #include "util/error.h"
 
 /* Position of the first member joined after `cursor`, wrapping to 0. */
-static size_t first_after(const pool_rt *p, int64_t cursor)
+static size_t first_after(const rrd_pool_rt *p, int64_t cursor)
 {
 	size_t i = cursor == INT64_MAX ? p->nmembers : rrd__member_from(p, cursor + 1);
 	return i == p->nmembers ? 0 : i;
@@ -31,8 +31,8 @@ static void hint_free(void *data)
 	rrd__free(data);
 }
 
-static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p,
-			 strat_state *ss, size_t i, size_t *pos)
+static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, rrd_pool_rt *p,
+			 rrd_strat_state *ss, size_t i, size_t *pos)
 {
 	if (!req->dry_run) {
 		unsigned char *b;
@@ -50,8 +50,8 @@ static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, pool_rt *p
 
 rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
-	pool_rt *p = req->pool;
-	strat_state *ss;
+	rrd_pool_rt *p = req->pool;
+	rrd_strat_state *ss;
 	rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_ROUND_ROBIN, &ss);
 	if (rc || (rc = rrd__memberships(d)))
 		return rc;
@@ -87,9 +87,9 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 	int plain_is_eligible = !req->skills && !req->noffered;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = start + k < n ? start + k : start + k - n;
-		const member *m = &p->members[i];
+		const rrd_member *m = &p->members[i];
 		if (!(plain_is_eligible && m->plain)) {
-			agent_rt *a = d->agents[m->agent];
+			rrd_agent_rt *a = d->agents[m->agent];
 			rrd_skip_reason why = rrd__ineligible(d, req, a, &rc);
 			if (rc)
 				return rc;

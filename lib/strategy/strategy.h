@@ -12,7 +12,7 @@
 struct rrd_kdtree;
 
 typedef struct rrd_pick_req {
-	pool_rt *pool;
+	rrd_pool_rt *pool;
 	rrd_strategy strategy;
 	const rrd_record *record;  /* may be NULL */
 	int respect_hours;
@@ -32,7 +32,7 @@ rrd_status rrd__pick(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
 
 /* 0 when the agent may take the record now, else the first reason it may
  * not. *err is set when reading the agent's state failed. */
-rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, agent_rt *a,
+rrd_skip_reason rrd__ineligible(rrd_distributor *d, const rrd_pick_req *req, rrd_agent_rt *a,
 				rrd_status *err);
 
 /* Record a passed-over member (explain only). */
@@ -51,22 +51,22 @@ rrd_status rrd__pick_nearest(rrd_distributor *d, const rrd_pick_req *req, size_t
 rrd_status rrd__pick_custom(rrd_distributor *d, const rrd_pick_req *req, size_t *pos);
 
 /* The pool's search structures, built or refreshed as needed. */
-rrd_status rrd__index_counts(rrd_distributor *d, pool_rt *p, int recent, rrd_segtree **out);
-rrd_status rrd__index_weights(rrd_distributor *d, pool_rt *p, rrd_fenwick **out);
+rrd_status rrd__index_counts(rrd_distributor *d, rrd_pool_rt *p, int recent, rrd_segtree **out);
+rrd_status rrd__index_weights(rrd_distributor *d, rrd_pool_rt *p, rrd_fenwick **out);
 
 /* A k-d tree over the agents with a location among `members` (ids are
  * positions in it), or over every agent when members is NULL (ids are
  * agent indices). */
-rrd_status rrd__agents_kdtree(rrd_distributor *d, const member *members, size_t n,
+rrd_status rrd__agents_kdtree(rrd_distributor *d, const rrd_member *members, size_t n,
 			      struct rrd_kdtree **out);
 
 /* Weighted round robin's scores accrue lazily at each member's weight, so
  * a weight about to change must first settle the agent's scores at the
  * old one: call inside the transaction that stores the new weight. */
-rrd_status rrd__weighted_reweigh(rrd_distributor *d, agent_rt *a);
+rrd_status rrd__weighted_reweigh(rrd_distributor *d, rrd_agent_rt *a);
 
 /* Build a public pick object from the last pick (chosen may be NULL). */
-rrd_status rrd__pick_object(rrd_distributor *d, const pool_rt *p, rrd_strategy s,
-			    const agent_rt *chosen, rrd_pick **out);
+rrd_status rrd__pick_object(rrd_distributor *d, const rrd_pool_rt *p, rrd_strategy s,
+			    const rrd_agent_rt *chosen, rrd_pick **out);
 
 #endif

@@ -104,7 +104,7 @@ _Static_assert(KEY_CAP >=
 /* Written by hand rather than with snprintf: it is made on every pick.
  * The pool's id is at most RRD_ID_MAX bytes, so key, separator, a join
  * number's digits and the NUL always fit in KEY_CAP. */
-static void member_key(const strat_state *ss, int64_t seq, char key[KEY_CAP])
+static void member_key(const rrd_strat_state *ss, int64_t seq, char key[KEY_CAP])
 {
 	char digits[RRD_DECIMAL_MAX + 1], *end = digits + sizeof digits;
 	char *d = rrd__decimal(end, seq < 0 ? 0 - (uint64_t)seq : (uint64_t)seq);
@@ -117,7 +117,7 @@ static void member_key(const strat_state *ss, int64_t seq, char key[KEY_CAP])
 	key[nk + nd] = '\0';
 }
 
-static rrd_status read_tick(const pool_rt *p, const strat_state *ss, int64_t *tick)
+static rrd_status read_tick(const rrd_pool_rt *p, const rrd_strat_state *ss, int64_t *tick)
 {
 	*tick = 0;
 	if (!ss->len)
@@ -129,7 +129,7 @@ static rrd_status read_tick(const pool_rt *p, const strat_state *ss, int64_t *ti
 	return RRD_OK;
 }
 
-static rrd_status write_scored(rrd_distributor *d, const strat_state *ss, int64_t seq,
+static rrd_status write_scored(rrd_distributor *d, const rrd_strat_state *ss, int64_t seq,
 			       scored s)
 {
 	char key[KEY_CAP];
@@ -155,7 +155,7 @@ static int decode_scored(const void *value, size_t len, scored *out)
 
 /* Why the agent can take nothing from the pool now, whatever the record
  * (0: it can): eligibility asked without a record, skills or offers. */
-static rrd_skip_reason held_reason(rrd_distributor *d, pool_rt *p, agent_rt *a,
+static rrd_skip_reason held_reason(rrd_distributor *d, rrd_pool_rt *p, rrd_agent_rt *a,
 				   rrd_status *err)
 {
 	rrd_pick_req any = { .pool = p, .strategy = RRD_STRATEGY_WEIGHTED_ROUND_ROBIN,
@@ -172,7 +172,7 @@ static void mark(wrr_index *x, size_t i, unsigned bit, uint32_t *list, size_t *c
 }
 
 /* When the agent's local day after `now` begins. */
-static rrd_time day_end(rrd_distributor *d, const agent_rt *a, rrd_time now)
+static rrd_time day_end(rrd_distributor *d, const rrd_agent_rt *a, rrd_time now)
 {
 	rrd_time next;
 	if (a->cal >= 0 && rrd_calendar_local_day(d->cals[a->cal]->cal, now, NULL, &next) == RRD_OK)
@@ -182,10 +182,10 @@ static rrd_time day_end(rrd_distributor *d, const agent_rt *a, rrd_time now)
 
 /* Hold or release member i as its state now says, at tick `tick`, before
  * that tick's pick adds anything. */
-static rrd_status settle(rrd_distributor *d, pool_rt *p, wrr_index *x, size_t i,
+static rrd_status settle(rrd_distributor *d, rrd_pool_rt *p, wrr_index *x, size_t i,
 			 int64_t tick)
 {
-	agent_rt *a = d->agents[p->members[i].agent];
+	rrd_agent_rt *a = d->agents[p->members[i].agent];
 	rrd_status rc = RRD_OK;
 	rrd_skip_reason why = held_reason(d, p, a, &rc);
 	if (rc)
@@ -229,7 +229,7 @@ static rrd_status settle(rrd_distributor *d, pool_rt *p, wrr_index *x, size_t i,
 /* ---- building the index --------------------------------------------- */
 
 typedef struct loaded {
-	const pool_rt *p;
+	const rrd_pool_rt *p;
 	scored *by_pos;      /* aligned with members */
 	unsigned char *found;
 	int64_t *gone;
@@ -238,7 +238,7 @@ typedef struct loaded {
 	rrd_status rc;
 } loaded;
 
-static long position_of(const pool_rt *p, int64_t seq)
+static long position_of(const rrd_pool_rt *p, int64_t seq)
 {
 	size_t i = rrd__member_from(p, seq);
 	return i < p->nmembers && p->members[i].seq == seq ? (long)i : -1;
@@ -271,7 +271,7 @@ static int load_each(void *ctx, const char *key, const void *value, size_t len, 
 
 /* Every member as stored, at tick `tick`; then each held or released as
  * its state is now. */
-static rrd_status build(rrd_distributor *d, pool_rt *p, const strat_state *ss, int64_t tick,
+static rrd_status build(rrd_distributor *d, rrd_pool_rt *p, const rrd_strat_state *ss, int64_t tick,
 			wrr_index *x)
 {
 	size_t n = p->nmembers, m = n ? n : 1;
@@ -303,7 +303,7 @@ static rrd_status build(rrd_distributor *d, pool_rt *p, const strat_state *ss, i
 	if ((rc = l.rc) || (rc = rrd__store_status(src, "reading weighted scores")))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		const agent_rt *a = d->agents[p->members[i].agent];
+		const rrd_agent_rt *a = d->agents[p->members[i].agent];
 		/* Joined since the last pick: a score of 0 now. */
 		scored s = l.found[i] ? l.by_pos[i] : (scored){ tick, 0, 0 };
 		if (s.tick > tick) {
@@ -364,7 +364,7 @@ static void wrr_index_free(void *data)
 /* Members whose agent's counters changed since the index last looked,
  * marked to be looked at. Only capacity and daily caps make counters
  * matter: an agent without either is held or not whatever they say. */
-static void catch_up(rrd_distributor *d, const pool_rt *p, wrr_index *x)
+static void catch_up(rrd_distributor *d, const rrd_pool_rt *p, wrr_index *x)
 {
 	const uint32_t *changed;
 	size_t n;
@@ -374,7 +374,7 @@ static void catch_up(rrd_distributor *d, const pool_rt *p, wrr_index *x)
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
-		const agent_rt *a = d->agents[changed[k]];
+		const rrd_agent_rt *a = d->agents[changed[k]];
 		if (a->cfg->cap_open == RRD_UNLIMITED && a->cfg->cap_per_day == RRD_UNLIMITED)
 			continue;
 		for (size_t i = 0; i < a->nmemberships; i++)
@@ -385,7 +385,7 @@ static void catch_up(rrd_distributor *d, const pool_rt *p, wrr_index *x)
 
 /* The index, current, with every member whose state may have changed
  * since the last pick settled at `tick`. */
-static rrd_status index_for(rrd_distributor *d, pool_rt *p, const strat_state *ss,
+static rrd_status index_for(rrd_distributor *d, rrd_pool_rt *p, const rrd_strat_state *ss,
 			    int64_t tick, wrr_index **out)
 {
 	rrd_cache *c;
@@ -442,7 +442,7 @@ static void leave_out(wrr_index *x, size_t i, uint32_t *out, size_t *nout)
 static rrd_status record_conditions(rrd_distributor *d, const rrd_pick_req *req, wrr_index *x,
 				    uint32_t *out, size_t *nout)
 {
-	const pool_rt *p = req->pool;
+	const rrd_pool_rt *p = req->pool;
 	rrd_status rc = RRD_OK;
 	for (size_t k = 0; !rc && k < req->noffered; k++) {
 		long at;
@@ -465,12 +465,12 @@ static rrd_status record_conditions(rrd_distributor *d, const rrd_pick_req *req,
 /* Explain: every member passed over, in join order, with its first reason. */
 static rrd_status explain(rrd_distributor *d, const rrd_pick_req *req, const wrr_index *x)
 {
-	const pool_rt *p = req->pool;
+	const rrd_pool_rt *p = req->pool;
 	rrd_status rc = RRD_OK;
 	for (size_t i = 0; !rc && i < p->nmembers; i++) {
 		if (!(x->flag[i] & (WRR_HELD | WRR_OUT)))
 			continue;
-		agent_rt *a = d->agents[p->members[i].agent];
+		rrd_agent_rt *a = d->agents[p->members[i].agent];
 		rrd_skip_reason why = rrd__ineligible(d, req, a, &rc);
 		if (!rc)
 			rc = rrd__skip(d, req, a->idx, why ? why : RRD_SKIP_INACTIVE);
@@ -485,7 +485,7 @@ static scored current(const wrr_index *x, size_t i, int64_t tick)
 	return (scored){ tick, rrd__kinetic_value(&x->lines, i, tick - x->origin), 0 };
 }
 
-static rrd_status save(rrd_distributor *d, pool_rt *p, strat_state *ss, wrr_index *x,
+static rrd_status save(rrd_distributor *d, rrd_pool_rt *p, rrd_strat_state *ss, wrr_index *x,
 		       int64_t tick, size_t chosen, const uint32_t *out, size_t nout)
 {
 	rrd_status rc = write_scored(d, ss, p->members[chosen].seq, current(x, chosen, tick));
@@ -515,8 +515,8 @@ static rrd_status save(rrd_distributor *d, pool_rt *p, strat_state *ss, wrr_inde
 
 rrd_status rrd__pick_weighted(rrd_distributor *d, const rrd_pick_req *req, size_t *pos)
 {
-	pool_rt *p = req->pool;
-	strat_state *ss;
+	rrd_pool_rt *p = req->pool;
+	rrd_strat_state *ss;
 	int64_t tick;
 	wrr_index *x = NULL;
 	rrd_status rc = rrd__strat_state(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, &ss);
@@ -559,13 +559,13 @@ rrd_status rrd__pick_weighted(rrd_distributor *d, const rrd_pick_req *req, size_
 
 /* ---- a weight about to change ----------------------------------------- */
 
-rrd_status rrd__weighted_reweigh(rrd_distributor *d, agent_rt *a)
+rrd_status rrd__weighted_reweigh(rrd_distributor *d, rrd_agent_rt *a)
 {
 	rrd_status rc = rrd__memberships(d);
 	for (size_t k = 0; !rc && k < a->nmemberships; k++) {
-		pool_rt *p = d->pools[a->memberships[k].pool];
+		rrd_pool_rt *p = d->pools[a->memberships[k].pool];
 		size_t i = a->memberships[k].pos;
-		strat_state *ss;
+		rrd_strat_state *ss;
 		int64_t tick;
 		if ((rc = rrd__strat_state(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, &ss)) ||
 		    (rc = read_tick(p, ss, &tick)))

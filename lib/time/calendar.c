@@ -42,7 +42,7 @@ rrd_status rrd__calendar_new(rrd_calendar **out, const char *id, const char *tim
 		return rrd__fail(RRD_E_INVALID, "time zone is NULL");
 	/* The zone first: it validates the name, so a bad one costs no
 	 * allocation. */
-	rrd__zone zone = { NULL };
+	rrd_zone zone = { NULL };
 	rc = rrd__zone_open(&zone, timezone);
 	if (rc != RRD_OK)
 		return rc;
@@ -120,7 +120,7 @@ RRD_API rrd_status rrd_calendar_dup(rrd_calendar **out, const rrd_calendar *cal)
 	}
 	/* A fresh ICU calendar rather than ucal_clone: cloning would read the
 	 * source's ICU state, which another thread may be using. */
-	rrd__zone zone = { NULL };
+	rrd_zone zone = { NULL };
 	rrd_status rc = rrd__zone_open(&zone, cal->timezone);
 	if (rc == RRD_OK)
 		rc = rrd__calendar_init_query(copy, zone);
@@ -157,7 +157,7 @@ RRD_API rrd_status rrd_calendar_add_hours(rrd_calendar *cal, rrd_weekday day,
 				 start_minute, end_minute);
 
 	size_t n = cal->nhours[d];
-	rrd__hours *h = cal->hours[d];
+	rrd_hours *h = cal->hours[d];
 	size_t pos = 0;
 	while (pos < n && h[pos].start < start_minute)
 		pos++;

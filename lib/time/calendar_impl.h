@@ -15,10 +15,10 @@
 
 #define RRD__WEEKDAYS 7
 
-typedef struct rrd__hours {
+typedef struct rrd_hours {
 	int start; /* local minute, included */
 	int end;   /* local minute, excluded; 1440 is 24:00 */
-} rrd__hours;
+} rrd_hours;
 
 /*
  * One remembered answer: over [from, to) the answer `value` (and `aux`)
@@ -28,18 +28,18 @@ typedef struct rrd__hours {
  * miss), so a thread answering from it never waits behind a thread that is
  * busy inside ICU.
  */
-typedef struct rrd__memo {
+typedef struct rrd_memo {
 	atomic_uint seq;
 	_Atomic int64_t from;
 	_Atomic int64_t to;
 	_Atomic int64_t value;
 	_Atomic int64_t aux;
-} rrd__memo;
+} rrd_memo;
 
 struct rrd_calendar {
 	char *id;
 	char *timezone;
-	rrd__hours *hours[RRD__WEEKDAYS]; /* sorted by start, disjoint */
+	rrd_hours *hours[RRD__WEEKDAYS]; /* sorted by start, disjoint */
 	size_t nhours[RRD__WEEKDAYS];
 	size_t caphours[RRD__WEEKDAYS];
 	int64_t *holidays; /* local day numbers, ascending, unique */
@@ -53,14 +53,14 @@ struct rrd_calendar {
 	 * writers of the memos.
 	 */
 	pthread_mutex_t lock;
-	rrd__zone zone;
-	rrd__memo span; /* open/closed state; see SPAN_* in schedule.c */
-	rrd__memo day;  /* local day; value is the day number */
+	rrd_zone zone;
+	rrd_memo span; /* open/closed state; see SPAN_* in schedule.c */
+	rrd_memo day;  /* local day; value is the day number */
 };
 
 /* Set up the query state of a new calendar around an opened zone, which
  * the calendar takes over; on failure the zone is closed. */
-rrd_status rrd__calendar_init_query(rrd_calendar *cal, rrd__zone zone);
+rrd_status rrd__calendar_init_query(rrd_calendar *cal, rrd_zone zone);
 
 /* Release what rrd__calendar_init_query set up. */
 void rrd__calendar_fini_query(rrd_calendar *cal);

@@ -34,7 +34,7 @@ static rrd_calendar *mut(const rrd_calendar *cal)
 
 /* ---- memos ------------------------------------------------------------ */
 
-static void memo_init(rrd__memo *m)
+static void memo_init(rrd_memo *m)
 {
 	atomic_init(&m->seq, 0u);
 	atomic_init(&m->from, 0);
@@ -44,7 +44,7 @@ static void memo_init(rrd__memo *m)
 }
 
 /* Only with the calendar's lock held, so there is one writer at a time. */
-static void memo_put(rrd__memo *m, int64_t from, int64_t to, int64_t value,
+static void memo_put(rrd_memo *m, int64_t from, int64_t to, int64_t value,
 		     int64_t aux)
 {
 	unsigned seq = atomic_load_explicit(&m->seq, memory_order_relaxed);
@@ -65,7 +65,7 @@ typedef struct recall {
 /* 1 and what was remembered when `t` is in the remembered range. A read
  * that overlaps a write counts as a miss: the slow path is correct, just
  * slower, so readers never spin. */
-static int memo_get(rrd__memo *m, rrd_time t, recall *out)
+static int memo_get(rrd_memo *m, rrd_time t, recall *out)
 {
 	unsigned seq = atomic_load_explicit(&m->seq, memory_order_acquire);
 	if (seq & 1u)
@@ -85,7 +85,7 @@ static int memo_get(rrd__memo *m, rrd_time t, recall *out)
 	return 1;
 }
 
-rrd_status rrd__calendar_init_query(rrd_calendar *cal, rrd__zone zone)
+rrd_status rrd__calendar_init_query(rrd_calendar *cal, rrd_zone zone)
 {
 	if (pthread_mutex_init(&cal->lock, NULL) != 0) {
 		rrd__zone_close(&zone);
@@ -145,7 +145,7 @@ typedef struct walker {
 	rrd_calendar *cal;
 	int64_t day;      /* the day whose intervals come next */
 	int64_t last_day; /* the horizon: later days are not looked at */
-	const rrd__hours *hours;
+	const rrd_hours *hours;
 	size_t count, next;
 	int entered;      /* hours/count/next describe `day` */
 
@@ -219,7 +219,7 @@ static rrd_status raw_next(walker *w, rrd_time *start, rrd_time *end,
 			w->entered = 0;
 			continue;
 		}
-		const rrd__hours *iv = &w->hours[w->next++];
+		const rrd_hours *iv = &w->hours[w->next++];
 		rrd_status rc = local_to_utc(w, w->day, iv->start, start);
 		if (rc == RRD_OK)
 			rc = local_to_utc(w, w->day, iv->end, end);

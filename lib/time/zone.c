@@ -34,7 +34,7 @@ static rrd_status icu_failure(UErrorCode status, const char *what)
 			 u_errorName(status));
 }
 
-rrd_status rrd__zone_open(rrd__zone *zone, const char *name)
+rrd_status rrd__zone_open(rrd_zone *zone, const char *name)
 {
 	size_t len = strnlen(name, RRD_ID_MAX + 1);
 	if (len == 0 || len > RRD_ID_MAX)
@@ -85,7 +85,7 @@ rrd_status rrd__zone_open(rrd__zone *zone, const char *name)
 	return RRD_OK;
 }
 
-void rrd__zone_close(rrd__zone *zone)
+void rrd__zone_close(rrd_zone *zone)
 {
 	if (zone->ucal) {
 		ucal_close(zone->ucal);
@@ -93,7 +93,7 @@ void rrd__zone_close(rrd__zone *zone)
 	}
 }
 
-rrd_status rrd__zone_to_utc(rrd__zone *zone, int64_t day, int minute,
+rrd_status rrd__zone_to_utc(rrd_zone *zone, int64_t day, int minute,
 			    rrd_time *out)
 {
 	if (minute >= 24 * 60) {
@@ -111,7 +111,7 @@ rrd_status rrd__zone_to_utc(rrd__zone *zone, int64_t day, int minute,
 	return RRD_OK;
 }
 
-rrd_status rrd__zone_day_of(rrd__zone *zone, rrd_time t, int64_t *day)
+rrd_status rrd__zone_day_of(rrd_zone *zone, rrd_time t, int64_t *day)
 {
 	UErrorCode status = U_ZERO_ERROR;
 	ucal_setMillis(zone->ucal, (UDate)t, &status);

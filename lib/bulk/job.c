@@ -153,7 +153,7 @@ static rrd_status start(rrd_distributor *d, job_run *jr, rrd_time now)
 		return rc;
 	jr->selected = 1;
 	int64_t n;
-	if ((rc = rrd__meta_counter_next(d, &d->job_seq, &n)))
+	if ((rc = rrd__sequence_next(d, "seq.job", &n)))
 		return rc;
 	snprintf(jr->id, sizeof jr->id, "J%lld", (long long)n);
 	jr->job = (rrd_rd_job){ JOB_RUNNING, now, (int64_t)jr->sel.npicks, 0, jr->sel.held };

@@ -34,6 +34,7 @@
 #include "util/hashmap.h"
 
 #define RRD_BUILTIN_STRATEGIES 8 /* ids 1..7 */
+#define RRD_SEQUENCES_MAX 8      /* stored sequences a distributor may use */
 
 typedef struct rrd_dirty_list {
 	void **items;
@@ -175,7 +176,7 @@ typedef struct rrd_custom_strategy {
 	void *user;
 } rrd_custom_strategy;
 
-/* A stored counter in RRD_NS_META (sequences). */
+/* A stored counter in RRD_NS_META: a sequence (rrd__sequence_next). */
 typedef struct rrd_meta_counter {
 	const char *key;
 	uint64_t epoch;
@@ -242,10 +243,10 @@ struct rrd_distributor {
 	rrd_custom_strategy *customs;
 	size_t ncustoms, customs_cap;
 
-	rrd_meta_counter record_seq;
-	rrd_meta_counter queue_seq;
-	rrd_meta_counter timer_seq;
-	rrd_meta_counter job_seq;
+	/* The sequences in use, each a stored counter. A fixed array: a
+	 * changed one is listed (by address) to be written before commit. */
+	rrd_meta_counter sequences[RRD_SEQUENCES_MAX];
+	size_t nsequences;
 
 	/* rrd_agent_rt.memberships and the copies in each member were built in
 	 * this configuration generation (rrd__memberships). */
@@ -309,14 +310,14 @@ typedef rrd_status (*rrd_txn_fn)(rrd_distributor *d, void *ctx, rrd_time now);
  * live from `body` to `apply`, never across a transaction's beginning.
  *
  * `then`, when set and its `wanted` says so (NULL: always), runs after
- * `apply` as a transaction of its own, under the same lock: the work a
- * change makes possible (auto-drain). The change stands whatever becomes
- * of it, so its failure is not the call's.
+ * `apply` as a transaction of its own, under the same lock: work that
+ * the change makes possible, which the layer above names. The change
+ * stands whatever becomes of it, so its failure is not the call's.
  */
 typedef struct rrd_txn {
 	rrd_txn_kind kind;
 	rrd_txn_fn body;
-	rrd_txn_fn finish;                            /* NULL: none */
+	rrd_txn_fn finish;                            /* after body; NULL: none */
 	void (*apply)(rrd_distributor *d, void *ctx); /* cannot fail; NULL: none */
 	const struct rrd_txn *then;                   /* NULL: none */
 	int (*wanted)(rrd_distributor *d);            /* as `then`: NULL, always */
@@ -453,7 +454,10 @@ rrd_status rrd__strat_state_set(rrd_distributor *d, rrd_strat_state *ss, const v
 /* Make the state `len` bytes long and changed; the caller writes them at *out. */
 rrd_status rrd__strat_state_room(rrd_distributor *d, rrd_strat_state *ss, size_t len,
 				 unsigned char **out);
-rrd_status rrd__meta_counter_next(rrd_distributor *d, rrd_meta_counter *c, int64_t *out);
+/* The next number of the stored sequence named `key` (1, 2, ...): each
+ * layer names its own ("seq.record", ...). `key` must outlive the
+ * distributor (a literal). */
+rrd_status rrd__sequence_next(rrd_distributor *d, const char *key, int64_t *out);
 rrd_status rrd__flush(rrd_distributor *d);
 
 /* ---- records (records.c) -------------------------------------------- */

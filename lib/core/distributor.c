@@ -26,10 +26,6 @@ rrd_status rrd__core_new(rrd_distributor **out, rrd_store *store,
 	d->epoch = 1;
 	d->config_gen = 1;
 	d->config_version = -1;
-	d->record_seq.key = "seq.record";
-	d->queue_seq.key = "seq.queue";
-	d->timer_seq.key = "seq.timer";
-	d->job_seq.key = "seq.job";
 	d->advanced_to = INT64_MIN;
 	if (pthread_mutex_init(&d->mu, NULL)) {
 		rrd__free(d);

@@ -180,8 +180,24 @@ rrd_status rrd__strat_state_set(rrd_distributor *d, rrd_strat_state *ss, const v
 	return rc;
 }
 
-rrd_status rrd__meta_counter_next(rrd_distributor *d, rrd_meta_counter *c, int64_t *out)
+/* The counter of sequence `key`, made when first used. */
+static rrd_meta_counter *sequence(rrd_distributor *d, const char *key)
 {
+	for (size_t i = 0; i < d->nsequences; i++)
+		if (d->sequences[i].key == key || strcmp(d->sequences[i].key, key) == 0)
+			return &d->sequences[i];
+	if (d->nsequences == RRD_SEQUENCES_MAX)
+		return NULL;
+	rrd_meta_counter *c = &d->sequences[d->nsequences++];
+	*c = (rrd_meta_counter){ .key = key };
+	return c;
+}
+
+rrd_status rrd__sequence_next(rrd_distributor *d, const char *key, int64_t *out)
+{
+	rrd_meta_counter *c = sequence(d, key);
+	if (!c)
+		return rrd__fail(RRD_E_STATE, "more than %d sequences", RRD_SEQUENCES_MAX);
 	if (c->epoch != d->epoch) {
 		const void *v;
 		size_t len;

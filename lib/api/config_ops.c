@@ -216,28 +216,6 @@ RRD_API rrd_status rrd_distributor_get_agent(rrd_distributor *d, const char *id,
 	return rrd__read(d, get_agent_body, &a);
 }
 
-static rrd_status count_body(rrd_distributor *d, void *ctx, rrd_time now)
-{
-	(void)now;
-	*(size_t *)ctx = d->nagents;
-	return RRD_OK;
-}
-
-RRD_API size_t rrd_distributor_agent_count(rrd_distributor *d)
-{
-	if (!d)
-		return 0;
-	size_t n = 0;
-	if (rrd__read(d, count_body, &n)) {
-		/* The header says: what is known after the failure, which
-		 * rrd_error_last() describes. */
-		rrd__lock(d);
-		n = d->nagents;
-		rrd__unlock(d);
-	}
-	return n;
-}
-
 typedef struct agent_at_args {
 	size_t i;
 	char *buf;

@@ -130,28 +130,6 @@ RRD_API rrd_status rrd_distributor_set_rules(rrd_distributor *d, const rrd_rule 
 	return rc;
 }
 
-static rrd_status count_body(rrd_distributor *d, void *ctx, rrd_time now)
-{
-	(void)now;
-	*(size_t *)ctx = d->nrules;
-	return RRD_OK;
-}
-
-RRD_API size_t rrd_distributor_rule_count(rrd_distributor *d)
-{
-	if (!d)
-		return 0;
-	size_t n = 0;
-	if (rrd__read(d, count_body, &n)) {
-		/* The header says: what is known after the failure, which
-		 * rrd_error_last() describes. */
-		rrd__lock(d);
-		n = d->nrules;
-		rrd__unlock(d);
-	}
-	return n;
-}
-
 typedef struct get_rule_args {
 	size_t i;
 	rrd_rule **out;

@@ -1,7 +1,8 @@
 /*
  * Records moved by hand, one at a time and as a scenario's `leads` list:
- * when auto-drain pools take back what the moves freed, and that a
- * deactivated record never moves, whatever asks and with or without force.
+ * when auto-drain pools take back what the moves freed, that a
+ * deactivated record never moves, whatever asks and with or without force,
+ * and that the nearest agent is found where agents are now.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +312,47 @@ static void list_call_guards_and_refusals(void **state)
 	fix_free(f);
 }
 
+/* A record near New York, pending for alice, reassigned to the nearest
+ * agent: who that is (static buffer). */
+static const char *nearest_for(fixture *f, const char *id)
+{
+	static char to[RRD_ID_MAX + 1];
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, id, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_record_set_location(r, 40.7, -74.0), RRD_OK);
+	assert_int_equal(rrd_record_set_status(r, RRD_RECORD_PENDING), RRD_OK);
+	assert_int_equal(rrd_record_set_owner(r, "alice"), RRD_OK);
+	assert_int_equal(rrd_distributor_put_record(f->dist, r), RRD_OK);
+	rrd_record_free(r);
+	assert_int_equal(rrd_distributor_reassign_to_nearest(f->dist, id, NULL, 0, NULL), RRD_OK);
+	snprintf(to, sizeof to, "%s", fix_owner(f, id));
+	return to;
+}
+
+static void put_agent_at(fixture *f, const char *id, double lat, double lon)
+{
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
+	assert_int_equal(rrd_agent_set_location(a, lat, lon), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+}
+
+static void nearest_is_where_the_agent_is_now(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	fix_agent(f, "alice");
+	put_agent_at(f, "newark", 40.73, -74.17);
+	put_agent_at(f, "boston", 42.36, -71.06);
+	assert_string_equal(nearest_for(f, "L-1"), "newark");
+	put_agent_at(f, "newark", 34.05, -118.24); /* to Los Angeles */
+	assert_string_equal(nearest_for(f, "L-2"), "boston");
+	put_agent_at(f, "albany", 42.65, -73.75);
+	assert_string_equal(nearest_for(f, "L-3"), "albany");
+	fix_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +363,7 @@ int main(void)
 		cmocka_unit_test(deactivated_record_never_moves_in_a_scenario),
 		cmocka_unit_test(deactivated_record_never_moves_by_call),
 		cmocka_unit_test(list_call_guards_and_refusals),
+		cmocka_unit_test(nearest_is_where_the_agent_is_now),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,9 @@
  * must act on the configuration as B left it (never on what A had cached,
  * which the reload at the start of A's transaction replaces), and both
  * changes must be in the store afterwards, as a third distributor reads it.
+ * What A built from the configuration it had (the rule index, the tree of
+ * agents by location, where each agent is a member) must follow B's
+ * change too.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -336,6 +339,100 @@ static void test_config_document_may_name_an_agent_another_added(void **state)
 	assert_string_equal(members_of(p->b, "p"), "a0,y");
 }
 
+/* ---- what A built from the configuration it had --------------------- */
+
+/* A record submitted through d, to `pool` (NULL: by the rules); its owner
+ * (static buffer), "" for none. */
+static const char *submitted_to(rrd_distributor *d, const char *id, const char *pool)
+{
+	static char owner[RRD_ID_MAX + 1];
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, id, RRD_KIND_LEAD), RRD_OK);
+	rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+	o.pool = pool;
+	rrd_status rc = rrd_distributor_submit(d, r, &o);
+	rrd_record_free(r);
+	if (rc)
+		fail_msg("submit %s: %s: %s", id, rrd_status_name(rc), rrd_error_last());
+	assert_int_equal(rrd_distributor_get_record(d, id, &r), RRD_OK);
+	snprintf(owner, sizeof owner, "%s", rrd_record_owner(r) ? rrd_record_owner(r) : "");
+	rrd_record_free(r);
+	return owner;
+}
+
+static void test_routing_follows_rules_another_replaced(void **state)
+{
+	pair *p = *state;
+	put_agent(p->a, "a0", 1, NULL);
+	put_agent(p->a, "a1", 1, NULL);
+	put_pool(p->a, "p", RRD_STRATEGY_ROUND_ROBIN, "a0", NULL);
+	put_pool(p->a, "q", RRD_STRATEGY_ROUND_ROBIN, "a1", NULL);
+	add_rule(p->a, "r", "p");
+	assert_string_equal(submitted_to(p->a, "L1", NULL), "a0");
+	rrd_rule *r;
+	assert_int_equal(rrd_rule_new(&r, "s", "q"), RRD_OK);
+	const rrd_rule *list[] = { r };
+	assert_int_equal(rrd_distributor_set_rules(p->b, list, 1), RRD_OK);
+	rrd_rule_free(r);
+	assert_string_equal(submitted_to(p->a, "L2", NULL), "a1");
+}
+
+/* Least busy keeps counting A's own assignments after A read B's change. */
+static void test_least_busy_counts_after_another_changed_the_configuration(void **state)
+{
+	pair *p = *state;
+	put_agent(p->a, "a0", 1, NULL);
+	put_agent(p->a, "a1", 1, NULL);
+	put_pool(p->a, "p", RRD_STRATEGY_LEAST_BUSY, "a0", "a1", NULL);
+	assert_string_equal(submitted_to(p->a, "L1", "p"), "a0");
+	put_agent(p->b, "y", 1, NULL);
+	assert_string_equal(submitted_to(p->a, "L2", "p"), "a1");
+	assert_string_equal(submitted_to(p->a, "L3", "p"), "a0");
+}
+
+/* A record near New York, pending for `owner`, reassigned through d to
+ * the nearest agent: who that is. */
+static const char *nearest_for(rrd_distributor *d, const char *id, const char *owner)
+{
+	static char to[RRD_ID_MAX + 1];
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, id, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_record_set_location(r, 40.7, -74.0), RRD_OK);
+	assert_int_equal(rrd_record_set_status(r, RRD_RECORD_PENDING), RRD_OK);
+	assert_int_equal(rrd_record_set_owner(r, owner), RRD_OK);
+	assert_int_equal(rrd_distributor_put_record(d, r), RRD_OK);
+	rrd_record_free(r);
+	rrd_status rc = rrd_distributor_reassign_to_nearest(d, id, NULL, 0, NULL);
+	if (rc)
+		fail_msg("reassign %s: %s: %s", id, rrd_status_name(rc), rrd_error_last());
+	assert_int_equal(rrd_distributor_get_record(d, id, &r), RRD_OK);
+	snprintf(to, sizeof to, "%s", rrd_record_owner(r));
+	rrd_record_free(r);
+	return to;
+}
+
+static void put_agent_at(rrd_distributor *d, const char *id, double lat, double lon)
+{
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
+	assert_int_equal(rrd_agent_set_location(a, lat, lon), RRD_OK);
+	rrd_status rc = rrd_distributor_put_agent(d, a);
+	rrd_agent_free(a);
+	if (rc)
+		fail_msg("put_agent %s: %s: %s", id, rrd_status_name(rc), rrd_error_last());
+}
+
+static void test_nearest_agent_is_where_another_moved_it(void **state)
+{
+	pair *p = *state;
+	put_agent(p->a, "owner", 1, NULL);
+	put_agent_at(p->a, "newark", 40.73, -74.17);
+	put_agent_at(p->a, "boston", 42.36, -71.06);
+	assert_string_equal(nearest_for(p->a, "L1", "owner"), "newark");
+	put_agent_at(p->b, "newark", 34.05, -118.24); /* to Los Angeles */
+	assert_string_equal(nearest_for(p->a, "L2", "owner"), "boston");
+}
+
 /* ---- a job's batches, each in its own transaction --------------------- */
 
 #define JOB_RECORDS (RRD_REDISTRIBUTE_BATCH + 10)
@@ -418,6 +515,9 @@ int main(void)
 		T(test_rule_added_keeps_the_one_another_added),
 		T(test_rule_may_name_a_pool_another_added),
 		T(test_config_document_may_name_an_agent_another_added),
+		T(test_routing_follows_rules_another_replaced),
+		T(test_least_busy_counts_after_another_changed_the_configuration),
+		T(test_nearest_agent_is_where_another_moved_it),
 		T(test_job_targets_the_agents_it_chose_across_batches),
 	};
 	return cmocka_run_group_tests_name("stale configuration", tests, NULL, NULL);

@@ -3,7 +3,9 @@
  * allocation failed for N = 1, 2, ... until it makes fewer than N, must
  * return RRD_E_NOMEM (or succeed), change nothing, emit nothing and leak
  * nothing; and run again without the failure, it must do exactly what it
- * does on a distributor that never saw one.
+ * does on a distributor that never saw one. A counter change that finds
+ * no memory to be listed for the caches that mirror counters must still
+ * reach them (counter_change_without_memory_for_the_list).
  *
  * Every run starts from a freshly built distributor, so runs cannot
  * disturb each other. cJSON and ICU allocate with their own allocators;
@@ -1241,10 +1243,128 @@ static void run_op(void **state)
 			 n - 2);
 }
 
+/* ---- a counter change that cannot be listed --------------------------- */
+
+/* Whom explain picks in `pool` (static buffer), "-" for nobody. */
+static const char *explained(fixture *f, const char *pool)
+{
+	static char who[RRD_ID_MAX + 1];
+	rrd_pick *p = NULL;
+	rrd_status rc = rrd_distributor_explain(f->dist, pool, NULL, &p);
+	snprintf(who, sizeof who, "%s", rc == RRD_OK ? rrd_pick_agent(p) : "-");
+	rrd_pick_free(p);
+	return who;
+}
+
+/*
+ * A, at most 2 open, holds R1 and R3 and B holds R2 (least busy gave
+ * them out); a second distributor on the store, which has explained both
+ * pools (B each time: it has the fewer open, and A is full), parks R1
+ * with allocation n failed. A distributor opened on a store has an empty
+ * list of changed agents, so A's open count going down is the list's
+ * first allocation.
+ */
+static rrd_status park_failing(long n, fixture **f, fixture **g)
+{
+	fail_n = n;
+	*f = fix_new(0);
+	fix_agent(*f, "A");
+	fix_agent(*f, "B");
+	rrd_agent *a;
+	assert_int_equal(rrd_distributor_get_agent((*f)->dist, "A", &a), RRD_OK);
+	assert_int_equal(rrd_agent_set_capacity_open(a, 2), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent((*f)->dist, a), RRD_OK);
+	rrd_agent_free(a);
+	put_pool(*f, "busy", RRD_KIND_LEAD, RRD_STRATEGY_LEAST_BUSY, "A", "B", NULL);
+	put_pool(*f, "wrr", RRD_KIND_LEAD, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, "A", "B", NULL);
+	submit(*f, "R1", "busy", "web", 0, 0);
+	submit(*f, "R2", "busy", "web", 0, 0);
+	submit(*f, "R3", "busy", "web", 0, 0);
+	*g = fix_new_on((*f)->store, 0);
+	assert_string_equal(explained(*g, "busy"), "B");
+	assert_string_equal(explained(*g, "wrr"), "B");
+	arm();
+	rrd_status rc = rrd_distributor_queue_record((*g)->dist, "R1", NULL);
+	disarm();
+	return rc;
+}
+
+/* Both pools pick `want` (A once R1 is parked, B before). */
+static void picks(fixture *g, const char *want, const char *after)
+{
+	if (strcmp(explained(g, "busy"), want) != 0)
+		report("%s, then least busy picks %s, not %s", after, explained(g, "busy"), want);
+	if (strcmp(explained(g, "wrr"), want) != 0)
+		report("%s, then weighted round robin picks %s, not %s", after, explained(g, "wrr"),
+		       want);
+}
+
+/*
+ * Caches that mirror counters learn of changes from the list of changed
+ * agents; a change the list has no memory to take must make them look at
+ * every member rather than pass unseen. Each run fails one allocation of
+ * the parking (park_failing): a run that fails must change nothing, and
+ * one that gets past its failure must pick as if nothing had failed,
+ * even when the first picks after it fail an allocation of their own.
+ */
+static void counter_change_without_memory_for_the_list(void **state)
+{
+	(void)state;
+	op_name = "counter_change_without_memory_for_the_list";
+	op_failures = 0;
+	ctl = (counting){ 0 };
+	const rrd_allocator hooks = { RRD_ALLOCATOR_VERSION, c_malloc, c_realloc, c_free, NULL };
+	assert_int_equal(rrd_set_allocator(&hooks), RRD_OK);
+	int got_past = 0, reached = 1;
+	long n;
+	for (n = 1; reached && n <= MAX_N; n++) {
+		fixture *f, *g;
+		rrd_status rc = park_failing(n, &f, &g);
+		reached = ctl.requests >= n;
+		int past = rc == RRD_OK && ctl.failures;
+		if (rc != RRD_OK && rc != RRD_E_NOMEM)
+			report("returned %s; want out_of_memory or ok", rrd_status_name(rc));
+		picks(g, rc == RRD_OK ? "A" : "B", rrd_status_name(rc));
+		fix_free(g);
+		free_fixture(f);
+		got_past += past;
+		/* The picks that follow bring the caches up to date: any of
+		 * their allocations failing must leave that to the next. */
+		int reached_m = past;
+		for (long m = 1; reached_m && m <= MAX_N; m++) {
+			assert_int_equal(park_failing(n, &f, &g), RRD_OK);
+			fail_n = m;
+			arm();
+			rrd_pick *p = NULL;
+			rrd_status brc = rrd_distributor_explain(g->dist, "busy", NULL, &p);
+			rrd_pick_free(p);
+			p = NULL;
+			rrd_status wrc = rrd_distributor_explain(g->dist, "wrr", NULL, &p);
+			rrd_pick_free(p);
+			disarm();
+			reached_m = ctl.requests >= m;
+			char after[128];
+			snprintf(after, sizeof after, "explains failing allocation %ld: %s and %s", m,
+				 rrd_status_name(brc), rrd_status_name(wrc));
+			picks(g, "A", after);
+			fix_free(g);
+			free_fixture(f);
+		}
+	}
+	assert_int_equal(rrd_set_allocator(NULL), RRD_OK);
+	if (reached)
+		fail_msg("still allocating after %d allocations", MAX_N);
+	/* Among the failures parking gets past is the list's allocation. */
+	assert_true(got_past >= 1);
+	if (op_failures)
+		fail_msg("%d problem(s) in %ld runs", op_failures, n - 2);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[NOPS];
+	struct CMUnitTest tests[NOPS + 1];
 	for (size_t i = 0; i < NOPS; i++)
 		tests[i] = (struct CMUnitTest){ ops[i].name, run_op, NULL, NULL, (void *)&ops[i] };
+	tests[NOPS] = (struct CMUnitTest)cmocka_unit_test(counter_change_without_memory_for_the_list);
 	return cmocka_run_group_tests_name("alloc_failure", tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 /* Auto-drain: queued records come back as soon as someone can take them. */
 #include <string.h>
 
+#include "../support/faulty_store.h"
 #include "../support/fixture.h"
+#include "store/store.h"
 
 static void drain_pool(fixture *f, int respect_hours, const char *member)
 {
@@ -171,6 +173,92 @@ static void test_draining_again_after_the_queue_emptied(void **state)
 	fix_free(f);
 }
 
+/* An agent with room for one open record. */
+static void agent_with_room_for_one(fixture *f, const char *id)
+{
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
+	assert_int_equal(rrd_agent_set_capacity_open(a, 1), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+}
+
+static void test_turning_auto_drain_on_drains_what_waits(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	fix_agent(f, "A");
+	fix_set_paused(f, "A", 1);
+	fix_pool(f, "p", RRD_STRATEGY_ROUND_ROBIN, "A", NULL);
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
+	fix_set_paused(f, "A", 0);
+	assert_int_equal(fix_status(f, "L1"), RRD_RECORD_QUEUED); /* nobody drains p yet */
+	drain_pool(f, 0, "A");
+	assert_string_equal(fix_event(f, f->nevents - 1), "assigned L1 A via=drain pool=p");
+	fix_free(f);
+}
+
+/* Another distributor on the store queues a record; this one frees the
+ * agent and must see the record to drain. */
+static void test_draining_what_another_distributor_queued(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	agent_with_room_for_one(f, "A");
+	drain_pool(f, 0, "A");
+	assert_int_equal(fix_submit(f, "R1", "p"), RRD_OK);
+	assert_string_equal(fix_owner(f, "R1"), "A");
+	fixture *g = fix_new_on(f->store, 0);
+	assert_int_equal(fix_submit(g, "L1", "p"), RRD_OK);
+	assert_int_equal(fix_status(g, "L1"), RRD_RECORD_QUEUED);
+	assert_int_equal(rrd_distributor_queue_record(f->dist, "R1", NULL), RRD_OK);
+	assert_string_equal(fix_owner(f, "L1"), "A");
+	fix_free(g);
+	fix_free(f);
+}
+
+/* Undoing a job that took a record from the queue puts it back where
+ * auto-drain finds it. */
+static void test_undo_puts_back_a_record_to_drain(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	agent_with_room_for_one(f, "A");
+	fix_agent(f, "B");
+	drain_pool(f, 0, "A");
+	assert_int_equal(fix_submit(f, "R1", "p"), RRD_OK);
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK); /* A is full */
+	assert_int_equal(fix_status(f, "L1"), RRD_RECORD_QUEUED);
+	char job[RRD_JOB_ID_MAX + 1];
+	snprintf(job, sizeof job, "%s", fix_redistribute(f, "L1", "B"));
+	assert_string_equal(fix_owner(f, "L1"), "B");
+	assert_int_equal(rrd_distributor_undo(f->dist, job, NULL), RRD_OK);
+	assert_int_equal(fix_status(f, "L1"), RRD_RECORD_QUEUED); /* A is still full */
+	assert_int_equal(rrd_distributor_queue_record(f->dist, "R1", NULL), RRD_OK);
+	assert_string_equal(fix_owner(f, "L1"), "A");
+	fix_free(f);
+}
+
+/* With nothing left to drain, an operation does not read the queue. */
+static void test_nothing_to_drain_reads_no_queue(void **state)
+{
+	(void)state;
+	faulty_store *fs = faulty_store_new();
+	fixture *f = fix_new_on(fs->store, 0);
+	fix_agent(f, "A");
+	fix_set_paused(f, "A", 1);
+	drain_pool(f, 0, "A");
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
+	fix_set_paused(f, "A", 0);
+	assert_string_equal(fix_owner(f, "L1"), "A");
+	long scans = fs->scans[RRD_NS_QUEUE];
+	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
+	assert_string_equal(fix_owner(f, "L2"), "A");
+	assert_int_equal(fs->scans[RRD_NS_QUEUE], scans);
+	fix_free(f);
+	faulty_store_free(fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +268,10 @@ int main(void)
 		cmocka_unit_test(test_new_day_before_1970_drains_at_that_midnight),
 		cmocka_unit_test(test_no_new_day_after_the_last_instant),
 		cmocka_unit_test(test_draining_again_after_the_queue_emptied),
+		cmocka_unit_test(test_turning_auto_drain_on_drains_what_waits),
+		cmocka_unit_test(test_draining_what_another_distributor_queued),
+		cmocka_unit_test(test_undo_puts_back_a_record_to_drain),
+		cmocka_unit_test(test_nothing_to_drain_reads_no_queue),
 	};
 	return cmocka_run_group_tests_name("drain", tests, NULL, NULL);
 }

@@ -3,7 +3,8 @@
  * failure reproduces: round robin never lets counts differ by more than
  * one, weighted prefixes stay within one of each member's share, weighted
  * round robin under churn equals the scenario format's algorithm run
- * naively, and the nearest and least-busy picks equal a brute-force scan.
+ * naively, and the nearest and least-busy picks equal a brute-force scan
+ * while what they depend on changes between picks.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -328,6 +329,13 @@ static void test_weighted_equals_the_algorithm_under_churn(void **state)
 	}
 }
 
+/*
+ * Least busy against a brute-force scan of the members in join order,
+ * while agents pause, records leave their owners (parked in the queue) or
+ * arrive with one (imported), members leave and join again, and a second
+ * distributor on the store makes picks of its own: each changes what the
+ * least-busy tree mirrors in its own way.
+ */
 static void test_least_busy_equals_brute_force(void **state)
 {
 	(void)state;
@@ -335,12 +343,25 @@ static void test_least_busy_equals_brute_force(void **state)
 	for (int trial = 0; trial < 40; trial++) {
 		int n = 1 + (int)(rnd() % 30);
 		fixture *f = pool_of(n, RRD_STRATEGY_LEAST_BUSY, NULL);
+		rrd_distributor *other;
+		assert_int_equal(rrd_distributor_new(&other, f->store, NULL), RRD_OK);
 		int open[30] = { 0 }, paused[30] = { 0 };
-		for (int k = 0; k < 120; k++) {
-			int action = (int)(rnd() % 4);
+		int members[30], nmembers = n; /* agent numbers in join order */
+		for (int i = 0; i < n; i++)
+			members[i] = i;
+		char held[160][16]; /* records that count as open */
+		int holder[160], nheld = 0;
+		for (int k = 0; k < 160; k++) {
+			int action = (int)(rnd() % 9);
 			int i = (int)(rnd() % (uint64_t)n);
 			char id[16];
 			snprintf(id, sizeof id, "m%d", i);
+			int pos = -1;
+			for (int m = 0; m < nmembers; m++)
+				if (members[m] == i)
+					pos = m;
+			char lead[32];
+			snprintf(lead, sizeof lead, "L%d", k);
 			if (action == 0) {
 				rrd_agent *a;
 				assert_int_equal(rrd_distributor_get_agent(f->dist, id, &a), RRD_OK);
@@ -350,14 +371,55 @@ static void test_least_busy_equals_brute_force(void **state)
 				rrd_agent_free(a);
 				continue;
 			}
+			if (action == 1 && nheld) {
+				int j = (int)(rnd() % (uint64_t)nheld);
+				assert_int_equal(rrd_distributor_queue_record(f->dist, held[j], NULL),
+						 RRD_OK);
+				open[holder[j]]--;
+				nheld--;
+				memcpy(held[j], held[nheld], sizeof held[j]);
+				holder[j] = holder[nheld];
+				continue;
+			}
+			if (action == 2) {
+				rrd_record *r;
+				assert_int_equal(rrd_record_new(&r, lead, RRD_KIND_LEAD), RRD_OK);
+				assert_int_equal(rrd_record_set_status(r, RRD_RECORD_PENDING), RRD_OK);
+				assert_int_equal(rrd_record_set_owner(r, id), RRD_OK);
+				assert_int_equal(rrd_distributor_put_record(f->dist, r), RRD_OK);
+				rrd_record_free(r);
+				open[i]++;
+				memcpy(held[nheld], lead, sizeof held[nheld]);
+				holder[nheld++] = i;
+				continue;
+			}
+			if (action == 3 && pos >= 0 && nmembers > 1) {
+				assert_int_equal(rrd_distributor_pool_remove_member(f->dist, "p", id),
+						 RRD_OK);
+				memmove(members + pos, members + pos + 1,
+					(size_t)(nmembers - pos - 1) * sizeof *members);
+				nmembers--;
+				continue;
+			}
+			if (action == 3 && pos < 0) {
+				assert_int_equal(rrd_distributor_pool_add_member(f->dist, "p", id), RRD_OK);
+				members[nmembers++] = i;
+				continue;
+			}
 			int best = -1;
-			for (int m = 0; m < n; m++)
-				if (!paused[m] && (best < 0 || open[m] < open[best]))
-					best = m;
-			char lead[32];
-			snprintf(lead, sizeof lead, "L%d", k);
-			assert_int_equal(fix_submit(f, lead, "p"), RRD_OK);
+			for (int m = 0; m < nmembers; m++) {
+				int a = members[m];
+				if (!paused[a] && (best < 0 || open[a] < open[best]))
+					best = a;
+			}
+			rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+			o.pool = "p";
 			rrd_record *r;
+			assert_int_equal(rrd_record_new(&r, lead, RRD_KIND_LEAD), RRD_OK);
+			/* Now and then through the other distributor. */
+			rrd_distributor *d = action == 4 ? other : f->dist;
+			assert_int_equal(rrd_distributor_submit(d, r, &o), RRD_OK);
+			rrd_record_free(r);
 			assert_int_equal(rrd_distributor_get_record(f->dist, lead, &r), RRD_OK);
 			if (best < 0) {
 				assert_int_equal(rrd_record_status_of(r), RRD_RECORD_QUEUED);
@@ -366,9 +428,12 @@ static void test_least_busy_equals_brute_force(void **state)
 					fail_msg("trial %d step %d: got %s, brute force says m%d", trial, k,
 						 rrd_record_owner(r), best);
 				open[best]++;
+				memcpy(held[nheld], lead, sizeof held[nheld]);
+				holder[nheld++] = best;
 			}
 			rrd_record_free(r);
 		}
+		rrd_distributor_free(other);
 		fix_free(f);
 	}
 }
@@ -405,6 +470,23 @@ static void test_nearest_equals_brute_force(void **state)
 		assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
 		rrd_pool_free(p);
 		for (int q = 0; q < 100; q++) {
+			if (rnd() % 4 == 0) {
+				/* An agent moves, or loses or finds its location. */
+				int i = (int)(rnd() % (uint64_t)n);
+				char id[16];
+				snprintf(id, sizeof id, "m%d", i);
+				rrd_agent *a;
+				assert_int_equal(rrd_distributor_get_agent(f->dist, id, &a), RRD_OK);
+				lat[i] = 25 + (double)(rnd() % 20) * 1.25;
+				lon[i] = -120 + (double)(rnd() % 40) * 1.5;
+				has[i] = rnd() % 10 != 0;
+				if (has[i])
+					assert_int_equal(rrd_agent_set_location(a, lat[i], lon[i]), RRD_OK);
+				else
+					assert_int_equal(rrd_agent_clear_location(a), RRD_OK);
+				assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+				rrd_agent_free(a);
+			}
 			double qlat = 20 + (double)(rnd() % 3000) / 100.0;
 			double qlon = -125 + (double)(rnd() % 6000) / 100.0;
 			rrd_geo_point qp, mp;

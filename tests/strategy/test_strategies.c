@@ -1,6 +1,8 @@
 /* Each strategy's choices, ties, eligibility and explanations. */
+#include <stdlib.h>
 #include <string.h>
 
+#include "../support/faulty_store.h"
 #include "../support/fixture.h"
 #include "store/store.h"
 
@@ -354,6 +356,95 @@ static void test_two_distributors_share_one_cursor(void **state)
 	rrd_distributor_free(other);
 }
 
+/* A job that gives b a record holding no open count (a new one) still
+ * makes it b's latest assignment. */
+static void test_least_recent_counts_a_job_that_moves_a_new_record(void **state)
+{
+	fixture *f = *state;
+	fix_pool(f, "p", RRD_STRATEGY_LEAST_RECENT, "a", "b", NULL);
+	char seq[64];
+	submit_n(f, "p", 1, seq, sizeof seq);
+	assert_string_equal(seq, "a");
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, "N", RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_distributor_put_record(f->dist, r), RRD_OK);
+	rrd_record_free(r);
+	f->now += RRD_MINUTE;
+	fix_redistribute(f, "N", "b");
+	assert_string_equal(fix_owner(f, "N"), "b");
+	assert_int_equal(fix_open_count(f, "b"), 0);
+	f->now += RRD_MINUTE;
+	submit_n(f, "p", 1, seq, sizeof seq);
+	assert_string_equal(seq, "a");
+}
+
+static void test_random_draws_a_member_added_after_a_draw(void **state)
+{
+	fixture *f = *state;
+	fix_pool(f, "p", RRD_STRATEGY_RANDOM, "a", "b", NULL);
+	assert_string_not_equal(fix_next(f, "p"), "");
+	set_agent(f, "c", "weight", 1000000);
+	assert_int_equal(rrd_distributor_pool_add_member(f->dist, "p", "c"), RRD_OK);
+	int drawn = 0;
+	for (int i = 0; i < 20; i++)
+		drawn += strcmp(fix_next(f, "p"), "c") == 0;
+	/* A million to two, each time. */
+	assert_int_equal(drawn, 20);
+}
+
+/* A pick whose commit fails counts for nobody: the next one sees the
+ * counters as the store has them. */
+static void test_least_busy_forgets_a_rolled_back_assignment(void **state)
+{
+	(void)state;
+	faulty_store *fs = faulty_store_new();
+	fixture *f = fix_new_on(fs->store, 0);
+	fix_agent(f, "a");
+	fix_agent(f, "b");
+	fix_pool(f, "p", RRD_STRATEGY_LEAST_BUSY, "a", "b", NULL);
+	assert_int_equal(fix_submit(f, "R1", "p"), RRD_OK);
+	assert_string_equal(fix_owner(f, "R1"), "a");
+	faulty_store_arm(fs, FAULTY_COMMIT, 0, 1);
+	assert_int_equal(fix_submit(f, "R2", "p"), RRD_E_STORE);
+	faulty_store_disarm(fs, FAULTY_COMMIT);
+	assert_int_equal(fix_submit(f, "R3", "p"), RRD_OK);
+	assert_string_equal(fix_owner(f, "R3"), "b");
+	char *gone = fix_record_json(f, "R2");
+	assert_string_equal(gone, "absent");
+	free(gone);
+	fix_free(f);
+	faulty_store_free(fs);
+}
+
+/*
+ * Weighted round robin holds a member at capacity until its counters
+ * change. When more counters change than the list of changed agents
+ * keeps, the list starts again past the change that freed the member, and
+ * the index must look at every member rather than at what is left.
+ */
+static void test_weighted_releases_a_member_after_many_other_changes(void **state)
+{
+	fixture *f = *state;
+	set_agent(f, "a", "weight", 5);
+	set_agent(f, "a", "open", 1);
+	fix_agent(f, "d");
+	fix_pool(f, "w", RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, "a", "b", NULL);
+	fix_pool(f, "q", RRD_STRATEGY_ROUND_ROBIN, "c", "d", NULL);
+	assert_int_equal(fix_submit(f, "W1", "w"), RRD_OK);
+	assert_string_equal(fix_owner(f, "W1"), "a"); /* a -1, b 1 */
+	assert_int_equal(fix_submit(f, "W2", "w"), RRD_OK);
+	assert_string_equal(fix_owner(f, "W2"), "b"); /* a full: a -1, b 1 */
+	assert_int_equal(rrd_distributor_queue_record(f->dist, "W1", NULL), RRD_OK);
+	/* c and d in turn, each assignment a change of its own: more than the
+	 * list keeps (1024, and two for each agent). */
+	char seq[64];
+	for (int i = 0; i < 1100; i++)
+		submit_n(f, "q", 1, seq, sizeof seq);
+	assert_int_equal(fix_open_count(f, "c") + fix_open_count(f, "d"), 1100);
+	assert_int_equal(fix_submit(f, "W3", "w"), RRD_OK);
+	assert_string_equal(fix_owner(f, "W3"), "a"); /* a 4, b 2 */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +463,10 @@ int main(void)
 		T(test_piranha_has_no_next_agent),
 		T(test_custom_strategy_state_is_shared_by_every_path),
 		T(test_two_distributors_share_one_cursor),
+		T(test_least_recent_counts_a_job_that_moves_a_new_record),
+		T(test_random_draws_a_member_added_after_a_draw),
+		cmocka_unit_test(test_least_busy_forgets_a_rolled_back_assignment),
+		T(test_weighted_releases_a_member_after_many_other_changes),
 #undef T
 	};
 	return cmocka_run_group_tests_name("strategies", tests, NULL, NULL);

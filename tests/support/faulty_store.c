@@ -67,6 +67,9 @@ static int f_del(void *self, int ns, const char *key)
 static int f_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx)
 {
 	refuse(self, FAULTY_OTHER);
+	faulty_store *fs = self;
+	if (ns >= 0 && ns < (int)(sizeof fs->scans / sizeof *fs->scans))
+		fs->scans[ns]++;
 	return INNER(self)->m.scan(INNER(self)->self, ns, prefix, each, ctx);
 }
 

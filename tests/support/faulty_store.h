@@ -1,6 +1,7 @@
 /* A store for tests that passes every call to an in-memory store, counts
- * the calls of each kind, and fails the ones a test arms, so a test can
- * make one chosen call of the storage interface fail. */
+ * the calls of each kind (and the scans of each namespace), and fails the
+ * ones a test arms, so a test can make one chosen call of the storage
+ * interface fail. */
 #ifndef RRD_TEST_FAULTY_STORE_H
 #define RRD_TEST_FAULTY_STORE_H
 
@@ -24,6 +25,7 @@ typedef struct faulty_store {
 	 * store. fail_from 0: none fail. */
 	long fail_from[FAULTY_CALLS], fail_to[FAULTY_CALLS];
 	long failed[FAULTY_CALLS]; /* calls refused so far */
+	long scans[16];            /* scans of each namespace (rrd_store_ns) */
 } faulty_store;
 
 faulty_store *faulty_store_new(void);

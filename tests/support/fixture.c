@@ -191,6 +191,21 @@ const char *fix_event(const fixture *f, size_t i)
 	return i < f->nevents ? f->events[i] : "(none)";
 }
 
+const char *fix_redistribute(fixture *f, const char *record, const char *agent)
+{
+	static char job[RRD_JOB_ID_MAX + 1];
+	rrd_redistribution *rd;
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_from_records(rd, &record, 1), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_agents(rd, &agent, 1), RRD_OK);
+	rrd_status rc = rrd_distributor_redistribute(f->dist, rd, job, sizeof job);
+	rrd_redistribution_free(rd);
+	if (rc)
+		fail_msg("redistribute %s to %s: %s: %s", record, agent, rrd_status_name(rc),
+			 rrd_error_last());
+	return job;
+}
+
 const char *fix_next(fixture *f, const char *pool)
 {
 	static char buf[RRD_ID_MAX + 1];

@@ -47,6 +47,9 @@ char *fix_record_json(fixture *f, const char *lead);
 /* Event i as text, e.g. "assigned L1 alice via=route pool=web". */
 const char *fix_event(const fixture *f, size_t i);
 void fix_clear_events(fixture *f);
+/* Move one record to an agent by a redistribution job; the job's id
+ * (static buffer). */
+const char *fix_redistribute(fixture *f, const char *record, const char *agent);
 /* next_agent's pick, as the agent id (static buffer) or "" for nobody. */
 const char *fix_next(fixture *f, const char *pool);
 /* Every agent id in the distributor's order (rrd_distributor_agent_at),

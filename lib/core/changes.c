@@ -38,18 +38,3 @@ void rrd__agent_changed(rrd_distributor *d, const rrd_agent_rt *a)
 	}
 	c->agents[c->count++] = a->idx;
 }
-
-int rrd__changes_since(rrd_distributor *d, uint64_t *seen, const uint32_t **agents,
-		       size_t *n)
-{
-	const rrd_changes *c = &d->changes;
-	uint64_t from = *seen;
-	*seen = d->changes.read_to = c->start + c->count;
-	*agents = c->agents;
-	*n = 0;
-	if (from < c->start || from > *seen)
-		return 0;
-	*agents = c->agents + (from - c->start);
-	*n = (size_t)(*seen - from);
-	return 1;
-}

@@ -20,7 +20,9 @@
 #ifndef RRD_CORE_CORE_H
 #define RRD_CORE_CORE_H
 
+#include <assert.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "events/event.h"
 #include "model/agent.h"
@@ -398,16 +400,33 @@ static inline uint64_t rrd__changes_end(rrd_distributor *d)
  * from position *seen on, in *agents and *n, and *seen moved past them.
  * 0 when the list no longer reaches back to *seen: the caller must look
  * at every agent it mirrors (and *seen is moved all the same). */
-int rrd__changes_since(rrd_distributor *d, uint64_t *seen, const uint32_t **agents,
-		       size_t *n);
+static inline int rrd__changes_since(rrd_distributor *d, uint64_t *seen,
+				     const uint32_t **agents, size_t *n)
+{
+	const rrd_changes *c = &d->changes;
+	uint64_t from = *seen;
+	*seen = d->changes.read_to = c->start + c->count;
+	*agents = c->agents;
+	*n = 0;
+	if (from < c->start || from > *seen)
+		return 0;
+	*agents = c->agents + (from - c->start);
+	*n = (size_t)(*seen - from);
+	return 1;
+}
 /* Start the list again (the configuration changed: indices may differ). */
 void rrd__changes_reset(rrd_distributor *d);
 
 /* ---- memberships (memberships.c) -------------------------------------- */
 
 /* Bring rrd_agent_rt.memberships and the copies in every member up to date
- * with the configuration. */
-rrd_status rrd__memberships(rrd_distributor *d);
+ * with the configuration: rrd__memberships, which a pick calls, looks at
+ * one number when they are. */
+rrd_status rrd__memberships_build(rrd_distributor *d);
+static inline rrd_status rrd__memberships(rrd_distributor *d)
+{
+	return d->memberships_gen == d->config_gen ? RRD_OK : rrd__memberships_build(d);
+}
 /* The first position in p->members whose join number is `seq` or more
  * (p->nmembers when none): members are in join-number order. */
 size_t rrd__member_from(const rrd_pool_rt *p, int64_t seq);
@@ -421,7 +440,16 @@ rrd_status rrd__member_position(rrd_distributor *d, const rrd_pool_rt *p, uint32
  * a transaction: beginning one may reload the configuration and free
  * every object found before (debug builds assert it). */
 rrd_agent_rt *rrd__agent_find(rrd_distributor *d, const char *id);
-rrd_pool_rt *rrd__pool_find(rrd_distributor *d, const char *id);
+rrd_pool_rt *rrd__pool_find_slow(rrd_distributor *d, const char *id);
+/* Hosts tend to send run after run to the same pool: the pool found last
+ * is looked at first, inline. */
+static inline rrd_pool_rt *rrd__pool_find(rrd_distributor *d, const char *id)
+{
+	assert(d->in_txn);
+	if (id && d->pool_hint < d->npools && strcmp(d->pools[d->pool_hint]->id, id) == 0)
+		return d->pools[d->pool_hint];
+	return rrd__pool_find_slow(d, id);
+}
 rrd_cal_rt *rrd__cal_find(rrd_distributor *d, const char *id);
 const char *rrd__strategy_label(rrd_distributor *d, rrd_strategy s);
 /* The id of custom strategy `name`, making a slot (not yet registered)
@@ -445,10 +473,34 @@ rrd_status rrd__agent_state_dirty(rrd_distributor *d, rrd_agent_rt *a);
 int64_t rrd__agent_day(rrd_distributor *d, rrd_agent_rt *a, rrd_time t);
 /* Assignments today, after any day change. */
 int64_t rrd__agent_today(rrd_distributor *d, rrd_agent_rt *a, rrd_agent_state *st, rrd_time now);
-/* The pool's part of strategy `s`, its saved bytes read if stale. */
-rrd_status rrd__strat_state(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_strat_state **out);
+/* The pool's part of strategy `s`, its saved bytes read if stale. Every
+ * pick asks, so a built-in strategy's part, read in this epoch, is found
+ * inline; rrd__strat_state_slow does the rest. */
+rrd_status rrd__strat_state_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
+				 rrd_strat_state **out);
+static inline rrd_status rrd__strat_state(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
+					  rrd_strat_state **out)
+{
+	/* A built-in strategy's slot is its id. */
+	if (s > 0 && s < RRD_BUILTIN_STRATEGIES && (size_t)s < p->nstates && p->states[s] &&
+	    p->states[s]->epoch == d->epoch) {
+		*out = p->states[s];
+		return RRD_OK;
+	}
+	return rrd__strat_state_slow(d, p, s, out);
+}
 /* The cache strategy `s` keeps for the pool, without reading its bytes. */
-rrd_status rrd__strat_cache(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_cache **out);
+rrd_status rrd__strat_cache_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
+				 rrd_cache **out);
+static inline rrd_status rrd__strat_cache(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
+					  rrd_cache **out)
+{
+	if (s > 0 && s < RRD_BUILTIN_STRATEGIES && (size_t)s < p->nstates && p->states[s]) {
+		*out = &p->states[s]->cache;
+		return RRD_OK;
+	}
+	return rrd__strat_cache_slow(d, p, s, out);
+}
 rrd_status rrd__strat_state_set(rrd_distributor *d, rrd_strat_state *ss, const void *data,
 				size_t len);
 /* Make the state `len` bytes long and changed; the caller writes them at *out. */

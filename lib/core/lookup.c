@@ -15,12 +15,9 @@ rrd_agent_rt *rrd__agent_find(rrd_distributor *d, const char *id)
 	return id && rrd__hashmap_get(&d->agent_map, id, &i) ? d->agents[i] : NULL;
 }
 
-rrd_pool_rt *rrd__pool_find(rrd_distributor *d, const char *id)
+rrd_pool_rt *rrd__pool_find_slow(rrd_distributor *d, const char *id)
 {
 	assert(d->in_txn);
-	/* Hosts tend to send run after run to the same pool. */
-	if (id && d->pool_hint < d->npools && strcmp(d->pools[d->pool_hint]->id, id) == 0)
-		return d->pools[d->pool_hint];
 	uint32_t i;
 	if (!id || !rrd__hashmap_get(&d->pool_map, id, &i))
 		return NULL;

@@ -13,10 +13,8 @@ static int plain(const rrd_agent_rt *a)
 	       c->cap_per_day == RRD_UNLIMITED && a->cal < 0;
 }
 
-rrd_status rrd__memberships(rrd_distributor *d)
+rrd_status rrd__memberships_build(rrd_distributor *d)
 {
-	if (rrd__config_fresh(d, d->memberships_gen))
-		return RRD_OK;
 	for (size_t i = 0; i < d->nagents; i++)
 		d->agents[i]->nmemberships = 0;
 	for (size_t p = 0; p < d->npools; p++) {

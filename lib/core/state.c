@@ -117,7 +117,8 @@ static rrd_status strat_slot(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
 	return RRD_OK;
 }
 
-rrd_status rrd__strat_cache(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_cache **out)
+rrd_status rrd__strat_cache_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
+				 rrd_cache **out)
 {
 	rrd_strat_state *ss;
 	rrd_status rc = strat_slot(d, p, s, &ss);
@@ -126,7 +127,8 @@ rrd_status rrd__strat_cache(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, 
 	return rc;
 }
 
-rrd_status rrd__strat_state(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_strat_state **out)
+rrd_status rrd__strat_state_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
+				 rrd_strat_state **out)
 {
 	rrd_strat_state *ss;
 	rrd_status rc = strat_slot(d, p, s, &ss);

@@ -9,6 +9,7 @@
 #include "core/core.h"
 #include "time/instant.h"
 #include "util/alloc.h"
+#include "util/compiler.h"
 #include "util/error.h"
 
 rrd_time rrd__now(rrd_distributor *d)
@@ -162,8 +163,8 @@ static rrd_status next_config_version(rrd_distributor *d, int64_t *version)
 	return rrd__config_version_write(d, *version);
 }
 
-/* rrd__run, d->mu held. */
-static rrd_status run_locked(rrd_distributor *d, const rrd_txn *t, void *ctx)
+/* rrd__run, d->mu held: inlined there, as every call runs through it. */
+static RRD_ALWAYS_INLINE rrd_status run_locked(rrd_distributor *d, const rrd_txn *t, void *ctx)
 {
 	/* A configuration change needs no time, and a body that may need
 	 * none reads the clock itself (rrd__now), if at all. */
@@ -195,10 +196,6 @@ static rrd_status run_locked(rrd_distributor *d, const rrd_txn *t, void *ctx)
 	}
 	if (t->apply)
 		t->apply(d, ctx);
-	/* The change is committed whatever happens here: what follows
-	 * failing, it runs again after the next operation. */
-	if (t->then && (!t->wanted || t->wanted(d)))
-		(void)run_locked(d, t->then, ctx);
 	return RRD_OK;
 }
 
@@ -209,6 +206,11 @@ rrd_status rrd__run(rrd_distributor *d, const rrd_txn *t, void *ctx)
 	rrd__error_keep();
 	rrd__lock(d);
 	rrd_status rc = run_locked(d, t, ctx);
+	/* The change is committed whatever happens here: what follows
+	 * failing, it runs again after the next operation. */
+	const rrd_txn *then = t->then;
+	if (!rc && then && (!t->wanted || t->wanted(d)))
+		(void)run_locked(d, then, ctx);
 	rrd__unlock(d);
 	return rrd__error_kept(rc);
 }

@@ -53,10 +53,8 @@ RRD_API rrd_status rrd_store_error(rrd_status status, const char *message)
 	return rrd__fail(status, "%s", message ? message : "store error");
 }
 
-rrd_status rrd__store_status(int rc, const char *what)
+rrd_status rrd__store_failed(int rc, const char *what)
 {
-	if (rc == RRD_OK)
-		return RRD_OK;
 	/* A backend that set a message keeps it; otherwise say what failed. */
 	if (rrd_error_last_status() != rc || !*rrd_error_last())
 		return rrd__fail(rc < 0 && rc >= RRD_E_STATE ? (rrd_status)rc : RRD_E_STORE,

@@ -16,7 +16,12 @@ struct rrd_store {
 	void (*prefetch)(void *self, int ns, const char *key);
 };
 
-/* Turn a backend's return value into a status with a message. */
-rrd_status rrd__store_status(int rc, const char *what);
+/* Turn a backend's return value into a status with a message. Every
+ * store call goes through it, so success costs one comparison. */
+rrd_status rrd__store_failed(int rc, const char *what);
+static inline rrd_status rrd__store_status(int rc, const char *what)
+{
+	return rc == RRD_OK ? RRD_OK : rrd__store_failed(rc, what);
+}
 
 #endif

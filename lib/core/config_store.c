@@ -147,6 +147,7 @@ void rrd__pool_rt_free(rrd_pool_rt *p)
 		rrd__free(p->states[i]);
 	}
 	rrd__free(p->states);
+	rrd__free(p->changed.pos);
 	rrd__free(p);
 }
 
@@ -371,7 +372,6 @@ rrd_status rrd__config_load(rrd_distributor *d)
 	 * cache built from them. */
 	d->epoch++;
 	d->config_gen++;
-	rrd__changes_reset(d);
 	static const rrd_store_ns order[] = { RRD_NS_CALENDAR, RRD_NS_AGENT, RRD_NS_POOL,
 					      RRD_NS_RULE };
 	rrd_store *st = d->store;

@@ -14,8 +14,8 @@
  * change committed here, or one read back from the store. A cache built
  * from the configuration keeps the generation it was built at; one built
  * from counters keeps the epoch too (rrd_stamp). Counter changes within
- * an epoch go to one list of changed agents, which a cache that mirrors
- * counters works through when it is next used.
+ * an epoch go to one list of changed members per pool, which a cache
+ * that mirrors counters works through when it is next used.
  */
 #ifndef RRD_CORE_CORE_H
 #define RRD_CORE_CORE_H
@@ -71,13 +71,13 @@ typedef struct rrd_dist_cache {
 	void *data;
 } rrd_dist_cache;
 
-/* Agents whose counters changed, in order, for caches that mirror them.
- * Positions count from the distributor's creation: entry i of `agents`
- * is position start + i. The list starts again (start moves past it)
- * when it grows long, when memory runs out, and when the configuration
- * changes; a cache that had not caught up then looks at everyone. */
+/* A pool's members whose counters changed, in order, for the caches that
+ * mirror them. Entries count from the pool's creation: entry i of `pos`
+ * is entry start + i. The list starts again (start moves past it) when it
+ * grows long and when memory runs out; a cache that had not caught up
+ * then looks at every member. */
 typedef struct rrd_changes {
-	uint32_t *agents; /* agent indices */
+	uint32_t *pos;    /* member positions */
 	size_t count, cap;
 	uint64_t start;
 	uint64_t read_to; /* the furthest any cache has read */
@@ -161,6 +161,7 @@ typedef struct rrd_pool_rt {
 	size_t nmembers, cap;
 	int64_t next_seq;
 	rrd_strat_state **states; /* by strategy slot; NULL: not used yet */
+	rrd_changes changed;  /* members whose counters changed */
 	size_t nstates;
 } rrd_pool_rt;
 
@@ -253,7 +254,6 @@ struct rrd_distributor {
 	/* rrd_agent_rt.memberships and the copies in each member were built in
 	 * this configuration generation (rrd__memberships). */
 	uint64_t memberships_gen;
-	rrd_changes changes;     /* agents whose counters changed */
 	rrd_dist_cache *caches;  /* the layers' own (rrd__cache_find) */
 	size_t ncaches, caches_cap;
 
@@ -387,35 +387,36 @@ rrd_status rrd__cache_add(rrd_distributor *d, const rrd_cache_kind *kind, void *
 /* Free a cache's data, leaving it empty. */
 void rrd__cache_clear(rrd_cache *c);
 
-/* ---- changed agents (changes.c) --------------------------------------- */
+/* ---- changed members (changes.c) -------------------------------------- */
 
-/* The agent's open count, day count or last assignment changed. */
+/* The agent's open count, day count or last assignment changed: listed in
+ * each of its pools. A cache built in this configuration generation built
+ * the memberships; while they are not current, no such cache is, and
+ * there is nothing to list. */
 void rrd__agent_changed(rrd_distributor *d, const rrd_agent_rt *a);
-/* The position after the last change: where a cache built now starts. */
-static inline uint64_t rrd__changes_end(rrd_distributor *d)
+/* The entry after the pool's last change: where a cache built now starts. */
+static inline uint64_t rrd__changes_end(rrd_pool_rt *p)
 {
-	return d->changes.read_to = d->changes.start + d->changes.count;
+	return p->changed.read_to = p->changed.start + p->changed.count;
 }
-/* The agents (indices, in order, possibly repeated) whose counters changed
- * from position *seen on, in *agents and *n, and *seen moved past them.
- * 0 when the list no longer reaches back to *seen: the caller must look
- * at every agent it mirrors (and *seen is moved all the same). */
-static inline int rrd__changes_since(rrd_distributor *d, uint64_t *seen,
-				     const uint32_t **agents, size_t *n)
+/* The positions of p's members (in order, possibly repeated) whose
+ * counters changed from entry *seen on, in *pos and *n, and *seen moved
+ * past them. 0 when the list no longer reaches back to *seen: the caller
+ * must look at every member (and *seen is moved all the same). */
+static inline int rrd__changes_since(rrd_pool_rt *p, uint64_t *seen, const uint32_t **pos,
+				     size_t *n)
 {
-	const rrd_changes *c = &d->changes;
+	const rrd_changes *c = &p->changed;
 	uint64_t from = *seen;
-	*seen = d->changes.read_to = c->start + c->count;
-	*agents = c->agents;
+	*seen = p->changed.read_to = c->start + c->count;
+	*pos = c->pos;
 	*n = 0;
 	if (from < c->start || from > *seen)
 		return 0;
-	*agents = c->agents + (from - c->start);
+	*pos = c->pos + (from - c->start);
 	*n = (size_t)(*seen - from);
 	return 1;
 }
-/* Start the list again (the configuration changed: indices may differ). */
-void rrd__changes_reset(rrd_distributor *d);
 
 /* ---- memberships (memberships.c) -------------------------------------- */
 

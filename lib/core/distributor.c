@@ -61,7 +61,6 @@ void rrd__core_free(rrd_distributor *d)
 	for (size_t i = 0; i < d->ncaches; i++)
 		d->caches[i].kind->free(d->caches[i].data);
 	rrd__free(d->caches);
-	rrd__free(d->changes.agents);
 	rrd__free(d->dirty_agents.items);
 	rrd__free(d->dirty_states.items);
 	rrd__free(d->dirty_recs.items);

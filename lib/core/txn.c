@@ -191,8 +191,6 @@ static RRD_ALWAYS_INLINE rrd_status run_locked(rrd_distributor *d, const rrd_txn
 	if (t->kind == RRD_TXN_CONFIG) {
 		d->config_version = version;
 		d->config_gen++;
-		/* The list's agent indices belong to the old configuration. */
-		rrd__changes_reset(d);
 	}
 	if (t->apply)
 		t->apply(d, ctx);

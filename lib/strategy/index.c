@@ -83,7 +83,7 @@ static rrd_status counts_build(rrd_distributor *d, rrd_pool_rt *p, int recent, c
 	if (failed)
 		return rrd__nomem();
 	x->stamp = rrd__stamp_now(d);
-	x->seen = rrd__changes_end(d);
+	x->seen = rrd__changes_end(p);
 	return RRD_OK;
 }
 
@@ -97,15 +97,11 @@ rrd_status rrd__index_counts(rrd_distributor *d, rrd_pool_rt *p, int recent, rrd
 	*out = &x->tree;
 	const uint32_t *changed;
 	size_t n;
-	if (!rrd__stamp_fresh(d, x->stamp) || !rrd__changes_since(d, &x->seen, &changed, &n))
+	if (!rrd__stamp_fresh(d, x->stamp) || !rrd__changes_since(p, &x->seen, &changed, &n))
 		return counts_build(d, p, recent, x);
-	/* Memberships are current: the tree was built in this generation. */
-	for (size_t k = 0; k < n; k++) {
-		const rrd_agent_rt *a = d->agents[changed[k]];
-		for (size_t i = 0; i < a->nmemberships; i++)
-			if (a->memberships[i].pool == p->idx)
-				rrd__segtree_set(&x->tree, a->memberships[i].pos, count_of(a, recent));
-	}
+	for (size_t k = 0; k < n; k++)
+		rrd__segtree_set(&x->tree, changed[k],
+				 count_of(d->agents[p->members[changed[k]].agent], recent));
 	return RRD_OK;
 }
 

@@ -341,7 +341,7 @@ static rrd_status build(rrd_distributor *d, rrd_pool_rt *p, const rrd_strat_stat
 	fresh.ngone = l.ngone;
 	l.gone = NULL;
 	fresh.stamp = rrd__stamp_now(d);
-	fresh.seen = rrd__changes_end(d);
+	fresh.seen = rrd__changes_end(p);
 	wrr_index_clear(x);
 	*x = fresh;
 	memset(&fresh, 0, sizeof fresh);
@@ -364,22 +364,19 @@ static void wrr_index_free(void *data)
 /* Members whose agent's counters changed since the index last looked,
  * marked to be looked at. Only capacity and daily caps make counters
  * matter: an agent without either is held or not whatever they say. */
-static void catch_up(rrd_distributor *d, const rrd_pool_rt *p, wrr_index *x)
+static void catch_up(rrd_distributor *d, rrd_pool_rt *p, wrr_index *x)
 {
 	const uint32_t *changed;
 	size_t n;
-	if (!rrd__changes_since(d, &x->seen, &changed, &n)) {
+	if (!rrd__changes_since(p, &x->seen, &changed, &n)) {
 		for (size_t i = 0; i < p->nmembers; i++)
 			mark(x, i, WRR_RECHECK, x->recheck, &x->nrecheck);
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
-		const rrd_agent_rt *a = d->agents[changed[k]];
-		if (a->cfg->cap_open == RRD_UNLIMITED && a->cfg->cap_per_day == RRD_UNLIMITED)
-			continue;
-		for (size_t i = 0; i < a->nmemberships; i++)
-			if (a->memberships[i].pool == p->idx)
-				mark(x, a->memberships[i].pos, WRR_RECHECK, x->recheck, &x->nrecheck);
+		const rrd_agent *c = d->agents[p->members[changed[k]].agent]->cfg;
+		if (c->cap_open != RRD_UNLIMITED || c->cap_per_day != RRD_UNLIMITED)
+			mark(x, changed[k], WRR_RECHECK, x->recheck, &x->nrecheck);
 	}
 }
 

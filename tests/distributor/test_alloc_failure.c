@@ -1260,9 +1260,9 @@ static const char *explained(fixture *f, const char *pool)
  * A, at most 2 open, holds R1 and R3 and B holds R2 (least busy gave
  * them out); a second distributor on the store, which has explained both
  * pools (B each time: it has the fewer open, and A is full), parks R1
- * with allocation n failed. A distributor opened on a store has an empty
- * list of changed agents, so A's open count going down is the list's
- * first allocation.
+ * with allocation n failed. A distributor opened on a store has empty
+ * lists of changed members, so A's open count going down is the first
+ * allocation of each of its pools' lists.
  */
 static rrd_status park_failing(long n, fixture **f, fixture **g)
 {
@@ -1300,8 +1300,8 @@ static void picks(fixture *g, const char *want, const char *after)
 }
 
 /*
- * Caches that mirror counters learn of changes from the list of changed
- * agents; a change the list has no memory to take must make them look at
+ * Caches that mirror counters learn of changes from their pool's list of
+ * changed members; a change a list has no memory to take must make them look at
  * every member rather than pass unseen. Each run fails one allocation of
  * the parking (park_failing): a run that fails must change nothing, and
  * one that gets past its failure must pick as if nothing had failed,

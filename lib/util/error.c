@@ -13,18 +13,17 @@ static _Thread_local rrd_status last_status = RRD_OK;
 
 /* Inside calls that keep the error: how deep, and the error from before
  * the outermost one, once something failed. */
-static _Thread_local unsigned keep_depth;
-static _Thread_local int kept;
+_Thread_local rrd_error_keeping rrd__keeping;
 static _Thread_local char kept_message[sizeof last_message];
 static _Thread_local rrd_status kept_status;
 
 /* Before the last error changes. */
 static void keep_first(void)
 {
-	if (keep_depth && !kept) {
+	if (rrd__keeping.depth && !rrd__keeping.kept) {
 		memcpy(kept_message, last_message, sizeof kept_message);
 		kept_status = last_status;
-		kept = 1;
+		rrd__keeping.kept = 1;
 	}
 }
 
@@ -143,17 +142,9 @@ rrd_status rrd__error_restore(const rrd_error_saved *e)
 	return rrd__fail(e->status, "%s", e->message);
 }
 
-void rrd__error_keep(void)
+rrd_status rrd__error_put_back(rrd_status rc)
 {
-	if (!keep_depth++)
-		kept = 0;
-}
-
-rrd_status rrd__error_kept(rrd_status rc)
-{
-	if (--keep_depth || !kept)
-		return rc;
-	kept = 0;
+	rrd__keeping.kept = 0;
 	if (rc == RRD_OK) {
 		memcpy(last_message, kept_message, sizeof last_message);
 		last_status = kept_status;

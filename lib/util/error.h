@@ -11,18 +11,6 @@
 #  define RRD_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #  define RRD_PRINTF(a, b)
-/*
- * A public call that succeeds leaves the last error as it was, even when
- * it met failures on its way that it got past (a calendar that cannot
- * answer, a drain left for later). Such a call runs between
- * rrd__error_keep() and rrd__error_kept(), which puts the message back
- * when the call succeeds. Nothing is copied unless something fails in
- * between, so the hot paths pay two counter updates. Calls nest: the
- * outermost decides.
- */
-void rrd__error_keep(void);
-/* Ends what rrd__error_keep began; returns `rc`. */
-rrd_status rrd__error_kept(rrd_status rc);
 
 #endif
 
@@ -67,11 +55,30 @@ rrd_status rrd__error_restore(const rrd_error_saved *e);
  * answer, a drain left for later). Such a call runs between
  * rrd__error_keep() and rrd__error_kept(), which puts the message back
  * when the call succeeds. Nothing is copied unless something fails in
- * between, so the hot paths pay two counter updates. Calls nest: the
- * outermost decides.
+ * between, so the hot paths pay two counter updates, inline: every call
+ * on a distributor makes them. Calls nest: the outermost decides.
  */
-void rrd__error_keep(void);
+typedef struct rrd_error_keeping {
+	unsigned depth; /* how deep inside calls that keep the error */
+	int kept;       /* the error from before the outermost was saved */
+} rrd_error_keeping;
+extern _Thread_local rrd_error_keeping rrd__keeping;
+
+static inline void rrd__error_keep(void)
+{
+	if (!rrd__keeping.depth++)
+		rrd__keeping.kept = 0;
+}
+
+/* Puts back the saved error when `rc` is RRD_OK; returns `rc`. */
+rrd_status rrd__error_put_back(rrd_status rc);
+
 /* Ends what rrd__error_keep began; returns `rc`. */
-rrd_status rrd__error_kept(rrd_status rc);
+static inline rrd_status rrd__error_kept(rrd_status rc)
+{
+	if (--rrd__keeping.depth || !rrd__keeping.kept)
+		return rc;
+	return rrd__error_put_back(rc);
+}
 
 #endif

@@ -33,6 +33,8 @@
 #include "rrdist/distributor.h"
 #include "rrdist/pick.h"
 #include "store/store.h"
+#include "util/compiler.h"
+#include "util/error.h"
 #include "util/hashmap.h"
 
 #define RRD_BUILTIN_STRATEGIES 8 /* ids 1..7 */
@@ -329,13 +331,84 @@ typedef struct rrd_txn {
 	int own_clock;
 } rrd_txn;
 
+/* The operation's time: the host's clock, read once per operation. */
+rrd_time rrd__now(rrd_distributor *d);
+
+/* The runner's steps, for rrd__run alone: tests/layering fails when a
+ * file outside lib/core names one. */
+rrd_status rrd__txn_begin(rrd_distributor *d);
+/* Write what changed, commit; on failure, roll back. */
+rrd_status rrd__txn_commit(rrd_distributor *d);
+/* Roll back and drop every cached value the transaction may have moved. */
+void rrd__txn_abort(rrd_distributor *d);
+/* End a transaction that only read: roll back, keep the caches (drop
+ * them after all if something was written). */
+void rrd__txn_end_read(rrd_distributor *d);
+/* RRD_TXN_CONFIG: write the next configuration version, and once the
+ * change committed, take it and move the generation. */
+rrd_status rrd__txn_config_next(rrd_distributor *d, int64_t *version);
+void rrd__txn_config_done(rrd_distributor *d, int64_t version);
+/* `then` (below), under the lock. */
+void rrd__run_then(rrd_distributor *d, const rrd_txn *then, void *ctx);
+
+/* rrd__run, d->mu held. Inline, like rrd__run, so that a call whose
+ * transaction is a constant runs its steps directly: every call on a
+ * distributor runs through here. */
+static RRD_ALWAYS_INLINE rrd_status rrd__run_locked(rrd_distributor *d, const rrd_txn *t,
+						    void *ctx)
+{
+	/* A configuration change needs no time, and a body that may need
+	 * none reads the clock itself (rrd__now), if at all. */
+	rrd_time now = t->kind == RRD_TXN_CONFIG || t->own_clock ? 0 : rrd__now(d);
+	int64_t version = 0;
+	d->txn_wrote_nothing = 0;
+	rrd_status rc = rrd__txn_begin(d);
+	if (rc)
+		return rc;
+	if (t->kind == RRD_TXN_CONFIG)
+		rc = rrd__txn_config_next(d, &version);
+	if (!rc)
+		rc = t->body(d, ctx, now);
+	if (!rc && t->finish && t->kind != RRD_TXN_READ)
+		rc = t->finish(d, ctx, now);
+	if (t->kind == RRD_TXN_READ || (!rc && d->txn_wrote_nothing))
+		rrd__txn_end_read(d);
+	else if (rc)
+		rrd__txn_abort(d);
+	else
+		rc = rrd__txn_commit(d);
+	if (rc)
+		return rc;
+	if (t->kind == RRD_TXN_CONFIG)
+		rrd__txn_config_done(d, version);
+	if (t->apply)
+		t->apply(d, ctx);
+	return RRD_OK;
+}
+
 /* Run `t` with `ctx`. The status of the body, of finish or of the commit;
  * on success, the last error is what it was before the call unless
  * something on the way failed and was got past. */
-rrd_status rrd__run(rrd_distributor *d, const rrd_txn *t, void *ctx);
+static inline rrd_status rrd__run(rrd_distributor *d, const rrd_txn *t, void *ctx)
+{
+	/* What the body gets past (a calendar that cannot answer) leaves
+	 * no message when the call succeeds. */
+	rrd__error_keep();
+	rrd__lock(d);
+	rrd_status rc = rrd__run_locked(d, t, ctx);
+	/* The change is committed whatever happens here: what follows
+	 * failing, it runs again after the next operation. */
+	if (!rc && t->then)
+		rrd__run_then(d, t->then, ctx);
+	rrd__unlock(d);
+	return rrd__error_kept(rc);
+}
 /* A body that found nothing to do: its RRD_TXN_WRITE transaction ends as
  * a read, so other distributors on the store keep their caches. */
-void rrd__txn_wrote_nothing(rrd_distributor *d);
+static inline void rrd__txn_wrote_nothing(rrd_distributor *d)
+{
+	d->txn_wrote_nothing = 1;
+}
 /* rrd__run of a read-only `body`: for getters. */
 rrd_status rrd__read(rrd_distributor *d, rrd_txn_fn body, void *ctx);
 /* The next transaction reads the configuration and hot state again, as
@@ -344,8 +417,6 @@ rrd_status rrd__read(rrd_distributor *d, rrd_txn_fn body, void *ctx);
 void rrd__config_forget(rrd_distributor *d);
 /* Remember an item to write before commit. -1 when out of memory. */
 int rrd__dirty_add(rrd_dirty_list *l, void *item);
-/* The operation's time: the host's clock, read once per operation. */
-rrd_time rrd__now(rrd_distributor *d);
 
 /* ---- the distributor's life (distributor.c) ------------------------- */
 

@@ -9,7 +9,6 @@
 #include "core/core.h"
 #include "time/instant.h"
 #include "util/alloc.h"
-#include "util/compiler.h"
 #include "util/error.h"
 
 rrd_time rrd__now(rrd_distributor *d)
@@ -63,9 +62,8 @@ static void clear_dirty_marks(rrd_distributor *d)
 	d->dirty_recs.count = d->dirty_meta.count = 0;
 }
 
-static void txn_abort(rrd_distributor *d);
 
-static rrd_status txn_begin(rrd_distributor *d)
+rrd_status rrd__txn_begin(rrd_distributor *d)
 {
 	uint64_t gen = 0;
 	rrd_store *st = d->store;
@@ -85,25 +83,25 @@ static rrd_status txn_begin(rrd_distributor *d)
 			/* The next transaction reads it all again: what is
 			 * cached is stale, or gone with the load that failed. */
 			d->generation = UINT64_MAX;
-			txn_abort(d);
+			rrd__txn_abort(d);
 			return s;
 		}
 	}
 	return RRD_OK;
 }
 
-static rrd_status txn_commit(rrd_distributor *d)
+rrd_status rrd__txn_commit(rrd_distributor *d)
 {
 	rrd_store *st = d->store;
 	rrd_status s = rrd__flush(d);
 	if (s) {
-		txn_abort(d);
+		rrd__txn_abort(d);
 		return s;
 	}
 	int rc = st->m.commit(st->self);
 	if (rc) {
 		s = rrd__store_status(rc, "commit");
-		txn_abort(d);
+		rrd__txn_abort(d);
 		return s;
 	}
 	d->in_txn = 0;
@@ -120,7 +118,7 @@ static rrd_status txn_commit(rrd_distributor *d)
 	return RRD_OK;
 }
 
-static void txn_abort(rrd_distributor *d)
+void rrd__txn_abort(rrd_distributor *d)
 {
 	rrd_store *st = d->store;
 	if (d->in_txn) {
@@ -137,11 +135,11 @@ static void txn_abort(rrd_distributor *d)
 	d->pending = NULL;
 }
 
-static void txn_end_read(rrd_distributor *d)
+void rrd__txn_end_read(rrd_distributor *d)
 {
 	if (d->dirty_agents.count || d->dirty_states.count || d->dirty_recs.count ||
 	    d->dirty_meta.count || d->pending) {
-		txn_abort(d);
+		rrd__txn_abort(d);
 		return;
 	}
 	rrd_store *st = d->store;
@@ -150,67 +148,24 @@ static void txn_end_read(rrd_distributor *d)
 }
 
 
-void rrd__txn_wrote_nothing(rrd_distributor *d)
-{
-	d->txn_wrote_nothing = 1;
-}
 
-/* Write the configuration version that follows the one just read. */
-static rrd_status next_config_version(rrd_distributor *d, int64_t *version)
+rrd_status rrd__txn_config_next(rrd_distributor *d, int64_t *version)
 {
 	/* Only now, after the reload, is the version the one to follow. */
 	*version = d->config_version + 1;
 	return rrd__config_version_write(d, *version);
 }
 
-/* rrd__run, d->mu held: inlined there, as every call runs through it. */
-static RRD_ALWAYS_INLINE rrd_status run_locked(rrd_distributor *d, const rrd_txn *t, void *ctx)
+void rrd__txn_config_done(rrd_distributor *d, int64_t version)
 {
-	/* A configuration change needs no time, and a body that may need
-	 * none reads the clock itself (rrd__now), if at all. */
-	rrd_time now = t->kind == RRD_TXN_CONFIG || t->own_clock ? 0 : rrd__now(d);
-	int64_t version = 0;
-	d->txn_wrote_nothing = 0;
-	rrd_status rc = txn_begin(d);
-	if (rc)
-		return rc;
-	if (t->kind == RRD_TXN_CONFIG)
-		rc = next_config_version(d, &version);
-	if (!rc)
-		rc = t->body(d, ctx, now);
-	if (!rc && t->finish && t->kind != RRD_TXN_READ)
-		rc = t->finish(d, ctx, now);
-	if (t->kind == RRD_TXN_READ || (!rc && d->txn_wrote_nothing))
-		txn_end_read(d);
-	else if (rc)
-		txn_abort(d);
-	else
-		rc = txn_commit(d);
-	if (rc)
-		return rc;
-	if (t->kind == RRD_TXN_CONFIG) {
-		d->config_version = version;
-		d->config_gen++;
-	}
-	if (t->apply)
-		t->apply(d, ctx);
-	return RRD_OK;
+	d->config_version = version;
+	d->config_gen++;
 }
 
-rrd_status rrd__run(rrd_distributor *d, const rrd_txn *t, void *ctx)
+void rrd__run_then(rrd_distributor *d, const rrd_txn *t, void *ctx)
 {
-	/* What the body gets past (a calendar that cannot answer) leaves
-	 * no message when the call succeeds. */
-	rrd__error_keep();
-	rrd__lock(d);
-	rrd_status rc = run_locked(d, t, ctx);
-	/* The change is committed whatever happens here: what follows
-	 * failing, it runs again after the next operation. */
-	const rrd_txn *then = t->then;
-	if (!rc && then && (!t->wanted || t->wanted(d)))
-		(void)run_locked(d, then, ctx);
-	rrd__unlock(d);
-	return rrd__error_kept(rc);
+	if (!t->wanted || t->wanted(d))
+		(void)rrd__run_locked(d, t, ctx);
 }
 
 rrd_status rrd__read(rrd_distributor *d, rrd_txn_fn body, void *ctx)

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Check the layering of lib/: every #include "folder/header.h" in
-lib/<folder>/ names its own folder or a folder of a lower layer, and no
-folders include each other in a cycle.
+lib/<folder>/ names its own folder or a folder of a lower layer, no
+folders include each other in a cycle, and no file outside lib/core
+names a step of the transaction runner (rrd__txn_*): every transaction
+runs through rrd__run.
 
 Usage: check_layers.py LIB_DIR LAYER...
 Each LAYER is a comma-separated list of folders, lowest layer first, as
@@ -11,6 +13,7 @@ import re
 import sys
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+RUNNER_STEP = re.compile(r'\brrd__txn_(begin|commit|abort|end_read|config_next|config_done)\b')
 
 
 def includes(path):
@@ -101,6 +104,18 @@ def main(argv):
             kind = 'the same layer' if rank[target] == rank[folder] else 'a higher layer'
             problems.append(f'{where}: #include "{inc}" reaches up: {target} is in {kind} '
                             f'than {folder}')
+    for folder in sorted(os.listdir(lib)):
+        base = os.path.join(lib, folder)
+        if folder == 'core' or not os.path.isdir(base):
+            continue
+        for name in sorted(os.listdir(base)):
+            if name.endswith(('.c', '.h')):
+                with open(os.path.join(base, name), encoding='utf-8') as f:
+                    for n, line in enumerate(f, 1):
+                        m = RUNNER_STEP.search(line)
+                        if m:
+                            problems.append(f'lib/{folder}/{name}:{n}: {m.group(0)} runs a '
+                                            'transaction by hand: use rrd__run')
     for comp in cycles(edges):
         problems.append('folders include each other in a cycle: ' + ', '.join(comp))
     for p in problems:

@@ -47,10 +47,10 @@ static rrd_status next_agent(rrd_distributor *d, const char *pool_id, const rrd_
 	/* Explaining writes nothing: a commit would only make every other
 	 * distributor on the store drop its caches. A pick that needs no
 	 * time reads no clock. */
-	rrd_txn t = { .kind = dry_run ? RRD_TXN_READ : RRD_TXN_WRITE, .body = next_body,
-		      .own_clock = 1 };
+	static const rrd_txn next = { .kind = RRD_TXN_WRITE, .body = next_body, .own_clock = 1 };
+	static const rrd_txn explain = { .kind = RRD_TXN_READ, .body = next_body, .own_clock = 1 };
 	next_args a = { pool_id, record, dry_run, out };
-	rc = rrd__run(d, &t, &a);
+	rc = dry_run ? rrd__run(d, &explain, &a) : rrd__run(d, &next, &a);
 	if (rc && rc != RRD_E_NO_ELIGIBLE) {
 		rrd_pick_free(*out);
 		*out = NULL;

@@ -389,7 +389,7 @@ static RRD_ALWAYS_INLINE rrd_status rrd__run_locked(rrd_distributor *d, const rr
 /* Run `t` with `ctx`. The status of the body, of finish or of the commit;
  * on success, the last error is what it was before the call unless
  * something on the way failed and was got past. */
-static inline rrd_status rrd__run(rrd_distributor *d, const rrd_txn *t, void *ctx)
+static RRD_ALWAYS_INLINE rrd_status rrd__run(rrd_distributor *d, const rrd_txn *t, void *ctx)
 {
 	/* What the body gets past (a calendar that cannot answer) leaves
 	 * no message when the call succeeds. */

@@ -95,6 +95,9 @@ rrd_status rrd__index_counts(rrd_distributor *d, rrd_pool_rt *p, int recent, rrd
 	if (rc)
 		return rc;
 	*out = &x->tree;
+	/* Most picks: nothing changed in the pool since the last. */
+	if (x->seen == p->changed.start + p->changed.count && rrd__stamp_fresh(d, x->stamp))
+		return RRD_OK;
 	const uint32_t *changed;
 	size_t n;
 	if (!rrd__stamp_fresh(d, x->stamp) || !rrd__changes_since(p, &x->seen, &changed, &n))

@@ -38,11 +38,6 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 	rrd_rec_rt *rec;
 	rrd_status rc;
 	a->copy->created_at = now;
-	/* The id's lookup in rrd__rec_add is most likely a cache miss in a
-	 * big store: started first, it overlaps the match, which changes
-	 * nothing and need not wait for it. */
-	if (!a->not_stored && d->store->prefetch)
-		d->store->prefetch(d->store->self, RRD_NS_RECORD, a->copy->id);
 	const rrd_rule_rt *rule = a->rule;
 	if (a->o->pool) {
 		if (!(p = rrd__pool_find(d, a->o->pool)))

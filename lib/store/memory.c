@@ -501,14 +501,6 @@ static int mem_has_many(void *self, int ns, size_t n, const char *const *keys,
 	return RRD_OK;
 }
 
-static void mem_prefetch(void *self, int ns, const char *key)
-{
-	memstore *s = self;
-	table *t = table_of(s, ns);
-	if (t)
-		rrd__hashmap_prefetch(&t->map, rrd__hash_str(key));
-}
-
 static int need_txn(memstore *s)
 {
 	if (!s->in_txn)
@@ -910,7 +902,5 @@ RRD_API rrd_status rrd_store_memory_new(rrd_store **out)
 	rrd_status rc = rrd_store_new(out, &memory_methods, s);
 	if (rc)
 		mem_close(s);
-	else
-		(*out)->prefetch = mem_prefetch;
 	return rc;
 }

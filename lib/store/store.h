@@ -9,11 +9,6 @@
 struct rrd_store {
 	rrd_store_methods m;
 	void *self;
-	/* The built-in stores' own, not the public table's: a get of `key`
-	 * is coming soon, inside the open transaction; the memory store asks
-	 * for the key's slot now, so the miss overlaps the work in between.
-	 * NULL for a host's store. */
-	void (*prefetch)(void *self, int ns, const char *key);
 };
 
 /* Turn a backend's return value into a status with a message. Every

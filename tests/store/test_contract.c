@@ -619,10 +619,6 @@ static void test_random_against_model(void **state)
 					live[k].value[j] = (char)('a' + rng() % 26);
 				live[k].value[len] = '\0';
 				live[k].order = (int64_t)(rng() % 1000);
-				/* A built-in store may be told a get is
-				 * coming: a hint that must change nothing. */
-				if (st->prefetch && rng() % 2)
-					st->prefetch(st->self, NS, key);
 				/* Often asked first, as a new record's id is. */
 				if (rng() % 2) {
 					const char *was = get(st, key, NULL);

@@ -324,7 +324,8 @@ typedef struct rrd_txn {
 	rrd_txn_fn finish;                            /* after body; NULL: none */
 	void (*apply)(rrd_distributor *d, void *ctx); /* cannot fail; NULL: none */
 	const struct rrd_txn *then;                   /* NULL: none */
-	int (*wanted)(rrd_distributor *d);            /* as `then`: NULL, always */
+	/* As another's `then`: whether there is work for it (NULL: always). */
+	int (*wanted)(rrd_distributor *d);
 	/* The body reads the clock itself, if at all, rather than being
 	 * given `now` (0): a pick that needs no time reads none. Always so
 	 * for RRD_TXN_CONFIG. */
@@ -348,7 +349,7 @@ void rrd__txn_end_read(rrd_distributor *d);
  * change committed, take it and move the generation. */
 rrd_status rrd__txn_config_next(rrd_distributor *d, int64_t *version);
 void rrd__txn_config_done(rrd_distributor *d, int64_t version);
-/* `then` (below), under the lock. */
+/* A transaction's `then`, under the lock, when its `wanted` says so. */
 void rrd__run_then(rrd_distributor *d, const rrd_txn *then, void *ctx);
 
 /* rrd__run, d->mu held. Inline, like rrd__run, so that a call whose
@@ -403,6 +404,7 @@ static RRD_ALWAYS_INLINE rrd_status rrd__run(rrd_distributor *d, const rrd_txn *
 	rrd__unlock(d);
 	return rrd__error_kept(rc);
 }
+
 /* A body that found nothing to do: its RRD_TXN_WRITE transaction ends as
  * a read, so other distributors on the store keep their caches. */
 static inline void rrd__txn_wrote_nothing(rrd_distributor *d)

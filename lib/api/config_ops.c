@@ -1,9 +1,10 @@
 /*
  * Configuration changes: calendars, agents, pools and their members.
- * Each is one rrd__config_change: it looks its objects up once the
- * transaction has begun (and reloaded what another distributor changed),
- * writes the object's JSON, and the in-memory copy changes only after the
- * commit, from what the write prepared, so a failure changes nothing.
+ * Each is one RRD_TXN_CONFIG transaction (rrd__run): it looks its objects
+ * up once the transaction has begun (and reloaded what another
+ * distributor changed), writes the object's JSON, and the in-memory copy
+ * changes only after the commit, from what the write prepared, so a
+ * failure changes nothing.
  */
 #include <string.h>
 

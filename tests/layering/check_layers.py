@@ -101,9 +101,11 @@ def main(argv):
         if target not in rank:
             problems.append(f'{where}: #include "{inc}": lib/{target}/ is in no layer')
         elif rank[target] >= rank[folder]:
-            kind = 'the same layer' if rank[target] == rank[folder] else 'a higher layer'
-            problems.append(f'{where}: #include "{inc}" reaches up: {target} is in {kind} '
-                            f'than {folder}')
+            if rank[target] == rank[folder]:
+                how = f'reaches sideways: {target} is in the same layer as {folder}'
+            else:
+                how = f'reaches up: {target} is in a higher layer than {folder}'
+            problems.append(f'{where}: #include "{inc}" {how}')
     for folder in sorted(os.listdir(lib)):
         base = os.path.join(lib, folder)
         if folder == 'core' or not os.path.isdir(base):

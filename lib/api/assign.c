@@ -492,18 +492,13 @@ static const rrd_cache_kind agents_tree_kind = { "agents by location", agents_tr
 
 static rrd_status agent_tree(rrd_distributor *d, rrd_kdtree **out)
 {
-	agents_tree *at = rrd__cache_find(d, &agents_tree_kind);
-	if (!at) {
-		if (!(at = rrd__calloc(1, sizeof *at)))
-			return rrd__nomem();
-		if (rrd__cache_add(d, &agents_tree_kind, at)) {
-			rrd__free(at);
-			return rrd__nomem();
-		}
-	}
+	agents_tree *at;
+	rrd_status rc = rrd__cache_of(d, &agents_tree_kind, sizeof *at, (void **)&at);
+	if (rc)
+		return rc;
 	if (!rrd__config_fresh(d, at->config)) {
 		rrd_kdtree *t;
-		rrd_status rc = rrd__agents_kdtree(d, NULL, 0, &t);
+		rc = rrd__agents_kdtree(d, NULL, 0, &t);
 		if (rc)
 			return rc;
 		rrd__kdtree_free(at->tree);

@@ -454,9 +454,22 @@ static inline int rrd__stamp_fresh(const rrd_distributor *d, rrd_stamp s)
 }
 /* The distributor's cache of `kind`, NULL when there is none yet. */
 void *rrd__cache_find(rrd_distributor *d, const rrd_cache_kind *kind);
-/* Keep `data` as the cache of `kind` (none yet). RRD_E_NOMEM: not kept,
- * and the caller still owns it. */
-rrd_status rrd__cache_add(rrd_distributor *d, const rrd_cache_kind *kind, void *data);
+/* The distributor's cache of `kind`, made (`size` bytes, zeroed) when
+ * there is none yet. RRD_E_NOMEM: none made. */
+rrd_status rrd__cache_of(rrd_distributor *d, const rrd_cache_kind *kind, size_t size,
+			 void **out);
+/* c's data, made (`size` bytes, zeroed, freed with `free_fn`) when there
+ * is none yet. RRD_E_NOMEM: none made. */
+rrd_status rrd__cache_make(rrd_cache *c, size_t size, void (*free_fn)(void *), void **out);
+static inline rrd_status rrd__cache_data(rrd_cache *c, size_t size, void (*free_fn)(void *),
+					 void **out)
+{
+	if (c->data) {
+		*out = c->data;
+		return RRD_OK;
+	}
+	return rrd__cache_make(c, size, free_fn, out);
+}
 /* Free a cache's data, leaving it empty. */
 void rrd__cache_clear(rrd_cache *c);
 
@@ -552,28 +565,35 @@ int64_t rrd__agent_today(rrd_distributor *d, rrd_agent_rt *a, rrd_agent_state *s
  * inline; rrd__strat_state_slow does the rest. */
 rrd_status rrd__strat_state_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
 				 rrd_strat_state **out);
+/* A built-in strategy's part of the pool, once made; NULL otherwise (a
+ * custom strategy's, or one not made yet). A built-in's slot is its id. */
+static inline rrd_strat_state *rrd__strat_made(const rrd_pool_rt *p, rrd_strategy s)
+{
+	return s > 0 && s < RRD_BUILTIN_STRATEGIES && (size_t)s < p->nstates ? p->states[s] : NULL;
+}
 static inline rrd_status rrd__strat_state(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
 					  rrd_strat_state **out)
 {
-	/* A built-in strategy's slot is its id. */
-	if (s > 0 && s < RRD_BUILTIN_STRATEGIES && (size_t)s < p->nstates && p->states[s] &&
-	    p->states[s]->epoch == d->epoch) {
-		*out = p->states[s];
+	rrd_strat_state *ss = rrd__strat_made(p, s);
+	if (ss && ss->epoch == d->epoch) {
+		*out = ss;
 		return RRD_OK;
 	}
 	return rrd__strat_state_slow(d, p, s, out);
 }
-/* The cache strategy `s` keeps for the pool, without reading its bytes. */
+/* The cache strategy `s` keeps for the pool (its bytes are not read),
+ * made (`size` bytes, zeroed, freed with `free_fn`) when there is none. */
 rrd_status rrd__strat_cache_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
-				 rrd_cache **out);
+				 size_t size, void (*free_fn)(void *), void **out);
 static inline rrd_status rrd__strat_cache(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
-					  rrd_cache **out)
+					  size_t size, void (*free_fn)(void *), void **out)
 {
-	if (s > 0 && s < RRD_BUILTIN_STRATEGIES && (size_t)s < p->nstates && p->states[s]) {
-		*out = &p->states[s]->cache;
+	rrd_strat_state *ss = rrd__strat_made(p, s);
+	if (ss && ss->cache.data) {
+		*out = ss->cache.data;
 		return RRD_OK;
 	}
-	return rrd__strat_cache_slow(d, p, s, out);
+	return rrd__strat_cache_slow(d, p, s, size, free_fn, out);
 }
 rrd_status rrd__strat_state_set(rrd_distributor *d, rrd_strat_state *ss, const void *data,
 				size_t len);

@@ -118,13 +118,11 @@ static rrd_status strat_slot(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
 }
 
 rrd_status rrd__strat_cache_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
-				 rrd_cache **out)
+				 size_t size, void (*free_fn)(void *), void **out)
 {
 	rrd_strat_state *ss;
 	rrd_status rc = strat_slot(d, p, s, &ss);
-	if (!rc)
-		*out = &ss->cache;
-	return rc;
+	return rc ? rc : rrd__cache_data(&ss->cache, size, free_fn, out);
 }
 
 rrd_status rrd__strat_state_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,

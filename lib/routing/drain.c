@@ -67,12 +67,8 @@ void rrd__drainable_unknown(rrd_distributor *d)
  * the memory to keep it, it stays unknown and is counted each time. */
 static void drainable_counted(rrd_distributor *d, int64_t n)
 {
-	drain_count *c = rrd__cache_find(d, &drain_kind);
-	if (!c && (c = rrd__calloc(1, sizeof *c)) && rrd__cache_add(d, &drain_kind, c)) {
-		rrd__free(c);
-		c = NULL;
-	}
-	if (c)
+	drain_count *c;
+	if (rrd__cache_of(d, &drain_kind, sizeof *c, (void **)&c) == RRD_OK)
 		*c = (drain_count){ rrd__stamp_now(d), n };
 }
 

@@ -190,15 +190,10 @@ fail:
 /* The index of the rules as they are now; NULL when there are none. */
 static rrd_status index_of(rrd_distributor *d, struct rule_index **out)
 {
-	rules_cache *c = rrd__cache_find(d, &rules_kind);
-	if (!c) {
-		if (!(c = rrd__calloc(1, sizeof *c)))
-			return rrd__nomem();
-		if (rrd__cache_add(d, &rules_kind, c)) {
-			rrd__free(c);
-			return rrd__nomem();
-		}
-	}
+	rules_cache *c;
+	rrd_status rc = rrd__cache_of(d, &rules_kind, sizeof *c, (void **)&c);
+	if (rc)
+		return rc;
 	if (!rrd__config_fresh(d, c->config)) {
 		index_free(c->index);
 		c->index = NULL;

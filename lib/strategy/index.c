@@ -36,24 +36,6 @@ static void weights_free(void *data)
 	rrd__free(x);
 }
 
-/* The cache strategy `s` keeps for pool p, made empty (`size` bytes,
- * zeroed) when there is none yet. */
-static rrd_status cache_of(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, size_t size,
-			   void (*free_fn)(void *), void **out)
-{
-	rrd_cache *c;
-	rrd_status rc = rrd__strat_cache(d, p, s, &c);
-	if (rc)
-		return rc;
-	if (!c->data) {
-		if (!(c->data = rrd__calloc(1, size)))
-			return rrd__nomem();
-		c->free = free_fn;
-	}
-	*out = c->data;
-	return RRD_OK;
-}
-
 static int64_t count_of(const rrd_agent_rt *a, int recent)
 {
 	return recent ? a->st.last : a->st.open;
@@ -91,7 +73,7 @@ rrd_status rrd__index_counts(rrd_distributor *d, rrd_pool_rt *p, int recent, rrd
 {
 	counts_index *x;
 	rrd_strategy s = recent ? RRD_STRATEGY_LEAST_RECENT : RRD_STRATEGY_LEAST_BUSY;
-	rrd_status rc = cache_of(d, p, s, sizeof *x, counts_free, (void **)&x);
+	rrd_status rc = rrd__strat_cache(d, p, s, sizeof *x, counts_free, (void **)&x);
 	if (rc)
 		return rc;
 	*out = &x->tree;
@@ -111,7 +93,8 @@ rrd_status rrd__index_counts(rrd_distributor *d, rrd_pool_rt *p, int recent, rrd
 rrd_status rrd__index_weights(rrd_distributor *d, rrd_pool_rt *p, rrd_fenwick **out)
 {
 	weights_index *x;
-	rrd_status rc = cache_of(d, p, RRD_STRATEGY_RANDOM, sizeof *x, weights_free, (void **)&x);
+	rrd_status rc = rrd__strat_cache(d, p, RRD_STRATEGY_RANDOM, sizeof *x, weights_free,
+					 (void **)&x);
 	if (rc)
 		return rc;
 	*out = &x->weights;

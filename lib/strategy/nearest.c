@@ -48,16 +48,11 @@ static void members_tree_free(void *data)
 
 static rrd_status pool_tree(rrd_distributor *d, rrd_pool_rt *p, rrd_kdtree **out)
 {
-	rrd_cache *c;
-	rrd_status rc = rrd__strat_cache(d, p, RRD_STRATEGY_NEAREST, &c);
+	members_tree *mt;
+	rrd_status rc = rrd__strat_cache(d, p, RRD_STRATEGY_NEAREST, sizeof *mt, members_tree_free,
+					 (void **)&mt);
 	if (rc)
 		return rc;
-	if (!c->data) {
-		if (!(c->data = rrd__calloc(1, sizeof(members_tree))))
-			return rrd__nomem();
-		c->free = members_tree_free;
-	}
-	members_tree *mt = c->data;
 	if (!rrd__config_fresh(d, mt->config)) {
 		rrd_kdtree *t;
 		if ((rc = rrd__agents_kdtree(d, p->members, p->nmembers, &t)))

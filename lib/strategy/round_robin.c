@@ -26,11 +26,6 @@ typedef struct rr_hint {
 	size_t pos;
 } rr_hint;
 
-static void hint_free(void *data)
-{
-	rrd__free(data);
-}
-
 static rrd_status chosen(rrd_distributor *d, const rrd_pick_req *req, rrd_pool_rt *p,
 			 rrd_strat_state *ss, size_t i, size_t *pos)
 {
@@ -69,13 +64,11 @@ rrd_status rrd__pick_round_robin(rrd_distributor *d, const rrd_pick_req *req, si
 			return rrd__fail(RRD_E_STORE, "round robin state of pool \"%s\" is malformed",
 					 p->id);
 	}
-	if (!ss->cache.data) {
-		/* Without one, each pick looks for the cursor. */
-		if ((ss->cache.data = rrd__calloc(1, sizeof(rr_hint))))
-			ss->cache.free = hint_free;
-	}
+	rr_hint *h = NULL;
+	/* Without one (no memory for it), each pick looks for the cursor. */
+	(void)rrd__cache_data(&ss->cache, sizeof *h, rrd__free, (void **)&h);
 	size_t n = p->nmembers, start = 0;
-	size_t hint = ss->cache.data ? ((rr_hint *)ss->cache.data)->pos : n;
+	size_t hint = h ? h->pos : n;
 	/* Usually the cursor is the member chosen last, at the hint. */
 	if (hint < n && p->members[hint].seq == cursor)
 		start = hint + 1 < n ? hint + 1 : 0;

@@ -385,16 +385,11 @@ static void catch_up(rrd_distributor *d, rrd_pool_rt *p, wrr_index *x)
 static rrd_status index_for(rrd_distributor *d, rrd_pool_rt *p, const rrd_strat_state *ss,
 			    int64_t tick, wrr_index **out)
 {
-	rrd_cache *c;
-	rrd_status rc = rrd__strat_cache(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, &c);
+	wrr_index *x;
+	rrd_status rc = rrd__strat_cache(d, p, RRD_STRATEGY_WEIGHTED_ROUND_ROBIN, sizeof *x,
+					 wrr_index_free, (void **)&x);
 	if (rc)
 		return rc;
-	if (!c->data) {
-		if (!(c->data = rrd__calloc(1, sizeof(wrr_index))))
-			return rrd__nomem();
-		c->free = wrr_index_free;
-	}
-	wrr_index *x = c->data;
 	*out = x;
 	if (!rrd__stamp_fresh(d, x->stamp) || tick + 1 - x->origin >= ORIGIN_SPAN)
 		return build(d, p, ss, tick, x);

@@ -41,7 +41,18 @@ typedef struct rrd_distributor_options {
 	uint64_t seed;              /**< seed of the random strategy */
 	int64_t redistribute_max;   /**< most records one redistribution may move; 0: 15000;
 				     RRD_REDISTRIBUTE_NONE: none */
+	/* ---- version 2 (1.1) ---- */
+	/**
+	 * How many times an operation runs again, from the start, when the
+	 * store reports that it lost a race with another writer (RRD_E_RETRY,
+	 * see rrdist/sys/store.h); then it fails with RRD_E_RETRY, having
+	 * changed nothing. 0: 8. RRD_RETRY_NONE: never.
+	 */
+	int max_retries;
 } rrd_distributor_options;
+
+/** For rrd_distributor_options.max_retries: an operation runs once. */
+#define RRD_RETRY_NONE (-1)
 
 /**
  * For rrd_distributor_options.redistribute_max: no redistribution may move
@@ -52,8 +63,8 @@ typedef struct rrd_distributor_options {
  */
 #define RRD_REDISTRIBUTE_NONE (-1)
 
-#define RRD_DISTRIBUTOR_OPTIONS_VERSION 1
-#define RRD_DISTRIBUTOR_OPTIONS_INIT { RRD_DISTRIBUTOR_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0 }
+#define RRD_DISTRIBUTOR_OPTIONS_VERSION 2
+#define RRD_DISTRIBUTOR_OPTIONS_INIT { RRD_DISTRIBUTOR_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0, 0 }
 
 /**
  * Fill `opts` with the defaults of table `version`.

@@ -337,7 +337,7 @@ rrd_time rrd__now(rrd_distributor *d);
 
 /* The runner's steps, for rrd__run alone: tests/layering fails when a
  * file outside lib/core names one. */
-rrd_status rrd__txn_begin(rrd_distributor *d);
+rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags);
 /* Write what changed, commit; on failure, roll back. */
 rrd_status rrd__txn_commit(rrd_distributor *d);
 /* Roll back and drop every cached value the transaction may have moved. */
@@ -352,18 +352,18 @@ void rrd__txn_config_done(rrd_distributor *d, int64_t version);
 /* A transaction's `then`, under the lock, when its `wanted` says so. */
 void rrd__run_then(rrd_distributor *d, const rrd_txn *then, void *ctx);
 
-/* rrd__run, d->mu held. Inline, like rrd__run, so that a call whose
- * transaction is a constant runs its steps directly: every call on a
- * distributor runs through here. */
-static RRD_ALWAYS_INLINE rrd_status rrd__run_locked(rrd_distributor *d, const rrd_txn *t,
-						    void *ctx)
+/* One run of `t`, d->mu held. Inline, like rrd__run, so that a call
+ * whose transaction is a constant runs its steps directly: every call on
+ * a distributor runs through here. */
+static RRD_ALWAYS_INLINE rrd_status rrd__run_once(rrd_distributor *d, const rrd_txn *t,
+						  void *ctx)
 {
 	/* A configuration change needs no time, and a body that may need
 	 * none reads the clock itself (rrd__now), if at all. */
 	rrd_time now = t->kind == RRD_TXN_CONFIG || t->own_clock ? 0 : rrd__now(d);
 	int64_t version = 0;
 	d->txn_wrote_nothing = 0;
-	rrd_status rc = rrd__txn_begin(d);
+	rrd_status rc = rrd__txn_begin(d, t->kind == RRD_TXN_READ ? RRD_TXN_READ_ONLY : 0);
 	if (rc)
 		return rc;
 	if (t->kind == RRD_TXN_CONFIG)
@@ -385,6 +385,22 @@ static RRD_ALWAYS_INLINE rrd_status rrd__run_locked(rrd_distributor *d, const rr
 	if (t->apply)
 		t->apply(d, ctx);
 	return RRD_OK;
+}
+
+/* rrd__run_once again, after it lost a race in the store (txn.c). */
+rrd_status rrd__run_again(rrd_distributor *d, const rrd_txn *t, void *ctx);
+
+/* rrd__run, d->mu held: once, and again while the store says another
+ * writer won a race, up to the options' max_retries. Every body runs
+ * from the start each time, so none may keep anything of a failed run:
+ * what it found is read again, what it built is built again. */
+static RRD_ALWAYS_INLINE rrd_status rrd__run_locked(rrd_distributor *d, const rrd_txn *t,
+						    void *ctx)
+{
+	rrd_status rc = rrd__run_once(d, t, ctx);
+	if (RRD_UNLIKELY(rc == RRD_E_RETRY))
+		rc = rrd__run_again(d, t, ctx);
+	return rc;
 }
 
 /* Run `t` with `ctx`. The status of the body, of finish or of the commit;

@@ -3,6 +3,7 @@
  * configuration change goes through, so that beginning, rolling back and
  * committing, and what each does to the caches, are written once.
  */
+#include <sched.h>
 #include <string.h>
 
 #include "core/config_store.h"
@@ -63,15 +64,17 @@ static void clear_dirty_marks(rrd_distributor *d)
 }
 
 
-rrd_status rrd__txn_begin(rrd_distributor *d)
+rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags)
 {
 	uint64_t gen = 0;
 	rrd_store *st = d->store;
-	int rc = st->m.begin(st->self, 0, &gen);
+	int rc = st->m.begin(st->self, flags, &gen);
 	if (rc)
 		return rrd__store_status(rc, "begin");
 	d->in_txn = 1;
-	if (gen != d->generation) {
+	/* A concurrent store keeps no generation: what we hold may be stale
+	 * at every transaction. */
+	if (gen == RRD_STORE_NO_GENERATION || gen != d->generation) {
 		/* Someone else committed: what we cached may be stale. */
 		d->epoch++;
 		d->generation = gen;
@@ -160,6 +163,22 @@ void rrd__txn_config_done(rrd_distributor *d, int64_t version)
 {
 	d->config_version = version;
 	d->config_gen++;
+}
+
+rrd_status rrd__run_again(rrd_distributor *d, const rrd_txn *t, void *ctx)
+{
+	rrd_status rc = RRD_E_RETRY;
+	for (int i = 0; rc == RRD_E_RETRY && i < d->opts.max_retries; i++) {
+		/* The one who won the race is committing: give it the
+		 * processor before asking again. */
+		sched_yield();
+		rc = rrd__run_once(d, t, ctx);
+	}
+	if (rc == RRD_E_RETRY)
+		rc = rrd__fail_prefix(RRD_E_RETRY, "ran %d times, and each time another writer "
+					       "won; nothing changed: ",
+				      d->opts.max_retries + 1);
+	return rc;
 }
 
 void rrd__run_then(rrd_distributor *d, const rrd_txn *t, void *ctx)

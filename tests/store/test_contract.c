@@ -647,6 +647,99 @@ static void test_random_against_model(void **state)
 	rrd_store_free(st);
 }
 
+/* get_many answers what gets would, over several namespaces, with keys
+ * found and not found and one key asked twice. */
+static void test_get_many(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	put(st, "a", "1", 5);
+	put(st, "b", "22", 6);
+	assert_int_equal(st->m.put(st->self, RRD_NS_META, "a", "meta", 4, 0), RRD_OK);
+	commit(st);
+	begin(st);
+	const int ns[] = { NS, RRD_NS_META, NS, NS, RRD_NS_AGENT, NS };
+	const char *const keys[] = { "a", "a", "zz", "b", "a", "a" };
+	const void *values[6];
+	size_t lens[6];
+	int64_t orders[6];
+	unsigned char found[6];
+	assert_int_equal(st->m.get_many(st->self, 6, ns, keys, values, lens, orders, found), RRD_OK);
+	static const unsigned char want_found[] = { 1, 1, 0, 1, 0, 1 };
+	static const char *const want[] = { "1", "meta", NULL, "22", NULL, "1" };
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(found[i], want_found[i]);
+		if (!found[i])
+			continue;
+		assert_int_equal(lens[i], strlen(want[i]));
+		assert_memory_equal(values[i], want[i], lens[i]);
+	}
+	assert_int_equal(orders[0], 5);
+	assert_int_equal(orders[3], 6);
+	/* Without orders, and seeing the transaction's own writes. */
+	del(st, "a");
+	put(st, "zz", "3", 7);
+	assert_int_equal(st->m.get_many(st->self, 3, ns, keys, values, lens, NULL, found), RRD_OK);
+	assert_int_equal(found[0], 0);
+	assert_int_equal(found[1], 1);
+	assert_int_equal(found[2], 1);
+	assert_memory_equal(values[2], "3", 1);
+	rollback(st);
+	rrd_store_free(st);
+}
+
+/* del_many deletes what is there, skips what is not, and rolls back. */
+static void test_del_many(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	put(st, "a", "1", 1);
+	put(st, "b", "2", 2);
+	put(st, "c", "3", 3);
+	commit(st);
+	const char *const keys[] = { "a", "missing", "c", "a" };
+	begin(st);
+	assert_int_equal(st->m.del_many(st->self, NS, 4, keys), RRD_OK);
+	assert_string_equal(list(st, "", 0), "b=2@2");
+	rollback(st);
+	begin(st);
+	assert_string_equal(list(st, "", 0), "a=1@1 b=2@2 c=3@3");
+	assert_int_equal(st->m.del_many(st->self, NS, 4, keys), RRD_OK);
+	commit(st);
+	begin(st);
+	assert_string_equal(list(st, "", 0), "b=2@2");
+	commit(st);
+	rrd_store_free(st);
+}
+
+/* A read-only transaction reads, and the reference store refuses its
+ * writes, so that a library that wrote in one would be caught. */
+static void test_read_only_transactions(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	put(st, "a", "1", 1);
+	commit(st);
+	uint64_t gen = 0;
+	assert_int_equal(st->m.begin(st->self, RRD_TXN_READ_ONLY, &gen), RRD_OK);
+	assert_int_equal(gen, 1);
+	assert_value(st, "a", "1");
+	assert_int_equal(st->m.put(st->self, NS, "b", "2", 1, 0), RRD_E_STATE);
+	assert_int_equal(st->m.del(st->self, NS, "a"), RRD_E_STATE);
+	const char *const keys[] = { "a" };
+	assert_int_equal(st->m.del_many(st->self, NS, 1, keys), RRD_E_STATE);
+	assert_int_equal(st->m.timer_set(st->self, "a", 5, 1), RRD_E_STATE);
+	rollback(st);
+	begin(st);
+	assert_value(st, "a", "1");
+	assert_value(st, "b", NULL);
+	commit(st);
+	rrd_store_free(st);
+}
+
 /* A host built against the first version of the table passes a shorter
  * one: the library reads no further, and what it did not read is NULL. */
 static void test_version_1_table(void **state)
@@ -689,6 +782,9 @@ int main(void)
 		cmocka_unit_test(test_lock_lease_ends_at_expires),
 		cmocka_unit_test(test_random_against_model),
 		cmocka_unit_test(test_version_1_table),
+		cmocka_unit_test(test_get_many),
+		cmocka_unit_test(test_del_many),
+		cmocka_unit_test(test_read_only_transactions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

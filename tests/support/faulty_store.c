@@ -20,21 +20,29 @@ static int refuse(void *self, faulty_call kind)
 	    (fs->fail_to[kind] && n > fs->fail_to[kind]))
 		return 0;
 	fs->failed[kind]++;
-	rrd_store_error(RRD_E_STORE, "the test's store refused the call");
+	rrd_store_error(fs->status ? fs->status : RRD_E_STORE, "the test's store refused the call");
 	return 1;
 }
+
+#define REFUSED(self) (((faulty_store *)(self))->status ? ((faulty_store *)(self))->status : RRD_E_STORE)
 
 static int f_begin(void *self, unsigned int flags, uint64_t *generation)
 {
 	if (refuse(self, FAULTY_BEGIN))
-		return RRD_E_STORE;
-	return INNER(self)->m.begin(INNER(self)->self, flags, generation);
+		return REFUSED(self);
+	faulty_store *fs = self;
+	if (flags & RRD_TXN_READ_ONLY)
+		fs->read_only_begins++;
+	int rc = INNER(self)->m.begin(INNER(self)->self, flags, generation);
+	if (!rc && fs->no_generation)
+		*generation = RRD_STORE_NO_GENERATION;
+	return rc;
 }
 
 static int f_commit(void *self)
 {
 	if (refuse(self, FAULTY_COMMIT))
-		return RRD_E_STORE;
+		return REFUSED(self); /* the library rolls back */
 	return INNER(self)->m.commit(INNER(self)->self);
 }
 
@@ -101,14 +109,14 @@ static int f_lock_acquire(void *self, const char *name, const char *owner, rrd_t
 			  rrd_time expires)
 {
 	if (refuse(self, FAULTY_LOCK_ACQUIRE))
-		return RRD_E_STORE;
+		return REFUSED(self);
 	return INNER(self)->m.lock_acquire(INNER(self)->self, name, owner, now, expires);
 }
 
 static int f_lock_release(void *self, const char *name, const char *owner)
 {
 	if (refuse(self, FAULTY_LOCK_RELEASE))
-		return RRD_E_STORE;
+		return REFUSED(self);
 	return INNER(self)->m.lock_release(INNER(self)->self, name, owner);
 }
 
@@ -124,6 +132,20 @@ static int f_has_many(void *self, int ns, size_t n, const char *const *keys,
 {
 	refuse(self, FAULTY_OTHER);
 	return INNER(self)->m.has_many(INNER(self)->self, ns, n, keys, present);
+}
+
+static int f_get_many(void *self, size_t n, const int *ns, const char *const *keys,
+		      const void **values, size_t *lens, int64_t *orders, unsigned char *found)
+{
+	refuse(self, FAULTY_OTHER);
+	((faulty_store *)self)->get_manys++;
+	return INNER(self)->m.get_many(INNER(self)->self, n, ns, keys, values, lens, orders, found);
+}
+
+static int f_del_many(void *self, int ns, size_t n, const char *const *keys)
+{
+	refuse(self, FAULTY_OTHER);
+	return INNER(self)->m.del_many(INNER(self)->self, ns, n, keys);
 }
 
 static const rrd_store_methods faulty_methods = {
@@ -143,6 +165,8 @@ static const rrd_store_methods faulty_methods = {
 	.lock_release = f_lock_release,
 	.put_many = f_put_many,
 	.has_many = f_has_many,
+	.get_many = f_get_many,
+	.del_many = f_del_many,
 };
 
 faulty_store *faulty_store_new(void)

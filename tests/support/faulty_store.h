@@ -26,6 +26,10 @@ typedef struct faulty_store {
 	long fail_from[FAULTY_CALLS], fail_to[FAULTY_CALLS];
 	long failed[FAULTY_CALLS]; /* calls refused so far */
 	long scans[16];            /* scans of each namespace (rrd_store_ns) */
+	int status;                /* what a refused call returns; 0: RRD_E_STORE */
+	int no_generation;         /* begin reports RRD_STORE_NO_GENERATION */
+	long read_only_begins;     /* begins with RRD_TXN_READ_ONLY */
+	long get_manys;            /* calls of get_many */
 } faulty_store;
 
 faulty_store *faulty_store_new(void);

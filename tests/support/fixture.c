@@ -67,16 +67,22 @@ fixture *fix_new(int explain)
 
 fixture *fix_new_on(rrd_store *store, int explain)
 {
+	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	o.explain = explain;
+	return fix_new_tuned(store, &o);
+}
+
+fixture *fix_new_tuned(rrd_store *store, const rrd_distributor_options *opts)
+{
 	fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->now = FIX_START;
 	f->store = store;
-	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	rrd_distributor_options o = *opts;
 	o.clock = clock_fn;
 	o.clock_user = f;
 	o.on_event = on_event;
 	o.event_user = f;
-	o.explain = explain;
 	o.seed = 7;
 	assert_int_equal(rrd_distributor_new(&f->dist, f->store, &o), RRD_OK);
 	return f;

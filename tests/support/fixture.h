@@ -27,6 +27,9 @@ typedef struct fixture {
 fixture *fix_new(int explain);
 /* The same on a store the test keeps (fix_free leaves it). */
 fixture *fix_new_on(rrd_store *store, int explain);
+/* The same with the host's options, but for the clock, the events and
+ * the seed, which are the fixture's. */
+fixture *fix_new_tuned(rrd_store *store, const rrd_distributor_options *opts);
 void fix_free(fixture *f);
 /* Add an active agent with defaults. */
 void fix_agent(fixture *f, const char *id);

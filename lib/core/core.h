@@ -267,6 +267,12 @@ struct rrd_distributor {
 	rrd_evbatch *outbox_tail;
 	rrd_evbatch *spare;      /* a delivered batch kept for the next operation */
 	int delivering;          /* a thread is delivering the outbox (emit.c) */
+	char token[17];          /* 16 hex digits: this distributor's event ids */
+	uint64_t event_serial;   /* of the last event made */
+	/* Durable events delivered, whose outbox entries the next write
+	 * transaction deletes: the first `acks_sent` go with the open one. */
+	char **acks;
+	size_t nacks, acks_cap, acks_sent;
 
 	/* What the last pick passed over, as its strategy found it: the
 	 * `assigned` event and the pick object carry it. */
@@ -657,5 +663,16 @@ void rrd__deliver_claimed(rrd_distributor *d);
 /* Deliver committed events unless another thread is (which then does);
  * called without d->mu. */
 void rrd__deliver(rrd_distributor *d);
+/* Before commit: write the transaction's events to the store's outbox
+ * (durable events), and delete the entries of those delivered since. */
+rrd_status rrd__events_flush(rrd_distributor *d);
+/* After commit: the deleted entries are no longer to be deleted. */
+void rrd__events_committed(rrd_distributor *d);
+/* Delete the outbox entries of events delivered and not yet deleted, in
+ * a transaction of their own. */
+rrd_status rrd__events_ack_now(rrd_distributor *d);
+/* Whether `id` is one of this distributor's own, or delivered and waiting
+ * to be deleted: not to be delivered again. */
+int rrd__event_is_ours(const rrd_distributor *d, const char *id);
 
 #endif

@@ -96,7 +96,9 @@ rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags)
 rrd_status rrd__txn_commit(rrd_distributor *d)
 {
 	rrd_store *st = d->store;
-	rrd_status s = rrd__flush(d);
+	rrd_status s = rrd__events_flush(d);
+	if (!s)
+		s = rrd__flush(d);
 	if (s) {
 		rrd__txn_abort(d);
 		return s;
@@ -110,6 +112,7 @@ rrd_status rrd__txn_commit(rrd_distributor *d)
 	d->in_txn = 0;
 	d->generation++;
 	clear_dirty_marks(d);
+	rrd__events_committed(d);
 	if (d->pending) {
 		if (d->outbox_tail)
 			d->outbox_tail->next = d->pending;
@@ -133,6 +136,7 @@ void rrd__txn_abort(rrd_distributor *d)
 	}
 	d->in_txn = 0;
 	d->epoch++;
+	d->acks_sent = 0;
 	clear_dirty_marks(d);
 	rrd__evbatch_free(d->pending);
 	d->pending = NULL;

@@ -65,6 +65,12 @@ fixture *fix_new(int explain)
 	return f;
 }
 
+void fix_no_events(void *user, const rrd_event *event)
+{
+	(void)user;
+	(void)event;
+}
+
 fixture *fix_new_on(rrd_store *store, int explain)
 {
 	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
@@ -81,7 +87,7 @@ fixture *fix_new_tuned(rrd_store *store, const rrd_distributor_options *opts)
 	rrd_distributor_options o = *opts;
 	o.clock = clock_fn;
 	o.clock_user = f;
-	o.on_event = on_event;
+	o.on_event = opts->on_event == fix_no_events ? NULL : on_event;
 	o.event_user = f;
 	o.seed = 7;
 	assert_int_equal(rrd_distributor_new(&f->dist, f->store, &o), RRD_OK);

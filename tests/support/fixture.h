@@ -30,6 +30,8 @@ fixture *fix_new_on(rrd_store *store, int explain);
 /* The same with the host's options, but for the clock, the events and
  * the seed, which are the fixture's. */
 fixture *fix_new_tuned(rrd_store *store, const rrd_distributor_options *opts);
+/* As opts->on_event for fix_new_tuned: the distributor gets no callback. */
+void fix_no_events(void *user, const rrd_event *event);
 void fix_free(fixture *f);
 /* Add an active agent with defaults. */
 void fix_agent(fixture *f, const char *id);

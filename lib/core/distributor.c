@@ -74,6 +74,7 @@ void rrd__core_free(rrd_distributor *d)
 	rrd__free(d->dirty_states.items);
 	rrd__free(d->dirty_recs.items);
 	rrd__free(d->dirty_meta.items);
+	rrd__free(d->wants);
 	rrd__evbatch_free(d->pending);
 	rrd__evbatch_free(d->spare);
 	while (d->outbox) {

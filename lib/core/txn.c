@@ -64,7 +64,7 @@ static void clear_dirty_marks(rrd_distributor *d)
 }
 
 
-rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags)
+rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags, const rrd_txn *t, void *ctx)
 {
 	uint64_t gen = 0;
 	rrd_store *st = d->store;
@@ -72,9 +72,21 @@ rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags)
 	if (rc)
 		return rrd__store_status(rc, "begin");
 	d->in_txn = 1;
-	/* A concurrent store keeps no generation: what we hold may be stale
-	 * at every transaction. */
-	if (gen == RRD_STORE_NO_GENERATION || gen != d->generation) {
+	if (gen == RRD_STORE_NO_GENERATION) {
+		/* What we hold may be stale at every transaction. */
+		d->concurrent = 1;
+		d->epoch++;
+		d->generation = gen;
+		rrd_status s = rrd__txn_read_ahead(d, t->prefetch, ctx);
+		if (s) {
+			/* A reload that failed leaves the configuration half
+			 * read: the next transaction reads it all again. */
+			d->config_version = -1;
+			rrd__txn_abort(d);
+		}
+		return s;
+	}
+	if (gen != d->generation) {
 		/* Someone else committed: what we cached may be stale. */
 		d->epoch++;
 		d->generation = gen;

@@ -59,7 +59,7 @@ static rrd_status push(rrd_distributor *d, rrd_rec_rt *rec, rrd_queue_reason rea
 		       const char *pool, const char *rule, rrd_time now, int emit)
 {
 	int64_t seq;
-	rrd_status rc = rrd__sequence_next(d, "seq.queue", &seq);
+	rrd_status rc = rrd__order_next(d, "seq.queue", &seq);
 	if (rc || (rc = rrd__rec_transition(d, rec, NULL, RRD_RECORD_QUEUED)) ||
 	    (rc = put_entry(d, rec->r->id, reason, now, pool, rule, seq)) || !emit)
 		return rc;

@@ -56,6 +56,7 @@ static int f_get(void *self, int ns, const char *key, const void **value, size_t
 		 int64_t *order)
 {
 	refuse(self, FAULTY_OTHER);
+	((faulty_store *)self)->gets++;
 	return INNER(self)->m.get(INNER(self)->self, ns, key, value, len, order);
 }
 
@@ -76,6 +77,7 @@ static int f_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each
 {
 	refuse(self, FAULTY_OTHER);
 	faulty_store *fs = self;
+	fs->scans_all++;
 	if (ns >= 0 && ns < (int)(sizeof fs->scans / sizeof *fs->scans))
 		fs->scans[ns]++;
 	return INNER(self)->m.scan(INNER(self)->self, ns, prefix, each, ctx);

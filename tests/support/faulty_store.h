@@ -30,6 +30,8 @@ typedef struct faulty_store {
 	int no_generation;         /* begin reports RRD_STORE_NO_GENERATION */
 	long read_only_begins;     /* begins with RRD_TXN_READ_ONLY */
 	long get_manys;            /* calls of get_many */
+	long gets;                 /* calls of get */
+	long scans_all;            /* calls of scan */
 } faulty_store;
 
 faulty_store *faulty_store_new(void);

@@ -180,6 +180,7 @@ int rrd__pg_sync(pgstore *s, PGresult **last)
 		s->broken = 1;
 		return rrd__pg_fail(RRD_E_STORE, "sending", PQerrorMessage(s->conn));
 	}
+	s->round_trips++;
 	int rc = read_stale(s);
 	if (rc)
 		return rc;

@@ -67,13 +67,16 @@ static int pg_rollback(void *self)
 	pgstore *s = self;
 	if (!s->in_txn)
 		return rrd__fail(RRD_E_STATE, "postgres store: rollback outside a transaction");
-	/* Sent without waiting: its answer is read with the next pipeline's.
-	 * A lost connection rolled back by itself. */
+	/* A read-only transaction holds no lock: its rollback is sent
+	 * without waiting, and its answer read with the next pipeline's. One
+	 * that wrote waits, so that its row locks are gone (a timer it
+	 * popped is back) before the caller goes on. A lost connection
+	 * rolled back by itself. */
 	if (s->began && !s->broken) {
 		if (s->queued)
 			(void)rrd__pg_sync(s, NULL); /* what a failure left unread */
 		if (!s->broken && !rrd__pg_send(s, PG_ROLLBACK, NULL))
-			(void)rrd__pg_sync_later(s);
+			(void)(s->read_only ? rrd__pg_sync_later(s) : rrd__pg_sync(s, NULL));
 	}
 	end(s);
 	return RRD_OK;

@@ -11,8 +11,8 @@
  * from the write to the commit, and nothing is computed meanwhile.
  *
  * Round trips: BEGIN goes with the first read (one round trip), the
- * writes with COMMIT (one more). A rollback is sent without waiting; its
- * answer is read before the next pipeline's.
+ * writes with COMMIT (one more). A read-only transaction's rollback is
+ * sent without waiting; its answer is read before the next pipeline's.
  */
 #ifndef RRD_PG_PG_H
 #define RRD_PG_PG_H
@@ -79,6 +79,7 @@ typedef struct pgstore {
 	size_t queued;          /* commands sent since the last sync */
 	size_t stale_syncs;     /* pipelines ended unread (a rollback) */
 	int broken;             /* the connection is lost: reconnect at begin */
+	uint64_t round_trips;   /* syncs waited for, for tests to count */
 	PGresult *held;         /* what handed-out values point into */
 	pg_bytes arrays[4];     /* array parameters of the call */
 	unsigned char *idx;     /* put_many: which entries are sent */

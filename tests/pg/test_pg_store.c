@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "pg/pg.h"
 #include "rrdist.h"
 #include "store/store.h"
 
@@ -305,6 +306,46 @@ static void test_two_distributors_one_round_robin(void **state)
 	rrd_store_free(sb);
 }
 
+/* A plain round-robin submit: the reads in one round trip, the writes
+ * and the commit in another. */
+static void test_submit_takes_two_round_trips(void **state)
+{
+	(void)state;
+	rrd_store *st = fresh("t_trips");
+	rrd_distributor *d;
+	ok(rrd_distributor_new(&d, st, NULL));
+	rrd_pool *p;
+	ok(rrd_pool_new(&p, "web", RRD_KIND_LEAD));
+	for (int i = 0; i < 7; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "a%d", i);
+		rrd_agent *ag;
+		ok(rrd_agent_new(&ag, id));
+		ok(rrd_distributor_put_agent(d, ag));
+		rrd_agent_free(ag);
+		ok(rrd_pool_add_member(p, id));
+	}
+	ok(rrd_distributor_put_pool(d, p));
+	rrd_pool_free(p);
+	rrd_rule *rule;
+	ok(rrd_rule_new(&rule, "all", "web"));
+	ok(rrd_distributor_add_rule(d, rule));
+	rrd_rule_free(rule);
+	pgstore *s = st->self;
+	for (int i = 0; i < 10; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "L%d", i);
+		rrd_record *r;
+		ok(rrd_record_new(&r, id, RRD_KIND_LEAD));
+		uint64_t before = s->round_trips;
+		ok(rrd_distributor_submit(d, r, NULL));
+		rrd_record_free(r);
+		assert_int_equal(s->round_trips - before, 2);
+	}
+	rrd_distributor_free(d);
+	rrd_store_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_lease),
 		cmocka_unit_test(test_schema_versions),
 		cmocka_unit_test(test_two_distributors_one_round_robin),
+		cmocka_unit_test(test_submit_takes_two_round_trips),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -595,6 +595,13 @@ static rrd_status op_reassign_to_pool(fixture *f, char *out, size_t cap)
 	return ARMED(rrd_distributor_reassign_to_pool(f->dist, "L2", "web", NULL));
 }
 
+static rrd_status op_reassign_to_agent(fixture *f, char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	return ARMED(rrd_distributor_reassign_to_agent(f->dist, "L2", "C", NULL));
+}
+
 static rrd_status op_reassign_to_nearest(fixture *f, char *out, size_t cap)
 {
 	(void)out;
@@ -784,6 +791,44 @@ static rrd_status op_get_calendar(fixture *f, char *out, size_t cap)
 	return rc;
 }
 
+/* A document that adds a calendar and a pool of the host's strategy,
+ * changes an agent's weight and replaces the rules. */
+static const char config_doc[] =
+	"{\"format\":\"rrdist-config/1\","
+	"\"calendars\":[{\"id\":\"weekend\",\"timezone\":\"Europe/Berlin\","
+	"  \"hours\":{\"sat\":[[\"10:00\",\"14:00\"]]}}],"
+	"\"agents\":[{\"id\":\"B\",\"weight\":4,\"capacity\":{\"open\":5}}],"
+	"\"pools\":[{\"id\":\"np\",\"kind\":\"lead\",\"strategy\":\"first_free\","
+	"  \"members\":[\"C\",\"A\"]}],"
+	"\"rules\":[{\"id\":\"r-zillow\",\"match\":{\"source\":[\"zillow\"]},"
+	"  \"pool\":\"np\",\"overflow\":[\"web\"]}]}";
+
+static rrd_status op_load_config(fixture *f, char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	return ARMED(rrd_distributor_load_config(f->dist, config_doc, sizeof config_doc - 1));
+}
+
+static rrd_status op_save_config(fixture *f, char *out, size_t cap)
+{
+	char *text = NULL;
+	rrd_status rc = ARMED(rrd_distributor_save_config(f->dist, &text));
+	no_output(rc, text, "a document");
+	if (!rc)
+		snprintf(out, cap, "%s", text);
+	rrd_free(text);
+	return rc;
+}
+
+static rrd_status op_agent_at(fixture *f, char *out, size_t cap)
+{
+	char id[RRD_ID_MAX + 1] = "";
+	rrd_status rc = ARMED(rrd_distributor_agent_at(f->dist, 2, id, sizeof id));
+	snprintf(out, cap, "%s", id);
+	return rc;
+}
+
 #define OP(fn) { #fn + 3, fn, 0, 0 }
 #define READ(fn) { #fn + 3, fn, 0, 1 }
 
@@ -831,6 +876,7 @@ const op ops[] = {
 	OP(op_queue_record_queued),
 	OP(op_queue_record_forced),
 	OP(op_reassign_to_pool),
+	OP(op_reassign_to_agent),
 	OP(op_reassign_to_nearest),
 	OP(op_transfer),
 	OP(op_transfer_queued),
@@ -850,6 +896,9 @@ const op ops[] = {
 	READ(op_get_agent),
 	READ(op_get_pool),
 	READ(op_get_calendar),
+	OP(op_load_config),
+	READ(op_save_config),
+	READ(op_agent_at),
 };
 
 const size_t ops_count = sizeof ops / sizeof *ops;

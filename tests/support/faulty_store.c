@@ -92,12 +92,31 @@ static int f_del(void *self, int ns, const char *key)
 	return INNER(self)->m.del(INNER(self)->self, ns, key);
 }
 
+/* What a refused scan hands out before it fails. */
+typedef struct first_only {
+	rrd_store_each_fn each;
+	void *ctx;
+} first_only;
+
+static int first_each(void *ctx, const char *key, const void *value, size_t len, int64_t order)
+{
+	first_only *f = ctx;
+	f->each(f->ctx, key, value, len, order);
+	return 1;
+}
+
 static int f_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx)
 {
-	REFUSE(self, FAULTY_OTHER, "scan");
 	faulty_store *fs = self;
 	if (ns >= 0 && ns < (int)(sizeof fs->scans / sizeof *fs->scans))
 		fs->scans[ns]++;
+	if (refuse(self, FAULTY_OTHER, "scan")) {
+		/* As a store that lost its connection halfway: the first
+		 * entry is handed out, then the scan fails. */
+		first_only f = { each, ctx };
+		INNER(self)->m.scan(INNER(self)->self, ns, prefix, first_each, &f);
+		return rrd_store_error(REFUSED(self), FAULTY_MESSAGE);
+	}
 	return INNER(self)->m.scan(INNER(self)->self, ns, prefix, each, ctx);
 }
 

@@ -185,15 +185,22 @@ struct rrd_queue {
 	size_t count, cap;
 };
 
-RRD_API void rrd_queue_free(rrd_queue *q)
+/* Empty the queue's entries, keeping their room. */
+static void queue_clear(rrd_queue *q)
 {
-	if (!q)
-		return;
 	for (size_t i = 0; i < q->count; i++) {
 		rrd__free(q->items[i].record);
 		rrd__free(q->items[i].pool);
 		rrd__free(q->items[i].rule);
 	}
+	q->count = 0;
+}
+
+RRD_API void rrd_queue_free(rrd_queue *q)
+{
+	if (!q)
+		return;
+	queue_clear(q);
 	rrd__free(q->items);
 	rrd__free(q);
 }
@@ -232,6 +239,7 @@ static int collect(void *ctx, const char *key, const void *value, size_t len, in
 
 static rrd_status read_queue(rrd_distributor *d, void *ctx, rrd_time now)
 {
+	queue_clear(ctx); /* what a run before this one read */
 	scan_ctx sc = { ctx, RRD_OK };
 	rrd_store *st = d->store;
 	(void)now;

@@ -121,19 +121,39 @@ void fix_agent(fixture *f, const char *id)
 	rrd_agent_free(a);
 }
 
-void fix_pool(fixture *f, const char *id, rrd_strategy s, ...)
+static rrd_pool *pool_of(const char *id, rrd_kind kind, rrd_strategy s, va_list members)
 {
 	rrd_pool *p;
-	assert_int_equal(rrd_pool_new(&p, id, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_new(&p, id, kind), RRD_OK);
 	assert_int_equal(rrd_pool_set_strategy(p, s), RRD_OK);
+	const char *m;
+	while ((m = va_arg(members, const char *)))
+		assert_int_equal(rrd_pool_add_member(p, m), RRD_OK);
+	return p;
+}
+
+rrd_pool *fix_pool_of(const char *id, rrd_kind kind, rrd_strategy s, ...)
+{
 	va_list ap;
 	va_start(ap, s);
-	const char *m;
-	while ((m = va_arg(ap, const char *)))
-		assert_int_equal(rrd_pool_add_member(p, m), RRD_OK);
+	rrd_pool *p = pool_of(id, kind, s, ap);
 	va_end(ap);
+	return p;
+}
+
+void fix_put_pool(fixture *f, rrd_pool *p)
+{
 	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
 	rrd_pool_free(p);
+}
+
+void fix_pool(fixture *f, const char *id, rrd_strategy s, ...)
+{
+	va_list ap;
+	va_start(ap, s);
+	rrd_pool *p = pool_of(id, RRD_KIND_LEAD, s, ap);
+	va_end(ap);
+	fix_put_pool(f, p);
 }
 
 rrd_status fix_submit(fixture *f, const char *lead, const char *pool)

@@ -37,6 +37,11 @@ void fix_free(fixture *f);
 void fix_agent(fixture *f, const char *id);
 /* Add a lead pool with these members (NULL-terminated). */
 void fix_pool(fixture *f, const char *id, rrd_strategy s, ...);
+/* A pool of `kind` with these members (NULL-terminated), not added: the
+ * caller's to put (fix_put_pool) or free. */
+rrd_pool *fix_pool_of(const char *id, rrd_kind kind, rrd_strategy s, ...);
+/* Add or replace a pool, and free it. */
+void fix_put_pool(fixture *f, rrd_pool *p);
 /* Submit a lead straight to a pool; returns the status. */
 rrd_status fix_submit(fixture *f, const char *lead, const char *pool);
 /* The owner of a record (static buffer), or "" for none. */

@@ -204,6 +204,9 @@ struct rrd_distributor {
 	uint64_t config_gen;     /* moves when the configuration changes */
 	int64_t config_version;
 	int in_txn;
+	/* Flags every begin() adds: RRD_TXN_EXCLUSIVE while an operation
+	 * that lost several races runs again. */
+	unsigned int begin_flags;
 	int txn_wrote_nothing;   /* rrd__txn_wrote_nothing */
 	/* The clock is read once per operation, when first needed, so one
 	 * operation sees one time and a pick that needs none reads none. */
@@ -379,7 +382,8 @@ static RRD_ALWAYS_INLINE rrd_status rrd__run_once(rrd_distributor *d, const rrd_
 	rrd_time now = t->kind == RRD_TXN_CONFIG || t->own_clock ? 0 : rrd__now(d);
 	int64_t version = 0;
 	d->txn_wrote_nothing = 0;
-	rrd_status rc = rrd__txn_begin(d, t->kind == RRD_TXN_READ ? RRD_TXN_READ_ONLY : 0, t, ctx);
+	rrd_status rc = rrd__txn_begin(
+		d, (t->kind == RRD_TXN_READ ? RRD_TXN_READ_ONLY : 0) | d->begin_flags, t, ctx);
 	if (rc)
 		return rc;
 	if (t->kind == RRD_TXN_CONFIG)

@@ -3,14 +3,22 @@
  * configuration change goes through, so that beginning, rolling back and
  * committing, and what each does to the caches, are written once.
  */
-#include <sched.h>
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/config_store.h"
 #include "core/core.h"
 #include "time/instant.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/random.h"
+
+/* The bounds of the wait before an operation runs again (back_off). */
+#define RETRY_WAIT_FIRST_US 200L
+#define RETRY_WAIT_MAX_US 20000L
+/* The retry (counting the first as 1) that asks the store to run alone. */
+#define RETRY_ALONE_FROM 3
 
 rrd_time rrd__now(rrd_distributor *d)
 {
@@ -181,15 +189,32 @@ void rrd__txn_config_done(rrd_distributor *d, int64_t version)
 	d->config_gen++;
 }
 
+/* Wait before running again after the `i`th lost race (from 0): a random
+ * time up to a bound that doubles each time. Writers that lost to one
+ * winner all learn it at its commit; run again at once, they would meet
+ * again, and the same few could lose every time. Spread apart, one of
+ * them reads the winner's work and commits before the next arrives. */
+static void back_off(int i)
+{
+	long bound_us = RETRY_WAIT_FIRST_US << (i < 8 ? i : 8);
+	if (bound_us > RETRY_WAIT_MAX_US)
+		bound_us = RETRY_WAIT_MAX_US;
+	long us = (long)(rrd__random_token() % (uint64_t)bound_us);
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
 rrd_status rrd__run_again(rrd_distributor *d, const rrd_txn *t, void *ctx)
 {
 	rrd_status rc = RRD_E_RETRY;
 	for (int i = 0; rc == RRD_E_RETRY && i < d->opts.max_retries; i++) {
-		/* The one who won the race is committing: give it the
-		 * processor before asking again. */
-		sched_yield();
+		back_off(i);
+		if (i + 1 >= RETRY_ALONE_FROM)
+			d->begin_flags |= RRD_TXN_EXCLUSIVE;
 		rc = rrd__run_once(d, t, ctx);
 	}
+	d->begin_flags &= ~RRD_TXN_EXCLUSIVE;
 	if (rc == RRD_E_RETRY)
 		rc = rrd__fail_prefix(RRD_E_RETRY, "ran %d times, and each time another writer "
 					       "won; nothing changed: ",

@@ -20,6 +20,7 @@ static const char *const statement_names[PG_NSTATEMENTS] = {
 	"rrd_get_many", "rrd_has_many", "rrd_put", "rrd_put_many", "rrd_del",
 	"rrd_del_many", "rrd_scan", "rrd_scan_from", "rrd_timer_set", "rrd_timer_clear",
 	"rrd_timer_next", "rrd_timer_pop", "rrd_lock_acquire", "rrd_lock_release",
+	"rrd_writer_lock", "rrd_alone_lock", "rrd_hot_lock", "rrd_unlock_all",
 };
 
 /* The server's message, without libpq's trailing newline. */
@@ -42,18 +43,28 @@ static int lost_race(const PGresult *r)
 			 strcmp(state, "55P03") == 0);   /* lock_not_available */
 }
 
+/* A library does not write to the host's stderr: the server's notices
+ * ("schema ... already exists, skipping") are dropped. */
+static void no_notice(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 int rrd__pg_connect(pgstore *s)
 {
 	if (s->conn)
 		PQfinish(s->conn);
 	s->conn = PQconnectdb(s->conninfo);
-	s->queued = s->stale_syncs = 0;
+	s->queued = s->nstale = 0;
 	s->began = 0;
+	s->locked = 0; /* a new session holds no advisory lock */
 	s->broken = 1;
 	if (!s->conn)
 		return rrd__nomem();
 	if (PQstatus(s->conn) != CONNECTION_OK)
 		return rrd__pg_fail(RRD_E_STORE, "connecting", PQerrorMessage(s->conn));
+	PQsetNoticeProcessor(s->conn, no_notice, NULL);
 	if (!s->schema) {
 		/* Quoted by libpq, for the connection's encoding. */
 		const char *name = s->schema_name;
@@ -110,7 +121,9 @@ int rrd__pg_begin_sent(pgstore *s)
 {
 	if (!s->in_txn || s->began)
 		return RRD_OK;
-	int rc = rrd__pg_send(s, s->read_only ? PG_BEGIN_RO : PG_BEGIN_RW, NULL);
+	int rc = s->read_only ? RRD_OK : rrd__pg_locks_take(s);
+	if (!rc)
+		rc = rrd__pg_send(s, s->read_only ? PG_BEGIN_RO : PG_BEGIN_RW, NULL);
 	if (!rc)
 		s->began = 1;
 	return rc;
@@ -157,16 +170,18 @@ static int read_answers(pgstore *s, size_t n, PGresult **last)
 	return status;
 }
 
-/* Answers of pipelines ended without reading them (rollbacks): read and
- * dropped. A rollback that failed is no news: the server drops the
- * transaction anyway. */
+/* Answers of pipelines ended without reading them: read and dropped. A
+ * rollback that failed is no news (the server drops the transaction
+ * anyway), nor is a lock that could not be taken (it was only a way to
+ * take turns). */
 static int read_stale(pgstore *s)
 {
-	while (s->stale_syncs) {
-		s->stale_syncs--;
-		if (read_answers(s, 1, NULL) && s->broken)
+	for (size_t i = 0; i < s->nstale; i++)
+		if (read_answers(s, s->stale[i], NULL) && s->broken) {
+			s->nstale = 0;
 			return rrd__pg_fail(RRD_E_STORE, "reading", PQerrorMessage(s->conn));
-	}
+		}
+	s->nstale = 0;
 	return RRD_OK;
 }
 
@@ -182,20 +197,27 @@ int rrd__pg_sync(pgstore *s, PGresult **last)
 	}
 	s->round_trips++;
 	int rc = read_stale(s);
-	if (rc)
-		return rc;
-	return read_answers(s, n, last);
+	if (!rc)
+		rc = read_answers(s, n, last);
+	if (rc == RRD_E_RETRY && s->in_txn && !s->read_only)
+		rrd__pg_hot_lost(s);
+	return rc;
 }
 
 int rrd__pg_sync_later(pgstore *s)
 {
-	/* Only a single command (a rollback) is ever left unread. */
-	if (s->queued != 1 || !PQpipelineSync(s->conn)) {
+	if (s->nstale == PG_STALE_MAX) {
+		/* Not expected: read what is there first. */
+		int rc = read_stale(s);
+		if (rc)
+			return rc;
+	}
+	if (!PQpipelineSync(s->conn)) {
 		s->broken = 1;
 		return rrd__pg_fail(RRD_E_STORE, "sending", PQerrorMessage(s->conn));
 	}
+	s->stale[s->nstale++] = s->queued;
 	s->queued = 0;
-	s->stale_syncs++;
 	return RRD_OK;
 }
 

@@ -35,6 +35,7 @@ int rrd__pg_get(void *self, int ns, const char *key, const void **value, size_t 
 	rrd__pg_param_int(&p, ns);
 	rrd__pg_param_bytes(&p, key, strlen(key));
 	PGresult *r;
+	rrd__pg_hot_want(s, 1, NULL, &key, ns);
 	if ((rc = rrd__pg_ask(s, PG_GET, &p, &r)))
 		return rc;
 	if (PQntuples(r) == 0)
@@ -68,6 +69,7 @@ int rrd__pg_get_many(void *self, size_t n, const int *ns, const char *const *key
 	pg_params p;
 	rrd__pg_params_init(&p);
 	PGresult *r;
+	rrd__pg_hot_want(s, n, ns, keys, 0);
 	if ((rc = rrd__pg_param_array(&p, nss)) || (rc = rrd__pg_param_array(&p, ks)) ||
 	    (rc = rrd__pg_ask(s, PG_GET_MANY, &p, &r)))
 		return rc;
@@ -131,6 +133,7 @@ int rrd__pg_put(void *self, int ns, const char *key, const void *value, size_t l
 	rrd__pg_param_bytes(&p, key, strlen(key));
 	rrd__pg_param_bytes(&p, value, len);
 	rrd__pg_param_int(&p, order);
+	rrd__pg_hot_wrote(s, ns, key);
 	return rrd__pg_write(s, PG_PUT, &p);
 }
 

@@ -30,6 +30,9 @@ static int pg_begin(void *self, unsigned int flags, uint64_t *generation)
 	s->held = NULL;
 	s->in_txn = 1;
 	s->began = 0;
+	s->nwrote = 0;
+	s->nturns = 0;
+	s->alone = (flags & RRD_TXN_EXCLUSIVE) != 0;
 	s->read_only = (flags & RRD_TXN_READ_ONLY) != 0;
 	if (generation)
 		*generation = RRD_STORE_NO_GENERATION;
@@ -38,6 +41,7 @@ static int pg_begin(void *self, unsigned int flags, uint64_t *generation)
 
 static void end(pgstore *s)
 {
+	rrd__pg_locks_give(s);
 	s->in_txn = 0;
 	s->began = 0;
 	pthread_mutex_unlock(&s->mu);

@@ -46,6 +46,10 @@ enum {
 	PG_TIMER_POP,
 	PG_LOCK_ACQUIRE,
 	PG_LOCK_RELEASE,
+	PG_WRITER_LOCK,
+	PG_ALONE_LOCK,
+	PG_HOT_LOCK,
+	PG_UNLOCK_ALL,
 	PG_NSTATEMENTS
 };
 
@@ -66,6 +70,14 @@ typedef struct pg_bytes {
 	int failed;
 } pg_bytes;
 
+/* Keys a handle remembers having lost races on (hot.c), and single
+ * writes of one transaction it notes. */
+#define PG_HOT_MAX 32
+#define PG_WROTE_MAX 16
+/* Pipelines a handle leaves unread at most: a transaction's locks and
+ * their release, a read-only rollback. */
+#define PG_STALE_MAX 4
+
 typedef struct pgstore {
 	pthread_mutex_t mu;     /* held from begin to commit or rollback */
 	PGconn *conn;
@@ -76,14 +88,23 @@ typedef struct pgstore {
 	int in_txn;
 	int read_only;
 	int began;              /* BEGIN was sent */
+	int alone;              /* RRD_TXN_EXCLUSIVE */
 	size_t queued;          /* commands sent since the last sync */
-	size_t stale_syncs;     /* pipelines ended unread (a rollback) */
+	size_t stale[PG_STALE_MAX]; /* pipelines ended unread: their commands */
+	size_t nstale;
 	int broken;             /* the connection is lost: reconnect at begin */
 	uint64_t round_trips;   /* syncs waited for, for tests to count */
 	PGresult *held;         /* what handed-out values point into */
 	pg_bytes arrays[4];     /* array parameters of the call */
 	unsigned char *idx;     /* put_many: which entries are sent */
 	size_t idx_cap;
+	int64_t hot[PG_HOT_MAX]; /* lock ids of keys that lost races lately */
+	size_t nhot, hot_next;
+	int64_t wrote[PG_WROTE_MAX]; /* lock ids of this transaction's puts */
+	size_t nwrote;
+	int64_t turns[PG_HOT_MAX]; /* hot keys to queue for before BEGIN */
+	size_t nturns;
+	int locked;             /* advisory locks taken for this transaction */
 } pgstore;
 
 /* ---- the connection and its pipeline (conn.c) ---------------------- */
@@ -103,7 +124,8 @@ int rrd__pg_begin_sent(pgstore *s);
  * for a lost race (serialization failure, deadlock, lock timeout),
  * RRD_E_STORE otherwise, with the server's message. */
 int rrd__pg_sync(pgstore *s, PGresult **last);
-/* Sync without reading: the answers are read before the next sync's. */
+/* Sync without reading: the answers are read before the next sync's.
+ * At most PG_STALE_MAX pipelines stay unread. */
 int rrd__pg_sync_later(pgstore *s);
 /* A statement whose answer is needed: begin if in a transaction, send,
  * sync, and the result in *out (kept in s->held, which it replaces). */
@@ -163,6 +185,21 @@ int rrd__pg_timer_pop(void *self, rrd_time now, char *key, size_t cap, rrd_time 
 int rrd__pg_lock_acquire(void *self, const char *name, const char *owner, rrd_time now,
 			 rrd_time expires);
 int rrd__pg_lock_release(void *self, const char *name, const char *owner);
+
+/* ---- keys that lose races (hot.c) ---------------------------------- */
+
+/* Note a key this transaction writes. */
+void rrd__pg_hot_wrote(pgstore *s, int ns, const char *key);
+/* This transaction lost a race: the keys it wrote are hot. */
+void rrd__pg_hot_lost(pgstore *s);
+/* Before a write transaction's first read of these keys (namespaces in
+ * `ns`, or all `one_ns` when it is NULL): note the hot ones. */
+void rrd__pg_hot_want(pgstore *s, size_t n, const int *ns, const char *const *keys, int one_ns);
+/* Before a write transaction's BEGIN: take the store's writer lock
+ * (shared, or alone for RRD_TXN_EXCLUSIVE) and the noted keys' turns. */
+int rrd__pg_locks_take(pgstore *s);
+/* At the transaction's end: give them back. */
+void rrd__pg_locks_give(pgstore *s);
 
 /* Refuse a call outside a transaction, or a write in a read-only one. */
 int rrd__pg_need_txn(pgstore *s, int write);

@@ -42,11 +42,16 @@ static const char *const statements[PG_NSTATEMENTS] = {
 	[PG_COMMIT] = "COMMIT",
 	[PG_ROLLBACK] = "ROLLBACK",
 	[PG_GET] = "SELECT value, ord FROM {S}.kv WHERE ns = $1::int8 AND key = $2::bytea",
+	/* One index lookup a key, whatever the planner guesses of the
+	 * array's length: a plain join may scan the whole table instead
+	 * (LIMIT keeps the subquery from being folded into one). */
 	[PG_GET_MANY] = "SELECT w.i, k.value, k.ord"
 			" FROM unnest($1::int2[], $2::bytea[]) WITH ORDINALITY AS w(ns, key, i)"
-			" JOIN {S}.kv k ON k.ns = w.ns AND k.key = w.key",
+			" CROSS JOIN LATERAL (SELECT value, ord FROM {S}.kv"
+			"  WHERE ns = w.ns AND key = w.key LIMIT 1) k",
 	[PG_HAS_MANY] = "SELECT w.i FROM unnest($2::bytea[]) WITH ORDINALITY AS w(key, i)"
-			" JOIN {S}.kv k ON k.ns = $1::int8 AND k.key = w.key",
+			" WHERE EXISTS (SELECT 1 FROM {S}.kv"
+			"  WHERE ns = $1::int8 AND key = w.key)",
 	[PG_PUT] = "INSERT INTO {S}.kv (ns, key, value, ord)"
 		   " VALUES ($1::int8, $2::bytea, $3::bytea, $4::int8)"
 		   " ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value, ord = EXCLUDED.ord",
@@ -73,6 +78,14 @@ static const char *const statements[PG_NSTATEMENTS] = {
 			 "  SELECT key FROM {S}.timer WHERE due <= $1::int8"
 			 "  ORDER BY due, seq, key LIMIT 1 FOR UPDATE SKIP LOCKED)"
 			 " RETURNING key, due",
+	/* Taking turns (hot.c): every writer shares the store's lock, one
+	 * that lost too often takes it alone; keys that lose races are
+	 * queued for in the order of their ids. */
+	[PG_WRITER_LOCK] = "SELECT pg_advisory_lock_shared($1::int8)",
+	[PG_ALONE_LOCK] = "SELECT pg_advisory_lock($1::int8)",
+	[PG_HOT_LOCK] = "SELECT pg_advisory_lock(k) FROM"
+			" (SELECT k FROM unnest($1::int8[]) AS w(k) ORDER BY k) t",
+	[PG_UNLOCK_ALL] = "SELECT pg_advisory_unlock_all()",
 	[PG_LOCK_ACQUIRE] = "INSERT INTO {S}.lease AS l (name, owner, expires)"
 			    " VALUES ($1::bytea, $2::bytea, $3::int8)"
 			    " ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner,"

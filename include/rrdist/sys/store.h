@@ -50,9 +50,11 @@
  * - RRD_E_RETRY (a serialization failure, a deadlock, a lock wait that
  *   timed out) from any callback inside a transaction makes the library
  *   roll back and run the whole operation again from the start, a bounded
- *   number of times (rrd_distributor_options.max_retries). When the
- *   retries run out the operation returns RRD_E_RETRY, having changed
- *   nothing; the host may try again later.
+ *   number of times (rrd_distributor_options.max_retries), after a
+ *   random wait that grows with each lost race. From the fourth run on it
+ *   begins with RRD_TXN_EXCLUSIVE, which a store that honours it makes
+ *   the last. When the retries run out the operation returns
+ *   RRD_E_RETRY, having changed nothing; the host may try again later.
  * - After a failed commit the library calls rollback, which must succeed
  *   as a no-op when the store already ended the transaction. A store
  *   whose commit cannot tell whether the transaction committed (a
@@ -153,8 +155,18 @@ typedef enum rrd_store_ns {
 /** The longest key the library writes, in bytes, without the NUL. */
 #define RRD_STORE_KEY_MAX 1023
 
-/** Flags for begin(). */
+/** Flags for begin(). A store ignores the flags it does not know. */
 #define RRD_TXN_READ_ONLY 1u  /**< the transaction will only read; it ends with rollback */
+/**
+ * The operation has lost several races in a row (a concurrent store
+ * only): run this transaction with no other write transaction at the
+ * same time, so that it cannot lose again. A store may, for example,
+ * have every write transaction take a store-wide lock shared and this
+ * one take it exclusively, before its snapshot; once it waits for the
+ * lock, new writers queue behind it. A store that cannot may ignore it:
+ * the operation then runs again as usual, up to its retries.
+ */
+#define RRD_TXN_EXCLUSIVE 2u
 
 /** The generation a concurrent store reports from begin(): it keeps none. */
 #define RRD_STORE_NO_GENERATION UINT64_MAX
@@ -170,7 +182,8 @@ typedef struct rrd_store_methods {
 	void (*close)(void *self);
 
 	/**
-	 * Start a transaction (flags: RRD_TXN_READ_ONLY or 0) and report the
+	 * Start a transaction (flags: RRD_TXN_READ_ONLY, RRD_TXN_EXCLUSIVE,
+	 * or 0) and report the
 	 * generation: a serial store's, read once it holds its write lock
 	 * (or, read-only, of the snapshot it reads), or
 	 * RRD_STORE_NO_GENERATION. A networked store may defer its BEGIN to

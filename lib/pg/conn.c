@@ -124,6 +124,8 @@ int rrd__pg_begin_sent(pgstore *s)
 	int rc = s->read_only ? RRD_OK : rrd__pg_locks_take(s);
 	if (!rc)
 		rc = rrd__pg_send(s, s->read_only ? PG_BEGIN_RO : PG_BEGIN_RW, NULL);
+	if (!rc && !s->read_only && !s->alone)
+		rc = rrd__pg_writer_share(s);
 	if (!rc)
 		s->began = 1;
 	return rc;

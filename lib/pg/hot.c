@@ -18,9 +18,11 @@
  *   hot key take turns, first come first served, each reading what the
  *   one before committed.
  * - Running alone. Every write transaction holds the store's lock
- *   shared; one begun with RRD_TXN_EXCLUSIVE (an operation that lost
- *   several races) takes it alone, and once it waits, new writers queue
- *   behind it. It then meets no other writer, and cannot lose.
+ *   shared, from just after its BEGIN to its end (a transaction-level
+ *   lock: no statement to give it back); one begun with
+ *   RRD_TXN_EXCLUSIVE (an operation that lost several races) takes it
+ *   alone before its BEGIN, and once it waits, new writers queue behind
+ *   it. It then meets no other writer, and cannot lose.
  *
  * A lock is only a way to take turns: one that could not be taken is
  * passed over, and REPEATABLE READ still checks every transaction.
@@ -90,14 +92,27 @@ void rrd__pg_hot_want(pgstore *s, size_t n, const int *ns, const char *const *ke
 	}
 }
 
+/* The store's own lock: namespace 0 holds no key. */
+static void store_lock_param(pgstore *s, pg_params *p)
+{
+	rrd__pg_params_init(p);
+	rrd__pg_param_int(p, lock_id(s, 0, ""));
+}
+
 int rrd__pg_locks_take(pgstore *s)
 {
+	if (!s->alone && !s->nturns)
+		return RRD_OK;
 	pg_params p;
-	rrd__pg_params_init(&p);
-	/* Namespace 0 holds no key: the store's own lock. */
-	rrd__pg_param_int(&p, lock_id(s, 0, ""));
-	int rc = rrd__pg_send(s, s->alone ? PG_ALONE_LOCK : PG_WRITER_LOCK, &p);
-	if (!rc && s->nturns) {
+	int rc = RRD_OK;
+	if (s->alone) {
+		store_lock_param(s, &p);
+		rc = rrd__pg_send(s, PG_ALONE_LOCK, &p);
+	}
+	/* Alone, it needs no turn; and queueing for one held by a writer
+	 * that waits for the store's lock would make the two wait for each
+	 * other. */
+	if (!rc && s->nturns && !s->alone) {
 		qsort(s->turns, s->nturns, sizeof *s->turns, by_value);
 		pg_bytes *b = &s->arrays[3];
 		rrd__pg_array_begin(b, PG_OID_INT8, s->nturns);
@@ -116,6 +131,17 @@ int rrd__pg_locks_take(pgstore *s)
 	if (!rc)
 		s->locked = 1;
 	return rc;
+}
+
+int rrd__pg_writer_share(pgstore *s)
+{
+	/* A transaction-level lock, gone at COMMIT or ROLLBACK with no
+	 * statement of its own. Taken after BEGIN, it may make the snapshot
+	 * wait for one running alone; that one is rare, and a transaction
+	 * that then loses its race runs again. */
+	pg_params p;
+	store_lock_param(s, &p);
+	return rrd__pg_send(s, PG_WRITER_LOCK, &p);
 }
 
 void rrd__pg_locks_give(pgstore *s)

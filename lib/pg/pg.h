@@ -195,9 +195,12 @@ void rrd__pg_hot_lost(pgstore *s);
 /* Before a write transaction's first read of these keys (namespaces in
  * `ns`, or all `one_ns` when it is NULL): note the hot ones. */
 void rrd__pg_hot_want(pgstore *s, size_t n, const int *ns, const char *const *keys, int one_ns);
-/* Before a write transaction's BEGIN: take the store's writer lock
- * (shared, or alone for RRD_TXN_EXCLUSIVE) and the noted keys' turns. */
+/* Before a write transaction's BEGIN: take the store's lock alone for
+ * RRD_TXN_EXCLUSIVE, and the noted keys' turns. */
 int rrd__pg_locks_take(pgstore *s);
+/* Just after a write transaction's BEGIN (but one that runs alone):
+ * share the store's lock until its end. */
+int rrd__pg_writer_share(pgstore *s);
 /* At the transaction's end: give them back. */
 void rrd__pg_locks_give(pgstore *s);
 

@@ -81,7 +81,7 @@ static const char *const statements[PG_NSTATEMENTS] = {
 	/* Taking turns (hot.c): every writer shares the store's lock, one
 	 * that lost too often takes it alone; keys that lose races are
 	 * queued for in the order of their ids. */
-	[PG_WRITER_LOCK] = "SELECT pg_advisory_lock_shared($1::int8)",
+	[PG_WRITER_LOCK] = "SELECT pg_advisory_xact_lock_shared($1::int8)",
 	[PG_ALONE_LOCK] = "SELECT pg_advisory_lock($1::int8)",
 	[PG_HOT_LOCK] = "SELECT pg_advisory_lock(k) FROM"
 			" (SELECT k FROM unnest($1::int8[]) AS w(k) ORDER BY k) t",

@@ -21,12 +21,22 @@
 
 #include "store/store.h"
 
+#ifdef CONTRACT_SQLITE
+#include "../support/sqlite_files.h"
+
+/* Built a second time with CONTRACT_SQLITE: each case on a fresh file. */
+static rrd_store *make_store(void)
+{
+	return sqlite_test_store();
+}
+#else
 static rrd_store *make_store(void)
 {
 	rrd_store *st;
 	assert_int_equal(rrd_store_memory_new(&st), RRD_OK);
 	return st;
 }
+#endif
 
 #define NS RRD_NS_RECORD
 

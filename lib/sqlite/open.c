@@ -104,20 +104,10 @@ static rrd_status check_path(const char *path, int create)
 	return RRD_OK;
 }
 
-/* A failure while setting up the connection. The first statement reads
- * the file's header, so a file that is not a database shows here. */
-static rrd_status setup_failed(rrd_sqlite *s, int rc, const char *what)
-{
-	if ((rc & 0xff) == SQLITE_NOTADB)
-		return rrd__fail(RRD_E_INVALID, "sqlite store: \"%s\" is not a SQLite database",
-				 s->path);
-	return rrd__sq_fail(s, rc, what);
-}
-
 static rrd_status pragma(rrd_sqlite *s, const char *text)
 {
 	int rc = sqlite3_exec(s->db, text, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? RRD_OK : setup_failed(s, rc, "setting up the connection");
+	return rc == SQLITE_OK ? RRD_OK : rrd__sq_fail(s, rc, "setting up the connection");
 }
 
 /* The journal mode SQLite reports after being asked for `want`. */
@@ -129,7 +119,7 @@ static rrd_status set_journal(rrd_sqlite *s, rrd_sqlite_journal journal)
 	sqlite3_stmt *st;
 	int src = sqlite3_prepare_v2(s->db, text, -1, &st, NULL);
 	if (src != SQLITE_OK)
-		return setup_failed(s, src, "setting the journal mode");
+		return rrd__sq_fail(s, src, "setting the journal mode");
 	src = sqlite3_step(st);
 	rrd_status rc = RRD_OK;
 	if (src == SQLITE_ROW) {
@@ -140,7 +130,7 @@ static rrd_status set_journal(rrd_sqlite *s, rrd_sqlite_journal journal)
 						    "(it stays %s)",
 				       s->path, want, got ? got : "unknown");
 	} else {
-		rc = setup_failed(s, src, "setting the journal mode");
+		rc = rrd__sq_fail(s, src, "setting the journal mode");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -162,11 +152,16 @@ static rrd_status open_connection(rrd_sqlite *s, const rrd_store_sqlite_options 
 	sqlite3_busy_timeout(s->db, (int)o->busy_timeout_ms);
 	char sync[40];
 	snprintf(sync, sizeof sync, "PRAGMA synchronous = %d", (int)o->synchronous);
-	rrd_status st = set_journal(s, o->journal);
+	/* The version first: a file that is refused is left as it was,
+	 * journal mode included. */
+	int64_t version;
+	rrd_status st = rrd__sq_schema_check(s, &version);
+	if (!st)
+		st = set_journal(s, o->journal);
 	if (!st)
 		st = pragma(s, sync);
 	if (!st)
-		st = rrd__sq_schema_open(s);
+		st = rrd__sq_schema_upgrade(s, version);
 	return st;
 }
 

@@ -28,7 +28,14 @@ static const char *const step_1[] = {
 	NULL
 };
 
-static const char *const *const steps[] = { step_1 };
+/* Version 2: timers found by due time through an index, so that taking
+ * the next due one reads a few pages however many offers are open. */
+static const char *const step_2[] = {
+	"CREATE INDEX rrd_timer_due ON rrd_timer (due, seq, key)",
+	NULL
+};
+
+static const char *const *const steps[] = { step_1, step_2 };
 
 #define LATEST ((int)(sizeof steps / sizeof *steps))
 
@@ -106,21 +113,26 @@ static rrd_status migrate(rrd_sqlite *s, int64_t version)
 	return rc;
 }
 
-rrd_status rrd__sq_schema_open(rrd_sqlite *s)
+rrd_status rrd__sq_schema_check(rrd_sqlite *s, int64_t *version)
 {
-	/* Most opens find the tables as they should be: a read, which
-	 * waits for no writer. */
-	int64_t version;
+	/* A read, which waits for no writer, and changes nothing in a
+	 * file that is refused. */
 	rrd_status rc = exec(s, "BEGIN", "reading the schema version");
 	if (!rc) {
-		rc = read_version(s, &version);
+		rc = read_version(s, version);
 		(void)exec(s, "COMMIT", "reading the schema version");
 	}
-	if (rc || (rc = check_not_newer(s, version)) || version == LATEST)
-		return rc;
+	return rc ? rc : check_not_newer(s, *version);
+}
+
+rrd_status rrd__sq_schema_upgrade(rrd_sqlite *s, int64_t version)
+{
+	if (version == LATEST)
+		return RRD_OK;
 	/* Another connection may be upgrading at the same moment: ask
 	 * again under the write lock, and upgrade from what is there. */
-	if ((rc = exec(s, "BEGIN IMMEDIATE", "upgrading the tables")))
+	rrd_status rc = exec(s, "BEGIN IMMEDIATE", "upgrading the tables");
+	if (rc)
 		return rc;
 	if (!(rc = read_version(s, &version)) && !(rc = check_not_newer(s, version)) &&
 	    version < LATEST)

@@ -88,7 +88,8 @@ sqlite3_stmt *rrd__sq_stmt(rrd_sqlite *s, rrd_sq_stmt id, rrd_status *rc);
 void rrd__sq_stmt_free_all(rrd_sqlite *s);
 /* The status for SQLite's result `rc` while doing `what`, with SQLite's
  * message: RRD_E_RETRY for a lock held by another connection past the
- * busy timeout, RRD_E_NOMEM, else RRD_E_STORE. */
+ * busy timeout, RRD_E_NOMEM, RRD_E_INVALID for a file that is not a
+ * database, else RRD_E_STORE. */
 rrd_status rrd__sq_fail(rrd_sqlite *s, int rc, const char *what);
 /* Step `st` (bound already) to its end and reset it: RRD_OK or a failure. */
 rrd_status rrd__sq_exec(rrd_sqlite *s, sqlite3_stmt *st, const char *what);
@@ -116,9 +117,12 @@ const void *rrd__sq_out_at(const rrd_sqlite *s, size_t at, size_t len);
 
 /* schema.c: the tables, their version and the migrations. */
 
+/* The version of the file's tables (0: none yet), read in a transaction
+ * of its own; tables newer than this library's are refused. */
+rrd_status rrd__sq_schema_check(rrd_sqlite *s, int64_t *version);
 /* Make the tables, or upgrade those of an older version, in one
- * transaction; refuse tables newer than this library's. */
-rrd_status rrd__sq_schema_open(rrd_sqlite *s);
+ * transaction; nothing to do when they are of this library's version. */
+rrd_status rrd__sq_schema_upgrade(rrd_sqlite *s, int64_t version);
 
 /* The callbacks, by file. */
 int rrd__sq_begin(void *self, unsigned int flags, uint64_t *generation);

@@ -77,6 +77,10 @@ rrd_status rrd__sq_fail(rrd_sqlite *s, int rc, const char *what)
 				 what, s->busy_ms, msg);
 	case SQLITE_NOMEM:
 		return rrd__nomem();
+	case SQLITE_NOTADB:
+		/* Found when the file is first read, as it is opened. */
+		return rrd__fail(RRD_E_INVALID, "sqlite store: \"%s\" is not a SQLite database",
+				 s->path);
 	default:
 		return rrd__fail(RRD_E_STORE, "sqlite store: %s: %s", what, msg);
 	}

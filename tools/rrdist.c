@@ -2,7 +2,9 @@
  * rrdist: the command line.
  *
  *   rrdist simulate [--postal FILE|--no-postal]    JSONL events on stdout
- *       [--report FILE.html] SCENARIO.json|-       and an HTML report of the run
+ *       [--report FILE.html]                       and an HTML report of the run,
+ *       [--store memory|sqlite:PATH]               on the store named
+ *       SCENARIO.json|-
  *   rrdist check [--postal FILE|--no-postal]       explain faults; exit 2 when any
  *       FILE.json|-
  *   rrdist config CONFIG.json|-                    a configuration, canonical
@@ -49,9 +51,13 @@
 	"  --no-postal     no postal table: every postal code is unknown\n"
 #define HELP_HELP "  -h, --help      show this and exit\n"
 
+#define STORE_HELP                                                                    \
+	"  --store STORE   where the run keeps its state: memory (the default), or\n"   \
+	"                  sqlite:PATH, a SQLite file that is new or holds nothing\n"
+
 static const char usage[] =
 	"usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
-	"                       SCENARIO.json|-\n"
+	"                       [--store memory|sqlite:PATH] SCENARIO.json|-\n"
 	"       rrdist check [--postal FILE | --no-postal] SCENARIO.json|CONFIG.json|-\n"
 	"       rrdist config CONFIG.json|-\n"
 	"       rrdist --help | --version\n"
@@ -65,6 +71,8 @@ static const char usage[] =
 	"               $RRDIST_POSTAL_CODES, else the bundled US ZCTA centroids)\n"
 	"--no-postal    no postal table: every postal code is unknown\n"
 	"--report FILE  simulate: also write an HTML report of the run to FILE\n"
+	"--store STORE  simulate: memory (the default), or sqlite:PATH to run on a\n"
+	"               SQLite file that is new or holds nothing\n"
 	"\n"
 	"rrdist COMMAND --help tells more of each.\n";
 
@@ -102,20 +110,20 @@ static void complain(const char *name, const char *why)
 typedef struct command {
 	const char *name;
 	int postal; /* takes --postal */
-	int report; /* takes --report */
+	int report; /* takes --report and --store */
 	const char *usage;
 } command;
 
 static const command commands[] = {
 	{ "simulate", 1, 1,
 	  "usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
-	  "                       SCENARIO.json|-\n"
+	  "                       [--store memory|sqlite:PATH] SCENARIO.json|-\n"
 	  "\n"
 	  "Run a scenario (rrdist-scenario/1) and write one JSON event per line on\n"
 	  "stdout. A file that cannot be used writes nothing there, names the JSON\n"
 	  "path of the fault on stderr and exits 2. - reads standard input.\n"
 	  "\n" POSTAL_HELP
-	  "  --report FILE   also write an HTML report of the run to FILE\n" HELP_HELP },
+	  "  --report FILE   also write an HTML report of the run to FILE\n" STORE_HELP HELP_HELP },
 	{ "check", 1, 0,
 	  "usage: rrdist check [--postal FILE | --no-postal] SCENARIO.json|CONFIG.json|-\n"
 	  "\n"
@@ -133,10 +141,10 @@ static const command commands[] = {
 };
 
 /* What the command line asks for. `postal` is --postal's FILE, or
- * no_postal for --no-postal. */
+ * no_postal for --no-postal; `store` is --store's STORE. */
 typedef struct args {
 	const command *cmd;
-	const char *file, *postal, *report;
+	const char *file, *postal, *report, *store;
 } args;
 
 static const char no_postal[] = "--no-postal";
@@ -184,8 +192,10 @@ static int parse_args(int argc, char **argv, args *a)
 			a->postal = no_postal;
 		} else if (strcmp(arg, "--report") == 0 && c->report) {
 			value = &a->report;
+		} else if (strcmp(arg, "--store") == 0 && c->report) {
+			value = &a->store;
 		} else if (strcmp(arg, "--postal") == 0 || strcmp(arg, "--no-postal") == 0 ||
-			   strcmp(arg, "--report") == 0) {
+			   strcmp(arg, "--report") == 0 || strcmp(arg, "--store") == 0) {
 			fprintf(stderr, "rrdist: %s does not take %s\n", c->name, arg);
 			return bad_usage(c, NULL, NULL);
 		} else if (arg[0] == '-' && arg[1] != '\0') {
@@ -199,7 +209,8 @@ static int parse_args(int argc, char **argv, args *a)
 			return bad_usage(c, "--postal and --no-postal exclude each other", NULL);
 		if (value) {
 			if (i + 1 == argc) {
-				fprintf(stderr, "rrdist: %s needs a FILE\n", arg);
+				fprintf(stderr, "rrdist: %s needs a%s\n", arg,
+					value == &a->store ? " STORE" : " FILE");
 				return bad_usage(c, NULL, NULL);
 			}
 			*value = argv[++i];
@@ -207,7 +218,24 @@ static int parse_args(int argc, char **argv, args *a)
 	}
 	if (!a->file)
 		return bad_usage(c, "no file given (- reads standard input)", NULL);
+	if (a->store && strcmp(a->store, "memory") != 0 && strncmp(a->store, "sqlite:", 7) != 0)
+		return bad_usage(c, "--store takes memory or sqlite:PATH, not ", a->store);
+	if (a->store && strcmp(a->store, "sqlite:") == 0)
+		return bad_usage(c, "--store sqlite:PATH needs a PATH", NULL);
 	return -1;
+}
+
+/* The store --store names: NULL for memory (the run makes its own), or
+ * the SQLite file opened. 0, or the exit status with the reason printed. */
+static int open_store(const char *spec, rrd_store **out)
+{
+	*out = NULL;
+	if (!spec || strcmp(spec, "memory") == 0)
+		return 0;
+	if (rrd_store_sqlite_open(out, spec + 7, NULL) == RRD_OK)
+		return 0;
+	complain(spec, rrd_error_last());
+	return 2;
 }
 
 /* The file whole, or NULL with the reason printed. */
@@ -433,11 +461,12 @@ static void print_fault(void *user, const char *message)
 	faults_printed++;
 }
 
-/* `what` is what the document is, as print_fault is told. */
+/* `what` is what the document is, as print_fault is told. A store
+ * that holds something already (RRD_E_STATE) cannot be used either. */
 static int fail(const char *what, rrd_status rc)
 {
 	fprintf(stderr, "rrdist: %s: %s\n", what, rrd_error_last());
-	return rc == RRD_E_PARSE || rc == RRD_E_NOTFOUND ? 2 : 1;
+	return rc == RRD_E_PARSE || rc == RRD_E_NOTFOUND || rc == RRD_E_STATE ? 2 : 1;
 }
 
 int main(int argc, char **argv)
@@ -459,6 +488,7 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	const char *cmd = a.cmd->name, *postal = a.postal, *file = a.file, *report_path = a.report;
+	rrd_store *store = NULL;
 	size_t len;
 	char *text = read_all(file, &len);
 	if (!text)
@@ -497,8 +527,13 @@ int main(int argc, char **argv)
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	out o = { stdout, isatty(STDERR_FILENO), NULL };
+	if ((status = open_store(a.store, &store))) {
+		free(text);
+		return status;
+	}
 	if (report_path && !(o.report = report_new())) {
 		fputs("rrdist: out of memory\n", stderr);
+		rrd_store_free(store);
 		free(text);
 		return 1;
 	}
@@ -508,7 +543,9 @@ int main(int argc, char **argv)
 	opts.postal_codes = postal_path(postal);
 	opts.on_progress = progress;
 	opts.progress_user = &o;
+	opts.store = store;
 	rc = rrd_simulate(text, len, &opts);
+	rrd_store_free(store);
 	free(text);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "rrdist: writing the output: %s\n", strerror(errno));

@@ -5,7 +5,8 @@ clean message, naming the JSON path; every command takes --help and
 refuses what it does not know; a file over the size limit and a postal
 table without codes are refused with a message; a build that is not
 installed finds the bundled postal table, and without a table an unknown
-postal code says so.
+postal code says so; --store takes memory or sqlite:PATH, for simulate
+only.
 
 usage: command_line.py RRDIST SOURCE_ROOT"""
 import json
@@ -114,6 +115,25 @@ for cmd in ("simulate", "check"):
     check(f"{cmd} refuses --postal without a file", p.returncode == 2 and
           p.stderr.startswith("rrdist: --postal needs a FILE\nusage: rrdist "),
           f"stderr {p.stderr!r}")
+# --store names where simulate keeps its state: memory or sqlite:PATH,
+# nothing else, and only for simulate.
+for store, says in [("bogus", "rrdist: --store takes memory or sqlite:PATH, not bogus\n"),
+                    ("sqlite:", "rrdist: --store sqlite:PATH needs a PATH\n"),
+                    ("postgres:x", "rrdist: --store takes memory or sqlite:PATH, not postgres:x\n")]:
+    p = run("simulate", "--store", store, "-", text=scenario())
+    check(f"simulate refuses --store {store}", p.returncode == 2 and not p.stdout and
+          p.stderr.startswith(says + "usage: rrdist simulate "), f"stderr {p.stderr!r}")
+p = run("simulate", "-", "--store")
+check("simulate refuses --store without a store", p.returncode == 2 and
+      p.stderr.startswith("rrdist: --store needs a STORE\nusage: rrdist "), f"stderr {p.stderr!r}")
+for cmd in ("check", "config"):
+    p = run(cmd, "--store", "memory", "x.json")
+    check(f"{cmd} does not take --store", p.returncode == 2 and
+          p.stderr.startswith(f"rrdist: {cmd} does not take --store\n"), f"stderr {p.stderr!r}")
+p = run("simulate", "--store", "memory", "-", text=scenario())
+check("simulate --store memory runs", p.returncode == 0 and '"event":"summary"' in p.stdout,
+      p.stderr)
+
 p = run("check", "-", text=scenario())
 check("check - reads standard input", p.returncode == 0 and p.stdout == "-: ok\n", p.stderr)
 p = run("--help")

@@ -104,35 +104,19 @@ static rrd_status check_path(const char *path, int create)
 	return RRD_OK;
 }
 
-static rrd_status pragma(rrd_sqlite *s, const char *text)
-{
-	int rc = sqlite3_exec(s->db, text, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? RRD_OK : rrd__sq_fail(s, rc, "setting up the connection");
-}
-
-/* The journal mode SQLite reports after being asked for `want`. */
+/* Ask for the journal mode, and check that SQLite took it. */
 static rrd_status set_journal(rrd_sqlite *s, rrd_sqlite_journal journal)
 {
 	const char *want = journal == RRD_SQLITE_JOURNAL_WAL ? "wal" : "delete";
 	char text[40];
 	snprintf(text, sizeof text, "PRAGMA journal_mode = %s", want);
-	sqlite3_stmt *st;
-	int src = sqlite3_prepare_v2(s->db, text, -1, &st, NULL);
-	if (src != SQLITE_OK)
-		return rrd__sq_fail(s, src, "setting the journal mode");
-	src = sqlite3_step(st);
-	rrd_status rc = RRD_OK;
-	if (src == SQLITE_ROW) {
-		const char *got = (const char *)sqlite3_column_text(st, 0);
-		/* A private database keeps its journal in memory. */
-		if (!is_memory(s->path) && (!got || strcmp(got, want) != 0))
-			rc = rrd__fail(RRD_E_STORE, "sqlite store: \"%s\" cannot use journal mode %s "
-						    "(it stays %s)",
-				       s->path, want, got ? got : "unknown");
-	} else {
-		rc = rrd__sq_fail(s, src, "setting the journal mode");
-	}
-	sqlite3_finalize(st);
+	rrd_sq_cell got;
+	rrd_status rc = rrd__sq_query_cell(s, text, "setting the journal mode", &got);
+	/* A private database keeps its journal in memory. */
+	if (!rc && !is_memory(s->path) && strcmp(got.text, want) != 0)
+		rc = rrd__fail(RRD_E_STORE, "sqlite store: \"%s\" cannot use journal mode %s "
+					    "(it stays %s)",
+			       s->path, want, got.found ? got.text : "unknown");
 	return rc;
 }
 
@@ -159,7 +143,7 @@ static rrd_status open_connection(rrd_sqlite *s, const rrd_store_sqlite_options 
 	if (!st)
 		st = set_journal(s, o->journal);
 	if (!st)
-		st = pragma(s, sync);
+		st = rrd__sq_run_text(s, sync, "setting up the connection");
 	if (!st)
 		st = rrd__sq_schema_upgrade(s, version);
 	return st;

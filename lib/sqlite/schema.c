@@ -39,47 +39,22 @@ static const char *const *const steps[] = { step_1, step_2 };
 
 #define LATEST ((int)(sizeof steps / sizeof *steps))
 
-/* Run static SQL (no parameters). */
-static rrd_status exec(rrd_sqlite *s, const char *text, const char *what)
-{
-	int rc = sqlite3_exec(s->db, text, NULL, NULL, NULL);
-	return rc == SQLITE_OK ? RRD_OK : rrd__sq_fail(s, rc, what);
-}
-
-/* One integer the statement `text` selects into *out; *found says
- * whether there was a row. */
-static rrd_status select_int(rrd_sqlite *s, const char *text, int64_t *out, int *found)
-{
-	sqlite3_stmt *st;
-	int src = sqlite3_prepare_v2(s->db, text, -1, &st, NULL);
-	if (src != SQLITE_OK)
-		return rrd__sq_fail(s, src, "reading the schema version");
-	src = sqlite3_step(st);
-	rrd_status rc = RRD_OK;
-	*found = src == SQLITE_ROW;
-	if (*found)
-		*out = sqlite3_column_int64(st, 0);
-	else if (src != SQLITE_DONE)
-		rc = rrd__sq_fail(s, src, "reading the schema version");
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* The version of the file's tables, in an open transaction; 0 when it
  * has none yet. */
 static rrd_status read_version(rrd_sqlite *s, int64_t *version)
 {
-	int64_t tables = 0;
-	int found;
-	rrd_status rc = select_int(s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-				      "AND name = 'rrd_store_info'",
-				   &tables, &found);
+	static const char what[] = "reading the schema version";
+	rrd_sq_cell tables, v;
+	rrd_status rc = rrd__sq_query_cell(s, "SELECT count(*) FROM sqlite_master "
+					      "WHERE type = 'table' AND name = 'rrd_store_info'",
+					   what, &tables);
 	*version = 0;
-	if (rc || !tables)
+	if (rc || !tables.num)
 		return rc;
-	rc = select_int(s, "SELECT value FROM rrd_store_info WHERE name = 'schema_version'",
-			version, &found);
-	if (!rc && (!found || *version < 1))
+	rc = rrd__sq_query_cell(s, "SELECT value FROM rrd_store_info WHERE name = 'schema_version'",
+				what, &v);
+	*version = v.num;
+	if (!rc && (!v.found || *version < 1))
 		rc = rrd__fail(RRD_E_STORE, "sqlite store: \"%s\" has rrd_store_info but no "
 					    "schema version in it",
 				s->path);
@@ -103,12 +78,12 @@ static rrd_status migrate(rrd_sqlite *s, int64_t version)
 	rrd_status rc = RRD_OK;
 	for (int64_t v = version; !rc && v < LATEST; v++)
 		for (const char *const *q = steps[v]; !rc && *q; q++)
-			rc = exec(s, *q, "upgrading the tables");
+			rc = rrd__sq_run_text(s, *q, "upgrading the tables");
 	if (!rc) {
 		char set[96];
 		snprintf(set, sizeof set,
 			 "UPDATE rrd_store_info SET value = %d WHERE name = 'schema_version'", LATEST);
-		rc = exec(s, set, "upgrading the tables");
+		rc = rrd__sq_run_text(s, set, "upgrading the tables");
 	}
 	return rc;
 }
@@ -117,10 +92,10 @@ rrd_status rrd__sq_schema_check(rrd_sqlite *s, int64_t *version)
 {
 	/* A read, which waits for no writer, and changes nothing in a
 	 * file that is refused. */
-	rrd_status rc = exec(s, "BEGIN", "reading the schema version");
+	rrd_status rc = rrd__sq_run_text(s, "BEGIN", "reading the schema version");
 	if (!rc) {
 		rc = read_version(s, version);
-		(void)exec(s, "COMMIT", "reading the schema version");
+		(void)rrd__sq_run_text(s, "COMMIT", "reading the schema version");
 	}
 	return rc ? rc : check_not_newer(s, *version);
 }
@@ -131,15 +106,15 @@ rrd_status rrd__sq_schema_upgrade(rrd_sqlite *s, int64_t version)
 		return RRD_OK;
 	/* Another connection may be upgrading at the same moment: ask
 	 * again under the write lock, and upgrade from what is there. */
-	rrd_status rc = exec(s, "BEGIN IMMEDIATE", "upgrading the tables");
+	rrd_status rc = rrd__sq_run_text(s, "BEGIN IMMEDIATE", "upgrading the tables");
 	if (rc)
 		return rc;
 	if (!(rc = read_version(s, &version)) && !(rc = check_not_newer(s, version)) &&
 	    version < LATEST)
 		rc = migrate(s, version);
 	if (!rc)
-		rc = exec(s, "COMMIT", "upgrading the tables");
+		rc = rrd__sq_run_text(s, "COMMIT", "upgrading the tables");
 	if (rc && !sqlite3_get_autocommit(s->db))
-		(void)exec(s, "ROLLBACK", "upgrading the tables");
+		(void)rrd__sq_run_text(s, "ROLLBACK", "upgrading the tables");
 	return rc;
 }

@@ -95,6 +95,17 @@ rrd_status rrd__sq_fail(rrd_sqlite *s, int rc, const char *what);
 rrd_status rrd__sq_exec(rrd_sqlite *s, sqlite3_stmt *st, const char *what);
 /* Run the statement `id`, which takes no parameters. */
 rrd_status rrd__sq_run(rrd_sqlite *s, rrd_sq_stmt id, const char *what);
+/* Run SQL that is run once and kept nowhere (setting up, the tables). */
+rrd_status rrd__sq_run_text(rrd_sqlite *s, const char *text, const char *what);
+/* The first column of the row that such SQL selects, as a number and as
+ * text (cut to fit); found is 0 when it selects nothing. */
+typedef struct rrd_sq_cell {
+	int found;
+	int64_t num;
+	char text[16];
+} rrd_sq_cell;
+rrd_status rrd__sq_query_cell(rrd_sqlite *s, const char *text, const char *what,
+			      rrd_sq_cell *cell);
 /* Bind a key (or a name or owner), its bytes without the NUL, as a blob. */
 int rrd__sq_bind_key(sqlite3_stmt *st, int col, const char *key);
 

@@ -1,6 +1,7 @@
 /* The statements a SQLite store handle prepares once and keeps, the
  * checks every callback makes, and how SQLite's failures are reported. */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sqlite/sqlite_store.h"
@@ -102,6 +103,34 @@ rrd_status rrd__sq_run(rrd_sqlite *s, rrd_sq_stmt id, const char *what)
 	rrd_status rc = RRD_OK;
 	sqlite3_stmt *st = rrd__sq_stmt(s, id, &rc);
 	return st ? rrd__sq_exec(s, st, what) : rc;
+}
+
+rrd_status rrd__sq_run_text(rrd_sqlite *s, const char *text, const char *what)
+{
+	int rc = sqlite3_exec(s->db, text, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? RRD_OK : rrd__sq_fail(s, rc, what);
+}
+
+rrd_status rrd__sq_query_cell(rrd_sqlite *s, const char *text, const char *what,
+			      rrd_sq_cell *cell)
+{
+	memset(cell, 0, sizeof *cell);
+	sqlite3_stmt *st;
+	int src = sqlite3_prepare_v2(s->db, text, -1, &st, NULL);
+	if (src != SQLITE_OK)
+		return rrd__sq_fail(s, src, what);
+	src = sqlite3_step(st);
+	rrd_status rc = RRD_OK;
+	if (src == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		cell->found = 1;
+		cell->num = sqlite3_column_int64(st, 0);
+		snprintf(cell->text, sizeof cell->text, "%s", t ? (const char *)t : "");
+	} else if (src != SQLITE_DONE) {
+		rc = rrd__sq_fail(s, src, what);
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int rrd__sq_bind_key(sqlite3_stmt *st, int col, const char *key)

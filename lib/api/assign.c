@@ -26,7 +26,7 @@ static rrd_status kind_check(const rrd_pool_rt *p, const rrd_record *r)
 typedef struct submit_args {
 	const rrd_record *record; /* the caller's */
 	const rrd_submit_options *o;
-	int not_stored;   /* the store was asked: no record has this id */
+	unsigned char not_stored; /* the store was asked: no record has this id */
 	int matched;      /* `rule` is known already (a batch matched it) */
 	const rrd_rule_rt *rule;
 } submit_args;
@@ -71,6 +71,13 @@ static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
 	return rc ? rc : submit_copy(d, a, copy, now);
 }
 
+static void submit_prefetch(rrd_distributor *d, void *ctx)
+{
+	submit_args *a = ctx;
+	rrd__want_absent(d, a->record->id, &a->not_stored);
+	rrd__want_route(d, a->record, a->o->pool);
+}
+
 /* The caller's options, as a full table of this version; NULL: defaults. */
 static rrd_status submit_options(const rrd_submit_options *opts, rrd_submit_options *o)
 {
@@ -95,7 +102,7 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	if (rc)
 		return rc;
 	submit_args a = { record, &o, 0, 0, NULL };
-	return rrd__operation(d, submit_body, &a);
+	return rrd__operation_ahead(d, submit_body, submit_prefetch, &a);
 }
 
 typedef struct submit_many_args {

@@ -64,7 +64,7 @@ static void clear_dirty_marks(rrd_distributor *d)
 }
 
 
-rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags)
+rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags, const rrd_txn *t, void *ctx)
 {
 	uint64_t gen = 0;
 	rrd_store *st = d->store;
@@ -72,9 +72,21 @@ rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags)
 	if (rc)
 		return rrd__store_status(rc, "begin");
 	d->in_txn = 1;
-	/* A concurrent store keeps no generation: what we hold may be stale
-	 * at every transaction. */
-	if (gen == RRD_STORE_NO_GENERATION || gen != d->generation) {
+	if (gen == RRD_STORE_NO_GENERATION) {
+		/* What we hold may be stale at every transaction. */
+		d->concurrent = 1;
+		d->epoch++;
+		d->generation = gen;
+		rrd_status s = rrd__txn_read_ahead(d, t->prefetch, ctx);
+		if (s) {
+			/* A reload that failed leaves the configuration half
+			 * read: the next transaction reads it all again. */
+			d->config_version = -1;
+			rrd__txn_abort(d);
+		}
+		return s;
+	}
+	if (gen != d->generation) {
 		/* Someone else committed: what we cached may be stale. */
 		d->epoch++;
 		d->generation = gen;
@@ -96,7 +108,9 @@ rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags)
 rrd_status rrd__txn_commit(rrd_distributor *d)
 {
 	rrd_store *st = d->store;
-	rrd_status s = rrd__flush(d);
+	rrd_status s = rrd__events_flush(d);
+	if (!s)
+		s = rrd__flush(d);
 	if (s) {
 		rrd__txn_abort(d);
 		return s;
@@ -110,6 +124,7 @@ rrd_status rrd__txn_commit(rrd_distributor *d)
 	d->in_txn = 0;
 	d->generation++;
 	clear_dirty_marks(d);
+	rrd__events_committed(d);
 	if (d->pending) {
 		if (d->outbox_tail)
 			d->outbox_tail->next = d->pending;
@@ -133,6 +148,7 @@ void rrd__txn_abort(rrd_distributor *d)
 	}
 	d->in_txn = 0;
 	d->epoch++;
+	d->acks_sent = 0;
 	clear_dirty_marks(d);
 	rrd__evbatch_free(d->pending);
 	d->pending = NULL;

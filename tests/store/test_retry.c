@@ -4,6 +4,7 @@
  * with RRD_E_RETRY having changed nothing. Reads begin read-only, and a
  * store that keeps no generation is read afresh at every transaction.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,15 @@ static world *make(int max_retries)
 	fix_pool(w->f, "web", RRD_STRATEGY_ROUND_ROBIN, "alice", "bob", NULL);
 	fix_clear_events(w->f);
 	return w;
+}
+
+static rrd_status submit_routed(fixture *f, const char *id)
+{
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, id, RRD_KIND_LEAD), RRD_OK);
+	rrd_status rc = rrd_distributor_submit(f->dist, r, NULL);
+	rrd_record_free(r);
+	return rc;
 }
 
 static void assert_absent(fixture *f, const char *record)
@@ -149,6 +159,46 @@ static void test_no_generation_reads_afresh(void **state)
 	unmake(w);
 }
 
+/* On a store that keeps no generation, a submit reads what it needs in
+ * one call: the configuration's version, the record's id, the pool's
+ * cursor and its members' counters. */
+static void test_no_generation_submit_reads_once(void **state)
+{
+	(void)state;
+	world *w = make(0);
+	w->fs->no_generation = 1;
+	for (int i = 0; i < 5; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "M%d", i);
+		fix_agent(w->f, id);
+	}
+	rrd_pool *p;
+	assert_int_equal(rrd_pool_new(&p, "seven", RRD_KIND_LEAD), RRD_OK);
+	static const char *const members[] = { "alice", "bob", "M0", "M1", "M2", "M3", "M4" };
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(rrd_pool_add_member(p, members[i]), RRD_OK);
+	assert_int_equal(rrd_distributor_put_pool(w->f->dist, p), RRD_OK);
+	rrd_pool_free(p);
+	rrd_rule *r;
+	assert_int_equal(rrd_rule_new(&r, "all", "seven"), RRD_OK);
+	assert_int_equal(rrd_distributor_add_rule(w->f->dist, r), RRD_OK);
+	rrd_rule_free(r);
+	for (int i = 0; i < 20; i++) {
+		char id[8];
+		snprintf(id, sizeof id, "L%d", i);
+		long gets = w->fs->gets, many = w->fs->get_manys, scans = w->fs->scans_all;
+		if (i % 2)
+			assert_int_equal(fix_submit(w->f, id, "seven"), RRD_OK);
+		else
+			assert_int_equal(submit_routed(w->f, id), RRD_OK);
+		assert_int_equal(w->fs->gets - gets, 0);
+		assert_int_equal(w->fs->get_manys - many, 1);
+		assert_int_equal(w->fs->scans_all - scans, 0);
+		assert_string_equal(fix_owner(w->f, id), members[i % 7]);
+	}
+	unmake(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_busy_of_an_older_table_is_retry),
 		cmocka_unit_test(test_reads_begin_read_only),
 		cmocka_unit_test(test_no_generation_reads_afresh),
+		cmocka_unit_test(test_no_generation_submit_reads_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,8 @@
  *
  *   rrdist simulate [--postal FILE|--no-postal]    JSONL events on stdout
  *       [--report FILE.html]                       and an HTML report of the run,
- *       [--store memory|sqlite:PATH]               on the store named
- *       SCENARIO.json|-
+ *       [--store memory|sqlite:PATH|               on the store named
+ *                postgres:CONNINFO] SCENARIO.json|-
  *   rrdist check [--postal FILE|--no-postal]       explain faults; exit 2 when any
  *       FILE.json|-
  *   rrdist config CONFIG.json|-                    a configuration, canonical
@@ -52,12 +52,15 @@
 #define HELP_HELP "  -h, --help      show this and exit\n"
 
 #define STORE_HELP                                                                    \
-	"  --store STORE   where the run keeps its state: memory (the default), or\n"   \
-	"                  sqlite:PATH, a SQLite file that is new or holds nothing\n"
+	"  --store STORE   where the run keeps its state, which must hold nothing yet:\n" \
+	"                  memory (the default), sqlite:PATH (a SQLite file, made if\n"  \
+	"                  missing) or postgres:CONNINFO (a libpq connection string;\n" \
+	"                  the tables go in the schema rrdist)\n"
 
 static const char usage[] =
 	"usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
-	"                       [--store memory|sqlite:PATH] SCENARIO.json|-\n"
+	"                       [--store memory|sqlite:PATH|postgres:CONNINFO]\n"
+	"                       SCENARIO.json|-\n"
 	"       rrdist check [--postal FILE | --no-postal] SCENARIO.json|CONFIG.json|-\n"
 	"       rrdist config CONFIG.json|-\n"
 	"       rrdist --help | --version\n"
@@ -71,8 +74,8 @@ static const char usage[] =
 	"               $RRDIST_POSTAL_CODES, else the bundled US ZCTA centroids)\n"
 	"--no-postal    no postal table: every postal code is unknown\n"
 	"--report FILE  simulate: also write an HTML report of the run to FILE\n"
-	"--store STORE  simulate: memory (the default), or sqlite:PATH to run on a\n"
-	"               SQLite file that is new or holds nothing\n"
+	"--store STORE  simulate: memory (the default), sqlite:PATH or\n"
+	"               postgres:CONNINFO, to run on a store that holds nothing yet\n"
 	"\n"
 	"rrdist COMMAND --help tells more of each.\n";
 
@@ -117,7 +120,8 @@ typedef struct command {
 static const command commands[] = {
 	{ "simulate", 1, 1,
 	  "usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
-	  "                       [--store memory|sqlite:PATH] SCENARIO.json|-\n"
+	  "                       [--store memory|sqlite:PATH|postgres:CONNINFO]\n"
+	  "                       SCENARIO.json|-\n"
 	  "\n"
 	  "Run a scenario (rrdist-scenario/1) and write one JSON event per line on\n"
 	  "stdout. A file that cannot be used writes nothing there, names the JSON\n"
@@ -148,6 +152,41 @@ typedef struct args {
 } args;
 
 static const char no_postal[] = "--no-postal";
+
+static rrd_status open_sqlite(rrd_store **out, const char *path)
+{
+	return rrd_store_sqlite_open(out, path, NULL);
+}
+
+static rrd_status open_postgres(rrd_store **out, const char *conninfo)
+{
+	return rrd_store_pg_open(out, conninfo, NULL);
+}
+
+/* The stores --store names by a prefix, besides memory. */
+typedef struct store_kind {
+	const char *prefix;
+	rrd_status (*open)(rrd_store **out, const char *where);
+	/* What to say when nothing follows the prefix; NULL: nothing is
+	 * fine (libpq's defaults and its PG* environment variables). */
+	const char *where_needed;
+	/* How a failure names the store: NULL, by what --store said; else
+	 * by this, for a connection string may hold a password. */
+	const char *named;
+} store_kind;
+
+static const store_kind store_kinds[] = {
+	{ "sqlite:", open_sqlite, "--store sqlite:PATH needs a PATH", NULL },
+	{ "postgres:", open_postgres, NULL, "--store postgres" },
+};
+
+static const store_kind *store_kind_of(const char *spec)
+{
+	for (size_t i = 0; i < sizeof store_kinds / sizeof *store_kinds; i++)
+		if (strncmp(spec, store_kinds[i].prefix, strlen(store_kinds[i].prefix)) == 0)
+			return &store_kinds[i];
+	return NULL;
+}
 
 /* Refuse the command line: `why` (may be NULL), then the usage. Exit 2. */
 static int bad_usage(const command *cmd, const char *why, const char *what)
@@ -218,23 +257,29 @@ static int parse_args(int argc, char **argv, args *a)
 	}
 	if (!a->file)
 		return bad_usage(c, "no file given (- reads standard input)", NULL);
-	if (a->store && strcmp(a->store, "memory") != 0 && strncmp(a->store, "sqlite:", 7) != 0)
-		return bad_usage(c, "--store takes memory or sqlite:PATH, not ", a->store);
-	if (a->store && strcmp(a->store, "sqlite:") == 0)
-		return bad_usage(c, "--store sqlite:PATH needs a PATH", NULL);
+	if (a->store && strcmp(a->store, "memory") != 0) {
+		const store_kind *k = store_kind_of(a->store);
+		if (!k)
+			return bad_usage(c, "--store takes memory, sqlite:PATH or postgres:CONNINFO, "
+					    "not ",
+					 a->store);
+		if (k->where_needed && !a->store[strlen(k->prefix)])
+			return bad_usage(c, k->where_needed, NULL);
+	}
 	return -1;
 }
 
 /* The store --store names: NULL for memory (the run makes its own), or
- * the SQLite file opened. 0, or the exit status with the reason printed. */
+ * the one opened. 0, or the exit status with the reason printed. */
 static int open_store(const char *spec, rrd_store **out)
 {
 	*out = NULL;
 	if (!spec || strcmp(spec, "memory") == 0)
 		return 0;
-	if (rrd_store_sqlite_open(out, spec + 7, NULL) == RRD_OK)
+	const store_kind *k = store_kind_of(spec);
+	if (k->open(out, spec + strlen(k->prefix)) == RRD_OK)
 		return 0;
-	complain(spec, rrd_error_last());
+	complain(k->named ? k->named : spec, rrd_error_last());
 	return 2;
 }
 

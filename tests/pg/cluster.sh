@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Run commands against a throwaway PostgreSQL cluster:
-#   cluster.sh PROGRAM...
+# Run a program against a throwaway PostgreSQL cluster:
+#   cluster.sh PROGRAM [ARGUMENT...]
 # makes a cluster in a temporary folder (initdb as the `postgres` user
 # when run as root, since initdb refuses root), listening only on a Unix
-# socket in that folder, runs each PROGRAM in turn with RRD_TEST_PG set to
-# its connection string, then stops the cluster and removes the folder,
-# also when a program fails or the script is interrupted. The status is
-# the first failing program's, or 0.
+# socket in that folder, runs PROGRAM with RRD_TEST_PG set to its
+# connection string, then stops the cluster and removes the folder, also
+# when the program fails or the script is interrupted. The status is the
+# program's.
 set -euo pipefail
 PGBIN=${PGBIN:-$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)}
 if [ ! -x "$PGBIN/initdb" ] && [ -d /usr/lib/postgresql ]; then
@@ -15,8 +15,8 @@ fi
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
-programs=()
-for program in "$@"; do programs+=("$(realpath "$program")"); done
+program=$(realpath "$1")
+shift
 dir=$(mktemp -d /tmp/rrd-pg.XXXXXX)
 chmod 755 "$dir"
 if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
@@ -39,7 +39,5 @@ as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start \
   -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c fsync=on -c max_connections=60" >/dev/null
 export RRD_TEST_PG="host=$dir port=$port user=postgres dbname=postgres"
 status=0
-for program in "${programs[@]}"; do
-  "$program" || { status=$?; echo "cluster.sh: $program failed ($status)" >&2; break; }
-done
+"$program" "$@" || status=$?
 exit "$status"

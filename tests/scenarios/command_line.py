@@ -5,8 +5,8 @@ clean message, naming the JSON path; every command takes --help and
 refuses what it does not know; a file over the size limit and a postal
 table without codes are refused with a message; a build that is not
 installed finds the bundled postal table, and without a table an unknown
-postal code says so; --store takes memory or sqlite:PATH, for simulate
-only.
+postal code says so; --store takes memory, sqlite:PATH or
+postgres:CONNINFO, for simulate only.
 
 usage: command_line.py RRDIST SOURCE_ROOT"""
 import json
@@ -115,11 +115,16 @@ for cmd in ("simulate", "check"):
     check(f"{cmd} refuses --postal without a file", p.returncode == 2 and
           p.stderr.startswith("rrdist: --postal needs a FILE\nusage: rrdist "),
           f"stderr {p.stderr!r}")
-# --store names where simulate keeps its state: memory or sqlite:PATH,
-# nothing else, and only for simulate.
-for store, says in [("bogus", "rrdist: --store takes memory or sqlite:PATH, not bogus\n"),
+# --store names where simulate keeps its state: memory, sqlite:PATH or
+# postgres:CONNINFO, nothing else (named with what a terminal would act
+# on escaped), and only for simulate.
+kinds = "memory, sqlite:PATH or postgres:CONNINFO"
+for store, says in [("bogus", f"rrdist: --store takes {kinds}, not bogus\n"),
                     ("sqlite:", "rrdist: --store sqlite:PATH needs a PATH\n"),
-                    ("postgres:x", "rrdist: --store takes memory or sqlite:PATH, not postgres:x\n")]:
+                    ("sqlite", f"rrdist: --store takes {kinds}, not sqlite\n"),
+                    ("postgres", f"rrdist: --store takes {kinds}, not postgres\n"),
+                    ("pg:x", f"rrdist: --store takes {kinds}, not pg:x\n"),
+                    ("\x1b[2Jx:", f"rrdist: --store takes {kinds}, not \\u001b[2Jx:\n")]:
     p = run("simulate", "--store", store, "-", text=scenario())
     check(f"simulate refuses --store {store}", p.returncode == 2 and not p.stdout and
           p.stderr.startswith(says + "usage: rrdist simulate "), f"stderr {p.stderr!r}")

@@ -5,33 +5,41 @@
 #include "sqlite/sqlite_store.h"
 #include "util/error.h"
 
-/* Locks are taken between transactions: inside one, the statement would
- * wait for that transaction's commit to take effect. */
-static rrd_status outside_txn(const rrd_sqlite *s)
+/* Run the lock statement `id` for name and owner (and, to take one, the
+ * times): RRD_OK when it changed the row, else `unchanged`. Locks are
+ * taken between transactions: inside one, the statement would wait for
+ * that transaction's commit to take effect. */
+static rrd_status run_lock(rrd_sqlite *s, rrd_sq_stmt id, const char *name, const char *owner,
+			   const rrd_time *times, rrd_status unchanged, const char *what)
 {
 	if (s->in_txn)
 		return rrd__fail(RRD_E_STATE, "sqlite store: a lock taken or released inside a "
 					      "transaction");
-	return RRD_OK;
+	rrd_status rc = RRD_OK;
+	sqlite3_stmt *st = rrd__sq_stmt(s, id, &rc);
+	if (!st)
+		return rc;
+	rrd__sq_bind_key(st, 1, name);
+	rrd__sq_bind_key(st, 2, owner);
+	if (times) {
+		sqlite3_bind_int64(st, 3, times[0]);
+		sqlite3_bind_int64(st, 4, times[1]);
+	}
+	rc = rrd__sq_exec(s, st, what);
+	if (!rc && sqlite3_changes(s->db) == 0)
+		rc = unchanged;
+	return rc;
 }
 
 int rrd__sq_lock_acquire(void *self, const char *name, const char *owner, rrd_time now,
 			 rrd_time expires)
 {
 	rrd_sqlite *s = self;
+	const rrd_time times[2] = { now, expires };
 	rrd__sq_enter(s);
-	rrd_status rc = outside_txn(s);
-	sqlite3_stmt *st = rc ? NULL : rrd__sq_stmt(s, RRD_SQ_LOCK_TAKE, &rc);
-	if (st) {
-		rrd__sq_bind_key(st, 1, name);
-		rrd__sq_bind_key(st, 2, owner);
-		sqlite3_bind_int64(st, 3, now);
-		sqlite3_bind_int64(st, 4, expires);
-		rc = rrd__sq_exec(s, st, "taking a lock");
-		/* Another owner's lease still runs: the row stayed as it was. */
-		if (!rc && sqlite3_changes(s->db) == 0)
-			rc = RRD_E_BUSY;
-	}
+	/* Another owner's lease still runs: the row stayed as it was. */
+	rrd_status rc = run_lock(s, RRD_SQ_LOCK_TAKE, name, owner, times, RRD_E_BUSY,
+				 "taking a lock");
 	rrd__sq_leave(s);
 	return rc;
 }
@@ -40,15 +48,8 @@ int rrd__sq_lock_release(void *self, const char *name, const char *owner)
 {
 	rrd_sqlite *s = self;
 	rrd__sq_enter(s);
-	rrd_status rc = outside_txn(s);
-	sqlite3_stmt *st = rc ? NULL : rrd__sq_stmt(s, RRD_SQ_LOCK_RELEASE, &rc);
-	if (st) {
-		rrd__sq_bind_key(st, 1, name);
-		rrd__sq_bind_key(st, 2, owner);
-		rc = rrd__sq_exec(s, st, "releasing a lock");
-		if (!rc && sqlite3_changes(s->db) == 0)
-			rc = RRD_E_NOTFOUND;
-	}
+	rrd_status rc = run_lock(s, RRD_SQ_LOCK_RELEASE, name, owner, NULL, RRD_E_NOTFOUND,
+				 "releasing a lock");
 	rrd__sq_leave(s);
 	return rc;
 }

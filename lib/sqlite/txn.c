@@ -4,8 +4,11 @@
  * the busy timeout) for the database's write lock, and only then reads
  * the generation: no other connection can commit between that read and
  * this transaction's end, so the number is exact. Commit adds one to it
- * in the same transaction. A read-only transaction is a deferred one: it
- * reads a snapshot, and the generation it reports is the snapshot's.
+ * in the same transaction. (Reading and adding in one statement at
+ * begin, UPDATE ... RETURNING, saves a statement but made a submit about
+ * a third slower: SQLite gathers what it returns in an ephemeral table,
+ * made and freed every time.) A read-only transaction is a deferred one:
+ * it reads a snapshot, and the generation it reports is the snapshot's.
  *
  * The handle's mutex is held from begin to the end of the transaction,
  * so distributors sharing the handle take turns. */
@@ -77,16 +80,25 @@ static void end(rrd_sqlite *s)
 	rrd__sq_leave(s); /* begin's */
 }
 
+/* Enter the handle for `call` (commit, rollback) of the open
+ * transaction; RRD_E_STATE, not entered, when there is none. */
+static rrd_status enter_txn(rrd_sqlite *s, const char *call)
+{
+	rrd__sq_enter(s);
+	if (s->in_txn)
+		return RRD_OK;
+	rrd__sq_leave(s);
+	return rrd__fail(RRD_E_STATE, "sqlite store: %s outside a transaction", call);
+}
+
 int rrd__sq_commit(void *self)
 {
 	rrd_sqlite *s = self;
-	rrd__sq_enter(s);
-	if (!s->in_txn) {
-		rrd__sq_leave(s);
-		return rrd__fail(RRD_E_STATE, "sqlite store: commit outside a transaction");
-	}
-	rrd_status rc = s->read_only ? RRD_OK
-				     : rrd__sq_run(s, RRD_SQ_GENERATION_BUMP, "moving the generation");
+	rrd_status rc = enter_txn(s, "commit");
+	if (rc)
+		return rc;
+	if (!s->read_only)
+		rc = rrd__sq_run(s, RRD_SQ_GENERATION_BUMP, "moving the generation");
 	if (!rc)
 		rc = rrd__sq_run(s, RRD_SQ_COMMIT, "committing");
 	if (rc) {
@@ -101,14 +113,11 @@ int rrd__sq_commit(void *self)
 int rrd__sq_rollback(void *self)
 {
 	rrd_sqlite *s = self;
-	rrd__sq_enter(s);
-	if (!s->in_txn) {
-		rrd__sq_leave(s);
-		return rrd__fail(RRD_E_STATE, "sqlite store: rollback outside a transaction");
-	}
+	rrd_status rc = enter_txn(s, "rollback");
+	if (rc)
+		return rc;
 	/* After a failed commit SQLite may have ended the transaction
 	 * already; then there is nothing to undo. */
-	rrd_status rc = RRD_OK;
 	if (!sqlite3_get_autocommit(s->db))
 		rc = rrd__sq_run(s, RRD_SQ_ROLLBACK, "rolling back");
 	end(s);

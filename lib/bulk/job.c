@@ -158,7 +158,7 @@ static rrd_status start(rrd_distributor *d, job_run *jr, rrd_time now)
 	if ((rc = rrd__sequence_next(d, "seq.job", &n)))
 		return rc;
 	snprintf(jr->id, sizeof jr->id, "J%lld", (long long)n);
-	jr->job = (rrd_rd_job){ JOB_RUNNING, now, (int64_t)jr->sel.npicks, 0, jr->sel.held };
+	jr->job = (rrd_rd_job){ JOB_RUNNING, now, (int64_t)jr->sel.npicks, 0, jr->sel.held, now };
 	if ((rc = rrd__rd_job_put(d, jr->id, &jr->job)))
 		return rc;
 	return emit_counts(d, RRD_EVENT_REDISTRIBUTION_STARTED, jr->id, 0, jr->job.total, 0, now);
@@ -204,6 +204,7 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 		if (!rc)
 			rc = rrd__drain(d, now);
 	}
+	jr->job.renewed = now;
 	if (!rc)
 		rc = rrd__rd_job_put(d, jr->id, &jr->job);
 	jr->end = end;

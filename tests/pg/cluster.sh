@@ -36,7 +36,7 @@ cd "$dir"
 as_owner "$PGBIN/initdb" -D "$dir/data" -U postgres -A trust --no-sync >/dev/null
 port=$(( 20000 + RANDOM % 20000 ))
 as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 60 start \
-  -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c fsync=on -c max_connections=60" >/dev/null
+  -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" >/dev/null
 export RRD_TEST_PG="host=$dir port=$port user=postgres dbname=postgres"
 status=0
 "$program" "$@" || status=$?

@@ -189,6 +189,19 @@ typedef struct rrd_meta_counter {
 	int64_t value;
 } rrd_meta_counter;
 
+/* Entries of one namespace written together (rrd__puts_write): their
+ * keys and values one after another in two buffers, and per entry the
+ * arrays a store's put_many takes. */
+typedef struct rrd_puts {
+	rrd_buf bytes;      /* the values */
+	rrd_buf key_bytes;  /* the keys, each with its NUL */
+	const char **keys;
+	const void **values;
+	size_t *lens;
+	int64_t *orders;
+	size_t n, cap;
+} rrd_puts;
+
 typedef struct rrd_skip_entry {
 	uint32_t agent;
 	rrd_skip_reason reason;
@@ -273,7 +286,7 @@ struct rrd_distributor {
 	rrd_skip_entry *skips;
 	size_t nskips, skips_cap;
 
-	rrd_buf scratch;         /* encoding buffer */
+	rrd_puts record_puts;    /* the records a commit writes */
 };
 
 /* ---- locking and transactions (txn.c) ------------------------------ */
@@ -419,6 +432,30 @@ rrd_status rrd__read(rrd_distributor *d, rrd_txn_fn body, void *ctx);
 void rrd__config_forget(rrd_distributor *d);
 /* Remember an item to write before commit. -1 when out of memory. */
 int rrd__dirty_add(rrd_dirty_list *l, void *item);
+
+/* ---- many entries at once (many.c) ----------------------------------- */
+
+/* Add an entry to `p`: its value is what the caller appended to p->bytes
+ * from offset `from` on; `key` is copied. RRD_E_NOMEM when that, or an
+ * append to p->bytes, ran out of memory. */
+rrd_status rrd__puts_add(rrd_puts *p, const char *key, size_t from, int64_t order);
+/* Write p's entries into `ns` (`what` names them in a failure's message)
+ * with one put_many, or one put each when the store has none, and empty
+ * `p` for its next use, whatever the outcome. */
+rrd_status rrd__puts_write(rrd_distributor *d, rrd_puts *p, int ns, const char *what);
+/* Empty `p`, keeping its memory. */
+void rrd__puts_reset(rrd_puts *p);
+void rrd__puts_free(rrd_puts *p);
+
+/* rrd__get_many calls it for each key found, with the key's place in the
+ * keys and the value, which lives until it returns. A status other than
+ * RRD_OK ends the reading with that status. */
+typedef rrd_status (*rrd_found_fn)(rrd_distributor *d, void *ctx, size_t i, const void *value,
+				   size_t len, int64_t order);
+/* Read the entries of `ns` named by keys[0..n): `found` for each one the
+ * store holds, in the keys' order; absent ones are passed over. */
+rrd_status rrd__get_many(rrd_distributor *d, int ns, size_t n, const char *const *keys,
+			 rrd_found_fn found, void *ctx, const char *what);
 
 /* ---- the distributor's life (distributor.c) ------------------------- */
 

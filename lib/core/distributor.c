@@ -73,7 +73,7 @@ void rrd__core_free(rrd_distributor *d)
 		d->outbox = next;
 	}
 	rrd__free(d->skips);
-	rrd__buf_free(&d->scratch);
+	rrd__puts_free(&d->record_puts);
 	pthread_mutex_destroy(&d->mu);
 	rrd__free(d);
 }

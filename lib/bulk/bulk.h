@@ -107,28 +107,50 @@ typedef struct rrd_rd_job {
 	int64_t total, moved, held;
 } rrd_rd_job;
 
-/* A moved record: enough to put it back, and to see whether it moved since. */
+/* A moved record: enough to put it back, and to see whether it moved
+ * since. Its strings are borrowed: from the record while it is written,
+ * from an rrd_rd_entries when read back. */
 typedef struct rrd_rd_entry {
-	char *record;
-	char *old_owner;          /* NULL: none */
+	const char *record;
+	const char *old_owner;          /* NULL: none */
 	rrd_record_status old_status;
-	rrd_kvlist old_roles;
+	const rrd_kv *old_roles;        /* by key, as in the record */
+	size_t nroles;
 	rrd_time old_reassigned;
 	/* A record that was queued: its entry (bytes) and place in the queue. */
-	unsigned char *queue_entry;
+	const unsigned char *queue_entry;
 	size_t queue_len;
 	int64_t queue_order;
-	char *new_owner;
+	const char *new_owner;
 } rrd_rd_entry;
+
+/* Where an entry read back lies in rrd_rd_entries.raw, and where its
+ * roles start in rrd_rd_entries.roles. */
+typedef struct rrd_rd_raw {
+	size_t key, value, len, roles;
+} rrd_rd_raw;
+
+/* Every entry of a job, read back. Their strings live in `text` and
+ * `raw`, their roles in `roles`: a job's entries take a few blocks, not a
+ * few for each. */
+typedef struct rrd_rd_entries {
+	rrd_rd_entry *items;
+	size_t count;
+	rrd_rd_raw *at;
+	size_t cap;
+	rrd_buf raw;   /* keys and values as the store gave them */
+	rrd_buf text;  /* the strings, each with its NUL */
+	rrd_kv *roles;
+	size_t nroles, roles_cap;
+} rrd_rd_entries;
 
 rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rrd_rd_job *j);
 rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j);
-/* Append entry number `seq` of a job. */
-rrd_status rrd__rd_entry_put(rrd_distributor *d, const char *job, int64_t seq,
-			     const rrd_rd_entry *e);
+/* Add entry number `seq` of a job to `p`, which the caller writes into
+ * RRD_NS_JOURNAL with the rest of its batch (rrd__puts_write). */
+rrd_status rrd__rd_entry_add(rrd_puts *p, const char *job, int64_t seq, const rrd_rd_entry *e);
 /* Every entry of a job, in the order they were written. */
-rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entry **out, size_t *n);
-void rrd__rd_entries_free(rrd_rd_entry *e, size_t n);
-void rrd__rd_entry_clear(rrd_rd_entry *e);
+rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entries *out);
+void rrd__rd_entries_free(rrd_rd_entries *es);
 
 #endif

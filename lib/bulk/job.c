@@ -77,6 +77,7 @@ typedef struct job_run {
 	size_t next;       /* next pick to move */
 	rrd_rd_job job;
 	rrd_rd_lock lock;
+	rrd_puts journal;  /* the batch's entries, written together */
 } job_run;
 
 static int same_owner(const char *a, const char *b)
@@ -101,19 +102,18 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time n
 	rrd_agent_rt *to = rrd__agent_find(d, target);
 	if (!to)
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", target);
-	rrd_rd_entry e = { 0 };
-	e.record = rec->r->id;
-	e.old_owner = rec->r->owner;
-	e.old_status = rec->r->status;
-	e.old_roles = rec->r->roles;
-	e.old_reassigned = rec->r->reassigned_at;
-	e.new_owner = to->id;
+	rrd_rd_entry e = { .record = rec->r->id, .old_owner = rec->r->owner,
+			   .old_status = rec->r->status, .old_roles = rec->r->roles.items,
+			   .nroles = rec->r->roles.count, .old_reassigned = rec->r->reassigned_at,
+			   .new_owner = to->id };
+	unsigned char *queued = NULL;
 	if (rec->r->status == RRD_RECORD_QUEUED &&
-	    (rc = rrd__queue_entry_copy(d, rec->r->id, &e.queue_entry, &e.queue_len,
-					&e.queue_order)))
+	    (rc = rrd__queue_entry_copy(d, rec->r->id, &queued, &e.queue_len, &e.queue_order)))
 		return rc;
-	rc = rrd__rd_entry_put(d, jr->id, (int64_t)i, &e);
-	rrd__free(e.queue_entry);
+	e.queue_entry = queued;
+	/* Encoded now, before the record changes; written with the batch. */
+	rc = rrd__rd_entry_add(&jr->journal, jr->id, (int64_t)i, &e);
+	rrd__free(queued);
 	if (rc)
 		return rc;
 	rrd_record_status keep = rec->r->status == RRD_RECORD_QUEUED ? RRD_RECORD_PENDING
@@ -136,6 +136,20 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time n
 		return rc;
 	*moved = 1;
 	return RRD_OK;
+}
+
+/* Bring the records of picks [jr->next, end) into the core's cache. */
+static rrd_status load_records(rrd_distributor *d, job_run *jr, size_t end)
+{
+	size_t n = end - jr->next;
+	const char **ids = rrd__malloc((n ? n : 1) * sizeof *ids);
+	if (!ids)
+		return rrd__nomem();
+	for (size_t i = 0; i < n; i++)
+		ids[i] = jr->sel.picks[jr->next + i].id;
+	rrd_status rc = rrd__rec_load(d, ids, n);
+	rrd__free(ids);
+	return rc;
 }
 
 static rrd_status emit_counts(rrd_distributor *d, rrd_event_type type, const char *job,
@@ -171,6 +185,11 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 	size_t end = jr->next + RRD_REDISTRIBUTE_BATCH;
 	if (end > jr->sel.npicks)
 		end = jr->sel.npicks;
+	/* The batch's records are read in one go, and its journal written
+	 * in one go before the commit. */
+	rrd__puts_reset(&jr->journal);
+	if (!rc)
+		rc = load_records(d, jr, end);
 	size_t i = jr->next;
 	for (; !rc && i < end; i++) {
 		int moved;
@@ -180,6 +199,8 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 			rc = emit_counts(d, RRD_EVENT_REDISTRIBUTION_PROGRESS, jr->id,
 					 (int64_t)(i + 1), jr->job.total, 0, now);
 	}
+	if (!rc)
+		rc = rrd__puts_write(d, &jr->journal, RRD_NS_JOURNAL, "writing the journal");
 	if (!rc && end == jr->sel.npicks) {
 		jr->job.state = JOB_COMPLETED;
 		rc = emit_counts(d, RRD_EVENT_REDISTRIBUTION_COMPLETED, jr->id, jr->job.moved,
@@ -253,5 +274,6 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 	if (jr.id[0])
 		snprintf(job_id, cap, "%s", jr.id);
 	rrd__rd_selection_free(&jr.sel);
+	rrd__puts_free(&jr.journal);
 	return rc;
 }

@@ -12,7 +12,6 @@
 #include "util/error.h"
 
 #define JOB_FORMAT 1
-#define ENTRY_FORMAT 1
 
 static rrd_status damaged(const char *what)
 {
@@ -58,140 +57,252 @@ rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j)
 	return r.failed ? damaged("job") : RRD_OK;
 }
 
-static rrd_status entry_key(const char *job, const char *record, char *key, size_t cap)
+/* Format 2 of an entry: varints, only the fields it has, and the
+ * record's id only in its key. Format 1 (fixed 8-byte integers, every
+ * field, the id again) is what earlier releases wrote, and is still read:
+ * a job they ran can be undone. */
+#define ENTRY_FORMAT_V1 1
+#define ENTRY_FORMAT 2
+
+/* Which optional fields of format 2 follow. */
+enum { HAS_OLD_OWNER = 1, HAS_QUEUE_ENTRY = 2, HAS_ALL = 3 };
+
+static void put_str(rrd_buf *b, const char *s)
 {
-	int n = snprintf(key, cap, "%s\x1f%s", job, record);
-	return n > 0 && (size_t)n < cap ? RRD_OK : rrd__fail(RRD_E_INVALID, "key too long");
+	rrd__buf_bytes(b, s, strlen(s));
 }
 
-rrd_status rrd__rd_entry_put(rrd_distributor *d, const char *job, int64_t seq, const rrd_rd_entry *e)
+rrd_status rrd__rd_entry_add(rrd_puts *p, const char *job, int64_t seq, const rrd_rd_entry *e)
 {
 	char key[RRD_JOB_ID_MAX + RRD_ID_MAX + 2];
-	rrd_status rc = entry_key(job, e->record, key, sizeof key);
-	if (rc)
-		return rc;
-	rrd_buf b = { 0 };
-	rrd__buf_u8(&b, ENTRY_FORMAT);
-	rrd__buf_str(&b, e->record);
-	rrd__buf_str(&b, e->old_owner);
-	rrd__buf_u8(&b, (uint8_t)e->old_status);
-	rrd__buf_i64(&b, (int64_t)e->old_roles.count);
-	for (size_t i = 0; i < e->old_roles.count; i++) {
-		rrd__buf_str(&b, e->old_roles.items[i].key);
-		rrd__buf_str(&b, e->old_roles.items[i].value);
+	size_t nj = strlen(job), nr = strlen(e->record);
+	if (nj + 1 + nr >= sizeof key)
+		return rrd__fail(RRD_E_INVALID, "key too long");
+	memcpy(key, job, nj);
+	key[nj] = '\x1f';
+	memcpy(key + nj + 1, e->record, nr + 1);
+	rrd_buf *b = &p->bytes;
+	size_t from = b->len;
+	rrd__buf_u8(b, ENTRY_FORMAT);
+	rrd__buf_u8(b, (uint8_t)((e->old_owner ? HAS_OLD_OWNER : 0) |
+				 (e->queue_entry ? HAS_QUEUE_ENTRY : 0)));
+	if (e->old_owner)
+		put_str(b, e->old_owner);
+	rrd__buf_u8(b, (uint8_t)e->old_status);
+	rrd__buf_uvar(b, e->nroles);
+	for (size_t i = 0; i < e->nroles; i++) {
+		put_str(b, e->old_roles[i].key);
+		put_str(b, e->old_roles[i].value);
 	}
-	rrd__buf_i64(&b, e->old_reassigned);
-	rrd__buf_i64(&b, e->queue_entry ? (int64_t)e->queue_len : -1);
-	if (e->queue_entry)
-		rrd__buf_put(&b, e->queue_entry, e->queue_len);
-	rrd__buf_i64(&b, e->queue_order);
-	rrd__buf_str(&b, e->new_owner);
-	rrd_store *st = d->store;
-	rc = b.failed ? rrd__nomem()
-		      : rrd__store_status(st->m.put(st->self, RRD_NS_JOURNAL, key, b.data, b.len, seq),
-					  "writing the journal");
-	rrd__buf_free(&b);
-	return rc;
-}
-
-void rrd__rd_entry_clear(rrd_rd_entry *e)
-{
-	rrd__free(e->record);
-	rrd__free(e->old_owner);
-	rrd__kvlist_clear(&e->old_roles);
-	rrd__free(e->queue_entry);
-	rrd__free(e->new_owner);
-	memset(e, 0, sizeof *e);
-}
-
-void rrd__rd_entries_free(rrd_rd_entry *e, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		rrd__rd_entry_clear(&e[i]);
-	rrd__free(e);
-}
-
-static rrd_status decode_entry(const void *v, size_t len, rrd_rd_entry *e)
-{
-	rrd_reader r = { v, len, 0 };
-	int nomem = 0;
-	memset(e, 0, sizeof *e);
-	if (rrd__read_u8(&r) != ENTRY_FORMAT)
-		return damaged("journal");
-	e->record = rrd__read_str(&r, &nomem);
-	e->old_owner = rrd__read_str(&r, &nomem);
-	e->old_status = (rrd_record_status)rrd__read_u8(&r);
-	int64_t nroles = rrd__read_i64(&r);
-	rrd_status rc = RRD_OK;
-	for (int64_t i = 0; !rc && !r.failed && !nomem && i < nroles; i++) {
-		char *k = rrd__read_str(&r, &nomem);
-		char *val = rrd__read_str(&r, &nomem);
-		if (k && val)
-			rc = rrd__kvlist_set(&e->old_roles, k, val);
-		else if (!nomem)
-			r.failed = 1;
-		rrd__free(k);
-		rrd__free(val);
+	rrd__buf_svar(b, e->old_reassigned);
+	if (e->queue_entry) {
+		rrd__buf_bytes(b, (const char *)e->queue_entry, e->queue_len);
+		rrd__buf_svar(b, e->queue_order);
 	}
-	e->old_reassigned = rrd__read_i64(&r);
-	int64_t qlen = rrd__read_i64(&r);
-	if (!rc && !r.failed && qlen >= 0) {
-		if ((uint64_t)qlen > r.left) {
-			r.failed = 1;
-		} else if (!(e->queue_entry = rrd__malloc(qlen ? (size_t)qlen : 1))) {
-			nomem = 1;
+	put_str(b, e->new_owner);
+	return rrd__puts_add(p, key, from, seq);
+}
+
+/* ---- reading a job's entries ------------------------------------------- */
+
+/* A string of an entry, copied with its NUL into es->text, which has room
+ * for every string of every entry (rrd__rd_entries), so nothing there
+ * moves. NULL and r->failed when the bytes are not one. */
+static const char *text_copy(rrd_rd_entries *es, rrd_reader *r, const char *s, size_t n)
+{
+	if (r->failed || memchr(s, 0, n)) {
+		r->failed = 1;
+		return NULL;
+	}
+	char *to = (char *)es->text.data + es->text.len;
+	memcpy(to, s, n);
+	to[n] = '\0';
+	es->text.len += n + 1;
+	return to;
+}
+
+static const char *read_text(rrd_rd_entries *es, rrd_reader *r)
+{
+	size_t n;
+	const char *s = rrd__read_bytes(r, &n);
+	return text_copy(es, r, s, n);
+}
+
+/* Format 1's strings: an 8-byte length (-1: NULL), then the bytes. */
+static const char *read_text_v1(rrd_rd_entries *es, rrd_reader *r)
+{
+	int64_t n = rrd__read_i64(r);
+	if (r->failed || n == -1)
+		return NULL;
+	if (n < 0 || (uint64_t)n > r->left) {
+		r->failed = 1;
+		return NULL;
+	}
+	const char *s = (const char *)r->p;
+	r->p += n;
+	r->left -= (size_t)n;
+	return text_copy(es, r, s, (size_t)n);
+}
+
+static rrd_status add_role(rrd_rd_entries *es, const char *key, const char *value)
+{
+	if (rrd__grow((void **)&es->roles, &es->roles_cap, es->nroles + 1, sizeof *es->roles))
+		return rrd__nomem();
+	es->roles[es->nroles++] = (rrd_kv){ (char *)key, (char *)value };
+	return RRD_OK;
+}
+
+static rrd_status decode_v2(rrd_rd_entries *es, rrd_reader *r, rrd_rd_entry *e)
+{
+	unsigned has = rrd__read_u8(r);
+	if (has & ~(unsigned)HAS_ALL)
+		r->failed = 1;
+	if (has & HAS_OLD_OWNER)
+		e->old_owner = read_text(es, r);
+	e->old_status = (rrd_record_status)rrd__read_u8(r);
+	uint64_t nroles = rrd__read_uvar(r);
+	if (nroles > r->left)
+		r->failed = 1;
+	for (uint64_t i = 0; i < nroles && !r->failed; i++) {
+		const char *k = read_text(es, r);
+		const char *v = read_text(es, r);
+		if (!r->failed && add_role(es, k, v))
+			return RRD_E_NOMEM;
+		e->nroles++;
+	}
+	e->old_reassigned = rrd__read_svar(r);
+	if (has & HAS_QUEUE_ENTRY) {
+		size_t n;
+		e->queue_entry = (const unsigned char *)rrd__read_bytes(r, &n);
+		e->queue_len = n;
+		e->queue_order = rrd__read_svar(r);
+	}
+	e->new_owner = read_text(es, r);
+	return RRD_OK;
+}
+
+static rrd_status decode_v1(rrd_rd_entries *es, rrd_reader *r, rrd_rd_entry *e)
+{
+	const char *record = read_text_v1(es, r);
+	if (!r->failed && (!record || strcmp(record, e->record) != 0))
+		r->failed = 1;
+	e->old_owner = read_text_v1(es, r);
+	e->old_status = (rrd_record_status)rrd__read_u8(r);
+	int64_t nroles = rrd__read_i64(r);
+	if (nroles < 0 || (uint64_t)nroles > r->left)
+		r->failed = 1;
+	for (int64_t i = 0; i < nroles && !r->failed; i++) {
+		const char *k = read_text_v1(es, r);
+		const char *v = read_text_v1(es, r);
+		if (!r->failed && (!k || !v))
+			r->failed = 1;
+		if (!r->failed && add_role(es, k, v))
+			return RRD_E_NOMEM;
+		e->nroles++;
+	}
+	e->old_reassigned = rrd__read_i64(r);
+	int64_t qlen = rrd__read_i64(r);
+	if (!r->failed && qlen >= 0) {
+		if ((uint64_t)qlen > r->left) {
+			r->failed = 1;
 		} else {
-			memcpy(e->queue_entry, r.p, (size_t)qlen);
+			e->queue_entry = r->p;
 			e->queue_len = (size_t)qlen;
-			r.p += qlen;
-			r.left -= (size_t)qlen;
+			r->p += qlen;
+			r->left -= (size_t)qlen;
 		}
 	}
-	e->queue_order = rrd__read_i64(&r);
-	e->new_owner = rrd__read_str(&r, &nomem);
-	if (!rc && nomem)
-		rc = rrd__nomem();
-	if (!rc && (r.failed || !e->record))
-		rc = damaged("journal");
+	e->queue_order = rrd__read_i64(r);
+	e->new_owner = read_text_v1(es, r);
+	return RRD_OK;
+}
+
+/* Entry i, whose key and value es->at[i] places in es->raw. */
+static rrd_status decode_entry(rrd_rd_entries *es, size_t i, size_t job_len)
+{
+	const rrd_rd_raw *at = &es->at[i];
+	rrd_rd_entry *e = &es->items[i];
+	rrd_reader r = { es->raw.data + at->value, at->len, 0 };
+	*e = (rrd_rd_entry){ .record = (const char *)es->raw.data + at->key + job_len + 1 };
+	es->at[i].roles = es->nroles;
+	uint8_t format = rrd__read_u8(&r);
+	rrd_status rc = RRD_OK;
+	if (format == ENTRY_FORMAT)
+		rc = decode_v2(es, &r, e);
+	else if (format == ENTRY_FORMAT_V1)
+		rc = decode_v1(es, &r, e);
+	else
+		r.failed = 1;
 	if (rc)
-		rrd__rd_entry_clear(e);
-	return rc;
+		return rrd__nomem();
+	if (r.failed || r.left || !*e->record || !e->new_owner)
+		return damaged("journal");
+	return RRD_OK;
 }
 
 typedef struct entries_ctx {
-	rrd_rd_entry *items;
-	size_t count, cap;
+	rrd_rd_entries *es;
 	rrd_status rc;
 } entries_ctx;
 
-static int add_entry(void *ctx, const char *key, const void *value, size_t len, int64_t order)
+/* The scan's callback may not call the store, and what it is given lives
+ * only until it returns: it copies each key and value into es->raw, to be
+ * decoded once the scan is over and es->raw stays where it is. */
+static int copy_entry(void *ctx, const char *key, const void *value, size_t len, int64_t order)
 {
 	entries_ctx *c = ctx;
-	(void)key;
+	rrd_rd_entries *es = c->es;
 	(void)order;
-	if (rrd__grow((void **)&c->items, &c->cap, c->count + 1, sizeof *c->items)) {
+	if (rrd__grow((void **)&es->at, &es->cap, es->count + 1, sizeof *es->at)) {
 		c->rc = rrd__nomem();
 		return 1;
 	}
-	if ((c->rc = decode_entry(value, len, &c->items[c->count])))
+	size_t key_at = es->raw.len;
+	rrd__buf_put(&es->raw, key, strlen(key) + 1);
+	size_t value_at = es->raw.len;
+	rrd__buf_put(&es->raw, value, len);
+	if (es->raw.failed) {
+		c->rc = rrd__nomem();
 		return 1;
-	c->count++;
+	}
+	es->at[es->count++] = (rrd_rd_raw){ key_at, value_at, len, 0 };
 	return 0;
 }
 
-rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entry **out, size_t *n)
+rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entries *es)
 {
 	char prefix[RRD_JOB_ID_MAX + 2];
 	snprintf(prefix, sizeof prefix, "%s\x1f", job);
-	entries_ctx c = { NULL, 0, 0, RRD_OK };
+	memset(es, 0, sizeof *es);
+	entries_ctx c = { es, RRD_OK };
 	rrd_store *st = d->store;
-	int rc = st->m.scan(st->self, RRD_NS_JOURNAL, prefix, add_entry, &c);
+	int rc = st->m.scan(st->self, RRD_NS_JOURNAL, prefix, copy_entry, &c);
 	rrd_status s = c.rc ? c.rc : rrd__store_status(rc, "reading the journal");
+	/* Every string copied into es->text comes with its length before it
+	 * in es->raw, at least a byte: its copy and NUL take no more room
+	 * than it took there. */
+	if (!s && !rrd__buf_room(&es->text, es->raw.len + 1))
+		s = rrd__nomem();
+	if (!s && !(es->items = rrd__malloc((es->count ? es->count : 1) * sizeof *es->items)))
+		s = rrd__nomem();
+	for (size_t i = 0; !s && i < es->count; i++)
+		s = decode_entry(es, i, strlen(job));
 	if (s) {
-		rrd__rd_entries_free(c.items, c.count);
+		rrd__rd_entries_free(es);
 		return s;
 	}
-	*out = c.items;
-	*n = c.count;
+	/* es->roles no longer moves. */
+	for (size_t i = 0; i < es->count; i++)
+		es->items[i].old_roles = es->roles + es->at[i].roles;
 	return RRD_OK;
+}
+
+void rrd__rd_entries_free(rrd_rd_entries *es)
+{
+	rrd__free(es->items);
+	rrd__free(es->at);
+	rrd__buf_free(&es->raw);
+	rrd__buf_free(&es->text);
+	rrd__free(es->roles);
+	memset(es, 0, sizeof *es);
 }

@@ -33,8 +33,8 @@ static rrd_status conflict_check(rrd_distributor *d, const char *job, const rrd_
 static rrd_status restore_fields(rrd_rec_rt *rec, const rrd_rd_entry *e)
 {
 	rrd_kvlist roles = { 0 };
-	for (size_t i = 0; i < e->old_roles.count; i++)
-		if (rrd__kvlist_set(&roles, e->old_roles.items[i].key, e->old_roles.items[i].value)) {
+	for (size_t i = 0; i < e->nroles; i++)
+		if (rrd__kvlist_set(&roles, e->old_roles[i].key, e->old_roles[i].value)) {
 			rrd__kvlist_clear(&roles);
 			return rrd__nomem();
 		}
@@ -64,6 +64,19 @@ static rrd_status restore(rrd_distributor *d, const rrd_rd_entry *e, rrd_time no
 	return rc ? rc : restore_fields(rec, e);
 }
 
+/* Bring every record of the job into the core's cache in one read. */
+static rrd_status load_records(rrd_distributor *d, const rrd_rd_entries *es)
+{
+	const char **ids = rrd__malloc((es->count ? es->count : 1) * sizeof *ids);
+	if (!ids)
+		return rrd__nomem();
+	for (size_t i = 0; i < es->count; i++)
+		ids[i] = es->items[i].record;
+	rrd_status rc = rrd__rec_load(d, ids, es->count);
+	rrd__free(ids);
+	return rc;
+}
+
 static rrd_status undo_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	undo_args *a = ctx;
@@ -73,17 +86,19 @@ static rrd_status undo_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rc;
 	if (job.state == JOB_UNDONE)
 		return rrd__fail(RRD_E_NOTHING_TO_UNDO, "job %s was undone already", a->job);
-	rrd_rd_entry *es;
-	size_t n;
-	if ((rc = rrd__rd_entries(d, a->job, &es, &n)))
+	rrd_rd_entries es;
+	if ((rc = rrd__rd_entries(d, a->job, &es)))
 		return rc;
+	size_t n = es.count;
 	if (!n)
 		rc = rrd__fail(RRD_E_NOTHING_TO_UNDO, "job %s moved nothing", a->job);
+	if (!rc)
+		rc = load_records(d, &es);
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = conflict_check(d, a->job, &es[i]);
+		rc = conflict_check(d, a->job, &es.items[i]);
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = restore(d, &es[i], now);
-	rrd__rd_entries_free(es, n);
+		rc = restore(d, &es.items[i], now);
+	rrd__rd_entries_free(&es);
 	if (rc)
 		return rc;
 	job.state = JOB_UNDONE;

@@ -647,6 +647,11 @@ rrd_status rrd__flush(rrd_distributor *d);
 
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out);
+/* Bring the records ids[0..n) into the cache, reading those it lacks
+ * from the store in one go: for a caller about to ask for each of them
+ * (rrd__rec_get, which then finds them cached). An id the store holds no
+ * record of is passed over; rrd__rec_get says so when asked. */
+rrd_status rrd__rec_load(rrd_distributor *d, const char *const *ids, size_t n);
 /* Add a new record (takes ownership of r on success). `not_stored`: the
  * caller has asked the store, which holds no record of that id. */
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out);

@@ -46,6 +46,36 @@ static long take_slot(rrd_distributor *d)
 	return (long)d->nrecs++;
 }
 
+/* Cache the record the store holds as `v` (`len` bytes, `order`), in
+ * place of a stale copy in slot `i` when `cached`. */
+static rrd_status rec_keep(rrd_distributor *d, int cached, uint32_t i, const void *v, size_t len,
+			   int64_t order, rrd_rec_rt **out)
+{
+	rrd_record *r;
+	rrd_status s = rrd__record_decode(v, len, &r);
+	if (s)
+		return s;
+	rrd_record *old = NULL;
+	if (!cached) {
+		long slot = take_slot(d);
+		if (slot < 0) {
+			rrd_record_free(r);
+			return rrd__nomem();
+		}
+		i = (uint32_t)slot;
+	} else {
+		old = d->recs[i].r;
+	}
+	d->recs[i] = (rrd_rec_rt){ r, d->epoch, 0, order };
+	/* Reserved above, or present (then it only swaps the key pointer, so
+	 * the old record may go only afterwards). */
+	rrd__hashmap_put(&d->rec_map, r->id, i);
+	rrd_record_free(old);
+	if (out)
+		*out = &d->recs[i];
+	return RRD_OK;
+}
+
 /* rrd__rec_get without the message for a record that is not there:
  * RRD_E_NOTFOUND alone, so asking whether a new id is free costs no
  * formatting. `hash` is the id's (rrd__hash_str). `not_stored`: the
@@ -73,28 +103,38 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, in
 	}
 	if (rc)
 		return rrd__store_status(rc, "reading a record");
-	rrd_record *r;
-	rrd_status s = rrd__record_decode(v, len, &r);
-	if (s)
-		return s;
-	rrd_record *old = NULL;
-	if (!cached) {
-		long slot = take_slot(d);
-		if (slot < 0) {
-			rrd_record_free(r);
-			return rrd__nomem();
-		}
-		i = (uint32_t)slot;
-	} else {
-		old = d->recs[i].r;
+	return rec_keep(d, cached, i, v, len, order, out);
+}
+
+typedef struct load_ctx {
+	const char *const *ids;
+} load_ctx;
+
+static rrd_status load_one(rrd_distributor *d, void *ctx, size_t k, const void *v, size_t len,
+			   int64_t order)
+{
+	const char *id = ((load_ctx *)ctx)->ids[k];
+	uint32_t i;
+	int cached = rrd__hashmap_get(&d->rec_map, id, &i);
+	return rec_keep(d, cached, i, v, len, order, NULL);
+}
+
+rrd_status rrd__rec_load(rrd_distributor *d, const char *const *ids, size_t n)
+{
+	const char **missing = rrd__malloc((n ? n : 1) * sizeof *missing);
+	if (!missing)
+		return rrd__nomem();
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++) {
+		uint32_t i;
+		if (!rrd__hashmap_get(&d->rec_map, ids[k], &i) || d->recs[i].epoch != d->epoch)
+			missing[m++] = ids[k];
 	}
-	d->recs[i] = (rrd_rec_rt){ r, d->epoch, 0, order };
-	/* Reserved above, or present (then it only swaps the key pointer, so
-	 * the old record may go only afterwards). */
-	rrd__hashmap_put(&d->rec_map, r->id, i);
-	rrd_record_free(old);
-	*out = &d->recs[i];
-	return RRD_OK;
+	load_ctx c = { missing };
+	rrd_status rc = rrd__get_many(d, RRD_NS_RECORD, m, missing, load_one, &c,
+				      "reading records");
+	rrd__free(missing);
+	return rc;
 }
 
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out)

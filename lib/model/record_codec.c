@@ -105,14 +105,30 @@ static char *read_opt(rrd_reader *rd, unsigned has, unsigned bit, int *nomem)
 	return (has & bit) && !rd->failed ? read_copy(rd, nomem) : NULL;
 }
 
+/* The encoder writes a list as it is kept, sorted by key: each pair read
+ * in order is taken into an array of the list's length as it is, with no
+ * copy. A pair out of order (bytes written by anything else) goes through
+ * rrd__kvlist_set, which sorts it in, the later of two alike winning. */
 static void read_kv(rrd_reader *rd, rrd_kvlist *l, int *nomem)
 {
 	uint64_t n = rrd__read_uvar(rd);
-	if (n > rd->left)
+	if (n > rd->left) {
 		rd->failed = 1;
+		return;
+	}
+	if (n && !(l->items = rrd__malloc((size_t)n * sizeof *l->items))) {
+		*nomem = 1;
+		rd->failed = 1;
+		return;
+	}
+	l->cap = (size_t)n;
 	for (uint64_t i = 0; i < n && !rd->failed; i++) {
 		char *k = read_copy(rd, nomem);
 		char *v = rd->failed ? NULL : read_copy(rd, nomem);
+		if (!rd->failed && (!l->count || strcmp(l->items[l->count - 1].key, k) < 0)) {
+			l->items[l->count++] = (rrd_kv){ k, v };
+			continue;
+		}
 		if (!rd->failed && rrd__kvlist_set(l, k, v)) {
 			*nomem = 1;
 			rd->failed = 1;

@@ -1,7 +1,8 @@
 /*
  * Records in their stored form: every field survives a round trip, the
  * form is compact, records written in the older fixed-width form still
- * read, and damaged bytes are refused with RRD_E_STORE, never read past.
+ * read, pairs out of order read sorted, and damaged bytes are refused
+ * with RRD_E_STORE, never read past.
  * A value that rrd_record_from_json refuses is named in one clean message.
  */
 #include <setjmp.h>
@@ -231,6 +232,28 @@ static void test_a_stored_c1_id_still_reads(void **state)
 	assert_int_equal(rrd_record_new(&r, "x\xc2\x85", RRD_KIND_LEAD), RRD_E_INVALID);
 }
 
+/* The encoder writes attributes and roles sorted by key; bytes with
+ * pairs out of order or repeated still read as one sorted list, the
+ * later of two alike winning. */
+static void test_pairs_out_of_order_read_sorted(void **state)
+{
+	(void)state;
+	const unsigned char b[] = { 2, 1, 'x', 1, 1, 0x80, 0x02, /* attributes follow */
+				    4, 1, 'b', 1, '2', 1, 'a', 1, '1', 1, 'c', 1, '4',
+				    1, 'b', 1, '3' };
+	rrd_record *back = NULL;
+	assert_int_equal(rrd__record_decode(b, sizeof b, &back), RRD_OK);
+	assert_int_equal(back->attrs.count, 3);
+	const char *const want[] = { "a", "1", "b", "3", "c", "4" };
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(back->attrs.items[i].key, want[2 * i]);
+		assert_string_equal(back->attrs.items[i].value, want[2 * i + 1]);
+	}
+	assert_int_equal(rrd_record_set_attr(back, "d", "5"), RRD_OK);
+	assert_string_equal(rrd_record_attr(back, "d"), "5");
+	rrd_record_free(back);
+}
+
 static void test_varints_round_trip(void **state)
 {
 	(void)state;
@@ -282,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_the_older_form_still_reads),
 		cmocka_unit_test(test_damaged_bytes_are_refused),
 		cmocka_unit_test(test_a_stored_c1_id_still_reads),
+		cmocka_unit_test(test_pairs_out_of_order_read_sorted),
 		cmocka_unit_test(test_varints_round_trip),
 		cmocka_unit_test(test_a_refused_json_value_is_named_once),
 	};

@@ -122,16 +122,11 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time n
 	/* Roles first: give() emits the event, and nothing may fail after. */
 	if ((rc = rrd__rec_dirty(d, rec)))
 		return rc;
-	for (size_t k = 0; k < rec->r->roles.count; k++) {
-		rrd_kv *kv = &rec->r->roles.items[k];
-		if (rrd__rd_takes_role(jr->rd, kv->key, kv->value)) {
-			char *v = rrd__strdup(to->id);
-			if (!v)
-				return rrd__nomem();
-			rrd__free(kv->value);
-			kv->value = v;
-		}
-	}
+	rrd_kvlist *roles = &rec->r->roles;
+	for (size_t k = 0; k < roles->count; k++)
+		if (rrd__rd_takes_role(jr->rd, roles->items[k].key, roles->items[k].value) &&
+		    (rc = rrd__kvlist_set(roles, roles->items[k].key, to->id)))
+			return rc;
 	if ((rc = rrd__give(d, rec, to, &gi, now)))
 		return rc;
 	*moved = 1;

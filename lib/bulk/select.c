@@ -120,6 +120,7 @@ typedef struct scan_ctx {
 	rrd_distributor *d;
 	const rrd_redistribution *rd;
 	rrd_rd_selection *s;
+	rrd_buf room; /* every record is read into it in turn */
 	rrd_status rc;
 } scan_ctx;
 
@@ -129,11 +130,10 @@ static int scan_one(void *ctx, const char *key, const void *value, size_t len, i
 	(void)key;
 	(void)order;
 	rrd_record *r;
-	if ((c->rc = rrd__record_decode(value, len, &r)))
+	if ((c->rc = rrd__record_decode_in(value, len, &c->room, &r)))
 		return 1;
 	if (matches(c->d, c->rd, r))
 		c->rc = consider(c->s, r);
-	rrd_record_free(r);
 	return c->rc != RRD_OK;
 }
 
@@ -153,9 +153,10 @@ static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *r
 	}
 	/* The store holds every record in creation order; the cache may
 	 * hold only some, and at the start of a transaction they agree. */
-	scan_ctx c = { d, rd, s, RRD_OK };
+	scan_ctx c = { d, rd, s, { 0 }, RRD_OK };
 	rrd_store *st = d->store;
 	int rc = st->m.scan(st->self, RRD_NS_RECORD, "", scan_one, &c);
+	rrd__buf_free(&c.room);
 	if (c.rc)
 		return c.rc;
 	return rrd__store_status(rc, "reading records");

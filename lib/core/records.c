@@ -261,10 +261,10 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt
 		rrd__agent_changed(d, owner);
 	}
 	if (!owner) {
-		rrd__free(r->owner);
+		rrd__record_release(r, r->owner);
 		r->owner = NULL;
 	} else if (id) {
-		rrd__free(r->owner);
+		rrd__record_release(r, r->owner);
 		r->owner = id;
 	}
 	r->status = status;

@@ -1,5 +1,6 @@
 #include "model/record.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "model/agent.h"
@@ -40,8 +41,35 @@ const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key)
 	return found ? l->items[i].value : NULL;
 }
 
+/* Make a lent list the list's own (rrd_kvlist), so it may change. */
+static rrd_status kv_own(rrd_kvlist *l)
+{
+	if (l->cap || !l->items)
+		return RRD_OK;
+	rrd_kv *items = rrd__malloc((l->count + 1) * sizeof *items);
+	if (!items)
+		return rrd__nomem();
+	for (size_t i = 0; i < l->count; i++) {
+		items[i].key = rrd__strdup(l->items[i].key);
+		items[i].value = rrd__strdup(l->items[i].value);
+		if (!items[i].key || !items[i].value) {
+			for (size_t k = 0; k <= i; k++) {
+				rrd__free(items[k].key);
+				rrd__free(items[k].value);
+			}
+			rrd__free(items);
+			return rrd__nomem();
+		}
+	}
+	l->items = items;
+	l->cap = l->count + 1;
+	return RRD_OK;
+}
+
 rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 {
+	if (kv_own(l))
+		return RRD_E_NOMEM;
 	int found;
 	size_t i = kv_lower_bound(l, key, &found);
 	if (!value) {
@@ -78,6 +106,10 @@ void rrd__kvlist_clear(rrd_kvlist *l)
 {
 	if (!l->items) /* most records have no attributes and no roles */
 		return;
+	if (!l->cap) { /* lent: the record's block holds it */
+		memset(l, 0, sizeof *l);
+		return;
+	}
 	for (size_t i = 0; i < l->count; i++) {
 		rrd__free(l->items[i].key);
 		rrd__free(l->items[i].value);
@@ -96,11 +128,12 @@ rrd_status rrd__record_alloc(rrd_record **out, const char *id, size_t nid, rrd_k
 			   .created_at = RRD_TIME_NONE, .reassigned_at = RRD_TIME_NONE };
 	memcpy(r->id, id, nid);
 	r->id[nid] = 0;
+	r->block_end = r->id + nid + 1;
 	if (source) {
-		r->source = r->id + nid + 1;
-		r->source_inline = 1;
+		r->source = r->block_end;
 		memcpy(r->source, source, nsrc);
 		r->source[nsrc] = 0;
+		r->block_end += nsrc + 1;
 	}
 	*out = r;
 	return RRD_OK;
@@ -129,15 +162,33 @@ RRD_API void rrd_record_free(rrd_record *r)
 {
 	if (!r)
 		return;
-	if (!r->source_inline)
-		rrd__free(r->source);
-	rrd__free(r->owner);
-	rrd__free(r->partner);
-	rrd__free(r->follow_up);
-	rrd__free(r->replaced_by);
+	rrd__record_release(r, r->source);
+	rrd__record_release(r, r->owner);
+	rrd__record_release(r, r->partner);
+	rrd__record_release(r, r->follow_up);
+	rrd__record_release(r, r->replaced_by);
 	rrd__kvlist_clear(&r->attrs);
 	rrd__kvlist_clear(&r->roles);
 	rrd__free(r);
+}
+
+void rrd__record_release(rrd_record *r, char *s)
+{
+	uintptr_t p = (uintptr_t)s;
+	if (p < (uintptr_t)r || p >= (uintptr_t)r->block_end)
+		rrd__free(s);
+}
+
+/* rrd__set_optional_id on a field of r, whose value may lie in r's block. */
+static rrd_status set_field(rrd_record *r, char **field, const char *value, const char *what)
+{
+	char *owned = NULL;
+	rrd_status rc = rrd__set_optional_id(&owned, value, what, RRD_ID_INPUT);
+	if (!rc) {
+		rrd__record_release(r, *field);
+		*field = owned;
+	}
+	return rc;
 }
 
 static rrd_status copy_opt(char **dst, const char *src)
@@ -216,14 +267,7 @@ RRD_API rrd_kind rrd_record_kind(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_source(rrd_record *r, const char *source)
 {
 	NEED_RECORD(r);
-	/* A source in the record's own block is never freed. */
-	char *owned = r->source_inline ? NULL : r->source;
-	rrd_status rc = rrd__set_optional_id(&owned, source, "source", RRD_ID_INPUT);
-	if (!rc) {
-		r->source = owned;
-		r->source_inline = 0;
-	}
-	return rc;
+	return set_field(r, &r->source, source, "source");
 }
 
 RRD_API const char *rrd_record_source(const rrd_record *r)
@@ -317,7 +361,7 @@ RRD_API rrd_record_status rrd_record_status_of(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_owner(rrd_record *r, const char *agent_id)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->owner, agent_id, "owner agent id", RRD_ID_INPUT);
+	return set_field(r, &r->owner, agent_id, "owner agent id");
 }
 
 RRD_API const char *rrd_record_owner(const rrd_record *r)
@@ -354,7 +398,7 @@ RRD_API rrd_status rrd_record_role_at(const rrd_record *r, size_t i, const char 
 RRD_API rrd_status rrd_record_set_partner(rrd_record *r, const char *partner)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->partner, partner, "partner", RRD_ID_INPUT);
+	return set_field(r, &r->partner, partner, "partner");
 }
 
 RRD_API const char *rrd_record_partner(const rrd_record *r)
@@ -365,7 +409,7 @@ RRD_API const char *rrd_record_partner(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_follow_up(rrd_record *r, const char *status)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->follow_up, status, "follow-up status", RRD_ID_INPUT);
+	return set_field(r, &r->follow_up, status, "follow-up status");
 }
 
 RRD_API const char *rrd_record_follow_up(const rrd_record *r)
@@ -410,7 +454,7 @@ RRD_API const char *rrd_record_replaced_by(const rrd_record *r)
 
 rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id)
 {
-	return rrd__set_optional_id(&r->replaced_by, id, "record id", RRD_ID_INPUT);
+	return set_field(r, &r->replaced_by, id, "record id");
 }
 
 rrd_status rrd__record_check_import(const rrd_record *r)

@@ -6,7 +6,10 @@
 #include "rrdist/record.h"
 #include "util/buf.h"
 
-/* Sorted by key, so iteration and encoding are deterministic. */
+/* Sorted by key, so iteration and encoding are deterministic. A list
+ * whose items are lent (cap 0, items not NULL) lies in a record's own
+ * block: its items and strings are not freed one by one, and
+ * rrd__kvlist_set copies them before it changes the list. */
 typedef struct rrd_kvlist {
 	rrd_kv *items;
 	size_t count;
@@ -16,11 +19,13 @@ typedef struct rrd_kvlist {
 struct rrd_record {
 	/* The id, and the source when the record was made as a copy, live in
 	 * the record's own allocation: a record copied for routing costs one
-	 * allocation, not three. */
+	 * allocation, not three. A record read from a store has every string
+	 * and its lists there too. A string in the block (from the record up
+	 * to block_end) is never freed on its own: rrd__record_release. */
 	char *id;
+	char *block_end;
 	rrd_kind kind;
 	char *source;
-	int source_inline;
 	rrd_kvlist attrs;
 	int has_location;
 	double lat, lon;
@@ -39,6 +44,9 @@ const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key);
 rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value);
 void rrd__kvlist_clear(rrd_kvlist *l);
 
+/* Let go of a string field's value `s` (before it is replaced): freed,
+ * unless it lies in the record's own block. */
+void rrd__record_release(rrd_record *r, char *s);
 rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id);
 /* A blank record (status new, no times) whose id and source (NULL: none)
  * are copied into its own block; lengths exclude any NUL. Nothing is
@@ -61,5 +69,9 @@ rrd_status rrd__record_check_import(const rrd_record *r);
 void rrd__record_encode(const rrd_record *r, rrd_buf *out);
 /* RRD_OK, RRD_E_NOMEM, or RRD_E_STORE for bytes that are not a record. */
 rrd_status rrd__record_decode(const void *data, size_t len, rrd_record **out);
+/* The same, built in `room` (grown as needed) rather than allocated: for
+ * a reader that looks at many records one after another. The record lives
+ * until `room` is used again; it must not be freed or changed. */
+rrd_status rrd__record_decode_in(const void *data, size_t len, rrd_buf *room, rrd_record **out);
 
 #endif

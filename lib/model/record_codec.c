@@ -79,170 +79,309 @@ void rrd__record_encode(const rrd_record *r, rrd_buf *b)
 		encode_kv(b, &r->roles);
 }
 
-/* ---- format 2 -------------------------------------------------------- */
+/* ---- decoding ---------------------------------------------------------- */
 
-/* A string rrd__buf_bytes wrote, as a fresh copy; NULL (and rd->failed)
- * when it is cut short, holds a NUL, or memory runs out (*nomem). */
-static char *read_copy(rrd_reader *rd, int *nomem)
-{
+/*
+ * A record is read in two steps: its fields are found where they lie in
+ * the bytes, checked and measured, and then copied into one allocation
+ * that holds the record, its lists' items and every string. A record read
+ * from a store (which happens on every cache miss, and for every record a
+ * redistribution looks at) so costs one allocation and one free, whatever
+ * its attributes and roles; what is changed later is allocated on its own
+ * (rrd__record_release, rrd__kvlist_set).
+ */
+
+/* A string where it lies in the bytes; p NULL: absent. */
+typedef struct slice {
+	const char *p;
 	size_t n;
-	const char *p = rrd__read_bytes(rd, &n);
-	if (rd->failed || memchr(p, 0, n)) {
+} slice;
+
+/* The fields of a stored record, pointing into its bytes. */
+typedef struct fields {
+	slice id, source, owner, partner, follow_up, replaced_by;
+	rrd_kind kind;
+	rrd_record_status status;
+	rrd_time created_at, reassigned_at;
+	int has_location;
+	double lat, lon;
+	/* Each list: its pairs' count and where they start. */
+	size_t nattrs, nroles;
+	rrd_reader attrs, roles;
+	int v1;            /* format 1: strings have 8-byte lengths */
+	size_t text;       /* every string's bytes and NUL, the id's and source's too */
+} fields;
+
+/* Format 2's strings: a varint length and the bytes, no NUL among them. */
+static void read_slice(rrd_reader *rd, slice *s)
+{
+	s->p = rrd__read_bytes(rd, &s->n);
+	if (!rd->failed && memchr(s->p, 0, s->n))
 		rd->failed = 1;
-		return NULL;
-	}
-	char *s = rrd__strndup(p, n);
-	if (!s) {
-		*nomem = 1;
-		rd->failed = 1;
-	}
-	return s;
+	if (rd->failed)
+		s->p = NULL;
 }
 
-/* An optional string: a copy when `bit` is in `has`, else NULL. */
-static char *read_opt(rrd_reader *rd, unsigned has, unsigned bit, int *nomem)
+/* Format 1's: an 8-byte length (-1: none) and the bytes, which end at a
+ * NUL if they hold one, as that format was always read. */
+static void read_slice_v1(rrd_reader *rd, slice *s)
 {
-	return (has & bit) && !rd->failed ? read_copy(rd, nomem) : NULL;
-}
-
-/* The encoder writes a list as it is kept, sorted by key: each pair read
- * in order is taken into an array of the list's length as it is, with no
- * copy. A pair out of order (bytes written by anything else) goes through
- * rrd__kvlist_set, which sorts it in, the later of two alike winning. */
-static void read_kv(rrd_reader *rd, rrd_kvlist *l, int *nomem)
-{
-	uint64_t n = rrd__read_uvar(rd);
-	if (n > rd->left) {
+	s->p = NULL;
+	s->n = 0;
+	int64_t n = rrd__read_i64(rd);
+	if (rd->failed || n == -1)
+		return;
+	if (n < 0 || (uint64_t)n > rd->left) {
 		rd->failed = 1;
 		return;
 	}
-	if (n && !(l->items = rrd__malloc((size_t)n * sizeof *l->items))) {
-		*nomem = 1;
+	s->p = (const char *)rd->p;
+	s->n = strnlen(s->p, (size_t)n);
+	rd->p += n;
+	rd->left -= (size_t)n;
+}
+
+static void read_either(rrd_reader *rd, int v1, slice *s)
+{
+	if (v1)
+		read_slice_v1(rd, s);
+	else
+		read_slice(rd, s);
+}
+
+static void count_text(fields *f, const slice *s)
+{
+	if (s->p)
+		f->text += s->n + 1;
+}
+
+/* Pass over a list of n pairs, checking and measuring them, and leave
+ * *at where they start. */
+static void skip_pairs(rrd_reader *rd, fields *f, uint64_t n, size_t *count, rrd_reader *at)
+{
+	if (n > rd->left)
 		rd->failed = 1;
-		return;
-	}
-	l->cap = (size_t)n;
+	*at = *rd;
+	*count = rd->failed ? 0 : (size_t)n;
 	for (uint64_t i = 0; i < n && !rd->failed; i++) {
-		char *k = read_copy(rd, nomem);
-		char *v = rd->failed ? NULL : read_copy(rd, nomem);
-		if (!rd->failed && (!l->count || strcmp(l->items[l->count - 1].key, k) < 0)) {
-			l->items[l->count++] = (rrd_kv){ k, v };
-			continue;
-		}
-		if (!rd->failed && rrd__kvlist_set(l, k, v)) {
-			*nomem = 1;
+		slice k, v;
+		read_either(rd, f->v1, &k);
+		read_either(rd, f->v1, &v);
+		if (!k.p || !v.p)
 			rd->failed = 1;
-		}
-		rrd__free(k);
-		rrd__free(v);
+		count_text(f, &k);
+		count_text(f, &v);
 	}
 }
 
-static rrd_status decode_v2(rrd_reader *rd, rrd_record **out, int *nomem)
+static void read_v2(rrd_reader *rd, fields *f)
 {
-	size_t nid, nsrc = 0;
-	const char *id = rrd__read_bytes(rd, &nid);
-	rrd_kind kind = (rrd_kind)rrd__read_u8(rd);
-	rrd_record_status status = (rrd_record_status)rrd__read_u8(rd);
+	read_slice(rd, &f->id);
+	f->kind = (rrd_kind)rrd__read_u8(rd);
+	f->status = (rrd_record_status)rrd__read_u8(rd);
 	uint64_t has64 = rrd__read_uvar(rd);
 	unsigned has = (unsigned)(has64 & HAS_ALL);
-	const char *source = has & HAS_SOURCE ? rrd__read_bytes(rd, &nsrc) : NULL;
-	if (rd->failed || has64 != has || !nid || memchr(id, 0, nid) ||
-	    (source && memchr(source, 0, nsrc)))
-		return RRD_E_STORE;
-	rrd_record *r;
-	if (rrd__record_alloc(&r, id, nid, kind, source, nsrc)) {
-		*nomem = 1;
-		return RRD_E_NOMEM;
-	}
-	r->status = status;
-	r->owner = read_opt(rd, has, HAS_OWNER, nomem);
-	r->partner = read_opt(rd, has, HAS_PARTNER, nomem);
-	r->follow_up = read_opt(rd, has, HAS_FOLLOW_UP, nomem);
-	r->replaced_by = read_opt(rd, has, HAS_REPLACED_BY, nomem);
+	if (has64 != has)
+		rd->failed = 1;
+	slice *opt[] = { &f->source, &f->owner, &f->partner, &f->follow_up, &f->replaced_by };
+	const unsigned bit[] = { HAS_SOURCE, HAS_OWNER, HAS_PARTNER, HAS_FOLLOW_UP,
+				 HAS_REPLACED_BY };
+	for (size_t i = 0; i < 5; i++)
+		if (has & bit[i])
+			read_slice(rd, opt[i]);
 	if (has & HAS_CREATED_AT)
-		r->created_at = rrd__read_svar(rd);
+		f->created_at = rrd__read_svar(rd);
 	if (has & HAS_REASSIGNED_AT)
-		r->reassigned_at = rrd__read_svar(rd);
+		f->reassigned_at = rrd__read_svar(rd);
 	if (has & HAS_LOCATION) {
-		r->has_location = 1;
-		r->lat = rrd__read_f64(rd);
-		r->lon = rrd__read_f64(rd);
+		f->has_location = 1;
+		f->lat = rrd__read_f64(rd);
+		f->lon = rrd__read_f64(rd);
 	}
 	if (has & HAS_ATTRS)
-		read_kv(rd, &r->attrs, nomem);
+		skip_pairs(rd, f, rrd__read_uvar(rd), &f->nattrs, &f->attrs);
 	if (has & HAS_ROLES)
-		read_kv(rd, &r->roles, nomem);
-	*out = r;
+		skip_pairs(rd, f, rrd__read_uvar(rd), &f->nroles, &f->roles);
+}
+
+static void read_v1(rrd_reader *rd, fields *f)
+{
+	f->v1 = 1;
+	read_slice_v1(rd, &f->id);
+	f->kind = (rrd_kind)rrd__read_u8(rd);
+	f->status = (rrd_record_status)rrd__read_u8(rd);
+	read_slice_v1(rd, &f->source);
+	read_slice_v1(rd, &f->owner);
+	read_slice_v1(rd, &f->partner);
+	read_slice_v1(rd, &f->follow_up);
+	read_slice_v1(rd, &f->replaced_by);
+	f->created_at = rrd__read_i64(rd);
+	f->reassigned_at = rrd__read_i64(rd);
+	f->has_location = rrd__read_u8(rd) != 0;
+	f->lat = rrd__read_f64(rd);
+	f->lon = rrd__read_f64(rd);
+	int64_t n = rrd__read_i64(rd);
+	skip_pairs(rd, f, n < 0 ? UINT64_MAX : (uint64_t)n, &f->nattrs, &f->attrs);
+	n = rrd__read_i64(rd);
+	skip_pairs(rd, f, n < 0 ? UINT64_MAX : (uint64_t)n, &f->nroles, &f->roles);
+}
+
+/* Find and check the fields: 0, or -1 when the bytes are not a record. */
+static int read_fields(const void *data, size_t len, fields *f)
+{
+	rrd_reader rd = { data, len, 0 };
+	*f = (fields){ .created_at = RRD_TIME_NONE, .reassigned_at = RRD_TIME_NONE };
+	uint8_t format = rrd__read_u8(&rd);
+	if (format == RECORD_FORMAT)
+		read_v2(&rd, f);
+	else
+		read_v1(&rd, f);
+	if (rd.failed || rd.left || !f->id.p || !f->id.n || !rrd_kind_name(f->kind) ||
+	    !rrd_record_status_name(f->status))
+		return -1;
+	const slice *all[] = { &f->id, &f->source, &f->owner, &f->partner, &f->follow_up,
+			       &f->replaced_by };
+	for (size_t i = 0; i < 6; i++)
+		count_text(f, all[i]);
+	return 0;
+}
+
+/* Copy s, with a NUL, to *at, moving it on; NULL for an absent one. */
+static char *put_text(char **at, const slice *s)
+{
+	if (!s->p)
+		return NULL;
+	char *to = *at;
+	memcpy(to, s->p, s->n);
+	to[s->n] = '\0';
+	*at += s->n + 1;
+	return to;
+}
+
+/* The n pairs of a list from `from` into items[0..n), their strings at
+ * *at. 1 when each key comes after the one before, as the encoder writes
+ * them. */
+static int put_pairs(rrd_reader from, int v1, size_t n, rrd_kv *items, char **at)
+{
+	int sorted = 1;
+	for (size_t i = 0; i < n; i++) {
+		slice k, v;
+		read_either(&from, v1, &k);
+		read_either(&from, v1, &v);
+		items[i] = (rrd_kv){ put_text(at, &k), put_text(at, &v) };
+		if (i && strcmp(items[i - 1].key, items[i].key) >= 0)
+			sorted = 0;
+	}
+	return sorted;
+}
+
+/* A list whose pairs came out of order (bytes written by anything else)
+ * is sorted where it lies, the later of two alike winning, as
+ * rrd__kvlist_set keeps a list. */
+static void sort_pairs(rrd_kvlist *l)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < l->count; i++) {
+		rrd_kv x = l->items[i];
+		size_t j = 0;
+		while (j < m && strcmp(l->items[j].key, x.key) < 0)
+			j++;
+		if (j < m && strcmp(l->items[j].key, x.key) == 0) {
+			l->items[j] = x;
+			continue;
+		}
+		memmove(&l->items[j + 1], &l->items[j], (m - j) * sizeof *l->items);
+		l->items[j] = x;
+		m++;
+	}
+	l->count = m;
+}
+
+/* The record `f` describes, built in `block` (room for record_size(f)). */
+static size_t record_size(const fields *f)
+{
+	return sizeof(rrd_record) + (f->nattrs + f->nroles) * sizeof(rrd_kv) + f->text;
+}
+
+static rrd_record *build(const fields *f, void *block)
+{
+	rrd_record *r = block;
+	size_t nkv = f->nattrs + f->nroles;
+	rrd_kv *items = (rrd_kv *)(void *)(r + 1);
+	char *at = (char *)(items + nkv);
+	*r = (rrd_record){ .kind = f->kind, .status = f->status, .created_at = f->created_at,
+			   .reassigned_at = f->reassigned_at, .has_location = f->has_location,
+			   .lat = f->lat, .lon = f->lon, .block_end = at + f->text };
+	r->id = put_text(&at, &f->id);
+	r->source = put_text(&at, &f->source);
+	r->owner = put_text(&at, &f->owner);
+	r->partner = put_text(&at, &f->partner);
+	r->follow_up = put_text(&at, &f->follow_up);
+	r->replaced_by = put_text(&at, &f->replaced_by);
+	/* Lent from the block: cap 0 says so (rrd__kvlist_set copies them
+	 * before a change). */
+	r->attrs = (rrd_kvlist){ f->nattrs ? items : NULL, f->nattrs, 0 };
+	r->roles = (rrd_kvlist){ f->nroles ? items + f->nattrs : NULL, f->nroles, 0 };
+	if (!put_pairs(f->attrs, f->v1, f->nattrs, items, &at))
+		sort_pairs(&r->attrs);
+	if (!put_pairs(f->roles, f->v1, f->nroles, items + f->nattrs, &at))
+		sort_pairs(&r->roles);
+	return r;
+}
+
+/* Find and check the fields of a stored record. */
+static rrd_status read_record(const void *data, size_t len, fields *f)
+{
+	const unsigned char *bytes = data;
+	if (!len || (bytes[0] != RECORD_FORMAT && bytes[0] != RECORD_FORMAT_V1))
+		return rrd__fail(RRD_E_STORE, "stored record has an unknown format");
+	if (read_fields(data, len, f))
+		return rrd__fail(RRD_E_STORE, "stored record is malformed");
 	return RRD_OK;
 }
 
-/* ---- format 1 -------------------------------------------------------- */
-
-static void decode_kv_v1(rrd_reader *rd, rrd_kvlist *l, int *nomem)
+/* The id is checked once the record is built, as it has a NUL there. */
+static rrd_status check_id(const rrd_record *r)
 {
-	int64_t n = rrd__read_i64(rd);
-	if (n < 0 || (uint64_t)n > rd->left)
-		rd->failed = 1;
-	for (int64_t i = 0; i < n && !rd->failed; i++) {
-		char *k = rrd__read_str(rd, nomem);
-		char *v = rrd__read_str(rd, nomem);
-		if (!rd->failed && (!k || !v))
-			rd->failed = 1;
-		if (!rd->failed && rrd__kvlist_set(l, k, v)) {
-			*nomem = 1;
-			rd->failed = 1;
-		}
-		rrd__free(k);
-		rrd__free(v);
-	}
-}
-
-static rrd_status decode_v1(rrd_reader *rd, rrd_record **out, int *nomem)
-{
-	char *id = rrd__read_str(rd, nomem);
-	rrd_kind kind = (rrd_kind)rrd__read_u8(rd);
-	rrd_record *r = NULL;
-	if (!rd->failed && id && *id && rrd__record_alloc(&r, id, strlen(id), kind, NULL, 0))
-		*nomem = 1;
-	rrd__free(id);
-	if (!r)
-		return *nomem ? RRD_E_NOMEM : RRD_E_STORE;
-	r->status = (rrd_record_status)rrd__read_u8(rd);
-	r->source = rrd__read_str(rd, nomem);
-	r->owner = rrd__read_str(rd, nomem);
-	r->partner = rrd__read_str(rd, nomem);
-	r->follow_up = rrd__read_str(rd, nomem);
-	r->replaced_by = rrd__read_str(rd, nomem);
-	r->created_at = rrd__read_i64(rd);
-	r->reassigned_at = rrd__read_i64(rd);
-	r->has_location = rrd__read_u8(rd) != 0;
-	r->lat = rrd__read_f64(rd);
-	r->lon = rrd__read_f64(rd);
-	decode_kv_v1(rd, &r->attrs, nomem);
-	decode_kv_v1(rd, &r->roles, nomem);
-	*out = r;
+	if (rrd__id_check_as(r->id, "record id", RRD_ID_STORED))
+		return rrd__fail(RRD_E_STORE, "stored record is malformed");
 	return RRD_OK;
 }
 
 rrd_status rrd__record_decode(const void *data, size_t len, rrd_record **out)
 {
-	rrd_reader rd = { data, len, 0 };
-	int nomem = 0;
 	*out = NULL;
-	uint8_t format = rrd__read_u8(&rd);
-	if (format != RECORD_FORMAT && format != RECORD_FORMAT_V1)
-		return rrd__fail(RRD_E_STORE, "stored record has an unknown format");
-	rrd_record *r = NULL;
-	rrd_status rc = format == RECORD_FORMAT ? decode_v2(&rd, &r, &nomem)
-						: decode_v1(&rd, &r, &nomem);
-	if (!rc && (rd.failed || rd.left || !rrd_kind_name(r->kind) ||
-		    !rrd_record_status_name(r->status) || rrd__id_check_as(r->id, "record id", RRD_ID_STORED)))
-		rc = RRD_E_STORE;
-	if (rc) {
+	fields f;
+	rrd_status rc = read_record(data, len, &f);
+	if (rc)
+		return rc;
+	void *block = rrd__malloc(record_size(&f));
+	if (!block)
+		return rrd__nomem();
+	rrd_record *r = build(&f, block);
+	if ((rc = check_id(r))) {
 		rrd_record_free(r);
-		return nomem ? rrd__nomem() : rrd__fail(RRD_E_STORE, "stored record is malformed");
+		return rc;
 	}
+	*out = r;
+	return RRD_OK;
+}
+
+rrd_status rrd__record_decode_in(const void *data, size_t len, rrd_buf *room, rrd_record **out)
+{
+	*out = NULL;
+	fields f;
+	rrd_status rc = read_record(data, len, &f);
+	if (rc)
+		return rc;
+	room->len = 0;
+	room->failed = 0;
+	void *block = rrd__buf_room(room, record_size(&f));
+	if (!block)
+		return rrd__nomem();
+	rrd_record *r = build(&f, block);
+	if ((rc = check_id(r)))
+		return rc;
 	*out = r;
 	return RRD_OK;
 }

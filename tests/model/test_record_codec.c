@@ -254,6 +254,69 @@ static void test_pairs_out_of_order_read_sorted(void **state)
 	rrd_record_free(back);
 }
 
+/* A record read into a buffer is the one read into its own block, and
+ * the buffer serves one record after another. */
+static void test_a_record_reads_into_a_buffer(void **state)
+{
+	(void)state;
+	rrd_record *full = full_record(), *bare;
+	assert_int_equal(rrd_record_new(&bare, "L1", RRD_KIND_LEAD), RRD_OK);
+	rrd_buf b = { 0 }, room = { 0 };
+	for (int i = 0; i < 4; i++) {
+		const rrd_record *r = i % 2 ? bare : full;
+		b.len = 0;
+		rrd__record_encode(r, &b);
+		assert_false(b.failed);
+		rrd_record *in, *own;
+		assert_int_equal(rrd__record_decode_in(b.data, b.len, &room, &in), RRD_OK);
+		assert_same_record(r, in);
+		assert_int_equal(rrd__record_decode(b.data, b.len, &own), RRD_OK);
+		assert_same_record(in, own);
+		rrd_record_free(own);
+	}
+	rrd_record *in = (rrd_record *)1;
+	assert_int_equal(rrd__record_decode_in(b.data, b.len - 1, &room, &in), RRD_E_STORE);
+	assert_null(in);
+	rrd__buf_free(&room);
+	rrd__buf_free(&b);
+	rrd_record_free(bare);
+	rrd_record_free(full);
+}
+
+/* A field or list of a record read from a store changes as any other's. */
+static void test_a_read_record_changes_as_any(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	rrd_buf b = { 0 };
+	rrd__record_encode(r, &b);
+	rrd_record *back;
+	assert_int_equal(rrd__record_decode(b.data, b.len, &back), RRD_OK);
+	assert_int_equal(rrd_record_set_owner(back, "dee"), RRD_OK);
+	assert_int_equal(rrd_record_set_partner(back, NULL), RRD_OK);
+	assert_int_equal(rrd_record_set_follow_up(back, "called"), RRD_OK);
+	assert_int_equal(rrd_record_set_attr(back, "lang", NULL), RRD_OK);
+	assert_int_equal(rrd_record_set_attr(back, "zip", "78701"), RRD_OK);
+	assert_int_equal(rrd_record_set_role(back, "closer", "eve"), RRD_OK);
+	assert_string_equal(rrd_record_owner(back), "dee");
+	assert_null(rrd_record_partner(back));
+	assert_string_equal(rrd_record_follow_up(back), "called");
+	assert_null(rrd_record_attr(back, "lang"));
+	assert_string_equal(rrd_record_attr(back, "state"), "TX");
+	assert_string_equal(rrd_record_attr(back, "zip"), "78701");
+	assert_string_equal(rrd_record_role(back, "closer"), "eve");
+	/* Its source and id stay; a copy is whole. */
+	assert_string_equal(rrd_record_source(back), "web");
+	rrd_record *copy;
+	assert_int_equal(rrd_record_dup(&copy, back), RRD_OK);
+	rrd_record_free(back);
+	assert_string_equal(rrd_record_id(copy), "lead-42");
+	assert_string_equal(rrd_record_role(copy, "closer"), "eve");
+	rrd_record_free(copy);
+	rrd__buf_free(&b);
+	rrd_record_free(r);
+}
+
 static void test_varints_round_trip(void **state)
 {
 	(void)state;
@@ -306,6 +369,8 @@ int main(void)
 		cmocka_unit_test(test_damaged_bytes_are_refused),
 		cmocka_unit_test(test_a_stored_c1_id_still_reads),
 		cmocka_unit_test(test_pairs_out_of_order_read_sorted),
+		cmocka_unit_test(test_a_record_reads_into_a_buffer),
+		cmocka_unit_test(test_a_read_record_changes_as_any),
 		cmocka_unit_test(test_varints_round_trip),
 		cmocka_unit_test(test_a_refused_json_value_is_named_once),
 	};

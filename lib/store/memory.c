@@ -650,16 +650,66 @@ static int mem_del(void *self, int ns, const char *key)
 	return RRD_OK;
 }
 
+/* An entry a scan returns, with its order beside it, so that sorting
+ * reads the array alone and not every entry's block. */
 typedef struct scan_item {
+	uint64_t key;  /* the order, as an unsigned number in the same order */
 	entry *e;
 } scan_item;
 
 static int scan_cmp(const void *a, const void *b)
 {
-	const entry *x = ((const scan_item *)a)->e, *y = ((const scan_item *)b)->e;
-	if (x->order != y->order)
-		return x->order < y->order ? -1 : 1;
-	return strcmp(x->key, y->key);
+	const scan_item *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return strcmp(x->e->key, y->e->key);
+}
+
+/* Few items are sorted by comparison; more (a namespace of records, a
+ * big job's journal) by their order's bytes, a pass for each byte in
+ * which they differ, then by key where orders are equal. */
+#define RADIX_FROM 256
+
+static void radix_sort(scan_item *items, scan_item *tmp, size_t n)
+{
+	static const unsigned BYTES = sizeof(uint64_t);
+	size_t (*count)[256] = rrd__calloc(BYTES, sizeof *count);
+	if (!count) {
+		qsort(items, n, sizeof *items, scan_cmp);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (unsigned b = 0; b < BYTES; b++)
+			count[b][(items[i].key >> (8 * b)) & 0xff]++;
+	scan_item *from = items, *to = tmp;
+	for (unsigned b = 0; b < BYTES; b++) {
+		size_t *c = count[b];
+		if (c[(from[0].key >> (8 * b)) & 0xff] == n)
+			continue; /* every item has this byte alike */
+		size_t at = 0;
+		for (unsigned v = 0; v < 256; v++) {
+			size_t k = c[v];
+			c[v] = at;
+			at += k;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[c[(from[i].key >> (8 * b)) & 0xff]++] = from[i];
+		scan_item *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != items)
+		memcpy(items, from, n * sizeof *items);
+	rrd__free(count);
+	/* Entries of one order go by key. */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && items[j].key == items[i].key)
+			j++;
+		if (j - i > 1)
+			qsort(items + i, j - i, sizeof *items, scan_cmp);
+		i = j;
+	}
 }
 
 static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx)
@@ -669,7 +719,8 @@ static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn ea
 	if (!t)
 		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
 	size_t plen = prefix ? strlen(prefix) : 0;
-	scan_item *items = rrd__malloc((t->map.count ? t->map.count : 1) * sizeof *items);
+	size_t cap = t->map.count ? t->map.count : 1;
+	scan_item *items = rrd__malloc(cap * sizeof *items);
 	if (!items)
 		return rrd__nomem();
 	size_t n = 0;
@@ -677,9 +728,14 @@ static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn ea
 		const char *k = rrd__hashmap_key_at(&t->map, i, NULL);
 		entry *e = k ? ENTRY_OF(k) : NULL;
 		if (e && !e->dead && (!plen || strncmp(k, prefix, plen) == 0))
-			items[n++].e = e;
+			items[n++] = (scan_item){ (uint64_t)e->order ^ ((uint64_t)1 << 63), e };
 	}
-	qsort(items, n, sizeof *items, scan_cmp);
+	scan_item *tmp = n >= RADIX_FROM ? rrd__malloc(n * sizeof *tmp) : NULL;
+	if (tmp)
+		radix_sort(items, tmp, n);
+	else
+		qsort(items, n, sizeof *items, scan_cmp);
+	rrd__free(tmp);
 	for (size_t i = 0; i < n; i++)
 		if (each(ctx, items[i].e->key, value_of(items[i].e), items[i].e->len,
 			 items[i].e->order))

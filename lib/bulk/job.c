@@ -78,6 +78,10 @@ typedef struct job_run {
 	rrd_rd_job job;
 	rrd_rd_lock lock;
 	rrd_puts journal;  /* the batch's entries, written together */
+	/* The batch's record ids and their records, read in one go: room
+	 * for RRD_REDISTRIBUTE_BATCH of each. */
+	const char **ids;
+	rrd_rec_rt **recs;
 } job_run;
 
 static int same_owner(const char *a, const char *b)
@@ -85,17 +89,16 @@ static int same_owner(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* Move one picked record, journalling it first. 0 moved, 1 left alone. */
-static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time now, int *moved)
+/* Move picked record i, `rec` (NULL: gone since it was chosen),
+ * journalling it first. *moved: 1 moved, 0 left alone. */
+static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_rec_rt *rec,
+			   rrd_time now, int *moved)
 {
 	const rrd_rd_pick *pk = &jr->sel.picks[i];
-	rrd_rec_rt *rec;
+	rrd_status rc;
 	*moved = 0;
-	rrd_status rc = rrd__rec_get(d, pk->id, &rec);
-	if (rc == RRD_E_UNKNOWN_RECORD)
-		return RRD_OK; /* gone since it was chosen */
-	if (rc)
-		return rc;
+	if (!rec)
+		return RRD_OK;
 	if (rec->r->status != pk->status || !same_owner(rec->r->owner, pk->owner))
 		return RRD_OK; /* changed since it was chosen */
 	const char *target = jr->sel.targets[i % jr->sel.ntargets];
@@ -133,18 +136,13 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time n
 	return RRD_OK;
 }
 
-/* Bring the records of picks [jr->next, end) into the core's cache. */
+/* The records of picks [jr->next, end) into jr->recs. */
 static rrd_status load_records(rrd_distributor *d, job_run *jr, size_t end)
 {
 	size_t n = end - jr->next;
-	const char **ids = rrd__malloc((n ? n : 1) * sizeof *ids);
-	if (!ids)
-		return rrd__nomem();
 	for (size_t i = 0; i < n; i++)
-		ids[i] = jr->sel.picks[jr->next + i].id;
-	rrd_status rc = rrd__rec_load(d, ids, n);
-	rrd__free(ids);
-	return rc;
+		jr->ids[i] = jr->sel.picks[jr->next + i].id;
+	return rrd__rec_load(d, jr->ids, n, jr->recs);
 }
 
 static rrd_status emit_counts(rrd_distributor *d, rrd_event_type type, const char *job,
@@ -188,7 +186,7 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 	size_t i = jr->next;
 	for (; !rc && i < end; i++) {
 		int moved;
-		if (!(rc = move_one(d, jr, i, now, &moved)))
+		if (!(rc = move_one(d, jr, i, jr->recs[i - jr->next], now, &moved)))
 			jr->job.moved += moved;
 		if (!rc && (i + 1) % RRD_REDISTRIBUTE_BATCH == 0)
 			rc = emit_counts(d, RRD_EVENT_REDISTRIBUTION_PROGRESS, jr->id,
@@ -261,7 +259,9 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 				 "RRD_JOB_ID_MAX + 1 bytes must be given");
 	job_id[0] = '\0';
 	job_run jr = { .rd = rd };
-	rrd_status rc = rrd__rd_lock_take(d, &jr.lock);
+	jr.ids = rrd__malloc(RRD_REDISTRIBUTE_BATCH * sizeof *jr.ids);
+	jr.recs = rrd__malloc(RRD_REDISTRIBUTE_BATCH * sizeof *jr.recs);
+	rrd_status rc = jr.ids && jr.recs ? rrd__rd_lock_take(d, &jr.lock) : rrd__nomem();
 	if (!rc) {
 		rc = run_job(d, &jr);
 		rrd__rd_lock_release(d, &jr.lock);
@@ -270,5 +270,7 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 		snprintf(job_id, cap, "%s", jr.id);
 	rrd__rd_selection_free(&jr.sel);
 	rrd__puts_free(&jr.journal);
+	rrd__free(jr.ids);
+	rrd__free(jr.recs);
 	return rc;
 }

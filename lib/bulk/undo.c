@@ -13,14 +13,11 @@ typedef struct undo_args {
 	int64_t restored;
 } undo_args;
 
-static rrd_status conflict_check(rrd_distributor *d, const char *job, const rrd_rd_entry *e)
+/* Whether record `rec` (NULL: none) is still where the job put it. */
+static rrd_status conflict_check(const char *job, const rrd_rd_entry *e, const rrd_rec_rt *rec)
 {
-	rrd_rec_rt *rec;
-	rrd_status rc = rrd__rec_get(d, e->record, &rec);
-	if (rc == RRD_E_UNKNOWN_RECORD)
+	if (!rec)
 		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" is gone", job, e->record);
-	if (rc)
-		return rc;
 	if (rec->r->status == RRD_RECORD_DEACTIVATED)
 		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" was deactivated since", job,
 				 e->record);
@@ -64,16 +61,22 @@ static rrd_status restore(rrd_distributor *d, const rrd_rd_entry *e, rrd_time no
 	return rc ? rc : restore_fields(rec, e);
 }
 
-/* Bring every record of the job into the core's cache in one read. */
-static rrd_status load_records(rrd_distributor *d, const rrd_rd_entries *es)
+/* Every record of the job, read in one go, each still where the job put
+ * it. They stay cached for the restoring that follows. */
+static rrd_status load_and_check(rrd_distributor *d, const char *job, const rrd_rd_entries *es)
 {
-	const char **ids = rrd__malloc((es->count ? es->count : 1) * sizeof *ids);
-	if (!ids)
-		return rrd__nomem();
-	for (size_t i = 0; i < es->count; i++)
+	size_t n = es->count;
+	const char **ids = rrd__malloc(n * sizeof *ids);
+	rrd_rec_rt **recs = rrd__malloc(n * sizeof *recs);
+	rrd_status rc = ids && recs ? RRD_OK : rrd__nomem();
+	for (size_t i = 0; !rc && i < n; i++)
 		ids[i] = es->items[i].record;
-	rrd_status rc = rrd__rec_load(d, ids, es->count);
+	if (!rc)
+		rc = rrd__rec_load(d, ids, n, recs);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = conflict_check(job, &es->items[i], recs[i]);
 	rrd__free(ids);
+	rrd__free(recs);
 	return rc;
 }
 
@@ -93,9 +96,7 @@ static rrd_status undo_body(rrd_distributor *d, void *ctx, rrd_time now)
 	if (!n)
 		rc = rrd__fail(RRD_E_NOTHING_TO_UNDO, "job %s moved nothing", a->job);
 	if (!rc)
-		rc = load_records(d, &es);
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = conflict_check(d, a->job, &es.items[i]);
+		rc = load_and_check(d, a->job, &es);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = restore(d, &es.items[i], now);
 	rrd__rd_entries_free(&es);

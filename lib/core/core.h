@@ -189,6 +189,20 @@ typedef struct rrd_meta_counter {
 	int64_t value;
 } rrd_meta_counter;
 
+/* What rrd__rec_load reads: the ids the cache lacks, and for each, its
+ * place in the caller's list and its stale slot (-1: none). Kept from one
+ * call to the next, as a job loads a batch after another. */
+typedef struct rrd_rec_want {
+	size_t at;
+	long slot;
+} rrd_rec_want;
+
+typedef struct rrd_rec_load {
+	const char **keys;
+	rrd_rec_want *wants;
+	size_t keys_cap, wants_cap;
+} rrd_rec_load;
+
 /* Entries of one namespace written together (rrd__puts_write): their
  * keys and values one after another in two buffers, and per entry the
  * arrays a store's put_many takes. */
@@ -287,6 +301,7 @@ struct rrd_distributor {
 	size_t nskips, skips_cap;
 
 	rrd_puts record_puts;    /* the records a commit writes */
+	rrd_rec_load rec_load;
 };
 
 /* ---- locking and transactions (txn.c) ------------------------------ */
@@ -647,11 +662,11 @@ rrd_status rrd__flush(rrd_distributor *d);
 
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out);
-/* Bring the records ids[0..n) into the cache, reading those it lacks
- * from the store in one go: for a caller about to ask for each of them
- * (rrd__rec_get, which then finds them cached). An id the store holds no
- * record of is passed over; rrd__rec_get says so when asked. */
-rrd_status rrd__rec_load(rrd_distributor *d, const char *const *ids, size_t n);
+/* The records ids[0..n), cached, those the cache lacks read from the
+ * store in one go: out[k] is record ids[k], or NULL when the store holds
+ * none. The pointers hold until the cache takes in another record (a
+ * later rrd__rec_load, or rrd__rec_get of one not loaded). */
+rrd_status rrd__rec_load(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out);
 /* Add a new record (takes ownership of r on success). `not_stored`: the
  * caller has asked the store, which holds no record of that id. */
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out);

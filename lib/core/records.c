@@ -106,35 +106,51 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, in
 	return rec_keep(d, cached, i, v, len, order, out);
 }
 
+/* rrd__rec_load: the records to read and where each goes. */
 typedef struct load_ctx {
-	const char *const *ids;
+	rrd_rec_load *l;
+	rrd_rec_rt **out;
 } load_ctx;
 
 static rrd_status load_one(rrd_distributor *d, void *ctx, size_t k, const void *v, size_t len,
 			   int64_t order)
 {
-	const char *id = ((load_ctx *)ctx)->ids[k];
-	uint32_t i;
-	int cached = rrd__hashmap_get(&d->rec_map, id, &i);
-	return rec_keep(d, cached, i, v, len, order, NULL);
+	load_ctx *c = ctx;
+	const rrd_rec_want *w = &c->l->wants[k];
+	return rec_keep(d, w->slot >= 0, (uint32_t)w->slot, v, len, order, &c->out[w->at]);
 }
 
-rrd_status rrd__rec_load(rrd_distributor *d, const char *const *ids, size_t n)
+/* Room for n more records in the cache, so that loading them moves
+ * nothing the caller holds. */
+static int rec_room(rrd_distributor *d, size_t n)
 {
-	const char **missing = rrd__malloc((n ? n : 1) * sizeof *missing);
-	if (!missing)
+	size_t need = d->nrecs + n;
+	return rrd__hashmap_reserve(&d->rec_map, n) ||
+	       rrd__grow((void **)&d->recs, &d->recs_cap, need, sizeof(rrd_rec_rt)) ||
+	       rrd__grow((void **)&d->rec_free, &d->rec_free_cap, need, sizeof(uint32_t));
+}
+
+rrd_status rrd__rec_load(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out)
+{
+	rrd_rec_load *l = &d->rec_load;
+	if (rec_room(d, n) ||
+	    rrd__grow((void **)&l->keys, &l->keys_cap, n, sizeof *l->keys) ||
+	    rrd__grow((void **)&l->wants, &l->wants_cap, n, sizeof *l->wants))
 		return rrd__nomem();
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++) {
 		uint32_t i;
-		if (!rrd__hashmap_get(&d->rec_map, ids[k], &i) || d->recs[i].epoch != d->epoch)
-			missing[m++] = ids[k];
+		int cached = rrd__hashmap_get(&d->rec_map, ids[k], &i);
+		if (cached && d->recs[i].epoch == d->epoch) {
+			out[k] = &d->recs[i];
+			continue;
+		}
+		out[k] = NULL;
+		l->keys[m] = ids[k];
+		l->wants[m++] = (rrd_rec_want){ k, cached ? (long)i : -1 };
 	}
-	load_ctx c = { missing };
-	rrd_status rc = rrd__get_many(d, RRD_NS_RECORD, m, missing, load_one, &c,
-				      "reading records");
-	rrd__free(missing);
-	return rc;
+	load_ctx c = { l, out };
+	return rrd__get_many(d, RRD_NS_RECORD, m, l->keys, load_one, &c, "reading records");
 }
 
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out)

@@ -41,7 +41,16 @@ const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key)
 	return found ? l->items[i].value : NULL;
 }
 
-/* Make a lent list the list's own (rrd_kvlist), so it may change. */
+/* Free a string of l's unless it is lent (rrd_kvlist). */
+static void kv_release(const rrd_kvlist *l, char *s)
+{
+	uintptr_t p = (uintptr_t)s;
+	if (p < (uintptr_t)l->lent || p >= (uintptr_t)l->lent_end)
+		rrd__free(s);
+}
+
+/* Give a list whose items are lent an array of its own, so it may
+ * change; its strings stay where they are. */
 static rrd_status kv_own(rrd_kvlist *l)
 {
 	if (l->cap || !l->items)
@@ -49,18 +58,7 @@ static rrd_status kv_own(rrd_kvlist *l)
 	rrd_kv *items = rrd__malloc((l->count + 1) * sizeof *items);
 	if (!items)
 		return rrd__nomem();
-	for (size_t i = 0; i < l->count; i++) {
-		items[i].key = rrd__strdup(l->items[i].key);
-		items[i].value = rrd__strdup(l->items[i].value);
-		if (!items[i].key || !items[i].value) {
-			for (size_t k = 0; k <= i; k++) {
-				rrd__free(items[k].key);
-				rrd__free(items[k].value);
-			}
-			rrd__free(items);
-			return rrd__nomem();
-		}
-	}
+	memcpy(items, l->items, l->count * sizeof *items);
 	l->items = items;
 	l->cap = l->count + 1;
 	return RRD_OK;
@@ -74,8 +72,8 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 	size_t i = kv_lower_bound(l, key, &found);
 	if (!value) {
 		if (found) {
-			rrd__free(l->items[i].key);
-			rrd__free(l->items[i].value);
+			kv_release(l, l->items[i].key);
+			kv_release(l, l->items[i].value);
 			memmove(&l->items[i], &l->items[i + 1], (l->count - i - 1) * sizeof(rrd_kv));
 			l->count--;
 		}
@@ -85,7 +83,7 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 	if (!v)
 		return rrd__nomem();
 	if (found) {
-		rrd__free(l->items[i].value);
+		kv_release(l, l->items[i].value);
 		l->items[i].value = v;
 		return RRD_OK;
 	}
@@ -106,15 +104,13 @@ void rrd__kvlist_clear(rrd_kvlist *l)
 {
 	if (!l->items) /* most records have no attributes and no roles */
 		return;
-	if (!l->cap) { /* lent: the record's block holds it */
-		memset(l, 0, sizeof *l);
-		return;
+	if (l->cap) {
+		for (size_t i = 0; i < l->count; i++) {
+			kv_release(l, l->items[i].key);
+			kv_release(l, l->items[i].value);
+		}
+		rrd__free(l->items);
 	}
-	for (size_t i = 0; i < l->count; i++) {
-		rrd__free(l->items[i].key);
-		rrd__free(l->items[i].value);
-	}
-	rrd__free(l->items);
 	memset(l, 0, sizeof *l);
 }
 

@@ -6,14 +6,15 @@
 #include "rrdist/record.h"
 #include "util/buf.h"
 
-/* Sorted by key, so iteration and encoding are deterministic. A list
- * whose items are lent (cap 0, items not NULL) lies in a record's own
- * block: its items and strings are not freed one by one, and
- * rrd__kvlist_set copies them before it changes the list. */
+/* Sorted by key, so iteration and encoding are deterministic. A list read
+ * from a store lies in its record's own block: its items are lent (cap 0,
+ * items not NULL) until rrd__kvlist_set gives it an array of its own, and
+ * the strings in [lent, lent_end) are never freed here. */
 typedef struct rrd_kvlist {
 	rrd_kv *items;
 	size_t count;
 	size_t cap;
+	const char *lent, *lent_end;
 } rrd_kvlist;
 
 struct rrd_record {

@@ -318,10 +318,10 @@ static rrd_record *build(const fields *f, void *block)
 	r->partner = put_text(&at, &f->partner);
 	r->follow_up = put_text(&at, &f->follow_up);
 	r->replaced_by = put_text(&at, &f->replaced_by);
-	/* Lent from the block: cap 0 says so (rrd__kvlist_set copies them
-	 * before a change). */
-	r->attrs = (rrd_kvlist){ f->nattrs ? items : NULL, f->nattrs, 0 };
-	r->roles = (rrd_kvlist){ f->nroles ? items + f->nattrs : NULL, f->nroles, 0 };
+	/* Lent from the block (rrd_kvlist). */
+	r->attrs = (rrd_kvlist){ f->nattrs ? items : NULL, f->nattrs, 0, block, r->block_end };
+	r->roles = (rrd_kvlist){ f->nroles ? items + f->nattrs : NULL, f->nroles, 0, block,
+				 r->block_end };
 	if (!put_pairs(f->attrs, f->v1, f->nattrs, items, &at))
 		sort_pairs(&r->attrs);
 	if (!put_pairs(f->roles, f->v1, f->nroles, items + f->nattrs, &at))

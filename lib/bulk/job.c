@@ -49,7 +49,7 @@ static rrd_status preview_body(rrd_distributor *d, void *ctx, rrd_time now)
 	preview_args *a = ctx;
 	rrd_rd_selection s;
 	(void)now;
-	rrd_status rc = rrd__rd_select(d, a->rd, &s);
+	rrd_status rc = rrd__rd_select(d, a->rd, 0, &s);
 	if (!rc) {
 		rc = make_plan(&s, a->out);
 		rrd__rd_selection_free(&s);
@@ -78,6 +78,7 @@ typedef struct job_run {
 	rrd_rd_job job;
 	rrd_rd_lock lock;
 	rrd_puts journal;  /* the batch's entries, written together */
+	int holding;       /* the cache keeps RRD_RD_KEEP records more for it */
 	/* The batch's record ids and their records, read in one go: room
 	 * for RRD_REDISTRIBUTE_BATCH of each. */
 	const char **ids;
@@ -155,7 +156,13 @@ static rrd_status emit_counts(rrd_distributor *d, rrd_event_type type, const cha
 
 static rrd_status start(rrd_distributor *d, job_run *jr, rrd_time now)
 {
-	rrd_status rc = rrd__rd_select(d, jr->rd, &jr->sel);
+	/* Records kept cached from the selection are not read again by
+	 * their batch, unless another writer commits in between. */
+	if (!jr->holding) {
+		rrd__rec_hold(d, RRD_RD_KEEP);
+		jr->holding = 1;
+	}
+	rrd_status rc = rrd__rd_select(d, jr->rd, RRD_RD_KEEP, &jr->sel);
 	if (rc)
 		return rc;
 	jr->selected = 1;
@@ -265,6 +272,11 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 	if (!rc) {
 		rc = run_job(d, &jr);
 		rrd__rd_lock_release(d, &jr.lock);
+	}
+	if (jr.holding) {
+		rrd__lock(d);
+		rrd__rec_hold(d, -RRD_RD_KEEP);
+		rrd__unlock(d);
 	}
 	if (jr.id[0])
 		snprintf(job_id, cap, "%s", jr.id);

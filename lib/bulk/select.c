@@ -1,4 +1,5 @@
 /* What a redistribution means now: its targets and the records it moves. */
+#include <stdint.h>
 #include <string.h>
 
 #include "bulk/bulk.h"
@@ -94,9 +95,20 @@ static int matches(rrd_distributor *d, const rrd_redistribution *rd, const rrd_r
 	return 1;
 }
 
-/* Take a record into the selection: moved, held, or (deactivated) left out. */
-static rrd_status consider(rrd_rd_selection *s, const rrd_record *r)
+/* Copy s with its NUL to the picks' text; its offset there, which
+ * rrd__rd_select turns into a pointer once the text stops moving. */
+static const char *pick_text(rrd_rd_selection *s, const char *str)
 {
+	size_t at = s->text.len;
+	rrd__buf_put(&s->text, str, strlen(str) + 1);
+	return (const char *)(uintptr_t)at;
+}
+
+/* Take a record into the selection: moved (*picked), held, or
+ * (deactivated) left out. */
+static rrd_status consider(rrd_rd_selection *s, const rrd_record *r, int *picked)
+{
+	*picked = 0;
 	if (r->status == RRD_RECORD_DEACTIVATED)
 		return RRD_OK;
 	if (r->status == RRD_RECORD_OFFERED) {
@@ -105,14 +117,12 @@ static rrd_status consider(rrd_rd_selection *s, const rrd_record *r)
 	}
 	if (rrd__grow((void **)&s->picks, &s->picks_cap, s->npicks + 1, sizeof *s->picks))
 		return rrd__nomem();
-	rrd_rd_pick *p = &s->picks[s->npicks];
-	*p = (rrd_rd_pick){ rrd__strdup(r->id), r->owner ? rrd__strdup(r->owner) : NULL, r->status };
-	if (!p->id || (r->owner && !p->owner)) {
-		rrd__free(p->id);
-		rrd__free(p->owner);
+	const char *id = pick_text(s, r->id);
+	const char *owner = r->owner ? pick_text(s, r->owner) : NULL;
+	if (s->text.failed)
 		return rrd__nomem();
-	}
-	s->npicks++;
+	s->picks[s->npicks++] = (rrd_rd_pick){ id, owner, r->status };
+	*picked = 1;
 	return RRD_OK;
 }
 
@@ -120,7 +130,8 @@ typedef struct scan_ctx {
 	rrd_distributor *d;
 	const rrd_redistribution *rd;
 	rrd_rd_selection *s;
-	rrd_buf room; /* every record is read into it in turn */
+	size_t keep;  /* picks still to keep cached */
+	rrd_buf room; /* the others are read into it in turn */
 	rrd_status rc;
 } scan_ctx;
 
@@ -128,24 +139,36 @@ static int scan_one(void *ctx, const char *key, const void *value, size_t len, i
 {
 	scan_ctx *c = ctx;
 	(void)key;
-	(void)order;
+	/* While picks are to be kept, each record is read into a block of
+	 * its own, for the cache to take over if it is picked. */
+	int keep = c->keep > 0;
 	rrd_record *r;
-	if ((c->rc = rrd__record_decode_in(value, len, &c->room, &r)))
+	c->rc = keep ? rrd__record_decode(value, len, &r)
+		     : rrd__record_decode_in(value, len, &c->room, &r);
+	if (c->rc)
 		return 1;
+	int picked = 0;
 	if (matches(c->d, c->rd, r))
-		c->rc = consider(c->s, r);
+		c->rc = consider(c->s, r, &picked);
+	if (keep && !c->rc && picked) {
+		c->keep--;
+		c->rc = rrd__rec_adopt(c->d, r, order);
+	} else if (keep) {
+		rrd_record_free(r);
+	}
 	return c->rc != RRD_OK;
 }
 
-static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *rd,
+static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *rd, size_t keep,
 				 rrd_rd_selection *s)
 {
 	if (rd->from == RD_FROM_RECORDS) {
 		for (size_t i = 0; i < rd->records.count; i++) {
 			rrd_rec_rt *rec;
+			int picked;
 			rrd_status rc = rrd__rec_get(d, rd->records.items[i], &rec);
 			if (!rc)
-				rc = consider(s, rec->r);
+				rc = consider(s, rec->r, &picked);
 			if (rc)
 				return rc;
 		}
@@ -153,7 +176,7 @@ static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *r
 	}
 	/* The store holds every record in creation order; the cache may
 	 * hold only some, and at the start of a transaction they agree. */
-	scan_ctx c = { d, rd, s, { 0 }, RRD_OK };
+	scan_ctx c = { d, rd, s, keep, { 0 }, RRD_OK };
 	rrd_store *st = d->store;
 	int rc = st->m.scan(st->self, RRD_NS_RECORD, "", scan_one, &c);
 	rrd__buf_free(&c.room);
@@ -162,7 +185,8 @@ static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *r
 	return rrd__store_status(rc, "reading records");
 }
 
-rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rd_selection *out)
+rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, size_t keep,
+			  rrd_rd_selection *out)
 {
 	memset(out, 0, sizeof *out);
 	if (rd->from == RD_FROM_NONE)
@@ -171,7 +195,14 @@ rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", rd->agent);
 	rrd_status rc = resolve_targets(d, rd, out);
 	if (!rc)
-		rc = select_records(d, rd, out);
+		rc = select_records(d, rd, keep, out);
+	/* The text no longer moves. */
+	for (size_t i = 0; !rc && i < out->npicks; i++) {
+		rrd_rd_pick *p = &out->picks[i];
+		p->id = (const char *)out->text.data + (uintptr_t)p->id;
+		if (p->owner)
+			p->owner = (const char *)out->text.data + (uintptr_t)p->owner;
+	}
 	if (!rc && out->npicks > (size_t)d->opts.redistribute_max)
 		rc = rrd__fail(RRD_E_LIMIT, "%zu records would move; the limit is %lld", out->npicks,
 			       (long long)d->opts.redistribute_max);
@@ -182,11 +213,8 @@ rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_
 
 void rrd__rd_selection_free(rrd_rd_selection *s)
 {
-	for (size_t i = 0; i < s->npicks; i++) {
-		rrd__free(s->picks[i].id);
-		rrd__free(s->picks[i].owner);
-	}
 	rrd__free(s->picks);
+	rrd__buf_free(&s->text);
 	for (size_t i = 0; i < s->ntargets; i++)
 		rrd__free(s->targets[i]);
 	rrd__free(s->targets);

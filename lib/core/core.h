@@ -263,6 +263,7 @@ struct rrd_distributor {
 	uint32_t *rec_free;
 	size_t nrec_free, rec_free_cap;
 	size_t rec_trim_at;  /* rrd__rec_trim waits until more are cached */
+	size_t rec_held;     /* records kept cached on top (rrd__rec_hold) */
 	/* Records the running call submitted and routed, to drop from the
 	 * cache when it ends (slot and record, so a slot taken by another
 	 * record since is left be). */
@@ -674,6 +675,14 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_r
  * kept) are dropped between operations, except those under offer. */
 #define RRD_REC_CACHE_MAX 8192
 void rrd__rec_trim(rrd_distributor *d);
+/* Keep `n` more records cached between calls (a negative n gives them
+ * back): for a job that reads records in one transaction and comes back
+ * for them in later ones. d->mu held. */
+void rrd__rec_hold(rrd_distributor *d, long n);
+/* Cache `r`, which this transaction read from the store (with `order`),
+ * taking it over; when the cache has that record current already, r is
+ * freed. RRD_E_NOMEM: r is freed, and nothing is cached. */
+rrd_status rrd__rec_adopt(rrd_distributor *d, rrd_record *r, int64_t order);
 /* Drop `rec` from the cache when the call ends, unless it is then under
  * offer: a host seldom asks for a record it has just submitted, and freed
  * at once its memory is still warm for the next one. */

@@ -46,15 +46,11 @@ static long take_slot(rrd_distributor *d)
 	return (long)d->nrecs++;
 }
 
-/* Cache the record the store holds as `v` (`len` bytes, `order`), in
- * place of a stale copy in slot `i` when `cached`. */
-static rrd_status rec_keep(rrd_distributor *d, int cached, uint32_t i, const void *v, size_t len,
-			   int64_t order, rrd_rec_rt **out)
+/* Cache `r`, read from the store with `order`, in place of a stale copy
+ * in slot `i` when `cached`, else in a slot of its own. */
+static rrd_status rec_place(rrd_distributor *d, int cached, uint32_t i, rrd_record *r,
+			    int64_t order, rrd_rec_rt **out)
 {
-	rrd_record *r;
-	rrd_status s = rrd__record_decode(v, len, &r);
-	if (s)
-		return s;
 	rrd_record *old = NULL;
 	if (!cached) {
 		long slot = take_slot(d);
@@ -74,6 +70,15 @@ static rrd_status rec_keep(rrd_distributor *d, int cached, uint32_t i, const voi
 	if (out)
 		*out = &d->recs[i];
 	return RRD_OK;
+}
+
+/* Cache the record the store holds as `v` (`len` bytes, `order`). */
+static rrd_status rec_keep(rrd_distributor *d, int cached, uint32_t i, const void *v, size_t len,
+			   int64_t order, rrd_rec_rt **out)
+{
+	rrd_record *r;
+	rrd_status s = rrd__record_decode(v, len, &r);
+	return s ? s : rec_place(d, cached, i, r, order, out);
 }
 
 /* rrd__rec_get without the message for a record that is not there:
@@ -153,6 +158,22 @@ rrd_status rrd__rec_load(rrd_distributor *d, const char *const *ids, size_t n, r
 	return rrd__get_many(d, RRD_NS_RECORD, m, l->keys, load_one, &c, "reading records");
 }
 
+void rrd__rec_hold(rrd_distributor *d, long n)
+{
+	d->rec_held = n < 0 && (size_t)-n > d->rec_held ? 0 : d->rec_held + (size_t)n;
+}
+
+rrd_status rrd__rec_adopt(rrd_distributor *d, rrd_record *r, int64_t order)
+{
+	uint32_t i;
+	int cached = rrd__hashmap_get(&d->rec_map, r->id, &i);
+	if (cached && d->recs[i].epoch == d->epoch) {
+		rrd_record_free(r);
+		return RRD_OK;
+	}
+	return rec_place(d, cached, i, r, order, NULL);
+}
+
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out)
 {
 	rrd_status rc = rec_find(d, id, rrd__hash_str(id), 0, out);
@@ -207,7 +228,7 @@ void rrd__rec_trim(rrd_distributor *d)
 	}
 	d->nsettled = 0;
 	size_t cached = d->nrecs - d->nrec_free;
-	if (cached <= RRD_REC_CACHE_MAX || cached <= d->rec_trim_at)
+	if (cached <= RRD_REC_CACHE_MAX + d->rec_held || cached <= d->rec_trim_at + d->rec_held)
 		return;
 	/* Outside a transaction every cached record is in the store as it
 	 * is. Records under offer stay: their claims and deadlines come

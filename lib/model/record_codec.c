@@ -97,6 +97,17 @@ typedef struct slice {
 	size_t n;
 } slice;
 
+/* Pairs of a list whose strings are kept where they were found, so that
+ * copying them reads the bytes no second time; further pairs are read
+ * again from where these end. */
+#define PAIRS_KEPT 8
+
+typedef struct pairs {
+	size_t count;
+	slice kept[2 * PAIRS_KEPT];
+	rrd_reader rest;   /* the pairs after the kept ones */
+} pairs;
+
 /* The fields of a stored record, pointing into its bytes. */
 typedef struct fields {
 	slice id, source, owner, partner, follow_up, replaced_by;
@@ -105,17 +116,23 @@ typedef struct fields {
 	rrd_time created_at, reassigned_at;
 	int has_location;
 	double lat, lon;
-	/* Each list: its pairs' count and where they start. */
-	size_t nattrs, nroles;
-	rrd_reader attrs, roles;
+	pairs attrs, roles;
 	int v1;            /* format 1: strings have 8-byte lengths */
 	size_t text;       /* every string's bytes and NUL, the id's and source's too */
 } fields;
 
-/* Format 2's strings: a varint length and the bytes, no NUL among them. */
-static void read_slice(rrd_reader *rd, slice *s)
+/* Format 2's strings: a varint length and the bytes, no NUL among them.
+ * Inline, for the one-byte length most strings have. */
+static inline void read_slice(rrd_reader *rd, slice *s)
 {
-	s->p = rrd__read_bytes(rd, &s->n);
+	if (!rd->failed && rd->left && rd->p[0] < 0x80 && rd->p[0] < rd->left) {
+		s->n = rd->p[0];
+		s->p = (const char *)rd->p + 1;
+		rd->p += s->n + 1;
+		rd->left -= s->n + 1;
+	} else {
+		s->p = rrd__read_bytes(rd, &s->n);
+	}
 	if (!rd->failed && memchr(s->p, 0, s->n))
 		rd->failed = 1;
 	if (rd->failed)
@@ -141,7 +158,7 @@ static void read_slice_v1(rrd_reader *rd, slice *s)
 	rd->left -= (size_t)n;
 }
 
-static void read_either(rrd_reader *rd, int v1, slice *s)
+static inline void read_either(rrd_reader *rd, int v1, slice *s)
 {
 	if (v1)
 		read_slice_v1(rd, s);
@@ -149,21 +166,21 @@ static void read_either(rrd_reader *rd, int v1, slice *s)
 		read_slice(rd, s);
 }
 
-static void count_text(fields *f, const slice *s)
+static inline void count_text(fields *f, const slice *s)
 {
 	if (s->p)
 		f->text += s->n + 1;
 }
 
-/* Pass over a list of n pairs, checking and measuring them, and leave
- * *at where they start. */
-static void skip_pairs(rrd_reader *rd, fields *f, uint64_t n, size_t *count, rrd_reader *at)
+/* Read a list of n pairs, checking and measuring them, into *l. */
+static void read_pairs(rrd_reader *rd, fields *f, uint64_t n, pairs *l)
 {
 	if (n > rd->left)
 		rd->failed = 1;
-	*at = *rd;
-	*count = rd->failed ? 0 : (size_t)n;
+	l->count = rd->failed ? 0 : (size_t)n;
 	for (uint64_t i = 0; i < n && !rd->failed; i++) {
+		if (i == PAIRS_KEPT)
+			l->rest = *rd;
 		slice k, v;
 		read_either(rd, f->v1, &k);
 		read_either(rd, f->v1, &v);
@@ -171,6 +188,10 @@ static void skip_pairs(rrd_reader *rd, fields *f, uint64_t n, size_t *count, rrd
 			rd->failed = 1;
 		count_text(f, &k);
 		count_text(f, &v);
+		if (i < PAIRS_KEPT) {
+			l->kept[2 * i] = k;
+			l->kept[2 * i + 1] = v;
+		}
 	}
 }
 
@@ -199,9 +220,9 @@ static void read_v2(rrd_reader *rd, fields *f)
 		f->lon = rrd__read_f64(rd);
 	}
 	if (has & HAS_ATTRS)
-		skip_pairs(rd, f, rrd__read_uvar(rd), &f->nattrs, &f->attrs);
+		read_pairs(rd, f, rrd__read_uvar(rd), &f->attrs);
 	if (has & HAS_ROLES)
-		skip_pairs(rd, f, rrd__read_uvar(rd), &f->nroles, &f->roles);
+		read_pairs(rd, f, rrd__read_uvar(rd), &f->roles);
 }
 
 static void read_v1(rrd_reader *rd, fields *f)
@@ -221,16 +242,24 @@ static void read_v1(rrd_reader *rd, fields *f)
 	f->lat = rrd__read_f64(rd);
 	f->lon = rrd__read_f64(rd);
 	int64_t n = rrd__read_i64(rd);
-	skip_pairs(rd, f, n < 0 ? UINT64_MAX : (uint64_t)n, &f->nattrs, &f->attrs);
+	read_pairs(rd, f, n < 0 ? UINT64_MAX : (uint64_t)n, &f->attrs);
 	n = rrd__read_i64(rd);
-	skip_pairs(rd, f, n < 0 ? UINT64_MAX : (uint64_t)n, &f->nroles, &f->roles);
+	read_pairs(rd, f, n < 0 ? UINT64_MAX : (uint64_t)n, &f->roles);
 }
 
-/* Find and check the fields: 0, or -1 when the bytes are not a record. */
+/* Find and check the fields: 0, or -1 when the bytes are not a record.
+ * Only what the format has is set here (fields is large). */
 static int read_fields(const void *data, size_t len, fields *f)
 {
 	rrd_reader rd = { data, len, 0 };
-	*f = (fields){ .created_at = RRD_TIME_NONE, .reassigned_at = RRD_TIME_NONE };
+	static const slice none = { NULL, 0 };
+	f->id = f->source = f->owner = f->partner = f->follow_up = f->replaced_by = none;
+	f->created_at = f->reassigned_at = RRD_TIME_NONE;
+	f->has_location = 0;
+	f->lat = f->lon = 0;
+	f->attrs.count = f->roles.count = 0;
+	f->v1 = 0;
+	f->text = 0;
 	uint8_t format = rrd__read_u8(&rd);
 	if (format == RECORD_FORMAT)
 		read_v2(&rd, f);
@@ -247,7 +276,7 @@ static int read_fields(const void *data, size_t len, fields *f)
 }
 
 /* Copy s, with a NUL, to *at, moving it on; NULL for an absent one. */
-static char *put_text(char **at, const slice *s)
+static inline char *put_text(char **at, const slice *s)
 {
 	if (!s->p)
 		return NULL;
@@ -258,16 +287,21 @@ static char *put_text(char **at, const slice *s)
 	return to;
 }
 
-/* The n pairs of a list from `from` into items[0..n), their strings at
- * *at. 1 when each key comes after the one before, as the encoder writes
- * them. */
-static int put_pairs(rrd_reader from, int v1, size_t n, rrd_kv *items, char **at)
+/* The pairs of a list into items[0..count), their strings at *at. 1 when
+ * each key comes after the one before, as the encoder writes them. */
+static int put_pairs(const pairs *l, int v1, rrd_kv *items, char **at)
 {
 	int sorted = 1;
-	for (size_t i = 0; i < n; i++) {
+	rrd_reader rest = l->rest;
+	for (size_t i = 0; i < l->count; i++) {
 		slice k, v;
-		read_either(&from, v1, &k);
-		read_either(&from, v1, &v);
+		if (i < PAIRS_KEPT) {
+			k = l->kept[2 * i];
+			v = l->kept[2 * i + 1];
+		} else {
+			read_either(&rest, v1, &k);
+			read_either(&rest, v1, &v);
+		}
 		items[i] = (rrd_kv){ put_text(at, &k), put_text(at, &v) };
 		if (i && strcmp(items[i - 1].key, items[i].key) >= 0)
 			sorted = 0;
@@ -300,13 +334,13 @@ static void sort_pairs(rrd_kvlist *l)
 /* The record `f` describes, built in `block` (room for record_size(f)). */
 static size_t record_size(const fields *f)
 {
-	return sizeof(rrd_record) + (f->nattrs + f->nroles) * sizeof(rrd_kv) + f->text;
+	return sizeof(rrd_record) + (f->attrs.count + f->roles.count) * sizeof(rrd_kv) + f->text;
 }
 
 static rrd_record *build(const fields *f, void *block)
 {
 	rrd_record *r = block;
-	size_t nkv = f->nattrs + f->nroles;
+	size_t nattrs = f->attrs.count, nroles = f->roles.count, nkv = nattrs + nroles;
 	rrd_kv *items = (rrd_kv *)(void *)(r + 1);
 	char *at = (char *)(items + nkv);
 	*r = (rrd_record){ .kind = f->kind, .status = f->status, .created_at = f->created_at,
@@ -319,12 +353,11 @@ static rrd_record *build(const fields *f, void *block)
 	r->follow_up = put_text(&at, &f->follow_up);
 	r->replaced_by = put_text(&at, &f->replaced_by);
 	/* Lent from the block (rrd_kvlist). */
-	r->attrs = (rrd_kvlist){ f->nattrs ? items : NULL, f->nattrs, 0, block, r->block_end };
-	r->roles = (rrd_kvlist){ f->nroles ? items + f->nattrs : NULL, f->nroles, 0, block,
-				 r->block_end };
-	if (!put_pairs(f->attrs, f->v1, f->nattrs, items, &at))
+	r->attrs = (rrd_kvlist){ nattrs ? items : NULL, nattrs, 0, block, r->block_end };
+	r->roles = (rrd_kvlist){ nroles ? items + nattrs : NULL, nroles, 0, block, r->block_end };
+	if (!put_pairs(&f->attrs, f->v1, items, &at))
 		sort_pairs(&r->attrs);
-	if (!put_pairs(f->roles, f->v1, f->nroles, items + f->nattrs, &at))
+	if (!put_pairs(&f->roles, f->v1, items + nattrs, &at))
 		sort_pairs(&r->roles);
 	return r;
 }

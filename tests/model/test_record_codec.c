@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -254,6 +255,29 @@ static void test_pairs_out_of_order_read_sorted(void **state)
 	rrd_record_free(back);
 }
 
+/* A record with many attributes and roles survives, in order. */
+static void test_many_pairs_survive(void **state)
+{
+	(void)state;
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, "L9", RRD_KIND_LEAD), RRD_OK);
+	for (int i = 0; i < 40; i++) {
+		char k[16], v[16];
+		snprintf(k, sizeof k, "a%02d", (i * 7) % 40);
+		snprintf(v, sizeof v, "v%d", i);
+		assert_int_equal(rrd_record_set_attr(r, k, v), RRD_OK);
+		snprintf(k, sizeof k, "r%02d", i % 20);
+		assert_int_equal(rrd__kvlist_set(&r->roles, k, v), RRD_OK);
+	}
+	size_t len;
+	rrd_record *back = round_trip(r, &len);
+	assert_same_record(r, back);
+	assert_int_equal(back->attrs.count, 40);
+	assert_int_equal(back->roles.count, 20);
+	rrd_record_free(back);
+	rrd_record_free(r);
+}
+
 /* A record read into a buffer is the one read into its own block, and
  * the buffer serves one record after another. */
 static void test_a_record_reads_into_a_buffer(void **state)
@@ -369,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_damaged_bytes_are_refused),
 		cmocka_unit_test(test_a_stored_c1_id_still_reads),
 		cmocka_unit_test(test_pairs_out_of_order_read_sorted),
+		cmocka_unit_test(test_many_pairs_survive),
 		cmocka_unit_test(test_a_record_reads_into_a_buffer),
 		cmocka_unit_test(test_a_read_record_changes_as_any),
 		cmocka_unit_test(test_varints_round_trip),

@@ -67,16 +67,8 @@ typedef struct rrd_rd_selection {
 	int64_t held;
 } rrd_rd_selection;
 
-/* Records a job keeps cached from its selection to its batches
- * (rrd__rd_select's `keep`), which then need not read them again: about
- * a quarter of a kilobyte each. */
-#define RRD_RD_KEEP (16 * RRD_REDISTRIBUTE_BATCH)
-
-/* Resolve targets and choose records (select.c). Checks the limit. The
- * first `keep` records chosen stay in the core's cache, which the caller
- * has made room for (rrd__rec_hold). */
-rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, size_t keep,
-			  rrd_rd_selection *out);
+/* Resolve targets and choose records (select.c). Checks the limit. */
+rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rd_selection *out);
 void rrd__rd_selection_free(rrd_rd_selection *s);
 /* The roles a record's new owner takes from the source agent. */
 int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const char *holder);

@@ -49,7 +49,7 @@ static rrd_status preview_body(rrd_distributor *d, void *ctx, rrd_time now)
 	preview_args *a = ctx;
 	rrd_rd_selection s;
 	(void)now;
-	rrd_status rc = rrd__rd_select(d, a->rd, 0, &s);
+	rrd_status rc = rrd__rd_select(d, a->rd, &s);
 	if (!rc) {
 		rc = make_plan(&s, a->out);
 		rrd__rd_selection_free(&s);
@@ -78,9 +78,9 @@ typedef struct job_run {
 	rrd_rd_job job;
 	rrd_rd_lock lock;
 	rrd_puts journal;  /* the batch's entries, written together */
-	int holding;       /* the cache keeps RRD_RD_KEEP records more for it */
-	/* The batch's record ids and their records, read in one go: room
-	 * for RRD_REDISTRIBUTE_BATCH of each. */
+	rrd_rec_batch batch; /* the batch's records, read and written together */
+	/* The batch's record ids and their records: room for
+	 * RRD_REDISTRIBUTE_BATCH of each. */
 	const char **ids;
 	rrd_rec_rt **recs;
 } job_run;
@@ -143,7 +143,7 @@ static rrd_status load_records(rrd_distributor *d, job_run *jr, size_t end)
 	size_t n = end - jr->next;
 	for (size_t i = 0; i < n; i++)
 		jr->ids[i] = jr->sel.picks[jr->next + i].id;
-	return rrd__rec_load(d, jr->ids, n, jr->recs);
+	return rrd__rec_batch_load(d, &jr->batch, jr->ids, n, jr->recs);
 }
 
 static rrd_status emit_counts(rrd_distributor *d, rrd_event_type type, const char *job,
@@ -156,13 +156,7 @@ static rrd_status emit_counts(rrd_distributor *d, rrd_event_type type, const cha
 
 static rrd_status start(rrd_distributor *d, job_run *jr, rrd_time now)
 {
-	/* Records kept cached from the selection are not read again by
-	 * their batch, unless another writer commits in between. */
-	if (!jr->holding) {
-		rrd__rec_hold(d, RRD_RD_KEEP);
-		jr->holding = 1;
-	}
-	rrd_status rc = rrd__rd_select(d, jr->rd, RRD_RD_KEEP, &jr->sel);
+	rrd_status rc = rrd__rd_select(d, jr->rd, &jr->sel);
 	if (rc)
 		return rc;
 	jr->selected = 1;
@@ -185,8 +179,8 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 	size_t end = jr->next + RRD_REDISTRIBUTE_BATCH;
 	if (end > jr->sel.npicks)
 		end = jr->sel.npicks;
-	/* The batch's records are read in one go, and its journal written
-	 * in one go before the commit. */
+	/* The batch's records are read in one go, and they and its journal
+	 * written in one go each. */
 	rrd__puts_reset(&jr->journal);
 	if (!rc)
 		rc = load_records(d, jr, end);
@@ -199,6 +193,8 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 			rc = emit_counts(d, RRD_EVENT_REDISTRIBUTION_PROGRESS, jr->id,
 					 (int64_t)(i + 1), jr->job.total, 0, now);
 	}
+	if (!rc)
+		rc = rrd__rec_batch_write(d, &jr->batch);
 	if (!rc)
 		rc = rrd__puts_write(d, &jr->journal, RRD_NS_JOURNAL, "writing the journal");
 	if (!rc && end == jr->sel.npicks) {
@@ -273,15 +269,11 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 		rc = run_job(d, &jr);
 		rrd__rd_lock_release(d, &jr.lock);
 	}
-	if (jr.holding) {
-		rrd__lock(d);
-		rrd__rec_hold(d, -RRD_RD_KEEP);
-		rrd__unlock(d);
-	}
 	if (jr.id[0])
 		snprintf(job_id, cap, "%s", jr.id);
 	rrd__rd_selection_free(&jr.sel);
 	rrd__puts_free(&jr.journal);
+	rrd__rec_batch_free(&jr.batch);
 	rrd__free(jr.ids);
 	rrd__free(jr.recs);
 	return rc;

@@ -104,11 +104,10 @@ static const char *pick_text(rrd_rd_selection *s, const char *str)
 	return (const char *)(uintptr_t)at;
 }
 
-/* Take a record into the selection: moved (*picked), held, or
- * (deactivated) left out. */
-static rrd_status consider(rrd_rd_selection *s, const rrd_record *r, int *picked)
+/* Take a record into the selection: moved, held, or (deactivated) left
+ * out. */
+static rrd_status consider(rrd_rd_selection *s, const rrd_record *r)
 {
-	*picked = 0;
 	if (r->status == RRD_RECORD_DEACTIVATED)
 		return RRD_OK;
 	if (r->status == RRD_RECORD_OFFERED) {
@@ -122,7 +121,6 @@ static rrd_status consider(rrd_rd_selection *s, const rrd_record *r, int *picked
 	if (s->text.failed)
 		return rrd__nomem();
 	s->picks[s->npicks++] = (rrd_rd_pick){ id, owner, r->status };
-	*picked = 1;
 	return RRD_OK;
 }
 
@@ -130,8 +128,7 @@ typedef struct scan_ctx {
 	rrd_distributor *d;
 	const rrd_redistribution *rd;
 	rrd_rd_selection *s;
-	size_t keep;  /* picks still to keep cached */
-	rrd_buf room; /* the others are read into it in turn */
+	rrd_buf room; /* every record is read into it in turn */
 	rrd_status rc;
 } scan_ctx;
 
@@ -139,36 +136,24 @@ static int scan_one(void *ctx, const char *key, const void *value, size_t len, i
 {
 	scan_ctx *c = ctx;
 	(void)key;
-	/* While picks are to be kept, each record is read into a block of
-	 * its own, for the cache to take over if it is picked. */
-	int keep = c->keep > 0;
+	(void)order;
 	rrd_record *r;
-	c->rc = keep ? rrd__record_decode(value, len, &r)
-		     : rrd__record_decode_in(value, len, &c->room, &r);
-	if (c->rc)
+	if ((c->rc = rrd__record_decode_in(value, len, &c->room, &r)))
 		return 1;
-	int picked = 0;
 	if (matches(c->d, c->rd, r))
-		c->rc = consider(c->s, r, &picked);
-	if (keep && !c->rc && picked) {
-		c->keep--;
-		c->rc = rrd__rec_adopt(c->d, r, order);
-	} else if (keep) {
-		rrd_record_free(r);
-	}
+		c->rc = consider(c->s, r);
 	return c->rc != RRD_OK;
 }
 
-static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *rd, size_t keep,
+static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *rd,
 				 rrd_rd_selection *s)
 {
 	if (rd->from == RD_FROM_RECORDS) {
 		for (size_t i = 0; i < rd->records.count; i++) {
 			rrd_rec_rt *rec;
-			int picked;
 			rrd_status rc = rrd__rec_get(d, rd->records.items[i], &rec);
 			if (!rc)
-				rc = consider(s, rec->r, &picked);
+				rc = consider(s, rec->r);
 			if (rc)
 				return rc;
 		}
@@ -176,7 +161,7 @@ static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *r
 	}
 	/* The store holds every record in creation order; the cache may
 	 * hold only some, and at the start of a transaction they agree. */
-	scan_ctx c = { d, rd, s, keep, { 0 }, RRD_OK };
+	scan_ctx c = { d, rd, s, { 0 }, RRD_OK };
 	rrd_store *st = d->store;
 	int rc = st->m.scan(st->self, RRD_NS_RECORD, "", scan_one, &c);
 	rrd__buf_free(&c.room);
@@ -185,8 +170,7 @@ static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *r
 	return rrd__store_status(rc, "reading records");
 }
 
-rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, size_t keep,
-			  rrd_rd_selection *out)
+rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rd_selection *out)
 {
 	memset(out, 0, sizeof *out);
 	if (rd->from == RD_FROM_NONE)
@@ -195,7 +179,7 @@ rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, size
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", rd->agent);
 	rrd_status rc = resolve_targets(d, rd, out);
 	if (!rc)
-		rc = select_records(d, rd, keep, out);
+		rc = select_records(d, rd, out);
 	/* The text no longer moves. */
 	for (size_t i = 0; !rc && i < out->npicks; i++) {
 		rrd_rd_pick *p = &out->picks[i];

@@ -29,7 +29,8 @@ static rrd_status conflict_check(const char *job, const rrd_rd_entry *e, const r
 
 static rrd_status restore_fields(rrd_rec_rt *rec, const rrd_rd_entry *e)
 {
-	rrd_kvlist roles = { 0 };
+	/* A record of the batch keeps its roles in the batch's arena. */
+	rrd_kvlist roles = { .arena = rec->r->roles.arena };
 	for (size_t i = 0; i < e->nroles; i++)
 		if (rrd__kvlist_set(&roles, e->old_roles[i].key, e->old_roles[i].value)) {
 			rrd__kvlist_clear(&roles);
@@ -41,11 +42,11 @@ static rrd_status restore_fields(rrd_rec_rt *rec, const rrd_rd_entry *e)
 	return RRD_OK;
 }
 
-static rrd_status restore(rrd_distributor *d, const rrd_rd_entry *e, rrd_time now)
+static rrd_status restore(rrd_distributor *d, const rrd_rd_entry *e, rrd_rec_rt *rec,
+			  rrd_time now)
 {
-	rrd_rec_rt *rec;
-	rrd_status rc = rrd__rec_get(d, e->record, &rec);
-	if (rc || (rc = rrd__rec_dirty(d, rec)))
+	rrd_status rc = rrd__rec_dirty(d, rec);
+	if (rc)
 		return rc;
 	if (e->queue_entry) {
 		rc = rrd__queue_restore(d, rec, e->queue_entry, e->queue_len, e->queue_order, now);
@@ -62,19 +63,26 @@ static rrd_status restore(rrd_distributor *d, const rrd_rd_entry *e, rrd_time no
 }
 
 /* Every record of the job, read in one go, each still where the job put
- * it. They stay cached for the restoring that follows. */
-static rrd_status load_and_check(rrd_distributor *d, const char *job, const rrd_rd_entries *es)
+ * it, then each put back, and all written in one go. */
+static rrd_status restore_all(rrd_distributor *d, const char *job, const rrd_rd_entries *es,
+			      rrd_time now)
 {
 	size_t n = es->count;
+	rrd_rec_batch b = { 0 };
 	const char **ids = rrd__malloc(n * sizeof *ids);
 	rrd_rec_rt **recs = rrd__malloc(n * sizeof *recs);
 	rrd_status rc = ids && recs ? RRD_OK : rrd__nomem();
 	for (size_t i = 0; !rc && i < n; i++)
 		ids[i] = es->items[i].record;
 	if (!rc)
-		rc = rrd__rec_load(d, ids, n, recs);
+		rc = rrd__rec_batch_load(d, &b, ids, n, recs);
 	for (size_t i = 0; !rc && i < n; i++)
 		rc = conflict_check(job, &es->items[i], recs[i]);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = restore(d, &es->items[i], recs[i], now);
+	if (!rc)
+		rc = rrd__rec_batch_write(d, &b);
+	rrd__rec_batch_free(&b);
 	rrd__free(ids);
 	rrd__free(recs);
 	return rc;
@@ -96,9 +104,7 @@ static rrd_status undo_body(rrd_distributor *d, void *ctx, rrd_time now)
 	if (!n)
 		rc = rrd__fail(RRD_E_NOTHING_TO_UNDO, "job %s moved nothing", a->job);
 	if (!rc)
-		rc = load_and_check(d, a->job, &es);
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = restore(d, &es.items[i], now);
+		rc = restore_all(d, a->job, &es, now);
 	rrd__rd_entries_free(&es);
 	if (rc)
 		return rc;

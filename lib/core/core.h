@@ -171,6 +171,7 @@ typedef struct rrd_rec_rt {
 	rrd_record *r;   /* NULL: slot free */
 	uint64_t epoch;
 	int dirty;
+	int batch;       /* one of an rrd_rec_batch's, not the cache's */
 	int64_t order;   /* creation sequence */
 } rrd_rec_rt;
 
@@ -188,20 +189,6 @@ typedef struct rrd_meta_counter {
 	int dirty;
 	int64_t value;
 } rrd_meta_counter;
-
-/* What rrd__rec_load reads: the ids the cache lacks, and for each, its
- * place in the caller's list and its stale slot (-1: none). Kept from one
- * call to the next, as a job loads a batch after another. */
-typedef struct rrd_rec_want {
-	size_t at;
-	long slot;
-} rrd_rec_want;
-
-typedef struct rrd_rec_load {
-	const char **keys;
-	rrd_rec_want *wants;
-	size_t keys_cap, wants_cap;
-} rrd_rec_load;
 
 /* Entries of one namespace written together (rrd__puts_write): their
  * keys and values one after another in two buffers, and per entry the
@@ -263,7 +250,6 @@ struct rrd_distributor {
 	uint32_t *rec_free;
 	size_t nrec_free, rec_free_cap;
 	size_t rec_trim_at;  /* rrd__rec_trim waits until more are cached */
-	size_t rec_held;     /* records kept cached on top (rrd__rec_hold) */
 	/* Records the running call submitted and routed, to drop from the
 	 * cache when it ends (slot and record, so a slot taken by another
 	 * record since is left be). */
@@ -302,7 +288,6 @@ struct rrd_distributor {
 	size_t nskips, skips_cap;
 
 	rrd_puts record_puts;    /* the records a commit writes */
-	rrd_rec_load rec_load;
 };
 
 /* ---- locking and transactions (txn.c) ------------------------------ */
@@ -663,11 +648,6 @@ rrd_status rrd__flush(rrd_distributor *d);
 
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out);
-/* The records ids[0..n), cached, those the cache lacks read from the
- * store in one go: out[k] is record ids[k], or NULL when the store holds
- * none. The pointers hold until the cache takes in another record (a
- * later rrd__rec_load, or rrd__rec_get of one not loaded). */
-rrd_status rrd__rec_load(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out);
 /* Add a new record (takes ownership of r on success). `not_stored`: the
  * caller has asked the store, which holds no record of that id. */
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out);
@@ -675,14 +655,6 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_r
  * kept) are dropped between operations, except those under offer. */
 #define RRD_REC_CACHE_MAX 8192
 void rrd__rec_trim(rrd_distributor *d);
-/* Keep `n` more records cached between calls (a negative n gives them
- * back): for a job that reads records in one transaction and comes back
- * for them in later ones. d->mu held. */
-void rrd__rec_hold(rrd_distributor *d, long n);
-/* Cache `r`, which this transaction read from the store (with `order`),
- * taking it over; when the cache has that record current already, r is
- * freed. RRD_E_NOMEM: r is freed, and nothing is cached. */
-rrd_status rrd__rec_adopt(rrd_distributor *d, rrd_record *r, int64_t order);
 /* Drop `rec` from the cache when the call ends, unless it is then under
  * offer: a host seldom asks for a record it has just submitted, and freed
  * at once its memory is still warm for the next one. */
@@ -694,6 +666,37 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt
 			       rrd_record_status status);
 /* A new assignment: counts it for the agent's day and last-assigned time. */
 rrd_status rrd__count_assignment(rrd_distributor *d, rrd_agent_rt *a, rrd_time now);
+
+/* ---- records by the batch (rec_batch.c) ------------------------------ */
+
+/*
+ * Records a job reads, changes and writes many at a time. Those the cache
+ * holds current stay the cache's, and are written at commit like any
+ * other; the rest are read from the store in one go into the batch's
+ * arena, not the cache, and written together by rrd__rec_batch_write. A
+ * batch of thousands so costs no allocation and no cache slot a record,
+ * and leaves nothing to trim.
+ */
+typedef struct rrd_rec_batch {
+	rrd_rec_rt *recs;     /* the records read into the arena */
+	size_t nrecs, recs_cap;
+	const char **keys;    /* the ids the cache lacks, read in one go */
+	size_t *at;           /* each one's place in the caller's list */
+	size_t keys_cap, at_cap;
+	rrd_arena arena;      /* those records, and everything they gain */
+	rrd_puts puts;        /* their writing */
+} rrd_rec_batch;
+
+/* The records ids[0..n) (no id twice) into out[k], NULL for one the
+ * store does not hold: the cache's when current, else read into `b`, in
+ * place of what `b` held. out[k] holds until the next load into `b` or
+ * its writing, and a cached one until the cache takes in another record. */
+rrd_status rrd__rec_batch_load(rrd_distributor *d, rrd_rec_batch *b, const char *const *ids,
+			       size_t n, rrd_rec_rt **out);
+/* Write b's records that changed (rrd__rec_dirty) with one put_many, and
+ * empty `b`, whatever the outcome. */
+rrd_status rrd__rec_batch_write(rrd_distributor *d, rrd_rec_batch *b);
+void rrd__rec_batch_free(rrd_rec_batch *b);
 
 /* ---- events (emit.c) ------------------------------------------------- */
 

@@ -74,8 +74,6 @@ void rrd__core_free(rrd_distributor *d)
 	}
 	rrd__free(d->skips);
 	rrd__puts_free(&d->record_puts);
-	rrd__free(d->rec_load.keys);
-	rrd__free(d->rec_load.wants);
 	pthread_mutex_destroy(&d->mu);
 	rrd__free(d);
 }

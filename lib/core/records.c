@@ -19,6 +19,11 @@ static rrd_status mark_dirty_idx(rrd_distributor *d, size_t idx)
 
 rrd_status rrd__rec_dirty(rrd_distributor *d, rrd_rec_rt *rec)
 {
+	if (rec->batch) {
+		/* Its batch writes it (rrd__rec_batch_write). */
+		rec->dirty = 1;
+		return RRD_OK;
+	}
 	return mark_dirty_idx(d, (size_t)(rec - d->recs));
 }
 
@@ -62,7 +67,7 @@ static rrd_status rec_place(rrd_distributor *d, int cached, uint32_t i, rrd_reco
 	} else {
 		old = d->recs[i].r;
 	}
-	d->recs[i] = (rrd_rec_rt){ r, d->epoch, 0, order };
+	d->recs[i] = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .order = order };
 	/* Reserved above, or present (then it only swaps the key pointer, so
 	 * the old record may go only afterwards). */
 	rrd__hashmap_put(&d->rec_map, r->id, i);
@@ -111,69 +116,6 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, in
 	return rec_keep(d, cached, i, v, len, order, out);
 }
 
-/* rrd__rec_load: the records to read and where each goes. */
-typedef struct load_ctx {
-	rrd_rec_load *l;
-	rrd_rec_rt **out;
-} load_ctx;
-
-static rrd_status load_one(rrd_distributor *d, void *ctx, size_t k, const void *v, size_t len,
-			   int64_t order)
-{
-	load_ctx *c = ctx;
-	const rrd_rec_want *w = &c->l->wants[k];
-	return rec_keep(d, w->slot >= 0, (uint32_t)w->slot, v, len, order, &c->out[w->at]);
-}
-
-/* Room for n more records in the cache, so that loading them moves
- * nothing the caller holds. */
-static int rec_room(rrd_distributor *d, size_t n)
-{
-	size_t need = d->nrecs + n;
-	return rrd__hashmap_reserve(&d->rec_map, n) ||
-	       rrd__grow((void **)&d->recs, &d->recs_cap, need, sizeof(rrd_rec_rt)) ||
-	       rrd__grow((void **)&d->rec_free, &d->rec_free_cap, need, sizeof(uint32_t));
-}
-
-rrd_status rrd__rec_load(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out)
-{
-	rrd_rec_load *l = &d->rec_load;
-	if (rec_room(d, n) ||
-	    rrd__grow((void **)&l->keys, &l->keys_cap, n, sizeof *l->keys) ||
-	    rrd__grow((void **)&l->wants, &l->wants_cap, n, sizeof *l->wants))
-		return rrd__nomem();
-	size_t m = 0;
-	for (size_t k = 0; k < n; k++) {
-		uint32_t i;
-		int cached = rrd__hashmap_get(&d->rec_map, ids[k], &i);
-		if (cached && d->recs[i].epoch == d->epoch) {
-			out[k] = &d->recs[i];
-			continue;
-		}
-		out[k] = NULL;
-		l->keys[m] = ids[k];
-		l->wants[m++] = (rrd_rec_want){ k, cached ? (long)i : -1 };
-	}
-	load_ctx c = { l, out };
-	return rrd__get_many(d, RRD_NS_RECORD, m, l->keys, load_one, &c, "reading records");
-}
-
-void rrd__rec_hold(rrd_distributor *d, long n)
-{
-	d->rec_held = n < 0 && (size_t)-n > d->rec_held ? 0 : d->rec_held + (size_t)n;
-}
-
-rrd_status rrd__rec_adopt(rrd_distributor *d, rrd_record *r, int64_t order)
-{
-	uint32_t i;
-	int cached = rrd__hashmap_get(&d->rec_map, r->id, &i);
-	if (cached && d->recs[i].epoch == d->epoch) {
-		rrd_record_free(r);
-		return RRD_OK;
-	}
-	return rec_place(d, cached, i, r, order, NULL);
-}
-
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out)
 {
 	rrd_status rc = rec_find(d, id, rrd__hash_str(id), 0, out);
@@ -196,7 +138,7 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_r
 	long slot = take_slot(d);
 	if (slot < 0)
 		return rrd__nomem();
-	d->recs[slot] = (rrd_rec_rt){ r, d->epoch, 0, order };
+	d->recs[slot] = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .order = order };
 	if ((rc = mark_dirty_idx(d, (size_t)slot))) {
 		d->recs[slot].r = NULL;
 		d->rec_free[d->nrec_free++] = (uint32_t)slot;
@@ -228,7 +170,7 @@ void rrd__rec_trim(rrd_distributor *d)
 	}
 	d->nsettled = 0;
 	size_t cached = d->nrecs - d->nrec_free;
-	if (cached <= RRD_REC_CACHE_MAX + d->rec_held || cached <= d->rec_trim_at + d->rec_held)
+	if (cached <= RRD_REC_CACHE_MAX || cached <= d->rec_trim_at)
 		return;
 	/* Outside a transaction every cached record is in the store as it
 	 * is. Records under offer stay: their claims and deadlines come
@@ -279,7 +221,7 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt
 	if (owner && (rc = rrd__agent_state(d, owner, &nst)))
 		return rc;
 	char *id = NULL;
-	if (owner && owner->id != r->owner && !(id = rrd__strdup(owner->id)))
+	if (owner && owner->id != r->owner && !(id = rrd__record_strdup(r, owner->id)))
 		return rrd__nomem();
 	int was_open = old && holds_open(r->status);
 	int now_open = owner && holds_open(status);

@@ -41,35 +41,50 @@ const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key)
 	return found ? l->items[i].value : NULL;
 }
 
-/* Free a string of l's unless it is lent (rrd_kvlist). */
+/* Free a string of l's unless it is lent (rrd_kvlist) or its arena's. */
 static void kv_release(const rrd_kvlist *l, char *s)
 {
 	uintptr_t p = (uintptr_t)s;
-	if (p < (uintptr_t)l->lent || p >= (uintptr_t)l->lent_end)
+	if (!l->arena && (p < (uintptr_t)l->lent || p >= (uintptr_t)l->lent_end))
 		rrd__free(s);
 }
 
-/* Give a list whose items are lent an array of its own, so it may
- * change; its strings stay where they are. */
-static rrd_status kv_own(rrd_kvlist *l)
+static char *kv_strdup(const rrd_kvlist *l, const char *s)
 {
-	if (l->cap || !l->items)
-		return RRD_OK;
-	rrd_kv *items = rrd__malloc((l->count + 1) * sizeof *items);
+	return l->arena ? rrd__arena_strdup(l->arena, s) : rrd__strdup(s);
+}
+
+/* Room for `need` items in an array of l's own, so it may change: one
+ * whose items are lent gets one, with room for one more, its strings
+ * staying where they are. -1 when out of memory (l unchanged). */
+static int kv_room(rrd_kvlist *l, size_t need)
+{
+	int lent = !l->cap && l->items;
+	if (!lent && l->cap >= need)
+		return 0;
+	if (lent && need <= l->count)
+		need = l->count + 1;
+	if (!l->arena && !lent)
+		return rrd__grow((void **)&l->items, &l->cap, need, sizeof(rrd_kv));
+	/* An arena's array is left where it is when a larger one comes. */
+	size_t cap = l->arena && need < 2 * l->cap ? 2 * l->cap : need;
+	rrd_kv *items = l->arena ? rrd__arena_alloc(l->arena, cap * sizeof *items)
+				 : rrd__malloc(cap * sizeof *items);
 	if (!items)
-		return rrd__nomem();
-	memcpy(items, l->items, l->count * sizeof *items);
+		return -1;
+	if (l->count)
+		memcpy(items, l->items, l->count * sizeof *items);
 	l->items = items;
-	l->cap = l->count + 1;
-	return RRD_OK;
+	l->cap = cap;
+	return 0;
 }
 
 rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 {
-	if (kv_own(l))
-		return RRD_E_NOMEM;
 	int found;
 	size_t i = kv_lower_bound(l, key, &found);
+	if (kv_room(l, l->count + (value && !found)))
+		return RRD_E_NOMEM;
 	if (!value) {
 		if (found) {
 			kv_release(l, l->items[i].key);
@@ -79,7 +94,7 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 		}
 		return RRD_OK;
 	}
-	char *v = rrd__strdup(value);
+	char *v = kv_strdup(l, value);
 	if (!v)
 		return rrd__nomem();
 	if (found) {
@@ -87,10 +102,9 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 		l->items[i].value = v;
 		return RRD_OK;
 	}
-	char *k = rrd__strdup(key);
-	if (!k || rrd__grow((void **)&l->items, &l->cap, l->count + 1, sizeof(rrd_kv))) {
-		rrd__free(k);
-		rrd__free(v);
+	char *k = kv_strdup(l, key);
+	if (!k) {
+		kv_release(l, v);
 		return rrd__nomem();
 	}
 	memmove(&l->items[i + 1], &l->items[i], (l->count - i) * sizeof(rrd_kv));
@@ -104,6 +118,10 @@ void rrd__kvlist_clear(rrd_kvlist *l)
 {
 	if (!l->items) /* most records have no attributes and no roles */
 		return;
+	if (l->arena) {
+		*l = (rrd_kvlist){ .arena = l->arena };
+		return;
+	}
 	if (l->cap) {
 		for (size_t i = 0; i < l->count; i++) {
 			kv_release(l, l->items[i].key);
@@ -156,7 +174,7 @@ RRD_API rrd_status rrd_record_new(rrd_record **out, const char *id, rrd_kind kin
 
 RRD_API void rrd_record_free(rrd_record *r)
 {
-	if (!r)
+	if (!r || r->arena)
 		return;
 	rrd__record_release(r, r->source);
 	rrd__record_release(r, r->owner);
@@ -171,8 +189,13 @@ RRD_API void rrd_record_free(rrd_record *r)
 void rrd__record_release(rrd_record *r, char *s)
 {
 	uintptr_t p = (uintptr_t)s;
-	if (p < (uintptr_t)r || p >= (uintptr_t)r->block_end)
+	if (!r->arena && (p < (uintptr_t)r || p >= (uintptr_t)r->block_end))
 		rrd__free(s);
+}
+
+char *rrd__record_strdup(rrd_record *r, const char *s)
+{
+	return r->arena ? rrd__arena_strdup(r->arena, s) : rrd__strdup(s);
 }
 
 /* rrd__set_optional_id on a field of r, whose value may lie in r's block. */
@@ -180,6 +203,12 @@ static rrd_status set_field(rrd_record *r, char **field, const char *value, cons
 {
 	char *owned = NULL;
 	rrd_status rc = rrd__set_optional_id(&owned, value, what, RRD_ID_INPUT);
+	if (!rc && owned && r->arena) {
+		char *copy = rrd__arena_strdup(r->arena, owned);
+		rrd__free(owned);
+		if (!(owned = copy))
+			rc = rrd__nomem();
+	}
 	if (!rc) {
 		rrd__record_release(r, *field);
 		*field = owned;

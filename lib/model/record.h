@@ -4,17 +4,20 @@
 
 #include "model/rule.h"
 #include "rrdist/record.h"
+#include "util/arena.h"
 #include "util/buf.h"
 
 /* Sorted by key, so iteration and encoding are deterministic. A list read
  * from a store lies in its record's own block: its items are lent (cap 0,
  * items not NULL) until rrd__kvlist_set gives it an array of its own, and
- * the strings in [lent, lent_end) are never freed here. */
+ * the strings in [lent, lent_end) are never freed here. A list with an
+ * arena takes what it gains from there, and frees nothing. */
 typedef struct rrd_kvlist {
 	rrd_kv *items;
 	size_t count;
 	size_t cap;
 	const char *lent, *lent_end;
+	rrd_arena *arena;
 } rrd_kvlist;
 
 struct rrd_record {
@@ -38,6 +41,10 @@ struct rrd_record {
 	char *replaced_by;
 	rrd_time created_at;
 	rrd_time reassigned_at;
+	/* Not NULL: the record lives in this arena, with everything it holds
+	 * and gains (rrd__record_decode_arena); nothing of it is freed
+	 * alone, and rrd_record_free leaves it be. */
+	rrd_arena *arena;
 };
 
 const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key);
@@ -46,8 +53,11 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value);
 void rrd__kvlist_clear(rrd_kvlist *l);
 
 /* Let go of a string field's value `s` (before it is replaced): freed,
- * unless it lies in the record's own block. */
+ * unless it lies in the record's own block or its arena. */
 void rrd__record_release(rrd_record *r, char *s);
+/* A copy of s for one of r's fields: in r's arena when it has one.
+ * NULL when out of memory. */
+char *rrd__record_strdup(rrd_record *r, const char *s);
 rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id);
 /* A blank record (status new, no times) whose id and source (NULL: none)
  * are copied into its own block; lengths exclude any NUL. Nothing is
@@ -74,5 +84,9 @@ rrd_status rrd__record_decode(const void *data, size_t len, rrd_record **out);
  * a reader that looks at many records one after another. The record lives
  * until `room` is used again; it must not be freed or changed. */
 rrd_status rrd__record_decode_in(const void *data, size_t len, rrd_buf *room, rrd_record **out);
+/* The same, built in `arena` with everything it gains later: for a batch
+ * of records that go away together. */
+rrd_status rrd__record_decode_arena(const void *data, size_t len, rrd_arena *arena,
+				    rrd_record **out);
 
 #endif

@@ -353,8 +353,10 @@ static rrd_record *build(const fields *f, void *block)
 	r->follow_up = put_text(&at, &f->follow_up);
 	r->replaced_by = put_text(&at, &f->replaced_by);
 	/* Lent from the block (rrd_kvlist). */
-	r->attrs = (rrd_kvlist){ nattrs ? items : NULL, nattrs, 0, block, r->block_end };
-	r->roles = (rrd_kvlist){ nroles ? items + nattrs : NULL, nroles, 0, block, r->block_end };
+	r->attrs = (rrd_kvlist){ .items = nattrs ? items : NULL, .count = nattrs, .lent = block,
+				 .lent_end = r->block_end };
+	r->roles = (rrd_kvlist){ .items = nroles ? items + nattrs : NULL, .count = nroles,
+				 .lent = block, .lent_end = r->block_end };
 	if (!put_pairs(&f->attrs, f->v1, items, &at))
 		sort_pairs(&r->attrs);
 	if (!put_pairs(&f->roles, f->v1, items + nattrs, &at))
@@ -396,6 +398,25 @@ rrd_status rrd__record_decode(const void *data, size_t len, rrd_record **out)
 		rrd_record_free(r);
 		return rc;
 	}
+	*out = r;
+	return RRD_OK;
+}
+
+rrd_status rrd__record_decode_arena(const void *data, size_t len, rrd_arena *arena,
+				    rrd_record **out)
+{
+	*out = NULL;
+	fields f;
+	rrd_status rc = read_record(data, len, &f);
+	if (rc)
+		return rc;
+	void *block = rrd__arena_alloc(arena, record_size(&f));
+	if (!block)
+		return rrd__nomem();
+	rrd_record *r = build(&f, block);
+	r->arena = r->attrs.arena = r->roles.arena = arena;
+	if ((rc = check_id(r)))
+		return rc;
 	*out = r;
 	return RRD_OK;
 }

@@ -2,7 +2,8 @@
  * Records in their stored form: every field survives a round trip, the
  * form is compact, records written in the older fixed-width form still
  * read, pairs out of order read sorted, and damaged bytes are refused
- * with RRD_E_STORE, never read past.
+ * with RRD_E_STORE, never read past. A record read into an arena keeps
+ * what it gains there.
  * A value that rrd_record_from_json refuses is named in one clean message.
  */
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../support/failing_alloc.h"
 #include "model/record.h"
 
 static rrd_record *full_record(void)
@@ -341,6 +343,58 @@ static void test_a_read_record_changes_as_any(void **state)
 	rrd_record_free(r);
 }
 
+/* A record read into an arena changes as any other's, and what it gains
+ * comes from the arena: no allocation of its own while the arena has
+ * room, nothing to free alone, and nothing left once the arena goes. */
+static void test_a_record_in_an_arena_changes_within_it(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	rrd_buf b = { 0 };
+	rrd__record_encode(r, &b);
+	failing_alloc c;
+	failing_alloc_install(&c, 0);
+	rrd_arena arena = { 0 };
+	rrd_record *in;
+	assert_int_equal(rrd__record_decode_arena(b.data, b.len, &arena, &in), RRD_OK);
+	assert_same_record(r, in);
+	long before = c.requests;
+	assert_int_equal(rrd__kvlist_set(&in->roles, "closer", "eve"), RRD_OK);
+	assert_int_equal(rrd__kvlist_set(&in->roles, "setter", "fay"), RRD_OK);
+	assert_int_equal(rrd__kvlist_set(&in->attrs, "lang", NULL), RRD_OK);
+	char *owner = rrd__record_strdup(in, "dee");
+	assert_non_null(owner);
+	rrd__record_release(in, in->owner);
+	in->owner = owner;
+	rrd_kvlist roles = { .arena = in->roles.arena };
+	assert_int_equal(rrd__kvlist_set(&roles, "closer", "gus"), RRD_OK);
+	rrd__kvlist_clear(&in->roles);
+	in->roles = roles;
+	assert_int_equal(c.requests, before);
+	/* A setter's checked copy is taken into the arena too. */
+	assert_int_equal(rrd_record_set_partner(in, "hal"), RRD_OK);
+	assert_string_equal(rrd_record_owner(in), "dee");
+	assert_string_equal(rrd_record_partner(in), "hal");
+	assert_null(rrd_record_attr(in, "lang"));
+	assert_string_equal(rrd_record_attr(in, "state"), "TX");
+	assert_int_equal(rrd_record_role_count(in), 1);
+	assert_string_equal(rrd_record_role(in, "closer"), "gus");
+	rrd_buf again = { 0 };
+	rrd__record_encode(in, &again);
+	rrd_record_free(in); /* the arena's: left be */
+	rrd_record *back;
+	assert_int_equal(rrd__record_decode(again.data, again.len, &back), RRD_OK);
+	assert_string_equal(rrd_record_owner(back), "dee");
+	assert_string_equal(rrd_record_role(back, "closer"), "gus");
+	rrd_record_free(back);
+	rrd__buf_free(&again);
+	rrd__arena_free(&arena);
+	assert_int_equal(c.live, 0);
+	failing_alloc_remove();
+	rrd__buf_free(&b);
+	rrd_record_free(r);
+}
+
 static void test_varints_round_trip(void **state)
 {
 	(void)state;
@@ -396,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_many_pairs_survive),
 		cmocka_unit_test(test_a_record_reads_into_a_buffer),
 		cmocka_unit_test(test_a_read_record_changes_as_any),
+		cmocka_unit_test(test_a_record_in_an_arena_changes_within_it),
 		cmocka_unit_test(test_varints_round_trip),
 		cmocka_unit_test(test_a_refused_json_value_is_named_once),
 	};

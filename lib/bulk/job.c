@@ -83,6 +83,9 @@ typedef struct job_run {
 	 * RRD_REDISTRIBUTE_BATCH of each. */
 	const char **ids;
 	rrd_rec_rt **recs;
+	/* Each target as the batch found it, when first needed: one for
+	 * each of sel.targets, which each transaction looks up again. */
+	rrd_agent_rt **to;
 } job_run;
 
 static int same_owner(const char *a, const char *b)
@@ -102,10 +105,10 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_rec_rt
 		return RRD_OK;
 	if (rec->r->status != pk->status || !same_owner(rec->r->owner, pk->owner))
 		return RRD_OK; /* changed since it was chosen */
-	const char *target = jr->sel.targets[i % jr->sel.ntargets];
-	rrd_agent_rt *to = rrd__agent_find(d, target);
-	if (!to)
-		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", target);
+	size_t t = i % jr->sel.ntargets;
+	if (!jr->to[t] && !(jr->to[t] = rrd__agent_find(d, jr->sel.targets[t])))
+		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", jr->sel.targets[t]);
+	rrd_agent_rt *to = jr->to[t];
 	rrd_rd_entry e = { .record = rec->r->id, .old_owner = rec->r->owner,
 			   .old_status = rec->r->status, .old_roles = rec->r->roles.items,
 			   .nroles = rec->r->roles.count, .old_reassigned = rec->r->reassigned_at,
@@ -184,6 +187,10 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 	rrd__puts_reset(&jr->journal);
 	if (!rc)
 		rc = load_records(d, jr, end);
+	rrd__free(jr->to);
+	jr->to = rc ? NULL : rrd__calloc(jr->sel.ntargets, sizeof *jr->to);
+	if (!rc && !jr->to)
+		rc = rrd__nomem();
 	size_t i = jr->next;
 	for (; !rc && i < end; i++) {
 		int moved;
@@ -274,6 +281,7 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 	rrd__rd_selection_free(&jr.sel);
 	rrd__puts_free(&jr.journal);
 	rrd__rec_batch_free(&jr.batch);
+	rrd__free(jr.to);
 	rrd__free(jr.ids);
 	rrd__free(jr.recs);
 	return rc;

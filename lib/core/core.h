@@ -648,6 +648,11 @@ rrd_status rrd__flush(rrd_distributor *d);
 
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out);
+/* Leave record `id` to a caller that reads and writes it itself
+ * (rrd_rec_batch): the cache drops its copy, unless this transaction
+ * changed it and has yet to write it; that copy is returned, to be
+ * changed in the cache. NULL otherwise. */
+rrd_rec_rt *rrd__rec_uncache(rrd_distributor *d, const char *id);
 /* Add a new record (takes ownership of r on success). `not_stored`: the
  * caller has asked the store, which holds no record of that id. */
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out);
@@ -670,12 +675,12 @@ rrd_status rrd__count_assignment(rrd_distributor *d, rrd_agent_rt *a, rrd_time n
 /* ---- records by the batch (rec_batch.c) ------------------------------ */
 
 /*
- * Records a job reads, changes and writes many at a time. Those the cache
- * holds current stay the cache's, and are written at commit like any
- * other; the rest are read from the store in one go into the batch's
- * arena, not the cache, and written together by rrd__rec_batch_write. A
- * batch of thousands so costs no allocation and no cache slot a record,
- * and leaves nothing to trim.
+ * Records a job reads, changes and writes many at a time: read from the
+ * store in one go into the batch's arena, and written together by
+ * rrd__rec_batch_write. The cache lets go of its copies of them, unless
+ * the transaction changed one (which stays the cache's, written at
+ * commit like any other). A batch of thousands so costs no allocation
+ * and no cache slot a record, and leaves nothing to trim.
  */
 typedef struct rrd_rec_batch {
 	rrd_rec_rt *recs;     /* the records read into the arena */
@@ -688,9 +693,10 @@ typedef struct rrd_rec_batch {
 } rrd_rec_batch;
 
 /* The records ids[0..n) (no id twice) into out[k], NULL for one the
- * store does not hold: the cache's when current, else read into `b`, in
- * place of what `b` held. out[k] holds until the next load into `b` or
- * its writing, and a cached one until the cache takes in another record. */
+ * store does not hold: read into `b`, in place of what `b` held, or the
+ * cache's (rrd__rec_uncache). out[k] holds until the next load into `b`
+ * or its writing, and a cached one until the cache takes in another
+ * record. */
 rrd_status rrd__rec_batch_load(rrd_distributor *d, rrd_rec_batch *b, const char *const *ids,
 			       size_t n, rrd_rec_rt **out);
 /* Write b's records that changed (rrd__rec_dirty) with one put_many, and

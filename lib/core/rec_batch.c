@@ -47,12 +47,8 @@ rrd_status rrd__rec_batch_load(rrd_distributor *d, rrd_rec_batch *b, const char 
 		return rrd__nomem();
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++) {
-		uint32_t i;
-		if (rrd__hashmap_get(&d->rec_map, ids[k], &i) && d->recs[i].epoch == d->epoch) {
-			out[k] = &d->recs[i];
+		if ((out[k] = rrd__rec_uncache(d, ids[k])))
 			continue;
-		}
-		out[k] = NULL;
 		b->keys[m] = ids[k];
 		b->at[m++] = k;
 	}

@@ -116,6 +116,19 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, in
 	return rec_keep(d, cached, i, v, len, order, out);
 }
 
+rrd_rec_rt *rrd__rec_uncache(rrd_distributor *d, const char *id)
+{
+	uint32_t i;
+	if (!rrd__hashmap_get(&d->rec_map, id, &i))
+		return NULL;
+	rrd_rec_rt *rec = &d->recs[i];
+	if (rec->epoch == d->epoch && rec->dirty)
+		return rec;
+	/* Unchanged, as the store has it, or stale. */
+	drop_slot(d, i);
+	return NULL;
+}
+
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out)
 {
 	rrd_status rc = rec_find(d, id, rrd__hash_str(id), 0, out);

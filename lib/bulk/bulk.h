@@ -126,32 +126,36 @@ typedef struct rrd_rd_entry {
 	const char *new_owner;
 } rrd_rd_entry;
 
-/* Where an entry read back lies in rrd_rd_entries.raw, and where its
- * roles start in rrd_rd_entries.roles. */
+/* Where a stored entry lies in rrd_rd_entries.raw. */
 typedef struct rrd_rd_raw {
-	size_t key, value, len, roles;
+	size_t key, value, len;
 } rrd_rd_raw;
 
-/* Every entry of a job, read back. Their strings live in `text` and
- * `raw`, their roles in `roles`: a job's entries take a few blocks, not a
- * few for each. */
+/* Every moved record of a job, read back. Their strings live in `text`
+ * and `raw`, their roles in `roles`: a job's entries take a few blocks,
+ * not a few for each. */
 typedef struct rrd_rd_entries {
 	rrd_rd_entry *items;
-	size_t count;
-	rrd_rd_raw *at;
-	size_t cap;
-	rrd_buf raw;   /* keys and values as the store gave them */
-	rrd_buf text;  /* the strings, each with its NUL */
+	size_t count, items_cap;
+	size_t *first_role;   /* where each item's roles start in `roles` */
+	size_t first_role_cap;
+	rrd_rd_raw *at;       /* the stored entries */
+	size_t nat, at_cap;
+	rrd_buf raw;          /* their keys and values as the store gave them */
+	rrd_buf text;         /* the strings, each with its NUL */
 	rrd_kv *roles;
 	size_t nroles, roles_cap;
 } rrd_rd_entries;
 
 rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rrd_rd_job *j);
 rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j);
-/* Add entry number `seq` of a job to `p`, which the caller writes into
- * RRD_NS_JOURNAL with the rest of its batch (rrd__puts_write). */
-rrd_status rrd__rd_entry_add(rrd_puts *p, const char *job, int64_t seq, const rrd_rd_entry *e);
-/* Every entry of a job, in the order they were written. */
+/* Add a moved record to its batch's journal entry, which `b` builds. */
+void rrd__rd_entry_add(rrd_buf *b, const rrd_rd_entry *e);
+/* Write the journal entry `b` built, of the batch whose first pick is
+ * number `seq` of the job, and empty `b`, whatever the outcome. A batch
+ * that moved nothing writes nothing. */
+rrd_status rrd__rd_entries_write(rrd_distributor *d, const char *job, int64_t seq, rrd_buf *b);
+/* Every moved record of a job, in the order they were written. */
 rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entries *out);
 void rrd__rd_entries_free(rrd_rd_entries *es);
 

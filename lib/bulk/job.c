@@ -77,7 +77,7 @@ typedef struct job_run {
 	size_t next;       /* next pick to move */
 	rrd_rd_job job;
 	rrd_rd_lock lock;
-	rrd_puts journal;  /* the batch's entries, written together */
+	rrd_buf journal;   /* the batch's entry, written once it is over */
 	rrd_rec_batch batch; /* the batch's records, read and written together */
 	/* The batch's record ids and their records: room for
 	 * RRD_REDISTRIBUTE_BATCH of each. */
@@ -119,10 +119,10 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_rec_rt
 		return rc;
 	e.queue_entry = queued;
 	/* Encoded now, before the record changes; written with the batch. */
-	rc = rrd__rd_entry_add(&jr->journal, jr->id, (int64_t)i, &e);
+	rrd__rd_entry_add(&jr->journal, &e);
 	rrd__free(queued);
-	if (rc)
-		return rc;
+	if (jr->journal.failed)
+		return rrd__nomem();
 	rrd_record_status keep = rec->r->status == RRD_RECORD_QUEUED ? RRD_RECORD_PENDING
 								     : rec->r->status;
 	rrd_give gi = { .via = RRD_VIA_REDISTRIBUTE, .notify = jr->rd->notify, .status = keep };
@@ -182,9 +182,10 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 	size_t end = jr->next + RRD_REDISTRIBUTE_BATCH;
 	if (end > jr->sel.npicks)
 		end = jr->sel.npicks;
-	/* The batch's records are read in one go, and they and its journal
-	 * written in one go each. */
-	rrd__puts_reset(&jr->journal);
+	/* The batch's records are read in one go, and written in one go with
+	 * its journal, which takes one entry. */
+	jr->journal.len = 0;
+	jr->journal.failed = 0;
 	if (!rc)
 		rc = load_records(d, jr, end);
 	rrd__free(jr->to);
@@ -203,7 +204,7 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 	if (!rc)
 		rc = rrd__rec_batch_write(d, &jr->batch);
 	if (!rc)
-		rc = rrd__puts_write(d, &jr->journal, RRD_NS_JOURNAL, "writing the journal");
+		rc = rrd__rd_entries_write(d, jr->id, (int64_t)jr->next, &jr->journal);
 	if (!rc && end == jr->sel.npicks) {
 		jr->job.state = JOB_COMPLETED;
 		rc = emit_counts(d, RRD_EVENT_REDISTRIBUTION_COMPLETED, jr->id, jr->job.moved,
@@ -279,7 +280,7 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 	if (jr.id[0])
 		snprintf(job_id, cap, "%s", jr.id);
 	rrd__rd_selection_free(&jr.sel);
-	rrd__puts_free(&jr.journal);
+	rrd__buf_free(&jr.journal);
 	rrd__rec_batch_free(&jr.batch);
 	rrd__free(jr.to);
 	rrd__free(jr.ids);

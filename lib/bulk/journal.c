@@ -57,14 +57,20 @@ rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j)
 	return r.failed ? damaged("job") : RRD_OK;
 }
 
-/* Format 2 of an entry: varints, only the fields it has, and the
- * record's id only in its key. Format 1 (fixed 8-byte integers, every
- * field, the id again) is what earlier releases wrote, and is still read:
- * a job they ran can be undone. */
+/*
+ * A batch's moves are one entry, keyed by the job and the place of the
+ * batch's first pick, "J1" 0x1F 0x1F "1000" (no record id holds 0x1F, so
+ * no key of a single record's entry looks like it): format 2, then each
+ * moved record's id and fields, in varints and with only the fields it
+ * has. A store so takes one entry a batch, not one a record. Format 1,
+ * one entry a record keyed "J1" 0x1F id, with fixed 8-byte integers and
+ * every field, is what earlier releases wrote, and is still read: a job
+ * they ran can be undone.
+ */
 #define ENTRY_FORMAT_V1 1
 #define ENTRY_FORMAT 2
 
-/* Which optional fields of format 2 follow. */
+/* Which optional fields of a record in format 2 follow. */
 enum { HAS_OLD_OWNER = 1, HAS_QUEUE_ENTRY = 2, HAS_ALL = 3 };
 
 static void put_str(rrd_buf *b, const char *s)
@@ -72,18 +78,11 @@ static void put_str(rrd_buf *b, const char *s)
 	rrd__buf_bytes(b, s, strlen(s));
 }
 
-rrd_status rrd__rd_entry_add(rrd_puts *p, const char *job, int64_t seq, const rrd_rd_entry *e)
+void rrd__rd_entry_add(rrd_buf *b, const rrd_rd_entry *e)
 {
-	char key[RRD_JOB_ID_MAX + RRD_ID_MAX + 2];
-	size_t nj = strlen(job), nr = strlen(e->record);
-	if (nj + 1 + nr >= sizeof key)
-		return rrd__fail(RRD_E_INVALID, "key too long");
-	memcpy(key, job, nj);
-	key[nj] = '\x1f';
-	memcpy(key + nj + 1, e->record, nr + 1);
-	rrd_buf *b = &p->bytes;
-	size_t from = b->len;
-	rrd__buf_u8(b, ENTRY_FORMAT);
+	if (!b->len)
+		rrd__buf_u8(b, ENTRY_FORMAT);
+	put_str(b, e->record);
 	rrd__buf_u8(b, (uint8_t)((e->old_owner ? HAS_OLD_OWNER : 0) |
 				 (e->queue_entry ? HAS_QUEUE_ENTRY : 0)));
 	if (e->old_owner)
@@ -100,7 +99,21 @@ rrd_status rrd__rd_entry_add(rrd_puts *p, const char *job, int64_t seq, const rr
 		rrd__buf_svar(b, e->queue_order);
 	}
 	put_str(b, e->new_owner);
-	return rrd__puts_add(p, key, from, seq);
+}
+
+rrd_status rrd__rd_entries_write(rrd_distributor *d, const char *job, int64_t seq, rrd_buf *b)
+{
+	rrd_status rc = b->failed ? rrd__nomem() : RRD_OK;
+	if (!rc && b->len) {
+		char key[RRD_JOB_ID_MAX + 24];
+		snprintf(key, sizeof key, "%s\x1f\x1f%lld", job, (long long)seq);
+		rrd_store *st = d->store;
+		rc = rrd__store_status(st->m.put(st->self, RRD_NS_JOURNAL, key, b->data, b->len, seq),
+				       "writing the journal");
+	}
+	b->len = 0;
+	b->failed = 0;
+	return rc;
 }
 
 /* ---- reading a job's entries ------------------------------------------- */
@@ -152,8 +165,24 @@ static rrd_status add_role(rrd_rd_entries *es, const char *key, const char *valu
 	return RRD_OK;
 }
 
+/* A new entry at the end of es->items, its roles starting at the end of
+ * es->roles; NULL when out of memory. */
+static rrd_rd_entry *new_entry(rrd_rd_entries *es)
+{
+	if (rrd__grow((void **)&es->items, &es->items_cap, es->count + 1, sizeof *es->items) ||
+	    rrd__grow((void **)&es->first_role, &es->first_role_cap, es->count + 1,
+		      sizeof *es->first_role))
+		return NULL;
+	es->first_role[es->count] = es->nroles;
+	rrd_rd_entry *e = &es->items[es->count++];
+	*e = (rrd_rd_entry){ 0 };
+	return e;
+}
+
+/* One record of a batch's entry (format 2). */
 static rrd_status decode_v2(rrd_rd_entries *es, rrd_reader *r, rrd_rd_entry *e)
 {
+	e->record = read_text(es, r);
 	unsigned has = rrd__read_u8(r);
 	if (has & ~(unsigned)HAS_ALL)
 		r->failed = 1;
@@ -181,6 +210,7 @@ static rrd_status decode_v2(rrd_rd_entries *es, rrd_reader *r, rrd_rd_entry *e)
 	return RRD_OK;
 }
 
+/* A record's entry in format 1, whose id is also in its key. */
 static rrd_status decode_v1(rrd_rd_entries *es, rrd_reader *r, rrd_rd_entry *e)
 {
 	const char *record = read_text_v1(es, r);
@@ -217,27 +247,40 @@ static rrd_status decode_v1(rrd_rd_entries *es, rrd_reader *r, rrd_rd_entry *e)
 	return RRD_OK;
 }
 
-/* Entry i, whose key and value es->at[i] places in es->raw. */
-static rrd_status decode_entry(rrd_rd_entries *es, size_t i, size_t job_len)
+static int whole(const rrd_rd_entry *e)
+{
+	return e->record && *e->record && e->new_owner;
+}
+
+/* Stored entry i, whose key and value es->at[i] places in es->raw: a
+ * batch's (format 2), or a single record's (format 1). */
+static rrd_status decode_stored(rrd_rd_entries *es, size_t i, size_t job_len)
 {
 	const rrd_rd_raw *at = &es->at[i];
-	rrd_rd_entry *e = &es->items[i];
+	const char *id = (const char *)es->raw.data + at->key + job_len + 1;
 	rrd_reader r = { es->raw.data + at->value, at->len, 0 };
-	*e = (rrd_rd_entry){ .record = (const char *)es->raw.data + at->key + job_len + 1 };
-	es->at[i].roles = es->nroles;
 	uint8_t format = rrd__read_u8(&r);
-	rrd_status rc = RRD_OK;
-	if (format == ENTRY_FORMAT)
-		rc = decode_v2(es, &r, e);
-	else if (format == ENTRY_FORMAT_V1)
-		rc = decode_v1(es, &r, e);
-	else
+	if (*id == '\x1f' && format == ENTRY_FORMAT && r.left) {
+		while (r.left && !r.failed) {
+			rrd_rd_entry *e = new_entry(es);
+			if (!e || decode_v2(es, &r, e))
+				return rrd__nomem();
+			if (!whole(e))
+				r.failed = 1;
+		}
+	} else if (*id != '\x1f' && format == ENTRY_FORMAT_V1) {
+		rrd_rd_entry *e = new_entry(es);
+		if (!e)
+			return rrd__nomem();
+		e->record = id;
+		if (decode_v1(es, &r, e))
+			return rrd__nomem();
+		if (!whole(e))
+			r.failed = 1;
+	} else {
 		r.failed = 1;
-	if (rc)
-		return rrd__nomem();
-	if (r.failed || r.left || !*e->record || !e->new_owner)
-		return damaged("journal");
-	return RRD_OK;
+	}
+	return r.failed || r.left ? damaged("journal") : RRD_OK;
 }
 
 typedef struct entries_ctx {
@@ -253,7 +296,7 @@ static int copy_entry(void *ctx, const char *key, const void *value, size_t len,
 	entries_ctx *c = ctx;
 	rrd_rd_entries *es = c->es;
 	(void)order;
-	if (rrd__grow((void **)&es->at, &es->cap, es->count + 1, sizeof *es->at)) {
+	if (rrd__grow((void **)&es->at, &es->at_cap, es->nat + 1, sizeof *es->at)) {
 		c->rc = rrd__nomem();
 		return 1;
 	}
@@ -265,7 +308,7 @@ static int copy_entry(void *ctx, const char *key, const void *value, size_t len,
 		c->rc = rrd__nomem();
 		return 1;
 	}
-	es->at[es->count++] = (rrd_rd_raw){ key_at, value_at, len, 0 };
+	es->at[es->nat++] = (rrd_rd_raw){ key_at, value_at, len };
 	return 0;
 }
 
@@ -283,23 +326,22 @@ rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entries *
 	 * than it took there. */
 	if (!s && !rrd__buf_room(&es->text, es->raw.len + 1))
 		s = rrd__nomem();
-	if (!s && !(es->items = rrd__malloc((es->count ? es->count : 1) * sizeof *es->items)))
-		s = rrd__nomem();
-	for (size_t i = 0; !s && i < es->count; i++)
-		s = decode_entry(es, i, strlen(job));
+	for (size_t i = 0; !s && i < es->nat; i++)
+		s = decode_stored(es, i, strlen(job));
 	if (s) {
 		rrd__rd_entries_free(es);
 		return s;
 	}
 	/* es->roles no longer moves. */
 	for (size_t i = 0; i < es->count; i++)
-		es->items[i].old_roles = es->roles + es->at[i].roles;
+		es->items[i].old_roles = es->roles + es->first_role[i];
 	return RRD_OK;
 }
 
 void rrd__rd_entries_free(rrd_rd_entries *es)
 {
 	rrd__free(es->items);
+	rrd__free(es->first_role);
 	rrd__free(es->at);
 	rrd__buf_free(&es->raw);
 	rrd__buf_free(&es->text);

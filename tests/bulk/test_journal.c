@@ -142,7 +142,12 @@ static void undo_reads_the_earlier_journal_form(void **state)
 	assert_string_equal(fix_owner(f, "C-1"), "bob");
 	assert_string_equal(fix_owner(f, "Q-1"), "bob");
 
-	/* The same journal as an earlier release would have written it. */
+	/* The same journal as an earlier release would have written it: an
+	 * entry for each record in place of the batch's one. */
+	rrd_store *st = f->store;
+	assert_int_equal(st->m.begin(st->self, 0, NULL), RRD_OK);
+	assert_int_equal(st->m.del(st->self, RRD_NS_JOURNAL, "J1\x1f\x1f" "0"), RRD_OK);
+	assert_int_equal(st->m.commit(st->self), RRD_OK);
 	const char *roles[] = { "sales_bdc", "dan", "salesperson", "alice" };
 	put_v1_entry(f->store, job, 0, "C-1", "alice", RRD_RECORD_CLAIMED, roles, 2,
 		     RRD_TIME_NONE, NULL, "bob");
@@ -190,7 +195,7 @@ static void undo_refuses_a_damaged_entry(void **state)
 	char job[RRD_JOB_ID_MAX + 1];
 	const char *ids[] = { "C-1", "C-2" };
 	assert_int_equal(redistribute(f, ids, 2, "bob", job), RRD_OK);
-	stored e = read_entry(f->store, RRD_NS_JOURNAL, "J1\x1f" "C-2");
+	stored e = read_entry(f->store, RRD_NS_JOURNAL, "J1\x1f\x1f" "0");
 	rrd_store *st = f->store;
 	/* Cut short, then with a byte too many, then of an unknown format. */
 	const size_t lens[] = { e.len - 1, e.len + 1, e.len };
@@ -202,7 +207,7 @@ static void undo_refuses_a_damaged_entry(void **state)
 		if (k == 2)
 			bad[0] = 9;
 		assert_int_equal(st->m.begin(st->self, 0, NULL), RRD_OK);
-		assert_int_equal(st->m.put(st->self, RRD_NS_JOURNAL, "J1\x1f" "C-2", bad, lens[k], 1),
+		assert_int_equal(st->m.put(st->self, RRD_NS_JOURNAL, "J1\x1f\x1f" "0", bad, lens[k], 0),
 				 RRD_OK);
 		assert_int_equal(st->m.commit(st->self), RRD_OK);
 		assert_int_equal(rrd_distributor_undo(f->dist, job, NULL), RRD_E_STORE);

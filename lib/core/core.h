@@ -681,22 +681,40 @@ rrd_status rrd__count_assignment(rrd_distributor *d, rrd_agent_rt *a, rrd_time n
  * the transaction changed one (which stays the cache's, written at
  * commit like any other). A batch of thousands so costs no allocation
  * and no cache slot a record, and leaves nothing to trim.
+ *
+ * A job that has just looked at its records (its selection) keeps some
+ * of them for its batches (rrd__rec_batch_keep), which then read them no
+ * second time. They are taken as current while no transaction but the
+ * job's own has committed since: loaded in the transaction that kept
+ * them or in the next, and each load in the transaction after the last.
+ * Otherwise they are let go, and read afresh.
  */
 typedef struct rrd_rec_batch {
-	rrd_rec_rt *recs;     /* the records read into the arena */
+	rrd_rec_rt *recs;     /* the batch's records, those of the cache aside */
 	size_t nrecs, recs_cap;
-	const char **keys;    /* the ids the cache lacks, read in one go */
+	const char **keys;    /* the ids to read, in one go */
 	size_t *at;           /* each one's place in the caller's list */
 	size_t keys_cap, at_cap;
-	rrd_arena arena;      /* those records, and everything they gain */
+	rrd_arena arena;      /* the records read, and everything they gain */
 	rrd_puts puts;        /* their writing */
+	rrd_rec_rt *kept;     /* read ahead (rrd__rec_batch_keep), in order */
+	size_t nkept, kept_cap;
+	size_t kept_taken;    /* the first of them not loaded yet */
+	rrd_arena kept_arena; /* them, and everything they gain */
+	uint64_t kept_epoch, kept_generation; /* when last found current */
 } rrd_rec_batch;
 
+/* Keep the record `v` shows, which this transaction read with `order`,
+ * for a load into `b`: loads that ask for the records in the order they
+ * were kept, each once, take them (no id kept twice). RRD_E_NOMEM:
+ * nothing kept. */
+rrd_status rrd__rec_batch_keep(rrd_distributor *d, rrd_rec_batch *b, const rrd_record_view *v,
+			       int64_t order);
 /* The records ids[0..n) (no id twice) into out[k], NULL for one the
- * store does not hold: read into `b`, in place of what `b` held, or the
- * cache's (rrd__rec_uncache). out[k] holds until the next load into `b`
- * or its writing, and a cached one until the cache takes in another
- * record. */
+ * store does not hold: kept and current, else read into `b`, in place of
+ * what `b` held, or the cache's (rrd__rec_uncache). out[k] holds until
+ * the next load into `b` or its writing, and a cached one until the
+ * cache takes in another record. */
 rrd_status rrd__rec_batch_load(rrd_distributor *d, rrd_rec_batch *b, const char *const *ids,
 			       size_t n, rrd_rec_rt **out);
 /* Write b's records that changed (rrd__rec_dirty) with one put_many, and

@@ -83,47 +83,19 @@ void rrd__record_encode(const rrd_record *r, rrd_buf *b)
 
 /*
  * A record is read in two steps: its fields are found where they lie in
- * the bytes, checked and measured, and then copied into one allocation
- * that holds the record, its lists' items and every string. A record read
- * from a store (which happens on every cache miss, and for every record a
- * redistribution looks at) so costs one allocation and one free, whatever
- * its attributes and roles; what is changed later is allocated on its own
- * (rrd__record_release, rrd__kvlist_set).
+ * the bytes, checked and measured (rrd__record_view), and then copied
+ * into one block that holds the record, its lists' items and every
+ * string. A record read from a store (which happens on every cache miss,
+ * and for every record a job moves) so costs one allocation and one free,
+ * whatever its attributes and roles, or none in a buffer or an arena;
+ * what is changed later is allocated on its own (rrd__record_release,
+ * rrd__kvlist_set). A reader that only looks, as a redistribution's
+ * selection looks at every record, stops after the first step.
  */
-
-/* A string where it lies in the bytes; p NULL: absent. */
-typedef struct slice {
-	const char *p;
-	size_t n;
-} slice;
-
-/* Pairs of a list whose strings are kept where they were found, so that
- * copying them reads the bytes no second time; further pairs are read
- * again from where these end. */
-#define PAIRS_KEPT 8
-
-typedef struct pairs {
-	size_t count;
-	slice kept[2 * PAIRS_KEPT];
-	rrd_reader rest;   /* the pairs after the kept ones */
-} pairs;
-
-/* The fields of a stored record, pointing into its bytes. */
-typedef struct fields {
-	slice id, source, owner, partner, follow_up, replaced_by;
-	rrd_kind kind;
-	rrd_record_status status;
-	rrd_time created_at, reassigned_at;
-	int has_location;
-	double lat, lon;
-	pairs attrs, roles;
-	int v1;            /* format 1: strings have 8-byte lengths */
-	size_t text;       /* every string's bytes and NUL, the id's and source's too */
-} fields;
 
 /* Format 2's strings: a varint length and the bytes, no NUL among them.
  * Inline, for the one-byte length most strings have. */
-static inline void read_slice(rrd_reader *rd, slice *s)
+static inline void read_slice(rrd_reader *rd, rrd_slice *s)
 {
 	if (!rd->failed && rd->left && rd->p[0] < 0x80 && rd->p[0] < rd->left) {
 		s->n = rd->p[0];
@@ -141,7 +113,7 @@ static inline void read_slice(rrd_reader *rd, slice *s)
 
 /* Format 1's: an 8-byte length (-1: none) and the bytes, which end at a
  * NUL if they hold one, as that format was always read. */
-static void read_slice_v1(rrd_reader *rd, slice *s)
+static void read_slice_v1(rrd_reader *rd, rrd_slice *s)
 {
 	s->p = NULL;
 	s->n = 0;
@@ -158,7 +130,7 @@ static void read_slice_v1(rrd_reader *rd, slice *s)
 	rd->left -= (size_t)n;
 }
 
-static inline void read_either(rrd_reader *rd, int v1, slice *s)
+static inline void read_either(rrd_reader *rd, int v1, rrd_slice *s)
 {
 	if (v1)
 		read_slice_v1(rd, s);
@@ -166,117 +138,172 @@ static inline void read_either(rrd_reader *rd, int v1, slice *s)
 		read_slice(rd, s);
 }
 
-static inline void count_text(fields *f, const slice *s)
+static inline void count_text(rrd_record_view *v, const rrd_slice *s)
 {
 	if (s->p)
-		f->text += s->n + 1;
+		v->text += s->n + 1;
+}
+
+int rrd__slice_cmp(rrd_slice a, const char *b, size_t nb)
+{
+	int c = memcmp(a.p, b, a.n < nb ? a.n : nb);
+	return c ? c : (a.n > nb) - (a.n < nb);
+}
+
+int rrd__slice_is(rrd_slice s, const char *str)
+{
+	return s.p && str && strlen(str) == s.n && memcmp(s.p, str, s.n) == 0;
 }
 
 /* Read a list of n pairs, checking and measuring them, into *l. */
-static void read_pairs(rrd_reader *rd, fields *f, uint64_t n, pairs *l)
+static void read_pairs(rrd_reader *rd, rrd_record_view *v, uint64_t n, rrd_view_pairs *l)
 {
 	if (n > rd->left)
 		rd->failed = 1;
 	l->count = rd->failed ? 0 : (size_t)n;
+	l->ordered = 1;
+	rrd_slice last = { NULL, 0 };
 	for (uint64_t i = 0; i < n && !rd->failed; i++) {
-		if (i == PAIRS_KEPT)
+		if (i == RRD_VIEW_PAIRS_KEPT)
 			l->rest = *rd;
-		slice k, v;
-		read_either(rd, f->v1, &k);
-		read_either(rd, f->v1, &v);
-		if (!k.p || !v.p)
+		rrd_slice k, val;
+		read_either(rd, v->v1, &k);
+		read_either(rd, v->v1, &val);
+		if (!k.p || !val.p) {
 			rd->failed = 1;
-		count_text(f, &k);
-		count_text(f, &v);
-		if (i < PAIRS_KEPT) {
+			break;
+		}
+		count_text(v, &k);
+		count_text(v, &val);
+		/* Bytes compare as strings do: a string holds no NUL. */
+		if (i && rrd__slice_cmp(last, k.p, k.n) >= 0)
+			l->ordered = 0;
+		last = k;
+		if (i < RRD_VIEW_PAIRS_KEPT) {
 			l->kept[2 * i] = k;
-			l->kept[2 * i + 1] = v;
+			l->kept[2 * i + 1] = val;
 		}
 	}
 }
 
-static void read_v2(rrd_reader *rd, fields *f)
+static void read_v2(rrd_reader *rd, rrd_record_view *v)
 {
-	read_slice(rd, &f->id);
-	f->kind = (rrd_kind)rrd__read_u8(rd);
-	f->status = (rrd_record_status)rrd__read_u8(rd);
+	read_slice(rd, &v->id);
+	v->kind = (rrd_kind)rrd__read_u8(rd);
+	v->status = (rrd_record_status)rrd__read_u8(rd);
 	uint64_t has64 = rrd__read_uvar(rd);
 	unsigned has = (unsigned)(has64 & HAS_ALL);
 	if (has64 != has)
 		rd->failed = 1;
-	slice *opt[] = { &f->source, &f->owner, &f->partner, &f->follow_up, &f->replaced_by };
+	rrd_slice *opt[] = { &v->source, &v->owner, &v->partner, &v->follow_up, &v->replaced_by };
 	const unsigned bit[] = { HAS_SOURCE, HAS_OWNER, HAS_PARTNER, HAS_FOLLOW_UP,
 				 HAS_REPLACED_BY };
 	for (size_t i = 0; i < 5; i++)
 		if (has & bit[i])
 			read_slice(rd, opt[i]);
 	if (has & HAS_CREATED_AT)
-		f->created_at = rrd__read_svar(rd);
+		v->created_at = rrd__read_svar(rd);
 	if (has & HAS_REASSIGNED_AT)
-		f->reassigned_at = rrd__read_svar(rd);
+		v->reassigned_at = rrd__read_svar(rd);
 	if (has & HAS_LOCATION) {
-		f->has_location = 1;
-		f->lat = rrd__read_f64(rd);
-		f->lon = rrd__read_f64(rd);
+		v->has_location = 1;
+		v->lat = rrd__read_f64(rd);
+		v->lon = rrd__read_f64(rd);
 	}
 	if (has & HAS_ATTRS)
-		read_pairs(rd, f, rrd__read_uvar(rd), &f->attrs);
+		read_pairs(rd, v, rrd__read_uvar(rd), &v->attrs);
 	if (has & HAS_ROLES)
-		read_pairs(rd, f, rrd__read_uvar(rd), &f->roles);
+		read_pairs(rd, v, rrd__read_uvar(rd), &v->roles);
 }
 
-static void read_v1(rrd_reader *rd, fields *f)
+static void read_v1(rrd_reader *rd, rrd_record_view *v)
 {
-	f->v1 = 1;
-	read_slice_v1(rd, &f->id);
-	f->kind = (rrd_kind)rrd__read_u8(rd);
-	f->status = (rrd_record_status)rrd__read_u8(rd);
-	read_slice_v1(rd, &f->source);
-	read_slice_v1(rd, &f->owner);
-	read_slice_v1(rd, &f->partner);
-	read_slice_v1(rd, &f->follow_up);
-	read_slice_v1(rd, &f->replaced_by);
-	f->created_at = rrd__read_i64(rd);
-	f->reassigned_at = rrd__read_i64(rd);
-	f->has_location = rrd__read_u8(rd) != 0;
-	f->lat = rrd__read_f64(rd);
-	f->lon = rrd__read_f64(rd);
+	v->v1 = 1;
+	read_slice_v1(rd, &v->id);
+	v->kind = (rrd_kind)rrd__read_u8(rd);
+	v->status = (rrd_record_status)rrd__read_u8(rd);
+	read_slice_v1(rd, &v->source);
+	read_slice_v1(rd, &v->owner);
+	read_slice_v1(rd, &v->partner);
+	read_slice_v1(rd, &v->follow_up);
+	read_slice_v1(rd, &v->replaced_by);
+	v->created_at = rrd__read_i64(rd);
+	v->reassigned_at = rrd__read_i64(rd);
+	v->has_location = rrd__read_u8(rd) != 0;
+	v->lat = rrd__read_f64(rd);
+	v->lon = rrd__read_f64(rd);
 	int64_t n = rrd__read_i64(rd);
-	read_pairs(rd, f, n < 0 ? UINT64_MAX : (uint64_t)n, &f->attrs);
+	read_pairs(rd, v, n < 0 ? UINT64_MAX : (uint64_t)n, &v->attrs);
 	n = rrd__read_i64(rd);
-	read_pairs(rd, f, n < 0 ? UINT64_MAX : (uint64_t)n, &f->roles);
+	read_pairs(rd, v, n < 0 ? UINT64_MAX : (uint64_t)n, &v->roles);
 }
 
 /* Find and check the fields: 0, or -1 when the bytes are not a record.
- * Only what the format has is set here (fields is large). */
-static int read_fields(const void *data, size_t len, fields *f)
+ * Only what the format has is set here (a view is large). */
+static int read_fields(const void *data, size_t len, rrd_record_view *v)
 {
 	rrd_reader rd = { data, len, 0 };
-	static const slice none = { NULL, 0 };
-	f->id = f->source = f->owner = f->partner = f->follow_up = f->replaced_by = none;
-	f->created_at = f->reassigned_at = RRD_TIME_NONE;
-	f->has_location = 0;
-	f->lat = f->lon = 0;
-	f->attrs.count = f->roles.count = 0;
-	f->v1 = 0;
-	f->text = 0;
+	static const rrd_slice none = { NULL, 0 };
+	v->id = v->source = v->owner = v->partner = v->follow_up = v->replaced_by = none;
+	v->created_at = v->reassigned_at = RRD_TIME_NONE;
+	v->has_location = 0;
+	v->lat = v->lon = 0;
+	v->attrs.count = v->roles.count = 0;
+	v->v1 = 0;
+	v->text = 0;
 	uint8_t format = rrd__read_u8(&rd);
 	if (format == RECORD_FORMAT)
-		read_v2(&rd, f);
+		read_v2(&rd, v);
 	else
-		read_v1(&rd, f);
-	if (rd.failed || rd.left || !f->id.p || !f->id.n || !rrd_kind_name(f->kind) ||
-	    !rrd_record_status_name(f->status))
+		read_v1(&rd, v);
+	if (rd.failed || rd.left || !v->id.p || !v->id.n || v->id.n > RRD_ID_MAX ||
+	    !rrd_kind_name(v->kind) || !rrd_record_status_name(v->status))
 		return -1;
-	const slice *all[] = { &f->id, &f->source, &f->owner, &f->partner, &f->follow_up,
-			       &f->replaced_by };
+	const rrd_slice *all[] = { &v->id, &v->source, &v->owner, &v->partner, &v->follow_up,
+				   &v->replaced_by };
 	for (size_t i = 0; i < 6; i++)
-		count_text(f, all[i]);
-	return 0;
+		count_text(v, all[i]);
+	/* The id as rrd__id_check_as sees it, which needs its NUL. */
+	char id[RRD_ID_MAX + 1];
+	memcpy(id, v->id.p, v->id.n);
+	id[v->id.n] = '\0';
+	return rrd__id_check_as(id, "record id", RRD_ID_STORED) ? -1 : 0;
+}
+
+rrd_status rrd__record_view(const void *data, size_t len, rrd_record_view *v)
+{
+	const unsigned char *bytes = data;
+	if (!len || (bytes[0] != RECORD_FORMAT && bytes[0] != RECORD_FORMAT_V1))
+		return rrd__fail(RRD_E_STORE, "stored record has an unknown format");
+	if (read_fields(data, len, v))
+		return rrd__fail(RRD_E_STORE, "stored record is malformed");
+	return RRD_OK;
+}
+
+void rrd__view_iter(const rrd_record_view *v, const rrd_view_pairs *l, rrd_view_iter *it)
+{
+	*it = (rrd_view_iter){ l, v->v1, 0, l->rest };
+}
+
+int rrd__view_next(rrd_view_iter *it, rrd_slice *key, rrd_slice *value)
+{
+	size_t i = it->i;
+	if (i >= it->l->count)
+		return 0;
+	if (i < RRD_VIEW_PAIRS_KEPT) {
+		*key = it->l->kept[2 * i];
+		*value = it->l->kept[2 * i + 1];
+	} else {
+		/* Checked when the view was made. */
+		read_either(&it->rest, it->v1, key);
+		read_either(&it->rest, it->v1, value);
+	}
+	it->i++;
+	return 1;
 }
 
 /* Copy s, with a NUL, to *at, moving it on; NULL for an absent one. */
-static inline char *put_text(char **at, const slice *s)
+static inline char *put_text(char **at, const rrd_slice *s)
 {
 	if (!s->p)
 		return NULL;
@@ -287,26 +314,15 @@ static inline char *put_text(char **at, const slice *s)
 	return to;
 }
 
-/* The pairs of a list into items[0..count), their strings at *at. 1 when
- * each key comes after the one before, as the encoder writes them. */
-static int put_pairs(const pairs *l, int v1, rrd_kv *items, char **at)
+/* The pairs of a list into items[0..count), their strings at *at. */
+static void put_pairs(const rrd_record_view *v, const rrd_view_pairs *l, rrd_kv *items,
+		      char **at)
 {
-	int sorted = 1;
-	rrd_reader rest = l->rest;
-	for (size_t i = 0; i < l->count; i++) {
-		slice k, v;
-		if (i < PAIRS_KEPT) {
-			k = l->kept[2 * i];
-			v = l->kept[2 * i + 1];
-		} else {
-			read_either(&rest, v1, &k);
-			read_either(&rest, v1, &v);
-		}
-		items[i] = (rrd_kv){ put_text(at, &k), put_text(at, &v) };
-		if (i && strcmp(items[i - 1].key, items[i].key) >= 0)
-			sorted = 0;
-	}
-	return sorted;
+	rrd_view_iter it;
+	rrd__view_iter(v, l, &it);
+	rrd_slice k, val;
+	for (size_t i = 0; rrd__view_next(&it, &k, &val); i++)
+		items[i] = (rrd_kv){ put_text(at, &k), put_text(at, &val) };
 }
 
 /* A list whose pairs came out of order (bytes written by anything else)
@@ -331,73 +347,64 @@ static void sort_pairs(rrd_kvlist *l)
 	l->count = m;
 }
 
-/* The record `f` describes, built in `block` (room for record_size(f)). */
-static size_t record_size(const fields *f)
+/* The room the record `v` describes takes built. */
+static size_t record_size(const rrd_record_view *v)
 {
-	return sizeof(rrd_record) + (f->attrs.count + f->roles.count) * sizeof(rrd_kv) + f->text;
+	return sizeof(rrd_record) + (v->attrs.count + v->roles.count) * sizeof(rrd_kv) + v->text;
 }
 
-static rrd_record *build(const fields *f, void *block)
+/* The record `v` describes, built in `block` (room for record_size(v)). */
+static rrd_record *build(const rrd_record_view *v, void *block)
 {
 	rrd_record *r = block;
-	size_t nattrs = f->attrs.count, nroles = f->roles.count, nkv = nattrs + nroles;
+	size_t nattrs = v->attrs.count, nroles = v->roles.count, nkv = nattrs + nroles;
 	rrd_kv *items = (rrd_kv *)(void *)(r + 1);
 	char *at = (char *)(items + nkv);
-	*r = (rrd_record){ .kind = f->kind, .status = f->status, .created_at = f->created_at,
-			   .reassigned_at = f->reassigned_at, .has_location = f->has_location,
-			   .lat = f->lat, .lon = f->lon, .block_end = at + f->text };
-	r->id = put_text(&at, &f->id);
-	r->source = put_text(&at, &f->source);
-	r->owner = put_text(&at, &f->owner);
-	r->partner = put_text(&at, &f->partner);
-	r->follow_up = put_text(&at, &f->follow_up);
-	r->replaced_by = put_text(&at, &f->replaced_by);
+	*r = (rrd_record){ .kind = v->kind, .status = v->status, .created_at = v->created_at,
+			   .reassigned_at = v->reassigned_at, .has_location = v->has_location,
+			   .lat = v->lat, .lon = v->lon, .block_end = at + v->text };
+	r->id = put_text(&at, &v->id);
+	r->source = put_text(&at, &v->source);
+	r->owner = put_text(&at, &v->owner);
+	r->partner = put_text(&at, &v->partner);
+	r->follow_up = put_text(&at, &v->follow_up);
+	r->replaced_by = put_text(&at, &v->replaced_by);
 	/* Lent from the block (rrd_kvlist). */
 	r->attrs = (rrd_kvlist){ .items = nattrs ? items : NULL, .count = nattrs, .lent = block,
 				 .lent_end = r->block_end };
 	r->roles = (rrd_kvlist){ .items = nroles ? items + nattrs : NULL, .count = nroles,
 				 .lent = block, .lent_end = r->block_end };
-	if (!put_pairs(&f->attrs, f->v1, items, &at))
+	put_pairs(v, &v->attrs, items, &at);
+	put_pairs(v, &v->roles, items + nattrs, &at);
+	if (!v->attrs.ordered)
 		sort_pairs(&r->attrs);
-	if (!put_pairs(&f->roles, f->v1, items + nattrs, &at))
+	if (!v->roles.ordered)
 		sort_pairs(&r->roles);
 	return r;
-}
-
-/* Find and check the fields of a stored record. */
-static rrd_status read_record(const void *data, size_t len, fields *f)
-{
-	const unsigned char *bytes = data;
-	if (!len || (bytes[0] != RECORD_FORMAT && bytes[0] != RECORD_FORMAT_V1))
-		return rrd__fail(RRD_E_STORE, "stored record has an unknown format");
-	if (read_fields(data, len, f))
-		return rrd__fail(RRD_E_STORE, "stored record is malformed");
-	return RRD_OK;
-}
-
-/* The id is checked once the record is built, as it has a NUL there. */
-static rrd_status check_id(const rrd_record *r)
-{
-	if (rrd__id_check_as(r->id, "record id", RRD_ID_STORED))
-		return rrd__fail(RRD_E_STORE, "stored record is malformed");
-	return RRD_OK;
 }
 
 rrd_status rrd__record_decode(const void *data, size_t len, rrd_record **out)
 {
 	*out = NULL;
-	fields f;
-	rrd_status rc = read_record(data, len, &f);
+	rrd_record_view v;
+	rrd_status rc = rrd__record_view(data, len, &v);
 	if (rc)
 		return rc;
-	void *block = rrd__malloc(record_size(&f));
+	void *block = rrd__malloc(record_size(&v));
 	if (!block)
 		return rrd__nomem();
-	rrd_record *r = build(&f, block);
-	if ((rc = check_id(r))) {
-		rrd_record_free(r);
-		return rc;
-	}
+	*out = build(&v, block);
+	return RRD_OK;
+}
+
+rrd_status rrd__record_build_arena(const rrd_record_view *v, rrd_arena *arena, rrd_record **out)
+{
+	*out = NULL;
+	void *block = rrd__arena_alloc(arena, record_size(v));
+	if (!block)
+		return rrd__nomem();
+	rrd_record *r = build(v, block);
+	r->arena = r->attrs.arena = r->roles.arena = arena;
 	*out = r;
 	return RRD_OK;
 }
@@ -406,36 +413,23 @@ rrd_status rrd__record_decode_arena(const void *data, size_t len, rrd_arena *are
 				    rrd_record **out)
 {
 	*out = NULL;
-	fields f;
-	rrd_status rc = read_record(data, len, &f);
-	if (rc)
-		return rc;
-	void *block = rrd__arena_alloc(arena, record_size(&f));
-	if (!block)
-		return rrd__nomem();
-	rrd_record *r = build(&f, block);
-	r->arena = r->attrs.arena = r->roles.arena = arena;
-	if ((rc = check_id(r)))
-		return rc;
-	*out = r;
-	return RRD_OK;
+	rrd_record_view v;
+	rrd_status rc = rrd__record_view(data, len, &v);
+	return rc ? rc : rrd__record_build_arena(&v, arena, out);
 }
 
 rrd_status rrd__record_decode_in(const void *data, size_t len, rrd_buf *room, rrd_record **out)
 {
 	*out = NULL;
-	fields f;
-	rrd_status rc = read_record(data, len, &f);
+	rrd_record_view v;
+	rrd_status rc = rrd__record_view(data, len, &v);
 	if (rc)
 		return rc;
 	room->len = 0;
 	room->failed = 0;
-	void *block = rrd__buf_room(room, record_size(&f));
+	void *block = rrd__buf_room(room, record_size(&v));
 	if (!block)
 		return rrd__nomem();
-	rrd_record *r = build(&f, block);
-	if ((rc = check_id(r)))
-		return rc;
-	*out = r;
+	*out = build(&v, block);
 	return RRD_OK;
 }

@@ -216,13 +216,6 @@ static rrd_status set_field(rrd_record *r, char **field, const char *value, cons
 	return rc;
 }
 
-static rrd_status copy_opt(char **dst, const char *src)
-{
-	if (src && !(*dst = rrd__strdup(src)))
-		return RRD_E_NOMEM;
-	return RRD_OK;
-}
-
 rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r)
 {
 	*out = NULL;
@@ -245,37 +238,65 @@ rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_reco
 	return RRD_OK;
 }
 
+/* Copy s, with its NUL, to *at, moving it on; NULL for NULL. */
+static char *copy_into(char **at, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *to = memcpy(*at, s, n);
+	*at += n;
+	return to;
+}
+
+static size_t text_size(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* l's pairs into items, their strings at *at; lent from `block` (rrd_kvlist). */
+static rrd_kvlist copy_list(const rrd_kvlist *l, rrd_kv *items, char **at, void *block,
+			    const char *block_end)
+{
+	for (size_t i = 0; i < l->count; i++)
+		items[i] = (rrd_kv){ copy_into(at, l->items[i].key), copy_into(at, l->items[i].value) };
+	return (rrd_kvlist){ .items = l->count ? items : NULL, .count = l->count, .lent = block,
+			     .lent_end = block_end };
+}
+
 RRD_API rrd_status rrd_record_dup(rrd_record **out, const rrd_record *r)
 {
 	NEED_RECORD(r);
 	if (!out)
 		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
-	rrd_status rc = record_alloc(out, r->id, r->kind, r->source);
-	if (rc)
-		return rc;
-	rrd_record *c = *out;
-	c->has_location = r->has_location;
-	c->lat = r->lat;
-	c->lon = r->lon;
-	c->status = r->status;
-	c->created_at = r->created_at;
-	c->reassigned_at = r->reassigned_at;
-	rc = copy_opt(&c->owner, r->owner);
-	if (!rc)
-		rc = copy_opt(&c->partner, r->partner);
-	if (!rc)
-		rc = copy_opt(&c->follow_up, r->follow_up);
-	if (!rc)
-		rc = copy_opt(&c->replaced_by, r->replaced_by);
-	for (size_t i = 0; !rc && i < r->attrs.count; i++)
-		rc = rrd__kvlist_set(&c->attrs, r->attrs.items[i].key, r->attrs.items[i].value);
-	for (size_t i = 0; !rc && i < r->roles.count; i++)
-		rc = rrd__kvlist_set(&c->roles, r->roles.items[i].key, r->roles.items[i].value);
-	if (rc) {
-		rrd_record_free(c);
-		*out = NULL;
+	/* One block, as a record read from a store is: a copy costs one
+	 * allocation and one free, whatever its attributes and roles. */
+	const char *const strings[] = { r->id, r->source, r->owner, r->partner, r->follow_up,
+					r->replaced_by };
+	size_t text = 0, nkv = r->attrs.count + r->roles.count;
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+		text += text_size(strings[i]);
+	const rrd_kvlist *lists[] = { &r->attrs, &r->roles };
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->count; i++)
+			text += text_size(lists[k]->items[i].key) + text_size(lists[k]->items[i].value);
+	rrd_record *c = rrd__malloc(sizeof *c + nkv * sizeof(rrd_kv) + text);
+	if (!c)
 		return rrd__nomem();
-	}
+	rrd_kv *items = (rrd_kv *)(void *)(c + 1);
+	char *at = (char *)(items + nkv);
+	*c = (rrd_record){ .kind = r->kind, .has_location = r->has_location, .lat = r->lat,
+			   .lon = r->lon, .status = r->status, .created_at = r->created_at,
+			   .reassigned_at = r->reassigned_at, .block_end = at + text };
+	c->id = copy_into(&at, r->id);
+	c->source = copy_into(&at, r->source);
+	c->owner = copy_into(&at, r->owner);
+	c->partner = copy_into(&at, r->partner);
+	c->follow_up = copy_into(&at, r->follow_up);
+	c->replaced_by = copy_into(&at, r->replaced_by);
+	c->attrs = copy_list(&r->attrs, items, &at, c, c->block_end);
+	c->roles = copy_list(&r->roles, items + r->attrs.count, &at, c, c->block_end);
+	*out = c;
 	return RRD_OK;
 }
 

@@ -395,6 +395,31 @@ static void test_a_record_in_an_arena_changes_within_it(void **state)
 	rrd_record_free(r);
 }
 
+/* A copy of a record is one allocation, whatever it holds, and changes
+ * and frees as any record. */
+static void test_a_copy_is_one_block(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	failing_alloc c;
+	failing_alloc_install(&c, 0);
+	rrd_record *copy;
+	assert_int_equal(rrd_record_dup(&copy, r), RRD_OK);
+	assert_int_equal(c.requests, 1);
+	assert_same_record(r, copy);
+	assert_int_equal(rrd_record_set_owner(copy, "dee"), RRD_OK);
+	assert_int_equal(rrd_record_set_attr(copy, "lang", NULL), RRD_OK);
+	assert_int_equal(rrd_record_set_role(copy, "setter", "fay"), RRD_OK);
+	assert_string_equal(rrd_record_owner(copy), "dee");
+	assert_null(rrd_record_attr(copy, "lang"));
+	assert_string_equal(rrd_record_role(copy, "closer"), "cat");
+	assert_string_equal(rrd_record_role(copy, "setter"), "fay");
+	rrd_record_free(copy);
+	assert_int_equal(c.live, 0);
+	failing_alloc_remove();
+	rrd_record_free(r);
+}
+
 static void test_varints_round_trip(void **state)
 {
 	(void)state;
@@ -451,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_a_record_reads_into_a_buffer),
 		cmocka_unit_test(test_a_read_record_changes_as_any),
 		cmocka_unit_test(test_a_record_in_an_arena_changes_within_it),
+		cmocka_unit_test(test_a_copy_is_one_block),
 		cmocka_unit_test(test_varints_round_trip),
 		cmocka_unit_test(test_a_refused_json_value_is_named_once),
 	};

@@ -67,16 +67,9 @@ typedef struct rrd_rd_selection {
 	int64_t held;
 } rrd_rd_selection;
 
-/* Records a job keeps from its selection for its batches (rrd__rd_select's
- * `room`), which then read them no second time: a few hundred bytes
- * each. */
-#define RRD_RD_KEEP (16 * RRD_REDISTRIBUTE_BATCH)
-
 /* Resolve targets and choose records (select.c), looking at each where
- * it lies in the store. Checks the limit. The first `room` records
- * chosen are kept in `keep` (rrd__rec_batch_keep) when it is not NULL. */
-rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rec_batch *keep,
-			  size_t room, rrd_rd_selection *out);
+ * it lies in the store. Checks the limit. */
+rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rd_selection *out);
 void rrd__rd_selection_free(rrd_rd_selection *s);
 /* The roles a record's new owner takes from the source agent. */
 int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const char *holder);

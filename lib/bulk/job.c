@@ -49,7 +49,7 @@ static rrd_status preview_body(rrd_distributor *d, void *ctx, rrd_time now)
 	preview_args *a = ctx;
 	rrd_rd_selection s;
 	(void)now;
-	rrd_status rc = rrd__rd_select(d, a->rd, NULL, 0, &s);
+	rrd_status rc = rrd__rd_select(d, a->rd, &s);
 	if (!rc) {
 		rc = make_plan(&s, a->out);
 		rrd__rd_selection_free(&s);
@@ -159,8 +159,7 @@ static rrd_status emit_counts(rrd_distributor *d, rrd_event_type type, const cha
 
 static rrd_status start(rrd_distributor *d, job_run *jr, rrd_time now)
 {
-	/* What the selection reads, its batches need not read again. */
-	rrd_status rc = rrd__rd_select(d, jr->rd, &jr->batch, RRD_RD_KEEP, &jr->sel);
+	rrd_status rc = rrd__rd_select(d, jr->rd, &jr->sel);
 	if (rc)
 		return rc;
 	jr->selected = 1;

@@ -164,11 +164,10 @@ static const char *pick_text(rrd_rd_selection *s, rrd_slice str)
 	return (const char *)(uintptr_t)at;
 }
 
-/* Take a record into the selection: moved (*picked), held, or
- * (deactivated) left out. */
-static rrd_status consider(rrd_rd_selection *s, const rrd_record_view *v, int *picked)
+/* Take a record into the selection: moved, held, or (deactivated) left
+ * out. */
+static rrd_status consider(rrd_rd_selection *s, const rrd_record_view *v)
 {
-	*picked = 0;
 	if (v->status == RRD_RECORD_DEACTIVATED)
 		return RRD_OK;
 	if (v->status == RRD_RECORD_OFFERED) {
@@ -182,7 +181,6 @@ static rrd_status consider(rrd_rd_selection *s, const rrd_record_view *v, int *p
 	if (s->text.failed)
 		return rrd__nomem();
 	s->picks[s->npicks++] = (rrd_rd_pick){ id, owner, v->status };
-	*picked = 1;
 	return RRD_OK;
 }
 
@@ -190,26 +188,19 @@ typedef struct select_ctx {
 	rrd_distributor *d;
 	const rrd_redistribution *rd;
 	rrd_rd_selection *s;
-	rrd_rec_batch *keep; /* where picked records are kept; NULL: nowhere */
-	size_t room;         /* how many more it keeps */
 	size_t next;         /* the named record to come next */
 	rrd_status rc;
 } select_ctx;
 
 /* Look at a stored record: take it into the selection when `check` says
  * it matches (a record named by the redistribution is taken whatever it
- * holds), keeping it while there is room. */
-static rrd_status look(select_ctx *c, const void *value, size_t len, int64_t order, int check)
+ * holds). */
+static rrd_status look(select_ctx *c, const void *value, size_t len, int check)
 {
 	rrd_record_view v;
 	rrd_status rc = rrd__record_view(value, len, &v);
-	int picked = 0;
 	if (!rc && (!check || matches(c->d, c->rd, &v)))
-		rc = consider(c->s, &v, &picked);
-	if (!rc && picked && c->room) {
-		c->room--;
-		rc = rrd__rec_batch_keep(c->d, c->keep, &v, order);
-	}
+		rc = consider(c->s, &v);
 	return rc;
 }
 
@@ -217,7 +208,8 @@ static int scan_one(void *ctx, const char *key, const void *value, size_t len, i
 {
 	select_ctx *c = ctx;
 	(void)key;
-	c->rc = look(c, value, len, order, 1);
+	(void)order;
+	c->rc = look(c, value, len, 1);
 	return c->rc != RRD_OK;
 }
 
@@ -228,11 +220,12 @@ static rrd_status named_one(rrd_distributor *d, void *ctx, size_t i, const void 
 {
 	select_ctx *c = ctx;
 	(void)d;
+	(void)order;
 	if (i != c->next)
 		return rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"",
 				 c->rd->records.items[c->next]);
 	c->next++;
-	return look(c, value, len, order, 0);
+	return look(c, value, len, 0);
 }
 
 static rrd_status select_records(select_ctx *c)
@@ -259,8 +252,7 @@ static rrd_status select_records(select_ctx *c)
 	return rrd__store_status(rc, "reading records");
 }
 
-rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rec_batch *keep,
-			  size_t room, rrd_rd_selection *out)
+rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rd_selection *out)
 {
 	memset(out, 0, sizeof *out);
 	if (rd->from == RD_FROM_NONE)
@@ -268,7 +260,7 @@ rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_
 	if (rd->from == RD_FROM_AGENT && !rrd__agent_find(d, rd->agent))
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", rd->agent);
 	rrd_status rc = resolve_targets(d, rd, out);
-	select_ctx c = { d, rd, out, keep, keep ? room : 0, 0, RRD_OK };
+	select_ctx c = { d, rd, out, 0, RRD_OK };
 	if (!rc)
 		rc = select_records(&c);
 	/* The text no longer moves. */

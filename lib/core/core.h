@@ -681,13 +681,7 @@ rrd_status rrd__count_assignment(rrd_distributor *d, rrd_agent_rt *a, rrd_time n
  * the transaction changed one (which stays the cache's, written at
  * commit like any other). A batch of thousands so costs no allocation
  * and no cache slot a record, and leaves nothing to trim.
- *
- * A job that has just looked at its records (its selection) keeps some
- * of them for its batches (rrd__rec_batch_keep), which then read them no
- * second time. They are taken as current while no transaction but the
- * job's own has committed since: loaded in the transaction that kept
- * them or in the next, and each load in the transaction after the last.
- * Otherwise they are let go, and read afresh.
+
  */
 typedef struct rrd_rec_batch {
 	rrd_rec_rt *recs;     /* the batch's records, those of the cache aside */
@@ -697,22 +691,11 @@ typedef struct rrd_rec_batch {
 	size_t keys_cap, at_cap;
 	rrd_arena arena;      /* the records read, and everything they gain */
 	rrd_puts puts;        /* their writing */
-	rrd_rec_rt *kept;     /* read ahead (rrd__rec_batch_keep), in order */
-	size_t nkept, kept_cap;
-	size_t kept_taken;    /* the first of them not loaded yet */
-	rrd_arena kept_arena; /* them, and everything they gain */
-	uint64_t kept_epoch, kept_generation; /* when last found current */
 } rrd_rec_batch;
 
-/* Keep the record `v` shows, which this transaction read with `order`,
- * for a load into `b`: loads that ask for the records in the order they
- * were kept, each once, take them (no id kept twice). RRD_E_NOMEM:
- * nothing kept. */
-rrd_status rrd__rec_batch_keep(rrd_distributor *d, rrd_rec_batch *b, const rrd_record_view *v,
-			       int64_t order);
 /* The records ids[0..n) (no id twice) into out[k], NULL for one the
- * store does not hold: kept and current, else read into `b`, in place of
- * what `b` held, or the cache's (rrd__rec_uncache). out[k] holds until
+ * store does not hold: read into `b`, in place of what `b` held, or the
+ * cache's (rrd__rec_uncache). out[k] holds until
  * the next load into `b` or its writing, and a cached one until the
  * cache takes in another record. */
 rrd_status rrd__rec_batch_load(rrd_distributor *d, rrd_rec_batch *b, const char *const *ids,

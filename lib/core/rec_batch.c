@@ -4,8 +4,6 @@
  * record gains while it changes (an owner's id, a role) is carved from
  * the same arena, so emptying the batch frees them all at once.
  */
-#include <string.h>
-
 #include "core/core.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -16,36 +14,6 @@ static void empty(rrd_rec_batch *b)
 	b->nrecs = 0;
 	rrd__arena_reset(&b->arena);
 	rrd__puts_reset(&b->puts);
-}
-
-static void let_kept_go(rrd_rec_batch *b)
-{
-	b->nkept = b->kept_taken = 0;
-	rrd__arena_free(&b->kept_arena);
-}
-
-rrd_status rrd__rec_batch_keep(rrd_distributor *d, rrd_rec_batch *b, const rrd_record_view *v,
-			       int64_t order)
-{
-	if (b->nkept && (b->kept_epoch != d->epoch || b->kept_generation != d->generation))
-		let_kept_go(b); /* from another transaction */
-	rrd_record *r;
-	if (rrd__grow((void **)&b->kept, &b->kept_cap, b->nkept + 1, sizeof *b->kept) ||
-	    rrd__record_build_arena(v, &b->kept_arena, &r))
-		return rrd__nomem();
-	b->kept[b->nkept++] = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .batch = 1, .order = order };
-	b->kept_epoch = d->epoch;
-	b->kept_generation = d->generation;
-	return RRD_OK;
-}
-
-/* Whether what `b` keeps is current: kept or last loaded in this
- * transaction, or in the one before, which was this job's, committed
- * (the store's generation then moved by exactly one). */
-static int kept_current(const rrd_distributor *d, const rrd_rec_batch *b)
-{
-	return b->kept_epoch == d->epoch &&
-	       (d->generation == b->kept_generation || d->generation == b->kept_generation + 1);
 }
 
 typedef struct load_ctx {
@@ -73,28 +41,14 @@ rrd_status rrd__rec_batch_load(rrd_distributor *d, rrd_rec_batch *b, const char 
 			       size_t n, rrd_rec_rt **out)
 {
 	empty(b);
-	if (b->nkept && !kept_current(d, b))
-		let_kept_go(b);
-	b->kept_generation = d->generation;
 	if (rrd__grow((void **)&b->recs, &b->recs_cap, n, sizeof *b->recs) ||
 	    rrd__grow((void **)&b->keys, &b->keys_cap, n, sizeof *b->keys) ||
 	    rrd__grow((void **)&b->at, &b->at_cap, n, sizeof *b->at))
 		return rrd__nomem();
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++) {
-		/* Kept records are asked for in the order they were kept, each
-		 * once: it then changes, or is left be. */
-		const rrd_rec_rt *kept = b->kept_taken < b->nkept &&
-						 strcmp(b->kept[b->kept_taken].r->id, ids[k]) == 0
-					 ? &b->kept[b->kept_taken++]
-					 : NULL;
 		if ((out[k] = rrd__rec_uncache(d, ids[k])))
 			continue;
-		if (kept) {
-			b->recs[b->nrecs] = *kept;
-			out[k] = &b->recs[b->nrecs++];
-			continue;
-		}
 		b->keys[m] = ids[k];
 		b->at[m++] = k;
 	}
@@ -117,8 +71,6 @@ rrd_status rrd__rec_batch_write(rrd_distributor *d, rrd_rec_batch *b)
 	if (!rc)
 		rc = rrd__puts_write(d, p, RRD_NS_RECORD, "writing records");
 	empty(b);
-	if (b->nkept && b->kept_taken == b->nkept)
-		let_kept_go(b); /* all taken: their memory goes */
 	return rc;
 }
 
@@ -129,7 +81,5 @@ void rrd__rec_batch_free(rrd_rec_batch *b)
 	rrd__free(b->at);
 	rrd__arena_free(&b->arena);
 	rrd__puts_free(&b->puts);
-	rrd__free(b->kept);
-	rrd__arena_free(&b->kept_arena);
 	*b = (rrd_rec_batch){ 0 };
 }

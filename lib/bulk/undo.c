@@ -13,18 +13,44 @@ typedef struct undo_args {
 	int64_t restored;
 } undo_args;
 
-/* Whether record `rec` (NULL: none) is still where the job put it. */
-static rrd_status conflict_check(const char *job, const rrd_rd_entry *e, const rrd_rec_rt *rec)
+/* Whether a record, as it lies in the store, is still where the job put
+ * it (status and owner). */
+static rrd_status conflict_check(const char *job, const rrd_rd_entry *e, rrd_record_status status,
+				 rrd_slice owner)
 {
-	if (!rec)
-		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" is gone", job, e->record);
-	if (rec->r->status == RRD_RECORD_DEACTIVATED)
+	if (status == RRD_RECORD_DEACTIVATED)
 		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" was deactivated since", job,
 				 e->record);
-	if (!rec->r->owner || strcmp(rec->r->owner, e->new_owner) != 0)
+	if (!rrd__slice_is(owner, e->new_owner))
 		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" changed owner since", job,
 				 e->record);
 	return RRD_OK;
+}
+
+static rrd_status gone(const char *job, const rrd_rd_entry *e)
+{
+	return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" is gone", job, e->record);
+}
+
+/* The records of a chunk of entries, checked in their order. */
+typedef struct check_ctx {
+	const char *job;
+	const rrd_rd_entry *es;
+	size_t next; /* the entry whose record comes next */
+} check_ctx;
+
+static rrd_status check_one(rrd_distributor *d, void *ctx, size_t i, const void *value,
+			    size_t len, int64_t order)
+{
+	check_ctx *c = ctx;
+	(void)d;
+	(void)order;
+	if (i != c->next)
+		return gone(c->job, &c->es[c->next]); /* the store lacks it */
+	c->next++;
+	rrd_record_view v;
+	rrd_status rc = rrd__record_view(value, len, &v);
+	return rc ? rc : conflict_check(c->job, &c->es[i], v.status, v.owner);
 }
 
 static rrd_status restore_fields(rrd_rec_rt *rec, const rrd_rd_entry *e)
@@ -62,26 +88,40 @@ static rrd_status restore(rrd_distributor *d, const rrd_rd_entry *e, rrd_rec_rt 
 	return rc ? rc : restore_fields(rec, e);
 }
 
-/* Every record of the job, read in one go, each still where the job put
- * it, then each put back, and all written in one go. */
+/* Records an undo reads and writes at a time. */
+#define UNDO_CHUNK RRD_REDISTRIBUTE_BATCH
+
+/* Every record of the job still where the job put it, looked at where it
+ * lies, then each put back: both a chunk at a time, each chunk's records
+ * read in one go and written in one go, so that an undo of any size
+ * takes the memory of one chunk. Nothing is put back before every record
+ * is checked. */
 static rrd_status restore_all(rrd_distributor *d, const char *job, const rrd_rd_entries *es,
 			      rrd_time now)
 {
 	size_t n = es->count;
 	rrd_rec_batch b = { 0 };
 	const char **ids = rrd__malloc(n * sizeof *ids);
-	rrd_rec_rt **recs = rrd__malloc(n * sizeof *recs);
+	rrd_rec_rt **recs = rrd__malloc(UNDO_CHUNK * sizeof *recs);
 	rrd_status rc = ids && recs ? RRD_OK : rrd__nomem();
 	for (size_t i = 0; !rc && i < n; i++)
 		ids[i] = es->items[i].record;
-	if (!rc)
-		rc = rrd__rec_batch_load(d, &b, ids, n, recs);
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = conflict_check(job, &es->items[i], recs[i]);
-	for (size_t i = 0; !rc && i < n; i++)
-		rc = restore(d, &es->items[i], recs[i], now);
-	if (!rc)
-		rc = rrd__rec_batch_write(d, &b);
+	for (size_t at = 0; !rc && at < n; at += UNDO_CHUNK) {
+		size_t m = n - at < UNDO_CHUNK ? n - at : UNDO_CHUNK;
+		check_ctx c = { job, es->items + at, 0 };
+		rc = rrd__get_many(d, RRD_NS_RECORD, m, ids + at, check_one, &c, "reading records");
+		if (!rc && c.next < m)
+			rc = gone(job, &es->items[at + c.next]);
+	}
+	for (size_t at = 0; !rc && at < n; at += UNDO_CHUNK) {
+		size_t m = n - at < UNDO_CHUNK ? n - at : UNDO_CHUNK;
+		rc = rrd__rec_batch_load(d, &b, ids + at, m, recs);
+		for (size_t i = 0; !rc && i < m; i++)
+			rc = recs[i] ? restore(d, &es->items[at + i], recs[i], now)
+				     : gone(job, &es->items[at + i]);
+		if (!rc)
+			rc = rrd__rec_batch_write(d, &b);
+	}
 	rrd__rec_batch_free(&b);
 	rrd__free(ids);
 	rrd__free(recs);

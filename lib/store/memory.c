@@ -605,8 +605,10 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 }
 
 /* As has_many: every key's slot of a chunk is requested before any is
- * written, so the table's cache misses overlap. Room for all the keys is
- * made first, so that no doubling of the table moves a slot asked for. */
+ * written, so the table's cache misses overlap. Room for the chunk's keys
+ * is made first, so that no doubling of the table moves a slot asked
+ * for; room for them all at once would double a table that the keys,
+ * most of them there already (records rewritten), never fill. */
 static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 			const void *const *values, const size_t *lens, const int64_t *orders)
 {
@@ -615,10 +617,10 @@ static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 	int rc = write_table(s, ns, &t);
 	if (rc)
 		return rc;
-	if (rrd__hashmap_reserve(&t->map, n))
-		return rrd__nomem();
 	uint32_t hash[MANY_CHUNK];
 	for (size_t base = 0; base < n; base += MANY_CHUNK) {
+		if (rrd__hashmap_reserve(&t->map, n - base < MANY_CHUNK ? n - base : MANY_CHUNK))
+			return rrd__nomem();
 		size_t m = ask_chunk(t, keys + base, n - base, hash);
 		for (size_t i = 0; i < m; i++) {
 			size_t j = base + i;

@@ -84,7 +84,9 @@ typedef enum rrd_status {
 	RRD_E_CANCELLED = -22,      /**< the job was cancelled */
 	RRD_E_CALLBACK = -23,       /**< a host callback reported failure */
 	RRD_E_PARSE = -24,          /**< a document could not be parsed */
-	RRD_E_STATE = -25           /**< the object is in the wrong state for the call */
+	RRD_E_STATE = -25,          /**< the object is in the wrong state for the call */
+	RRD_E_RETRY = -26           /**< the store lost a race with another writer each time
+				         it was tried; nothing changed; try again (1.1) */
 } rrd_status;
 
 /**

@@ -41,7 +41,30 @@ typedef struct rrd_distributor_options {
 	uint64_t seed;              /**< seed of the random strategy */
 	int64_t redistribute_max;   /**< most records one redistribution may move; 0: 15000;
 				     RRD_REDISTRIBUTE_NONE: none */
+	/* ---- version 2 (1.1) ---- */
+	/**
+	 * How many times an operation runs again, from the start, when the
+	 * store reports that it lost a race with another writer (RRD_E_RETRY,
+	 * see rrdist/sys/store.h); then it fails with RRD_E_RETRY, having
+	 * changed nothing. 0: 8. RRD_RETRY_NONE: never.
+	 */
+	int max_retries;
+	/**
+	 * 1: events are durable. Each is written to the store's outbox in
+	 * the transaction that makes it true, delivered after commit, and
+	 * its entry deleted once the callback has returned (in the
+	 * distributor's next write transaction, or when it is freed). A
+	 * crash between commit and that deletion leaves the entry, which
+	 * rrd_distributor_redeliver() delivers again: delivery is at least
+	 * once, and rrd_event_id() is what to deduplicate on. Without an
+	 * on_event callback, entries stay for another process to deliver.
+	 * 0 (the default): events live in memory only.
+	 */
+	int durable_events;
 } rrd_distributor_options;
+
+/** For rrd_distributor_options.max_retries: an operation runs once. */
+#define RRD_RETRY_NONE (-1)
 
 /**
  * For rrd_distributor_options.redistribute_max: no redistribution may move
@@ -52,8 +75,8 @@ typedef struct rrd_distributor_options {
  */
 #define RRD_REDISTRIBUTE_NONE (-1)
 
-#define RRD_DISTRIBUTOR_OPTIONS_VERSION 1
-#define RRD_DISTRIBUTOR_OPTIONS_INIT { RRD_DISTRIBUTOR_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0 }
+#define RRD_DISTRIBUTOR_OPTIONS_VERSION 2
+#define RRD_DISTRIBUTOR_OPTIONS_INIT { RRD_DISTRIBUTOR_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0 }
 
 /**
  * Fill `opts` with the defaults of table `version`.
@@ -84,6 +107,30 @@ RRD_API void rrd_distributor_free(rrd_distributor *dist);
 
 /** The distributor's current time (its clock). */
 RRD_API rrd_time rrd_distributor_now(rrd_distributor *dist);
+
+/**
+ * Deliver again the events left in the store's outbox (durable events,
+ * rrd_distributor_options.durable_events) by distributors that did not
+ * see them delivered: a process that crashed, or one with no callback.
+ * Entries at least `min_age` ms old by this distributor's clock are
+ * delivered to this distributor's callback, in the order they happened,
+ * as its own events are (after the call's transaction, on this thread or
+ * the one delivering), and their entries deleted as for its own. The
+ * distributor's own events are never taken: it delivers them itself.
+ *
+ * Several processes may call it at once; an event may then reach two of
+ * them. Run it when a process starts and now and then after, with a
+ * `min_age` longer than an operation takes, so that the events of a live
+ * process are left to it. A distributor without a callback takes none.
+ *
+ * @param count  may be NULL; receives how many events were taken.
+ * @return RRD_OK; RRD_E_INVALID (NULL distributor, negative min_age);
+ *         RRD_E_STORE (an entry that is not an event: nothing is taken)
+ *         and others from the store.
+ * Thread-safe: yes.
+ */
+RRD_API rrd_status rrd_distributor_redeliver(rrd_distributor *dist, int64_t min_age,
+					     size_t *count);
 
 /* ---- configuration ----------------------------------------------------- */
 

@@ -86,6 +86,13 @@ typedef enum rrd_claim_result {
 typedef void (*rrd_event_fn)(void *user, const rrd_event *event);
 
 RRD_API rrd_event_type rrd_event_type_of(const rrd_event *event);
+/**
+ * The event's id: unique among the events of every distributor, the same
+ * when a durable event is delivered again (rrd_distributor_redeliver), so
+ * a host deduplicates on it. Valid as long as the event. NULL for NULL.
+ * Added in 1.1.
+ */
+RRD_API const char *rrd_event_id(const rrd_event *event);
 /** "offered", "assigned", ...: the scenario format's names. NULL for an unknown value. */
 RRD_API const char *rrd_event_type_name(rrd_event_type type);
 /** "route", "claim", ...; NULL for an unknown value. */

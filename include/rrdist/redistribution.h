@@ -217,6 +217,62 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *dist,
 RRD_API rrd_status rrd_distributor_undo(rrd_distributor *dist, const char *job_id,
 					int64_t *restored);
 
+/** Where a job stands, as rrd_job_state_of() reports it. Fixed values. */
+typedef enum rrd_job_state {
+	/** Its batches are running: the lock's lease has not run out. */
+	RRD_JOB_RUNNING = 1,
+	/** Every batch committed. */
+	RRD_JOB_COMPLETED = 2,
+	/**
+	 * It ended before its last batch: a batch failed, or the process
+	 * running it ended (its lease ran out with the job unfinished). The
+	 * records it moved are rrd_job_record()'s; the rest are where they
+	 * were. Undo it, or run the redistribution again to move the rest.
+	 */
+	RRD_JOB_STOPPED = 3,
+	/** rrd_distributor_undo() reversed it. */
+	RRD_JOB_UNDONE = 4
+} rrd_job_state;
+
+/** What a job did, read from the store by rrd_distributor_get_job(). */
+typedef struct rrd_job rrd_job;
+
+/**
+ * Read a job's summary and the records it moved, as the store holds
+ * them now (one read-only transaction), so that after a crash a host can
+ * tell what happened to a job and undo it or run the rest.
+ * @param out  receives the job; the caller owns it (rrd_job_free).
+ * @return RRD_OK; RRD_E_INVALID (NULL, or an id that is not one);
+ *         RRD_E_UNKNOWN_JOB; RRD_E_NOMEM; store errors.
+ * Thread-safe.
+ */
+RRD_API rrd_status rrd_distributor_get_job(rrd_distributor *dist, const char *job_id,
+					   rrd_job **out);
+/** The job's id. Owned by the job. */
+RRD_API const char *rrd_job_id(const rrd_job *job);
+/** Where the job stands (0 for NULL). */
+RRD_API rrd_job_state rrd_job_state_of(const rrd_job *job);
+/** When it started, by the distributor's clock. */
+RRD_API rrd_time rrd_job_started(const rrd_job *job);
+/** Records its selection chose to move. */
+RRD_API int64_t rrd_job_total(const rrd_job *job);
+/** Records its committed batches moved (undone ones included). */
+RRD_API int64_t rrd_job_moved(const rrd_job *job);
+/** Records left where they were because a live offer governed them. */
+RRD_API int64_t rrd_job_held(const rrd_job *job);
+/** Number of records it moved that rrd_job_record() lists. */
+RRD_API size_t rrd_job_record_count(const rrd_job *job);
+/**
+ * Moved record `i`, in the order the job moved them: its id, its owner
+ * before (NULL when it had none) and the agent the job gave it to. The
+ * strings are owned by the job; any pointer argument may be NULL.
+ * @return RRD_OK, RRD_E_INVALID (NULL job, or `i` out of range).
+ */
+RRD_API rrd_status rrd_job_record(const rrd_job *job, size_t i, const char **record_id,
+				  const char **from_agent, const char **to_agent);
+/** Free a job. NULL is ignored. */
+RRD_API void rrd_job_free(rrd_job *job);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,36 +24,58 @@ static rrd_status kind_check(const rrd_pool_rt *p, const rrd_record *r)
 }
 
 typedef struct submit_args {
-	rrd_record *copy; /* owned until the record cache takes it */
+	const rrd_record *record; /* the caller's */
 	const rrd_submit_options *o;
-	int not_stored;   /* the store was asked: no record has this id */
+	unsigned char not_stored; /* the store was asked: no record has this id */
 	int matched;      /* `rule` is known already (a batch matched it) */
 	const rrd_rule_rt *rule;
 } submit_args;
 
-static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
+/* submit_body with the record's copy, which it owns. */
+static rrd_status submit_copy(rrd_distributor *d, submit_args *a, rrd_record *copy,
+			      rrd_time now)
 {
-	submit_args *a = ctx;
 	rrd_pool_rt *p = NULL;
 	rrd_rec_rt *rec;
 	rrd_status rc;
-	a->copy->created_at = now;
+	copy->created_at = now;
 	const rrd_rule_rt *rule = a->rule;
 	if (a->o->pool) {
 		if (!(p = rrd__pool_find(d, a->o->pool)))
-			return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->o->pool);
-		if ((rc = kind_check(p, a->copy)))
-			return rc;
-	} else if (!a->matched && (rc = rrd__rule_match(d, a->copy, &rule))) {
+			rc = rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->o->pool);
+		else
+			rc = kind_check(p, copy);
+	} else {
+		rc = a->matched ? RRD_OK : rrd__rule_match(d, copy, &rule);
+	}
+	if (!rc)
+		rc = rrd__rec_add(d, copy, a->not_stored, &rec);
+	if (rc) {
+		rrd_record_free(copy);
 		return rc;
 	}
-	if ((rc = rrd__rec_add(d, a->copy, a->not_stored, &rec)))
-		return rc;
-	a->copy = NULL; /* the cache owns it now */
+	/* The cache owns the copy now. */
 	rrd__rec_settle(d, rec);
 	if (a->o->pool || rule)
 		return rrd__route(d, rec, rule, p, a->o->notify, now);
 	return rrd__queue_push(d, rec, RRD_QUEUE_NO_RULE, NULL, NULL, now);
+}
+
+/* The copy is made here, in the transaction, so that a run again after a
+ * lost race starts from the caller's record, as the first did. */
+static rrd_status submit_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	submit_args *a = ctx;
+	rrd_record *copy;
+	rrd_status rc = rrd__record_new_from(&copy, a->record->id, a->record);
+	return rc ? rc : submit_copy(d, a, copy, now);
+}
+
+static void submit_prefetch(rrd_distributor *d, void *ctx)
+{
+	submit_args *a = ctx;
+	rrd__want_absent(d, a->record->id, &a->not_stored);
+	rrd__want_route(d, a->record, a->o->pool);
 }
 
 /* The caller's options, as a full table of this version; NULL: defaults. */
@@ -79,13 +101,8 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	rrd_status rc = submit_options(opts, &o);
 	if (rc)
 		return rc;
-	rrd_record *copy;
-	if ((rc = rrd__record_new_from(&copy, record->id, record)))
-		return rc;
-	submit_args a = { copy, &o, 0, 0, NULL };
-	rc = rrd__operation(d, submit_body, &a);
-	rrd_record_free(a.copy);
-	return rc;
+	submit_args a = { record, &o, 0, 0, NULL };
+	return rrd__operation_ahead(d, submit_body, submit_prefetch, &a);
 }
 
 typedef struct submit_many_args {
@@ -132,6 +149,11 @@ static rrd_status ask_store(rrd_distributor *d, submit_many_args *m)
 static rrd_status submit_many_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	submit_many_args *m = ctx;
+	/* What a run before this one found is stale: another writer won. */
+	rrd__free(m->stored);
+	rrd__free(m->rules);
+	m->stored = NULL;
+	m->rules = NULL;
 	/* The options' fault, not a record's. */
 	if (m->o->pool && !rrd__pool_find(d, m->o->pool))
 		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", m->o->pool);
@@ -142,13 +164,9 @@ static rrd_status submit_many_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rc;
 	for (m->at = 0; m->at < m->n; m->at++) {
 		const rrd_record *r = m->records[m->at];
-		submit_args a = { NULL, m->o, m->stored && !m->stored[m->at], m->rules != NULL,
+		submit_args a = { r, m->o, m->stored && !m->stored[m->at], m->rules != NULL,
 				  m->rules ? m->rules[m->at] : NULL };
-		rc = rrd__record_new_from(&a.copy, r->id, r);
-		if (!rc) {
-			rc = submit_body(d, &a, now);
-			rrd_record_free(a.copy);
-		}
+		rc = submit_body(d, &a, now);
 		if (rc)
 			return rc;
 	}
@@ -199,9 +217,10 @@ static rrd_status check_people(rrd_distributor *d, const rrd_record *r)
 	return RRD_OK;
 }
 
-static rrd_status put_record_body(rrd_distributor *d, void *ctx, rrd_time now)
+/* put_record_body with the record's copy, which it owns until the record
+ * cache takes it (*copy is then NULL). */
+static rrd_status put_copy(rrd_distributor *d, rrd_record **copy, rrd_time now)
 {
-	rrd_record **copy = ctx;
 	rrd_record *r = *copy;
 	rrd_rec_rt *rec;
 	rrd_status rc = check_people(d, r);
@@ -222,19 +241,25 @@ static rrd_status put_record_body(rrd_distributor *d, void *ctx, rrd_time now)
 					   : rrd__rec_transition(d, rec, owner, status);
 }
 
+/* Copied in the transaction, as submit_body does. */
+static rrd_status put_record_body(rrd_distributor *d, void *ctx, rrd_time now)
+{
+	rrd_record *copy;
+	rrd_status rc = rrd_record_dup(&copy, ctx);
+	if (!rc) {
+		rc = put_copy(d, &copy, now);
+		rrd_record_free(copy);
+	}
+	return rc;
+}
+
 RRD_API rrd_status rrd_distributor_put_record(rrd_distributor *d, const rrd_record *record)
 {
 	if (!d || !record)
 		return rrd__fail(RRD_E_INVALID, "distributor and record must not be NULL");
 	if (rrd__record_check_import(record))
 		return rrd__fail_prefix(RRD_E_INVALID, "record \"%s\": ", record->id);
-	rrd_record *copy;
-	rrd_status rc = rrd_record_dup(&copy, record);
-	if (rc)
-		return rc;
-	rc = rrd__operation(d, put_record_body, &copy);
-	rrd_record_free(copy);
-	return rc;
+	return rrd__operation(d, put_record_body, (void *)record);
 }
 
 typedef struct get_args {

@@ -397,6 +397,10 @@ static rrd_status load_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	(void)now;
 	load_args *a = ctx;
+	/* The document is read against the configuration as it is now,
+	 * not as a run before this one found it. */
+	doc_free(&a->x);
+	a->x = (doc){ 0 };
 	/* Reading names the custom strategies the document uses; a
 	 * document refused must not leave them behind. */
 	size_t customs = d->ncustoms;

@@ -124,6 +124,10 @@ static rrd_status put_agent_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	(void)now;
 	put_agent_args *a = ctx;
+	/* What a run before this one made is not used: another writer
+	 * won, and what it found may have changed. */
+	rrd__agent_rt_free(a->fresh);
+	a->fresh = NULL;
 	a->old = rrd__agent_find(d, a->copy->id);
 	a->cal = -1;
 	if (a->copy->calendar) {
@@ -304,7 +308,14 @@ static rrd_status put_pool_write(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	(void)now;
 	put_pool_args *a = ctx;
-	rrd_pool_rt *fresh = a->fresh;
+	/* Made afresh in every run: a run again after a lost race builds
+	 * the members from the pool as the store has it now. */
+	rrd__pool_rt_free(a->fresh);
+	cJSON_Delete(a->json);
+	a->json = NULL;
+	rrd_pool_rt *fresh = a->fresh = rrd__calloc(1, sizeof(rrd_pool_rt));
+	if (!fresh)
+		return rrd__nomem();
 	a->old = rrd__pool_find(d, a->pool->id);
 	rrd_status rc = check_pool(d, a->pool, a->old);
 	if (!rc && (rrd_pool_dup(&fresh->cfg, a->pool) || !(fresh->id = rrd__strdup(a->pool->id))))
@@ -355,9 +366,7 @@ static void put_pool_apply(rrd_distributor *d, void *ctx)
 RRD_API rrd_status rrd_distributor_put_pool(rrd_distributor *d, const rrd_pool *pool)
 {
 	NEED(d && pool, "distributor and pool must not be NULL");
-	put_pool_args a = { pool, rrd__calloc(1, sizeof(rrd_pool_rt)), NULL, NULL };
-	if (!a.fresh)
-		return rrd__nomem();
+	put_pool_args a = { pool, NULL, NULL, NULL };
 	static const rrd_txn change = { .kind = RRD_TXN_CONFIG, .body = put_pool_write, .apply = put_pool_apply, .then = &rrd__drain_alone };
 	rrd_status rc = rrd__run(d, &change, &a);
 	cJSON_Delete(a.json);
@@ -432,6 +441,7 @@ static rrd_status member_write(rrd_distributor *d, void *ctx, rrd_time now)
 		return rrd__fail(RRD_E_NOTFOUND, "agent \"%s\" is not a member of pool \"%s\"",
 				 c->agent_id, c->pool_id);
 	c->cap = p->nmembers + 1;
+	rrd__free(c->members); /* a run before this one's */
 	if (!(c->members = rrd__malloc(c->cap * sizeof(rrd_member))))
 		return rrd__nomem();
 	c->n = 0;

@@ -1,4 +1,5 @@
 /* Making and freeing a distributor, and its options. */
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -6,9 +7,11 @@
 #include "util/error.h"
 
 #define REDISTRIBUTE_MAX_DEFAULT 15000
+#define MAX_RETRIES_DEFAULT 8
 
 static const size_t options_size[] = {
-	0, sizeof(rrd_distributor_options) /* version 1 */
+	0, offsetof(rrd_distributor_options, max_retries), /* version 1 */
+	sizeof(rrd_distributor_options)                     /* version 2 */
 };
 
 RRD_API rrd_status rrd_distributor_options_init(rrd_distributor_options *opts,
@@ -44,6 +47,9 @@ RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 	if (opts && opts->redistribute_max < 0 && opts->redistribute_max != RRD_REDISTRIBUTE_NONE)
 		return rrd__fail(RRD_E_INVALID,
 				 "redistribute_max must not be negative, but RRD_REDISTRIBUTE_NONE");
+	if (opts && opts->version >= 2 && opts->max_retries < 0 &&
+	    opts->max_retries != RRD_RETRY_NONE)
+		return rrd__fail(RRD_E_INVALID, "max_retries must not be negative, but RRD_RETRY_NONE");
 	rrd_distributor_options o;
 	rrd_distributor_options_init(&o, RRD_DISTRIBUTOR_OPTIONS_VERSION);
 	if (opts)
@@ -55,6 +61,10 @@ RRD_API rrd_status rrd_distributor_new(rrd_distributor **out, rrd_store *store,
 		o.redistribute_max = REDISTRIBUTE_MAX_DEFAULT;
 	else if (o.redistribute_max == RRD_REDISTRIBUTE_NONE)
 		o.redistribute_max = 0; /* from here on, the limit itself */
+	if (!o.max_retries)
+		o.max_retries = MAX_RETRIES_DEFAULT;
+	else if (o.max_retries == RRD_RETRY_NONE)
+		o.max_retries = 0;
 	return rrd__core_new(out, store, &o);
 }
 

@@ -14,6 +14,9 @@ static rrd_status next_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	next_args *a = ctx;
 	(void)now;
+	/* A run before this one lost a race: its pick is not the answer. */
+	rrd_pick_free(*a->out);
+	*a->out = NULL;
 	rrd_pool_rt *p = rrd__pool_find(d, a->pool);
 	if (!p)
 		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", a->pool);

@@ -70,6 +70,11 @@ static rrd_status rules_write(rrd_distributor *d, void *ctx, rrd_time now)
 	rules_change *c = ctx;
 	rrd_status rc;
 	if (c->added) {
+		/* The list as the store has it now, not as a run before this
+		 * one found it. */
+		free_rules(c->rules, c->n);
+		c->rules = NULL;
+		c->n = 0;
 		if ((rc = copy_rules(d, 1, &c->rules)))
 			return rc;
 		c->n = d->nrules + 1;

@@ -30,28 +30,34 @@ static rrd_status step_body(rrd_distributor *d, void *ctx, rrd_time unused)
 			return rc;
 		has_wake = t_wake > from && t_wake <= now;
 	}
-	if (!has_timer && !has_wake) {
-		a->done = 1;
-		rrd__txn_wrote_nothing(d);
-		return RRD_OK;
-	}
 	/* Timers first when both fall at the same instant. */
 	if (has_timer && (!has_wake || t_timer <= t_wake)) {
 		char key[2 * RRD_ID_MAX + 2];
 		rrd_time due;
 		int prc = st->m.timer_pop(st->self, now, key, sizeof key, &due);
-		rrd_status rc = rrd__store_status(prc, "taking a due timer");
-		if (rc)
-			return rc;
-		/* What a timer causes happens at its due time. */
-		d->now = due;
-		d->now_valid = 1;
-		if ((rc = rrd__route_timer(d, key, due)))
-			return rc;
-	} else {
-		d->now = t_wake;
-		d->now_valid = 1;
+		if (prc == RRD_E_NOTFOUND) {
+			/* Another process took the due timers there were
+			 * (it is firing them now): only a wakeup is left. */
+			has_timer = 0;
+		} else {
+			rrd_status rc = rrd__store_status(prc, "taking a due timer");
+			if (rc)
+				return rc;
+			/* What a timer causes happens at its due time. */
+			d->now = due;
+			d->now_valid = 1;
+			if ((rc = rrd__route_timer(d, key, due)))
+				return rc;
+			return rrd__drain(d, d->now);
+		}
 	}
+	if (!has_wake) {
+		a->done = 1;
+		rrd__txn_wrote_nothing(d);
+		return RRD_OK;
+	}
+	d->now = t_wake;
+	d->now_valid = 1;
 	return rrd__drain(d, d->now);
 }
 

@@ -108,6 +108,9 @@ typedef struct rrd_rd_job {
 	int state;
 	rrd_time started;
 	int64_t total, moved, held;
+	/* When its last batch ran: a running job whose lease has run out
+	 * since then was stopped by the end of its process. */
+	rrd_time renewed;
 } rrd_rd_job;
 
 /* A moved record: enough to put it back, and to see whether it moved

@@ -74,8 +74,10 @@ typedef struct job_run {
 	rrd_rd_selection sel;
 	int selected;
 	char id[RRD_JOB_ID_MAX + 1];
-	size_t next;       /* next pick to move */
+	size_t next;       /* next pick to move: where the batch begins */
+	size_t end;        /* where the running batch ends */
 	rrd_rd_job job;
+	rrd_rd_job before; /* the summary as the running batch began */
 	rrd_rd_lock lock;
 	rrd_buf journal;   /* the batch's entry, written once it is over */
 	rrd_rec_batch batch; /* the batch's records, read and written together */
@@ -167,16 +169,30 @@ static rrd_status start(rrd_distributor *d, job_run *jr, rrd_time now)
 	if ((rc = rrd__sequence_next(d, "seq.job", &n)))
 		return rc;
 	snprintf(jr->id, sizeof jr->id, "J%lld", (long long)n);
-	jr->job = (rrd_rd_job){ JOB_RUNNING, now, (int64_t)jr->sel.npicks, 0, jr->sel.held };
+	jr->job = (rrd_rd_job){ JOB_RUNNING, now, (int64_t)jr->sel.npicks, 0, jr->sel.held, now };
 	if ((rc = rrd__rd_job_put(d, jr->id, &jr->job)))
 		return rc;
 	return emit_counts(d, RRD_EVENT_REDISTRIBUTION_STARTED, jr->id, 0, jr->job.total, 0, now);
+}
+
+/* A batch that did not commit (it failed, or lost a race and runs
+ * again) undoes what it counted, and a job whose first batch did not
+ * commit never started. */
+static void batch_undone(job_run *jr)
+{
+	jr->job = jr->before;
+	if (!jr->next) {
+		rrd__rd_selection_free(&jr->sel);
+		jr->selected = 0;
+		jr->id[0] = '\0';
+	}
 }
 
 static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	job_run *jr = ctx;
 	rrd_status rc = RRD_OK;
+	batch_undone(jr); /* a run before this one's */
 	if (!jr->selected)
 		rc = start(d, jr, now);
 	size_t end = jr->next + RRD_REDISTRIBUTE_BATCH;
@@ -213,10 +229,10 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 		if (!rc)
 			rc = rrd__drain(d, now);
 	}
+	jr->job.renewed = now;
 	if (!rc)
 		rc = rrd__rd_job_put(d, jr->id, &jr->job);
-	if (!rc)
-		jr->next = end;
+	jr->end = end;
 	return rc;
 }
 
@@ -237,20 +253,12 @@ static rrd_status run_job(rrd_distributor *d, job_run *jr)
 		 * lock, or cannot tell, stops with what it has done. */
 		if (jr->next > 0 && (rc = rrd__rd_lock_renew(d, &jr->lock)))
 			break;
-		rrd_rd_job saved = jr->job;
-		size_t from = jr->next;
+		jr->before = jr->job;
 		rc = rrd__operation_ex(d, batch_body, jr, 0);
-		if (rc) {
-			/* The transaction rolled back: so does what it counted,
-			 * and a job whose first batch failed never started. */
-			jr->job = saved;
-			jr->next = from;
-			if (!from) {
-				rrd__rd_selection_free(&jr->sel);
-				jr->selected = 0;
-				jr->id[0] = '\0';
-			}
-		}
+		if (rc)
+			batch_undone(jr);
+		else
+			jr->next = jr->end;
 	} while (!rc && jr->next < jr->sel.npicks);
 	if (rc && jr->next > 0) {
 		rrd_error_saved cause;

@@ -11,7 +11,8 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-#define JOB_FORMAT 1
+/* 2 adds the time of the last batch; 1 is still read. */
+#define JOB_FORMAT 2
 
 static rrd_status damaged(const char *what)
 {
@@ -27,6 +28,7 @@ rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rrd_rd_job
 	rrd__buf_i64(&b, j->total);
 	rrd__buf_i64(&b, j->moved);
 	rrd__buf_i64(&b, j->held);
+	rrd__buf_i64(&b, j->renewed);
 	rrd_store *st = d->store;
 	rrd_status rc = b.failed ? rrd__nomem()
 				 : rrd__store_status(st->m.put(st->self, RRD_NS_JOB, job, b.data,
@@ -47,14 +49,16 @@ rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j)
 	if (rc)
 		return rrd__store_status(rc, "reading a job");
 	rrd_reader r = { v, len, 0 };
-	if (rrd__read_u8(&r) != JOB_FORMAT)
+	uint8_t format = rrd__read_u8(&r);
+	if (format < 1 || format > JOB_FORMAT)
 		return damaged("job");
 	j->state = rrd__read_u8(&r);
 	j->started = rrd__read_i64(&r);
 	j->total = rrd__read_i64(&r);
 	j->moved = rrd__read_i64(&r);
 	j->held = rrd__read_i64(&r);
-	return r.failed ? damaged("job") : RRD_OK;
+	j->renewed = format >= 2 ? rrd__read_i64(&r) : j->started;
+	return r.failed || r.left ? damaged("job") : RRD_OK;
 }
 
 /*

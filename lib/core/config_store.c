@@ -10,7 +10,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-#define VERSION_KEY "config_version"
+#define VERSION_KEY RRD_CONFIG_VERSION_KEY
 
 rrd_status rrd__config_version_read(rrd_distributor *d, int64_t *out)
 {
@@ -18,12 +18,17 @@ rrd_status rrd__config_version_read(rrd_distributor *d, int64_t *out)
 	const void *v;
 	size_t len;
 	int rc = st->m.get(st->self, RRD_NS_META, VERSION_KEY, &v, &len, NULL);
-	if (rc == RRD_E_NOTFOUND) {
+	if (rc && rc != RRD_E_NOTFOUND)
+		return rrd__store_status(rc, "reading the configuration version");
+	return rrd__config_version_take(rc == RRD_OK, v, len, out);
+}
+
+rrd_status rrd__config_version_take(int found, const void *v, size_t len, int64_t *out)
+{
+	if (!found) {
 		*out = 0;
 		return RRD_OK;
 	}
-	if (rc)
-		return rrd__store_status(rc, "reading the configuration version");
 	rrd_reader r = { v, len, 0 };
 	*out = rrd__read_i64(&r);
 	if (r.failed)

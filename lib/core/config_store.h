@@ -9,6 +9,10 @@
 #include "core/core.h"
 
 rrd_status rrd__config_version_read(rrd_distributor *d, int64_t *out);
+/* The version from its stored bytes (found: whether there were any). */
+rrd_status rrd__config_version_take(int found, const void *v, size_t len, int64_t *out);
+/* Its key in RRD_NS_META. */
+#define RRD_CONFIG_VERSION_KEY "config_version"
 /* Write version d->config_version + 1; the caller sets d->config_version
  * after the commit. */
 rrd_status rrd__config_version_write(rrd_distributor *d, int64_t version);

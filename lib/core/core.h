@@ -203,6 +203,17 @@ typedef struct rrd_puts {
 	size_t n, cap;
 } rrd_puts;
 
+/* The arrays of the store's get_many for up to RRD_GET_MANY_CHUNK keys
+ * (rrd__get_many), made when first needed. */
+#define RRD_GET_MANY_CHUNK 1024
+typedef struct rrd_get_arrays {
+	int *ns;
+	const void **values;
+	size_t *lens;
+	int64_t *orders;
+	unsigned char *found;
+} rrd_get_arrays;
+
 typedef struct rrd_skip_entry {
 	uint32_t agent;
 	rrd_skip_reason reason;
@@ -218,6 +229,9 @@ struct rrd_distributor {
 	uint64_t config_gen;     /* moves when the configuration changes */
 	int64_t config_version;
 	int in_txn;
+	/* Flags every begin() adds: RRD_TXN_EXCLUSIVE while an operation
+	 * that lost several races runs again. */
+	unsigned int begin_flags;
 	int txn_wrote_nothing;   /* rrd__txn_wrote_nothing */
 	/* The clock is read once per operation, when first needed, so one
 	 * operation sees one time and a pick that needs none reads none. */
@@ -276,18 +290,34 @@ struct rrd_distributor {
 	/* Written before commit. */
 	rrd_dirty_list dirty_agents, dirty_states, dirty_recs, dirty_meta;
 
+	/* The store keeps no generation (RRD_STORE_NO_GENERATION): every
+	 * transaction reads afresh, what it will need first (prefetch.c). */
+	int concurrent;
+	struct rrd_want *wants;
+	size_t nwants, wants_cap;
+	int64_t last_order;      /* rrd__order_next on a concurrent store */
+
 	rrd_evbatch *pending;    /* events of the open transaction */
 	rrd_evbatch *outbox;     /* committed, not yet delivered (a list) */
 	rrd_evbatch *outbox_tail;
 	rrd_evbatch *spare;      /* a delivered batch kept for the next operation */
 	int delivering;          /* a thread is delivering the outbox (emit.c) */
+	char token[17];          /* 16 hex digits: this distributor's event ids */
+	uint64_t event_serial;   /* of the last event made */
+	/* Durable events delivered, whose outbox entries the next write
+	 * transaction deletes: the first `acks_sent` go with the open one. */
+	char **acks;
+	size_t nacks, acks_cap, acks_sent;
 
 	/* What the last pick passed over, as its strategy found it: the
 	 * `assigned` event and the pick object carry it. */
 	rrd_skip_entry *skips;
 	size_t nskips, skips_cap;
 
-	rrd_puts record_puts;    /* the records a commit writes */
+	/* What a commit writes, a namespace at a time: its events, then
+	 * its records (rrd__puts_write empties it after each). */
+	rrd_puts commit_puts;
+	rrd_get_arrays get_arrays;
 };
 
 /* ---- locking and transactions (txn.c) ------------------------------ */
@@ -344,6 +374,9 @@ typedef struct rrd_txn {
 	 * given `now` (0): a pick that needs no time reads none. Always so
 	 * for RRD_TXN_CONFIG. */
 	int own_clock;
+	/* On a concurrent store, before the body: say what it will read
+	 * (rrd__want_*), from the configuration cached. NULL: nothing. */
+	void (*prefetch)(rrd_distributor *d, void *ctx);
 } rrd_txn;
 
 /* The operation's time: the host's clock, read once per operation. */
@@ -351,7 +384,7 @@ rrd_time rrd__now(rrd_distributor *d);
 
 /* The runner's steps, for rrd__run alone: tests/layering fails when a
  * file outside lib/core names one. */
-rrd_status rrd__txn_begin(rrd_distributor *d);
+rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags, const rrd_txn *t, void *ctx);
 /* Write what changed, commit; on failure, roll back. */
 rrd_status rrd__txn_commit(rrd_distributor *d);
 /* Roll back and drop every cached value the transaction may have moved. */
@@ -366,18 +399,19 @@ void rrd__txn_config_done(rrd_distributor *d, int64_t version);
 /* A transaction's `then`, under the lock, when its `wanted` says so. */
 void rrd__run_then(rrd_distributor *d, const rrd_txn *then, void *ctx);
 
-/* rrd__run, d->mu held. Inline, like rrd__run, so that a call whose
- * transaction is a constant runs its steps directly: every call on a
- * distributor runs through here. */
-static RRD_ALWAYS_INLINE rrd_status rrd__run_locked(rrd_distributor *d, const rrd_txn *t,
-						    void *ctx)
+/* One run of `t`, d->mu held. Inline, like rrd__run, so that a call
+ * whose transaction is a constant runs its steps directly: every call on
+ * a distributor runs through here. */
+static RRD_ALWAYS_INLINE rrd_status rrd__run_once(rrd_distributor *d, const rrd_txn *t,
+						  void *ctx)
 {
 	/* A configuration change needs no time, and a body that may need
 	 * none reads the clock itself (rrd__now), if at all. */
 	rrd_time now = t->kind == RRD_TXN_CONFIG || t->own_clock ? 0 : rrd__now(d);
 	int64_t version = 0;
 	d->txn_wrote_nothing = 0;
-	rrd_status rc = rrd__txn_begin(d);
+	rrd_status rc = rrd__txn_begin(
+		d, (t->kind == RRD_TXN_READ ? RRD_TXN_READ_ONLY : 0) | d->begin_flags, t, ctx);
 	if (rc)
 		return rc;
 	if (t->kind == RRD_TXN_CONFIG)
@@ -399,6 +433,22 @@ static RRD_ALWAYS_INLINE rrd_status rrd__run_locked(rrd_distributor *d, const rr
 	if (t->apply)
 		t->apply(d, ctx);
 	return RRD_OK;
+}
+
+/* rrd__run_once again, after it lost a race in the store (txn.c). */
+rrd_status rrd__run_again(rrd_distributor *d, const rrd_txn *t, void *ctx);
+
+/* rrd__run, d->mu held: once, and again while the store says another
+ * writer won a race, up to the options' max_retries. Every body runs
+ * from the start each time, so none may keep anything of a failed run:
+ * what it found is read again, what it built is built again. */
+static RRD_ALWAYS_INLINE rrd_status rrd__run_locked(rrd_distributor *d, const rrd_txn *t,
+						    void *ctx)
+{
+	rrd_status rc = rrd__run_once(d, t, ctx);
+	if (RRD_UNLIKELY(rc == RRD_E_RETRY))
+		rc = rrd__run_again(d, t, ctx);
+	return rc;
 }
 
 /* Run `t` with `ctx`. The status of the body, of finish or of the commit;
@@ -449,14 +499,21 @@ void rrd__puts_reset(rrd_puts *p);
 void rrd__puts_free(rrd_puts *p);
 
 /* rrd__get_many calls it for each key found, with the key's place in the
- * keys and the value, which lives until it returns. A status other than
- * RRD_OK ends the reading with that status. */
+ * keys and the value, which lives until it returns; it must not call the
+ * store. A status other than RRD_OK ends the reading with that status. */
 typedef rrd_status (*rrd_found_fn)(rrd_distributor *d, void *ctx, size_t i, const void *value,
 				   size_t len, int64_t order);
-/* Read the entries of `ns` named by keys[0..n): `found` for each one the
- * store holds, in the keys' order; absent ones are passed over. */
+/* Read the entries of `ns` named by keys[0..n) with the store's get_many,
+ * a chunk of keys a call (one get each when the store has none): `found`
+ * for each one the store holds, in the keys' order; absent ones are
+ * passed over. */
 rrd_status rrd__get_many(rrd_distributor *d, int ns, size_t n, const char *const *keys,
 			 rrd_found_fn found, void *ctx, const char *what);
+void rrd__get_arrays_free(rrd_get_arrays *a);
+/* Delete the entries of `ns` named by keys[0..n), those there: one
+ * del_many, or one del each when the store has none. */
+rrd_status rrd__del_many(rrd_distributor *d, int ns, size_t n, const char *const *keys,
+			 const char *what);
 
 /* ---- the distributor's life (distributor.c) ------------------------- */
 
@@ -642,6 +699,38 @@ rrd_status rrd__strat_state_room(rrd_distributor *d, rrd_strat_state *ss, size_t
  * layer names its own ("seq.record", ...). `key` must outlive the
  * distributor (a literal). */
 rrd_status rrd__sequence_next(rrd_distributor *d, const char *key, int64_t *out);
+/* The next order number of sequence `key`, for what only needs its order
+ * (records, the queue, timers): rrd__sequence_next on a serial store. A
+ * concurrent one, where a stored counter would make every operation wait
+ * for every other, gets the clock's milliseconds times 1024, past the
+ * last this distributor gave: increasing within a distributor, and with
+ * time across them. */
+rrd_status rrd__order_next(rrd_distributor *d, const char *key, int64_t *out);
+/* What a stored value says, for a read made elsewhere (prefetch.c). */
+rrd_status rrd__agent_state_take(rrd_distributor *d, rrd_agent_rt *a, int found, const void *v,
+				 size_t len);
+rrd_status rrd__strat_state_take(rrd_distributor *d, rrd_strat_state *ss, int found,
+				 const void *v, size_t len);
+/* The pool's slot of strategy `s`, made with its key if new; not read. */
+rrd_status rrd__strat_slot(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
+			   rrd_strat_state **out);
+
+/* ---- reading ahead (prefetch.c) ------------------------------------- */
+
+/* Members of a pool whose counters are read ahead, at most: enough for
+ * the pools a submit is usually sent to, bounded for the rest. */
+#define RRD_PREFETCH_MEMBERS 64
+/* For a txn's prefetch: the agent's counters; the pool's strategy state
+ * and its first members' counters; whether a record is absent (the flag
+ * is set to 1 if it is, else left 0). */
+void rrd__want_agent(rrd_distributor *d, rrd_agent_rt *a);
+void rrd__want_pool(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s);
+void rrd__want_absent(rrd_distributor *d, const char *record, unsigned char *absent);
+/* The runner's step on a concurrent store: the configuration version and
+ * what `prefetch` wants, in one read; the configuration reloaded if it
+ * moved. */
+rrd_status rrd__txn_read_ahead(rrd_distributor *d, void (*prefetch)(rrd_distributor *, void *),
+			       void *ctx);
 rrd_status rrd__flush(rrd_distributor *d);
 
 /* ---- records (records.c) -------------------------------------------- */
@@ -717,5 +806,16 @@ void rrd__deliver_claimed(rrd_distributor *d);
 /* Deliver committed events unless another thread is (which then does);
  * called without d->mu. */
 void rrd__deliver(rrd_distributor *d);
+/* Before commit: write the transaction's events to the store's outbox
+ * (durable events), and delete the entries of those delivered since. */
+rrd_status rrd__events_flush(rrd_distributor *d);
+/* After commit: the deleted entries are no longer to be deleted. */
+void rrd__events_committed(rrd_distributor *d);
+/* Delete the outbox entries of events delivered and not yet deleted, in
+ * a transaction of their own. */
+rrd_status rrd__events_ack_now(rrd_distributor *d);
+/* Whether `id` is one of this distributor's own, or delivered and waiting
+ * to be deleted: not to be delivered again. */
+int rrd__event_is_ours(const rrd_distributor *d, const char *id);
 
 #endif

@@ -5,6 +5,7 @@
 #include "core/core.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/random.h"
 
 /* The first transaction reads everything: forced by a generation that
  * no store has. */
@@ -32,6 +33,7 @@ rrd_status rrd__core_new(rrd_distributor **out, rrd_store *store,
 		return rrd__fail(RRD_E_STATE, "cannot create a mutex");
 	}
 	d->generation = UINT64_MAX;
+	rrd__event_token(d->token, rrd__random_token());
 	rrd_txn t = { .kind = RRD_TXN_WRITE, .body = first_read, .own_clock = 1 };
 	rrd_status rc = rrd__run(d, &t, NULL);
 	if (rc) {
@@ -45,6 +47,13 @@ rrd_status rrd__core_new(rrd_distributor **out, rrd_store *store,
 void rrd__core_free(rrd_distributor *d)
 {
 	rrd__deliver(d);
+	/* What was delivered need not be delivered again after a restart:
+	 * worth a transaction, not a failure. */
+	if (d->nacks)
+		(void)rrd__events_ack_now(d);
+	for (size_t i = 0; i < d->nacks; i++)
+		rrd__free(d->acks[i]);
+	rrd__free(d->acks);
 	rrd__config_clear(d);
 	for (size_t i = 0; i < d->nrecs; i++)
 		rrd_record_free(d->recs[i].r);
@@ -65,6 +74,7 @@ void rrd__core_free(rrd_distributor *d)
 	rrd__free(d->dirty_states.items);
 	rrd__free(d->dirty_recs.items);
 	rrd__free(d->dirty_meta.items);
+	rrd__free(d->wants);
 	rrd__evbatch_free(d->pending);
 	rrd__evbatch_free(d->spare);
 	while (d->outbox) {
@@ -73,7 +83,8 @@ void rrd__core_free(rrd_distributor *d)
 		d->outbox = next;
 	}
 	rrd__free(d->skips);
-	rrd__puts_free(&d->record_puts);
+	rrd__puts_free(&d->commit_puts);
+	rrd__get_arrays_free(&d->get_arrays);
 	pthread_mutex_destroy(&d->mu);
 	rrd__free(d);
 }

@@ -1,9 +1,9 @@
 /*
- * Many entries of one namespace at once: written with one put_many when
- * the store has it, read with one call for all the keys. Everything that
- * reads or writes entries by the batch goes through here, so a store's
- * bulk calls are taken up in this file alone; a store without them gets
- * one call a key.
+ * Many entries of one namespace at once: written with one put_many, read
+ * with one get_many a chunk of keys and deleted with one del_many, when
+ * the store has them. Everything that reads, writes or deletes entries by
+ * the batch goes through here, so a store's bulk calls are taken up in
+ * this file alone; a store without them gets one call a key.
  */
 #include <stdint.h>
 
@@ -97,8 +97,35 @@ void rrd__puts_free(rrd_puts *p)
 	memset(p, 0, sizeof *p);
 }
 
-rrd_status rrd__get_many(rrd_distributor *d, int ns, size_t n, const char *const *keys,
-			 rrd_found_fn found, void *ctx, const char *what)
+/* The get_many arrays of d, made when first needed: one block. */
+static rrd_status get_arrays(rrd_distributor *d, rrd_get_arrays **out)
+{
+	rrd_get_arrays *a = &d->get_arrays;
+	if (!a->values) {
+		/* Widest first, so that each array is aligned for its type. */
+		size_t each = sizeof(const void *) + sizeof(size_t) + sizeof(int64_t) + sizeof(int) + 1;
+		unsigned char *block = rrd__malloc(RRD_GET_MANY_CHUNK * each);
+		if (!block)
+			return rrd__nomem();
+		a->values = (const void **)(void *)block;
+		a->lens = (size_t *)(void *)(a->values + RRD_GET_MANY_CHUNK);
+		a->orders = (int64_t *)(void *)(a->lens + RRD_GET_MANY_CHUNK);
+		a->ns = (int *)(void *)(a->orders + RRD_GET_MANY_CHUNK);
+		a->found = (unsigned char *)(a->ns + RRD_GET_MANY_CHUNK);
+	}
+	*out = a;
+	return RRD_OK;
+}
+
+void rrd__get_arrays_free(rrd_get_arrays *a)
+{
+	rrd__free(a->values); /* the block */
+	memset(a, 0, sizeof *a);
+}
+
+/* Without get_many: one get a key, each value taken as it comes. */
+static rrd_status get_each(rrd_distributor *d, int ns, size_t n, const char *const *keys,
+			   rrd_found_fn found, void *ctx, const char *what)
 {
 	rrd_store *st = d->store;
 	for (size_t i = 0; i < n; i++) {
@@ -115,4 +142,44 @@ rrd_status rrd__get_many(rrd_distributor *d, int ns, size_t n, const char *const
 			return s;
 	}
 	return RRD_OK;
+}
+
+rrd_status rrd__get_many(rrd_distributor *d, int ns, size_t n, const char *const *keys,
+			 rrd_found_fn found, void *ctx, const char *what)
+{
+	rrd_store *st = d->store;
+	if (!n)
+		return RRD_OK;
+	if (!st->m.get_many)
+		return get_each(d, ns, n, keys, found, ctx, what);
+	rrd_get_arrays *a = NULL;
+	rrd_status rc = get_arrays(d, &a);
+	for (size_t base = 0; !rc && base < n; base += RRD_GET_MANY_CHUNK) {
+		size_t m = n - base < RRD_GET_MANY_CHUNK ? n - base : RRD_GET_MANY_CHUNK;
+		for (size_t i = 0; i < m; i++)
+			a->ns[i] = ns;
+		rc = rrd__store_status(st->m.get_many(st->self, m, a->ns, keys + base, a->values,
+						      a->lens, a->orders, a->found),
+				       what);
+		for (size_t i = 0; !rc && i < m; i++)
+			if (a->found[i])
+				rc = found(d, ctx, base + i, a->values[i], a->lens[i], a->orders[i]);
+	}
+	return rc;
+}
+
+rrd_status rrd__del_many(rrd_distributor *d, int ns, size_t n, const char *const *keys,
+			 const char *what)
+{
+	rrd_store *st = d->store;
+	if (!n)
+		return RRD_OK;
+	if (st->m.del_many)
+		return rrd__store_status(st->m.del_many(st->self, ns, n, keys), what);
+	rrd_status rc = RRD_OK;
+	for (size_t i = 0; !rc && i < n; i++) {
+		int r = st->m.del(st->self, ns, keys[i]);
+		rc = r == RRD_E_NOTFOUND ? RRD_OK : rrd__store_status(r, what);
+	}
+	return rc;
 }

@@ -146,7 +146,7 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_r
 	if (rc != RRD_E_NOTFOUND)
 		return rc;
 	int64_t order;
-	if ((rc = rrd__sequence_next(d, "seq.record", &order)))
+	if ((rc = rrd__order_next(d, "seq.record", &order)))
 		return rc;
 	long slot = take_slot(d);
 	if (slot < 0)

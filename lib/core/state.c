@@ -35,11 +35,18 @@ rrd_status rrd__agent_state(rrd_distributor *d, rrd_agent_rt *a, rrd_agent_state
 	const void *v;
 	size_t len;
 	rrd_status rc = store_get(d, RRD_NS_AGENT_STATE, a->id, &v, &len);
-	if (rc == RRD_E_NOTFOUND) {
+	if (rc && rc != RRD_E_NOTFOUND)
+		return rc;
+	return rrd__agent_state_take(d, a, rc == RRD_OK, v, len);
+}
+
+rrd_status rrd__agent_state_take(rrd_distributor *d, rrd_agent_rt *a, int found, const void *v,
+				 size_t len)
+{
+	rrd_agent_state *s = &a->st;
+	if (!found) {
 		s->open = s->today = s->day = 0;
 		s->last = INT64_MIN;
-	} else if (rc) {
-		return rc;
 	} else {
 		rrd_reader r = { v, len, 0 };
 		if (rrd__read_u8(&r) != AGENT_STATE_FORMAT)
@@ -96,8 +103,9 @@ static rrd_status strat_key(rrd_pool_rt *p, rrd_distributor *d, rrd_strategy s, 
 	return RRD_OK;
 }
 
-/* The pool's slot of strategy `s`, made if new. */
-static rrd_status strat_slot(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s, rrd_strat_state **out)
+/* The pool's slot of strategy `s`, made if new, with its key. */
+rrd_status rrd__strat_slot(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
+			   rrd_strat_state **out)
 {
 	long slot = rrd__strategy_slot(d, s);
 	if (slot < 0)
@@ -114,14 +122,14 @@ static rrd_status strat_slot(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
 	if (!p->states[slot] && !(p->states[slot] = rrd__calloc(1, sizeof(rrd_strat_state))))
 		return rrd__nomem();
 	*out = p->states[slot];
-	return RRD_OK;
+	return (*out)->key ? RRD_OK : strat_key(p, d, s, *out);
 }
 
 rrd_status rrd__strat_cache_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strategy s,
 				 size_t size, void (*free_fn)(void *), void **out)
 {
 	rrd_strat_state *ss;
-	rrd_status rc = strat_slot(d, p, s, &ss);
+	rrd_status rc = rrd__strat_slot(d, p, s, &ss);
 	return rc ? rc : rrd__cache_data(&ss->cache, size, free_fn, out);
 }
 
@@ -129,21 +137,25 @@ rrd_status rrd__strat_state_slow(rrd_distributor *d, rrd_pool_rt *p, rrd_strateg
 				 rrd_strat_state **out)
 {
 	rrd_strat_state *ss;
-	rrd_status rc = strat_slot(d, p, s, &ss);
+	rrd_status rc = rrd__strat_slot(d, p, s, &ss);
 	if (rc)
 		return rc;
 	*out = ss;
 	if (ss->epoch == d->epoch)
 		return RRD_OK;
-	if (!ss->key && (rc = strat_key(p, d, s, ss)))
-		return rc;
 	const void *v;
 	size_t len;
 	rc = store_get(d, RRD_NS_STRATEGY, ss->key, &v, &len);
-	if (rc == RRD_E_NOTFOUND) {
-		ss->len = 0;
-	} else if (rc) {
+	if (rc && rc != RRD_E_NOTFOUND)
 		return rc;
+	return rrd__strat_state_take(d, ss, rc == RRD_OK, v, len);
+}
+
+rrd_status rrd__strat_state_take(rrd_distributor *d, rrd_strat_state *ss, int found,
+				 const void *v, size_t len)
+{
+	if (!found) {
+		ss->len = 0;
 	} else {
 		if (rrd__grow((void **)&ss->data, &ss->cap, len, 1))
 			return rrd__nomem();
@@ -222,6 +234,17 @@ rrd_status rrd__sequence_next(rrd_distributor *d, const char *key, int64_t *out)
 	return RRD_OK;
 }
 
+rrd_status rrd__order_next(rrd_distributor *d, const char *key, int64_t *out)
+{
+	if (!d->concurrent)
+		return rrd__sequence_next(d, key, out);
+	/* Times are bounded (RRD_TIME_MIN..MAX), so this cannot overflow. */
+	int64_t at = rrd__now(d) * 1024;
+	d->last_order = at > d->last_order ? at : d->last_order + 1;
+	*out = d->last_order;
+	return RRD_OK;
+}
+
 /* One entry to the store; `what` names it in the message of a failure. */
 static rrd_status put(rrd_distributor *d, int ns, const char *key, const void *value,
 		      size_t len, int64_t order, const char *what)
@@ -235,7 +258,7 @@ static rrd_status put(rrd_distributor *d, int ns, const char *key, const void *v
  * all their table slots before it writes any. */
 static rrd_status flush_records(rrd_distributor *d)
 {
-	rrd_puts *p = &d->record_puts;
+	rrd_puts *p = &d->commit_puts;
 	rrd_status rc = RRD_OK;
 	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++) {
 		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];

@@ -3,13 +3,22 @@
  * configuration change goes through, so that beginning, rolling back and
  * committing, and what each does to the caches, are written once.
  */
+#include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/config_store.h"
 #include "core/core.h"
 #include "time/instant.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/random.h"
+
+/* The bounds of the wait before an operation runs again (back_off). */
+#define RETRY_WAIT_FIRST_US 200L
+#define RETRY_WAIT_MAX_US 20000L
+/* The retry (counting the first as 1) that asks the store to run alone. */
+#define RETRY_ALONE_FROM 3
 
 rrd_time rrd__now(rrd_distributor *d)
 {
@@ -63,14 +72,28 @@ static void clear_dirty_marks(rrd_distributor *d)
 }
 
 
-rrd_status rrd__txn_begin(rrd_distributor *d)
+rrd_status rrd__txn_begin(rrd_distributor *d, unsigned int flags, const rrd_txn *t, void *ctx)
 {
 	uint64_t gen = 0;
 	rrd_store *st = d->store;
-	int rc = st->m.begin(st->self, 0, &gen);
+	int rc = st->m.begin(st->self, flags, &gen);
 	if (rc)
 		return rrd__store_status(rc, "begin");
 	d->in_txn = 1;
+	if (gen == RRD_STORE_NO_GENERATION) {
+		/* What we hold may be stale at every transaction. */
+		d->concurrent = 1;
+		d->epoch++;
+		d->generation = gen;
+		rrd_status s = rrd__txn_read_ahead(d, t->prefetch, ctx);
+		if (s) {
+			/* A reload that failed leaves the configuration half
+			 * read: the next transaction reads it all again. */
+			d->config_version = -1;
+			rrd__txn_abort(d);
+		}
+		return s;
+	}
 	if (gen != d->generation) {
 		/* Someone else committed: what we cached may be stale. */
 		d->epoch++;
@@ -93,7 +116,9 @@ rrd_status rrd__txn_begin(rrd_distributor *d)
 rrd_status rrd__txn_commit(rrd_distributor *d)
 {
 	rrd_store *st = d->store;
-	rrd_status s = rrd__flush(d);
+	rrd_status s = rrd__events_flush(d);
+	if (!s)
+		s = rrd__flush(d);
 	if (s) {
 		rrd__txn_abort(d);
 		return s;
@@ -107,6 +132,7 @@ rrd_status rrd__txn_commit(rrd_distributor *d)
 	d->in_txn = 0;
 	d->generation++;
 	clear_dirty_marks(d);
+	rrd__events_committed(d);
 	if (d->pending) {
 		if (d->outbox_tail)
 			d->outbox_tail->next = d->pending;
@@ -130,6 +156,7 @@ void rrd__txn_abort(rrd_distributor *d)
 	}
 	d->in_txn = 0;
 	d->epoch++;
+	d->acks_sent = 0;
 	clear_dirty_marks(d);
 	rrd__evbatch_free(d->pending);
 	d->pending = NULL;
@@ -160,6 +187,39 @@ void rrd__txn_config_done(rrd_distributor *d, int64_t version)
 {
 	d->config_version = version;
 	d->config_gen++;
+}
+
+/* Wait before running again after the `i`th lost race (from 0): a random
+ * time up to a bound that doubles each time. Writers that lost to one
+ * winner all learn it at its commit; run again at once, they would meet
+ * again, and the same few could lose every time. Spread apart, one of
+ * them reads the winner's work and commits before the next arrives. */
+static void back_off(int i)
+{
+	long bound_us = RETRY_WAIT_FIRST_US << (i < 8 ? i : 8);
+	if (bound_us > RETRY_WAIT_MAX_US)
+		bound_us = RETRY_WAIT_MAX_US;
+	long us = (long)(rrd__random_token() % (uint64_t)bound_us);
+	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+rrd_status rrd__run_again(rrd_distributor *d, const rrd_txn *t, void *ctx)
+{
+	rrd_status rc = RRD_E_RETRY;
+	for (int i = 0; rc == RRD_E_RETRY && i < d->opts.max_retries; i++) {
+		back_off(i);
+		if (i + 1 >= RETRY_ALONE_FROM)
+			d->begin_flags |= RRD_TXN_EXCLUSIVE;
+		rc = rrd__run_once(d, t, ctx);
+	}
+	d->begin_flags &= ~RRD_TXN_EXCLUSIVE;
+	if (rc == RRD_E_RETRY)
+		rc = rrd__fail_prefix(RRD_E_RETRY, "ran %d times, and each time another writer "
+					       "won; nothing changed: ",
+				      d->opts.max_retries + 1);
+	return rc;
 }
 
 void rrd__run_then(rrd_distributor *d, const rrd_txn *t, void *ctx)

@@ -38,7 +38,17 @@ rrd_status rrd__evbatch_add(rrd_evbatch *b, const rrd_event *ev)
 		}
 		e.skipped = sk;
 	}
+	if (copy_str(b, &e.id))
+		return rrd__nomem();
 	b->events[b->count++] = e;
+	return RRD_OK;
+}
+
+rrd_status rrd__evbatch_push(rrd_evbatch *b, const rrd_event *ev)
+{
+	if (rrd__grow((void **)&b->events, &b->cap, b->count + 1, sizeof(rrd_event)))
+		return rrd__nomem();
+	b->events[b->count++] = *ev;
 	return RRD_OK;
 }
 

@@ -43,6 +43,20 @@ RRD_API rrd_event_type rrd_event_type_of(const rrd_event *e)
 	return e ? e->type : (rrd_event_type)0;
 }
 
+RRD_API const char *rrd_event_id(const rrd_event *e)
+{
+	if (!e)
+		return NULL;
+	if (!e->id) {
+		/* Formatted when first asked: the host's callback is the one
+		 * reader of an event, and events are never const objects. */
+		rrd_event *m = (rrd_event *)e;
+		rrd__event_id_format(m->idbuf, m->token, m->serial);
+		m->id = m->idbuf;
+	}
+	return e->id;
+}
+
 RRD_API rrd_time rrd_event_time(const rrd_event *e)
 {
 	return e ? e->at : 0;

@@ -46,6 +46,7 @@ RRD_API const char *rrd_status_name(rrd_status status)
 	case RRD_E_CALLBACK: return "callback_failed";
 	case RRD_E_PARSE: return "parse_error";
 	case RRD_E_STATE: return "invalid_state";
+	case RRD_E_RETRY: return "retry";
 	}
 	return "unknown_status";
 }

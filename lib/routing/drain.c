@@ -276,3 +276,28 @@ rrd_status rrd__operation(rrd_distributor *d, rrd_txn_fn body, void *ctx)
 {
 	return rrd__operation_ex(d, body, ctx, 1);
 }
+
+rrd_status rrd__operation_ahead(rrd_distributor *d, rrd_txn_fn body,
+				void (*prefetch)(rrd_distributor *d, void *ctx), void *ctx)
+{
+	rrd_txn t = { .kind = RRD_TXN_WRITE, .body = body, .finish = drain_step,
+		      .prefetch = prefetch };
+	return rrd__run(d, &t, ctx);
+}
+
+void rrd__want_route(rrd_distributor *d, const rrd_record *r, const char *pool)
+{
+	rrd_pool_rt *p = NULL;
+	rrd_strategy s = RRD_STRATEGY_INHERIT;
+	if (pool) {
+		p = rrd__pool_find(d, pool);
+	} else {
+		const rrd_rule_rt *rule = NULL;
+		if (rrd__rule_match(d, r, &rule) == RRD_OK && rule) {
+			p = rule->pool;
+			s = rule->strategy;
+		}
+	}
+	if (p)
+		rrd__want_pool(d, p, s == RRD_STRATEGY_INHERIT ? p->cfg->strategy : s);
+}

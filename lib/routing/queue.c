@@ -59,7 +59,7 @@ static rrd_status push(rrd_distributor *d, rrd_rec_rt *rec, rrd_queue_reason rea
 		       const char *pool, const char *rule, rrd_time now, int emit)
 {
 	int64_t seq;
-	rrd_status rc = rrd__sequence_next(d, "seq.queue", &seq);
+	rrd_status rc = rrd__order_next(d, "seq.queue", &seq);
 	if (rc || (rc = rrd__rec_transition(d, rec, NULL, RRD_RECORD_QUEUED)) ||
 	    (rc = put_entry(d, rec->r->id, reason, now, pool, rule, seq)) || !emit)
 		return rc;
@@ -185,15 +185,22 @@ struct rrd_queue {
 	size_t count, cap;
 };
 
-RRD_API void rrd_queue_free(rrd_queue *q)
+/* Empty the queue's entries, keeping their room. */
+static void queue_clear(rrd_queue *q)
 {
-	if (!q)
-		return;
 	for (size_t i = 0; i < q->count; i++) {
 		rrd__free(q->items[i].record);
 		rrd__free(q->items[i].pool);
 		rrd__free(q->items[i].rule);
 	}
+	q->count = 0;
+}
+
+RRD_API void rrd_queue_free(rrd_queue *q)
+{
+	if (!q)
+		return;
+	queue_clear(q);
 	rrd__free(q->items);
 	rrd__free(q);
 }
@@ -232,6 +239,7 @@ static int collect(void *ctx, const char *key, const void *value, size_t len, in
 
 static rrd_status read_queue(rrd_distributor *d, void *ctx, rrd_time now)
 {
+	queue_clear(ctx); /* what a run before this one read */
 	scan_ctx sc = { ctx, RRD_OK };
 	rrd_store *st = d->store;
 	(void)now;

@@ -76,7 +76,7 @@ static rrd_status deadline_of(const route_ctx *c, rrd_time window, rrd_time *out
 static rrd_status set_timer(rrd_distributor *d, const char *record, rrd_time due)
 {
 	int64_t seq;
-	rrd_status rc = rrd__sequence_next(d, "seq.timer", &seq);
+	rrd_status rc = rrd__order_next(d, "seq.timer", &seq);
 	if (rc)
 		return rc;
 	rrd_store *st = d->store;

@@ -89,6 +89,12 @@ extern const rrd_txn rrd__drain_alone;
 /* An operation: `body`, then auto-drain (rrd__drain), in one write
  * transaction (rrd__run). */
 rrd_status rrd__operation(rrd_distributor *d, rrd_txn_fn body, void *ctx);
+/* rrd__operation with a txn's prefetch, for a concurrent store. */
+rrd_status rrd__operation_ahead(rrd_distributor *d, rrd_txn_fn body,
+				void (*prefetch)(rrd_distributor *d, void *ctx), void *ctx);
+/* For a prefetch: what routing `r` (straight to `pool`, or NULL: by the
+ * rules) reads first, as the configuration cached says. */
+void rrd__want_route(rrd_distributor *d, const rrd_record *r, const char *pool);
 /* The same, draining only when `drain` is 1 (a bulk job's inner batches
  * leave draining to its last). */
 rrd_status rrd__operation_ex(rrd_distributor *d, rrd_txn_fn body, void *ctx, int drain);

@@ -127,6 +127,7 @@ typedef struct memstore {
 	char miss_key[MISS_KEY_MAX];
 	rrd_slab slab;
 	int in_txn;
+	int read_only;    /* the transaction was begun RRD_TXN_READ_ONLY */
 	int deleted;      /* the transaction deleted an entry or a timer */
 	uint64_t generation;
 	table tables[NS_MAX];
@@ -198,9 +199,9 @@ static entry *lookup(memstore *s, const table *t, int ns, const char *key)
 static int mem_begin(void *self, unsigned int flags, uint64_t *generation)
 {
 	memstore *s = self;
-	(void)flags;
 	pthread_mutex_lock(&s->mu);
 	s->in_txn = 1;
+	s->read_only = (flags & RRD_TXN_READ_ONLY) != 0;
 	if (generation)
 		*generation = s->generation;
 	return RRD_OK;
@@ -501,10 +502,33 @@ static int mem_has_many(void *self, int ns, size_t n, const char *const *keys,
 	return RRD_OK;
 }
 
+static int mem_get_many(void *self, size_t n, const int *ns, const char *const *keys,
+			const void **values, size_t *lens, int64_t *orders, unsigned char *found)
+{
+	memstore *s = self;
+	for (size_t i = 0; i < n; i++) {
+		table *t = table_of(s, ns[i]);
+		if (!t)
+			return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns[i]);
+		entry *e = lookup(s, t, ns[i], keys[i]);
+		found[i] = e && !e->dead;
+		if (!found[i])
+			continue;
+		values[i] = value_of(e);
+		lens[i] = e->len;
+		if (orders)
+			orders[i] = e->order;
+	}
+	return RRD_OK;
+}
+
 static int need_txn(memstore *s)
 {
 	if (!s->in_txn)
 		return rrd__fail(RRD_E_STATE, "memory store: write outside a transaction");
+	/* The reference store holds its callers to the contract. */
+	if (s->read_only)
+		return rrd__fail(RRD_E_STATE, "memory store: write in a read-only transaction");
 	return RRD_OK;
 }
 
@@ -632,13 +656,9 @@ static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 	return RRD_OK;
 }
 
-static int mem_del(void *self, int ns, const char *key)
+/* One delete, the table and transaction checked. */
+static int del_entry(memstore *s, table *t, int ns, const char *key)
 {
-	memstore *s = self;
-	table *t;
-	int rc = write_table(s, ns, &t);
-	if (rc)
-		return rc;
 	entry *e = lookup(s, t, ns, key);
 	if (!e || e->dead)
 		return RRD_E_NOTFOUND;
@@ -650,6 +670,25 @@ static int mem_del(void *self, int ns, const char *key)
 	e->dead = 1;
 	s->deleted = 1;
 	return RRD_OK;
+}
+
+static int mem_del(void *self, int ns, const char *key)
+{
+	memstore *s = self;
+	table *t;
+	int rc = write_table(s, ns, &t);
+	return rc ? rc : del_entry(s, t, ns, key);
+}
+
+static int mem_del_many(void *self, int ns, size_t n, const char *const *keys)
+{
+	memstore *s = self;
+	table *t;
+	int rc = write_table(s, ns, &t);
+	for (size_t i = 0; !rc && i < n; i++)
+		if ((rc = del_entry(s, t, ns, keys[i])) == RRD_E_NOTFOUND)
+			rc = RRD_OK;
+	return rc;
 }
 
 /* An entry a scan returns, with its order beside it, so that sorting
@@ -943,6 +982,8 @@ static const rrd_store_methods memory_methods = {
 	.lock_release = mem_lock_release,
 	.put_many = mem_put_many,
 	.has_many = mem_has_many,
+	.get_many = mem_get_many,
+	.del_many = mem_del_many,
 };
 
 RRD_API rrd_status rrd_store_memory_new(rrd_store **out)

@@ -32,6 +32,7 @@ RRD_API rrd_status rrd_store_new(rrd_store **out, const rrd_store_methods *metho
 	/* Read only as much as the caller's version of the table has; the
 	 * callbacks it does not know stay NULL. */
 	static const size_t table_size[] = { 0, offsetof(rrd_store_methods, has_many),
+					     offsetof(rrd_store_methods, get_many),
 					     sizeof(rrd_store_methods) };
 	memcpy(&st->m, methods, table_size[methods->version]);
 	st->self = self;
@@ -56,9 +57,14 @@ RRD_API rrd_status rrd_store_error(rrd_status status, const char *message)
 rrd_status rrd__store_failed(int rc, const char *what)
 {
 	/* A backend that set a message keeps it; otherwise say what failed. */
-	if (rrd_error_last_status() != rc || !*rrd_error_last())
-		return rrd__fail(rc < 0 && rc >= RRD_E_STATE ? (rrd_status)rc : RRD_E_STORE,
-				 "store: %s failed (%s)", what,
-				 rrd_status_name((rrd_status)rc));
-	return (rrd_status)rc;
+	int own = rrd_error_last_status() == rc && *rrd_error_last();
+	/* Before RRD_E_RETRY, a store's "busy" (a lock it waited for too
+	 * long) meant what "retry" says now; only lock_acquire, which does
+	 * not come here, says "busy" about the redistribution lock. */
+	if (rc == RRD_E_BUSY)
+		rc = RRD_E_RETRY;
+	rrd_status s = rc < 0 && rc >= RRD_E_RETRY ? (rrd_status)rc : RRD_E_STORE;
+	if (own)
+		return rrd__fail(s, "%s", rrd_error_last());
+	return rrd__fail(s, "store: %s failed (%s)", what, rrd_status_name((rrd_status)rc));
 }

@@ -10,9 +10,12 @@
 #define RRD_ALWAYS_INLINE __attribute__((always_inline)) inline
 /* Ask for the cache line at p, to be read soon. */
 #define RRD_PREFETCH(p) __builtin_prefetch(p)
+/* A branch that is rarely taken, so it goes out of the hot path's way. */
+#define RRD_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define RRD_ALWAYS_INLINE inline
 #define RRD_PREFETCH(p) ((void)(p))
+#define RRD_UNLIKELY(x) (x)
 #endif
 
 #endif

@@ -1,6 +1,8 @@
 /* The store's redistribution lock: owner names that no two processes
  * share, a lease renewed before every batch, and a job whose work
- * committed reported as done even when the lock cannot be given back. */
+ * committed reported as done even when the lock cannot be given back;
+ * and what rrd_distributor_get_job tells of a job at each point, a job
+ * whose process ended mid-way included. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -114,6 +116,10 @@ typedef struct world {
 	int intruded;        /* what the store said to that */
 	int progress;
 	rrd_status other_job[4];
+	/* What the other distributor read of the job at the first batch. */
+	rrd_job_state seen_state;
+	int64_t seen_moved;
+	size_t seen_records;
 } world;
 
 static rrd_time world_clock(void *user)
@@ -165,6 +171,14 @@ static void between_batches(void *user, const rrd_event *ev)
 	}
 	if (w->progress < 4)
 		w->other_job[w->progress] = job(w->other, "dan", "erin", NULL);
+	if (!w->progress) {
+		rrd_job *j;
+		assert_int_equal(rrd_distributor_get_job(w->other, rrd_event_job(ev), &j), RRD_OK);
+		w->seen_state = rrd_job_state_of(j);
+		w->seen_moved = rrd_job_moved(j);
+		w->seen_records = rrd_job_record_count(j);
+		rrd_job_free(j);
+	}
 	w->progress++;
 }
 
@@ -341,6 +355,151 @@ static void test_job_that_lost_its_lock_stops(void **state)
 	world_free(w);
 }
 
+
+/* ---- a job's state --------------------------------------------------------- */
+
+static rrd_job *get_job(rrd_distributor *d, const char *id)
+{
+	rrd_job *j = NULL;
+	rrd_status rc = rrd_distributor_get_job(d, id, &j);
+	if (rc)
+		fail_msg("get_job %s: %s: %s", id, rrd_status_name(rc), rrd_error_last());
+	return j;
+}
+
+/* Every record the job lists went from `from` to `to`, and is `to`'s now;
+ * no record is listed twice. */
+static void check_moves(rrd_distributor *d, const rrd_job *j, const char *from, const char *to)
+{
+	size_t n = rrd_job_record_count(j);
+	for (size_t i = 0; i < n; i++) {
+		const char *id, *was, *now;
+		assert_int_equal(rrd_job_record(j, i, &id, &was, &now), RRD_OK);
+		assert_string_equal(was, from);
+		assert_string_equal(now, to);
+		char expect[32];
+		snprintf(expect, sizeof expect, "C-%04zu", i); /* moved in order */
+		assert_string_equal(id, expect);
+		rrd_record *r;
+		assert_int_equal(rrd_distributor_get_record(d, id, &r), RRD_OK);
+		assert_string_equal(rrd_record_owner(r), to);
+		rrd_record_free(r);
+	}
+}
+
+/* Running while its batches run, completed after, undone after undo; the
+ * moved records listed each time. */
+static void test_job_state_through_its_life(void **state)
+{
+	(void)state;
+	world *w = world_new(2500, 1);
+	char id[RRD_JOB_ID_MAX + 1];
+	assert_int_equal(job(w->f->dist, "alice", "bob", id), RRD_OK);
+	assert_int_equal(w->seen_state, RRD_JOB_RUNNING);
+	assert_int_equal(w->seen_moved, 1000);
+	assert_int_equal(w->seen_records, 1000);
+	rrd_job *j = get_job(w->other, id);
+	assert_string_equal(rrd_job_id(j), "J1");
+	assert_int_equal(rrd_job_state_of(j), RRD_JOB_COMPLETED);
+	assert_int_equal(rrd_job_started(j), w->f->now);
+	assert_int_equal(rrd_job_total(j), 2500);
+	assert_int_equal(rrd_job_moved(j), 2500);
+	assert_int_equal(rrd_job_held(j), 0);
+	assert_int_equal(rrd_job_record_count(j), 2500);
+	check_moves(w->other, j, "alice", "bob");
+	const char *rid = "x";
+	assert_int_equal(rrd_job_record(j, 2500, &rid, NULL, NULL), RRD_E_INVALID);
+	assert_string_equal(rid, "x");
+	rrd_job_free(j);
+	assert_int_equal(rrd_distributor_undo(w->f->dist, id, NULL), RRD_OK);
+	j = get_job(w->other, id);
+	assert_int_equal(rrd_job_state_of(j), RRD_JOB_UNDONE);
+	assert_int_equal(rrd_job_record_count(j), 2500);
+	rrd_job_free(j);
+	world_free(w);
+}
+
+/* A batch that fails stops the job: stopped at once, with what its first
+ * batch moved; running the same redistribution again moves the rest. */
+static void test_job_stopped_by_a_failed_batch(void **state)
+{
+	(void)state;
+	world *w = world_new(2500, 0);
+	faulty_store_arm(w->fs, FAULTY_BEGIN, 1, 1);
+	char id[RRD_JOB_ID_MAX + 1];
+	assert_int_equal(job(w->f->dist, "alice", "bob", id), RRD_E_STORE);
+	assert_string_equal(id, "J1");
+	rrd_job *j = get_job(w->other, id);
+	assert_int_equal(rrd_job_state_of(j), RRD_JOB_STOPPED);
+	assert_int_equal(rrd_job_moved(j), 1000);
+	assert_int_equal(rrd_job_total(j), 2500);
+	assert_int_equal(rrd_job_record_count(j), 1000);
+	check_moves(w->other, j, "alice", "bob");
+	rrd_job_free(j);
+	assert_int_equal(job(w->f->dist, "alice", "bob", id), RRD_OK);
+	assert_string_equal(id, "J2");
+	assert_int_equal(open_count(w->other, "alice"), 0);
+	assert_int_equal(open_count(w->other, "bob"), 2500);
+	world_free(w);
+}
+
+/* A process that ends mid-job writes nothing more, and gives no lock
+ * back: its job reads as running while the lease of its last batch
+ * lasts, and as stopped from the instant it ends, when another job may
+ * take the lock; undo then puts back what it moved. */
+static void test_job_whose_process_ended_is_stopped_after_its_lease(void **state)
+{
+	(void)state;
+	world *w = world_new(2500, 0);
+	fixture *f = w->f;
+	faulty_store_arm(w->fs, FAULTY_BEGIN, 1, 0);
+	faulty_store_arm(w->fs, FAULTY_LOCK_RELEASE, 0, 0);
+	char id[RRD_JOB_ID_MAX + 1];
+	assert_int_equal(job(f->dist, "alice", "bob", id), RRD_E_STORE);
+	faulty_store_disarm(w->fs, FAULTY_BEGIN);
+	faulty_store_disarm(w->fs, FAULTY_LOCK_RELEASE);
+	f->now += RRD_RD_LEASE - 1;
+	rrd_job *j = get_job(w->other, id);
+	assert_int_equal(rrd_job_state_of(j), RRD_JOB_RUNNING);
+	assert_int_equal(rrd_job_moved(j), 1000);
+	rrd_job_free(j);
+	assert_int_equal(job(w->other, "dan", "erin", NULL), RRD_E_BUSY);
+	f->now += 1;
+	j = get_job(w->other, id);
+	assert_int_equal(rrd_job_state_of(j), RRD_JOB_STOPPED);
+	assert_int_equal(rrd_job_record_count(j), 1000);
+	check_moves(w->other, j, "alice", "bob");
+	rrd_job_free(j);
+	int64_t restored = 0;
+	assert_int_equal(rrd_distributor_undo(w->other, id, &restored), RRD_OK);
+	assert_int_equal(restored, 1000);
+	assert_int_equal(open_count(w->other, "alice"), 2500);
+	world_free(w);
+}
+
+static void test_job_bad_input(void **state)
+{
+	(void)state;
+	world *w = world_new(1, 0);
+	rrd_job *j = (rrd_job *)&j;
+	assert_int_equal(rrd_distributor_get_job(NULL, "J1", &j), RRD_E_INVALID);
+	assert_int_equal(rrd_distributor_get_job(w->other, "J1", NULL), RRD_E_INVALID);
+	assert_int_equal(rrd_distributor_get_job(w->other, NULL, &j), RRD_E_INVALID);
+	assert_null(j);
+	assert_int_equal(rrd_distributor_get_job(w->other, "", &j), RRD_E_INVALID);
+	assert_int_equal(rrd_distributor_get_job(w->other, "J1", &j), RRD_E_UNKNOWN_JOB);
+	assert_non_null(strstr(rrd_error_last(), "J1"));
+	assert_int_equal(rrd_distributor_get_job(w->other, "J12345678901234567890123456", &j),
+			 RRD_E_UNKNOWN_JOB);
+	assert_null(j);
+	assert_null(rrd_job_id(NULL));
+	assert_int_equal(rrd_job_state_of(NULL), 0);
+	assert_int_equal(rrd_job_record_count(NULL), 0);
+	assert_int_equal(rrd_job_record(NULL, 0, NULL, NULL, NULL), RRD_E_INVALID);
+	rrd_job_free(NULL);
+	world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +510,10 @@ int main(void)
 		cmocka_unit_test(test_job_renews_its_lease_before_each_batch),
 		cmocka_unit_test(test_job_whose_renewal_fails_stops_cleanly),
 		cmocka_unit_test(test_job_that_lost_its_lock_stops),
+		cmocka_unit_test(test_job_state_through_its_life),
+		cmocka_unit_test(test_job_stopped_by_a_failed_batch),
+		cmocka_unit_test(test_job_whose_process_ended_is_stopped_after_its_lease),
+		cmocka_unit_test(test_job_bad_input),
 	};
 	return cmocka_run_group_tests_name("lock", tests, NULL, NULL);
 }

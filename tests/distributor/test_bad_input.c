@@ -1300,7 +1300,7 @@ static void test_unknown_kinds_strategies_and_statuses(void **state)
 		      rrd_claim_result_name((rrd_claim_result)5) == NULL,
 	      "rrd_claim_result_name of RRD_CLAIM_WON or an unknown value is not NULL");
 	check(strcmp(rrd_status_name((rrd_status)1), "unknown_status") == 0 &&
-		      strcmp(rrd_status_name((rrd_status)-26), "unknown_status") == 0 &&
+		      strcmp(rrd_status_name((rrd_status)-27), "unknown_status") == 0 &&
 		      strcmp(rrd_status_name((rrd_status)INT_MIN), "unknown_status") == 0,
 	      "rrd_status_name of an unknown value is not \"unknown_status\"");
 	finish();
@@ -1367,7 +1367,7 @@ static void test_option_tables_of_unknown_versions(void **state)
 	rrd_distributor_options o;
 	memset(&o, 0xAB, sizeof o);
 	REFUSED(w, RRD_E_VERSION, "0", rrd_distributor_options_init(&o, 0));
-	REFUSED(w, RRD_E_VERSION, "2", rrd_distributor_options_init(&o, 2));
+	REFUSED(w, RRD_E_VERSION, "3", rrd_distributor_options_init(&o, 3));
 	REFUSED(w, RRD_E_VERSION, NULL, rrd_distributor_options_init(&o, UINT_MAX));
 	assert_int_equal(rrd_distributor_options_init(&o, RRD_DISTRIBUTOR_OPTIONS_VERSION), RRD_OK);
 	assert_int_equal(o.version, RRD_DISTRIBUTOR_OPTIONS_VERSION);
@@ -1379,7 +1379,7 @@ static void test_option_tables_of_unknown_versions(void **state)
 	REFUSED(w, RRD_E_VERSION, "0", rrd_distributor_new(&nd, w->f->store, &o));
 	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
 	o.version = RRD_DISTRIBUTOR_OPTIONS_VERSION + 1;
-	REFUSED(w, RRD_E_VERSION, "2", rrd_distributor_new(&nd, w->f->store, &o));
+	REFUSED(w, RRD_E_VERSION, "3", rrd_distributor_new(&nd, w->f->store, &o));
 	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
 	o.version = RRD_DISTRIBUTOR_OPTIONS_VERSION;
 	/* Negative, other than RRD_REDISTRIBUTE_NONE. */
@@ -1389,6 +1389,15 @@ static void test_option_tables_of_unknown_versions(void **state)
 	o.redistribute_max = INT64_MIN;
 	REFUSED(w, RRD_E_INVALID, "redistribute_max", rrd_distributor_new(&nd, w->f->store, &o));
 	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
+	o.redistribute_max = 0;
+	/* Negative, other than RRD_RETRY_NONE. */
+	o.max_retries = -2;
+	REFUSED(w, RRD_E_INVALID, "max_retries", rrd_distributor_new(&nd, w->f->store, &o));
+	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
+	o.max_retries = INT_MIN;
+	REFUSED(w, RRD_E_INVALID, "max_retries", rrd_distributor_new(&nd, w->f->store, &o));
+	NO_OUTPUT("rrd_distributor_new", nd, rrd_distributor_free);
+	o.max_retries = 0;
 
 	rrd_record *r;
 	assert_int_equal(rrd_record_new(&r, "N1", RRD_KIND_LEAD), RRD_OK);

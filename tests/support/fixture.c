@@ -65,18 +65,30 @@ fixture *fix_new(int explain)
 	return f;
 }
 
+void fix_no_events(void *user, const rrd_event *event)
+{
+	(void)user;
+	(void)event;
+}
+
 fixture *fix_new_on(rrd_store *store, int explain)
+{
+	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	o.explain = explain;
+	return fix_new_tuned(store, &o);
+}
+
+fixture *fix_new_tuned(rrd_store *store, const rrd_distributor_options *opts)
 {
 	fixture *f = calloc(1, sizeof *f);
 	assert_non_null(f);
 	f->now = FIX_START;
 	f->store = store;
-	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	rrd_distributor_options o = *opts;
 	o.clock = clock_fn;
 	o.clock_user = f;
-	o.on_event = on_event;
+	o.on_event = opts->on_event == fix_no_events ? NULL : on_event;
 	o.event_user = f;
-	o.explain = explain;
 	o.seed = 7;
 	assert_int_equal(rrd_distributor_new(&f->dist, f->store, &o), RRD_OK);
 	return f;
@@ -109,19 +121,39 @@ void fix_agent(fixture *f, const char *id)
 	rrd_agent_free(a);
 }
 
-void fix_pool(fixture *f, const char *id, rrd_strategy s, ...)
+static rrd_pool *pool_of(const char *id, rrd_kind kind, rrd_strategy s, va_list members)
 {
 	rrd_pool *p;
-	assert_int_equal(rrd_pool_new(&p, id, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_pool_new(&p, id, kind), RRD_OK);
 	assert_int_equal(rrd_pool_set_strategy(p, s), RRD_OK);
+	const char *m;
+	while ((m = va_arg(members, const char *)))
+		assert_int_equal(rrd_pool_add_member(p, m), RRD_OK);
+	return p;
+}
+
+rrd_pool *fix_pool_of(const char *id, rrd_kind kind, rrd_strategy s, ...)
+{
 	va_list ap;
 	va_start(ap, s);
-	const char *m;
-	while ((m = va_arg(ap, const char *)))
-		assert_int_equal(rrd_pool_add_member(p, m), RRD_OK);
+	rrd_pool *p = pool_of(id, kind, s, ap);
 	va_end(ap);
+	return p;
+}
+
+void fix_put_pool(fixture *f, rrd_pool *p)
+{
 	assert_int_equal(rrd_distributor_put_pool(f->dist, p), RRD_OK);
 	rrd_pool_free(p);
+}
+
+void fix_pool(fixture *f, const char *id, rrd_strategy s, ...)
+{
+	va_list ap;
+	va_start(ap, s);
+	rrd_pool *p = pool_of(id, RRD_KIND_LEAD, s, ap);
+	va_end(ap);
+	fix_put_pool(f, p);
 }
 
 rrd_status fix_submit(fixture *f, const char *lead, const char *pool)

@@ -27,11 +27,21 @@ typedef struct fixture {
 fixture *fix_new(int explain);
 /* The same on a store the test keeps (fix_free leaves it). */
 fixture *fix_new_on(rrd_store *store, int explain);
+/* The same with the host's options, but for the clock, the events and
+ * the seed, which are the fixture's. */
+fixture *fix_new_tuned(rrd_store *store, const rrd_distributor_options *opts);
+/* As opts->on_event for fix_new_tuned: the distributor gets no callback. */
+void fix_no_events(void *user, const rrd_event *event);
 void fix_free(fixture *f);
 /* Add an active agent with defaults. */
 void fix_agent(fixture *f, const char *id);
 /* Add a lead pool with these members (NULL-terminated). */
 void fix_pool(fixture *f, const char *id, rrd_strategy s, ...);
+/* A pool of `kind` with these members (NULL-terminated), not added: the
+ * caller's to put (fix_put_pool) or free. */
+rrd_pool *fix_pool_of(const char *id, rrd_kind kind, rrd_strategy s, ...);
+/* Add or replace a pool, and free it. */
+void fix_put_pool(fixture *f, rrd_pool *p);
 /* Submit a lead straight to a pool; returns the status. */
 rrd_status fix_submit(fixture *f, const char *lead, const char *pool);
 /* The owner of a record (static buffer), or "" for none. */

@@ -2,46 +2,127 @@
  * librrdist: the storage interface, for authors of store backends.
  *
  * A host that keeps distribution state in its own database implements this
- * table of callbacks; the library ships an in-memory store
- * (rrd_store_memory_new) that is the reference implementation.
+ * table of callbacks. The library ships three stores written against it:
+ * memory (rrd_store_memory_new, the reference), SQLite and PostgreSQL
+ * (rrdist/store.h).
  *
- * The model is a transactional key-value store with a few typed extras:
+ * The model is a transactional key-value store with a few typed extras.
  *
- * - Every distributor operation runs inside one transaction: begin, then
- *   reads and writes, then commit, or rollback on any failure, which must
- *   leave the store exactly as it was. Only one write transaction runs at a
- *   time per store (a SQL store takes BEGIN IMMEDIATE, or locks a row with
- *   SELECT ... FOR UPDATE), which is what makes shared cursors and counters
- *   atomic across processes.
- * - begin() reports the store's generation: a number that every commit
- *   increases by exactly one. A distributor that sees the generation it
- *   left keeps its in-memory copies; any other value (another process or
- *   distributor committed) makes it read state afresh. That is how hot
- *   paths avoid reading the store while several processes stay correct.
+ * TRANSACTIONS
+ *
+ * Every distributor operation runs as one transaction: begin, reads and
+ * writes, then commit, or rollback on any failure. Every callback but
+ * close, lock_acquire and lock_release runs inside a transaction, between
+ * begin and its commit or rollback, and is part of it: the writes, the
+ * timers set, cleared and popped, all become visible together at commit
+ * and are all undone by rollback. begin(RRD_TXN_READ_ONLY) opens a
+ * transaction that will only read; the library ends it with rollback.
+ *
+ * A store is one of two kinds, which begin() tells by the generation it
+ * reports.
+ *
+ * - A serial store runs one write transaction at a time, store-wide: its
+ *   begin() waits for the write lock (a SQL store takes BEGIN IMMEDIATE),
+ *   then reads the generation. The generation is a number that every
+ *   committed write transaction, whether it wrote anything or not,
+ *   increases by exactly one; it is durable, and it never goes back. A
+ *   distributor that finds the generation it left after its own last
+ *   commit knows that nobody else wrote since, and keeps what it holds in
+ *   memory; any other value makes it read afresh. That is how the memory
+ *   and SQLite stores make hot paths read nothing. A read-only transaction
+ *   need not take the write lock; it reports the generation of what it
+ *   reads.
+ * - A concurrent store (RRD_STORE_NO_GENERATION) runs transactions at the
+ *   same time, and contention comes only from the keys they write. The
+ *   store must give each transaction a consistent view (a snapshot taken
+ *   at its first read) and must refuse, with RRD_E_RETRY, a transaction
+ *   that writes or deletes a key that another transaction wrote, deleted
+ *   or inserted and committed after this one's snapshot was taken; so
+ *   must it refuse the insertion of a key another transaction inserted
+ *   meanwhile ("first committer wins", what PostgreSQL's REPEATABLE READ
+ *   does). It may refuse at the write or at commit. The library then
+ *   reads afresh in every transaction, asking for the keys it expects to
+ *   need in one get_many, and writes only at the end, so a networked
+ *   store can send the reads in one round trip and the writes with the
+ *   commit in another, holding a row lock only while it commits.
+ *
+ * What the library does with the answers:
+ * - RRD_E_RETRY (a serialization failure, a deadlock, a lock wait that
+ *   timed out) from any callback inside a transaction makes the library
+ *   roll back and run the whole operation again from the start, a bounded
+ *   number of times (rrd_distributor_options.max_retries), after a
+ *   random wait that grows with each lost race. From the fourth run on it
+ *   begins with RRD_TXN_EXCLUSIVE, which a store that honours it makes
+ *   the last. When the retries run out the operation returns
+ *   RRD_E_RETRY, having changed nothing; the host may try again later.
+ * - After a failed commit the library calls rollback, which must succeed
+ *   as a no-op when the store already ended the transaction. A store
+ *   whose commit cannot tell whether the transaction committed (a
+ *   connection lost during COMMIT) returns RRD_E_STORE; the library then
+ *   drops everything it holds in memory and reads afresh.
+ * - rollback must leave the store exactly as it was before begin. Its
+ *   return value is not checked: a rollback that fails must still never
+ *   keep any of the transaction's writes.
+ *
+ * What must be durable: everything a commit made visible, including the
+ * generation of a serial store. The library never keeps in memory what it
+ * cannot read back: a process that dies at any instant leaves the store as
+ * of its last commit.
+ *
+ * ENTRIES
+ *
  * - Values are opaque bytes that the library encodes (JSON for
  *   configuration, compact versioned binary forms for records, counters
- *   and strategy state). A store keeps them as they are.
+ *   and strategy state). They may hold any byte, NUL included; a store
+ *   keeps them as they are (a SQL store binds them as blobs).
+ * - Keys are NUL-terminated byte strings of 1 to RRD_STORE_KEY_MAX bytes:
+ *   UTF-8 without control characters, except that a composite key joins
+ *   its parts with the unit separator 0x1F. They may hold quotes,
+ *   backslashes, '%' and '_': a SQL store passes keys only as bound
+ *   parameters and matches a prefix by comparing bytes, never with LIKE.
+ *   Keys compare bytewise, as unsigned bytes (memcmp): PostgreSQL needs a
+ *   bytea column or COLLATE "C".
  * - Every entry carries an `order` number; scans return entries by
- *   ascending order, then by key (bytewise). The library uses it for the
- *   order calendars, agents and pools were first added in (each keeps its
- *   number when it changes), rule order, record creation order and queue
- *   order.
+ *   ascending order, then by key. The library uses it for the order
+ *   calendars, agents and pools were first added in (each keeps its
+ *   number when it changes), rule order, record creation order, queue
+ *   order and outbox order.
  * - Timers (offer deadlines) are stored with their due time; timer_pop
- *   hands out each due timer once, whichever process asks.
+ *   hands out each due timer once, whichever process asks: a timer that
+ *   one open transaction popped is not handed to another (a SQL store
+ *   uses FOR UPDATE SKIP LOCKED, or its write lock), and comes back if
+ *   that transaction rolls back.
  *
- * Keys are NUL-terminated UTF-8 without control characters, except that a
- * composite key joins its parts with the unit separator 0x1F.
+ * LIFETIMES
  *
- * Every callback returns RRD_OK or a negative rrd_status; RRD_E_NOTFOUND
- * where documented, RRD_E_BUSY when the store is locked by another process
- * for too long, anything else as RRD_E_STORE. A callback may set the
- * message with rrd_store_error(). The table begins with a version and only
- * ever grows at the end; an optional callback left NULL means "not
- * supported" and the library falls back or returns RRD_E_UNSUPPORTED.
+ * A value handed out by get, get_many or scan belongs to the store and
+ * stays valid until the next call on the same store handle, whichever
+ * distributor makes it; the library copies what it keeps before calling
+ * again. Everything the library passes in (keys, values, arrays) is valid
+ * only for the call; the store copies what it keeps.
  *
- * Threading: the library calls one store from one thread at a time for a
- * given distributor, but several distributors (or processes) may share a
- * store; the store must serialise its transactions itself.
+ * STATUSES
+ *
+ * Every callback returns RRD_OK or a negative rrd_status: RRD_E_NOTFOUND
+ * where documented; RRD_E_RETRY when the transaction lost a race with
+ * another writer (above), or waited for a lock longer than the store's
+ * timeout; RRD_E_BUSY only from lock_acquire; RRD_E_NOMEM; anything else
+ * as RRD_E_STORE. A callback may set the message with rrd_store_error().
+ * Tables of version 1 and 2 predate RRD_E_RETRY: their RRD_E_BUSY from a
+ * callback other than lock_acquire means it, and the library reads it so.
+ *
+ * The table begins with a version and only ever grows at the end; an
+ * optional callback left NULL means "not supported" and the library falls
+ * back or returns RRD_E_UNSUPPORTED.
+ *
+ * THREADING
+ *
+ * The library calls a store handle from one thread at a time for a given
+ * distributor, and one transaction at a time per handle. Several
+ * distributors may share one handle, in which case the store must
+ * serialise their transactions itself (the memory store does). Handles
+ * that share one database (one per thread, or per process) are how a
+ * store lets work run in parallel.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -67,13 +148,30 @@ typedef enum rrd_store_ns {
 	RRD_NS_ROUTING = 9,       /**< record id -> live routing (offers, offered set) */
 	RRD_NS_QUEUE = 10,        /**< record id -> queue entry; order = queue sequence */
 	RRD_NS_JOB = 11,          /**< job id -> job summary */
-	RRD_NS_JOURNAL = 12       /**< job id 0x1F 0x1F batch's first pick -> its records
+	RRD_NS_JOURNAL = 12,      /**< job id 0x1F 0x1F batch's first pick -> its records
 				   *   before the job (earlier releases: job id 0x1F
 				   *   record id -> that record) */
+	RRD_NS_OUTBOX = 13        /**< event id -> event not yet acknowledged; order = time */
 } rrd_store_ns;
 
-/** Flags for begin(). */
-#define RRD_TXN_READ_ONLY 1u  /**< the transaction will not write (a hint) */
+/** The longest key the library writes, in bytes, without the NUL. */
+#define RRD_STORE_KEY_MAX 1023
+
+/** Flags for begin(). A store ignores the flags it does not know. */
+#define RRD_TXN_READ_ONLY 1u  /**< the transaction will only read; it ends with rollback */
+/**
+ * The operation has lost several races in a row (a concurrent store
+ * only): run this transaction with no other write transaction at the
+ * same time, so that it cannot lose again. A store may, for example,
+ * have every write transaction take a store-wide lock shared and this
+ * one take it exclusively, before its snapshot; once it waits for the
+ * lock, new writers queue behind it. A store that cannot may ignore it:
+ * the operation then runs again as usual, up to its retries.
+ */
+#define RRD_TXN_EXCLUSIVE 2u
+
+/** The generation a concurrent store reports from begin(): it keeps none. */
+#define RRD_STORE_NO_GENERATION UINT64_MAX
 
 /** Called by scan for each entry; return nonzero to stop the scan early. */
 typedef int (*rrd_store_each_fn)(void *ctx, const char *key, const void *value,
@@ -85,11 +183,29 @@ typedef struct rrd_store_methods {
 	/** Release the store's resources (rrd_store_free calls it). Optional. */
 	void (*close)(void *self);
 
-	/** Start a transaction; report the current generation. Required. */
+	/**
+	 * Start a transaction (flags: RRD_TXN_READ_ONLY, RRD_TXN_EXCLUSIVE,
+	 * or 0) and report the
+	 * generation: a serial store's, read once it holds its write lock
+	 * (or, read-only, of the snapshot it reads), or
+	 * RRD_STORE_NO_GENERATION. A networked store may defer its BEGIN to
+	 * the first statement. @return RRD_OK, RRD_E_RETRY (the write lock
+	 * stayed taken longer than the store waits) or a failure. Required.
+	 */
 	int (*begin)(void *self, unsigned int flags, uint64_t *generation);
-	/** Make the transaction's writes durable and visible; generation += 1. Required. */
+	/**
+	 * Make the transaction's writes durable and visible, all of them or
+	 * none; a serial store's generation goes up by one, even when the
+	 * transaction wrote nothing. @return RRD_OK, RRD_E_RETRY (lost a race;
+	 * nothing was written) or a failure (the library then calls
+	 * rollback). Required.
+	 */
 	int (*commit)(void *self);
-	/** Discard the transaction's writes. Must not fail in a way that keeps them. Required. */
+	/**
+	 * Discard the transaction: the store is as it was before begin. Also
+	 * called after a failed commit, where it must do nothing if the store
+	 * already ended the transaction. Its status is not checked. Required.
+	 */
 	int (*rollback)(void *self);
 
 	/**
@@ -123,8 +239,9 @@ typedef struct rrd_store_methods {
 	/**
 	 * Remove and return the earliest timer due at or before `now` (by due,
 	 * then seq), writing its key (NUL-terminated) into `key` of `cap`
-	 * bytes (cap > RRD_ID_MAX * 2 + 1). @return RRD_OK or RRD_E_NOTFOUND.
-	 * Required.
+	 * bytes (cap > RRD_ID_MAX * 2 + 1). The removal is part of the
+	 * transaction: rollback puts the timer back. @return RRD_OK or
+	 * RRD_E_NOTFOUND. Required.
 	 */
 	int (*timer_pop)(void *self, rrd_time now, char *key, size_t cap, rrd_time *due);
 
@@ -174,9 +291,35 @@ typedef struct rrd_store_methods {
 	 */
 	int (*has_many)(void *self, int ns, size_t n, const char *const *keys,
 			unsigned char *present);
+
+	/* ---- version 3 ---- */
+
+	/**
+	 * Read `n` entries, each of its own namespace, in one call: what n
+	 * gets would return, in the same order. For entry i, found[i] is set
+	 * to 1 and values[i], lens[i] and (when `orders` is not NULL)
+	 * orders[i] to the entry, or found[i] to 0 when there is none. The
+	 * values stay valid until the next call on this store. A key may
+	 * appear twice. A concurrent store reads them all from one snapshot,
+	 * in one round trip; the library asks in one call for every key an
+	 * operation is known to need. Optional: without it the library calls
+	 * get for each key. @return RRD_OK (whether or not each was found),
+	 * RRD_E_RETRY or a failure.
+	 */
+	int (*get_many)(void *self, size_t n, const int *ns, const char *const *keys,
+			const void **values, size_t *lens, int64_t *orders,
+			unsigned char *found);
+	/**
+	 * Delete the entries of `n` keys of `ns`, as that many dels would,
+	 * except that a key with no entry is not an error. The library
+	 * clears a job's journal and acknowledged events through it.
+	 * Optional: without it the library calls del for each key.
+	 * @return RRD_OK, RRD_E_RETRY or a failure.
+	 */
+	int (*del_many)(void *self, int ns, size_t n, const char *const *keys);
 } rrd_store_methods;
 
-#define RRD_STORE_METHODS_VERSION 2
+#define RRD_STORE_METHODS_VERSION 3
 
 /**
  * Wrap a backend in a store handle.

@@ -1,0 +1,287 @@
+/*
+ * Entries: reads wait for their answer (one round trip, with the BEGIN
+ * when they are the first), writes do not (their answers come with the
+ * next sync, at the latest the COMMIT's). A delete is the exception: its
+ * caller must know whether there was an entry.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pg/pg.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+static int bad_ns(int ns)
+{
+	return rrd__fail(RRD_E_INVALID, "postgres store: namespace %d", ns);
+}
+
+static int ns_ok(int ns)
+{
+	return ns >= RRD_NS_META && ns <= RRD_NS_OUTBOX;
+}
+
+int rrd__pg_get(void *self, int ns, const char *key, const void **value, size_t *len,
+		int64_t *order)
+{
+	pgstore *s = self;
+	int rc = rrd__pg_need_txn(s, 0);
+	if (rc)
+		return rc;
+	if (!ns_ok(ns))
+		return bad_ns(ns);
+	pg_params p;
+	rrd__pg_params_init(&p);
+	rrd__pg_param_int(&p, ns);
+	rrd__pg_param_bytes(&p, key, strlen(key));
+	PGresult *r;
+	rrd__pg_hot_want(s, 1, NULL, &key, ns);
+	if ((rc = rrd__pg_ask(s, PG_GET, &p, &r)))
+		return rc;
+	if (PQntuples(r) == 0)
+		return RRD_E_NOTFOUND;
+	*value = PQgetvalue(r, 0, 0);
+	*len = (size_t)PQgetlength(r, 0, 0);
+	if (order)
+		*order = rrd__pg_int(r, 0, 1);
+	return RRD_OK;
+}
+
+int rrd__pg_get_many(void *self, size_t n, const int *ns, const char *const *keys,
+		     const void **values, size_t *lens, int64_t *orders, unsigned char *found)
+{
+	pgstore *s = self;
+	int rc = rrd__pg_need_txn(s, 0);
+	if (rc)
+		return rc;
+	memset(found, 0, n);
+	if (!n)
+		return RRD_OK;
+	pg_bytes *nss = &s->arrays[0], *ks = &s->arrays[1];
+	rrd__pg_array_begin(nss, PG_OID_INT2, n);
+	rrd__pg_array_begin(ks, PG_OID_BYTEA, n);
+	for (size_t i = 0; i < n; i++) {
+		if (!ns_ok(ns[i]))
+			return bad_ns(ns[i]);
+		rrd__pg_array_int2(nss, ns[i]);
+		rrd__pg_array_item(ks, keys[i], strlen(keys[i]));
+	}
+	pg_params p;
+	rrd__pg_params_init(&p);
+	PGresult *r;
+	rrd__pg_hot_want(s, n, ns, keys, 0);
+	if ((rc = rrd__pg_param_array(&p, nss)) || (rc = rrd__pg_param_array(&p, ks)) ||
+	    (rc = rrd__pg_ask(s, PG_GET_MANY, &p, &r)))
+		return rc;
+	for (int row = 0; row < PQntuples(r); row++) {
+		int64_t i = rrd__pg_int(r, row, 0) - 1;
+		if (i < 0 || (size_t)i >= n)
+			return rrd__fail(RRD_E_STORE, "postgres store: a row of no key asked for");
+		found[i] = 1;
+		values[i] = PQgetvalue(r, row, 1);
+		lens[i] = (size_t)PQgetlength(r, row, 1);
+		if (orders)
+			orders[i] = rrd__pg_int(r, row, 2);
+	}
+	return RRD_OK;
+}
+
+int rrd__pg_has_many(void *self, int ns, size_t n, const char *const *keys,
+		     unsigned char *present)
+{
+	pgstore *s = self;
+	int rc = rrd__pg_need_txn(s, 0);
+	if (rc)
+		return rc;
+	if (!ns_ok(ns))
+		return bad_ns(ns);
+	memset(present, 0, n);
+	if (!n)
+		return RRD_OK;
+	pg_bytes *ks = &s->arrays[1];
+	rrd__pg_array_begin(ks, PG_OID_BYTEA, n);
+	for (size_t i = 0; i < n; i++)
+		rrd__pg_array_item(ks, keys[i], strlen(keys[i]));
+	pg_params p;
+	rrd__pg_params_init(&p);
+	rrd__pg_param_int(&p, ns);
+	PGresult *r;
+	if ((rc = rrd__pg_param_array(&p, ks)) || (rc = rrd__pg_ask(s, PG_HAS_MANY, &p, &r)))
+		return rc;
+	for (int row = 0; row < PQntuples(r); row++) {
+		int64_t i = rrd__pg_int(r, row, 0) - 1;
+		if (i >= 0 && (size_t)i < n)
+			present[i] = 1;
+	}
+	return RRD_OK;
+}
+
+int rrd__pg_put(void *self, int ns, const char *key, const void *value, size_t len,
+		int64_t order)
+{
+	pgstore *s = self;
+	int rc = rrd__pg_need_txn(s, 1);
+	if (rc)
+		return rc;
+	if (!ns_ok(ns))
+		return bad_ns(ns);
+	if (len > INT32_MAX)
+		return rrd__fail(RRD_E_INVALID, "postgres store: a value of %zu bytes", len);
+	pg_params p;
+	rrd__pg_params_init(&p);
+	rrd__pg_param_int(&p, ns);
+	rrd__pg_param_bytes(&p, key, strlen(key));
+	rrd__pg_param_bytes(&p, value, len);
+	rrd__pg_param_int(&p, order);
+	rrd__pg_hot_wrote(s, ns, key);
+	return rrd__pg_write(s, PG_PUT, &p);
+}
+
+/* put_many's keys, for sorting their indexes. */
+static _Thread_local const char *const *sort_keys;
+
+static int by_key_then_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(sort_keys[x], sort_keys[y]);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Which entries to send: one statement may not write a row twice, and a
+ * key given twice keeps its last value. `keep` is set per entry. */
+static int last_of_each(pgstore *s, size_t n, const char *const *keys, unsigned char *keep)
+{
+	memset(keep, 1, n);
+	size_t *order = rrd__malloc(n * sizeof *order);
+	if (!order)
+		return rrd__nomem();
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_keys = keys;
+	qsort(order, n, sizeof *order, by_key_then_index);
+	for (size_t i = 0; i + 1 < n; i++)
+		if (strcmp(keys[order[i]], keys[order[i + 1]]) == 0)
+			keep[order[i]] = 0;
+	rrd__free(order);
+	(void)s;
+	return RRD_OK;
+}
+
+int rrd__pg_put_many(void *self, int ns, size_t n, const char *const *keys,
+		     const void *const *values, const size_t *lens, const int64_t *orders)
+{
+	pgstore *s = self;
+	int rc = rrd__pg_need_txn(s, 1);
+	if (rc)
+		return rc;
+	if (!ns_ok(ns))
+		return bad_ns(ns);
+	if (!n)
+		return RRD_OK;
+	if (rrd__grow((void **)&s->idx, &s->idx_cap, n, 1))
+		return rrd__nomem();
+	if ((rc = last_of_each(s, n, keys, s->idx)))
+		return rc;
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		kept += s->idx[i];
+	pg_bytes *ks = &s->arrays[1], *vs = &s->arrays[2], *os = &s->arrays[3];
+	rrd__pg_array_begin(ks, PG_OID_BYTEA, kept);
+	rrd__pg_array_begin(vs, PG_OID_BYTEA, kept);
+	rrd__pg_array_begin(os, PG_OID_INT8, kept);
+	for (size_t i = 0; i < n; i++) {
+		if (!s->idx[i])
+			continue;
+		rrd__pg_array_item(ks, keys[i], strlen(keys[i]));
+		rrd__pg_array_item(vs, values[i], lens[i]);
+		rrd__pg_array_int8(os, orders[i]);
+	}
+	pg_params p;
+	rrd__pg_params_init(&p);
+	rrd__pg_param_int(&p, ns);
+	if ((rc = rrd__pg_param_array(&p, ks)) || (rc = rrd__pg_param_array(&p, vs)) ||
+	    (rc = rrd__pg_param_array(&p, os)))
+		return rc;
+	return rrd__pg_write(s, PG_PUT_MANY, &p);
+}
+
+int rrd__pg_del(void *self, int ns, const char *key)
+{
+	pgstore *s = self;
+	int rc = rrd__pg_need_txn(s, 1);
+	if (rc)
+		return rc;
+	if (!ns_ok(ns))
+		return bad_ns(ns);
+	pg_params p;
+	rrd__pg_params_init(&p);
+	rrd__pg_param_int(&p, ns);
+	rrd__pg_param_bytes(&p, key, strlen(key));
+	PGresult *r;
+	if ((rc = rrd__pg_ask(s, PG_DEL, &p, &r)))
+		return rc;
+	return rrd__pg_changed(r) ? RRD_OK : RRD_E_NOTFOUND;
+}
+
+int rrd__pg_del_many(void *self, int ns, size_t n, const char *const *keys)
+{
+	pgstore *s = self;
+	int rc = rrd__pg_need_txn(s, 1);
+	if (rc)
+		return rc;
+	if (!ns_ok(ns))
+		return bad_ns(ns);
+	if (!n)
+		return RRD_OK;
+	pg_bytes *ks = &s->arrays[1];
+	rrd__pg_array_begin(ks, PG_OID_BYTEA, n);
+	for (size_t i = 0; i < n; i++)
+		rrd__pg_array_item(ks, keys[i], strlen(keys[i]));
+	pg_params p;
+	rrd__pg_params_init(&p);
+	rrd__pg_param_int(&p, ns);
+	if ((rc = rrd__pg_param_array(&p, ks)))
+		return rc;
+	return rrd__pg_write(s, PG_DEL_MANY, &p);
+}
+
+int rrd__pg_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx)
+{
+	pgstore *s = self;
+	int rc = rrd__pg_need_txn(s, 0);
+	if (rc)
+		return rc;
+	if (!ns_ok(ns))
+		return bad_ns(ns);
+	/* Keys from the prefix up to, not including, the first key past
+	 * every key that starts with it: the prefix with its last byte
+	 * below 0xFF raised by one, and what follows that byte dropped. */
+	size_t n = strlen(prefix);
+	unsigned char *upper = rrd__malloc(n + 1);
+	if (!upper)
+		return rrd__nomem();
+	memcpy(upper, prefix, n);
+	size_t un = n;
+	while (un && upper[un - 1] == 0xFF)
+		un--;
+	if (un)
+		upper[un - 1]++;
+	pg_params p;
+	rrd__pg_params_init(&p);
+	rrd__pg_param_int(&p, ns);
+	rrd__pg_param_bytes(&p, prefix, n);
+	if (un)
+		rrd__pg_param_bytes(&p, upper, un);
+	PGresult *r;
+	rc = rrd__pg_ask(s, un ? PG_SCAN : PG_SCAN_FROM, &p, &r);
+	rrd__free(upper);
+	if (rc)
+		return rc;
+	for (int row = 0; row < PQntuples(r); row++) {
+		/* libpq ends every value with a NUL, so a key is a string. */
+		if (each(ctx, PQgetvalue(r, row, 0), PQgetvalue(r, row, 1),
+			 (size_t)PQgetlength(r, row, 1), rrd__pg_int(r, row, 2)))
+			break;
+	}
+	return RRD_OK;
+}

@@ -95,12 +95,10 @@ static rrd_store *open_store(void)
 		rrd_store_pg_options o = RRD_STORE_PG_OPTIONS_INIT;
 		o.schema = "rrd_bench";
 		check(rrd_store_pg_open(&st, where, &o), "opening the PostgreSQL store");
-#ifdef RRD_BENCH_HAVE_SQLITE
 	} else if (strcmp(kind, "sqlite") == 0) {
 		char path[4096];
 		snprintf(path, sizeof path, "%s/rrd_bench.db", where);
 		check(rrd_store_sqlite_open(&st, path, NULL), "opening the SQLite store");
-#endif
 	} else {
 		fprintf(stderr, "bench_durable: no store kind \"%s\" in this build\n", kind);
 		exit(2);

@@ -2,7 +2,9 @@
  * rrdist: the command line.
  *
  *   rrdist simulate [--postal FILE|--no-postal]    JSONL events on stdout
- *       [--report FILE.html] SCENARIO.json|-       and an HTML report of the run
+ *       [--report FILE.html]                       and an HTML report of the run,
+ *       [--store memory|sqlite:PATH|               on the store named
+ *                postgres:CONNINFO] SCENARIO.json|-
  *   rrdist check [--postal FILE|--no-postal]       explain faults; exit 2 when any
  *       FILE.json|-
  *   rrdist config CONFIG.json|-                    a configuration, canonical
@@ -49,8 +51,15 @@
 	"  --no-postal     no postal table: every postal code is unknown\n"
 #define HELP_HELP "  -h, --help      show this and exit\n"
 
+#define STORE_HELP                                                                    \
+	"  --store STORE   where the run keeps its state, which must hold nothing yet:\n" \
+	"                  memory (the default), sqlite:PATH (a SQLite file, made if\n"  \
+	"                  missing) or postgres:CONNINFO (a libpq connection string;\n" \
+	"                  the tables go in the schema rrdist)\n"
+
 static const char usage[] =
 	"usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
+	"                       [--store memory|sqlite:PATH|postgres:CONNINFO]\n"
 	"                       SCENARIO.json|-\n"
 	"       rrdist check [--postal FILE | --no-postal] SCENARIO.json|CONFIG.json|-\n"
 	"       rrdist config CONFIG.json|-\n"
@@ -65,6 +74,8 @@ static const char usage[] =
 	"               $RRDIST_POSTAL_CODES, else the bundled US ZCTA centroids)\n"
 	"--no-postal    no postal table: every postal code is unknown\n"
 	"--report FILE  simulate: also write an HTML report of the run to FILE\n"
+	"--store STORE  simulate: memory (the default), sqlite:PATH or\n"
+	"               postgres:CONNINFO, to run on a store that holds nothing yet\n"
 	"\n"
 	"rrdist COMMAND --help tells more of each.\n";
 
@@ -102,20 +113,21 @@ static void complain(const char *name, const char *why)
 typedef struct command {
 	const char *name;
 	int postal; /* takes --postal */
-	int report; /* takes --report */
+	int report; /* takes --report and --store */
 	const char *usage;
 } command;
 
 static const command commands[] = {
 	{ "simulate", 1, 1,
 	  "usage: rrdist simulate [--postal FILE | --no-postal] [--report FILE.html]\n"
+	  "                       [--store memory|sqlite:PATH|postgres:CONNINFO]\n"
 	  "                       SCENARIO.json|-\n"
 	  "\n"
 	  "Run a scenario (rrdist-scenario/1) and write one JSON event per line on\n"
 	  "stdout. A file that cannot be used writes nothing there, names the JSON\n"
 	  "path of the fault on stderr and exits 2. - reads standard input.\n"
 	  "\n" POSTAL_HELP
-	  "  --report FILE   also write an HTML report of the run to FILE\n" HELP_HELP },
+	  "  --report FILE   also write an HTML report of the run to FILE\n" STORE_HELP HELP_HELP },
 	{ "check", 1, 0,
 	  "usage: rrdist check [--postal FILE | --no-postal] SCENARIO.json|CONFIG.json|-\n"
 	  "\n"
@@ -133,13 +145,48 @@ static const command commands[] = {
 };
 
 /* What the command line asks for. `postal` is --postal's FILE, or
- * no_postal for --no-postal. */
+ * no_postal for --no-postal; `store` is --store's STORE. */
 typedef struct args {
 	const command *cmd;
-	const char *file, *postal, *report;
+	const char *file, *postal, *report, *store;
 } args;
 
 static const char no_postal[] = "--no-postal";
+
+static rrd_status open_sqlite(rrd_store **out, const char *path)
+{
+	return rrd_store_sqlite_open(out, path, NULL);
+}
+
+static rrd_status open_postgres(rrd_store **out, const char *conninfo)
+{
+	return rrd_store_pg_open(out, conninfo, NULL);
+}
+
+/* The stores --store names by a prefix, besides memory. */
+typedef struct store_kind {
+	const char *prefix;
+	rrd_status (*open)(rrd_store **out, const char *where);
+	/* What to say when nothing follows the prefix; NULL: nothing is
+	 * fine (libpq's defaults and its PG* environment variables). */
+	const char *where_needed;
+	/* How a failure names the store: NULL, by what --store said; else
+	 * by this, for a connection string may hold a password. */
+	const char *named;
+} store_kind;
+
+static const store_kind store_kinds[] = {
+	{ "sqlite:", open_sqlite, "--store sqlite:PATH needs a PATH", NULL },
+	{ "postgres:", open_postgres, NULL, "--store postgres" },
+};
+
+static const store_kind *store_kind_of(const char *spec)
+{
+	for (size_t i = 0; i < sizeof store_kinds / sizeof *store_kinds; i++)
+		if (strncmp(spec, store_kinds[i].prefix, strlen(store_kinds[i].prefix)) == 0)
+			return &store_kinds[i];
+	return NULL;
+}
 
 /* Refuse the command line: `why` (may be NULL), then the usage. Exit 2. */
 static int bad_usage(const command *cmd, const char *why, const char *what)
@@ -184,8 +231,10 @@ static int parse_args(int argc, char **argv, args *a)
 			a->postal = no_postal;
 		} else if (strcmp(arg, "--report") == 0 && c->report) {
 			value = &a->report;
+		} else if (strcmp(arg, "--store") == 0 && c->report) {
+			value = &a->store;
 		} else if (strcmp(arg, "--postal") == 0 || strcmp(arg, "--no-postal") == 0 ||
-			   strcmp(arg, "--report") == 0) {
+			   strcmp(arg, "--report") == 0 || strcmp(arg, "--store") == 0) {
 			fprintf(stderr, "rrdist: %s does not take %s\n", c->name, arg);
 			return bad_usage(c, NULL, NULL);
 		} else if (arg[0] == '-' && arg[1] != '\0') {
@@ -199,7 +248,8 @@ static int parse_args(int argc, char **argv, args *a)
 			return bad_usage(c, "--postal and --no-postal exclude each other", NULL);
 		if (value) {
 			if (i + 1 == argc) {
-				fprintf(stderr, "rrdist: %s needs a FILE\n", arg);
+				fprintf(stderr, "rrdist: %s needs a%s\n", arg,
+					value == &a->store ? " STORE" : " FILE");
 				return bad_usage(c, NULL, NULL);
 			}
 			*value = argv[++i];
@@ -207,7 +257,30 @@ static int parse_args(int argc, char **argv, args *a)
 	}
 	if (!a->file)
 		return bad_usage(c, "no file given (- reads standard input)", NULL);
+	if (a->store && strcmp(a->store, "memory") != 0) {
+		const store_kind *k = store_kind_of(a->store);
+		if (!k)
+			return bad_usage(c, "--store takes memory, sqlite:PATH or postgres:CONNINFO, "
+					    "not ",
+					 a->store);
+		if (k->where_needed && !a->store[strlen(k->prefix)])
+			return bad_usage(c, k->where_needed, NULL);
+	}
 	return -1;
+}
+
+/* The store --store names: NULL for memory (the run makes its own), or
+ * the one opened. 0, or the exit status with the reason printed. */
+static int open_store(const char *spec, rrd_store **out)
+{
+	*out = NULL;
+	if (!spec || strcmp(spec, "memory") == 0)
+		return 0;
+	const store_kind *k = store_kind_of(spec);
+	if (k->open(out, spec + strlen(k->prefix)) == RRD_OK)
+		return 0;
+	complain(k->named ? k->named : spec, rrd_error_last());
+	return 2;
 }
 
 /* The file whole, or NULL with the reason printed. */
@@ -433,11 +506,12 @@ static void print_fault(void *user, const char *message)
 	faults_printed++;
 }
 
-/* `what` is what the document is, as print_fault is told. */
+/* `what` is what the document is, as print_fault is told. A store
+ * that holds something already (RRD_E_STATE) cannot be used either. */
 static int fail(const char *what, rrd_status rc)
 {
 	fprintf(stderr, "rrdist: %s: %s\n", what, rrd_error_last());
-	return rc == RRD_E_PARSE || rc == RRD_E_NOTFOUND ? 2 : 1;
+	return rc == RRD_E_PARSE || rc == RRD_E_NOTFOUND || rc == RRD_E_STATE ? 2 : 1;
 }
 
 int main(int argc, char **argv)
@@ -459,6 +533,7 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	const char *cmd = a.cmd->name, *postal = a.postal, *file = a.file, *report_path = a.report;
+	rrd_store *store = NULL;
 	size_t len;
 	char *text = read_all(file, &len);
 	if (!text)
@@ -497,8 +572,13 @@ int main(int argc, char **argv)
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
 	out o = { stdout, isatty(STDERR_FILENO), NULL };
+	if ((status = open_store(a.store, &store))) {
+		free(text);
+		return status;
+	}
 	if (report_path && !(o.report = report_new())) {
 		fputs("rrdist: out of memory\n", stderr);
+		rrd_store_free(store);
 		free(text);
 		return 1;
 	}
@@ -508,7 +588,9 @@ int main(int argc, char **argv)
 	opts.postal_codes = postal_path(postal);
 	opts.on_progress = progress;
 	opts.progress_user = &o;
+	opts.store = store;
 	rc = rrd_simulate(text, len, &opts);
+	rrd_store_free(store);
 	free(text);
 	if (fflush(stdout) != 0) {
 		fprintf(stderr, "rrdist: writing the output: %s\n", strerror(errno));

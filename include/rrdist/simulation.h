@@ -40,10 +40,23 @@ typedef struct rrd_simulation_options {
 	const char *postal_codes;
 	rrd_progress_fn on_progress; /**< NULL: not told */
 	void *progress_user;
+
+	/* ---- version 2 ---- */
+
+	/**
+	 * The store the run keeps its state in, borrowed: it must hold no
+	 * entries (a run that found another's state would print something
+	 * else), and no one else may use it while the run goes on; the run
+	 * leaves its state there. NULL (the default): a fresh in-memory
+	 * store, freed at the end. The output is the same bytes on any
+	 * store.
+	 */
+	rrd_store *store;
 } rrd_simulation_options;
 
-#define RRD_SIMULATION_OPTIONS_VERSION 1
-#define RRD_SIMULATION_OPTIONS_INIT { RRD_SIMULATION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
+#define RRD_SIMULATION_OPTIONS_VERSION 2
+#define RRD_SIMULATION_OPTIONS_INIT \
+	{ RRD_SIMULATION_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL }
 
 /**
  * Run a scenario document of `len` bytes.
@@ -59,8 +72,9 @@ typedef struct rrd_simulation_options {
  *
  * @return RRD_OK (the scenario ran); RRD_E_PARSE; RRD_E_NOTFOUND (the
  *         postal code file cannot be read); RRD_E_INVALID; RRD_E_VERSION;
- *         RRD_E_NOMEM.
- * Thread-safe: yes; runs share nothing.
+ *         RRD_E_STATE (`opts->store` holds entries already); RRD_E_NOMEM;
+ *         store errors from `opts->store` before the run began.
+ * Thread-safe: yes; runs share nothing but the stores they are given.
  */
 RRD_API rrd_status rrd_simulate(const char *json, size_t len,
 				const rrd_simulation_options *opts);

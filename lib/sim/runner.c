@@ -1,8 +1,10 @@
 /*
- * The scenario runner: a fresh in-memory store and distributor on a
- * virtual clock, configured from the document, then each event in turn
- * (timers due first), its outcome written as JSON lines, and a summary.
+ * The scenario runner: a distributor on a fresh store (in memory, or the
+ * host's, empty) on a virtual clock, configured from the document, then
+ * each event in turn (timers due first), its outcome written as JSON
+ * lines, and a summary.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "config/json_objects.h"
@@ -11,6 +13,7 @@
 #include "model/agent.h"
 #include "model/record.h"
 #include "rrdist.h"
+#include "sim/empty_store.h"
 #include "sim/jsonl.h"
 #include "sim/scenario.h"
 #include "sim/scenario_impl.h"
@@ -22,6 +25,7 @@ typedef struct run {
 	const rrd_scenario *sc;
 	rrd_simulation_options opts;
 	rrd_store *store;
+	int own_store; /* the run made it, and frees it */
 	rrd_distributor *dist;
 	rrd_time now;
 	rrd_buf line;
@@ -611,7 +615,8 @@ static void summary(run *r)
 static void run_free(run *r)
 {
 	rrd_distributor_free(r->dist);
-	rrd_store_free(r->store);
+	if (r->own_store)
+		rrd_store_free(r->store);
 	rrd__buf_free(&r->line);
 	for (size_t i = 0; i < r->nassigned; i++)
 		rrd__free(r->assigned[i].agent);
@@ -668,6 +673,17 @@ RRD_API rrd_status rrd_scenario_check_each(const char *json, size_t len,
 	return rc;
 }
 
+/* The store of a run: the host's, once found empty, or a fresh one. */
+static rrd_status open_store(run *r)
+{
+	if (r->opts.store) {
+		r->store = r->opts.store;
+		return rrd__sim_store_empty(r->store);
+	}
+	r->own_store = 1;
+	return rrd_store_memory_new(&r->store);
+}
+
 RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulation_options *opts)
 {
 	if (!opts || !opts->on_line)
@@ -675,12 +691,18 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulati
 	if (opts->version < 1 || opts->version > RRD_SIMULATION_OPTIONS_VERSION)
 		return rrd__fail(RRD_E_VERSION, "simulation options version %u is not one of 1..%u",
 				 opts->version, RRD_SIMULATION_OPTIONS_VERSION);
+	/* Only as much of the table as the caller's version has: the rest
+	 * keeps its defaults. */
+	static const size_t opts_size[] = { 0, offsetof(rrd_simulation_options, store),
+					    sizeof(rrd_simulation_options) };
+	rrd_simulation_options given = RRD_SIMULATION_OPTIONS_INIT;
+	memcpy(&given, opts, opts_size[opts->version]);
 	rrd_postal_table *postal;
 	rrd_scenario *sc;
-	rrd_status rc = load(json, len, opts->postal_codes, &postal, &sc);
+	rrd_status rc = load(json, len, given.postal_codes, &postal, &sc);
 	if (rc)
 		return rc;
-	run r = { .sc = sc, .opts = *opts, .now = sc->start };
+	run r = { .sc = sc, .opts = given, .now = sc->start };
 	rrd_distributor_options dopts = RRD_DISTRIBUTOR_OPTIONS_INIT;
 	dopts.clock = clock_fn;
 	dopts.clock_user = &r;
@@ -690,8 +712,7 @@ RRD_API rrd_status rrd_simulate(const char *json, size_t len, const rrd_simulati
 	dopts.seed = sc->seed;
 	/* The document's 0 is a limit of none; the options' 0 is the default. */
 	dopts.redistribute_max = sc->redistribute_max ? sc->redistribute_max : RRD_REDISTRIBUTE_NONE;
-	if (!(rc = rrd_store_memory_new(&r.store)) &&
-	    !(rc = rrd_distributor_new(&r.dist, r.store, &dopts)) &&
+	if (!(rc = open_store(&r)) && !(rc = rrd_distributor_new(&r.dist, r.store, &dopts)) &&
 	    !(rc = rrd_distributor_advance(r.dist, sc->start)))
 		rc = configure(&r);
 	/* Nothing is written for a document that cannot be used, so the

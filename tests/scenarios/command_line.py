@@ -5,7 +5,8 @@ clean message, naming the JSON path; every command takes --help and
 refuses what it does not know; a file over the size limit and a postal
 table without codes are refused with a message; a build that is not
 installed finds the bundled postal table, and without a table an unknown
-postal code says so.
+postal code says so; --store takes memory, sqlite:PATH or
+postgres:CONNINFO, for simulate only.
 
 usage: command_line.py RRDIST SOURCE_ROOT"""
 import json
@@ -114,6 +115,30 @@ for cmd in ("simulate", "check"):
     check(f"{cmd} refuses --postal without a file", p.returncode == 2 and
           p.stderr.startswith("rrdist: --postal needs a FILE\nusage: rrdist "),
           f"stderr {p.stderr!r}")
+# --store names where simulate keeps its state: memory, sqlite:PATH or
+# postgres:CONNINFO, nothing else (named with what a terminal would act
+# on escaped), and only for simulate.
+kinds = "memory, sqlite:PATH or postgres:CONNINFO"
+for store, says in [("bogus", f"rrdist: --store takes {kinds}, not bogus\n"),
+                    ("sqlite:", "rrdist: --store sqlite:PATH needs a PATH\n"),
+                    ("sqlite", f"rrdist: --store takes {kinds}, not sqlite\n"),
+                    ("postgres", f"rrdist: --store takes {kinds}, not postgres\n"),
+                    ("pg:x", f"rrdist: --store takes {kinds}, not pg:x\n"),
+                    ("\x1b[2Jx:", f"rrdist: --store takes {kinds}, not \\u001b[2Jx:\n")]:
+    p = run("simulate", "--store", store, "-", text=scenario())
+    check(f"simulate refuses --store {store}", p.returncode == 2 and not p.stdout and
+          p.stderr.startswith(says + "usage: rrdist simulate "), f"stderr {p.stderr!r}")
+p = run("simulate", "-", "--store")
+check("simulate refuses --store without a store", p.returncode == 2 and
+      p.stderr.startswith("rrdist: --store needs a STORE\nusage: rrdist "), f"stderr {p.stderr!r}")
+for cmd in ("check", "config"):
+    p = run(cmd, "--store", "memory", "x.json")
+    check(f"{cmd} does not take --store", p.returncode == 2 and
+          p.stderr.startswith(f"rrdist: {cmd} does not take --store\n"), f"stderr {p.stderr!r}")
+p = run("simulate", "--store", "memory", "-", text=scenario())
+check("simulate --store memory runs", p.returncode == 0 and '"event":"summary"' in p.stdout,
+      p.stderr)
+
 p = run("check", "-", text=scenario())
 check("check - reads standard input", p.returncode == 0 and p.stdout == "-: ok\n", p.stderr)
 p = run("--help")

@@ -61,13 +61,9 @@ void shared_store_make(shared_store *s, const char *kind, const char *name)
 		fail_msg("this build has no PostgreSQL store");
 #endif
 	} else if (strcmp(kind, "sqlite") == 0) {
-#ifdef RRD_TEST_HAVE_SQLITE
 		const char *tmp = getenv("TMPDIR");
 		snprintf(s->where, sizeof s->where, "%s/rrd-%s-%ld.db", tmp ? tmp : "/tmp", name,
 			 (long)getpid());
-#else
-		fail_msg("this build has no SQLite store");
-#endif
 	} else {
 		fail_msg("no shared store of kind \"%s\"", kind);
 	}
@@ -82,10 +78,8 @@ rrd_store *shared_store_open(const shared_store *s)
 		rrd_store_pg_options o = RRD_STORE_PG_OPTIONS_INIT;
 		o.schema = s->schema;
 		rc = rrd_store_pg_open(&st, s->where, &o);
-#ifdef RRD_TEST_HAVE_SQLITE
 	} else {
 		rc = rrd_store_sqlite_open(&st, s->where, NULL);
-#endif
 	}
 	if (rc)
 		fail_msg("opening the %s store: %s: %s", s->kind, rrd_status_name(rc),

@@ -4,8 +4,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
+
+#include "sqlite_files.h"
 
 static rrd_store *memory_open(void **state)
 {
@@ -21,11 +26,35 @@ static void memory_close(rrd_store *st, void *state)
 	rrd_store_free(st);
 }
 
+/* A fresh file for every store, removed with its write-ahead log when
+ * the store is closed: the fault drivers open thousands. */
+static rrd_store *sqlite_open(void **state)
+{
+	char *path = strdup(sqlite_test_path("store.db"));
+	assert_non_null(path);
+	rrd_store *st = NULL;
+	rrd_status rc = rrd_store_sqlite_open(&st, path, NULL);
+	if (rc)
+		fail_msg("rrd_store_sqlite_open: %s: %s", rrd_status_name(rc), rrd_error_last());
+	*state = path;
+	return st;
+}
+
+static void sqlite_close(rrd_store *st, void *state)
+{
+	char *path = state;
+	rrd_store_free(st);
+	static const char *const endings[] = { "", "-wal", "-shm", "-journal" };
+	for (size_t i = 0; i < sizeof endings / sizeof *endings; i++) {
+		char file[600];
+		snprintf(file, sizeof file, "%s%s", path, endings[i]);
+		(void)unlink(file);
+	}
+	free(path);
+}
+
 #ifdef RRD_TEST_HAVE_PG
 #include <libpq-fe.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 /* One schema per test process, emptied for every store opened: making a
  * schema costs far more than emptying one, and the fault drivers open a
@@ -83,6 +112,7 @@ static void postgres_close(rrd_store *st, void *state)
 
 static const test_store_kind kinds[] = {
 	{ "memory", memory_open, memory_close, 1, 1 },
+	{ "sqlite", sqlite_open, sqlite_close, 1, 1 },
 #ifdef RRD_TEST_HAVE_PG
 	{ "postgres", postgres_open, postgres_close, 0, 1 },
 #endif

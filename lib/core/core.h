@@ -737,11 +737,11 @@ rrd_status rrd__flush(rrd_distributor *d);
 
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out);
-/* Leave record `id` to a caller that reads and writes it itself
- * (rrd_rec_batch): the cache drops its copy, unless this transaction
- * changed it and has yet to write it; that copy is returned, to be
- * changed in the cache. NULL otherwise. */
-rrd_rec_rt *rrd__rec_uncache(rrd_distributor *d, const char *id);
+/* Leave records ids[0..n) to a caller that reads and writes them itself
+ * (rrd_rec_batch): the cache drops its copy of each, unless this
+ * transaction changed it and has yet to write it; that copy is out[k], to
+ * be changed in the cache. out[k] is NULL otherwise. */
+void rrd__rec_uncache(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out);
 /* Add a new record (takes ownership of r on success). `not_stored`: the
  * caller has asked the store, which holds no record of that id. */
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out);

@@ -45,9 +45,10 @@ rrd_status rrd__rec_batch_load(rrd_distributor *d, rrd_rec_batch *b, const char 
 	    rrd__grow((void **)&b->keys, &b->keys_cap, n, sizeof *b->keys) ||
 	    rrd__grow((void **)&b->at, &b->at_cap, n, sizeof *b->at))
 		return rrd__nomem();
+	rrd__rec_uncache(d, ids, n, out);
 	size_t m = 0;
 	for (size_t k = 0; k < n; k++) {
-		if ((out[k] = rrd__rec_uncache(d, ids[k])))
+		if (out[k])
 			continue;
 		b->keys[m] = ids[k];
 		b->at[m++] = k;

@@ -116,10 +116,11 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, in
 	return rec_keep(d, cached, i, v, len, order, out);
 }
 
-rrd_rec_rt *rrd__rec_uncache(rrd_distributor *d, const char *id)
+/* rrd__rec_uncache of one id, whose hash is given. */
+static rrd_rec_rt *uncache(rrd_distributor *d, const char *id, uint32_t hash)
 {
 	uint32_t i;
-	if (!rrd__hashmap_get(&d->rec_map, id, &i))
+	if (!rrd__hashmap_get_hashed(&d->rec_map, id, hash, &i))
 		return NULL;
 	rrd_rec_rt *rec = &d->recs[i];
 	if (rec->epoch == d->epoch && rec->dirty)
@@ -127,6 +128,32 @@ rrd_rec_rt *rrd__rec_uncache(rrd_distributor *d, const char *id)
 	/* Unchanged, as the store has it, or stale. */
 	drop_slot(d, i);
 	return NULL;
+}
+
+/* Ids looked up at a time: their slots, and then the keys there, are
+ * asked for before any is compared, so that the cache misses of a large
+ * cache overlap. */
+#define UNCACHE_CHUNK 16
+
+void rrd__rec_uncache(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out)
+{
+	if (!d->rec_map.count) {
+		for (size_t k = 0; k < n; k++)
+			out[k] = NULL;
+		return;
+	}
+	uint32_t hash[UNCACHE_CHUNK];
+	for (size_t base = 0; base < n; base += UNCACHE_CHUNK) {
+		size_t m = n - base < UNCACHE_CHUNK ? n - base : UNCACHE_CHUNK;
+		for (size_t i = 0; i < m; i++) {
+			hash[i] = rrd__hash_str(ids[base + i]);
+			rrd__hashmap_prefetch(&d->rec_map, hash[i]);
+		}
+		for (size_t i = 0; i < m; i++)
+			rrd__hashmap_prefetch_key(&d->rec_map, hash[i]);
+		for (size_t i = 0; i < m; i++)
+			out[base + i] = uncache(d, ids[base + i], hash[i]);
+	}
 }
 
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out)

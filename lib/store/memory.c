@@ -502,22 +502,37 @@ static int mem_has_many(void *self, int ns, size_t n, const char *const *keys,
 	return RRD_OK;
 }
 
+/* As has_many: a chunk's slots are all requested before any is read, and
+ * then the entries those slots point at, so that the cache misses of a
+ * large table, and of the blocks its keys lie in, overlap. */
 static int mem_get_many(void *self, size_t n, const int *ns, const char *const *keys,
 			const void **values, size_t *lens, int64_t *orders, unsigned char *found)
 {
 	memstore *s = self;
-	for (size_t i = 0; i < n; i++) {
-		table *t = table_of(s, ns[i]);
-		if (!t)
-			return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns[i]);
-		entry *e = lookup(s, t, ns[i], keys[i]);
-		found[i] = e && !e->dead;
-		if (!found[i])
-			continue;
-		values[i] = value_of(e);
-		lens[i] = e->len;
-		if (orders)
-			orders[i] = e->order;
+	uint32_t hash[MANY_CHUNK];
+	const table *t[MANY_CHUNK];
+	for (size_t base = 0; base < n; base += MANY_CHUNK) {
+		size_t m = n - base < MANY_CHUNK ? n - base : MANY_CHUNK;
+		for (size_t i = 0; i < m; i++) {
+			if (!(t[i] = table_of(s, ns[base + i])))
+				return rrd__fail(RRD_E_INVALID, "memory store: namespace %d",
+						 ns[base + i]);
+			hash[i] = rrd__hash_str(keys[base + i]);
+			rrd__hashmap_prefetch(&t[i]->map, hash[i]);
+		}
+		for (size_t i = 0; i < m; i++)
+			rrd__hashmap_prefetch_key(&t[i]->map, hash[i]);
+		for (size_t i = 0; i < m; i++) {
+			size_t j = base + i;
+			entry *e = lookup_hashed(s, t[i], ns[j], keys[j], &hash[i]);
+			found[j] = e && !e->dead;
+			if (!found[j])
+				continue;
+			values[j] = value_of(e);
+			lens[j] = e->len;
+			if (orders)
+				orders[j] = e->order;
+		}
 	}
 	return RRD_OK;
 }

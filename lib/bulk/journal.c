@@ -64,8 +64,9 @@ rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j)
 /*
  * A batch's moves are one entry, keyed by the job and the place of the
  * batch's first pick, "J1" 0x1F 0x1F "1000" (no record id holds 0x1F, so
- * no key of a single record's entry looks like it): format 2, then each
- * moved record's id and fields, in varints and with only the fields it
+ * no key of a single record's entry looks like it): format 2, how many
+ * records follow (4 bytes, so that it is counted up as they are added),
+ * then each one's id and fields, in varints and with only the fields it
  * has. A store so takes one entry a batch, not one a record. Format 1,
  * one entry a record keyed "J1" 0x1F id, with fixed 8-byte integers and
  * every field, is what earlier releases wrote, and is still read: a job
@@ -82,10 +83,28 @@ static void put_str(rrd_buf *b, const char *s)
 	rrd__buf_bytes(b, s, strlen(s));
 }
 
+#define COUNT_AT 1
+
+/* The count of an entry's records, four bytes from `p` on, low first. */
+static uint32_t get_count(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void set_count(unsigned char *p, uint32_t n)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(n >> (8 * i));
+}
+
 void rrd__rd_entry_add(rrd_buf *b, const rrd_rd_entry *e)
 {
-	if (!b->len)
+	if (!b->len) {
 		rrd__buf_u8(b, ENTRY_FORMAT);
+		rrd__buf_put(b, "\0\0\0\0", 4);
+	}
+	if (!b->failed)
+		set_count(b->data + COUNT_AT, get_count(b->data + COUNT_AT) + 1);
 	put_str(b, e->record);
 	rrd__buf_u8(b, (uint8_t)((e->old_owner ? HAS_OLD_OWNER : 0) |
 				 (e->queue_entry ? HAS_QUEUE_ENTRY : 0)));
@@ -256,6 +275,19 @@ static int whole(const rrd_rd_entry *e)
 	return e->record && *e->record && e->new_owner;
 }
 
+/* How many records stored entry i says it holds: a batch's, its count,
+ * capped by what its bytes could hold; a single record's, one. */
+static size_t stored_count(const rrd_rd_entries *es, size_t i, size_t job_len)
+{
+	const rrd_rd_raw *at = &es->at[i];
+	const unsigned char *v = es->raw.data + at->value;
+	if (es->raw.data[at->key + job_len + 1] != '\x1f' || at->len < 1 + 4 ||
+	    v[0] != ENTRY_FORMAT)
+		return 1;
+	size_t n = get_count(v + COUNT_AT);
+	return n < at->len ? n : at->len;
+}
+
 /* Stored entry i, whose key and value es->at[i] places in es->raw: a
  * batch's (format 2), or a single record's (format 1). */
 static rrd_status decode_stored(rrd_rd_entries *es, size_t i, size_t job_len)
@@ -264,8 +296,13 @@ static rrd_status decode_stored(rrd_rd_entries *es, size_t i, size_t job_len)
 	const char *id = (const char *)es->raw.data + at->key + job_len + 1;
 	rrd_reader r = { es->raw.data + at->value, at->len, 0 };
 	uint8_t format = rrd__read_u8(&r);
-	if (*id == '\x1f' && format == ENTRY_FORMAT && r.left) {
-		while (r.left && !r.failed) {
+	if (*id == '\x1f' && format == ENTRY_FORMAT && r.left >= 4) {
+		uint32_t n = get_count(r.p);
+		r.p += 4;
+		r.left -= 4;
+		if (!n)
+			r.failed = 1;
+		for (uint32_t k = 0; k < n && !r.failed; k++) {
 			rrd_rd_entry *e = new_entry(es);
 			if (!e || decode_v2(es, &r, e))
 				return rrd__nomem();
@@ -327,8 +364,16 @@ rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entries *
 	rrd_status s = c.rc ? c.rc : rrd__store_status(rc, "reading the journal");
 	/* Every string copied into es->text comes with its length before it
 	 * in es->raw, at least a byte: its copy and NUL take no more room
-	 * than it took there. */
+	 * than it took there. Room for the entries is made once, from the
+	 * counts the stored ones give. */
 	if (!s && !rrd__buf_room(&es->text, es->raw.len + 1))
+		s = rrd__nomem();
+	size_t total = 0;
+	for (size_t i = 0; !s && i < es->nat; i++)
+		total += stored_count(es, i, strlen(job));
+	if (!s && (rrd__grow((void **)&es->items, &es->items_cap, total, sizeof *es->items) ||
+		   rrd__grow((void **)&es->first_role, &es->first_role_cap, total,
+			     sizeof *es->first_role)))
 		s = rrd__nomem();
 	for (size_t i = 0; !s && i < es->nat; i++)
 		s = decode_stored(es, i, strlen(job));

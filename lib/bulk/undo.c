@@ -91,11 +91,57 @@ static rrd_status restore(rrd_distributor *d, const rrd_rd_entry *e, rrd_rec_rt 
 /* Records an undo reads and writes at a time. */
 #define UNDO_CHUNK RRD_REDISTRIBUTE_BATCH
 
-/* Every record of the job still where the job put it, looked at where it
- * lies, then each put back: both a chunk at a time, each chunk's records
- * read in one go and written in one go, so that an undo of any size
- * takes the memory of one chunk. Nothing is put back before every record
- * is checked. */
+/* The m records of es[0..m) still where the job put it, each looked at
+ * where it lies, in their order: the first that is not is refused. */
+static rrd_status check_chunk(rrd_distributor *d, const char *job, const rrd_rd_entry *es,
+			      const char *const *ids, size_t m)
+{
+	check_ctx c = { job, es, 0 };
+	rrd_status rc = rrd__get_many(d, RRD_NS_RECORD, m, ids, check_one, &c, "reading records");
+	if (!rc && c.next < m)
+		rc = gone(job, &es[c.next]);
+	return rc;
+}
+
+/* Whether the record read as `rec` (NULL: none) is still where the job
+ * put it. */
+static rrd_status still_there(const char *job, const rrd_rd_entry *e, const rrd_rec_rt *rec)
+{
+	if (!rec)
+		return gone(job, e);
+	const rrd_record *r = rec->r;
+	rrd_slice owner = { r->owner, r->owner ? strlen(r->owner) : 0 };
+	return conflict_check(job, e, r->status, owner);
+}
+
+/* The records of es[0..m), read in one go, each still where the job put
+ * it, into recs: the first in order that is not, or cannot be read, is
+ * refused. */
+static rrd_status load_chunk(rrd_distributor *d, rrd_rec_batch *b, const char *job,
+			     const rrd_rd_entry *es, const char *const *ids, size_t m,
+			     rrd_rec_rt **recs)
+{
+	rrd_status rc = rrd__rec_batch_load(d, b, ids, m, recs);
+	/* A stored record that is not one is named unless one before it
+	 * has moved on. */
+	size_t read = rc && b->unreadable < m ? b->unreadable : rc ? 0 : m;
+	rrd_error_saved cause;
+	if (rc)
+		rrd__error_save(&cause);
+	for (size_t i = 0; i < read; i++) {
+		rrd_status c = still_there(job, &es[i], recs[i]);
+		if (c)
+			return c;
+	}
+	return rc ? rrd__error_restore(&cause) : RRD_OK;
+}
+
+/* Every record of the job still where the job put it, then each put
+ * back: a chunk at a time, each chunk's records read in one go and
+ * written in one go, so that an undo of any size takes the memory of one
+ * chunk. The first record not where the job put it is refused before
+ * anything else that goes wrong: once putting a chunk back fails, the
+ * chunks after it are checked all the same. */
 static rrd_status restore_all(rrd_distributor *d, const char *job, const rrd_rd_entries *es,
 			      rrd_time now)
 {
@@ -106,22 +152,28 @@ static rrd_status restore_all(rrd_distributor *d, const char *job, const rrd_rd_
 	rrd_status rc = ids && recs ? RRD_OK : rrd__nomem();
 	for (size_t i = 0; !rc && i < n; i++)
 		ids[i] = es->items[i].record;
+	rrd_status failed = RRD_OK; /* putting back failed so, and stopped */
+	rrd_error_saved cause;
 	for (size_t at = 0; !rc && at < n; at += UNDO_CHUNK) {
 		size_t m = n - at < UNDO_CHUNK ? n - at : UNDO_CHUNK;
-		check_ctx c = { job, es->items + at, 0 };
-		rc = rrd__get_many(d, RRD_NS_RECORD, m, ids + at, check_one, &c, "reading records");
-		if (!rc && c.next < m)
-			rc = gone(job, &es->items[at + c.next]);
+		const rrd_rd_entry *chunk = es->items + at;
+		if (failed) {
+			rc = check_chunk(d, job, chunk, ids + at, m);
+			continue;
+		}
+		rc = load_chunk(d, &b, job, chunk, ids + at, m, recs);
+		rrd_status put = RRD_OK;
+		for (size_t i = 0; !rc && !put && i < m; i++)
+			put = restore(d, &chunk[i], recs[i], now);
+		if (!rc && !put)
+			put = rrd__rec_batch_write(d, &b);
+		if (put) {
+			failed = put;
+			rrd__error_save(&cause);
+		}
 	}
-	for (size_t at = 0; !rc && at < n; at += UNDO_CHUNK) {
-		size_t m = n - at < UNDO_CHUNK ? n - at : UNDO_CHUNK;
-		rc = rrd__rec_batch_load(d, &b, ids + at, m, recs);
-		for (size_t i = 0; !rc && i < m; i++)
-			rc = recs[i] ? restore(d, &es->items[at + i], recs[i], now)
-				     : gone(job, &es->items[at + i]);
-		if (!rc)
-			rc = rrd__rec_batch_write(d, &b);
-	}
+	if (!rc && failed)
+		rc = rrd__error_restore(&cause);
 	rrd__rec_batch_free(&b);
 	rrd__free(ids);
 	rrd__free(recs);

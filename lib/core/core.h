@@ -780,6 +780,10 @@ typedef struct rrd_rec_batch {
 	size_t keys_cap, at_cap;
 	rrd_arena arena;      /* the records read, and everything they gain */
 	rrd_puts puts;        /* their writing */
+	/* After a load that failed on a stored record that is not one: its
+	 * place in the ids (the records before it were read); else the
+	 * number of ids. */
+	size_t unreadable;
 } rrd_rec_batch;
 
 /* The records ids[0..n) (no id twice) into out[k], NULL for one the

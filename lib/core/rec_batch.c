@@ -28,8 +28,11 @@ static rrd_status load_one(rrd_distributor *d, void *ctx, size_t k, const void *
 	rrd_rec_batch *b = c->b;
 	rrd_record *r;
 	rrd_status rc = rrd__record_decode_arena(v, len, &b->arena, &r);
-	if (rc)
+	if (rc) {
+		if (rc == RRD_E_STORE)
+			b->unreadable = b->at[k];
 		return rc;
+	}
 	/* b->recs has room for every key: nothing handed out moves. */
 	rrd_rec_rt *rec = &b->recs[b->nrecs++];
 	*rec = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .batch = 1, .order = order };
@@ -41,6 +44,7 @@ rrd_status rrd__rec_batch_load(rrd_distributor *d, rrd_rec_batch *b, const char 
 			       size_t n, rrd_rec_rt **out)
 {
 	empty(b);
+	b->unreadable = n;
 	if (rrd__grow((void **)&b->recs, &b->recs_cap, n, sizeof *b->recs) ||
 	    rrd__grow((void **)&b->keys, &b->keys_cap, n, sizeof *b->keys) ||
 	    rrd__grow((void **)&b->at, &b->at_cap, n, sizeof *b->at))

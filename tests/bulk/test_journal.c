@@ -218,6 +218,66 @@ static void undo_refuses_a_damaged_entry(void **state)
 	fix_free(f);
 }
 
+/* A record that moved on since the job is what an undo refuses, before
+ * any other failure and wherever it lies: here a journalled queue entry
+ * that is damaged comes in an earlier chunk of records than the record
+ * that moved on. */
+static void undo_names_a_moved_record_first(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	agent(f, "alice");
+	agent(f, "bob");
+	agent(f, "carol");
+	enum { N = RRD_REDISTRIBUTE_BATCH + 1 };
+	for (int i = 0; i < N; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "C-%04d", i);
+		import(f, id, RRD_RECORD_PENDING, "alice", NULL);
+	}
+	rrd_redistribution *rd;
+	const char *to = "bob";
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_from_agent(rd, "alice", NULL, 0), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_agents(rd, &to, 1), RRD_OK);
+	char job[RRD_JOB_ID_MAX + 1];
+	assert_int_equal(rrd_distributor_redistribute(f->dist, rd, job, sizeof job), RRD_OK);
+	rrd_redistribution_free(rd);
+	/* The journal as an earlier release would have written it, but for
+	 * the first record's queue entry, which is damaged. */
+	rrd_store *st = f->store;
+	assert_int_equal(st->m.begin(st->self, 0, NULL), RRD_OK);
+	assert_int_equal(st->m.del(st->self, RRD_NS_JOURNAL, "J1\x1f\x1f" "0"), RRD_OK);
+	assert_int_equal(st->m.del(st->self, RRD_NS_JOURNAL, "J1\x1f\x1f" "1000"), RRD_OK);
+	assert_int_equal(st->m.commit(st->self), RRD_OK);
+	unsigned char junk[] = { 1, 2 };
+	stored damaged = { junk, sizeof junk, 1 };
+	for (int i = 0; i < N; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "C-%04d", i);
+		put_v1_entry(st, job, i, id, "alice", RRD_RECORD_PENDING, NULL, 0, RRD_TIME_NONE,
+			     i ? NULL : &damaged, "bob");
+	}
+	/* The last record, in the second chunk, moves on. */
+	assert_int_equal(rrd_distributor_reassign_to_agent(f->dist, "C-1000", "carol", NULL),
+			 RRD_OK);
+	fix_clear_events(f);
+	assert_int_equal(rrd_distributor_undo(f->dist, job, NULL), RRD_E_CONFLICT);
+	assert_non_null(strstr(rrd_error_last(), "C-1000"));
+	/* Put back, the damaged entry is what fails; nothing changes. */
+	assert_int_equal(rrd_distributor_reassign_to_agent(f->dist, "C-1000", "bob", NULL),
+			 RRD_OK);
+	fix_clear_events(f);
+	assert_int_equal(rrd_distributor_undo(f->dist, job, NULL), RRD_E_STORE);
+	assert_non_null(strstr(rrd_error_last(), "damaged"));
+	assert_int_equal(f->nevents, 0);
+	assert_string_equal(fix_owner(f, "C-0000"), "bob");
+	assert_string_equal(fix_owner(f, "C-0999"), "bob");
+	assert_int_equal(fix_open_count(f, "bob"), N);
+	assert_int_equal(fix_open_count(f, "alice"), 0);
+	fix_free(f);
+}
+
 /* A job of several batches is undone record for record. */
 static void a_job_of_many_batches_is_undone_exactly(void **state)
 {
@@ -275,6 +335,7 @@ int main(void)
 		cmocka_unit_test(undo_reads_the_earlier_journal_form),
 		cmocka_unit_test(undo_refuses_a_damaged_entry),
 		cmocka_unit_test(a_job_of_many_batches_is_undone_exactly),
+		cmocka_unit_test(undo_names_a_moved_record_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,15 +13,15 @@ typedef struct undo_args {
 	int64_t restored;
 } undo_args;
 
-/* Whether a record, as it lies in the store, is still where the job put
- * it (status and owner). */
+/* Whether a record is still where the job put it: not deactivated, and
+ * with the owner the job gave it (`owner_same`). */
 static rrd_status conflict_check(const char *job, const rrd_rd_entry *e, rrd_record_status status,
-				 rrd_slice owner)
+				 int owner_same)
 {
 	if (status == RRD_RECORD_DEACTIVATED)
 		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" was deactivated since", job,
 				 e->record);
-	if (!rrd__slice_is(owner, e->new_owner))
+	if (!owner_same)
 		return rrd__fail(RRD_E_CONFLICT, "job %s: record \"%s\" changed owner since", job,
 				 e->record);
 	return RRD_OK;
@@ -50,7 +50,8 @@ static rrd_status check_one(rrd_distributor *d, void *ctx, size_t i, const void 
 	c->next++;
 	rrd_record_view v;
 	rrd_status rc = rrd__record_view(value, len, &v);
-	return rc ? rc : conflict_check(c->job, &c->es[i], v.status, v.owner);
+	return rc ? rc : conflict_check(c->job, &c->es[i], v.status,
+					rrd__slice_is(v.owner, c->es[i].new_owner));
 }
 
 static rrd_status restore_fields(rrd_rec_rt *rec, const rrd_rd_entry *e)
@@ -110,8 +111,7 @@ static rrd_status still_there(const char *job, const rrd_rd_entry *e, const rrd_
 	if (!rec)
 		return gone(job, e);
 	const rrd_record *r = rec->r;
-	rrd_slice owner = { r->owner, r->owner ? strlen(r->owner) : 0 };
-	return conflict_check(job, e, r->status, owner);
+	return conflict_check(job, e, r->status, r->owner && strcmp(r->owner, e->new_owner) == 0);
 }
 
 /* The records of es[0..m), read in one go, each still where the job put

@@ -738,7 +738,7 @@ rrd_status rrd__flush(rrd_distributor *d);
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out);
 /* Leave records ids[0..n) to a caller that reads and writes them itself
- * (rrd_rec_batch): the cache drops its copy of each, unless this
+ * (rrd_rec_batch): the cache's copy of each goes stale, unless this
  * transaction changed it and has yet to write it; that copy is out[k], to
  * be changed in the cache. out[k] is NULL otherwise. */
 void rrd__rec_uncache(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out);
@@ -766,10 +766,10 @@ rrd_status rrd__count_assignment(rrd_distributor *d, rrd_agent_rt *a, rrd_time n
 /*
  * Records a job reads, changes and writes many at a time: read from the
  * store in one go into the batch's arena, and written together by
- * rrd__rec_batch_write. The cache lets go of its copies of them, unless
- * the transaction changed one (which stays the cache's, written at
- * commit like any other). A batch of thousands so costs no allocation
- * and no cache slot a record, and leaves nothing to trim.
+ * rrd__rec_batch_write. The cache's copies of them go stale, unless the
+ * transaction changed one (which stays the cache's, written at commit
+ * like any other). A batch of thousands so costs no allocation and no
+ * cache slot a record, and leaves nothing to trim.
 
  */
 typedef struct rrd_rec_batch {

@@ -125,8 +125,10 @@ static rrd_rec_rt *uncache(rrd_distributor *d, const char *id, uint32_t hash)
 	rrd_rec_rt *rec = &d->recs[i];
 	if (rec->epoch == d->epoch && rec->dirty)
 		return rec;
-	/* Unchanged, as the store has it, or stale. */
-	drop_slot(d, i);
+	/* Unchanged, as the store has it, or stale already: stale it is, as
+	 * another writer's commit would leave it, to be read afresh when
+	 * next asked for or to go with the next trim. No epoch is 0. */
+	rec->epoch = 0;
 	return NULL;
 }
 

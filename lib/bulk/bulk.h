@@ -135,9 +135,10 @@ typedef struct rrd_rd_raw {
 	size_t key, value, len;
 } rrd_rd_raw;
 
-/* Every moved record of a job, read back. Their strings live in `text`
- * and `raw`, their roles in `roles`: a job's entries take a few blocks,
- * not a few for each. */
+/* A job's journal as the store holds it (`at`, `raw`), and the moved
+ * records of some of its entries, read back (`items`). Their strings live
+ * in `text` and `raw`, their roles in `roles`: a job's entries take a few
+ * blocks, not a few for each. */
 typedef struct rrd_rd_entries {
 	rrd_rd_entry *items;
 	size_t count, items_cap;
@@ -146,6 +147,7 @@ typedef struct rrd_rd_entries {
 	rrd_rd_raw *at;       /* the stored entries */
 	size_t nat, at_cap;
 	rrd_buf raw;          /* their keys and values as the store gave them */
+	size_t job_len;       /* of the job's id, which begins each key */
 	rrd_buf text;         /* the strings, each with its NUL */
 	rrd_kv *roles;
 	size_t nroles, roles_cap;
@@ -161,6 +163,13 @@ void rrd__rd_entry_add(rrd_buf *b, const rrd_rd_entry *e);
 rrd_status rrd__rd_entries_write(rrd_distributor *d, const char *job, int64_t seq, rrd_buf *b);
 /* Every moved record of a job, in the order they were written. */
 rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entries *out);
+/* The same in steps, for a reader that takes a job's records a chunk at
+ * a time: the stored entries (none decoded yet), how many records stored
+ * entry i holds (as it says), and the records of stored entries
+ * [from, to) into out->items, in place of those decoded before. */
+rrd_status rrd__rd_entries_read(rrd_distributor *d, const char *job, rrd_rd_entries *out);
+size_t rrd__rd_entries_held(const rrd_rd_entries *es, size_t i);
+rrd_status rrd__rd_entries_decode(rrd_rd_entries *es, size_t from, size_t to);
 void rrd__rd_entries_free(rrd_rd_entries *es);
 
 #endif

@@ -353,38 +353,63 @@ static int copy_entry(void *ctx, const char *key, const void *value, size_t len,
 	return 0;
 }
 
-rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entries *es)
+rrd_status rrd__rd_entries_read(rrd_distributor *d, const char *job, rrd_rd_entries *es)
 {
 	char prefix[RRD_JOB_ID_MAX + 2];
 	snprintf(prefix, sizeof prefix, "%s\x1f", job);
 	memset(es, 0, sizeof *es);
+	es->job_len = strlen(job);
 	entries_ctx c = { es, RRD_OK };
 	rrd_store *st = d->store;
 	int rc = st->m.scan(st->self, RRD_NS_JOURNAL, prefix, copy_entry, &c);
 	rrd_status s = c.rc ? c.rc : rrd__store_status(rc, "reading the journal");
+	if (s)
+		rrd__rd_entries_free(es);
+	return s;
+}
+
+size_t rrd__rd_entries_held(const rrd_rd_entries *es, size_t i)
+{
+	return stored_count(es, i, es->job_len);
+}
+
+rrd_status rrd__rd_entries_decode(rrd_rd_entries *es, size_t from, size_t to)
+{
+	es->count = es->nroles = 0;
+	es->text.len = 0;
 	/* Every string copied into es->text comes with its length before it
 	 * in es->raw, at least a byte: its copy and NUL take no more room
 	 * than it took there. Room for the entries is made once, from the
 	 * counts the stored ones give. */
-	if (!s && !rrd__buf_room(&es->text, es->raw.len + 1))
+	size_t bytes = 1, total = 0;
+	for (size_t i = from; i < to; i++) {
+		bytes += es->at[i].len + strlen((const char *)es->raw.data + es->at[i].key) + 1;
+		total += stored_count(es, i, es->job_len);
+	}
+	rrd_status s = RRD_OK;
+	if (!rrd__buf_room(&es->text, bytes) ||
+	    rrd__grow((void **)&es->items, &es->items_cap, total, sizeof *es->items) ||
+	    rrd__grow((void **)&es->first_role, &es->first_role_cap, total,
+		      sizeof *es->first_role))
 		s = rrd__nomem();
-	size_t total = 0;
-	for (size_t i = 0; !s && i < es->nat; i++)
-		total += stored_count(es, i, strlen(job));
-	if (!s && (rrd__grow((void **)&es->items, &es->items_cap, total, sizeof *es->items) ||
-		   rrd__grow((void **)&es->first_role, &es->first_role_cap, total,
-			     sizeof *es->first_role)))
-		s = rrd__nomem();
-	for (size_t i = 0; !s && i < es->nat; i++)
-		s = decode_stored(es, i, strlen(job));
+	for (size_t i = from; !s && i < to; i++)
+		s = decode_stored(es, i, es->job_len);
 	if (s) {
-		rrd__rd_entries_free(es);
+		es->count = 0;
 		return s;
 	}
 	/* es->roles no longer moves. */
 	for (size_t i = 0; i < es->count; i++)
 		es->items[i].old_roles = es->roles + es->first_role[i];
 	return RRD_OK;
+}
+
+rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entries *es)
+{
+	rrd_status s = rrd__rd_entries_read(d, job, es);
+	if (!s && (s = rrd__rd_entries_decode(es, 0, es->nat)))
+		rrd__rd_entries_free(es);
+	return s;
 }
 
 void rrd__rd_entries_free(rrd_rd_entries *es)

@@ -136,43 +136,95 @@ static rrd_status load_chunk(rrd_distributor *d, rrd_rec_batch *b, const char *j
 	return rc ? rrd__error_restore(&cause) : RRD_OK;
 }
 
-/* Every record of the job still where the job put it, then each put
- * back: a chunk at a time, each chunk's records read in one go and
- * written in one go, so that an undo of any size takes the memory of one
- * chunk. The first record not where the job put it is refused before
- * anything else that goes wrong: once putting a chunk back fails, the
- * chunks after it are checked all the same. */
-static rrd_status restore_all(rrd_distributor *d, const char *job, const rrd_rd_entries *es,
-			      rrd_time now)
+/* Room for m ids and records. */
+static rrd_status chunk_room(const char ***ids, rrd_rec_rt ***recs, size_t *cap, size_t m)
 {
-	size_t n = es->count;
+	size_t c = *cap;
+	if (rrd__grow((void **)ids, &c, m, sizeof **ids))
+		return rrd__nomem();
+	if (rrd__grow((void **)recs, cap, m, sizeof **recs))
+		return rrd__nomem();
+	return RRD_OK;
+}
+
+/* The first stored entry after `from` that a chunk of records leaves
+ * out: the entries' records are taken a chunk at a time, as many
+ * entries as fill about UNDO_CHUNK records (a batch's entry does). */
+static size_t chunk_end(const rrd_rd_entries *es, size_t from)
+{
+	size_t to = from, m = 0;
+	while (to < es->nat && (to == from || m + rrd__rd_entries_held(es, to) <= UNDO_CHUNK))
+		m += rrd__rd_entries_held(es, to++);
+	return to;
+}
+
+/*
+ * Every record of the job still where the job put it, then each put
+ * back: a chunk of the journal at a time, each chunk's records read in
+ * one go and written in one go, so that an undo of any size takes the
+ * memory of one chunk. What goes wrong is reported as if the whole
+ * journal were read first, then every record checked, then each put
+ * back: a damaged journal before a record that moved on, and that before
+ * a failure to put one back. So once a record is found moved on, the
+ * rest of the journal is still read; once putting back fails, the rest
+ * is still checked (a record moved on is named then, a store that fails
+ * meanwhile is not: its failure may follow from the first).
+ */
+static rrd_status restore_all(rrd_distributor *d, const char *job, rrd_rd_entries *es,
+			      rrd_time now, size_t *restored)
+{
 	rrd_rec_batch b = { 0 };
-	const char **ids = rrd__malloc(n * sizeof *ids);
-	rrd_rec_rt **recs = rrd__malloc(UNDO_CHUNK * sizeof *recs);
-	rrd_status rc = ids && recs ? RRD_OK : rrd__nomem();
-	for (size_t i = 0; !rc && i < n; i++)
-		ids[i] = es->items[i].record;
-	rrd_status failed = RRD_OK; /* putting back failed so, and stopped */
+	const char **ids = NULL;
+	rrd_rec_rt **recs = NULL;
+	size_t cap = 0;
+	enum { ALL_WELL, PUT_BACK_FAILED, MOVED_ON } state = ALL_WELL;
 	rrd_error_saved cause;
-	for (size_t at = 0; !rc && at < n; at += UNDO_CHUNK) {
-		size_t m = n - at < UNDO_CHUNK ? n - at : UNDO_CHUNK;
-		const rrd_rd_entry *chunk = es->items + at;
-		if (failed) {
-			rc = check_chunk(d, job, chunk, ids + at, m);
+	rrd_status rc = RRD_OK;
+	*restored = 0;
+	for (size_t from = 0; !rc && from < es->nat;) {
+		size_t to = chunk_end(es, from);
+		if ((rc = rrd__rd_entries_decode(es, from, to)) ||
+		    (rc = chunk_room(&ids, &recs, &cap, es->count)))
+			break;
+		from = to;
+		size_t m = es->count;
+		*restored += m;
+		for (size_t i = 0; i < m; i++)
+			ids[i] = es->items[i].record;
+		if (state == MOVED_ON)
+			continue; /* only a damaged journal comes before it */
+		if (state == PUT_BACK_FAILED) {
+			rrd_status c = check_chunk(d, job, es->items, ids, m);
+			if (c == RRD_E_RETRY)
+				rc = c;
+			else if (c == RRD_E_CONFLICT)
+				state = MOVED_ON;
+			if (c == RRD_E_CONFLICT)
+				rrd__error_save(&cause);
 			continue;
 		}
-		rc = load_chunk(d, &b, job, chunk, ids + at, m, recs);
-		rrd_status put = RRD_OK;
-		for (size_t i = 0; !rc && !put && i < m; i++)
-			put = restore(d, &chunk[i], recs[i], now);
-		if (!rc && !put)
-			put = rrd__rec_batch_write(d, &b);
-		if (put) {
-			failed = put;
+		rrd_status c = load_chunk(d, &b, job, es->items, ids, m, recs);
+		if (c == RRD_E_RETRY || c == RRD_E_NOMEM) {
+			rc = c;
+			break;
+		}
+		if (c) {
+			state = MOVED_ON;
+			rrd__error_save(&cause);
+			continue;
+		}
+		for (size_t i = 0; !c && i < m; i++)
+			c = restore(d, &es->items[i], recs[i], now);
+		if (!c)
+			c = rrd__rec_batch_write(d, &b);
+		if (c == RRD_E_RETRY) {
+			rc = c; /* the whole undo runs again */
+		} else if (c) {
+			state = PUT_BACK_FAILED;
 			rrd__error_save(&cause);
 		}
 	}
-	if (!rc && failed)
+	if (!rc && state != ALL_WELL)
 		rc = rrd__error_restore(&cause);
 	rrd__rec_batch_free(&b);
 	rrd__free(ids);
@@ -190,13 +242,13 @@ static rrd_status undo_body(rrd_distributor *d, void *ctx, rrd_time now)
 	if (job.state == JOB_UNDONE)
 		return rrd__fail(RRD_E_NOTHING_TO_UNDO, "job %s was undone already", a->job);
 	rrd_rd_entries es;
-	if ((rc = rrd__rd_entries(d, a->job, &es)))
+	if ((rc = rrd__rd_entries_read(d, a->job, &es)))
 		return rc;
-	size_t n = es.count;
-	if (!n)
+	size_t n = 0;
+	if (!es.nat)
 		rc = rrd__fail(RRD_E_NOTHING_TO_UNDO, "job %s moved nothing", a->job);
 	if (!rc)
-		rc = restore_all(d, a->job, &es, now);
+		rc = restore_all(d, a->job, &es, now, &n);
 	rrd__rd_entries_free(&es);
 	if (rc)
 		return rc;

@@ -130,9 +130,11 @@ typedef struct rrd_rd_entry {
 	const char *new_owner;
 } rrd_rd_entry;
 
-/* Where a stored entry lies in rrd_rd_entries.raw. */
+/* A stored entry's key and value, copied into rrd_rd_entries.raw. */
 typedef struct rrd_rd_raw {
-	size_t key, value, len;
+	const char *key;
+	const unsigned char *value;
+	size_t len;
 } rrd_rd_raw;
 
 /* A job's journal as the store holds it (`at`, `raw`), and the moved
@@ -146,7 +148,7 @@ typedef struct rrd_rd_entries {
 	size_t first_role_cap;
 	rrd_rd_raw *at;       /* the stored entries */
 	size_t nat, at_cap;
-	rrd_buf raw;          /* their keys and values as the store gave them */
+	rrd_arena raw;        /* their keys and values as the store gave them */
 	size_t job_len;       /* of the job's id, which begins each key */
 	rrd_buf text;         /* the strings, each with its NUL */
 	rrd_kv *roles;

@@ -280,21 +280,21 @@ static int whole(const rrd_rd_entry *e)
 static size_t stored_count(const rrd_rd_entries *es, size_t i, size_t job_len)
 {
 	const rrd_rd_raw *at = &es->at[i];
-	const unsigned char *v = es->raw.data + at->value;
-	if (es->raw.data[at->key + job_len + 1] != '\x1f' || at->len < 1 + 4 ||
+	const unsigned char *v = at->value;
+	if (at->key[job_len + 1] != '\x1f' || at->len < 1 + 4 ||
 	    v[0] != ENTRY_FORMAT)
 		return 1;
 	size_t n = get_count(v + COUNT_AT);
 	return n < at->len ? n : at->len;
 }
 
-/* Stored entry i, whose key and value es->at[i] places in es->raw: a
- * batch's (format 2), or a single record's (format 1). */
+/* Stored entry i, whose key and value es->at[i] gives: a batch's
+ * (format 2), or a single record's (format 1). */
 static rrd_status decode_stored(rrd_rd_entries *es, size_t i, size_t job_len)
 {
 	const rrd_rd_raw *at = &es->at[i];
-	const char *id = (const char *)es->raw.data + at->key + job_len + 1;
-	rrd_reader r = { es->raw.data + at->value, at->len, 0 };
+	const char *id = at->key + job_len + 1;
+	rrd_reader r = { at->value, at->len, 0 };
 	uint8_t format = rrd__read_u8(&r);
 	if (*id == '\x1f' && format == ENTRY_FORMAT && r.left >= 4) {
 		uint32_t n = get_count(r.p);
@@ -331,7 +331,7 @@ typedef struct entries_ctx {
 
 /* The scan's callback may not call the store, and what it is given lives
  * only until it returns: it copies each key and value into es->raw, to be
- * decoded once the scan is over and es->raw stays where it is. */
+ * decoded once the scan is over. */
 static int copy_entry(void *ctx, const char *key, const void *value, size_t len, int64_t order)
 {
 	entries_ctx *c = ctx;
@@ -341,15 +341,15 @@ static int copy_entry(void *ctx, const char *key, const void *value, size_t len,
 		c->rc = rrd__nomem();
 		return 1;
 	}
-	size_t key_at = es->raw.len;
-	rrd__buf_put(&es->raw, key, strlen(key) + 1);
-	size_t value_at = es->raw.len;
-	rrd__buf_put(&es->raw, value, len);
-	if (es->raw.failed) {
+	size_t klen = strlen(key) + 1;
+	char *k = rrd__arena_text(&es->raw, klen + len);
+	if (!k) {
 		c->rc = rrd__nomem();
 		return 1;
 	}
-	es->at[es->nat++] = (rrd_rd_raw){ key_at, value_at, len };
+	memcpy(k, key, klen);
+	memcpy(k + klen, value, len);
+	es->at[es->nat++] = (rrd_rd_raw){ k, (const unsigned char *)k + klen, len };
 	return 0;
 }
 
@@ -378,12 +378,12 @@ rrd_status rrd__rd_entries_decode(rrd_rd_entries *es, size_t from, size_t to)
 	es->count = es->nroles = 0;
 	es->text.len = 0;
 	/* Every string copied into es->text comes with its length before it
-	 * in es->raw, at least a byte: its copy and NUL take no more room
-	 * than it took there. Room for the entries is made once, from the
-	 * counts the stored ones give. */
+	 * in its stored value, at least a byte: its copy and NUL take no more
+	 * room than it took there. Room for the entries is made once, from
+	 * the counts the stored ones give. */
 	size_t bytes = 1, total = 0;
 	for (size_t i = from; i < to; i++) {
-		bytes += es->at[i].len + strlen((const char *)es->raw.data + es->at[i].key) + 1;
+		bytes += es->at[i].len;
 		total += stored_count(es, i, es->job_len);
 	}
 	rrd_status s = RRD_OK;
@@ -417,7 +417,7 @@ void rrd__rd_entries_free(rrd_rd_entries *es)
 	rrd__free(es->items);
 	rrd__free(es->first_role);
 	rrd__free(es->at);
-	rrd__buf_free(&es->raw);
+	rrd__arena_free(&es->raw);
 	rrd__buf_free(&es->text);
 	rrd__free(es->roles);
 	memset(es, 0, sizeof *es);

@@ -18,6 +18,7 @@
 #include "store/slab.h"
 #include "store/store.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/compiler.h"
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -76,25 +77,33 @@ typedef struct lock {
 
 enum undo_kind { UNDO_ENTRY, UNDO_TIMER };
 
-/* Old values up to this size are copied into the log, so overwriting
- * them in place costs no allocation: counters and cursors (8-16 bytes)
- * and agents' state (33) are written on every assignment. */
+/* Old values up to this size are copied into the log's bytes (small_log),
+ * so overwriting them in place costs no allocation: counters and cursors
+ * (8-16 bytes) and agents' state (33) are written on every assignment. */
 #define INLINE_VALUE 48
 
+/* One write of the open transaction. Compact, as a transaction that
+ * rewrites thousands of records logs each of them. */
 typedef struct undo {
-	enum undo_kind kind;
-	int ns;
-	entry *cur;           /* entries: the block the write left in the table */
-	entry *old;           /* a put that made a new block: the one before */
-	char *key;            /* timers: an owned copy of the key */
-	int existed;          /* the entry or timer was there (alive or not) */
-	int was_dead;         /* ... but deleted earlier in this transaction */
-	int is_delete;        /* a delete: the value stayed with the entry */
-	int is_small;         /* the old value is in `small`, overwritten in place */
-	unsigned char small[INLINE_VALUE];
-	int64_t order;
-	rrd_time due;
-	int64_t seq;
+	union {
+		struct { /* UNDO_ENTRY */
+			entry *cur;        /* the block the write left in the table */
+			entry *old;        /* a put that made a new block: the one before */
+			int64_t order;     /* is_small: the order before */
+			uint32_t small_at; /* is_small: where the value before lies in small_log */
+		};
+		struct { /* UNDO_TIMER */
+			char *key;         /* an owned copy of the key */
+			rrd_time due;
+			int64_t seq;
+		};
+	};
+	uint8_t kind;
+	uint8_t ns;
+	uint8_t existed;   /* the entry or timer was there (alive or not) */
+	uint8_t was_dead;  /* ... but deleted earlier in this transaction */
+	uint8_t is_delete; /* a delete: the value stayed with the entry */
+	uint8_t is_small;  /* the value before is in small_log, overwritten in place */
 } undo;
 
 /* Callers write the same few keys again and again (cursors, counters,
@@ -142,6 +151,7 @@ typedef struct memstore {
 	rrd_hashmap timer_pos; /* key -> slot */
 	undo *log;
 	size_t log_count, log_cap;
+	rrd_buf small_log; /* values overwritten in place, for the log */
 	lock *locks;
 	size_t lock_count, lock_cap;
 } memstore;
@@ -216,14 +226,17 @@ static void free_log(memstore *s)
 {
 	/* Most entries (small overwrites) own nothing: skip the calls. */
 	for (size_t i = 0; i < s->log_count; i++) {
-		if (s->log[i].key)
-			rrd__free(s->log[i].key);
-		if (s->log[i].old) {
-			entry_free(s, s->log[i].old);
+		undo *u = &s->log[i];
+		if (u->kind == UNDO_TIMER) {
+			rrd__free(u->key);
+		} else if (u->old) {
+			entry_free(s, u->old);
 			s->hot_epoch++;
 		}
 	}
 	s->log_count = 0;
+	s->small_log.len = 0;
+	s->small_log.failed = 0;
 }
 
 static void entry_remove(memstore *s, table *t, entry *e);
@@ -402,7 +415,7 @@ static void undo_entry(memstore *s, undo *u)
 	} else if (!u->existed) {
 		entry_remove(s, t, e);
 	} else if (u->is_small) {
-		memcpy(value_of(e), u->small, e->len);
+		memcpy(value_of(e), s->small_log.data + u->small_at, e->len);
 		e->order = u->order;
 		e->dead = (uint32_t)u->was_dead;
 	} else {
@@ -567,29 +580,31 @@ static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char
 	if (log_reserve(s))
 		return rrd__nomem();
 	entry *e = missed(s, ns, key) ? NULL : lookup_hashed(s, t, ns, key, hash);
-	/* Field by field: a compound literal would clear the whole record,
-	 * inline value room included, on every put. `small`, `was_dead` and
-	 * `order` are read only when `is_small` is set. */
+	/* Field by field: `small_at`, `was_dead` and `order` are read only
+	 * when `is_small` is set. */
 	undo *u = &s->log[s->log_count];
 	u->kind = UNDO_ENTRY;
-	u->ns = ns;
-	u->key = NULL;
+	u->ns = (uint8_t)ns;
 	u->old = NULL;
 	u->existed = e != NULL;
 	u->is_delete = 0;
 	u->is_small = 0;
-	if (e && len == e->len && len <= INLINE_VALUE) {
+	unsigned char *saved;
+	if (e && len == e->len && len <= INLINE_VALUE &&
+	    (saved = rrd__buf_room(&s->small_log, INLINE_VALUE))) {
 		/* The hot path (counters, cursors, agents' state): overwrite
 		 * in place. A fixed size lets the compiler copy without a
 		 * call. */
 		unsigned char *v = value_of(e);
 		if (len == 16) {
-			memcpy(u->small, v, 16);
+			memcpy(saved, v, 16);
 			memcpy(v, value, 16);
 		} else {
-			memcpy(u->small, v, len);
+			memcpy(saved, v, len);
 			memcpy(v, value, len);
 		}
+		u->small_at = (uint32_t)s->small_log.len;
+		s->small_log.len += len;
 		u->is_small = 1;
 		u->was_dead = e->dead;
 		u->order = e->order;
@@ -953,6 +968,7 @@ static void mem_close(void *self)
 		return;
 	free_log(s);
 	rrd__free(s->log);
+	rrd__buf_free(&s->small_log);
 	for (int ns = 0; ns < NS_MAX; ns++) {
 		table *t = &s->tables[ns];
 		for (size_t i = 0; i < t->map.cap; i++) {

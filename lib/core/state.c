@@ -260,6 +260,19 @@ static rrd_status flush_records(rrd_distributor *d)
 {
 	rrd_puts *p = &d->commit_puts;
 	rrd_status rc = RRD_OK;
+	if (d->dirty_recs.count == 1) {
+		/* A submit's one record: one put, its key not copied. */
+		rrd_rec_rt *rec = &d->recs[(size_t)(uintptr_t)d->dirty_recs.items[0]];
+		if (!rec->r)
+			return RRD_OK;
+		p->bytes.len = 0;
+		rrd__record_encode(rec->r, &p->bytes);
+		rc = p->bytes.failed ? rrd__nomem()
+				     : put(d, RRD_NS_RECORD, rec->r->id, p->bytes.data, p->bytes.len,
+					   rec->order, "writing records");
+		rrd__puts_reset(p);
+		return rc;
+	}
 	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++) {
 		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];
 		rrd_rec_rt *rec = &d->recs[idx];

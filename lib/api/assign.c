@@ -231,7 +231,7 @@ static rrd_status put_copy(rrd_distributor *d, rrd_record **copy, rrd_time now)
 	/* Import through the ownership path so open counts include it. */
 	rrd_record_status status = r->status;
 	rrd_agent_rt *owner = r->owner ? rrd__agent_find(d, r->owner) : NULL;
-	rrd__free(r->owner);
+	rrd__record_release(r, r->owner);
 	r->owner = NULL;
 	r->status = RRD_RECORD_NEW;
 	if ((rc = rrd__rec_add(d, r, 0, &rec)))

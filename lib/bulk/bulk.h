@@ -46,10 +46,11 @@ struct rrd_plan {
 	size_t n;
 };
 
-/* One record chosen to move, as it was when chosen. */
+/* One record chosen to move, as it was when chosen. Its strings lie in
+ * its selection's `text`. */
 typedef struct rrd_rd_pick {
-	char *id;
-	char *owner;            /* NULL: none */
+	const char *id;
+	const char *owner;      /* NULL: none */
 	rrd_record_status status;
 } rrd_rd_pick;
 
@@ -62,10 +63,12 @@ typedef struct rrd_rd_selection {
 	size_t ntargets;
 	rrd_rd_pick *picks;         /* records to move, in order */
 	size_t npicks, picks_cap;
+	rrd_buf text;               /* the picks' ids and owners, one block */
 	int64_t held;
 } rrd_rd_selection;
 
-/* Resolve targets and choose records (select.c). Checks the limit. */
+/* Resolve targets and choose records (select.c), looking at each where
+ * it lies in the store. Checks the limit. */
 rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_rd_selection *out);
 void rrd__rd_selection_free(rrd_rd_selection *s);
 /* The roles a record's new owner takes from the source agent. */
@@ -110,28 +113,65 @@ typedef struct rrd_rd_job {
 	rrd_time renewed;
 } rrd_rd_job;
 
-/* A moved record: enough to put it back, and to see whether it moved since. */
+/* A moved record: enough to put it back, and to see whether it moved
+ * since. Its strings are borrowed: from the record while it is written,
+ * from an rrd_rd_entries when read back. */
 typedef struct rrd_rd_entry {
-	char *record;
-	char *old_owner;          /* NULL: none */
+	const char *record;
+	const char *old_owner;          /* NULL: none */
 	rrd_record_status old_status;
-	rrd_kvlist old_roles;
+	const rrd_kv *old_roles;        /* by key, as in the record */
+	size_t nroles;
 	rrd_time old_reassigned;
 	/* A record that was queued: its entry (bytes) and place in the queue. */
-	unsigned char *queue_entry;
+	const unsigned char *queue_entry;
 	size_t queue_len;
 	int64_t queue_order;
-	char *new_owner;
+	const char *new_owner;
 } rrd_rd_entry;
+
+/* A stored entry's key and value, copied into rrd_rd_entries.raw. */
+typedef struct rrd_rd_raw {
+	const char *key;
+	const unsigned char *value;
+	size_t len;
+} rrd_rd_raw;
+
+/* A job's journal as the store holds it (`at`, `raw`), and the moved
+ * records of some of its entries, read back (`items`). Their strings live
+ * in `text` and `raw`, their roles in `roles`: a job's entries take a few
+ * blocks, not a few for each. */
+typedef struct rrd_rd_entries {
+	rrd_rd_entry *items;
+	size_t count, items_cap;
+	size_t *first_role;   /* where each item's roles start in `roles` */
+	size_t first_role_cap;
+	rrd_rd_raw *at;       /* the stored entries */
+	size_t nat, at_cap;
+	rrd_arena raw;        /* their keys and values as the store gave them */
+	size_t job_len;       /* of the job's id, which begins each key */
+	rrd_buf text;         /* the strings, each with its NUL */
+	rrd_kv *roles;
+	size_t nroles, roles_cap;
+} rrd_rd_entries;
 
 rrd_status rrd__rd_job_put(rrd_distributor *d, const char *job, const rrd_rd_job *j);
 rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j);
-/* Append entry number `seq` of a job. */
-rrd_status rrd__rd_entry_put(rrd_distributor *d, const char *job, int64_t seq,
-			     const rrd_rd_entry *e);
-/* Every entry of a job, in the order they were written. */
-rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entry **out, size_t *n);
-void rrd__rd_entries_free(rrd_rd_entry *e, size_t n);
-void rrd__rd_entry_clear(rrd_rd_entry *e);
+/* Add a moved record to its batch's journal entry, which `b` builds. */
+void rrd__rd_entry_add(rrd_buf *b, const rrd_rd_entry *e);
+/* Write the journal entry `b` built, of the batch whose first pick is
+ * number `seq` of the job, and empty `b`, whatever the outcome. A batch
+ * that moved nothing writes nothing. */
+rrd_status rrd__rd_entries_write(rrd_distributor *d, const char *job, int64_t seq, rrd_buf *b);
+/* Every moved record of a job, in the order they were written. */
+rrd_status rrd__rd_entries(rrd_distributor *d, const char *job, rrd_rd_entries *out);
+/* The same in steps, for a reader that takes a job's records a chunk at
+ * a time: the stored entries (none decoded yet), how many records stored
+ * entry i holds (as it says), and the records of stored entries
+ * [from, to) into out->items, in place of those decoded before. */
+rrd_status rrd__rd_entries_read(rrd_distributor *d, const char *job, rrd_rd_entries *out);
+size_t rrd__rd_entries_held(const rrd_rd_entries *es, size_t i);
+rrd_status rrd__rd_entries_decode(rrd_rd_entries *es, size_t from, size_t to);
+void rrd__rd_entries_free(rrd_rd_entries *es);
 
 #endif

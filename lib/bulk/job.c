@@ -79,6 +79,15 @@ typedef struct job_run {
 	rrd_rd_job job;
 	rrd_rd_job before; /* the summary as the running batch began */
 	rrd_rd_lock lock;
+	rrd_buf journal;   /* the batch's entry, written once it is over */
+	rrd_rec_batch batch; /* the batch's records, read and written together */
+	/* The batch's record ids and their records: room for
+	 * RRD_REDISTRIBUTE_BATCH of each. */
+	const char **ids;
+	rrd_rec_rt **recs;
+	/* Each target as the batch found it, when first needed: one for
+	 * each of sel.targets, which each transaction looks up again. */
+	rrd_agent_rt **to;
 } job_run;
 
 static int same_owner(const char *a, const char *b)
@@ -86,58 +95,60 @@ static int same_owner(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* Move one picked record, journalling it first. 0 moved, 1 left alone. */
-static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_time now, int *moved)
+/* Move picked record i, `rec` (NULL: gone since it was chosen),
+ * journalling it first. *moved: 1 moved, 0 left alone. */
+static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_rec_rt *rec,
+			   rrd_time now, int *moved)
 {
 	const rrd_rd_pick *pk = &jr->sel.picks[i];
-	rrd_rec_rt *rec;
+	rrd_status rc;
 	*moved = 0;
-	rrd_status rc = rrd__rec_get(d, pk->id, &rec);
-	if (rc == RRD_E_UNKNOWN_RECORD)
-		return RRD_OK; /* gone since it was chosen */
-	if (rc)
-		return rc;
+	if (!rec)
+		return RRD_OK;
 	if (rec->r->status != pk->status || !same_owner(rec->r->owner, pk->owner))
 		return RRD_OK; /* changed since it was chosen */
-	const char *target = jr->sel.targets[i % jr->sel.ntargets];
-	rrd_agent_rt *to = rrd__agent_find(d, target);
-	if (!to)
-		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", target);
-	rrd_rd_entry e = { 0 };
-	e.record = rec->r->id;
-	e.old_owner = rec->r->owner;
-	e.old_status = rec->r->status;
-	e.old_roles = rec->r->roles;
-	e.old_reassigned = rec->r->reassigned_at;
-	e.new_owner = to->id;
+	size_t t = i % jr->sel.ntargets;
+	if (!jr->to[t] && !(jr->to[t] = rrd__agent_find(d, jr->sel.targets[t])))
+		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", jr->sel.targets[t]);
+	rrd_agent_rt *to = jr->to[t];
+	rrd_rd_entry e = { .record = rec->r->id, .old_owner = rec->r->owner,
+			   .old_status = rec->r->status, .old_roles = rec->r->roles.items,
+			   .nroles = rec->r->roles.count, .old_reassigned = rec->r->reassigned_at,
+			   .new_owner = to->id };
+	unsigned char *queued = NULL;
 	if (rec->r->status == RRD_RECORD_QUEUED &&
-	    (rc = rrd__queue_entry_copy(d, rec->r->id, &e.queue_entry, &e.queue_len,
-					&e.queue_order)))
+	    (rc = rrd__queue_entry_copy(d, rec->r->id, &queued, &e.queue_len, &e.queue_order)))
 		return rc;
-	rc = rrd__rd_entry_put(d, jr->id, (int64_t)i, &e);
-	rrd__free(e.queue_entry);
-	if (rc)
-		return rc;
+	e.queue_entry = queued;
+	/* Encoded now, before the record changes; written with the batch. */
+	rrd__rd_entry_add(&jr->journal, &e);
+	rrd__free(queued);
+	if (jr->journal.failed)
+		return rrd__nomem();
 	rrd_record_status keep = rec->r->status == RRD_RECORD_QUEUED ? RRD_RECORD_PENDING
 								     : rec->r->status;
 	rrd_give gi = { .via = RRD_VIA_REDISTRIBUTE, .notify = jr->rd->notify, .status = keep };
 	/* Roles first: give() emits the event, and nothing may fail after. */
 	if ((rc = rrd__rec_dirty(d, rec)))
 		return rc;
-	for (size_t k = 0; k < rec->r->roles.count; k++) {
-		rrd_kv *kv = &rec->r->roles.items[k];
-		if (rrd__rd_takes_role(jr->rd, kv->key, kv->value)) {
-			char *v = rrd__strdup(to->id);
-			if (!v)
-				return rrd__nomem();
-			rrd__free(kv->value);
-			kv->value = v;
-		}
-	}
+	rrd_kvlist *roles = &rec->r->roles;
+	for (size_t k = 0; k < roles->count; k++)
+		if (rrd__rd_takes_role(jr->rd, roles->items[k].key, roles->items[k].value) &&
+		    (rc = rrd__kvlist_set(roles, roles->items[k].key, to->id)))
+			return rc;
 	if ((rc = rrd__give(d, rec, to, &gi, now)))
 		return rc;
 	*moved = 1;
 	return RRD_OK;
+}
+
+/* The records of picks [jr->next, end) into jr->recs. */
+static rrd_status load_records(rrd_distributor *d, job_run *jr, size_t end)
+{
+	size_t n = end - jr->next;
+	for (size_t i = 0; i < n; i++)
+		jr->ids[i] = jr->sel.picks[jr->next + i].id;
+	return rrd__rec_batch_load(d, &jr->batch, jr->ids, n, jr->recs);
 }
 
 static rrd_status emit_counts(rrd_distributor *d, rrd_event_type type, const char *job,
@@ -187,15 +198,29 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 	size_t end = jr->next + RRD_REDISTRIBUTE_BATCH;
 	if (end > jr->sel.npicks)
 		end = jr->sel.npicks;
+	/* The batch's records are read in one go, and written in one go with
+	 * its journal, which takes one entry. */
+	jr->journal.len = 0;
+	jr->journal.failed = 0;
+	if (!rc)
+		rc = load_records(d, jr, end);
+	rrd__free(jr->to);
+	jr->to = rc ? NULL : rrd__calloc(jr->sel.ntargets, sizeof *jr->to);
+	if (!rc && !jr->to)
+		rc = rrd__nomem();
 	size_t i = jr->next;
 	for (; !rc && i < end; i++) {
 		int moved;
-		if (!(rc = move_one(d, jr, i, now, &moved)))
+		if (!(rc = move_one(d, jr, i, jr->recs[i - jr->next], now, &moved)))
 			jr->job.moved += moved;
 		if (!rc && (i + 1) % RRD_REDISTRIBUTE_BATCH == 0)
 			rc = emit_counts(d, RRD_EVENT_REDISTRIBUTION_PROGRESS, jr->id,
 					 (int64_t)(i + 1), jr->job.total, 0, now);
 	}
+	if (!rc)
+		rc = rrd__rec_batch_write(d, &jr->batch);
+	if (!rc)
+		rc = rrd__rd_entries_write(d, jr->id, (int64_t)jr->next, &jr->journal);
 	if (!rc && end == jr->sel.npicks) {
 		jr->job.state = JOB_COMPLETED;
 		rc = emit_counts(d, RRD_EVENT_REDISTRIBUTION_COMPLETED, jr->id, jr->job.moved,
@@ -253,7 +278,9 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 				 "RRD_JOB_ID_MAX + 1 bytes must be given");
 	job_id[0] = '\0';
 	job_run jr = { .rd = rd };
-	rrd_status rc = rrd__rd_lock_take(d, &jr.lock);
+	jr.ids = rrd__malloc(RRD_REDISTRIBUTE_BATCH * sizeof *jr.ids);
+	jr.recs = rrd__malloc(RRD_REDISTRIBUTE_BATCH * sizeof *jr.recs);
+	rrd_status rc = jr.ids && jr.recs ? rrd__rd_lock_take(d, &jr.lock) : rrd__nomem();
 	if (!rc) {
 		rc = run_job(d, &jr);
 		rrd__rd_lock_release(d, &jr.lock);
@@ -261,5 +288,10 @@ RRD_API rrd_status rrd_distributor_redistribute(rrd_distributor *d,
 	if (jr.id[0])
 		snprintf(job_id, cap, "%s", jr.id);
 	rrd__rd_selection_free(&jr.sel);
+	rrd__buf_free(&jr.journal);
+	rrd__rec_batch_free(&jr.batch);
+	rrd__free(jr.to);
+	rrd__free(jr.ids);
+	rrd__free(jr.recs);
 	return rc;
 }

@@ -1,4 +1,5 @@
 /* What a redistribution means now: its targets and the records it moves. */
+#include <stdint.h>
 #include <string.h>
 
 #include "bulk/bulk.h"
@@ -63,101 +64,191 @@ static rrd_status resolve_targets(rrd_distributor *d, const rrd_redistribution *
 	return RRD_OK;
 }
 
-static int matches(rrd_distributor *d, const rrd_redistribution *rd, const rrd_record *r)
+/* The value a view's list holds for `key` as a built record's would: the
+ * last pair of that key (absent: p NULL). */
+static rrd_slice view_get(const rrd_record_view *v, const rrd_view_pairs *l, const char *key)
 {
-	if (rd->from == RD_FROM_AGENT) {
-		if (!rd->roles.count)
-			return same(r->owner, rd->agent);
-		for (size_t i = 0; i < r->roles.count; i++)
-			if (rrd__rd_takes_role(rd, r->roles.items[i].key, r->roles.items[i].value))
-				return 1;
+	rrd_slice found = { NULL, 0 }, k, val;
+	size_t n = strlen(key);
+	rrd_view_iter it;
+	rrd__view_iter(v, l, &it);
+	while (rrd__view_next(&it, &k, &val))
+		if (rrd__slice_cmp(k, key, n) == 0) {
+			found = val;
+			if (l->ordered)
+				break; /* no key twice */
+		}
+	return found;
+}
+
+static int takes_role_view(const rrd_redistribution *rd, rrd_slice role, rrd_slice holder)
+{
+	if (!rrd__slice_is(holder, rd->agent))
 		return 0;
+	if (!rd->roles.count)
+		return 1;
+	for (size_t i = 0; i < rd->roles.count; i++)
+		if (rrd__slice_cmp(role, rd->roles.items[i], strlen(rd->roles.items[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether the record holds a role the source agent gives up. A role
+ * given twice counts as a built record has it: its last pair. */
+static int holds_role(const rrd_redistribution *rd, const rrd_record_view *v)
+{
+	rrd_slice k, val;
+	rrd_view_iter it;
+	rrd__view_iter(v, &v->roles, &it);
+	while (rrd__view_next(&it, &k, &val)) {
+		if (!takes_role_view(rd, k, val))
+			continue;
+		if (v->roles.ordered)
+			return 1;
+		char key[RRD_ID_MAX + 1];
+		if (k.n > RRD_ID_MAX)
+			return 1; /* no other key is this one */
+		memcpy(key, k.p, k.n);
+		key[k.n] = '\0';
+		rrd_slice last = view_get(v, &v->roles, key);
+		if (last.p == val.p)
+			return 1;
 	}
-	if (rd->has_kind && r->kind != rd->kind)
+	return 0;
+}
+
+static int owner_has_type(rrd_distributor *d, const rrd_strlist *types, rrd_slice owner)
+{
+	char id[RRD_ID_MAX + 1];
+	if (!owner.p || owner.n > RRD_ID_MAX)
+		return 0; /* no agent has so long an id */
+	memcpy(id, owner.p, owner.n);
+	id[owner.n] = '\0';
+	const rrd_agent_rt *a = rrd__agent_find(d, id);
+	return a && has_any_type(a, types);
+}
+
+static int matches(rrd_distributor *d, const rrd_redistribution *rd, const rrd_record_view *v)
+{
+	if (rd->from == RD_FROM_AGENT)
+		return rd->roles.count ? holds_role(rd, v) : rrd__slice_is(v->owner, rd->agent);
+	if (rd->has_kind && v->kind != rd->kind)
 		return 0;
-	if (rd->owner && !same(r->owner, rd->owner))
+	if (rd->owner && !rrd__slice_is(v->owner, rd->owner))
 		return 0;
-	if (rd->status && r->status != rd->status)
+	if (rd->status && v->status != rd->status)
 		return 0;
-	if (rd->owner_types.count) {
-		const rrd_agent_rt *a = r->owner ? rrd__agent_find(d, r->owner) : NULL;
-		if (!a || !has_any_type(a, &rd->owner_types))
-			return 0;
-	}
+	if (rd->owner_types.count && !owner_has_type(d, &rd->owner_types, v->owner))
+		return 0;
 	for (size_t i = 0; i < rd->attrs.count; i++) {
-		const char *v = rrd__kvlist_get(&r->attrs, rd->attrs.items[i].key);
-		if (!v || strcmp(v, rd->attrs.items[i].value) != 0)
+		rrd_slice val = view_get(v, &v->attrs, rd->attrs.items[i].key);
+		if (!rrd__slice_is(val, rd->attrs.items[i].value))
 			return 0;
 	}
-	if (rd->has_since && (r->reassigned_at == RRD_TIME_NONE || r->reassigned_at < rd->since))
+	if (rd->has_since && (v->reassigned_at == RRD_TIME_NONE || v->reassigned_at < rd->since))
 		return 0;
 	return 1;
 }
 
-/* Take a record into the selection: moved, held, or (deactivated) left out. */
-static rrd_status consider(rrd_rd_selection *s, const rrd_record *r)
+/* Copy s with a NUL to the picks' text; its offset there, which
+ * rrd__rd_select turns into a pointer once the text stops moving. */
+static const char *pick_text(rrd_rd_selection *s, rrd_slice str)
 {
-	if (r->status == RRD_RECORD_DEACTIVATED)
+	size_t at = s->text.len;
+	unsigned char *to = rrd__buf_room(&s->text, str.n + 1);
+	if (to) {
+		memcpy(to, str.p, str.n);
+		to[str.n] = '\0';
+		s->text.len += str.n + 1;
+	}
+	return (const char *)(uintptr_t)at;
+}
+
+/* Take a record into the selection: moved, held, or (deactivated) left
+ * out. */
+static rrd_status consider(rrd_rd_selection *s, const rrd_record_view *v)
+{
+	if (v->status == RRD_RECORD_DEACTIVATED)
 		return RRD_OK;
-	if (r->status == RRD_RECORD_OFFERED) {
+	if (v->status == RRD_RECORD_OFFERED) {
 		s->held++;
 		return RRD_OK;
 	}
 	if (rrd__grow((void **)&s->picks, &s->picks_cap, s->npicks + 1, sizeof *s->picks))
 		return rrd__nomem();
-	rrd_rd_pick *p = &s->picks[s->npicks];
-	*p = (rrd_rd_pick){ rrd__strdup(r->id), r->owner ? rrd__strdup(r->owner) : NULL, r->status };
-	if (!p->id || (r->owner && !p->owner)) {
-		rrd__free(p->id);
-		rrd__free(p->owner);
+	const char *id = pick_text(s, v->id);
+	const char *owner = v->owner.p ? pick_text(s, v->owner) : NULL;
+	if (s->text.failed)
 		return rrd__nomem();
-	}
-	s->npicks++;
+	s->picks[s->npicks++] = (rrd_rd_pick){ id, owner, v->status };
 	return RRD_OK;
 }
 
-typedef struct scan_ctx {
+typedef struct select_ctx {
 	rrd_distributor *d;
 	const rrd_redistribution *rd;
 	rrd_rd_selection *s;
+	size_t next;         /* the named record to come next */
 	rrd_status rc;
-} scan_ctx;
+} select_ctx;
+
+/* Look at a stored record: take it into the selection when `check` says
+ * it matches (a record named by the redistribution is taken whatever it
+ * holds). */
+static rrd_status look(select_ctx *c, const void *value, size_t len, int check)
+{
+	rrd_record_view v;
+	rrd_status rc = rrd__record_view(value, len, &v);
+	if (!rc && (!check || matches(c->d, c->rd, &v)))
+		rc = consider(c->s, &v);
+	return rc;
+}
 
 static int scan_one(void *ctx, const char *key, const void *value, size_t len, int64_t order)
 {
-	scan_ctx *c = ctx;
+	select_ctx *c = ctx;
 	(void)key;
 	(void)order;
-	rrd_record *r;
-	if ((c->rc = rrd__record_decode(value, len, &r)))
-		return 1;
-	if (matches(c->d, c->rd, r))
-		c->rc = consider(c->s, r);
-	rrd_record_free(r);
+	c->rc = look(c, value, len, 1);
 	return c->rc != RRD_OK;
 }
 
-static rrd_status select_records(rrd_distributor *d, const rrd_redistribution *rd,
-				 rrd_rd_selection *s)
+/* The records a redistribution names come in their order; the first the
+ * store lacks is refused, before any after it is looked at. */
+static rrd_status named_one(rrd_distributor *d, void *ctx, size_t i, const void *value,
+			    size_t len, int64_t order)
 {
+	select_ctx *c = ctx;
+	(void)d;
+	(void)order;
+	if (i != c->next)
+		return rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"",
+				 c->rd->records.items[c->next]);
+	c->next++;
+	return look(c, value, len, 0);
+}
+
+static rrd_status select_records(select_ctx *c)
+{
+	const rrd_redistribution *rd = c->rd;
 	if (rd->from == RD_FROM_RECORDS) {
-		for (size_t i = 0; i < rd->records.count; i++) {
-			rrd_rec_rt *rec;
-			rrd_status rc = rrd__rec_get(d, rd->records.items[i], &rec);
-			if (!rc)
-				rc = consider(s, rec->r);
-			if (rc)
-				return rc;
-		}
-		return RRD_OK;
+		/* The records named, read in one go, in their order; the first
+		 * the store lacks is refused. */
+		size_t n = rd->records.count;
+		rrd_status rc = rrd__get_many(c->d, RRD_NS_RECORD, n,
+					      (const char *const *)rd->records.items, named_one, c,
+					      "reading records");
+		if (!rc && c->next < n)
+			rc = rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"",
+				       rd->records.items[c->next]);
+		return rc;
 	}
 	/* The store holds every record in creation order; the cache may
 	 * hold only some, and at the start of a transaction they agree. */
-	scan_ctx c = { d, rd, s, RRD_OK };
-	rrd_store *st = d->store;
-	int rc = st->m.scan(st->self, RRD_NS_RECORD, "", scan_one, &c);
-	if (c.rc)
-		return c.rc;
+	rrd_store *st = c->d->store;
+	int rc = st->m.scan(st->self, RRD_NS_RECORD, "", scan_one, c);
+	if (c->rc)
+		return c->rc;
 	return rrd__store_status(rc, "reading records");
 }
 
@@ -169,8 +260,16 @@ rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_
 	if (rd->from == RD_FROM_AGENT && !rrd__agent_find(d, rd->agent))
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", rd->agent);
 	rrd_status rc = resolve_targets(d, rd, out);
+	select_ctx c = { d, rd, out, 0, RRD_OK };
 	if (!rc)
-		rc = select_records(d, rd, out);
+		rc = select_records(&c);
+	/* The text no longer moves. */
+	for (size_t i = 0; !rc && i < out->npicks; i++) {
+		rrd_rd_pick *p = &out->picks[i];
+		p->id = (const char *)out->text.data + (uintptr_t)p->id;
+		if (p->owner)
+			p->owner = (const char *)out->text.data + (uintptr_t)p->owner;
+	}
 	if (!rc && out->npicks > (size_t)d->opts.redistribute_max)
 		rc = rrd__fail(RRD_E_LIMIT, "%zu records would move; the limit is %lld", out->npicks,
 			       (long long)d->opts.redistribute_max);
@@ -181,11 +280,8 @@ rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_
 
 void rrd__rd_selection_free(rrd_rd_selection *s)
 {
-	for (size_t i = 0; i < s->npicks; i++) {
-		rrd__free(s->picks[i].id);
-		rrd__free(s->picks[i].owner);
-	}
 	rrd__free(s->picks);
+	rrd__buf_free(&s->text);
 	for (size_t i = 0; i < s->ntargets; i++)
 		rrd__free(s->targets[i]);
 	rrd__free(s->targets);

@@ -88,12 +88,11 @@ static rrd_status get_body(rrd_distributor *d, void *ctx, rrd_time now)
 	job->total = j.total;
 	job->moved = j.moved;
 	job->held = j.held;
-	rrd_rd_entry *es;
-	size_t n;
-	if ((rc = rrd__rd_entries(d, a->id, &es, &n)))
+	rrd_rd_entries es;
+	if ((rc = rrd__rd_entries(d, a->id, &es)))
 		return rc;
-	rc = copy_moves(job, es, n);
-	rrd__rd_entries_free(es, n);
+	rc = copy_moves(job, es.items, es.count);
+	rrd__rd_entries_free(&es);
 	return rc;
 }
 

@@ -171,6 +171,7 @@ typedef struct rrd_rec_rt {
 	rrd_record *r;   /* NULL: slot free */
 	uint64_t epoch;
 	int dirty;
+	int batch;       /* one of an rrd_rec_batch's, not the cache's */
 	int64_t order;   /* creation sequence */
 } rrd_rec_rt;
 
@@ -188,6 +189,30 @@ typedef struct rrd_meta_counter {
 	int dirty;
 	int64_t value;
 } rrd_meta_counter;
+
+/* Entries of one namespace written together (rrd__puts_write): their
+ * keys and values one after another in two buffers, and per entry the
+ * arrays a store's put_many takes. */
+typedef struct rrd_puts {
+	rrd_buf bytes;      /* the values */
+	rrd_buf key_bytes;  /* the keys, each with its NUL */
+	const char **keys;
+	const void **values;
+	size_t *lens;
+	int64_t *orders;
+	size_t n, cap;
+} rrd_puts;
+
+/* The arrays of the store's get_many for up to RRD_GET_MANY_CHUNK keys
+ * (rrd__get_many), made when first needed. */
+#define RRD_GET_MANY_CHUNK 1024
+typedef struct rrd_get_arrays {
+	int *ns;
+	const void **values;
+	size_t *lens;
+	int64_t *orders;
+	unsigned char *found;
+} rrd_get_arrays;
 
 typedef struct rrd_skip_entry {
 	uint32_t agent;
@@ -289,7 +314,10 @@ struct rrd_distributor {
 	rrd_skip_entry *skips;
 	size_t nskips, skips_cap;
 
-	rrd_buf scratch;         /* encoding buffer */
+	/* What a commit writes, a namespace at a time: its events, then
+	 * its records (rrd__puts_write empties it after each). */
+	rrd_puts commit_puts;
+	rrd_get_arrays get_arrays;
 };
 
 /* ---- locking and transactions (txn.c) ------------------------------ */
@@ -455,6 +483,37 @@ rrd_status rrd__read(rrd_distributor *d, rrd_txn_fn body, void *ctx);
 void rrd__config_forget(rrd_distributor *d);
 /* Remember an item to write before commit. -1 when out of memory. */
 int rrd__dirty_add(rrd_dirty_list *l, void *item);
+
+/* ---- many entries at once (many.c) ----------------------------------- */
+
+/* Add an entry to `p`: its value is what the caller appended to p->bytes
+ * from offset `from` on; `key` is copied. RRD_E_NOMEM when that, or an
+ * append to p->bytes, ran out of memory. */
+rrd_status rrd__puts_add(rrd_puts *p, const char *key, size_t from, int64_t order);
+/* Write p's entries into `ns` (`what` names them in a failure's message)
+ * with one put_many, or one put each when the store has none, and empty
+ * `p` for its next use, whatever the outcome. */
+rrd_status rrd__puts_write(rrd_distributor *d, rrd_puts *p, int ns, const char *what);
+/* Empty `p`, keeping its memory. */
+void rrd__puts_reset(rrd_puts *p);
+void rrd__puts_free(rrd_puts *p);
+
+/* rrd__get_many calls it for each key found, with the key's place in the
+ * keys and the value, which lives until it returns; it must not call the
+ * store. A status other than RRD_OK ends the reading with that status. */
+typedef rrd_status (*rrd_found_fn)(rrd_distributor *d, void *ctx, size_t i, const void *value,
+				   size_t len, int64_t order);
+/* Read the entries of `ns` named by keys[0..n) with the store's get_many,
+ * a chunk of keys a call (one get each when the store has none): `found`
+ * for each one the store holds, in the keys' order; absent ones are
+ * passed over. */
+rrd_status rrd__get_many(rrd_distributor *d, int ns, size_t n, const char *const *keys,
+			 rrd_found_fn found, void *ctx, const char *what);
+void rrd__get_arrays_free(rrd_get_arrays *a);
+/* Delete the entries of `ns` named by keys[0..n), those there: one
+ * del_many, or one del each when the store has none. */
+rrd_status rrd__del_many(rrd_distributor *d, int ns, size_t n, const char *const *keys,
+			 const char *what);
 
 /* ---- the distributor's life (distributor.c) ------------------------- */
 
@@ -678,6 +737,11 @@ rrd_status rrd__flush(rrd_distributor *d);
 
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out);
+/* Leave records ids[0..n) to a caller that reads and writes them itself
+ * (rrd_rec_batch): the cache's copy of each goes stale, unless this
+ * transaction changed it and has yet to write it; that copy is out[k], to
+ * be changed in the cache. out[k] is NULL otherwise. */
+void rrd__rec_uncache(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out);
 /* Add a new record (takes ownership of r on success). `not_stored`: the
  * caller has asked the store, which holds no record of that id. */
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out);
@@ -696,6 +760,43 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt
 			       rrd_record_status status);
 /* A new assignment: counts it for the agent's day and last-assigned time. */
 rrd_status rrd__count_assignment(rrd_distributor *d, rrd_agent_rt *a, rrd_time now);
+
+/* ---- records by the batch (rec_batch.c) ------------------------------ */
+
+/*
+ * Records a job reads, changes and writes many at a time: read from the
+ * store in one go into the batch's arena, and written together by
+ * rrd__rec_batch_write. The cache's copies of them go stale, unless the
+ * transaction changed one (which stays the cache's, written at commit
+ * like any other). A batch of thousands so costs no allocation and no
+ * cache slot a record, and leaves nothing to trim.
+
+ */
+typedef struct rrd_rec_batch {
+	rrd_rec_rt *recs;     /* the batch's records, those of the cache aside */
+	size_t nrecs, recs_cap;
+	const char **keys;    /* the ids to read, in one go */
+	size_t *at;           /* each one's place in the caller's list */
+	size_t keys_cap, at_cap;
+	rrd_arena arena;      /* the records read, and everything they gain */
+	rrd_puts puts;        /* their writing */
+	/* After a load that failed on a stored record that is not one: its
+	 * place in the ids (the records before it were read); else the
+	 * number of ids. */
+	size_t unreadable;
+} rrd_rec_batch;
+
+/* The records ids[0..n) (no id twice) into out[k], NULL for one the
+ * store does not hold: read into `b`, in place of what `b` held, or the
+ * cache's (rrd__rec_uncache). out[k] holds until
+ * the next load into `b` or its writing, and a cached one until the
+ * cache takes in another record. */
+rrd_status rrd__rec_batch_load(rrd_distributor *d, rrd_rec_batch *b, const char *const *ids,
+			       size_t n, rrd_rec_rt **out);
+/* Write b's records that changed (rrd__rec_dirty) with one put_many, and
+ * empty `b`, whatever the outcome. */
+rrd_status rrd__rec_batch_write(rrd_distributor *d, rrd_rec_batch *b);
+void rrd__rec_batch_free(rrd_rec_batch *b);
 
 /* ---- events (emit.c) ------------------------------------------------- */
 

@@ -83,7 +83,8 @@ void rrd__core_free(rrd_distributor *d)
 		d->outbox = next;
 	}
 	rrd__free(d->skips);
-	rrd__buf_free(&d->scratch);
+	rrd__puts_free(&d->commit_puts);
+	rrd__get_arrays_free(&d->get_arrays);
 	pthread_mutex_destroy(&d->mu);
 	rrd__free(d);
 }

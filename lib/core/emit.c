@@ -38,38 +38,29 @@ rrd_status rrd__emit(rrd_distributor *d, const rrd_event *ev)
 
 rrd_status rrd__events_flush(rrd_distributor *d)
 {
-	rrd_store *st = d->store;
 	rrd_status rc = RRD_OK;
 	if (d->nacks) {
-		if (st->m.del_many) {
-			rc = rrd__store_status(st->m.del_many(st->self, RRD_NS_OUTBOX, d->nacks,
-							      (const char *const *)d->acks),
-					       "deleting delivered events");
-		} else {
-			for (size_t i = 0; !rc && i < d->nacks; i++) {
-				int r = st->m.del(st->self, RRD_NS_OUTBOX, d->acks[i]);
-				rc = r == RRD_E_NOTFOUND ? RRD_OK
-							 : rrd__store_status(r, "deleting delivered events");
-			}
-		}
+		rc = rrd__del_many(d, RRD_NS_OUTBOX, d->nacks, (const char *const *)d->acks,
+				   "deleting delivered events");
 		if (rc)
 			return rc;
 		d->acks_sent = d->nacks;
 	}
 	if (!d->opts.durable_events || !d->pending)
 		return RRD_OK;
-	rrd_buf *b = &d->scratch;
+	/* The transaction's events go in one put_many. */
+	rrd_puts *p = &d->commit_puts;
 	for (size_t i = 0; !rc && i < d->pending->count; i++) {
 		rrd_event *e = &d->pending->events[i];
-		b->len = 0;
-		rrd__event_encode(e, b);
-		rc = b->failed ? rrd__nomem()
-			       : rrd__store_status(st->m.put(st->self, RRD_NS_OUTBOX, rrd_event_id(e),
-							     b->data, b->len, e->at),
-						   "writing an event to the outbox");
+		size_t from = p->bytes.len;
+		rrd__event_encode(e, &p->bytes);
+		rc = rrd__puts_add(p, rrd_event_id(e), from, e->at);
 	}
-	b->failed = 0;
-	return rc;
+	if (rc) {
+		rrd__puts_reset(p);
+		return rc;
+	}
+	return rrd__puts_write(d, p, RRD_NS_OUTBOX, "writing an event to the outbox");
 }
 
 void rrd__events_committed(rrd_distributor *d)

@@ -19,6 +19,11 @@ static rrd_status mark_dirty_idx(rrd_distributor *d, size_t idx)
 
 rrd_status rrd__rec_dirty(rrd_distributor *d, rrd_rec_rt *rec)
 {
+	if (rec->batch) {
+		/* Its batch writes it (rrd__rec_batch_write). */
+		rec->dirty = 1;
+		return RRD_OK;
+	}
 	return mark_dirty_idx(d, (size_t)(rec - d->recs));
 }
 
@@ -44,6 +49,41 @@ static long take_slot(rrd_distributor *d)
 		return -1;
 	memset(&d->recs[d->nrecs], 0, sizeof(rrd_rec_rt));
 	return (long)d->nrecs++;
+}
+
+/* Cache `r`, read from the store with `order`, in place of a stale copy
+ * in slot `i` when `cached`, else in a slot of its own. */
+static rrd_status rec_place(rrd_distributor *d, int cached, uint32_t i, rrd_record *r,
+			    int64_t order, rrd_rec_rt **out)
+{
+	rrd_record *old = NULL;
+	if (!cached) {
+		long slot = take_slot(d);
+		if (slot < 0) {
+			rrd_record_free(r);
+			return rrd__nomem();
+		}
+		i = (uint32_t)slot;
+	} else {
+		old = d->recs[i].r;
+	}
+	d->recs[i] = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .order = order };
+	/* Reserved above, or present (then it only swaps the key pointer, so
+	 * the old record may go only afterwards). */
+	rrd__hashmap_put(&d->rec_map, r->id, i);
+	rrd_record_free(old);
+	if (out)
+		*out = &d->recs[i];
+	return RRD_OK;
+}
+
+/* Cache the record the store holds as `v` (`len` bytes, `order`). */
+static rrd_status rec_keep(rrd_distributor *d, int cached, uint32_t i, const void *v, size_t len,
+			   int64_t order, rrd_rec_rt **out)
+{
+	rrd_record *r;
+	rrd_status s = rrd__record_decode(v, len, &r);
+	return s ? s : rec_place(d, cached, i, r, order, out);
 }
 
 /* rrd__rec_get without the message for a record that is not there:
@@ -73,28 +113,49 @@ static rrd_status rec_find(rrd_distributor *d, const char *id, uint32_t hash, in
 	}
 	if (rc)
 		return rrd__store_status(rc, "reading a record");
-	rrd_record *r;
-	rrd_status s = rrd__record_decode(v, len, &r);
-	if (s)
-		return s;
-	rrd_record *old = NULL;
-	if (!cached) {
-		long slot = take_slot(d);
-		if (slot < 0) {
-			rrd_record_free(r);
-			return rrd__nomem();
-		}
-		i = (uint32_t)slot;
-	} else {
-		old = d->recs[i].r;
+	return rec_keep(d, cached, i, v, len, order, out);
+}
+
+/* rrd__rec_uncache of one id, whose hash is given. */
+static rrd_rec_rt *uncache(rrd_distributor *d, const char *id, uint32_t hash)
+{
+	uint32_t i;
+	if (!rrd__hashmap_get_hashed(&d->rec_map, id, hash, &i))
+		return NULL;
+	rrd_rec_rt *rec = &d->recs[i];
+	if (rec->epoch == d->epoch && rec->dirty)
+		return rec;
+	/* Unchanged, as the store has it, or stale already: stale it is, as
+	 * another writer's commit would leave it, to be read afresh when
+	 * next asked for or to go with the next trim. No epoch is 0. */
+	rec->epoch = 0;
+	return NULL;
+}
+
+/* Ids looked up at a time: their slots, and then the keys there, are
+ * asked for before any is compared, so that the cache misses of a large
+ * cache overlap. */
+#define UNCACHE_CHUNK 16
+
+void rrd__rec_uncache(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out)
+{
+	if (!d->rec_map.count) {
+		for (size_t k = 0; k < n; k++)
+			out[k] = NULL;
+		return;
 	}
-	d->recs[i] = (rrd_rec_rt){ r, d->epoch, 0, order };
-	/* Reserved above, or present (then it only swaps the key pointer, so
-	 * the old record may go only afterwards). */
-	rrd__hashmap_put(&d->rec_map, r->id, i);
-	rrd_record_free(old);
-	*out = &d->recs[i];
-	return RRD_OK;
+	uint32_t hash[UNCACHE_CHUNK];
+	for (size_t base = 0; base < n; base += UNCACHE_CHUNK) {
+		size_t m = n - base < UNCACHE_CHUNK ? n - base : UNCACHE_CHUNK;
+		for (size_t i = 0; i < m; i++) {
+			hash[i] = rrd__hash_str(ids[base + i]);
+			rrd__hashmap_prefetch(&d->rec_map, hash[i]);
+		}
+		for (size_t i = 0; i < m; i++)
+			rrd__hashmap_prefetch_key(&d->rec_map, hash[i]);
+		for (size_t i = 0; i < m; i++)
+			out[base + i] = uncache(d, ids[base + i], hash[i]);
+	}
 }
 
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out)
@@ -119,7 +180,7 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_r
 	long slot = take_slot(d);
 	if (slot < 0)
 		return rrd__nomem();
-	d->recs[slot] = (rrd_rec_rt){ r, d->epoch, 0, order };
+	d->recs[slot] = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .order = order };
 	if ((rc = mark_dirty_idx(d, (size_t)slot))) {
 		d->recs[slot].r = NULL;
 		d->rec_free[d->nrec_free++] = (uint32_t)slot;
@@ -202,7 +263,7 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt
 	if (owner && (rc = rrd__agent_state(d, owner, &nst)))
 		return rc;
 	char *id = NULL;
-	if (owner && owner->id != r->owner && !(id = rrd__strdup(owner->id)))
+	if (owner && owner->id != r->owner && !(id = rrd__record_strdup(r, owner->id)))
 		return rrd__nomem();
 	int was_open = old && holds_open(r->status);
 	int now_open = owner && holds_open(status);
@@ -221,10 +282,10 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt
 		rrd__agent_changed(d, owner);
 	}
 	if (!owner) {
-		rrd__free(r->owner);
+		rrd__record_release(r, r->owner);
 		r->owner = NULL;
 	} else if (id) {
-		rrd__free(r->owner);
+		rrd__record_release(r, r->owner);
 		r->owner = id;
 	}
 	r->status = status;

@@ -253,76 +253,40 @@ static rrd_status put(rrd_distributor *d, int ns, const char *key, const void *v
 	return rrd__store_status(st->m.put(st->self, ns, key, value, len, order), what);
 }
 
-/* The arrays of one put_many, in one block. */
-typedef struct many_puts {
-	const char **keys;
-	const void **values;
-	size_t *lens;
-	int64_t *orders;
-	size_t n;
-} many_puts;
-
-static rrd_status many_puts_new(many_puts *m, size_t n)
-{
-	/* Widest first, so that each array is aligned for its type. */
-	size_t each = sizeof(int64_t) + sizeof(const char *) + sizeof(const void *) + sizeof(size_t);
-	if (n > SIZE_MAX / each)
-		return rrd__nomem();
-	unsigned char *block = rrd__malloc(n * each);
-	if (!block)
-		return rrd__nomem();
-	m->orders = (int64_t *)(void *)block;
-	m->keys = (const char **)(void *)(block + n * sizeof(int64_t));
-	m->values = (const void **)(void *)(m->keys + n);
-	m->lens = (size_t *)(void *)(m->values + n);
-	m->n = 0;
-	return RRD_OK;
-}
-
-/* Records go one put each, or, when there are several and the store can,
- * all in one put_many: a SQL store writes them in one statement, and the
- * memory store fetches all their table slots before it writes any. One
- * encoding loop for both, so that the encoder stays inlined here. */
+/* Records go in one put_many when there are several and the store can:
+ * a SQL store writes them in one statement, and the memory store fetches
+ * all their table slots before it writes any. */
 static rrd_status flush_records(rrd_distributor *d)
 {
-	rrd_store *st = d->store;
-	rrd_buf *b = &d->scratch;
-	many_puts m = { 0 };
-	int many = d->dirty_recs.count > 1 && st->m.put_many;
-	rrd_status rc = many ? many_puts_new(&m, d->dirty_recs.count) : RRD_OK;
-	b->len = 0;
+	rrd_puts *p = &d->commit_puts;
+	rrd_status rc = RRD_OK;
+	if (d->dirty_recs.count == 1) {
+		/* A submit's one record: one put, its key not copied. */
+		rrd_rec_rt *rec = &d->recs[(size_t)(uintptr_t)d->dirty_recs.items[0]];
+		if (!rec->r)
+			return RRD_OK;
+		p->bytes.len = 0;
+		rrd__record_encode(rec->r, &p->bytes);
+		rc = p->bytes.failed ? rrd__nomem()
+				     : put(d, RRD_NS_RECORD, rec->r->id, p->bytes.data, p->bytes.len,
+					   rec->order, "writing records");
+		rrd__puts_reset(p);
+		return rc;
+	}
 	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++) {
 		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];
 		rrd_rec_rt *rec = &d->recs[idx];
 		if (!rec->r)
 			continue;
-		if (!many)
-			b->len = 0;
-		size_t from = b->len;
-		rrd__record_encode(rec->r, b);
-		if (!many) {
-			rc = b->failed ? rrd__nomem()
-				       : put(d, RRD_NS_RECORD, rec->r->id, b->data, b->len, rec->order,
-					     "writing state");
-			continue;
-		}
-		m.keys[m.n] = rec->r->id;
-		/* An offset until the buffer stops moving. */
-		m.values[m.n] = (const void *)(uintptr_t)from;
-		m.lens[m.n] = b->len - from;
-		m.orders[m.n++] = rec->order;
+		size_t from = p->bytes.len;
+		rrd__record_encode(rec->r, &p->bytes);
+		rc = rrd__puts_add(p, rec->r->id, from, rec->order);
 	}
-	if (!rc && many && b->failed)
-		rc = rrd__nomem();
-	if (!rc && m.n) {
-		for (size_t i = 0; i < m.n; i++)
-			m.values[i] = b->data + (uintptr_t)m.values[i];
-		rc = rrd__store_status(st->m.put_many(st->self, RRD_NS_RECORD, m.n, m.keys,
-						      m.values, m.lens, m.orders),
-				       "writing records");
+	if (rc) {
+		rrd__puts_reset(p);
+		return rc;
 	}
-	rrd__free(m.orders); /* the block */
-	return rc;
+	return rrd__puts_write(d, p, RRD_NS_RECORD, "writing records");
 }
 
 rrd_status rrd__flush(rrd_distributor *d)
@@ -350,8 +314,5 @@ rrd_status rrd__flush(rrd_distributor *d)
 		rrd__put_i64(v, c->value);
 		rc = put(d, RRD_NS_META, c->key, v, sizeof v, 0, "writing state");
 	}
-	if (!rc)
-		rc = flush_records(d);
-	d->scratch.failed = 0;
-	return rc;
+	return rc ? rc : flush_records(d);
 }

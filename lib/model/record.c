@@ -1,5 +1,6 @@
 #include "model/record.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "model/agent.h"
@@ -40,31 +41,70 @@ const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key)
 	return found ? l->items[i].value : NULL;
 }
 
+/* Free a string of l's unless it is lent (rrd_kvlist) or its arena's. */
+static void kv_release(const rrd_kvlist *l, char *s)
+{
+	uintptr_t p = (uintptr_t)s;
+	if (!l->arena && (p < (uintptr_t)l->lent || p >= (uintptr_t)l->lent_end))
+		rrd__free(s);
+}
+
+static char *kv_strdup(const rrd_kvlist *l, const char *s)
+{
+	return l->arena ? rrd__arena_strdup(l->arena, s) : rrd__strdup(s);
+}
+
+/* Room for `need` items in an array of l's own, so it may change: one
+ * whose items are lent gets one, with room for one more, its strings
+ * staying where they are. -1 when out of memory (l unchanged). */
+static int kv_room(rrd_kvlist *l, size_t need)
+{
+	int lent = !l->cap && l->items;
+	if (!lent && l->cap >= need)
+		return 0;
+	if (lent && need <= l->count)
+		need = l->count + 1;
+	if (!l->arena && !lent)
+		return rrd__grow((void **)&l->items, &l->cap, need, sizeof(rrd_kv));
+	/* An arena's array is left where it is when a larger one comes. */
+	size_t cap = l->arena && need < 2 * l->cap ? 2 * l->cap : need;
+	rrd_kv *items = l->arena ? rrd__arena_alloc(l->arena, cap * sizeof *items)
+				 : rrd__malloc(cap * sizeof *items);
+	if (!items)
+		return -1;
+	if (l->count)
+		memcpy(items, l->items, l->count * sizeof *items);
+	l->items = items;
+	l->cap = cap;
+	return 0;
+}
+
 rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 {
 	int found;
 	size_t i = kv_lower_bound(l, key, &found);
+	if (kv_room(l, l->count + (value && !found)))
+		return RRD_E_NOMEM;
 	if (!value) {
 		if (found) {
-			rrd__free(l->items[i].key);
-			rrd__free(l->items[i].value);
+			kv_release(l, l->items[i].key);
+			kv_release(l, l->items[i].value);
 			memmove(&l->items[i], &l->items[i + 1], (l->count - i - 1) * sizeof(rrd_kv));
 			l->count--;
 		}
 		return RRD_OK;
 	}
-	char *v = rrd__strdup(value);
+	char *v = kv_strdup(l, value);
 	if (!v)
 		return rrd__nomem();
 	if (found) {
-		rrd__free(l->items[i].value);
+		kv_release(l, l->items[i].value);
 		l->items[i].value = v;
 		return RRD_OK;
 	}
-	char *k = rrd__strdup(key);
-	if (!k || rrd__grow((void **)&l->items, &l->cap, l->count + 1, sizeof(rrd_kv))) {
-		rrd__free(k);
-		rrd__free(v);
+	char *k = kv_strdup(l, key);
+	if (!k) {
+		kv_release(l, v);
 		return rrd__nomem();
 	}
 	memmove(&l->items[i + 1], &l->items[i], (l->count - i) * sizeof(rrd_kv));
@@ -78,11 +118,17 @@ void rrd__kvlist_clear(rrd_kvlist *l)
 {
 	if (!l->items) /* most records have no attributes and no roles */
 		return;
-	for (size_t i = 0; i < l->count; i++) {
-		rrd__free(l->items[i].key);
-		rrd__free(l->items[i].value);
+	if (l->arena) {
+		*l = (rrd_kvlist){ .arena = l->arena };
+		return;
 	}
-	rrd__free(l->items);
+	if (l->cap) {
+		for (size_t i = 0; i < l->count; i++) {
+			kv_release(l, l->items[i].key);
+			kv_release(l, l->items[i].value);
+		}
+		rrd__free(l->items);
+	}
 	memset(l, 0, sizeof *l);
 }
 
@@ -96,11 +142,12 @@ rrd_status rrd__record_alloc(rrd_record **out, const char *id, size_t nid, rrd_k
 			   .created_at = RRD_TIME_NONE, .reassigned_at = RRD_TIME_NONE };
 	memcpy(r->id, id, nid);
 	r->id[nid] = 0;
+	r->block_end = r->id + nid + 1;
 	if (source) {
-		r->source = r->id + nid + 1;
-		r->source_inline = 1;
+		r->source = r->block_end;
 		memcpy(r->source, source, nsrc);
 		r->source[nsrc] = 0;
+		r->block_end += nsrc + 1;
 	}
 	*out = r;
 	return RRD_OK;
@@ -127,24 +174,46 @@ RRD_API rrd_status rrd_record_new(rrd_record **out, const char *id, rrd_kind kin
 
 RRD_API void rrd_record_free(rrd_record *r)
 {
-	if (!r)
+	if (!r || r->arena)
 		return;
-	if (!r->source_inline)
-		rrd__free(r->source);
-	rrd__free(r->owner);
-	rrd__free(r->partner);
-	rrd__free(r->follow_up);
-	rrd__free(r->replaced_by);
+	rrd__record_release(r, r->source);
+	rrd__record_release(r, r->owner);
+	rrd__record_release(r, r->partner);
+	rrd__record_release(r, r->follow_up);
+	rrd__record_release(r, r->replaced_by);
 	rrd__kvlist_clear(&r->attrs);
 	rrd__kvlist_clear(&r->roles);
 	rrd__free(r);
 }
 
-static rrd_status copy_opt(char **dst, const char *src)
+void rrd__record_release(rrd_record *r, char *s)
 {
-	if (src && !(*dst = rrd__strdup(src)))
-		return RRD_E_NOMEM;
-	return RRD_OK;
+	uintptr_t p = (uintptr_t)s;
+	if (!r->arena && (p < (uintptr_t)r || p >= (uintptr_t)r->block_end))
+		rrd__free(s);
+}
+
+char *rrd__record_strdup(rrd_record *r, const char *s)
+{
+	return r->arena ? rrd__arena_strdup(r->arena, s) : rrd__strdup(s);
+}
+
+/* rrd__set_optional_id on a field of r, whose value may lie in r's block. */
+static rrd_status set_field(rrd_record *r, char **field, const char *value, const char *what)
+{
+	char *owned = NULL;
+	rrd_status rc = rrd__set_optional_id(&owned, value, what, RRD_ID_INPUT);
+	if (!rc && owned && r->arena) {
+		char *copy = rrd__arena_strdup(r->arena, owned);
+		rrd__free(owned);
+		if (!(owned = copy))
+			rc = rrd__nomem();
+	}
+	if (!rc) {
+		rrd__record_release(r, *field);
+		*field = owned;
+	}
+	return rc;
 }
 
 rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r)
@@ -169,37 +238,65 @@ rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_reco
 	return RRD_OK;
 }
 
+/* Copy s, with its NUL, to *at, moving it on; NULL for NULL. */
+static char *copy_into(char **at, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *to = memcpy(*at, s, n);
+	*at += n;
+	return to;
+}
+
+static size_t text_size(const char *s)
+{
+	return s ? strlen(s) + 1 : 0;
+}
+
+/* l's pairs into items, their strings at *at; lent from `block` (rrd_kvlist). */
+static rrd_kvlist copy_list(const rrd_kvlist *l, rrd_kv *items, char **at, void *block,
+			    const char *block_end)
+{
+	for (size_t i = 0; i < l->count; i++)
+		items[i] = (rrd_kv){ copy_into(at, l->items[i].key), copy_into(at, l->items[i].value) };
+	return (rrd_kvlist){ .items = l->count ? items : NULL, .count = l->count, .lent = block,
+			     .lent_end = block_end };
+}
+
 RRD_API rrd_status rrd_record_dup(rrd_record **out, const rrd_record *r)
 {
 	NEED_RECORD(r);
 	if (!out)
 		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
-	rrd_status rc = record_alloc(out, r->id, r->kind, r->source);
-	if (rc)
-		return rc;
-	rrd_record *c = *out;
-	c->has_location = r->has_location;
-	c->lat = r->lat;
-	c->lon = r->lon;
-	c->status = r->status;
-	c->created_at = r->created_at;
-	c->reassigned_at = r->reassigned_at;
-	rc = copy_opt(&c->owner, r->owner);
-	if (!rc)
-		rc = copy_opt(&c->partner, r->partner);
-	if (!rc)
-		rc = copy_opt(&c->follow_up, r->follow_up);
-	if (!rc)
-		rc = copy_opt(&c->replaced_by, r->replaced_by);
-	for (size_t i = 0; !rc && i < r->attrs.count; i++)
-		rc = rrd__kvlist_set(&c->attrs, r->attrs.items[i].key, r->attrs.items[i].value);
-	for (size_t i = 0; !rc && i < r->roles.count; i++)
-		rc = rrd__kvlist_set(&c->roles, r->roles.items[i].key, r->roles.items[i].value);
-	if (rc) {
-		rrd_record_free(c);
-		*out = NULL;
+	/* One block, as a record read from a store is: a copy costs one
+	 * allocation and one free, whatever its attributes and roles. */
+	const char *const strings[] = { r->id, r->source, r->owner, r->partner, r->follow_up,
+					r->replaced_by };
+	size_t text = 0, nkv = r->attrs.count + r->roles.count;
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+		text += text_size(strings[i]);
+	const rrd_kvlist *lists[] = { &r->attrs, &r->roles };
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < lists[k]->count; i++)
+			text += text_size(lists[k]->items[i].key) + text_size(lists[k]->items[i].value);
+	rrd_record *c = rrd__malloc(sizeof *c + nkv * sizeof(rrd_kv) + text);
+	if (!c)
 		return rrd__nomem();
-	}
+	rrd_kv *items = (rrd_kv *)(void *)(c + 1);
+	char *at = (char *)(items + nkv);
+	*c = (rrd_record){ .kind = r->kind, .has_location = r->has_location, .lat = r->lat,
+			   .lon = r->lon, .status = r->status, .created_at = r->created_at,
+			   .reassigned_at = r->reassigned_at, .block_end = at + text };
+	c->id = copy_into(&at, r->id);
+	c->source = copy_into(&at, r->source);
+	c->owner = copy_into(&at, r->owner);
+	c->partner = copy_into(&at, r->partner);
+	c->follow_up = copy_into(&at, r->follow_up);
+	c->replaced_by = copy_into(&at, r->replaced_by);
+	c->attrs = copy_list(&r->attrs, items, &at, c, c->block_end);
+	c->roles = copy_list(&r->roles, items + r->attrs.count, &at, c, c->block_end);
+	*out = c;
 	return RRD_OK;
 }
 
@@ -216,14 +313,7 @@ RRD_API rrd_kind rrd_record_kind(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_source(rrd_record *r, const char *source)
 {
 	NEED_RECORD(r);
-	/* A source in the record's own block is never freed. */
-	char *owned = r->source_inline ? NULL : r->source;
-	rrd_status rc = rrd__set_optional_id(&owned, source, "source", RRD_ID_INPUT);
-	if (!rc) {
-		r->source = owned;
-		r->source_inline = 0;
-	}
-	return rc;
+	return set_field(r, &r->source, source, "source");
 }
 
 RRD_API const char *rrd_record_source(const rrd_record *r)
@@ -317,7 +407,7 @@ RRD_API rrd_record_status rrd_record_status_of(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_owner(rrd_record *r, const char *agent_id)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->owner, agent_id, "owner agent id", RRD_ID_INPUT);
+	return set_field(r, &r->owner, agent_id, "owner agent id");
 }
 
 RRD_API const char *rrd_record_owner(const rrd_record *r)
@@ -354,7 +444,7 @@ RRD_API rrd_status rrd_record_role_at(const rrd_record *r, size_t i, const char 
 RRD_API rrd_status rrd_record_set_partner(rrd_record *r, const char *partner)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->partner, partner, "partner", RRD_ID_INPUT);
+	return set_field(r, &r->partner, partner, "partner");
 }
 
 RRD_API const char *rrd_record_partner(const rrd_record *r)
@@ -365,7 +455,7 @@ RRD_API const char *rrd_record_partner(const rrd_record *r)
 RRD_API rrd_status rrd_record_set_follow_up(rrd_record *r, const char *status)
 {
 	NEED_RECORD(r);
-	return rrd__set_optional_id(&r->follow_up, status, "follow-up status", RRD_ID_INPUT);
+	return set_field(r, &r->follow_up, status, "follow-up status");
 }
 
 RRD_API const char *rrd_record_follow_up(const rrd_record *r)
@@ -410,7 +500,7 @@ RRD_API const char *rrd_record_replaced_by(const rrd_record *r)
 
 rrd_status rrd__record_set_replaced_by(rrd_record *r, const char *id)
 {
-	return rrd__set_optional_id(&r->replaced_by, id, "record id", RRD_ID_INPUT);
+	return set_field(r, &r->replaced_by, id, "record id");
 }
 
 rrd_status rrd__record_check_import(const rrd_record *r)

@@ -79,154 +79,357 @@ void rrd__record_encode(const rrd_record *r, rrd_buf *b)
 		encode_kv(b, &r->roles);
 }
 
-/* ---- format 2 -------------------------------------------------------- */
+/* ---- decoding ---------------------------------------------------------- */
 
-/* A string rrd__buf_bytes wrote, as a fresh copy; NULL (and rd->failed)
- * when it is cut short, holds a NUL, or memory runs out (*nomem). */
-static char *read_copy(rrd_reader *rd, int *nomem)
+/*
+ * A record is read in two steps: its fields are found where they lie in
+ * the bytes, checked and measured (rrd__record_view), and then copied
+ * into one block that holds the record, its lists' items and every
+ * string. A record read from a store (which happens on every cache miss,
+ * and for every record a job moves) so costs one allocation and one free,
+ * whatever its attributes and roles, or none in a buffer or an arena;
+ * what is changed later is allocated on its own (rrd__record_release,
+ * rrd__kvlist_set). A reader that only looks, as a redistribution's
+ * selection looks at every record, stops after the first step.
+ */
+
+/* Format 2's strings: a varint length and the bytes, no NUL among them.
+ * Inline, for the one-byte length most strings have. */
+static inline void read_slice(rrd_reader *rd, rrd_slice *s)
 {
-	size_t n;
-	const char *p = rrd__read_bytes(rd, &n);
-	if (rd->failed || memchr(p, 0, n)) {
-		rd->failed = 1;
-		return NULL;
+	if (!rd->failed && rd->left && rd->p[0] < 0x80 && rd->p[0] < rd->left) {
+		s->n = rd->p[0];
+		s->p = (const char *)rd->p + 1;
+		rd->p += s->n + 1;
+		rd->left -= s->n + 1;
+	} else {
+		s->p = rrd__read_bytes(rd, &s->n);
 	}
-	char *s = rrd__strndup(p, n);
-	if (!s) {
-		*nomem = 1;
+	if (!rd->failed && memchr(s->p, 0, s->n))
 		rd->failed = 1;
-	}
-	return s;
+	if (rd->failed)
+		s->p = NULL;
 }
 
-/* An optional string: a copy when `bit` is in `has`, else NULL. */
-static char *read_opt(rrd_reader *rd, unsigned has, unsigned bit, int *nomem)
+/* Format 1's: an 8-byte length (-1: none) and the bytes, which end at a
+ * NUL if they hold one, as that format was always read. */
+static void read_slice_v1(rrd_reader *rd, rrd_slice *s)
 {
-	return (has & bit) && !rd->failed ? read_copy(rd, nomem) : NULL;
+	s->p = NULL;
+	s->n = 0;
+	int64_t n = rrd__read_i64(rd);
+	if (rd->failed || n == -1)
+		return;
+	if (n < 0 || (uint64_t)n > rd->left) {
+		rd->failed = 1;
+		return;
+	}
+	s->p = (const char *)rd->p;
+	s->n = strnlen(s->p, (size_t)n);
+	rd->p += n;
+	rd->left -= (size_t)n;
 }
 
-static void read_kv(rrd_reader *rd, rrd_kvlist *l, int *nomem)
+static inline void read_either(rrd_reader *rd, int v1, rrd_slice *s)
 {
-	uint64_t n = rrd__read_uvar(rd);
+	if (v1)
+		read_slice_v1(rd, s);
+	else
+		read_slice(rd, s);
+}
+
+static inline void count_text(rrd_record_view *v, const rrd_slice *s)
+{
+	if (s->p)
+		v->text += s->n + 1;
+}
+
+int rrd__slice_cmp(rrd_slice a, const char *b, size_t nb)
+{
+	int c = memcmp(a.p, b, a.n < nb ? a.n : nb);
+	return c ? c : (a.n > nb) - (a.n < nb);
+}
+
+int rrd__slice_is(rrd_slice s, const char *str)
+{
+	return s.p && str && strlen(str) == s.n && memcmp(s.p, str, s.n) == 0;
+}
+
+/* Read a list of n pairs, checking and measuring them, into *l. */
+static void read_pairs(rrd_reader *rd, rrd_record_view *v, uint64_t n, rrd_view_pairs *l)
+{
 	if (n > rd->left)
 		rd->failed = 1;
+	l->count = rd->failed ? 0 : (size_t)n;
+	l->ordered = 1;
+	rrd_slice last = { NULL, 0 };
 	for (uint64_t i = 0; i < n && !rd->failed; i++) {
-		char *k = read_copy(rd, nomem);
-		char *v = rd->failed ? NULL : read_copy(rd, nomem);
-		if (!rd->failed && rrd__kvlist_set(l, k, v)) {
-			*nomem = 1;
+		if (i == RRD_VIEW_PAIRS_KEPT)
+			l->rest = *rd;
+		rrd_slice k, val;
+		read_either(rd, v->v1, &k);
+		read_either(rd, v->v1, &val);
+		if (!k.p || !val.p) {
 			rd->failed = 1;
+			break;
 		}
-		rrd__free(k);
-		rrd__free(v);
+		count_text(v, &k);
+		count_text(v, &val);
+		/* Bytes compare as strings do: a string holds no NUL. */
+		if (i && rrd__slice_cmp(last, k.p, k.n) >= 0)
+			l->ordered = 0;
+		last = k;
+		if (i < RRD_VIEW_PAIRS_KEPT) {
+			l->kept[2 * i] = k;
+			l->kept[2 * i + 1] = val;
+		}
 	}
 }
 
-static rrd_status decode_v2(rrd_reader *rd, rrd_record **out, int *nomem)
+static void read_v2(rrd_reader *rd, rrd_record_view *v)
 {
-	size_t nid, nsrc = 0;
-	const char *id = rrd__read_bytes(rd, &nid);
-	rrd_kind kind = (rrd_kind)rrd__read_u8(rd);
-	rrd_record_status status = (rrd_record_status)rrd__read_u8(rd);
+	read_slice(rd, &v->id);
+	v->kind = (rrd_kind)rrd__read_u8(rd);
+	v->status = (rrd_record_status)rrd__read_u8(rd);
 	uint64_t has64 = rrd__read_uvar(rd);
 	unsigned has = (unsigned)(has64 & HAS_ALL);
-	const char *source = has & HAS_SOURCE ? rrd__read_bytes(rd, &nsrc) : NULL;
-	if (rd->failed || has64 != has || !nid || memchr(id, 0, nid) ||
-	    (source && memchr(source, 0, nsrc)))
-		return RRD_E_STORE;
-	rrd_record *r;
-	if (rrd__record_alloc(&r, id, nid, kind, source, nsrc)) {
-		*nomem = 1;
-		return RRD_E_NOMEM;
-	}
-	r->status = status;
-	r->owner = read_opt(rd, has, HAS_OWNER, nomem);
-	r->partner = read_opt(rd, has, HAS_PARTNER, nomem);
-	r->follow_up = read_opt(rd, has, HAS_FOLLOW_UP, nomem);
-	r->replaced_by = read_opt(rd, has, HAS_REPLACED_BY, nomem);
+	if (has64 != has)
+		rd->failed = 1;
+	rrd_slice *opt[] = { &v->source, &v->owner, &v->partner, &v->follow_up, &v->replaced_by };
+	const unsigned bit[] = { HAS_SOURCE, HAS_OWNER, HAS_PARTNER, HAS_FOLLOW_UP,
+				 HAS_REPLACED_BY };
+	for (size_t i = 0; i < 5; i++)
+		if (has & bit[i])
+			read_slice(rd, opt[i]);
 	if (has & HAS_CREATED_AT)
-		r->created_at = rrd__read_svar(rd);
+		v->created_at = rrd__read_svar(rd);
 	if (has & HAS_REASSIGNED_AT)
-		r->reassigned_at = rrd__read_svar(rd);
+		v->reassigned_at = rrd__read_svar(rd);
 	if (has & HAS_LOCATION) {
-		r->has_location = 1;
-		r->lat = rrd__read_f64(rd);
-		r->lon = rrd__read_f64(rd);
+		v->has_location = 1;
+		v->lat = rrd__read_f64(rd);
+		v->lon = rrd__read_f64(rd);
 	}
 	if (has & HAS_ATTRS)
-		read_kv(rd, &r->attrs, nomem);
+		read_pairs(rd, v, rrd__read_uvar(rd), &v->attrs);
 	if (has & HAS_ROLES)
-		read_kv(rd, &r->roles, nomem);
-	*out = r;
-	return RRD_OK;
+		read_pairs(rd, v, rrd__read_uvar(rd), &v->roles);
 }
 
-/* ---- format 1 -------------------------------------------------------- */
-
-static void decode_kv_v1(rrd_reader *rd, rrd_kvlist *l, int *nomem)
+static void read_v1(rrd_reader *rd, rrd_record_view *v)
 {
+	v->v1 = 1;
+	read_slice_v1(rd, &v->id);
+	v->kind = (rrd_kind)rrd__read_u8(rd);
+	v->status = (rrd_record_status)rrd__read_u8(rd);
+	read_slice_v1(rd, &v->source);
+	read_slice_v1(rd, &v->owner);
+	read_slice_v1(rd, &v->partner);
+	read_slice_v1(rd, &v->follow_up);
+	read_slice_v1(rd, &v->replaced_by);
+	v->created_at = rrd__read_i64(rd);
+	v->reassigned_at = rrd__read_i64(rd);
+	v->has_location = rrd__read_u8(rd) != 0;
+	v->lat = rrd__read_f64(rd);
+	v->lon = rrd__read_f64(rd);
 	int64_t n = rrd__read_i64(rd);
-	if (n < 0 || (uint64_t)n > rd->left)
-		rd->failed = 1;
-	for (int64_t i = 0; i < n && !rd->failed; i++) {
-		char *k = rrd__read_str(rd, nomem);
-		char *v = rrd__read_str(rd, nomem);
-		if (!rd->failed && (!k || !v))
-			rd->failed = 1;
-		if (!rd->failed && rrd__kvlist_set(l, k, v)) {
-			*nomem = 1;
-			rd->failed = 1;
-		}
-		rrd__free(k);
-		rrd__free(v);
-	}
+	read_pairs(rd, v, n < 0 ? UINT64_MAX : (uint64_t)n, &v->attrs);
+	n = rrd__read_i64(rd);
+	read_pairs(rd, v, n < 0 ? UINT64_MAX : (uint64_t)n, &v->roles);
 }
 
-static rrd_status decode_v1(rrd_reader *rd, rrd_record **out, int *nomem)
+/* Find and check the fields: 0, or -1 when the bytes are not a record.
+ * Only what the format has is set here (a view is large). */
+static int read_fields(const void *data, size_t len, rrd_record_view *v)
 {
-	char *id = rrd__read_str(rd, nomem);
-	rrd_kind kind = (rrd_kind)rrd__read_u8(rd);
-	rrd_record *r = NULL;
-	if (!rd->failed && id && *id && rrd__record_alloc(&r, id, strlen(id), kind, NULL, 0))
-		*nomem = 1;
-	rrd__free(id);
-	if (!r)
-		return *nomem ? RRD_E_NOMEM : RRD_E_STORE;
-	r->status = (rrd_record_status)rrd__read_u8(rd);
-	r->source = rrd__read_str(rd, nomem);
-	r->owner = rrd__read_str(rd, nomem);
-	r->partner = rrd__read_str(rd, nomem);
-	r->follow_up = rrd__read_str(rd, nomem);
-	r->replaced_by = rrd__read_str(rd, nomem);
-	r->created_at = rrd__read_i64(rd);
-	r->reassigned_at = rrd__read_i64(rd);
-	r->has_location = rrd__read_u8(rd) != 0;
-	r->lat = rrd__read_f64(rd);
-	r->lon = rrd__read_f64(rd);
-	decode_kv_v1(rd, &r->attrs, nomem);
-	decode_kv_v1(rd, &r->roles, nomem);
-	*out = r;
+	rrd_reader rd = { data, len, 0 };
+	static const rrd_slice none = { NULL, 0 };
+	v->id = v->source = v->owner = v->partner = v->follow_up = v->replaced_by = none;
+	v->created_at = v->reassigned_at = RRD_TIME_NONE;
+	v->has_location = 0;
+	v->lat = v->lon = 0;
+	v->attrs.count = v->roles.count = 0;
+	v->v1 = 0;
+	v->text = 0;
+	uint8_t format = rrd__read_u8(&rd);
+	if (format == RECORD_FORMAT)
+		read_v2(&rd, v);
+	else
+		read_v1(&rd, v);
+	if (rd.failed || rd.left || !v->id.p || !v->id.n || v->id.n > RRD_ID_MAX ||
+	    !rrd_kind_name(v->kind) || !rrd_record_status_name(v->status))
+		return -1;
+	const rrd_slice *all[] = { &v->id, &v->source, &v->owner, &v->partner, &v->follow_up,
+				   &v->replaced_by };
+	for (size_t i = 0; i < 6; i++)
+		count_text(v, all[i]);
+	/* The id as rrd__id_check_as sees it, which needs its NUL. */
+	char id[RRD_ID_MAX + 1];
+	memcpy(id, v->id.p, v->id.n);
+	id[v->id.n] = '\0';
+	return rrd__id_check_as(id, "record id", RRD_ID_STORED) ? -1 : 0;
+}
+
+rrd_status rrd__record_view(const void *data, size_t len, rrd_record_view *v)
+{
+	const unsigned char *bytes = data;
+	if (!len || (bytes[0] != RECORD_FORMAT && bytes[0] != RECORD_FORMAT_V1))
+		return rrd__fail(RRD_E_STORE, "stored record has an unknown format");
+	if (read_fields(data, len, v))
+		return rrd__fail(RRD_E_STORE, "stored record is malformed");
 	return RRD_OK;
+}
+
+void rrd__view_iter(const rrd_record_view *v, const rrd_view_pairs *l, rrd_view_iter *it)
+{
+	*it = (rrd_view_iter){ l, v->v1, 0, l->rest };
+}
+
+int rrd__view_next(rrd_view_iter *it, rrd_slice *key, rrd_slice *value)
+{
+	size_t i = it->i;
+	if (i >= it->l->count)
+		return 0;
+	if (i < RRD_VIEW_PAIRS_KEPT) {
+		*key = it->l->kept[2 * i];
+		*value = it->l->kept[2 * i + 1];
+	} else {
+		/* Checked when the view was made. */
+		read_either(&it->rest, it->v1, key);
+		read_either(&it->rest, it->v1, value);
+	}
+	it->i++;
+	return 1;
+}
+
+/* Copy s, with a NUL, to *at, moving it on; NULL for an absent one. */
+static inline char *put_text(char **at, const rrd_slice *s)
+{
+	if (!s->p)
+		return NULL;
+	char *to = *at;
+	memcpy(to, s->p, s->n);
+	to[s->n] = '\0';
+	*at += s->n + 1;
+	return to;
+}
+
+/* The pairs of a list into items[0..count), their strings at *at. */
+static void put_pairs(const rrd_record_view *v, const rrd_view_pairs *l, rrd_kv *items,
+		      char **at)
+{
+	rrd_view_iter it;
+	rrd__view_iter(v, l, &it);
+	rrd_slice k, val;
+	for (size_t i = 0; rrd__view_next(&it, &k, &val); i++)
+		items[i] = (rrd_kv){ put_text(at, &k), put_text(at, &val) };
+}
+
+/* A list whose pairs came out of order (bytes written by anything else)
+ * is sorted where it lies, the later of two alike winning, as
+ * rrd__kvlist_set keeps a list. */
+static void sort_pairs(rrd_kvlist *l)
+{
+	size_t m = 0;
+	for (size_t i = 0; i < l->count; i++) {
+		rrd_kv x = l->items[i];
+		size_t j = 0;
+		while (j < m && strcmp(l->items[j].key, x.key) < 0)
+			j++;
+		if (j < m && strcmp(l->items[j].key, x.key) == 0) {
+			l->items[j] = x;
+			continue;
+		}
+		memmove(&l->items[j + 1], &l->items[j], (m - j) * sizeof *l->items);
+		l->items[j] = x;
+		m++;
+	}
+	l->count = m;
+}
+
+/* The room the record `v` describes takes built. */
+static size_t record_size(const rrd_record_view *v)
+{
+	return sizeof(rrd_record) + (v->attrs.count + v->roles.count) * sizeof(rrd_kv) + v->text;
+}
+
+/* The record `v` describes, built in `block` (room for record_size(v)). */
+static rrd_record *build(const rrd_record_view *v, void *block)
+{
+	rrd_record *r = block;
+	size_t nattrs = v->attrs.count, nroles = v->roles.count, nkv = nattrs + nroles;
+	rrd_kv *items = (rrd_kv *)(void *)(r + 1);
+	char *at = (char *)(items + nkv);
+	*r = (rrd_record){ .kind = v->kind, .status = v->status, .created_at = v->created_at,
+			   .reassigned_at = v->reassigned_at, .has_location = v->has_location,
+			   .lat = v->lat, .lon = v->lon, .block_end = at + v->text };
+	r->id = put_text(&at, &v->id);
+	r->source = put_text(&at, &v->source);
+	r->owner = put_text(&at, &v->owner);
+	r->partner = put_text(&at, &v->partner);
+	r->follow_up = put_text(&at, &v->follow_up);
+	r->replaced_by = put_text(&at, &v->replaced_by);
+	/* Lent from the block (rrd_kvlist). */
+	r->attrs = (rrd_kvlist){ .items = nattrs ? items : NULL, .count = nattrs, .lent = block,
+				 .lent_end = r->block_end };
+	r->roles = (rrd_kvlist){ .items = nroles ? items + nattrs : NULL, .count = nroles,
+				 .lent = block, .lent_end = r->block_end };
+	put_pairs(v, &v->attrs, items, &at);
+	put_pairs(v, &v->roles, items + nattrs, &at);
+	if (!v->attrs.ordered)
+		sort_pairs(&r->attrs);
+	if (!v->roles.ordered)
+		sort_pairs(&r->roles);
+	return r;
 }
 
 rrd_status rrd__record_decode(const void *data, size_t len, rrd_record **out)
 {
-	rrd_reader rd = { data, len, 0 };
-	int nomem = 0;
 	*out = NULL;
-	uint8_t format = rrd__read_u8(&rd);
-	if (format != RECORD_FORMAT && format != RECORD_FORMAT_V1)
-		return rrd__fail(RRD_E_STORE, "stored record has an unknown format");
-	rrd_record *r = NULL;
-	rrd_status rc = format == RECORD_FORMAT ? decode_v2(&rd, &r, &nomem)
-						: decode_v1(&rd, &r, &nomem);
-	if (!rc && (rd.failed || rd.left || !rrd_kind_name(r->kind) ||
-		    !rrd_record_status_name(r->status) || rrd__id_check_as(r->id, "record id", RRD_ID_STORED)))
-		rc = RRD_E_STORE;
-	if (rc) {
-		rrd_record_free(r);
-		return nomem ? rrd__nomem() : rrd__fail(RRD_E_STORE, "stored record is malformed");
-	}
+	rrd_record_view v;
+	rrd_status rc = rrd__record_view(data, len, &v);
+	if (rc)
+		return rc;
+	void *block = rrd__malloc(record_size(&v));
+	if (!block)
+		return rrd__nomem();
+	*out = build(&v, block);
+	return RRD_OK;
+}
+
+rrd_status rrd__record_build_arena(const rrd_record_view *v, rrd_arena *arena, rrd_record **out)
+{
+	*out = NULL;
+	void *block = rrd__arena_alloc(arena, record_size(v));
+	if (!block)
+		return rrd__nomem();
+	rrd_record *r = build(v, block);
+	r->arena = r->attrs.arena = r->roles.arena = arena;
 	*out = r;
+	return RRD_OK;
+}
+
+rrd_status rrd__record_decode_arena(const void *data, size_t len, rrd_arena *arena,
+				    rrd_record **out)
+{
+	*out = NULL;
+	rrd_record_view v;
+	rrd_status rc = rrd__record_view(data, len, &v);
+	return rc ? rc : rrd__record_build_arena(&v, arena, out);
+}
+
+rrd_status rrd__record_decode_in(const void *data, size_t len, rrd_buf *room, rrd_record **out)
+{
+	*out = NULL;
+	rrd_record_view v;
+	rrd_status rc = rrd__record_view(data, len, &v);
+	if (rc)
+		return rc;
+	room->len = 0;
+	room->failed = 0;
+	void *block = rrd__buf_room(room, record_size(&v));
+	if (!block)
+		return rrd__nomem();
+	*out = build(&v, block);
 	return RRD_OK;
 }

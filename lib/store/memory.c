@@ -18,6 +18,7 @@
 #include "store/slab.h"
 #include "store/store.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/compiler.h"
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -76,25 +77,33 @@ typedef struct lock {
 
 enum undo_kind { UNDO_ENTRY, UNDO_TIMER };
 
-/* Old values up to this size are copied into the log, so overwriting
- * them in place costs no allocation: counters and cursors (8-16 bytes)
- * and agents' state (33) are written on every assignment. */
+/* Old values up to this size are copied into the log's bytes (small_log),
+ * so overwriting them in place costs no allocation: counters and cursors
+ * (8-16 bytes) and agents' state (33) are written on every assignment. */
 #define INLINE_VALUE 48
 
+/* One write of the open transaction. Compact, as a transaction that
+ * rewrites thousands of records logs each of them. */
 typedef struct undo {
-	enum undo_kind kind;
-	int ns;
-	entry *cur;           /* entries: the block the write left in the table */
-	entry *old;           /* a put that made a new block: the one before */
-	char *key;            /* timers: an owned copy of the key */
-	int existed;          /* the entry or timer was there (alive or not) */
-	int was_dead;         /* ... but deleted earlier in this transaction */
-	int is_delete;        /* a delete: the value stayed with the entry */
-	int is_small;         /* the old value is in `small`, overwritten in place */
-	unsigned char small[INLINE_VALUE];
-	int64_t order;
-	rrd_time due;
-	int64_t seq;
+	union {
+		struct { /* UNDO_ENTRY */
+			entry *cur;        /* the block the write left in the table */
+			entry *old;        /* a put that made a new block: the one before */
+			int64_t order;     /* is_small: the order before */
+			uint32_t small_at; /* is_small: where the value before lies in small_log */
+		};
+		struct { /* UNDO_TIMER */
+			char *key;         /* an owned copy of the key */
+			rrd_time due;
+			int64_t seq;
+		};
+	};
+	uint8_t kind;
+	uint8_t ns;
+	uint8_t existed;   /* the entry or timer was there (alive or not) */
+	uint8_t was_dead;  /* ... but deleted earlier in this transaction */
+	uint8_t is_delete; /* a delete: the value stayed with the entry */
+	uint8_t is_small;  /* the value before is in small_log, overwritten in place */
 } undo;
 
 /* Callers write the same few keys again and again (cursors, counters,
@@ -142,6 +151,7 @@ typedef struct memstore {
 	rrd_hashmap timer_pos; /* key -> slot */
 	undo *log;
 	size_t log_count, log_cap;
+	rrd_buf small_log; /* values overwritten in place, for the log */
 	lock *locks;
 	size_t lock_count, lock_cap;
 } memstore;
@@ -216,14 +226,17 @@ static void free_log(memstore *s)
 {
 	/* Most entries (small overwrites) own nothing: skip the calls. */
 	for (size_t i = 0; i < s->log_count; i++) {
-		if (s->log[i].key)
-			rrd__free(s->log[i].key);
-		if (s->log[i].old) {
-			entry_free(s, s->log[i].old);
+		undo *u = &s->log[i];
+		if (u->kind == UNDO_TIMER) {
+			rrd__free(u->key);
+		} else if (u->old) {
+			entry_free(s, u->old);
 			s->hot_epoch++;
 		}
 	}
 	s->log_count = 0;
+	s->small_log.len = 0;
+	s->small_log.failed = 0;
 }
 
 static void entry_remove(memstore *s, table *t, entry *e);
@@ -402,7 +415,7 @@ static void undo_entry(memstore *s, undo *u)
 	} else if (!u->existed) {
 		entry_remove(s, t, e);
 	} else if (u->is_small) {
-		memcpy(value_of(e), u->small, e->len);
+		memcpy(value_of(e), s->small_log.data + u->small_at, e->len);
 		e->order = u->order;
 		e->dead = (uint32_t)u->was_dead;
 	} else {
@@ -502,22 +515,37 @@ static int mem_has_many(void *self, int ns, size_t n, const char *const *keys,
 	return RRD_OK;
 }
 
+/* As has_many: a chunk's slots are all requested before any is read, and
+ * then the entries those slots point at, so that the cache misses of a
+ * large table, and of the blocks its keys lie in, overlap. */
 static int mem_get_many(void *self, size_t n, const int *ns, const char *const *keys,
 			const void **values, size_t *lens, int64_t *orders, unsigned char *found)
 {
 	memstore *s = self;
-	for (size_t i = 0; i < n; i++) {
-		table *t = table_of(s, ns[i]);
-		if (!t)
-			return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns[i]);
-		entry *e = lookup(s, t, ns[i], keys[i]);
-		found[i] = e && !e->dead;
-		if (!found[i])
-			continue;
-		values[i] = value_of(e);
-		lens[i] = e->len;
-		if (orders)
-			orders[i] = e->order;
+	uint32_t hash[MANY_CHUNK];
+	const table *t[MANY_CHUNK];
+	for (size_t base = 0; base < n; base += MANY_CHUNK) {
+		size_t m = n - base < MANY_CHUNK ? n - base : MANY_CHUNK;
+		for (size_t i = 0; i < m; i++) {
+			if (!(t[i] = table_of(s, ns[base + i])))
+				return rrd__fail(RRD_E_INVALID, "memory store: namespace %d",
+						 ns[base + i]);
+			hash[i] = rrd__hash_str(keys[base + i]);
+			rrd__hashmap_prefetch(&t[i]->map, hash[i]);
+		}
+		for (size_t i = 0; i < m; i++)
+			rrd__hashmap_prefetch_key(&t[i]->map, hash[i]);
+		for (size_t i = 0; i < m; i++) {
+			size_t j = base + i;
+			entry *e = lookup_hashed(s, t[i], ns[j], keys[j], &hash[i]);
+			found[j] = e && !e->dead;
+			if (!found[j])
+				continue;
+			values[j] = value_of(e);
+			lens[j] = e->len;
+			if (orders)
+				orders[j] = e->order;
+		}
 	}
 	return RRD_OK;
 }
@@ -552,29 +580,31 @@ static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char
 	if (log_reserve(s))
 		return rrd__nomem();
 	entry *e = missed(s, ns, key) ? NULL : lookup_hashed(s, t, ns, key, hash);
-	/* Field by field: a compound literal would clear the whole record,
-	 * inline value room included, on every put. `small`, `was_dead` and
-	 * `order` are read only when `is_small` is set. */
+	/* Field by field: `small_at`, `was_dead` and `order` are read only
+	 * when `is_small` is set. */
 	undo *u = &s->log[s->log_count];
 	u->kind = UNDO_ENTRY;
-	u->ns = ns;
-	u->key = NULL;
+	u->ns = (uint8_t)ns;
 	u->old = NULL;
 	u->existed = e != NULL;
 	u->is_delete = 0;
 	u->is_small = 0;
-	if (e && len == e->len && len <= INLINE_VALUE) {
+	unsigned char *saved;
+	if (e && len == e->len && len <= INLINE_VALUE &&
+	    (saved = rrd__buf_room(&s->small_log, INLINE_VALUE))) {
 		/* The hot path (counters, cursors, agents' state): overwrite
 		 * in place. A fixed size lets the compiler copy without a
 		 * call. */
 		unsigned char *v = value_of(e);
 		if (len == 16) {
-			memcpy(u->small, v, 16);
+			memcpy(saved, v, 16);
 			memcpy(v, value, 16);
 		} else {
-			memcpy(u->small, v, len);
+			memcpy(saved, v, len);
 			memcpy(v, value, len);
 		}
+		u->small_at = (uint32_t)s->small_log.len;
+		s->small_log.len += len;
 		u->is_small = 1;
 		u->was_dead = e->dead;
 		u->order = e->order;
@@ -629,8 +659,10 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 }
 
 /* As has_many: every key's slot of a chunk is requested before any is
- * written, so the table's cache misses overlap. Room for all the keys is
- * made first, so that no doubling of the table moves a slot asked for. */
+ * written, so the table's cache misses overlap. Room for the chunk's keys
+ * is made first, so that no doubling of the table moves a slot asked
+ * for; room for them all at once would double a table that the keys,
+ * most of them there already (records rewritten), never fill. */
 static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 			const void *const *values, const size_t *lens, const int64_t *orders)
 {
@@ -639,10 +671,10 @@ static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 	int rc = write_table(s, ns, &t);
 	if (rc)
 		return rc;
-	if (rrd__hashmap_reserve(&t->map, n))
-		return rrd__nomem();
 	uint32_t hash[MANY_CHUNK];
 	for (size_t base = 0; base < n; base += MANY_CHUNK) {
+		if (rrd__hashmap_reserve(&t->map, n - base < MANY_CHUNK ? n - base : MANY_CHUNK))
+			return rrd__nomem();
 		size_t m = ask_chunk(t, keys + base, n - base, hash);
 		for (size_t i = 0; i < m; i++) {
 			size_t j = base + i;
@@ -689,16 +721,66 @@ static int mem_del_many(void *self, int ns, size_t n, const char *const *keys)
 	return rc;
 }
 
+/* An entry a scan returns, with its order beside it, so that sorting
+ * reads the array alone and not every entry's block. */
 typedef struct scan_item {
+	uint64_t key;  /* the order, as an unsigned number in the same order */
 	entry *e;
 } scan_item;
 
 static int scan_cmp(const void *a, const void *b)
 {
-	const entry *x = ((const scan_item *)a)->e, *y = ((const scan_item *)b)->e;
-	if (x->order != y->order)
-		return x->order < y->order ? -1 : 1;
-	return strcmp(x->key, y->key);
+	const scan_item *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return strcmp(x->e->key, y->e->key);
+}
+
+/* Few items are sorted by comparison; more (a namespace of records, a
+ * big job's journal) by their order's bytes, a pass for each byte in
+ * which they differ, then by key where orders are equal. */
+#define RADIX_FROM 256
+
+static void radix_sort(scan_item *items, scan_item *tmp, size_t n)
+{
+	static const unsigned BYTES = sizeof(uint64_t);
+	size_t (*count)[256] = rrd__calloc(BYTES, sizeof *count);
+	if (!count) {
+		qsort(items, n, sizeof *items, scan_cmp);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (unsigned b = 0; b < BYTES; b++)
+			count[b][(items[i].key >> (8 * b)) & 0xff]++;
+	scan_item *from = items, *to = tmp;
+	for (unsigned b = 0; b < BYTES; b++) {
+		size_t *c = count[b];
+		if (c[(from[0].key >> (8 * b)) & 0xff] == n)
+			continue; /* every item has this byte alike */
+		size_t at = 0;
+		for (unsigned v = 0; v < 256; v++) {
+			size_t k = c[v];
+			c[v] = at;
+			at += k;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[c[(from[i].key >> (8 * b)) & 0xff]++] = from[i];
+		scan_item *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != items)
+		memcpy(items, from, n * sizeof *items);
+	rrd__free(count);
+	/* Entries of one order go by key. */
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && items[j].key == items[i].key)
+			j++;
+		if (j - i > 1)
+			qsort(items + i, j - i, sizeof *items, scan_cmp);
+		i = j;
+	}
 }
 
 static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx)
@@ -708,7 +790,8 @@ static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn ea
 	if (!t)
 		return rrd__fail(RRD_E_INVALID, "memory store: namespace %d", ns);
 	size_t plen = prefix ? strlen(prefix) : 0;
-	scan_item *items = rrd__malloc((t->map.count ? t->map.count : 1) * sizeof *items);
+	size_t cap = t->map.count ? t->map.count : 1;
+	scan_item *items = rrd__malloc(cap * sizeof *items);
 	if (!items)
 		return rrd__nomem();
 	size_t n = 0;
@@ -716,9 +799,14 @@ static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn ea
 		const char *k = rrd__hashmap_key_at(&t->map, i, NULL);
 		entry *e = k ? ENTRY_OF(k) : NULL;
 		if (e && !e->dead && (!plen || strncmp(k, prefix, plen) == 0))
-			items[n++].e = e;
+			items[n++] = (scan_item){ (uint64_t)e->order ^ ((uint64_t)1 << 63), e };
 	}
-	qsort(items, n, sizeof *items, scan_cmp);
+	scan_item *tmp = n >= RADIX_FROM ? rrd__malloc(n * sizeof *tmp) : NULL;
+	if (tmp)
+		radix_sort(items, tmp, n);
+	else
+		qsort(items, n, sizeof *items, scan_cmp);
+	rrd__free(tmp);
 	for (size_t i = 0; i < n; i++)
 		if (each(ctx, items[i].e->key, value_of(items[i].e), items[i].e->len,
 			 items[i].e->order))
@@ -880,6 +968,7 @@ static void mem_close(void *self)
 		return;
 	free_log(s);
 	rrd__free(s->log);
+	rrd__buf_free(&s->small_log);
 	for (int ns = 0; ns < NS_MAX; ns++) {
 		table *t = &s->tables[ns];
 		for (size_t i = 0; i < t->map.cap; i++) {

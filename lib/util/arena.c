@@ -12,7 +12,7 @@ struct rrd_arena_chunk {
 };
 
 #define FIRST_CHUNK 4096
-#define LARGEST_CHUNK (256 * 1024)
+#define LARGEST_CHUNK (1024 * 1024)
 
 static void *carve(rrd_arena *a, size_t n, size_t align)
 {

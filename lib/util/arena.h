@@ -1,8 +1,10 @@
 /*
  * A bump allocator for many small blocks that go away together: the
- * strings of a batch of events, the fields of a scenario's events. Blocks
- * are carved from chunks that grow from 4 KiB to 256 KiB, so a large arena
- * costs few allocations; nothing is freed alone.
+ * strings of a batch of events, the fields of a scenario's events, the
+ * records of a job's batch. Blocks are carved from chunks that grow from
+ * 4 KiB to 1 MiB, so a large arena costs few allocations, and one that
+ * is reset and filled again (by a batch of a thousand records) fits in
+ * the chunk it keeps; nothing is freed alone.
  */
 #ifndef RRD_UTIL_ARENA_H
 #define RRD_UTIL_ARENA_H

@@ -63,16 +63,6 @@ void rrd__buf_free(rrd_buf *b)
 	memset(b, 0, sizeof *b);
 }
 
-uint8_t rrd__read_u8(rrd_reader *r)
-{
-	if (r->failed || r->left < 1) {
-		r->failed = 1;
-		return 0;
-	}
-	r->left--;
-	return *r->p++;
-}
-
 int64_t rrd__read_i64(rrd_reader *r)
 {
 	if (r->failed || r->left < 8) {
@@ -119,7 +109,7 @@ char *rrd__read_str(rrd_reader *r, int *nomem)
 	return s;
 }
 
-uint64_t rrd__read_uvar(rrd_reader *r)
+uint64_t rrd__read_uvar_slow(rrd_reader *r)
 {
 	uint64_t v = 0;
 	for (unsigned shift = 0; !r->failed; shift += 7) {
@@ -139,12 +129,6 @@ uint64_t rrd__read_uvar(rrd_reader *r)
 			return v;
 	}
 	return 0;
-}
-
-int64_t rrd__read_svar(rrd_reader *r)
-{
-	uint64_t u = rrd__read_uvar(r);
-	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
 }
 
 const char *rrd__read_bytes(rrd_reader *r, size_t *n)

@@ -84,14 +84,37 @@ typedef struct rrd_reader {
 	int failed; /* read past the end or malformed */
 } rrd_reader;
 
-uint8_t rrd__read_u8(rrd_reader *r);
+/* The small readers are inline, as the writers are: a record's decoding
+ * is a dozen of them, for every record a job moves. */
+static inline uint8_t rrd__read_u8(rrd_reader *r)
+{
+	if (r->failed || r->left < 1) {
+		r->failed = 1;
+		return 0;
+	}
+	r->left--;
+	return *r->p++;
+}
 int64_t rrd__read_i64(rrd_reader *r);
 double rrd__read_f64(rrd_reader *r);
 /* A fresh copy (rrd__malloc), or NULL for an encoded NULL. On failure sets
  * r->failed (or *nomem for out of memory) and returns NULL. */
 char *rrd__read_str(rrd_reader *r, int *nomem);
-uint64_t rrd__read_uvar(rrd_reader *r);
-int64_t rrd__read_svar(rrd_reader *r);
+uint64_t rrd__read_uvar_slow(rrd_reader *r);
+/* Most varints take a byte: read inline. */
+static inline uint64_t rrd__read_uvar(rrd_reader *r)
+{
+	if (!r->failed && r->left && r->p[0] < 0x80) {
+		r->left--;
+		return *r->p++;
+	}
+	return rrd__read_uvar_slow(r);
+}
+static inline int64_t rrd__read_svar(rrd_reader *r)
+{
+	uint64_t u = rrd__read_uvar(r);
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
 /* What rrd__buf_bytes wrote: a pointer into the input and its length. */
 const char *rrd__read_bytes(rrd_reader *r, size_t *n);
 

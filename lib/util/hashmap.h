@@ -72,6 +72,17 @@ static RRD_ALWAYS_INLINE void rrd__hashmap_prefetch(const rrd_hashmap *m, uint32
 	if (m->cap)
 		RRD_PREFETCH(&m->slots[rrd__hashmap_home(hash, m->shift)]);
 }
+/* The second step, once the slot has come: ask for the key that the
+ * slot where the search starts holds, when its hash is `hash`'s, so that
+ * comparing it finds it at hand. */
+static RRD_ALWAYS_INLINE void rrd__hashmap_prefetch_key(const rrd_hashmap *m, uint32_t hash)
+{
+	if (!m->cap)
+		return;
+	const rrd_hashmap_slot *s = &m->slots[rrd__hashmap_home(hash, m->shift)];
+	if (s->hash == hash && s->key)
+		RRD_PREFETCH(s->key);
+}
 /* The live key in slot i (0 <= i < m->cap), or NULL: to visit every key.
  * `value` (may be NULL) receives its value. */
 const char *rrd__hashmap_key_at(const rrd_hashmap *m, size_t i, uint32_t *value);

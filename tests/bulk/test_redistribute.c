@@ -523,6 +523,143 @@ static void batches_under_the_store_lock(void **state)
 	fix_free(f);
 }
 
+/* Between two batches, a record is moved to dan: by the job's own
+ * distributor (`by_other` 0) or by a second one on the store. */
+typedef struct mover {
+	rrd_distributor *self, *other;
+	int by_other;
+	int progress;
+	rrd_status moved;
+} mover;
+
+static void move_between_batches(void *user, const rrd_event *ev)
+{
+	mover *m = user;
+	if (rrd_event_type_of(ev) != RRD_EVENT_REDISTRIBUTION_PROGRESS || m->progress++)
+		return;
+	m->moved = rrd_distributor_reassign_to_agent(m->by_other ? m->other : m->self, "C-1500",
+						     "dan", NULL);
+}
+
+static void case_moved_between_batches(int by_other)
+{
+	fixture *f = setup();
+	char id[16];
+	for (int i = 0; i < 2000; i++) {
+		snprintf(id, sizeof id, "C-%04d", i);
+		import(f, id, RRD_RECORD_PENDING, "alice", NULL, NULL);
+	}
+	mover m = { .by_other = by_other };
+	rrd_distributor_options o = RRD_DISTRIBUTOR_OPTIONS_INIT;
+	o.on_event = move_between_batches;
+	o.event_user = &m;
+	assert_int_equal(rrd_distributor_new(&m.self, f->store, &o), RRD_OK);
+	assert_int_equal(rrd_distributor_new(&m.other, f->store, NULL), RRD_OK);
+	/* Both hold C-1500 cached, as it was. */
+	rrd_record *r;
+	assert_int_equal(rrd_distributor_get_record(m.self, "C-1500", &r), RRD_OK);
+	rrd_record_free(r);
+	assert_int_equal(rrd_distributor_get_record(m.other, "C-1500", &r), RRD_OK);
+	rrd_record_free(r);
+	rrd_redistribution *rd = describe();
+	assert_int_equal(rrd_redistribution_from_agent(rd, "alice", NULL, 0), RRD_OK);
+	to_agents(rd, "bob", "carol");
+	char job[RRD_JOB_ID_MAX + 1];
+	assert_int_equal(rrd_distributor_redistribute(m.self, rd, job, sizeof job), RRD_OK);
+	rrd_redistribution_free(rd);
+	assert_int_equal(m.moved, RRD_OK);
+	assert_string_equal(fix_owner(f, "C-1500"), "dan");
+	assert_string_equal(fix_owner(f, "C-1501"), "carol");
+	assert_int_equal(fix_open_count(f, "alice"), 0);
+	assert_int_equal(fix_open_count(f, "dan"), 1);
+	assert_int_equal(fix_open_count(f, "bob") + fix_open_count(f, "carol"), 1999);
+	/* The undo puts back what the job moved, and only that. */
+	int64_t restored;
+	assert_int_equal(rrd_distributor_undo(m.other, job, &restored), RRD_OK);
+	assert_int_equal(restored, 1999);
+	assert_string_equal(fix_owner(f, "C-1500"), "dan");
+	assert_int_equal(fix_open_count(f, "alice"), 1999);
+	rrd_distributor_free(m.other);
+	rrd_distributor_free(m.self);
+	fix_free(f);
+}
+
+/* A record that changed hands between two batches of a job, through the
+ * job's own distributor or another, is left where it went: the job does
+ * not take it as it was when chosen. */
+static void records_moved_between_batches_stay(void **state)
+{
+	(void)state;
+	case_moved_between_batches(0);
+	case_moved_between_batches(1);
+}
+
+/* A distributor that holds some of the records cached and reads the
+ * others afresh moves and puts back both alike: records, roles, counts
+ * and events are those of a run where it holds none. */
+static void cached_and_unread_records_move_alike(void **state)
+{
+	(void)state;
+	fixture *f = setup();
+	static const char *const ids[] = { "C-1", "C-2", "C-3", "C-4", "C-5", "C-6" };
+	for (int i = 0; i < 6; i++)
+		import(f, ids[i], i % 3 ? RRD_RECORD_PENDING : RRD_RECORD_CLAIMED, "alice",
+		       i % 2 ? "alice" : "dan", NULL);
+	char *before[6];
+	for (int i = 0; i < 6; i++)
+		before[i] = fix_record_json(f, ids[i]);
+	/* A second distributor on the store, which has read C-2 and C-5. */
+	fixture *g = fix_new_on(f->store, 0);
+	g->now = f->now + RRD_HOUR;
+	rrd_record *r;
+	assert_int_equal(rrd_distributor_get_record(g->dist, "C-2", &r), RRD_OK);
+	rrd_record_free(r);
+	assert_int_equal(rrd_distributor_get_record(g->dist, "C-5", &r), RRD_OK);
+	rrd_record_free(r);
+	rrd_redistribution *rd = describe();
+	const char *roles[] = { "salesperson", "sales_bdc" };
+	assert_int_equal(rrd_redistribution_from_agent(rd, "alice", roles, 2), RRD_OK);
+	to_agents(rd, "bob", "carol");
+	char job[RRD_JOB_ID_MAX + 1];
+	assert_int_equal(rrd_distributor_redistribute(g->dist, rd, job, sizeof job), RRD_OK);
+	rrd_redistribution_free(rd);
+	assert_int_equal(g->nevents, 8);
+	for (int i = 0; i < 6; i++) {
+		const char *to = i % 2 ? "carol" : "bob";
+		char line[96];
+		snprintf(line, sizeof line, "assigned %s %s via=redistribute previous=alice", ids[i],
+			 to);
+		assert_string_equal(fix_event(g, (size_t)i + 1), line);
+		/* Both distributors read what the job wrote. */
+		assert_string_equal(fix_owner(f, ids[i]), to);
+		assert_string_equal(fix_owner(g, ids[i]), to);
+		assert_string_equal(role(f, ids[i], "salesperson"), to);
+		assert_string_equal(role(f, ids[i], "sales_bdc"), i % 2 ? to : "dan");
+		assert_int_equal(fix_status(f, ids[i]), i % 3 ? RRD_RECORD_PENDING
+							       : RRD_RECORD_CLAIMED);
+	}
+	assert_int_equal(fix_open_count(f, "alice"), 0);
+	assert_int_equal(fix_open_count(f, "bob"), 3);
+	assert_int_equal(fix_open_count(g, "carol"), 3);
+	/* g holds C-2 and C-5 still, and now C-1 too; the undo reads the rest. */
+	assert_int_equal(rrd_distributor_get_record(g->dist, "C-1", &r), RRD_OK);
+	rrd_record_free(r);
+	g->now += RRD_HOUR;
+	int64_t restored;
+	assert_int_equal(rrd_distributor_undo(g->dist, job, &restored), RRD_OK);
+	assert_int_equal(restored, 6);
+	for (int i = 0; i < 6; i++) {
+		char *after = fix_record_json(f, ids[i]);
+		assert_string_equal(after, before[i]);
+		free(after);
+		free(before[i]);
+	}
+	assert_int_equal(fix_open_count(g, "alice"), 6);
+	assert_int_equal(fix_open_count(f, "bob"), 0);
+	fix_free(g);
+	fix_free(f);
+}
+
 /* ---- undo ---------------------------------------------------------------- */
 
 static void undo_restores_everything(void **state)
@@ -640,6 +777,8 @@ int main(void)
 		cmocka_unit_test(limit),
 		cmocka_unit_test(limit_none),
 		cmocka_unit_test(batches_under_the_store_lock),
+		cmocka_unit_test(records_moved_between_batches_stay),
+		cmocka_unit_test(cached_and_unread_records_move_alike),
 		cmocka_unit_test(undo_restores_everything),
 		cmocka_unit_test(undo_refused_after_a_change),
 	};

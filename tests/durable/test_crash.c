@@ -129,13 +129,44 @@ static pid_t spawn(int *out, void (*fn)(const shared_store *, int, void *), cons
 	return pid;
 }
 
-static void kill_and_reap(pid_t pid, int out)
+/* A dead child's server process may still be running what it sent last
+ * (a COMMIT, say): wait until no connection but this one is left, so
+ * that what the parent reads then is what stays. SQLite has no server. */
+static void wait_for_its_server(const shared_store *s)
+{
+#ifdef RRD_TEST_HAVE_PG
+	if (strcmp(kind, "postgres") != 0)
+		return;
+	PGconn *c = PQconnectdb(s->where);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	for (int tries = 0;; tries++) {
+		PGresult *r = PQexec(c, "SELECT count(*) FROM pg_stat_activity"
+					" WHERE backend_type = 'client backend'"
+					" AND pid <> pg_backend_pid()");
+		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+		int left = atoi(PQgetvalue(r, 0, 0));
+		PQclear(r);
+		if (!left)
+			break;
+		if (tries == 1000)
+			fail_msg("a dead child's connection stays open");
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	PQfinish(c);
+#else
+	(void)s;
+#endif
+}
+
+static void kill_and_reap(const shared_store *s, pid_t pid, int out)
 {
 	kill(pid, SIGKILL);
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	close(out);
+	wait_for_its_server(s);
 }
 
 /* Cut the child's connection from the server's side. */
@@ -290,7 +321,7 @@ static void test_stream_of_submits_killed(void **state)
 			if (cut && got == want / 2 + 1)
 				cut_connection(&s);
 		}
-		kill_and_reap(pid, out);
+		kill_and_reap(&s, pid, out);
 		if (got < want)
 			fail_msg("round %d: the child stopped after %d leads", round, got);
 		assert_true(last >= 0);
@@ -459,7 +490,7 @@ static void test_redistribution_killed(void **state)
 				told[atoi(line + 3)]++;
 			}
 		}
-		kill_and_reap(pid, out);
+		kill_and_reap(&s, pid, out);
 		if (!killed)
 			fail_msg("round %d: the job went silent", round);
 		assert_true(job[0] == 'J');

@@ -1,17 +1,21 @@
 /*
  * Records in their stored form: every field survives a round trip, the
  * form is compact, records written in the older fixed-width form still
- * read, and damaged bytes are refused with RRD_E_STORE, never read past.
+ * read, pairs out of order read sorted, and damaged bytes are refused
+ * with RRD_E_STORE, never read past. A record read into an arena keeps
+ * what it gains there.
  * A value that rrd_record_from_json refuses is named in one clean message.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "../support/failing_alloc.h"
 #include "model/record.h"
 
 static rrd_record *full_record(void)
@@ -231,6 +235,191 @@ static void test_a_stored_c1_id_still_reads(void **state)
 	assert_int_equal(rrd_record_new(&r, "x\xc2\x85", RRD_KIND_LEAD), RRD_E_INVALID);
 }
 
+/* The encoder writes attributes and roles sorted by key; bytes with
+ * pairs out of order or repeated still read as one sorted list, the
+ * later of two alike winning. */
+static void test_pairs_out_of_order_read_sorted(void **state)
+{
+	(void)state;
+	const unsigned char b[] = { 2, 1, 'x', 1, 1, 0x80, 0x02, /* attributes follow */
+				    4, 1, 'b', 1, '2', 1, 'a', 1, '1', 1, 'c', 1, '4',
+				    1, 'b', 1, '3' };
+	rrd_record *back = NULL;
+	assert_int_equal(rrd__record_decode(b, sizeof b, &back), RRD_OK);
+	assert_int_equal(back->attrs.count, 3);
+	const char *const want[] = { "a", "1", "b", "3", "c", "4" };
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(back->attrs.items[i].key, want[2 * i]);
+		assert_string_equal(back->attrs.items[i].value, want[2 * i + 1]);
+	}
+	assert_int_equal(rrd_record_set_attr(back, "d", "5"), RRD_OK);
+	assert_string_equal(rrd_record_attr(back, "d"), "5");
+	rrd_record_free(back);
+}
+
+/* A record with many attributes and roles survives, in order. */
+static void test_many_pairs_survive(void **state)
+{
+	(void)state;
+	rrd_record *r;
+	assert_int_equal(rrd_record_new(&r, "L9", RRD_KIND_LEAD), RRD_OK);
+	for (int i = 0; i < 40; i++) {
+		char k[16], v[16];
+		snprintf(k, sizeof k, "a%02d", (i * 7) % 40);
+		snprintf(v, sizeof v, "v%d", i);
+		assert_int_equal(rrd_record_set_attr(r, k, v), RRD_OK);
+		snprintf(k, sizeof k, "r%02d", i % 20);
+		assert_int_equal(rrd__kvlist_set(&r->roles, k, v), RRD_OK);
+	}
+	size_t len;
+	rrd_record *back = round_trip(r, &len);
+	assert_same_record(r, back);
+	assert_int_equal(back->attrs.count, 40);
+	assert_int_equal(back->roles.count, 20);
+	rrd_record_free(back);
+	rrd_record_free(r);
+}
+
+/* A record read into a buffer is the one read into its own block, and
+ * the buffer serves one record after another. */
+static void test_a_record_reads_into_a_buffer(void **state)
+{
+	(void)state;
+	rrd_record *full = full_record(), *bare;
+	assert_int_equal(rrd_record_new(&bare, "L1", RRD_KIND_LEAD), RRD_OK);
+	rrd_buf b = { 0 }, room = { 0 };
+	for (int i = 0; i < 4; i++) {
+		const rrd_record *r = i % 2 ? bare : full;
+		b.len = 0;
+		rrd__record_encode(r, &b);
+		assert_false(b.failed);
+		rrd_record *in, *own;
+		assert_int_equal(rrd__record_decode_in(b.data, b.len, &room, &in), RRD_OK);
+		assert_same_record(r, in);
+		assert_int_equal(rrd__record_decode(b.data, b.len, &own), RRD_OK);
+		assert_same_record(in, own);
+		rrd_record_free(own);
+	}
+	rrd_record *in = (rrd_record *)1;
+	assert_int_equal(rrd__record_decode_in(b.data, b.len - 1, &room, &in), RRD_E_STORE);
+	assert_null(in);
+	rrd__buf_free(&room);
+	rrd__buf_free(&b);
+	rrd_record_free(bare);
+	rrd_record_free(full);
+}
+
+/* A field or list of a record read from a store changes as any other's. */
+static void test_a_read_record_changes_as_any(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	rrd_buf b = { 0 };
+	rrd__record_encode(r, &b);
+	rrd_record *back;
+	assert_int_equal(rrd__record_decode(b.data, b.len, &back), RRD_OK);
+	assert_int_equal(rrd_record_set_owner(back, "dee"), RRD_OK);
+	assert_int_equal(rrd_record_set_partner(back, NULL), RRD_OK);
+	assert_int_equal(rrd_record_set_follow_up(back, "called"), RRD_OK);
+	assert_int_equal(rrd_record_set_attr(back, "lang", NULL), RRD_OK);
+	assert_int_equal(rrd_record_set_attr(back, "zip", "78701"), RRD_OK);
+	assert_int_equal(rrd_record_set_role(back, "closer", "eve"), RRD_OK);
+	assert_string_equal(rrd_record_owner(back), "dee");
+	assert_null(rrd_record_partner(back));
+	assert_string_equal(rrd_record_follow_up(back), "called");
+	assert_null(rrd_record_attr(back, "lang"));
+	assert_string_equal(rrd_record_attr(back, "state"), "TX");
+	assert_string_equal(rrd_record_attr(back, "zip"), "78701");
+	assert_string_equal(rrd_record_role(back, "closer"), "eve");
+	/* Its source and id stay; a copy is whole. */
+	assert_string_equal(rrd_record_source(back), "web");
+	rrd_record *copy;
+	assert_int_equal(rrd_record_dup(&copy, back), RRD_OK);
+	rrd_record_free(back);
+	assert_string_equal(rrd_record_id(copy), "lead-42");
+	assert_string_equal(rrd_record_role(copy, "closer"), "eve");
+	rrd_record_free(copy);
+	rrd__buf_free(&b);
+	rrd_record_free(r);
+}
+
+/* A record read into an arena changes as any other's, and what it gains
+ * comes from the arena: no allocation of its own while the arena has
+ * room, nothing to free alone, and nothing left once the arena goes. */
+static void test_a_record_in_an_arena_changes_within_it(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	rrd_buf b = { 0 };
+	rrd__record_encode(r, &b);
+	failing_alloc c;
+	failing_alloc_install(&c, 0);
+	rrd_arena arena = { 0 };
+	rrd_record *in;
+	assert_int_equal(rrd__record_decode_arena(b.data, b.len, &arena, &in), RRD_OK);
+	assert_same_record(r, in);
+	long before = c.requests;
+	assert_int_equal(rrd__kvlist_set(&in->roles, "closer", "eve"), RRD_OK);
+	assert_int_equal(rrd__kvlist_set(&in->roles, "setter", "fay"), RRD_OK);
+	assert_int_equal(rrd__kvlist_set(&in->attrs, "lang", NULL), RRD_OK);
+	char *owner = rrd__record_strdup(in, "dee");
+	assert_non_null(owner);
+	rrd__record_release(in, in->owner);
+	in->owner = owner;
+	rrd_kvlist roles = { .arena = in->roles.arena };
+	assert_int_equal(rrd__kvlist_set(&roles, "closer", "gus"), RRD_OK);
+	rrd__kvlist_clear(&in->roles);
+	in->roles = roles;
+	assert_int_equal(c.requests, before);
+	/* A setter's checked copy is taken into the arena too. */
+	assert_int_equal(rrd_record_set_partner(in, "hal"), RRD_OK);
+	assert_string_equal(rrd_record_owner(in), "dee");
+	assert_string_equal(rrd_record_partner(in), "hal");
+	assert_null(rrd_record_attr(in, "lang"));
+	assert_string_equal(rrd_record_attr(in, "state"), "TX");
+	assert_int_equal(rrd_record_role_count(in), 1);
+	assert_string_equal(rrd_record_role(in, "closer"), "gus");
+	rrd_buf again = { 0 };
+	rrd__record_encode(in, &again);
+	rrd_record_free(in); /* the arena's: left be */
+	rrd_record *back;
+	assert_int_equal(rrd__record_decode(again.data, again.len, &back), RRD_OK);
+	assert_string_equal(rrd_record_owner(back), "dee");
+	assert_string_equal(rrd_record_role(back, "closer"), "gus");
+	rrd_record_free(back);
+	rrd__buf_free(&again);
+	rrd__arena_free(&arena);
+	assert_int_equal(c.live, 0);
+	failing_alloc_remove();
+	rrd__buf_free(&b);
+	rrd_record_free(r);
+}
+
+/* A copy of a record is one allocation, whatever it holds, and changes
+ * and frees as any record. */
+static void test_a_copy_is_one_block(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	failing_alloc c;
+	failing_alloc_install(&c, 0);
+	rrd_record *copy;
+	assert_int_equal(rrd_record_dup(&copy, r), RRD_OK);
+	assert_int_equal(c.requests, 1);
+	assert_same_record(r, copy);
+	assert_int_equal(rrd_record_set_owner(copy, "dee"), RRD_OK);
+	assert_int_equal(rrd_record_set_attr(copy, "lang", NULL), RRD_OK);
+	assert_int_equal(rrd_record_set_role(copy, "setter", "fay"), RRD_OK);
+	assert_string_equal(rrd_record_owner(copy), "dee");
+	assert_null(rrd_record_attr(copy, "lang"));
+	assert_string_equal(rrd_record_role(copy, "closer"), "cat");
+	assert_string_equal(rrd_record_role(copy, "setter"), "fay");
+	rrd_record_free(copy);
+	assert_int_equal(c.live, 0);
+	failing_alloc_remove();
+	rrd_record_free(r);
+}
+
 static void test_varints_round_trip(void **state)
 {
 	(void)state;
@@ -282,6 +471,12 @@ int main(void)
 		cmocka_unit_test(test_the_older_form_still_reads),
 		cmocka_unit_test(test_damaged_bytes_are_refused),
 		cmocka_unit_test(test_a_stored_c1_id_still_reads),
+		cmocka_unit_test(test_pairs_out_of_order_read_sorted),
+		cmocka_unit_test(test_many_pairs_survive),
+		cmocka_unit_test(test_a_record_reads_into_a_buffer),
+		cmocka_unit_test(test_a_read_record_changes_as_any),
+		cmocka_unit_test(test_a_record_in_an_arena_changes_within_it),
+		cmocka_unit_test(test_a_copy_is_one_block),
 		cmocka_unit_test(test_varints_round_trip),
 		cmocka_unit_test(test_a_refused_json_value_is_named_once),
 	};

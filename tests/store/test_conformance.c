@@ -1236,6 +1236,57 @@ static void test_prefix_scans_are_exact(void **state)
 	drop(st);
 }
 
+static uint64_t rng(void);
+
+typedef struct ordered {
+	int64_t order;
+	char key[16];
+	int seen, sorted;
+} ordered;
+
+static int check_order(void *ctx, const char *key, const void *value, size_t len, int64_t order)
+{
+	ordered *o = ctx;
+	(void)value;
+	(void)len;
+	if (o->seen && (order < o->order || (order == o->order && strcmp(o->key, key) >= 0)))
+		o->sorted = 0;
+	o->order = order;
+	snprintf(o->key, sizeof o->key, "%s", key);
+	o->seen++;
+	return 0;
+}
+
+/* Many entries (orders of every size and sign, many alike) still come
+ * by order, then key. */
+static void test_scan_order_of_many(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	static const int64_t orders[] = { INT64_MIN, -70000, -1, 0, 1, 255, 256, 65537,
+					  (int64_t)1 << 40, INT64_MAX };
+	enum { N = 3000 };
+	begin(st);
+	for (int i = 0; i < N; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "k%d", (i * 7919) % N);
+		int64_t order = i % 3 ? orders[rng() % 10] : (int64_t)(rng() % 100000) - 50000;
+		put(st, key, "v", order);
+	}
+	commit(st);
+	begin(st);
+	ordered o = { .sorted = 1 };
+	assert_int_equal(st->m.scan(st->self, NS, "", check_order, &o), RRD_OK);
+	assert_int_equal(o.seen, N);
+	assert_true(o.sorted);
+	o = (ordered){ .sorted = 1 };
+	assert_int_equal(st->m.scan(st->self, NS, "k1", check_order, &o), RRD_OK);
+	assert_int_equal(o.seen, 1111); /* k1, k10..k19, k100..k199, k1000..k1999 */
+	assert_true(o.sorted);
+	rollback(st);
+	drop(st);
+}
+
 /* ---- timers ------------------------------------------------------------ */
 
 static void test_timers_by_due_then_seq(void **state)
@@ -1823,6 +1874,7 @@ int main(int argc, char **argv)
 		CASE(test_longest_keys),
 		CASE(test_values_of_any_bytes),
 		CASE(test_scan_order_prefix_and_stop),
+		CASE(test_scan_order_of_many),
 		CASE(test_keys_compare_bytewise),
 		CASE(test_prefix_scans_are_exact),
 		CASE(test_timers_by_due_then_seq),

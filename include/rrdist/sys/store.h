@@ -148,7 +148,9 @@ typedef enum rrd_store_ns {
 	RRD_NS_ROUTING = 9,       /**< record id -> live routing (offers, offered set) */
 	RRD_NS_QUEUE = 10,        /**< record id -> queue entry; order = queue sequence */
 	RRD_NS_JOB = 11,          /**< job id -> job summary */
-	RRD_NS_JOURNAL = 12,      /**< job id 0x1F record id -> record before the job */
+	RRD_NS_JOURNAL = 12,      /**< job id 0x1F 0x1F batch's first pick -> its records
+				   *   before the job (earlier releases: job id 0x1F
+				   *   record id -> that record) */
 	RRD_NS_OUTBOX = 13        /**< event id -> event not yet acknowledged; order = time */
 } rrd_store_ns;
 

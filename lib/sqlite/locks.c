@@ -1,14 +1,16 @@
 /* The store-wide locks of the SQLite store: rows of rrd_lock, each with
  * its owner and the end of its lease. Taking and releasing one are each
- * a single statement outside any transaction, which SQLite commits at
- * once, so two connections cannot both take a lock. */
+ * a single statement in a write transaction of its own, outside the
+ * library's, so two connections cannot both take a lock. */
 #include "sqlite/sqlite_store.h"
 #include "util/error.h"
 
 /* Run the lock statement `id` for name and owner (and, to take one, the
  * times): RRD_OK when it changed the row, else `unchanged`. Locks are
  * taken between transactions: inside one, the statement would wait for
- * that transaction's commit to take effect. */
+ * that transaction's commit to take effect. It runs in a transaction of
+ * its own, which looks at the data version first and notes it after:
+ * a lock is no entry, and moves no generation of this handle. */
 static rrd_status run_lock(rrd_sqlite *s, rrd_sq_stmt id, const char *name, const char *owner,
 			   const rrd_time *times, rrd_status unchanged, const char *what)
 {
@@ -17,8 +19,9 @@ static rrd_status run_lock(rrd_sqlite *s, rrd_sq_stmt id, const char *name, cons
 					      "transaction");
 	rrd_status rc = RRD_OK;
 	sqlite3_stmt *st = rrd__sq_stmt(s, id, &rc);
-	if (!st)
+	if (!st || (rc = rrd__sq_run(s, RRD_SQ_BEGIN_WRITE, what)))
 		return rc;
+	rrd__sq_look(s);
 	rrd__sq_bind_key(st, 1, name);
 	rrd__sq_bind_key(st, 2, owner);
 	if (times) {
@@ -26,9 +29,15 @@ static rrd_status run_lock(rrd_sqlite *s, rrd_sq_stmt id, const char *name, cons
 		sqlite3_bind_int64(st, 4, times[1]);
 	}
 	rc = rrd__sq_exec(s, st, what);
-	if (!rc && sqlite3_changes(s->db) == 0)
-		rc = unchanged;
-	return rc;
+	int changed = !rc && sqlite3_changes(s->db) != 0;
+	if (!rc)
+		rc = rrd__sq_run(s, RRD_SQ_COMMIT, what);
+	if (rc) {
+		rrd__sq_roll_back_open(s);
+		return rc;
+	}
+	rrd__sq_note(s);
+	return changed ? RRD_OK : unchanged;
 }
 
 int rrd__sq_lock_acquire(void *self, const char *name, const char *owner, rrd_time now,

@@ -146,6 +146,8 @@ static rrd_status open_connection(rrd_sqlite *s, const rrd_store_sqlite_options 
 		st = rrd__sq_run_text(s, sync, "setting up the connection");
 	if (!st)
 		st = rrd__sq_schema_upgrade(s, version);
+	/* From here on, a data version that moves is another's commit. */
+	rrd__sq_note(s);
 	return st;
 }
 

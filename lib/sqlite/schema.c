@@ -12,8 +12,8 @@
 #include "util/error.h"
 
 /* Version 1: entries, timers, locks, and the store's own numbers (the
- * version and the generation). Keys, names and owners are blobs, so they
- * compare as bytes. */
+ * version and, until version 3, the generation). Keys, names and owners
+ * are blobs, so they compare as bytes. */
 static const char *const step_1[] = {
 	"CREATE TABLE rrd_store_info (name TEXT PRIMARY KEY, value INTEGER NOT NULL) "
 	"WITHOUT ROWID",
@@ -35,7 +35,17 @@ static const char *const step_2[] = {
 	NULL
 };
 
-static const char *const *const steps[] = { step_1, step_2 };
+/* Version 3: no generation in the file; each handle keeps its own
+ * (txn.c). The row goes, so that a library of an older version still
+ * running on the file stops at its next transaction with "the
+ * generation is missing", rather than trust what it keeps in memory
+ * while others' commits no longer tell it anything. */
+static const char *const step_3[] = {
+	"DELETE FROM rrd_store_info WHERE name = 'generation'",
+	NULL
+};
+
+static const char *const *const steps[] = { step_1, step_2, step_3 };
 
 #define LATEST ((int)(sizeof steps / sizeof *steps))
 

@@ -2,8 +2,8 @@
  * The SQLite store: one SQLite connection behind the storage interface.
  * It is a serial store (rrdist/sys/store.h): a write transaction holds
  * the database's write lock from begin (BEGIN IMMEDIATE) to its end, and
- * the generation is a row that every committed write transaction adds
- * one to.
+ * the generation is a number the handle keeps in memory, moved by its
+ * own commits and by SQLite's data version (txn.c).
  *
  * What reaches SQL from outside (keys, values, names, owners) is only
  * ever bound as a parameter; every statement's text is a constant here.
@@ -26,8 +26,7 @@ typedef enum rrd_sq_stmt {
 	RRD_SQ_BEGIN_READ,
 	RRD_SQ_COMMIT,
 	RRD_SQ_ROLLBACK,
-	RRD_SQ_GENERATION,
-	RRD_SQ_GENERATION_BUMP,
+	RRD_SQ_SNAPSHOT,
 	RRD_SQ_GET,
 	RRD_SQ_HAS,
 	RRD_SQ_PUT,
@@ -54,6 +53,11 @@ typedef struct rrd_sqlite {
 	int in_txn;    /* begin succeeded; commit or rollback has not ended it */
 	int read_only; /* ... and it was begun RRD_TXN_READ_ONLY */
 	unsigned busy_ms;
+	/* The generation begin reports, and SQLite's data version of the
+	 * file when the handle last looked: one that moved since means
+	 * another connection committed (txn.c). */
+	uint64_t generation;
+	unsigned int data_version;
 	char *path;
 	sqlite3_stmt *stmt[RRD_SQ_STMT_COUNT];
 	/* What get, get_many and scan hand out, kept until the next call. */
@@ -134,6 +138,16 @@ rrd_status rrd__sq_schema_check(rrd_sqlite *s, int64_t *version);
 /* Make the tables, or upgrade those of an older version, in one
  * transaction; nothing to do when they are of this library's version. */
 rrd_status rrd__sq_schema_upgrade(rrd_sqlite *s, int64_t version);
+
+/* txn.c: the generation. */
+
+/* In a transaction whose snapshot is taken: move the generation when
+ * the file's data version moved since the handle noted it, and note it. */
+void rrd__sq_look(rrd_sqlite *s);
+/* Note the data version, which the handle's own change just moved. */
+void rrd__sq_note(rrd_sqlite *s);
+/* End what SQLite still holds open of a transaction, if anything. */
+void rrd__sq_roll_back_open(rrd_sqlite *s);
 
 /* The callbacks, by file. */
 int rrd__sq_begin(void *self, unsigned int flags, uint64_t *generation);

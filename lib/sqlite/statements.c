@@ -15,9 +15,8 @@ static const char *const sql[RRD_SQ_STMT_COUNT] = {
 	[RRD_SQ_BEGIN_READ] = "BEGIN",
 	[RRD_SQ_COMMIT] = "COMMIT",
 	[RRD_SQ_ROLLBACK] = "ROLLBACK",
-	[RRD_SQ_GENERATION] = "SELECT value FROM rrd_store_info WHERE name = 'generation'",
-	[RRD_SQ_GENERATION_BUMP] =
-		"UPDATE rrd_store_info SET value = value + 1 WHERE name = 'generation'",
+	/* Reads a table, so a deferred transaction takes its snapshot. */
+	[RRD_SQ_SNAPSHOT] = "SELECT 1 FROM rrd_store_info LIMIT 0",
 	[RRD_SQ_GET] = "SELECT value, ord FROM rrd_entry WHERE ns = ?1 AND key = ?2",
 	[RRD_SQ_HAS] = "SELECT 1 FROM rrd_entry WHERE ns = ?1 AND key = ?2",
 	[RRD_SQ_PUT] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES (?1, ?2, ?3, ?4) "

@@ -1,41 +1,48 @@
 /* Transactions of the SQLite store, and the generation.
  *
  * A write transaction begins with BEGIN IMMEDIATE, which waits (up to
- * the busy timeout) for the database's write lock, and only then reads
- * the generation: no other connection can commit between that read and
- * this transaction's end, so the number is exact. Commit adds one to it
- * in the same transaction. (Reading and adding in one statement at
- * begin, UPDATE ... RETURNING, saves a statement but made a submit about
- * a third slower: SQLite gathers what it returns in an ephemeral table,
- * made and freed every time.) A read-only transaction is a deferred one:
- * it reads a snapshot, and the generation it reports is the snapshot's.
+ * the busy timeout) for the database's write lock; a read-only one is a
+ * deferred transaction whose first statement takes its snapshot.
+ *
+ * The generation lives in the handle, not in the file: writing it at
+ * every commit cost a statement and a page of its own. What the library
+ * needs of it (rrdist/sys/store.h) comes from SQLite's data version of
+ * the file (SQLITE_FCNTL_DATA_VERSION), which moves whenever the file
+ * changes, by this connection or any other, and which a connection
+ * reads afresh as a transaction takes its snapshot. Once the snapshot is
+ * taken, a data version other than the one the handle noted last means
+ * another connection committed: the generation goes up by one. A commit
+ * through the handle adds exactly one, empty or not, and notes the data
+ * version it left, so that only others' commits move it again.
  *
  * The handle's mutex is held from begin to the end of the transaction,
  * so distributors sharing the handle take turns. */
 #include "sqlite/sqlite_store.h"
 #include "util/error.h"
 
-/* Read the generation in the open transaction. */
-static rrd_status read_generation(rrd_sqlite *s, uint64_t *generation)
+static unsigned int data_version(rrd_sqlite *s)
 {
-	rrd_status rc = RRD_OK;
-	sqlite3_stmt *st = rrd__sq_stmt(s, RRD_SQ_GENERATION, &rc);
-	if (!st)
-		return rc;
-	int src = sqlite3_step(st);
-	if (src == SQLITE_ROW)
-		*generation = (uint64_t)sqlite3_column_int64(st, 0);
-	else if (src == SQLITE_DONE)
-		rc = rrd__fail(RRD_E_STORE, "sqlite store: the generation is missing from "
-					    "rrd_store_info");
-	else
-		rc = rrd__sq_fail(s, src, "reading the generation");
-	sqlite3_reset(st);
-	return rc;
+	unsigned int v = 0;
+	/* Only fails for a database name that is not attached. */
+	(void)sqlite3_file_control(s->db, "main", SQLITE_FCNTL_DATA_VERSION, &v);
+	return v;
 }
 
-/* End what SQLite still holds open of a transaction, if anything. */
-static void roll_back_open(rrd_sqlite *s)
+void rrd__sq_look(rrd_sqlite *s)
+{
+	unsigned int v = data_version(s);
+	if (v != s->data_version) {
+		s->generation++;
+		s->data_version = v;
+	}
+}
+
+void rrd__sq_note(rrd_sqlite *s)
+{
+	s->data_version = data_version(s);
+}
+
+void rrd__sq_roll_back_open(rrd_sqlite *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
 		(void)rrd__sq_run(s, RRD_SQ_ROLLBACK, "rolling back");
@@ -51,22 +58,22 @@ int rrd__sq_begin(void *self, unsigned int flags, uint64_t *generation)
 	}
 	/* A rollback that failed may have left one open: none of its
 	 * writes may reach this transaction's commit. */
-	roll_back_open(s);
+	rrd__sq_roll_back_open(s);
 	int read_only = (flags & RRD_TXN_READ_ONLY) != 0;
-	uint64_t gen = 0;
 	rrd_status rc = rrd__sq_run(s, read_only ? RRD_SQ_BEGIN_READ : RRD_SQ_BEGIN_WRITE,
 				    "beginning a transaction");
-	if (!rc)
-		rc = read_generation(s, &gen);
+	if (!rc && read_only)
+		rc = rrd__sq_run(s, RRD_SQ_SNAPSHOT, "beginning a transaction");
 	if (rc) {
-		roll_back_open(s);
+		rrd__sq_roll_back_open(s);
 		rrd__sq_leave(s);
 		return rc;
 	}
+	rrd__sq_look(s);
 	s->in_txn = 1;
 	s->read_only = read_only;
 	if (generation)
-		*generation = gen;
+		*generation = s->generation;
 	/* The mutex stays taken until commit or rollback. */
 	return RRD_OK;
 }
@@ -97,15 +104,17 @@ int rrd__sq_commit(void *self)
 	rrd_status rc = enter_txn(s, "commit");
 	if (rc)
 		return rc;
+	rc = rrd__sq_run(s, RRD_SQ_COMMIT, "committing");
+	/* One that failed too: what a distributor kept of the transaction
+	 * is not trusted, whatever became of it in the file. */
 	if (!s->read_only)
-		rc = rrd__sq_run(s, RRD_SQ_GENERATION_BUMP, "moving the generation");
-	if (!rc)
-		rc = rrd__sq_run(s, RRD_SQ_COMMIT, "committing");
+		s->generation++;
 	if (rc) {
 		/* Still the library's transaction: it calls rollback next. */
 		rrd__sq_leave(s);
 		return rc;
 	}
+	rrd__sq_note(s);
 	end(s);
 	return RRD_OK;
 }

@@ -1,9 +1,11 @@
 /*
- * The SQLite store's tables and their version: a file of version 1, made
- * here by hand as that release made it, is upgraded when opened and keeps
- * everything in it; a file of a newer version is refused, unchanged, with
- * a message naming both versions; a host's own tables in the file are
- * left alone; a file whose version cannot be read is a store failure.
+ * The SQLite store's tables and their version: files of versions 1 and
+ * 2, made here by hand as those releases made them, are upgraded when
+ * opened and keep everything in them but the generation, which a library
+ * of version 2 still running on the file then finds missing; a file of a
+ * newer version is refused, unchanged, with a message naming both
+ * versions; a host's own tables in the file are left alone; a file whose
+ * version cannot be read is a store failure.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +24,7 @@
 #include "../support/sqlite_files.h"
 
 /* The version this library writes. */
-#define LATEST 2
+#define LATEST 3
 
 static char path[512];
 
@@ -62,13 +64,16 @@ static int64_t objects(void)
 	return db_int("SELECT count(*) FROM sqlite_master");
 }
 
+/* What a library before version 3 read at every begin: -1 once gone. */
+static const char old_generation[] = "SELECT value FROM rrd_store_info WHERE name = 'generation'";
+
 /* A file as version 1 of the store left it: its tables, a generation of
  * 41, two entries (one of them with a NUL in its value), two timers and a
  * lock. Written out here, not taken from the library, so that it stays
  * what version 1 was. */
-static void make_version_1(void)
+static void make_version_1(const char *name)
 {
-	snprintf(path, sizeof path, "%s", sqlite_test_path("v1.db"));
+	snprintf(path, sizeof path, "%s", sqlite_test_path(name));
 	sqlite3 *db = db_open();
 	db_exec(db, "PRAGMA journal_mode = wal");
 	db_exec(db, "BEGIN");
@@ -94,7 +99,7 @@ static void make_version_1(void)
 static void test_version_1_is_upgraded_and_keeps_everything(void **state)
 {
 	(void)state;
-	make_version_1();
+	make_version_1("v1.db");
 	assert_int_equal(schema_version(), 1);
 	rrd_store *st = NULL;
 	assert_int_equal(rrd_store_sqlite_open(&st, path, NULL), RRD_OK);
@@ -102,9 +107,8 @@ static void test_version_1_is_upgraded_and_keeps_everything(void **state)
 	assert_int_equal(db_int("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
 				"AND name = 'rrd_timer_due'"),
 			 1);
-	uint64_t gen = 0;
-	assert_int_equal(st->m.begin(st->self, 0, &gen), RRD_OK);
-	assert_int_equal(gen, 41);
+	assert_int_equal(db_int(old_generation), -1);
+	assert_int_equal(st->m.begin(st->self, 0, NULL), RRD_OK);
 	const void *v;
 	size_t len;
 	int64_t order;
@@ -124,13 +128,69 @@ static void test_version_1_is_upgraded_and_keeps_everything(void **state)
 	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p2", 499, 600), RRD_E_BUSY);
 	assert_int_equal(st->m.lock_acquire(st->self, "bulk", "p2", 500, 600), RRD_OK);
 	rrd_store_free(st);
-	/* Opened again: nothing left to do, and the commit counted. */
+	/* Opened again: nothing left to do. */
+	int64_t before = objects();
 	assert_int_equal(rrd_store_sqlite_open(&st, path, NULL), RRD_OK);
-	assert_int_equal(st->m.begin(st->self, RRD_TXN_READ_ONLY, &gen), RRD_OK);
-	assert_int_equal(gen, 42);
-	assert_int_equal(st->m.rollback(st->self), RRD_OK);
 	rrd_store_free(st);
 	assert_int_equal(schema_version(), LATEST);
+	assert_int_equal(objects(), before);
+}
+
+/* Version 1 with what version 2 added: the index of timers by due time. */
+static void make_version_2(void)
+{
+	make_version_1("v2.db");
+	sqlite3 *db = db_open();
+	db_exec(db, "CREATE INDEX rrd_timer_due ON rrd_timer (due, seq, key)");
+	db_exec(db, "UPDATE rrd_store_info SET value = 2 WHERE name = 'schema_version'");
+	sqlite3_close(db);
+}
+
+/* A library of version 2 runs on the file while a newer one opens it:
+ * the upgrade takes the generation away, so the older one's next
+ * transaction finds none and fails, rather than trust its caches while
+ * the newer one's commits no longer move the number it reads. */
+static void test_version_2_is_upgraded_and_an_older_library_stops(void **state)
+{
+	(void)state;
+	make_version_2();
+	sqlite3 *older = db_open();
+	sqlite3_stmt *gen;
+	assert_int_equal(sqlite3_prepare_v2(older, old_generation, -1, &gen, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(gen), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(gen, 0), 41);
+	sqlite3_reset(gen);
+
+	rrd_store *st = NULL;
+	assert_int_equal(rrd_store_sqlite_open(&st, path, NULL), RRD_OK);
+	assert_int_equal(schema_version(), LATEST);
+	assert_int_equal(sqlite3_step(gen), SQLITE_DONE);
+	sqlite3_finalize(gen);
+	sqlite3_close(older);
+
+	/* Everything else is there, and a second handle sees the first's
+	 * commits by its generation moving. */
+	rrd_store *other = NULL;
+	assert_int_equal(rrd_store_sqlite_open(&other, path, NULL), RRD_OK);
+	uint64_t g0, g1;
+	assert_int_equal(other->m.begin(other->self, RRD_TXN_READ_ONLY, &g0), RRD_OK);
+	const void *v;
+	size_t len;
+	assert_int_equal(other->m.get(other->self, RRD_NS_RECORD, "L1", &v, &len, NULL), RRD_OK);
+	assert_memory_equal(v, "\x01\x00\xff", 3);
+	assert_int_equal(other->m.rollback(other->self), RRD_OK);
+	assert_int_equal(st->m.begin(st->self, 0, NULL), RRD_OK);
+	assert_int_equal(st->m.put(st->self, RRD_NS_RECORD, "L2", "y", 1, 4), RRD_OK);
+	assert_int_equal(st->m.commit(st->self), RRD_OK);
+	assert_int_equal(other->m.begin(other->self, 0, &g1), RRD_OK);
+	assert_true(g1 != g0);
+	assert_int_equal(other->m.get(other->self, RRD_NS_RECORD, "L2", &v, &len, NULL), RRD_OK);
+	assert_int_equal(other->m.commit(other->self), RRD_OK);
+	rrd_store_free(other);
+	rrd_store_free(st);
+	assert_int_equal(db_int("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+				"AND name = 'rrd_timer_due'"),
+			 1);
 }
 
 static void test_newer_version_is_refused_unchanged(void **state)
@@ -206,7 +266,7 @@ static void test_two_handles_on_a_new_file(void **state)
 	assert_int_equal(rrd_store_sqlite_open(&a, path, NULL), RRD_OK);
 	assert_int_equal(rrd_store_sqlite_open(&b, path, NULL), RRD_OK);
 	assert_int_equal(schema_version(), LATEST);
-	assert_int_equal(db_int("SELECT count(*) FROM rrd_store_info"), 2);
+	assert_int_equal(db_int("SELECT count(*) FROM rrd_store_info"), 1);
 	rrd_store_free(a);
 	rrd_store_free(b);
 }
@@ -215,6 +275,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_1_is_upgraded_and_keeps_everything),
+		cmocka_unit_test(test_version_2_is_upgraded_and_an_older_library_stops),
 		cmocka_unit_test(test_newer_version_is_refused_unchanged),
 		cmocka_unit_test(test_host_tables_are_left_alone),
 		cmocka_unit_test(test_missing_version_is_a_store_failure),

@@ -23,15 +23,23 @@
  *
  * - A serial store runs one write transaction at a time, store-wide: its
  *   begin() waits for the write lock (a SQL store takes BEGIN IMMEDIATE),
- *   then reads the generation. The generation is a number that every
- *   committed write transaction, whether it wrote anything or not,
- *   increases by exactly one; it is durable, and it never goes back. A
- *   distributor that finds the generation it left after its own last
+ *   then reports the generation, a number that tells a distributor
+ *   whether anyone else committed since it last looked. The handle may
+ *   keep it in memory; the library needs only this of it:
+ *   - every commit through the handle, whether the transaction wrote
+ *     anything or not, adds exactly one to it;
+ *   - it moves whenever anyone else committed a change: another
+ *     distributor on the handle, another handle or another process on
+ *     the same data. A begin after such a commit reports a number that
+ *     the handle never reported nor left before;
+ *   - it never goes back while the handle lives, and a rollback leaves
+ *     it as it was.
+ *   A distributor that finds the generation it left after its own last
  *   commit knows that nobody else wrote since, and keeps what it holds in
  *   memory; any other value makes it read afresh. That is how the memory
- *   and SQLite stores make hot paths read nothing. A read-only transaction
- *   need not take the write lock; it reports the generation of what it
- *   reads.
+ *   and SQLite stores make hot paths read nothing. A read-only
+ *   transaction need not take the write lock; it reports the generation
+ *   as of the snapshot it reads.
  * - A concurrent store (RRD_STORE_NO_GENERATION) runs transactions at the
  *   same time, and contention comes only from the keys they write. The
  *   store must give each transaction a consistent view (a snapshot taken
@@ -64,10 +72,11 @@
  *   return value is not checked: a rollback that fails must still never
  *   keep any of the transaction's writes.
  *
- * What must be durable: everything a commit made visible, including the
- * generation of a serial store. The library never keeps in memory what it
- * cannot read back: a process that dies at any instant leaves the store as
- * of its last commit.
+ * What must be durable: everything a commit made visible (not a serial
+ * store's generation, which a distributor only compares with what the
+ * same handle reported before). The library never keeps in memory what
+ * it cannot read back: a process that dies at any instant leaves the
+ * store as of its last commit.
  *
  * ENTRIES
  *
@@ -196,9 +205,9 @@ typedef struct rrd_store_methods {
 	/**
 	 * Make the transaction's writes durable and visible, all of them or
 	 * none; a serial store's generation goes up by one, even when the
-	 * transaction wrote nothing. @return RRD_OK, RRD_E_RETRY (lost a race;
-	 * nothing was written) or a failure (the library then calls
-	 * rollback). Required.
+	 * transaction wrote nothing (and may when the commit failed).
+	 * @return RRD_OK, RRD_E_RETRY (lost a race; nothing was written) or
+	 * a failure (the library then calls rollback). Required.
 	 */
 	int (*commit)(void *self);
 	/**

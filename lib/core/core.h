@@ -39,6 +39,7 @@
 
 #define RRD_BUILTIN_STRATEGIES 8 /* ids 1..7 */
 #define RRD_SEQUENCES_MAX 8      /* stored sequences a distributor may use */
+#define RRD_ORDER_BLOCK 1024     /* order numbers a serial store's write reserves */
 
 typedef struct rrd_dirty_list {
 	void **items;
@@ -187,7 +188,8 @@ typedef struct rrd_meta_counter {
 	const char *key;
 	uint64_t epoch;
 	int dirty;
-	int64_t value;
+	int64_t value;  /* the last number handed out */
+	int64_t stored; /* what the store holds, or will at commit */
 } rrd_meta_counter;
 
 /* Entries of one namespace written together (rrd__puts_write): their
@@ -703,11 +705,13 @@ rrd_status rrd__strat_state_room(rrd_distributor *d, rrd_strat_state *ss, size_t
  * distributor (a literal). */
 rrd_status rrd__sequence_next(rrd_distributor *d, const char *key, int64_t *out);
 /* The next order number of sequence `key`, for what only needs its order
- * (records, the queue, timers): rrd__sequence_next on a serial store. A
- * concurrent one, where a stored counter would make every operation wait
- * for every other, gets the clock's milliseconds times 1024, past the
- * last this distributor gave: increasing within a distributor, and with
- * time across them. */
+ * (records, the queue, timers). On a serial store, numbers increase in
+ * commit order across every distributor, with gaps: the stored counter
+ * is the end of a block of RRD_ORDER_BLOCK numbers reserved at once, so
+ * only one operation in a block writes it. A concurrent store, where a
+ * stored counter would make every operation wait for every other, gets
+ * the clock's milliseconds times 1024, past the last this distributor
+ * gave: increasing within a distributor, and with time across them. */
 rrd_status rrd__order_next(rrd_distributor *d, const char *key, int64_t *out);
 /* What a stored value says, for a read made elsewhere (prefetch.c). */
 rrd_status rrd__agent_state_take(rrd_distributor *d, rrd_agent_rt *a, int found, const void *v,

@@ -205,9 +205,11 @@ static rrd_meta_counter *sequence(rrd_distributor *d, const char *key)
 	return c;
 }
 
-rrd_status rrd__sequence_next(rrd_distributor *d, const char *key, int64_t *out)
+/* Sequence `key`'s counter, read afresh unless what the distributor
+ * holds is still current. */
+static rrd_status counter(rrd_distributor *d, const char *key, rrd_meta_counter **out)
 {
-	rrd_meta_counter *c = sequence(d, key);
+	rrd_meta_counter *c = *out = sequence(d, key);
 	if (!c)
 		return rrd__fail(RRD_E_STATE, "more than %d sequences", RRD_SEQUENCES_MAX);
 	if (c->epoch != d->epoch) {
@@ -224,20 +226,52 @@ rrd_status rrd__sequence_next(rrd_distributor *d, const char *key, int64_t *out)
 			if (r.failed)
 				return rrd__fail(RRD_E_STORE, "stored counter %s is malformed", c->key);
 		}
+		c->stored = c->value;
 		c->epoch = d->epoch;
 		c->dirty = 0;
 	}
+	return RRD_OK;
+}
+
+/* Write c->stored at commit. */
+static rrd_status counter_dirty(rrd_distributor *d, rrd_meta_counter *c)
+{
 	if (!c->dirty && rrd__dirty_add(&d->dirty_meta, c))
 		return rrd__nomem();
 	c->dirty = 1;
-	*out = ++c->value;
+	return RRD_OK;
+}
+
+rrd_status rrd__sequence_next(rrd_distributor *d, const char *key, int64_t *out)
+{
+	rrd_meta_counter *c;
+	rrd_status rc = counter(d, key, &c);
+	if (rc || (rc = counter_dirty(d, c)))
+		return rc;
+	*out = c->stored = ++c->value;
 	return RRD_OK;
 }
 
 rrd_status rrd__order_next(rrd_distributor *d, const char *key, int64_t *out)
 {
-	if (!d->concurrent)
-		return rrd__sequence_next(d, key, out);
+	if (!d->concurrent) {
+		/* The block is the distributor's only while nobody else
+		 * commits: then the epoch moves, the counter is read again and
+		 * a new block starts past every number anyone reserved. A
+		 * rollback moves the epoch too, so a reservation never outlives
+		 * the transaction that would have stored it. */
+		rrd_meta_counter *c;
+		rrd_status rc = counter(d, key, &c);
+		if (rc)
+			return rc;
+		if (c->value >= c->stored) {
+			if ((rc = counter_dirty(d, c)))
+				return rc;
+			c->stored = c->value + RRD_ORDER_BLOCK;
+		}
+		*out = ++c->value;
+		return RRD_OK;
+	}
 	/* Times are bounded (RRD_TIME_MIN..MAX), so this cannot overflow. */
 	int64_t at = rrd__now(d) * 1024;
 	d->last_order = at > d->last_order ? at : d->last_order + 1;
@@ -311,7 +345,7 @@ rrd_status rrd__flush(rrd_distributor *d)
 	for (size_t i = 0; !rc && i < d->dirty_meta.count; i++) {
 		rrd_meta_counter *c = d->dirty_meta.items[i];
 		unsigned char v[8];
-		rrd__put_i64(v, c->value);
+		rrd__put_i64(v, c->stored);
 		rc = put(d, RRD_NS_META, c->key, v, sizeof v, 0, "writing state");
 	}
 	return rc ? rc : flush_records(d);

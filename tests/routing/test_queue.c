@@ -70,6 +70,31 @@ static const char *queue_text(fixture *f)
 	return buf;
 }
 
+/* Records queued by several distributors on one store, at the same
+ * instant, are listed in the order they were queued: numbers handed out
+ * ahead by one distributor never go behind another's later ones. */
+static void test_queue_order_across_distributors(void **state)
+{
+	(void)state;
+	fixture *a = fix_new(0);
+	fixture *b = fix_new_on(a->store, 0);
+	static const char *const ids[] = { "L1", "L2", "L3", "L4", "L5", "L6" };
+	/* a, b, a, a, b, then a distributor that came later. */
+	fixture *by[] = { a, b, a, a, b, NULL };
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(fix_submit(by[i], ids[i], NULL), RRD_OK);
+	fixture *c = fix_new_on(a->store, 0);
+	assert_int_equal(fix_submit(c, ids[5], NULL), RRD_OK);
+	assert_int_equal(fix_submit(a, "L7", NULL), RRD_OK);
+	static const char want[] = "L1:no_rule@0 L2:no_rule@0 L3:no_rule@0 L4:no_rule@0 "
+				   "L5:no_rule@0 L6:no_rule@0 L7:no_rule@0";
+	assert_string_equal(queue_text(a), want);
+	assert_string_equal(queue_text(b), want);
+	fix_free(c);
+	fix_free(b);
+	fix_free(a);
+}
+
 static void import(fixture *f, const char *id, rrd_record_status st, const char *owner)
 {
 	rrd_record *r;
@@ -302,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_queue_record_forced),
 		cmocka_unit_test(test_queue_record_of_a_queued_record),
 		cmocka_unit_test(test_auto_drain_leaves_a_parked_record),
+		cmocka_unit_test(test_queue_order_across_distributors),
 	};
 	return cmocka_run_group_tests_name("queue", tests, NULL, NULL);
 }

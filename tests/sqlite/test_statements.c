@@ -89,9 +89,10 @@ static void submit(fixture *f, int i)
 #define PUT "INSERT INTO rrd_entry\n"
 
 /* BEGIN IMMEDIATE, is the record there?, its owner's counter, the
- * pool's cursor, the store's sequence of records, the record, COMMIT. */
+ * pool's cursor, the record, COMMIT. (The sequence that orders records
+ * is written once for a block of them, at the first submit here.) */
 static const char plain_submit[] = "BEGIN IMMEDIATE\n"
-				   "SELECT value, ord FROM rrd_entry WHERE ns =\n" PUT PUT PUT PUT
+				   "SELECT value, ord FROM rrd_entry WHERE ns =\n" PUT PUT PUT
 				   "COMMIT\n";
 
 static void test_round_robin_submit(void **state)

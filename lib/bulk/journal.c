@@ -398,9 +398,10 @@ rrd_status rrd__rd_entries_decode(rrd_rd_entries *es, size_t from, size_t to)
 		es->count = 0;
 		return s;
 	}
-	/* es->roles no longer moves. */
+	/* es->roles no longer moves; with no roles at all it may be NULL,
+	 * and NULL + 0 is undefined. */
 	for (size_t i = 0; i < es->count; i++)
-		es->items[i].old_roles = es->roles + es->first_role[i];
+		es->items[i].old_roles = es->items[i].nroles ? es->roles + es->first_role[i] : NULL;
 	return RRD_OK;
 }
 

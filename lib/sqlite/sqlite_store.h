@@ -30,6 +30,7 @@ typedef enum rrd_sq_stmt {
 	RRD_SQ_GET,
 	RRD_SQ_HAS,
 	RRD_SQ_PUT,
+	RRD_SQ_PUT_ROWS, /* RRD_SQ_PUT_ROWS_N rows in one statement */
 	RRD_SQ_DEL,
 	RRD_SQ_SCAN_ALL,
 	RRD_SQ_SCAN_FROM,
@@ -73,6 +74,9 @@ typedef struct rrd_sqlite {
 /* The namespaces the store accepts: those of rrd_store_ns and room for
  * more, as the memory store has. */
 #define RRD_SQ_NS_MAX 16
+/* Rows of one RRD_SQ_PUT_ROWS statement: put_many writes that many at a
+ * time, each statement's own cost (bind, step, reset) shared by all. */
+#define RRD_SQ_PUT_ROWS_N 16
 
 static inline void rrd__sq_enter(rrd_sqlite *s)
 {

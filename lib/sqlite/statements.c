@@ -7,6 +7,15 @@
 #include "sqlite/sqlite_store.h"
 #include "util/error.h"
 
+/* RRD_SQ_PUT_ROWS_N rows of four parameters. VALUES inserts its rows in
+ * order, so a key given twice keeps its last value, as put_many must. */
+#define PUT_ROW4 "(?, ?, ?, ?)"
+#define PUT_ROWS                                                                           \
+	PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 ","     \
+		PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 \
+		"," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4
+_Static_assert(RRD_SQ_PUT_ROWS_N == 16, "PUT_ROWS spells out RRD_SQ_PUT_ROWS_N rows");
+
 /* Keys, values, names and owners are blobs and always parameters; a
  * prefix is matched by a range of keys, compared as bytes (memcmp),
  * never with LIKE. */
@@ -22,6 +31,9 @@ static const char *const sql[RRD_SQ_STMT_COUNT] = {
 	[RRD_SQ_PUT] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES (?1, ?2, ?3, ?4) "
 		       "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, "
 		       "ord = excluded.ord",
+	[RRD_SQ_PUT_ROWS] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES " PUT_ROWS " "
+			    "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, "
+			    "ord = excluded.ord",
 	[RRD_SQ_DEL] = "DELETE FROM rrd_entry WHERE ns = ?1 AND key = ?2",
 	[RRD_SQ_SCAN_ALL] = "SELECT key, value, ord FROM rrd_entry WHERE ns = ?1 "
 			    "ORDER BY ord, key",

@@ -3,9 +3,9 @@
 #include "sqlite/sqlite_store.h"
 #include "util/error.h"
 
-/* One put, the handle entered and the transaction checked. */
-static rrd_status put_one(rrd_sqlite *s, sqlite3_stmt *st, int ns, const char *key,
-			  const void *value, size_t len, int64_t order)
+/* Bind one entry at parameters at+1 .. at+4 of st. */
+static rrd_status bind_entry(sqlite3_stmt *st, int at, int ns, const char *key,
+			     const void *value, size_t len, int64_t order)
 {
 	size_t klen;
 	rrd_status rc = rrd__sq_check_key(key, &klen);
@@ -13,13 +13,34 @@ static rrd_status put_one(rrd_sqlite *s, sqlite3_stmt *st, int ns, const char *k
 		return rc;
 	if (len > (size_t)INT32_MAX)
 		return rrd__fail(RRD_E_INVALID, "sqlite store: a value of %zu bytes", len);
-	sqlite3_bind_int(st, 1, ns);
-	sqlite3_bind_blob(st, 2, key, (int)klen, SQLITE_STATIC);
+	sqlite3_bind_int(st, at + 1, ns);
+	sqlite3_bind_blob(st, at + 2, key, (int)klen, SQLITE_STATIC);
 	/* A blob bound from NULL would be SQL's NULL: an empty value is
 	 * bound from a pointer that is not. */
-	sqlite3_bind_blob(st, 3, len ? value : "", (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, order);
-	return rrd__sq_exec(s, st, "writing an entry");
+	sqlite3_bind_blob(st, at + 3, len ? value : "", (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, at + 4, order);
+	return RRD_OK;
+}
+
+/* One put, the handle entered and the transaction checked. */
+static rrd_status put_one(rrd_sqlite *s, sqlite3_stmt *st, int ns, const char *key,
+			  const void *value, size_t len, int64_t order)
+{
+	rrd_status rc = bind_entry(st, 0, ns, key, value, len, order);
+	return rc ? rc : rrd__sq_exec(s, st, "writing an entry");
+}
+
+/* RRD_SQ_PUT_ROWS_N puts in one statement, from entry `from` on. */
+static rrd_status put_rows(rrd_sqlite *s, sqlite3_stmt *st, int ns, size_t from,
+			   const char *const *keys, const void *const *values,
+			   const size_t *lens, const int64_t *orders)
+{
+	rrd_status rc = RRD_OK;
+	for (int r = 0; !rc && r < RRD_SQ_PUT_ROWS_N; r++) {
+		size_t i = from + (size_t)r;
+		rc = bind_entry(st, 4 * r, ns, keys[i], values[i], lens[i], orders[i]);
+	}
+	return rc ? rc : rrd__sq_exec(s, st, "writing entries");
 }
 
 /* Whether the handle (entered) may write to `ns` now. */
@@ -48,9 +69,15 @@ int rrd__sq_put_many(void *self, int ns, size_t n, const char *const *keys,
 	rrd_sqlite *s = self;
 	rrd__sq_enter(s);
 	rrd_status rc = writable(s, ns);
-	sqlite3_stmt *st = rc ? NULL : rrd__sq_stmt(s, RRD_SQ_PUT, &rc);
+	size_t i = 0;
 	/* In array order, so a key given twice keeps its last value. */
-	for (size_t i = 0; st && !rc && i < n; i++)
+	if (!rc && n >= RRD_SQ_PUT_ROWS_N) {
+		sqlite3_stmt *rows = rrd__sq_stmt(s, RRD_SQ_PUT_ROWS, &rc);
+		for (; rows && !rc && n - i >= RRD_SQ_PUT_ROWS_N; i += RRD_SQ_PUT_ROWS_N)
+			rc = put_rows(s, rows, ns, i, keys, values, lens, orders);
+	}
+	sqlite3_stmt *st = rc || i == n ? NULL : rrd__sq_stmt(s, RRD_SQ_PUT, &rc);
+	for (; st && !rc && i < n; i++)
 		rc = put_one(s, st, ns, keys[i], values[i], lens[i], orders[i]);
 	rrd__sq_leave(s);
 	return rc;

@@ -1572,6 +1572,55 @@ static void test_put_many(void **state)
 	drop(st);
 }
 
+/* Many more than a handful in one put_many, a key given again far
+ * apart: SQL stores write them several rows a statement, in order. */
+static void test_put_many_long(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	if (lacks(st, st->m.put_many != NULL))
+		return;
+	enum { N = 41 };
+	char names[N][8];
+	const char *keys[N];
+	const void *vals[N];
+	size_t lens[N];
+	int64_t orders[N];
+	for (int i = 0; i < N; i++) {
+		/* k0 at 0, 15, 16 and 40; k1 at 1 and 17; the rest once. */
+		int k = i == 15 || i == 16 || i == 40 ? 0 : i == 17 ? 1 : i;
+		snprintf(names[i], sizeof names[i], "k%02d", k);
+		keys[i] = names[i];
+		vals[i] = names[i] + 1 + (i % 2); /* "02" or "2": lengths differ */
+		lens[i] = strlen(vals[i]);
+		orders[i] = i;
+	}
+	begin(st);
+	assert_int_equal(st->m.put_many(st->self, NS, N, keys, vals, lens, orders), RRD_OK);
+	commit(st);
+	begin(st);
+	const void *v;
+	size_t len;
+	int64_t order;
+	assert_int_equal(st->m.get(st->self, NS, "k00", &v, &len, &order), RRD_OK);
+	assert_int_equal(order, 40);
+	assert_int_equal(len, 2);
+	assert_memory_equal(v, "00", 2);
+	assert_int_equal(st->m.get(st->self, NS, "k01", &v, &len, &order), RRD_OK);
+	assert_int_equal(order, 17);
+	assert_int_equal(len, 1);
+	assert_memory_equal(v, "1", 1);
+	assert_int_equal(st->m.get(st->self, NS, "k39", &v, &len, &order), RRD_OK);
+	assert_int_equal(order, 39);
+	assert_memory_equal(v, "9", 1);
+	/* 41 entries given, 37 keys. */
+	int n = 0;
+	assert_int_equal(st->m.scan(st->self, NS, "", count_each, &n), RRD_OK);
+	assert_int_equal(n, N - 4);
+	rollback(st);
+	drop(st);
+}
+
 /* has_many answers as get would, the transaction's own writes included. */
 static void test_has_many(void **state)
 {
@@ -1886,6 +1935,7 @@ int main(int argc, char **argv)
 		CASE(test_get_many),
 		CASE(test_del_many),
 		CASE(test_put_many),
+		CASE(test_put_many_long),
 		CASE(test_has_many),
 		CASE(test_random_against_model),
 	};

@@ -1621,6 +1621,43 @@ static void test_put_many_long(void **state)
 	drop(st);
 }
 
+/* has_many of many keys, some given twice, some there only in the
+ * transaction, some deleted in it: SQL stores look for several a
+ * statement. */
+static void test_has_many_long(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	if (lacks(st, st->m.has_many != NULL))
+		return;
+	enum { N = 37 };
+	begin(st);
+	for (int k = 0; k < N; k += 3) {
+		char key[8];
+		snprintf(key, sizeof key, "h%02d", k);
+		put(st, key, "x", k);
+	}
+	commit(st);
+	begin(st);
+	put(st, "h01", "new", 1);
+	del(st, "h03");
+	char names[N][8];
+	const char *keys[N];
+	unsigned char present[N], want[N];
+	for (int i = 0; i < N; i++) {
+		/* h00 again at 16 and 32: far apart, in other statements. */
+		int k = i == 16 || i == 32 ? 0 : i;
+		snprintf(names[i], sizeof names[i], "h%02d", k);
+		keys[i] = names[i];
+		want[i] = (k % 3 == 0 && k != 3) || k == 1;
+	}
+	memset(present, 7, sizeof present);
+	assert_int_equal(st->m.has_many(st->self, NS, N, keys, present), RRD_OK);
+	assert_memory_equal(present, want, sizeof want);
+	rollback(st);
+	drop(st);
+}
+
 /* has_many answers as get would, the transaction's own writes included. */
 static void test_has_many(void **state)
 {
@@ -1936,6 +1973,7 @@ int main(int argc, char **argv)
 		CASE(test_del_many),
 		CASE(test_put_many),
 		CASE(test_put_many_long),
+		CASE(test_has_many_long),
 		CASE(test_has_many),
 		CASE(test_random_against_model),
 	};

@@ -263,11 +263,7 @@ static int read_fields(const void *data, size_t len, rrd_record_view *v)
 				   &v->replaced_by };
 	for (size_t i = 0; i < 6; i++)
 		count_text(v, all[i]);
-	/* The id as rrd__id_check_as sees it, which needs its NUL. */
-	char id[RRD_ID_MAX + 1];
-	memcpy(id, v->id.p, v->id.n);
-	id[v->id.n] = '\0';
-	return rrd__id_check_as(id, "record id", RRD_ID_STORED) ? -1 : 0;
+	return rrd__id_check_bytes(v->id.p, v->id.n, "record id", RRD_ID_STORED) ? -1 : 0;
 }
 
 rrd_status rrd__record_view(const void *data, size_t len, rrd_record_view *v)

@@ -625,7 +625,8 @@ static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char
 			/* An existing key keeps its slot, which now points at
 			 * n; other strings of that key may still be cached
 			 * with the old block. */
-			rrd__hashmap_put(&t->map, n->key, slot_value(n));
+			rrd__hashmap_rekey(&t->map, e->key, hash ? *hash : rrd__hash_str(key), n->key,
+					   slot_value(n));
 			s->hot_epoch++;
 		} else {
 			/* lookup_hashed kept the key, with its hash, as the

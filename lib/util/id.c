@@ -58,7 +58,11 @@ rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule)
 {
 	if (!id)
 		return rrd__fail(RRD_E_INVALID, "%s must not be NULL", what);
-	size_t n = strlen(id);
+	return rrd__id_check_bytes(id, strlen(id), what, rule);
+}
+
+rrd_status rrd__id_check_bytes(const char *id, size_t n, const char *what, rrd_id_rule rule)
+{
 	if (n == 0)
 		return rrd__fail(RRD_E_INVALID, "%s must not be empty", what);
 	if (n > RRD_ID_MAX)
@@ -69,7 +73,7 @@ rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)id[i];
 		if (c < 0x20 || c == 0x7F ||
-		    (rule == RRD_ID_INPUT && c1_at((const unsigned char *)id + i)))
+		    (rule == RRD_ID_INPUT && i + 1 < n && c1_at((const unsigned char *)id + i)))
 			return rrd__fail(RRD_E_INVALID, "%s contains a control character", what);
 		high |= c;
 	}

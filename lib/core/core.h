@@ -594,6 +594,9 @@ static inline int rrd__changes_since(rrd_pool_rt *p, uint64_t *seen, const uint3
 	*n = 0;
 	if (from < c->start || from > *seen)
 		return 0;
+	/* An empty list may have no array yet, and NULL + 0 is undefined. */
+	if (from == *seen)
+		return 1;
 	*pos = c->pos + (from - c->start);
 	*n = (size_t)(*seen - from);
 	return 1;

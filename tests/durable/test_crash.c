@@ -33,6 +33,7 @@
 
 #include "../support/fixture.h"
 #include "../support/shared_store.h"
+#include "workers.h"
 
 #define STREAM_KILLS 24
 #define JOB_KILLS 20
@@ -85,30 +86,6 @@ static rrd_distributor *open_distributor(const shared_store *s, rrd_store **st, 
 		_exit(2);
 	}
 	return d;
-}
-
-static void say(int fd, const char *text)
-{
-	size_t n = strlen(text);
-	if (write(fd, text, n) != (ssize_t)n)
-		_exit(4);
-}
-
-/* One line from the child, "" at its end (or after a minute of silence). */
-static void read_line(int fd, char *buf, size_t cap)
-{
-	size_t n = 0;
-	char b;
-	struct pollfd p = { fd, POLLIN, 0 };
-	while (n + 1 < cap) {
-		int rc = poll(&p, 1, 60000);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0 || read(fd, &b, 1) != 1 || b == '\n')
-			break;
-		buf[n++] = b;
-	}
-	buf[n] = '\0';
 }
 
 static pid_t spawn(int *out, void (*fn)(const shared_store *, int, void *), const shared_store *s,
@@ -186,32 +163,6 @@ static void cut_connection(const shared_store *s)
 #endif
 }
 
-static int64_t open_count(rrd_distributor *d, const char *agent)
-{
-	rrd_agent *a;
-	assert_int_equal(rrd_distributor_get_agent(d, agent, &a), RRD_OK);
-	int64_t n = rrd_agent_open_count(a);
-	rrd_agent_free(a);
-	return n;
-}
-
-static void team(rrd_distributor *d, const char *pool, int agents)
-{
-	rrd_pool *p;
-	assert_int_equal(rrd_pool_new(&p, pool, RRD_KIND_LEAD), RRD_OK);
-	for (int i = 0; i < agents; i++) {
-		char id[32];
-		snprintf(id, sizeof id, "%s.%d", pool, i);
-		rrd_agent *a;
-		assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
-		assert_int_equal(rrd_distributor_put_agent(d, a), RRD_OK);
-		rrd_agent_free(a);
-		assert_int_equal(rrd_pool_add_member(p, id), RRD_OK);
-	}
-	assert_int_equal(rrd_distributor_put_pool(d, p), RRD_OK);
-	rrd_pool_free(p);
-}
-
 /* The events redeliver hands out: per record, how many `assigned`. */
 typedef struct outbox_seen {
 	char (*ids)[32];
@@ -274,7 +225,7 @@ static void stream_work(const shared_store *s, int out, void *arg)
 		/* A failure (the connection cut) may or may not have
 		 * committed: the parent is told it is unknown. */
 		snprintf(line, sizeof line, "%s %s\n", rc ? "?" : "+", id);
-		say(out, line);
+		worker_say(out, line);
 	}
 }
 
@@ -289,7 +240,7 @@ static void test_stream_of_submits_killed(void **state)
 	}
 	rrd_store *st;
 	rrd_distributor *d = open_distributor(&s, &st, 0, NULL, NULL);
-	team(d, "web", AGENTS);
+	durable_team(d, "web", AGENTS, 0);
 	rrd_distributor_free(d);
 	rrd_store_free(st);
 
@@ -308,7 +259,7 @@ static void test_stream_of_submits_killed(void **state)
 				kill(pid, SIGKILL);
 				/* Then read what it said before it died. */
 			}
-			read_line(out, line, sizeof line);
+			worker_read_line(out, line, sizeof line);
 			if (!line[0])
 				break;
 			int n = atoi(strchr(line, '-') + 1);
@@ -355,7 +306,7 @@ static void test_stream_of_submits_killed(void **state)
 		for (int a = 0; a < AGENTS; a++) {
 			char agent[16];
 			snprintf(agent, sizeof agent, "web.%d", a);
-			int64_t n = open_count(d, agent);
+			int64_t n = durable_open_count(d, agent);
 			sum += n;
 			least = n < least ? n : least;
 			most = n > most ? n : most;
@@ -414,7 +365,7 @@ static void tell_batches(void *user, const rrd_event *ev)
 		snprintf(line, sizeof line, "A %s\n", rrd_event_record(ev));
 	else
 		return;
-	say(*(int *)user, line);
+	worker_say(*(int *)user, line);
 }
 
 static void job_work(const shared_store *s, int out, void *arg)
@@ -427,7 +378,7 @@ static void job_work(const shared_store *s, int out, void *arg)
 	rrd_status rc = rrd_distributor_redistribute(d, rd, id, sizeof id);
 	char line[96];
 	snprintf(line, sizeof line, "end %s %s\n", rrd_status_name(rc), id);
-	say(out, line);
+	worker_say(out, line);
 	for (;;)
 		pause(); /* until killed: a job that ended is checked alike */
 }
@@ -439,8 +390,8 @@ static void test_redistribution_killed(void **state)
 	shared_store_make(&s, kind, "crash_job");
 	rrd_store *st;
 	rrd_distributor *d = open_distributor(&s, &st, 0, NULL, NULL);
-	team(d, "src", 1);
-	team(d, "dst", TARGETS);
+	durable_team(d, "src", 1, 0);
+	durable_team(d, "dst", TARGETS, 0);
 	enum { CHUNK = 1000 };
 	rrd_record *rs[CHUNK];
 	rrd_submit_options so = RRD_SUBMIT_OPTIONS_INIT;
@@ -480,7 +431,7 @@ static void test_redistribution_killed(void **state)
 				kill(pid, SIGKILL);
 				killed = 1;
 			}
-			read_line(out, line, sizeof line);
+			worker_read_line(out, line, sizeof line);
 			if (!line[0])
 				break;
 			if (line[0] == 'S' || line[0] == 'P') {
@@ -533,10 +484,10 @@ static void test_redistribution_killed(void **state)
 		for (int t = 0; t < TARGETS; t++) {
 			char agent[16];
 			snprintf(agent, sizeof agent, "dst.%d", t);
-			at_targets += open_count(d, agent);
+			at_targets += durable_open_count(d, agent);
 		}
 		assert_int_equal(at_targets, moved);
-		assert_int_equal(open_count(d, "src.0"), MOVED - moved);
+		assert_int_equal(durable_open_count(d, "src.0"), MOVED - moved);
 		/* Every move's event reached the job's process, or is still
 		 * in the outbox (or both, when it died before the outbox
 		 * heard of the delivery); no event tells of a move that did
@@ -561,7 +512,7 @@ static void test_redistribution_killed(void **state)
 			assert_int_equal(rrd_distributor_undo(d, job, &restored), RRD_OK);
 			assert_int_equal(restored, moved);
 		}
-		assert_int_equal(open_count(d, "src.0"), MOVED);
+		assert_int_equal(durable_open_count(d, "src.0"), MOVED);
 		assert_int_equal(rrd_distributor_redeliver(d, 0, NULL), RRD_OK);
 		rrd_distributor_free(d);
 		rrd_store_free(st);

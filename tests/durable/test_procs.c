@@ -31,6 +31,7 @@
 
 #include "../support/fixture.h"
 #include "../support/shared_store.h"
+#include "workers.h"
 
 #define PROCS 4
 #define LEADS 10000 /* per process */
@@ -71,27 +72,6 @@ static rrd_distributor *worker_distributor(const shared_store *s, rrd_store **st
 
 typedef void (*work_fn)(int w, const shared_store *s, int out);
 
-static int read_byte(int fd, char *b, int timeout_ms)
-{
-	struct pollfd p = { fd, POLLIN, 0 };
-	int rc;
-	while ((rc = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
-		;
-	if (rc <= 0)
-		return 0;
-	return read(fd, b, 1) == 1;
-}
-
-/* One line from a worker. */
-static void read_line(int fd, char *buf, size_t cap)
-{
-	size_t n = 0;
-	char b;
-	while (n + 1 < cap && read_byte(fd, &b, 120000) && b != '\n')
-		buf[n++] = b;
-	buf[n] = '\0';
-}
-
 typedef struct crew {
 	int n;
 	pid_t pid[PROCS];
@@ -115,7 +95,7 @@ static void crew_start(crew *c, int n, const shared_store *s, work_fn fn)
 			close(go[1]);
 			close(out[0]);
 			char b;
-			if (!read_byte(go[0], &b, 60000))
+			if (!worker_read_byte(go[0], &b, 60000))
 				_exit(3);
 			fn(w, s, out[1]);
 			_exit(0);
@@ -149,13 +129,6 @@ static void crew_wait(crew *c)
 	}
 }
 
-static void say(int fd, const char *text)
-{
-	size_t n = strlen(text);
-	if (write(fd, text, n) != (ssize_t)n)
-		_exit(4);
-}
-
 /* ---- setting up, from the parent ----------------------------------------- */
 
 static rrd_distributor *parent_distributor(const shared_store *s, rrd_store **st, rrd_time clock)
@@ -171,25 +144,6 @@ static rrd_distributor *parent_distributor(const shared_store *s, rrd_store **st
 	return d;
 }
 
-static void team(rrd_distributor *d, const char *pool, int agents, rrd_time window)
-{
-	rrd_pool *p;
-	assert_int_equal(rrd_pool_new(&p, pool, RRD_KIND_LEAD), RRD_OK);
-	if (window)
-		assert_int_equal(rrd_pool_set_claim_window(p, window), RRD_OK);
-	for (int i = 0; i < agents; i++) {
-		char id[32];
-		snprintf(id, sizeof id, "%s.%d", pool, i);
-		rrd_agent *a;
-		assert_int_equal(rrd_agent_new(&a, id), RRD_OK);
-		assert_int_equal(rrd_distributor_put_agent(d, a), RRD_OK);
-		rrd_agent_free(a);
-		assert_int_equal(rrd_pool_add_member(p, id), RRD_OK);
-	}
-	assert_int_equal(rrd_distributor_put_pool(d, p), RRD_OK);
-	rrd_pool_free(p);
-}
-
 static rrd_status submit_one(rrd_distributor *d, const char *id, const char *pool)
 {
 	rrd_record *r;
@@ -200,15 +154,6 @@ static rrd_status submit_one(rrd_distributor *d, const char *id, const char *poo
 		rc = rrd_distributor_submit(d, r, &o);
 	rrd_record_free(r);
 	return rc;
-}
-
-static int64_t open_count(rrd_distributor *d, const char *agent)
-{
-	rrd_agent *a;
-	assert_int_equal(rrd_distributor_get_agent(d, agent, &a), RRD_OK);
-	int64_t n = rrd_agent_open_count(a);
-	rrd_agent_free(a);
-	return n;
 }
 
 /* ---- many leads ------------------------------------------------------------ */
@@ -236,7 +181,7 @@ static void submit_work(int w, const shared_store *s, int out)
 			char text[600];
 			snprintf(text, sizeof text, "%s: %s: %s\n", id, rrd_status_name(rc),
 				 rrd_error_last());
-			say(out, text);
+			worker_say(out, text);
 			_exit(5);
 		}
 	}
@@ -278,7 +223,7 @@ static void check_leads(rrd_distributor *d, int teams, int agents)
 			char agent[32];
 			snprintf(agent, sizeof agent, "%s.%d", pool, a);
 			int64_t n = owned[t * agents + a];
-			assert_int_equal(open_count(d, agent), n);
+			assert_int_equal(durable_open_count(d, agent), n);
 			least = n < least ? n : least;
 			most = n > most ? n : most;
 			sum += n;
@@ -302,7 +247,7 @@ static void run_leads(const char *name, int teams, int agents)
 			snprintf(pool, sizeof pool, "hot");
 		else
 			snprintf(pool, sizeof pool, "t%d", t);
-		team(d, pool, agents, 0);
+		durable_team(d, pool, agents, 0);
 	}
 	work_teams = teams;
 	crew c;
@@ -345,7 +290,7 @@ static void tell_expiry(void *user, const rrd_event *ev)
 		return;
 	char line[64];
 	snprintf(line, sizeof line, "%s\n", rrd_event_record(ev));
-	say(*(int *)user, line);
+	worker_say(*(int *)user, line);
 }
 
 static void advance_work(int w, const shared_store *s, int out)
@@ -359,7 +304,7 @@ static void advance_work(int w, const shared_store *s, int out)
 		char text[600];
 		snprintf(text, sizeof text, "advance: %s: %s\n", rrd_status_name(rc),
 			 rrd_error_last());
-		say(out, text);
+		worker_say(out, text);
 	}
 	rrd_distributor_free(d);
 	rrd_store_free(st);
@@ -372,7 +317,7 @@ static void test_timers_fire_once_from_two_processes(void **state)
 	shared_store_make(&s, kind, "procs_timers");
 	rrd_store *st;
 	rrd_distributor *d = parent_distributor(&s, &st, FIX_START);
-	team(d, "claim", 3, WINDOW);
+	durable_team(d, "claim", 3, WINDOW);
 	for (int i = 0; i < OFFERS; i++) {
 		char id[16];
 		snprintf(id, sizeof id, "O%03d", i);
@@ -385,7 +330,7 @@ static void test_timers_fire_once_from_two_processes(void **state)
 	for (int w = 0; w < 2; w++) {
 		char line[600];
 		for (;;) {
-			read_line(c.out[w], line, sizeof line);
+			worker_read_line(c.out[w], line, sizeof line);
 			if (!line[0])
 				break;
 			if (line[0] != 'O' || strspn(line + 1, "0123456789") != 3)
@@ -439,8 +384,8 @@ static rrd_distributor *job_world(shared_store *s, const char *name, rrd_store *
 {
 	shared_store_make(s, kind, name);
 	rrd_distributor *d = parent_distributor(s, st, 0);
-	team(d, "src", 1, 0);
-	team(d, "dst", 2, 0);
+	durable_team(d, "src", 1, 0);
+	durable_team(d, "dst", 2, 0);
 	rrd_record *rs[HELD];
 	for (int i = 0; i < HELD; i++) {
 		char id[16];
@@ -472,12 +417,12 @@ static void at_progress(void *user, const rrd_event *ev)
 	m->told = 1;
 	char text[64];
 	snprintf(text, sizeof text, "P%s\n", rrd_event_job(ev));
-	say(m->out, text);
+	worker_say(m->out, text);
 	if (m->stop == 2)
 		for (;;)
 			pause();
 	char b;
-	if (!read_byte(m->in, &b, 60000))
+	if (!worker_read_byte(m->in, &b, 60000))
 		_exit(6);
 }
 
@@ -491,7 +436,7 @@ static void race_work(int w, const shared_store *s, int out)
 	rrd_status rc = job(d, NULL);
 	char text[64];
 	snprintf(text, sizeof text, "R%s\n", rrd_status_name(rc));
-	say(out, text);
+	worker_say(out, text);
 	rrd_distributor_free(d);
 	rrd_store_free(st);
 }
@@ -513,26 +458,26 @@ static void test_two_jobs_at_once_one_runs(void **state)
 	assert_true(poll(p, 2, 120000) > 0);
 	int first = (p[0].revents & POLLIN) ? 0 : 1;
 	char line[64];
-	read_line(c.out[first], line, sizeof line);
+	worker_read_line(c.out[first], line, sizeof line);
 	if (line[0] == 'R') {
 		/* The other one is running: this one was kept out. */
 		assert_string_equal(line, "Rbusy");
-		read_line(c.out[!first], line, sizeof line);
+		worker_read_line(c.out[!first], line, sizeof line);
 		assert_int_equal(line[0], 'P');
 		assert_int_equal(write(word[!first][1], "c", 1), 1);
-		read_line(c.out[!first], line, sizeof line);
+		worker_read_line(c.out[!first], line, sizeof line);
 		assert_string_equal(line, "Rok");
 	} else {
 		assert_int_equal(line[0], 'P');
-		read_line(c.out[!first], line, sizeof line);
+		worker_read_line(c.out[!first], line, sizeof line);
 		assert_string_equal(line, "Rbusy");
 		assert_int_equal(write(word[first][1], "c", 1), 1);
-		read_line(c.out[first], line, sizeof line);
+		worker_read_line(c.out[first], line, sizeof line);
 		assert_string_equal(line, "Rok");
 	}
 	crew_wait(&c);
-	assert_int_equal(open_count(d, "src.0"), 0);
-	assert_int_equal(open_count(d, "dst.0") + open_count(d, "dst.1"), HELD);
+	assert_int_equal(durable_open_count(d, "src.0"), 0);
+	assert_int_equal(durable_open_count(d, "dst.0") + durable_open_count(d, "dst.1"), HELD);
 	rrd_distributor_free(d);
 	rrd_store_free(st);
 	shared_store_remove(&s);
@@ -545,7 +490,7 @@ static void killed_work(int w, const shared_store *s, int out)
 	rrd_store *st;
 	rrd_distributor *d = worker_distributor(s, &st, 0, at_progress, &m);
 	(void)job(d, NULL);
-	say(out, "Rdone\n"); /* never: it is killed first */
+	worker_say(out, "Rdone\n"); /* never: it is killed first */
 }
 
 static void test_killed_worker_leaves_a_stopped_job(void **state)
@@ -558,7 +503,7 @@ static void test_killed_worker_leaves_a_stopped_job(void **state)
 	crew_start(&c, 1, &s, killed_work);
 	crew_go(&c);
 	char line[64];
-	read_line(c.out[0], line, sizeof line);
+	worker_read_line(c.out[0], line, sizeof line);
 	assert_int_equal(line[0], 'P');
 	const char *id = line + 1;
 	assert_int_equal(kill(c.pid[0], SIGKILL), 0);
@@ -595,12 +540,12 @@ static void test_killed_worker_leaves_a_stopped_job(void **state)
 		rrd_record_free(r);
 	}
 	rrd_job_free(j);
-	assert_int_equal(open_count(later, "src.0"), HELD - RRD_REDISTRIBUTE_BATCH);
+	assert_int_equal(durable_open_count(later, "src.0"), HELD - RRD_REDISTRIBUTE_BATCH);
 	char again[RRD_JOB_ID_MAX + 1];
 	assert_int_equal(job(later, again), RRD_OK);
 	assert_string_not_equal(again, id);
-	assert_int_equal(open_count(later, "src.0"), 0);
-	assert_int_equal(open_count(later, "dst.0") + open_count(later, "dst.1"), HELD);
+	assert_int_equal(durable_open_count(later, "src.0"), 0);
+	assert_int_equal(durable_open_count(later, "dst.0") + durable_open_count(later, "dst.1"), HELD);
 	rrd_distributor_free(later);
 	rrd_store_free(st2);
 	rrd_distributor_free(d);

@@ -1,7 +1,8 @@
 /*
  * A store that loses races: RRD_E_RETRY from a callback makes the library
  * run the whole operation again, up to max_retries times, and then fail
- * with RRD_E_RETRY having changed nothing. Reads begin read-only, and a
+ * with RRD_E_RETRY having changed nothing; from the fourth run on it asks
+ * the store to run it alone. Reads begin read-only, and a
  * store that keeps no generation is read afresh at every transaction.
  */
 #include <stdio.h>
@@ -105,6 +106,27 @@ static void test_retries_run_out(void **state)
 	}
 }
 
+/* An operation that lost three races asks the store to run its fourth
+ * try alone (RRD_TXN_EXCLUSIVE), and only that try; one that won by its
+ * third does not ask. */
+static void test_fourth_run_is_alone(void **state)
+{
+	(void)state;
+	for (long lost = 2; lost <= 4; lost++) {
+		world *w = make(0);
+		w->fs->status = RRD_E_RETRY;
+		faulty_store_arm(w->fs, FAULTY_COMMIT, 0, lost);
+		assert_int_equal(fix_submit(w->f, "L1", "web"), RRD_OK);
+		assert_int_equal(w->fs->failed[FAULTY_COMMIT], lost);
+		/* Runs 4, 5, ... are alone: lost 2 needs none, 3 one, 4 two. */
+		assert_int_equal(w->fs->exclusive_begins, lost - 2);
+		assert_string_equal(fix_owner(w->f, "L1"), "alice");
+		assert_int_equal(fix_submit(w->f, "L2", "web"), RRD_OK);
+		assert_int_equal(w->fs->exclusive_begins, lost - 2);
+		unmake(w);
+	}
+}
+
 /* A store whose table predates RRD_E_RETRY said "busy" for it. */
 static void test_busy_of_an_older_table_is_retry(void **state)
 {
@@ -204,6 +226,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lost_races_are_run_again),
 		cmocka_unit_test(test_retries_run_out),
+		cmocka_unit_test(test_fourth_run_is_alone),
 		cmocka_unit_test(test_busy_of_an_older_table_is_retry),
 		cmocka_unit_test(test_reads_begin_read_only),
 		cmocka_unit_test(test_no_generation_reads_afresh),

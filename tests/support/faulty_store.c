@@ -49,6 +49,8 @@ static int refuse(void *self, faulty_call kind, const char *name)
 
 static int f_begin(void *self, unsigned int flags, uint64_t *generation)
 {
+	if (flags & RRD_TXN_EXCLUSIVE)
+		((faulty_store *)self)->exclusive_begins++;
 	REFUSE(self, FAULTY_BEGIN, "begin");
 	faulty_store *fs = self;
 	if (flags & RRD_TXN_READ_ONLY)

@@ -41,6 +41,7 @@ typedef struct faulty_store {
 	int any_spares_locks;
 	int no_generation;         /* begin reports RRD_STORE_NO_GENERATION */
 	long read_only_begins;     /* begins with RRD_TXN_READ_ONLY */
+	long exclusive_begins;     /* begins with RRD_TXN_EXCLUSIVE, refused ones too */
 	long get_manys;            /* calls of get_many */
 	long gets;                 /* calls of get */
 	long scans_all;            /* calls of scan */

@@ -9,6 +9,7 @@
 #include "bulk/bulk.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/bytes.h"
 #include "util/error.h"
 
 /* 2 adds the time of the last batch; 1 is still read. */
@@ -146,12 +147,12 @@ rrd_status rrd__rd_entries_write(rrd_distributor *d, const char *job, int64_t se
  * moves. NULL and r->failed when the bytes are not one. */
 static const char *text_copy(rrd_rd_entries *es, rrd_reader *r, const char *s, size_t n)
 {
-	if (r->failed || memchr(s, 0, n)) {
+	if (r->failed || rrd__has_nul(s, n)) {
 		r->failed = 1;
 		return NULL;
 	}
 	char *to = (char *)es->text.data + es->text.len;
-	memcpy(to, s, n);
+	rrd__copy_short(to, s, n);
 	to[n] = '\0';
 	es->text.len += n + 1;
 	return to;

@@ -5,6 +5,7 @@
 
 #include "model/record.h"
 #include "util/alloc.h"
+#include "util/bytes.h"
 #include "util/error.h"
 #include "util/id.h"
 
@@ -105,7 +106,7 @@ static inline void read_slice(rrd_reader *rd, rrd_slice *s)
 	} else {
 		s->p = rrd__read_bytes(rd, &s->n);
 	}
-	if (!rd->failed && memchr(s->p, 0, s->n))
+	if (!rd->failed && rrd__has_nul(s->p, s->n))
 		rd->failed = 1;
 	if (rd->failed)
 		s->p = NULL;
@@ -304,7 +305,7 @@ static inline char *put_text(char **at, const rrd_slice *s)
 	if (!s->p)
 		return NULL;
 	char *to = *at;
-	memcpy(to, s->p, s->n);
+	rrd__copy_short(to, s->p, s->n);
 	to[s->n] = '\0';
 	*at += s->n + 1;
 	return to;

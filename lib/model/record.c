@@ -135,20 +135,16 @@ void rrd__kvlist_clear(rrd_kvlist *l)
 rrd_status rrd__record_alloc(rrd_record **out, const char *id, size_t nid, rrd_kind kind,
 			    const char *source, size_t nsrc)
 {
-	rrd_record *r = rrd__malloc(sizeof *r + nid + 1 + (source ? nsrc + 1 : 0));
+	rrd_record *r = rrd__malloc(sizeof *r + nid + 2 + (source ? nsrc + 2 : 0));
 	if (!r)
 		return rrd__nomem();
-	*r = (rrd_record){ .id = (char *)(r + 1), .kind = kind, .status = RRD_RECORD_NEW,
-			   .created_at = RRD_TIME_NONE, .reassigned_at = RRD_TIME_NONE };
-	memcpy(r->id, id, nid);
-	r->id[nid] = 0;
-	r->block_end = r->id + nid + 1;
-	if (source) {
-		r->source = r->block_end;
-		memcpy(r->source, source, nsrc);
-		r->source[nsrc] = 0;
-		r->block_end += nsrc + 1;
-	}
+	*r = (rrd_record){ .kind = kind, .status = RRD_RECORD_NEW, .created_at = RRD_TIME_NONE,
+			   .reassigned_at = RRD_TIME_NONE };
+	char *at = (char *)(r + 1);
+	r->id = rrd__text_put(&at, id, nid);
+	if (source)
+		r->source = rrd__text_put(&at, source, nsrc);
+	r->block_end = at;
 	*out = r;
 	return RRD_OK;
 }
@@ -238,20 +234,15 @@ rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_reco
 	return RRD_OK;
 }
 
-/* Copy s, with its NUL, to *at, moving it on; NULL for NULL. */
+/* Copy s to *at (rrd__text_put), moving it on; NULL for NULL. */
 static char *copy_into(char **at, const char *s)
 {
-	if (!s)
-		return NULL;
-	size_t n = strlen(s) + 1;
-	char *to = memcpy(*at, s, n);
-	*at += n;
-	return to;
+	return s ? rrd__text_put(at, s, strlen(s)) : NULL;
 }
 
 static size_t text_size(const char *s)
 {
-	return s ? strlen(s) + 1 : 0;
+	return s ? strlen(s) + 2 : 0;
 }
 
 /* l's pairs into items, their strings at *at; lent from `block` (rrd_kvlist). */

@@ -6,6 +6,7 @@
 #include "rrdist/record.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/bytes.h"
 
 /* Sorted by key, so iteration and encoding are deterministic. A list read
  * from a store lies in its record's own block: its items are lent (cap 0,
@@ -25,7 +26,8 @@ struct rrd_record {
 	 * the record's own allocation: a record copied for routing costs one
 	 * allocation, not three. A record read from a store has every string
 	 * and its lists there too. A string in the block (from the record up
-	 * to block_end) is never freed on its own: rrd__record_release. */
+	 * to block_end) is never freed on its own: rrd__record_release. Each
+	 * comes after a byte holding its length (rrd__text_len). */
 	char *id;
 	char *block_end;
 	rrd_kind kind;
@@ -46,6 +48,29 @@ struct rrd_record {
 	 * alone, and rrd_record_free leaves it be. */
 	rrd_arena *arena;
 };
+
+/* A string in a record's block comes after a byte holding its length,
+ * or RRD_TEXT_LONG for one that long or longer: writing a record out,
+ * which every commit of a changed record does, measures none of those.
+ * The length of s, which lies in the block [lo, hi) or elsewhere. */
+#define RRD_TEXT_LONG 255
+static inline size_t rrd__text_len(const void *lo, const void *hi, const char *s)
+{
+	if ((const void *)s > lo && (const void *)s < hi && (unsigned char)s[-1] != RRD_TEXT_LONG)
+		return (unsigned char)s[-1];
+	return strlen(s);
+}
+/* Put s (n bytes) into a block at *at, after its length byte and with a
+ * NUL after it, moving *at on; the copy of s. */
+static inline char *rrd__text_put(char **at, const char *s, size_t n)
+{
+	char *to = *at;
+	*to++ = (char)(unsigned char)(n < RRD_TEXT_LONG ? n : RRD_TEXT_LONG);
+	rrd__copy_short(to, s, n);
+	to[n] = '\0';
+	*at = to + n + 1;
+	return to;
+}
 
 const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key);
 /* value NULL removes. RRD_OK or RRD_E_NOMEM (unchanged). */
@@ -118,7 +143,7 @@ typedef struct rrd_record_view {
 	double lat, lon;
 	rrd_view_pairs attrs, roles;
 	int v1;            /* format 1: strings have 8-byte lengths */
-	size_t text;       /* every string's bytes and NUL */
+	size_t text;       /* room for every string in a block (rrd__text_put) */
 } rrd_record_view;
 
 /* RRD_OK, or RRD_E_STORE for bytes that are not a record. */

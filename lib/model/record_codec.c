@@ -31,19 +31,20 @@ enum {
 	HAS_ALL = (1 << 10) - 1
 };
 
-/* A string, or nothing for NULL (the field bits say which are there). */
-static void encode_opt(rrd_buf *b, const char *s)
+/* A string, or nothing for NULL (the field bits say which are there);
+ * one in the block [lo, hi) is not measured (rrd__text_len). */
+static void encode_opt(rrd_buf *b, const void *lo, const void *hi, const char *s)
 {
 	if (s)
-		rrd__buf_bytes(b, s, strlen(s));
+		rrd__buf_bytes(b, s, rrd__text_len(lo, hi, s));
 }
 
 static void encode_kv(rrd_buf *b, const rrd_kvlist *l)
 {
 	rrd__buf_uvar(b, l->count);
 	for (size_t i = 0; i < l->count; i++) {
-		encode_opt(b, l->items[i].key);
-		encode_opt(b, l->items[i].value);
+		encode_opt(b, l->lent, l->lent_end, l->items[i].key);
+		encode_opt(b, l->lent, l->lent_end, l->items[i].value);
 	}
 }
 
@@ -56,16 +57,17 @@ void rrd__record_encode(const rrd_record *r, rrd_buf *b)
 		       (r->reassigned_at != RRD_TIME_NONE ? HAS_REASSIGNED_AT : 0) |
 		       (r->has_location ? HAS_LOCATION : 0) | (r->attrs.count ? HAS_ATTRS : 0) |
 		       (r->roles.count ? HAS_ROLES : 0);
+	const char *end = r->block_end;
 	rrd__buf_u8(b, RECORD_FORMAT);
-	encode_opt(b, r->id);
+	encode_opt(b, r, end, r->id);
 	rrd__buf_u8(b, (uint8_t)r->kind);
 	rrd__buf_u8(b, (uint8_t)r->status);
 	rrd__buf_uvar(b, has);
-	encode_opt(b, r->source);
-	encode_opt(b, r->owner);
-	encode_opt(b, r->partner);
-	encode_opt(b, r->follow_up);
-	encode_opt(b, r->replaced_by);
+	encode_opt(b, r, end, r->source);
+	encode_opt(b, r, end, r->owner);
+	encode_opt(b, r, end, r->partner);
+	encode_opt(b, r, end, r->follow_up);
+	encode_opt(b, r, end, r->replaced_by);
 	if (has & HAS_CREATED_AT)
 		rrd__buf_svar(b, r->created_at);
 	if (has & HAS_REASSIGNED_AT)
@@ -139,10 +141,11 @@ static inline void read_either(rrd_reader *rd, int v1, rrd_slice *s)
 		read_slice(rd, s);
 }
 
+/* Its length byte, bytes and NUL (rrd__text_put). */
 static inline void count_text(rrd_record_view *v, const rrd_slice *s)
 {
 	if (s->p)
-		v->text += s->n + 1;
+		v->text += s->n + 2;
 }
 
 int rrd__slice_cmp(rrd_slice a, const char *b, size_t nb)
@@ -299,16 +302,10 @@ int rrd__view_next(rrd_view_iter *it, rrd_slice *key, rrd_slice *value)
 	return 1;
 }
 
-/* Copy s, with a NUL, to *at, moving it on; NULL for an absent one. */
+/* Copy s to *at (rrd__text_put), moving it on; NULL for an absent one. */
 static inline char *put_text(char **at, const rrd_slice *s)
 {
-	if (!s->p)
-		return NULL;
-	char *to = *at;
-	rrd__copy_short(to, s->p, s->n);
-	to[s->n] = '\0';
-	*at += s->n + 1;
-	return to;
+	return s->p ? rrd__text_put(at, s->p, s->n) : NULL;
 }
 
 /* The pairs of a list into items[0..count), their strings at *at. */

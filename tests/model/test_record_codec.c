@@ -420,6 +420,58 @@ static void test_a_copy_is_one_block(void **state)
 	rrd_record_free(r);
 }
 
+/* A string's length is kept beside it in a record's block, up to a
+ * byte's worth: strings of every length about that limit, in every kind
+ * of block, are written out as they were read. */
+static void test_strings_of_every_length_write_out_as_read(void **state)
+{
+	(void)state;
+	char source[300];
+	for (size_t n = 250; n < sizeof source; n++) {
+		rrd_record *r;
+		/* A source is an id: RRD_ID_MAX bytes at most. */
+		size_t ns = n < RRD_ID_MAX ? n : RRD_ID_MAX;
+		memset(source, 's', ns);
+		source[ns] = '\0';
+		assert_int_equal(rrd_record_new(&r, "lead-1", RRD_KIND_LEAD), RRD_OK);
+		assert_int_equal(rrd_record_set_source(r, source), RRD_OK);
+		char key[8], value[300];
+		memset(value, 'v', sizeof value);
+		for (size_t k = 0; k < 20; k++) {
+			snprintf(key, sizeof key, "k%02zu", k);
+			value[n - k] = '\0';
+			assert_int_equal(rrd_record_set_attr(r, key, value), RRD_OK);
+			value[n - k] = 'v';
+		}
+		rrd_record *copy;
+		assert_int_equal(rrd_record_dup(&copy, r), RRD_OK);
+		rrd_buf want = { 0 }, got = { 0 };
+		rrd__record_encode(r, &want);
+		rrd__record_encode(copy, &got);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		rrd_record *back;
+		assert_int_equal(rrd__record_decode(want.data, want.len, &back), RRD_OK);
+		got.len = 0;
+		rrd__record_encode(back, &got);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		rrd_arena arena = { 0 };
+		rrd_record *in;
+		assert_int_equal(rrd__record_decode_arena(want.data, want.len, &arena, &in), RRD_OK);
+		got.len = 0;
+		rrd__record_encode(in, &got);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		rrd__arena_free(&arena);
+		rrd_record_free(back);
+		rrd_record_free(copy);
+		rrd_record_free(r);
+		rrd__buf_free(&want);
+		rrd__buf_free(&got);
+	}
+}
+
 static void test_varints_round_trip(void **state)
 {
 	(void)state;
@@ -477,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_a_read_record_changes_as_any),
 		cmocka_unit_test(test_a_record_in_an_arena_changes_within_it),
 		cmocka_unit_test(test_a_copy_is_one_block),
+		cmocka_unit_test(test_strings_of_every_length_write_out_as_read),
 		cmocka_unit_test(test_varints_round_trip),
 		cmocka_unit_test(test_a_refused_json_value_is_named_once),
 	};

@@ -92,7 +92,7 @@ typedef struct job_run {
 
 static int same_owner(const char *a, const char *b)
 {
-	return a == b || (a && b && strcmp(a, b) == 0);
+	return a == b || (a && b && rrd__str_eq(a, b));
 }
 
 /* Move picked record i, `rec` (NULL: gone since it was chosen),

@@ -110,10 +110,28 @@ typedef struct rrd_slice {
 	size_t n;
 } rrd_slice;
 
-/* How s compares with the nb bytes at b, as strcmp would (<0, 0, >0). */
-int rrd__slice_cmp(rrd_slice s, const char *b, size_t nb);
+/* How s compares with the nb bytes at b, as strcmp would (<0, 0, >0).
+ * Inline, as are the others here: a job's selection compares a few
+ * slices of every record it looks at, and most differ at once. */
+static inline int rrd__slice_cmp(rrd_slice s, const char *b, size_t nb)
+{
+	if (s.n && nb && s.p[0] != b[0])
+		return (unsigned char)s.p[0] < (unsigned char)b[0] ? -1 : 1;
+	int c = memcmp(s.p, b, s.n < nb ? s.n : nb);
+	return c ? c : (s.n > nb) - (s.n < nb);
+}
 /* Whether s holds the string str (neither absent). */
-int rrd__slice_is(rrd_slice s, const char *str);
+static inline int rrd__slice_is(rrd_slice s, const char *str)
+{
+	if (!s.p || !str)
+		return 0;
+	/* s holds no NUL: a shorter str differs at its NUL, and nothing
+	 * past that is read. */
+	for (size_t i = 0; i < s.n; i++)
+		if (str[i] != s.p[i])
+			return 0;
+	return str[s.n] == '\0';
+}
 
 /* The first pairs of a list are kept where they were found, so that
  * copying them reads the bytes no second time; the rest are read again

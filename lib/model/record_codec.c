@@ -6,6 +6,7 @@
 #include "model/record.h"
 #include "util/alloc.h"
 #include "util/bytes.h"
+#include "util/compiler.h"
 #include "util/error.h"
 #include "util/id.h"
 
@@ -98,7 +99,7 @@ void rrd__record_encode(const rrd_record *r, rrd_buf *b)
 
 /* Format 2's strings: a varint length and the bytes, no NUL among them.
  * Inline, for the one-byte length most strings have. */
-static inline void read_slice(rrd_reader *rd, rrd_slice *s)
+static RRD_ALWAYS_INLINE void read_slice(rrd_reader *rd, rrd_slice *s)
 {
 	if (!rd->failed && rd->left && rd->p[0] < 0x80 && rd->p[0] < rd->left) {
 		s->n = rd->p[0];
@@ -146,17 +147,6 @@ static inline void count_text(rrd_record_view *v, const rrd_slice *s)
 {
 	if (s->p)
 		v->text += s->n + 2;
-}
-
-int rrd__slice_cmp(rrd_slice a, const char *b, size_t nb)
-{
-	int c = memcmp(a.p, b, a.n < nb ? a.n : nb);
-	return c ? c : (a.n > nb) - (a.n < nb);
-}
-
-int rrd__slice_is(rrd_slice s, const char *str)
-{
-	return s.p && str && strlen(str) == s.n && memcmp(s.p, str, s.n) == 0;
 }
 
 /* Read a list of n pairs, checking and measuring them, into *l. */

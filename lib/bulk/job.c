@@ -114,7 +114,7 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_rec_rt
 	rrd_rd_entry e = { .record = rec->r->id, .old_owner = rec->r->owner,
 			   .old_status = rec->r->status, .old_roles = rec->r->roles.items,
 			   .nroles = rec->r->roles.count, .old_reassigned = rec->r->reassigned_at,
-			   .new_owner = to->id };
+			   .new_owner = to->id, .from = rec->r };
 	unsigned char *queued = NULL;
 	if (rec->r->status == RRD_RECORD_QUEUED &&
 	    (rc = rrd__queue_entry_copy(d, rec->r->id, &queued, &e.queue_len, &e.queue_order)))

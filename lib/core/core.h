@@ -489,9 +489,9 @@ int rrd__dirty_add(rrd_dirty_list *l, void *item);
 /* ---- many entries at once (many.c) ----------------------------------- */
 
 /* Add an entry to `p`: its value is what the caller appended to p->bytes
- * from offset `from` on; `key` is copied. RRD_E_NOMEM when that, or an
- * append to p->bytes, ran out of memory. */
-rrd_status rrd__puts_add(rrd_puts *p, const char *key, size_t from, int64_t order);
+ * from offset `from` on; `key`, of klen bytes, is copied. RRD_E_NOMEM
+ * when that, or an append to p->bytes, ran out of memory. */
+rrd_status rrd__puts_add(rrd_puts *p, const char *key, size_t klen, size_t from, int64_t order);
 /* Write p's entries into `ns` (`what` names them in a failure's message)
  * with one put_many, or one put each when the store has none, and empty
  * `p` for its next use, whatever the outcome. */

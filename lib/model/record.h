@@ -60,6 +60,11 @@ static inline size_t rrd__text_len(const void *lo, const void *hi, const char *s
 		return (unsigned char)s[-1];
 	return strlen(s);
 }
+/* The length of r's id, which its block holds. */
+static inline size_t rrd__record_id_len(const rrd_record *r)
+{
+	return rrd__text_len(r, r->block_end, r->id);
+}
 /* Put s (n bytes) into a block at *at, after its length byte and with a
  * NUL after it, moving *at on; the copy of s. */
 static inline char *rrd__text_put(char **at, const char *s, size_t n)

@@ -131,10 +131,13 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_rec_rt
 	/* Roles first: give() emits the event, and nothing may fail after. */
 	if ((rc = rrd__rec_dirty(d, rec)))
 		return rc;
+	/* A batch's record (in an arena) takes the agent's id as it is: it
+	 * stays for the distributor's life. */
 	rrd_kvlist *roles = &rec->r->roles;
 	for (size_t k = 0; k < roles->count; k++)
 		if (rrd__rd_takes_role(jr->rd, roles->items[k].key, roles->items[k].value) &&
-		    (rc = rrd__kvlist_set(roles, roles->items[k].key, to->id)))
+		    (rc = roles->arena ? rrd__kvlist_set_lent(roles, roles->items[k].key, to->id)
+				       : rrd__kvlist_set(roles, roles->items[k].key, to->id)))
 			return rc;
 	if ((rc = rrd__give(d, rec, to, &gi, now)))
 		return rc;

@@ -1,5 +1,6 @@
 #include "model/record.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -79,7 +80,8 @@ static int kv_room(rrd_kvlist *l, size_t need)
 	return 0;
 }
 
-rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
+/* rrd__kvlist_set, or rrd__kvlist_set_lent when not `copy`. */
+static rrd_status kv_set(rrd_kvlist *l, const char *key, const char *value, int copy)
 {
 	int found;
 	size_t i = kv_lower_bound(l, key, &found);
@@ -94,7 +96,7 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 		}
 		return RRD_OK;
 	}
-	char *v = kv_strdup(l, value);
+	char *v = copy ? kv_strdup(l, value) : (char *)value;
 	if (!v)
 		return rrd__nomem();
 	if (found) {
@@ -102,7 +104,7 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 		l->items[i].value = v;
 		return RRD_OK;
 	}
-	char *k = kv_strdup(l, key);
+	char *k = copy ? kv_strdup(l, key) : (char *)key;
 	if (!k) {
 		kv_release(l, v);
 		return rrd__nomem();
@@ -112,6 +114,17 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 	l->items[i].value = v;
 	l->count++;
 	return RRD_OK;
+}
+
+rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
+{
+	return kv_set(l, key, value, 1);
+}
+
+rrd_status rrd__kvlist_set_lent(rrd_kvlist *l, const char *key, const char *value)
+{
+	assert(l->arena);
+	return kv_set(l, key, value, 0);
 }
 
 void rrd__kvlist_clear(rrd_kvlist *l)

@@ -80,6 +80,10 @@ static inline char *rrd__text_put(char **at, const char *s, size_t n)
 const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key);
 /* value NULL removes. RRD_OK or RRD_E_NOMEM (unchanged). */
 rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value);
+/* The same on a list in an arena, which frees nothing it holds, with key
+ * and value not copied: the caller lends them for as long as the list
+ * lives. */
+rrd_status rrd__kvlist_set_lent(rrd_kvlist *l, const char *key, const char *value);
 void rrd__kvlist_clear(rrd_kvlist *l);
 
 /* Let go of a string field's value `s` (before it is replaced): freed,

@@ -395,6 +395,43 @@ static void test_a_record_in_an_arena_changes_within_it(void **state)
 	rrd_record_free(r);
 }
 
+/* A list in an arena may take strings lent for as long as it lives: it
+ * keeps the very pointers, copies nothing, and stays sorted. */
+static void test_a_list_in_an_arena_takes_lent_strings(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	rrd_buf b = { 0 };
+	rrd__record_encode(r, &b);
+	rrd_arena arena = { 0 };
+	rrd_record *in;
+	assert_int_equal(rrd__record_decode_arena(b.data, b.len, &arena, &in), RRD_OK);
+	static const char closer[] = "closer", eve[] = "eve", aide[] = "aide", fay[] = "fay";
+	failing_alloc c;
+	failing_alloc_install(&c, 0);
+	long before = c.requests;
+	assert_int_equal(rrd__kvlist_set_lent(&in->roles, closer, eve), RRD_OK);
+	assert_int_equal(rrd__kvlist_set_lent(&in->roles, aide, fay), RRD_OK);
+	failing_alloc_remove();
+	assert_int_equal(in->roles.count, 2);
+	assert_ptr_equal(in->roles.items[0].key, aide);
+	assert_ptr_equal(in->roles.items[0].value, fay);
+	assert_ptr_equal(in->roles.items[1].value, eve);
+	/* Nothing came from the allocator: the arena had room. */
+	assert_int_equal(c.requests, before);
+	rrd_buf again = { 0 };
+	rrd__record_encode(in, &again);
+	rrd_record *back;
+	assert_int_equal(rrd__record_decode(again.data, again.len, &back), RRD_OK);
+	assert_string_equal(rrd_record_role(back, "aide"), "fay");
+	assert_string_equal(rrd_record_role(back, "closer"), "eve");
+	rrd_record_free(back);
+	rrd__buf_free(&again);
+	rrd__arena_free(&arena);
+	rrd__buf_free(&b);
+	rrd_record_free(r);
+}
+
 /* A copy of a record is one allocation, whatever it holds, and changes
  * and frees as any record. */
 static void test_a_copy_is_one_block(void **state)
@@ -528,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_a_record_reads_into_a_buffer),
 		cmocka_unit_test(test_a_read_record_changes_as_any),
 		cmocka_unit_test(test_a_record_in_an_arena_changes_within_it),
+		cmocka_unit_test(test_a_list_in_an_arena_takes_lent_strings),
 		cmocka_unit_test(test_a_copy_is_one_block),
 		cmocka_unit_test(test_strings_of_every_length_write_out_as_read),
 		cmocka_unit_test(test_varints_round_trip),

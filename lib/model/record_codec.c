@@ -97,9 +97,10 @@ void rrd__record_encode(const rrd_record *r, rrd_buf *b)
  * selection looks at every record, stops after the first step.
  */
 
-/* Format 2's strings: a varint length and the bytes, no NUL among them.
- * Inline, for the one-byte length most strings have. */
-static RRD_ALWAYS_INLINE void read_slice(rrd_reader *rd, rrd_slice *s)
+/* Format 2's strings: a varint length and the bytes, no NUL among them
+ * (what cur_slice reads, for a reader that goes on where a view left
+ * off). Inline, for the one-byte length most strings have. */
+static inline void read_slice(rrd_reader *rd, rrd_slice *s)
 {
 	if (!rd->failed && rd->left && rd->p[0] < 0x80 && rd->p[0] < rd->left) {
 		s->n = rd->p[0];
@@ -180,34 +181,136 @@ static void read_pairs(rrd_reader *rd, rrd_record_view *v, uint64_t n, rrd_view_
 	}
 }
 
-static void read_v2(rrd_reader *rd, rrd_record_view *v)
+/*
+ * Format 2 is read with a cursor of its own, which stays in registers:
+ * every step is inline, and the first that finds the bytes are not a
+ * record ends the reading (-1). The record's shape is that of
+ * read_slice and rrd__read_uvar, which read the pairs a view keeps for
+ * later (rrd__view_next).
+ */
+typedef struct cursor {
+	const unsigned char *p, *end;
+} cursor;
+
+/* A varint of several bytes at p: where it ends, or NULL when it runs
+ * past `end` or past 64 bits. */
+static const unsigned char *uvar_long(const unsigned char *p, const unsigned char *end,
+				      uint64_t *out)
 {
-	read_slice(rd, &v->id);
-	v->kind = (rrd_kind)rrd__read_u8(rd);
-	v->status = (rrd_record_status)rrd__read_u8(rd);
-	uint64_t has64 = rrd__read_uvar(rd);
-	unsigned has = (unsigned)(has64 & HAS_ALL);
-	if (has64 != has)
-		rd->failed = 1;
-	rrd_slice *opt[] = { &v->source, &v->owner, &v->partner, &v->follow_up, &v->replaced_by };
-	const unsigned bit[] = { HAS_SOURCE, HAS_OWNER, HAS_PARTNER, HAS_FOLLOW_UP,
-				 HAS_REPLACED_BY };
-	for (size_t i = 0; i < 5; i++)
-		if (has & bit[i])
-			read_slice(rd, opt[i]);
-	if (has & HAS_CREATED_AT)
-		v->created_at = rrd__read_svar(rd);
-	if (has & HAS_REASSIGNED_AT)
-		v->reassigned_at = rrd__read_svar(rd);
-	if (has & HAS_LOCATION) {
-		v->has_location = 1;
-		v->lat = rrd__read_f64(rd);
-		v->lon = rrd__read_f64(rd);
+	uint64_t v = 0;
+	for (unsigned shift = 0;; shift += 7) {
+		if (p == end || shift > 63)
+			return NULL;
+		unsigned char c = *p++;
+		if (shift == 63 && c > 1)
+			return NULL;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			break;
 	}
-	if (has & HAS_ATTRS)
-		read_pairs(rd, v, rrd__read_uvar(rd), &v->attrs);
-	if (has & HAS_ROLES)
-		read_pairs(rd, v, rrd__read_uvar(rd), &v->roles);
+	*out = v;
+	return p;
+}
+
+static RRD_ALWAYS_INLINE int cur_uvar(cursor *c, uint64_t *out)
+{
+	if (c->p < c->end && c->p[0] < 0x80) {
+		*out = *c->p++;
+		return 0;
+	}
+	return (c->p = uvar_long(c->p, c->end, out)) ? 0 : -1;
+}
+
+static RRD_ALWAYS_INLINE int cur_svar(cursor *c, int64_t *out)
+{
+	uint64_t u;
+	if (cur_uvar(c, &u))
+		return -1;
+	*out = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+	return 0;
+}
+
+static RRD_ALWAYS_INLINE int cur_slice(cursor *c, rrd_slice *s)
+{
+	uint64_t n;
+	if (cur_uvar(c, &n) || n > (uint64_t)(c->end - c->p) || rrd__has_nul(c->p, (size_t)n))
+		return -1;
+	s->p = (const char *)c->p;
+	s->n = (size_t)n;
+	c->p += n;
+	return 0;
+}
+
+static double load_f64(const unsigned char *p)
+{
+	uint64_t u = 0;
+	for (int i = 0; i < 8; i++)
+		u |= (uint64_t)p[i] << (8 * i);
+	double v;
+	memcpy(&v, &u, sizeof v);
+	return v;
+}
+
+/* A list of pairs, checked and measured, into *l: as read_pairs. */
+static int cur_pairs(cursor *c, rrd_record_view *v, rrd_view_pairs *l)
+{
+	uint64_t n;
+	if (cur_uvar(c, &n) || n > (uint64_t)(c->end - c->p))
+		return -1;
+	l->count = (size_t)n;
+	l->ordered = 1;
+	rrd_slice last = { NULL, 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (i == RRD_VIEW_PAIRS_KEPT)
+			l->rest = (rrd_reader){ c->p, (size_t)(c->end - c->p), 0 };
+		rrd_slice k, val;
+		if (cur_slice(c, &k) || cur_slice(c, &val))
+			return -1;
+		v->text += k.n + val.n + 4; /* as count_text */
+		if (i && rrd__slice_cmp(last, k.p, k.n) >= 0)
+			l->ordered = 0;
+		last = k;
+		if (i < RRD_VIEW_PAIRS_KEPT) {
+			l->kept[2 * i] = k;
+			l->kept[2 * i + 1] = val;
+		}
+	}
+	return 0;
+}
+
+/* The bytes after the format's: 0, or -1 when they are not a record. */
+static int read_v2(const unsigned char *p, const unsigned char *end, rrd_record_view *v)
+{
+	cursor c = { p, end };
+	uint64_t has64;
+	if (cur_slice(&c, &v->id) || c.end - c.p < 2)
+		return -1;
+	v->kind = (rrd_kind)c.p[0];
+	v->status = (rrd_record_status)c.p[1];
+	c.p += 2;
+	if (cur_uvar(&c, &has64) || (has64 & ~(uint64_t)HAS_ALL))
+		return -1;
+	unsigned has = (unsigned)has64;
+	if (((has & HAS_SOURCE) && cur_slice(&c, &v->source)) ||
+	    ((has & HAS_OWNER) && cur_slice(&c, &v->owner)) ||
+	    ((has & HAS_PARTNER) && cur_slice(&c, &v->partner)) ||
+	    ((has & HAS_FOLLOW_UP) && cur_slice(&c, &v->follow_up)) ||
+	    ((has & HAS_REPLACED_BY) && cur_slice(&c, &v->replaced_by)) ||
+	    ((has & HAS_CREATED_AT) && cur_svar(&c, &v->created_at)) ||
+	    ((has & HAS_REASSIGNED_AT) && cur_svar(&c, &v->reassigned_at)))
+		return -1;
+	if (has & HAS_LOCATION) {
+		if (c.end - c.p < 16)
+			return -1;
+		v->has_location = 1;
+		v->lat = load_f64(c.p);
+		v->lon = load_f64(c.p + 8);
+		c.p += 16;
+	}
+	if (((has & HAS_ATTRS) && cur_pairs(&c, v, &v->attrs)) ||
+	    ((has & HAS_ROLES) && cur_pairs(&c, v, &v->roles)))
+		return -1;
+	return c.p == c.end ? 0 : -1;
 }
 
 static void read_v1(rrd_reader *rd, rrd_record_view *v)
@@ -245,12 +348,16 @@ static int read_fields(const void *data, size_t len, rrd_record_view *v)
 	v->attrs.count = v->roles.count = 0;
 	v->v1 = 0;
 	v->text = 0;
-	uint8_t format = rrd__read_u8(&rd);
-	if (format == RECORD_FORMAT)
-		read_v2(&rd, v);
-	else
+	/* The caller saw a format byte. */
+	int bad;
+	if (((const unsigned char *)data)[0] == RECORD_FORMAT) {
+		bad = read_v2((const unsigned char *)data + 1, (const unsigned char *)data + len, v);
+	} else {
+		rrd__read_u8(&rd);
 		read_v1(&rd, v);
-	if (rd.failed || rd.left || !v->id.p || !v->id.n || v->id.n > RRD_ID_MAX ||
+		bad = rd.failed || rd.left;
+	}
+	if (bad || !v->id.p || !v->id.n || v->id.n > RRD_ID_MAX ||
 	    !rrd_kind_name(v->kind) || !rrd_record_status_name(v->status))
 		return -1;
 	const rrd_slice *all[] = { &v->id, &v->source, &v->owner, &v->partner, &v->follow_up,

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/compiler.h"
+
 /* Eight bytes as one word, whatever their alignment. */
 static inline uint64_t rrd__load8(const unsigned char *p)
 {
@@ -34,7 +36,7 @@ static inline int rrd__word_has_zero(uint64_t w)
 }
 
 /* Whether the n bytes at p hold a NUL, reading none past them. */
-static inline int rrd__has_nul(const void *p, size_t n)
+static RRD_ALWAYS_INLINE int rrd__has_nul(const void *p, size_t n)
 {
 	const unsigned char *s = p;
 	if (n > 64)
@@ -59,7 +61,7 @@ static inline int rrd__has_nul(const void *p, size_t n)
 }
 
 /* memcpy(to, from, n), for n mostly under 17. */
-static inline void rrd__copy_short(void *to, const void *from, size_t n)
+static RRD_ALWAYS_INLINE void rrd__copy_short(void *to, const void *from, size_t n)
 {
 	unsigned char *d = to;
 	const unsigned char *s = from;

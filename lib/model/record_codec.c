@@ -32,25 +32,82 @@ enum {
 	HAS_ALL = (1 << 10) - 1
 };
 
-/* A string, or nothing for NULL (the field bits say which are there);
- * one in the block [lo, hi) is not measured (rrd__text_len). */
-static void encode_opt(rrd_buf *b, const void *lo, const void *hi, const char *s)
+/*
+ * The encoder measures the record first and makes room for all of it at
+ * once; then every write is a store through a pointer of its own, which
+ * the compiler keeps in a register (through the buffer's fields, each
+ * store would make it read them again).
+ */
+
+static RRD_ALWAYS_INLINE unsigned char *put_uvar(unsigned char *to, uint64_t v)
 {
-	if (s)
-		rrd__buf_bytes(b, s, rrd__text_len(lo, hi, s));
+	if (v < 0x80) {
+		*to = (unsigned char)v;
+		return to + 1;
+	}
+	return to + rrd__put_uvar(to, v);
 }
 
-static void encode_kv(rrd_buf *b, const rrd_kvlist *l)
+static RRD_ALWAYS_INLINE unsigned char *put_svar(unsigned char *to, int64_t v)
 {
-	rrd__buf_uvar(b, l->count);
+	uint64_t u = (uint64_t)v;
+	return put_uvar(to, (u << 1) ^ (v < 0 ? ~(uint64_t)0 : 0));
+}
+
+static RRD_ALWAYS_INLINE unsigned char *put_bytes(unsigned char *to, const char *s, size_t n)
+{
+	to = put_uvar(to, n);
+	rrd__copy_short(to, s, n);
+	return to + n;
+}
+
+static unsigned char *put_f64(unsigned char *to, double v)
+{
+	int64_t bits;
+	memcpy(&bits, &v, sizeof bits);
+	rrd__put_i64(to, bits);
+	return to + 8;
+}
+
+/* The room a list takes at most. A string in the block [lo, hi) is not
+ * measured (rrd__text_len). */
+static size_t kv_room(const rrd_kvlist *l)
+{
+	size_t n = RRD_UVAR_MAX;
+	for (size_t i = 0; i < l->count; i++)
+		n += 2 * RRD_UVAR_MAX + rrd__text_len(l->lent, l->lent_end, l->items[i].key) +
+		     rrd__text_len(l->lent, l->lent_end, l->items[i].value);
+	return n;
+}
+
+static unsigned char *put_kv(unsigned char *to, const rrd_kvlist *l)
+{
+	to = put_uvar(to, l->count);
 	for (size_t i = 0; i < l->count; i++) {
-		encode_opt(b, l->lent, l->lent_end, l->items[i].key);
-		encode_opt(b, l->lent, l->lent_end, l->items[i].value);
+		const rrd_kv *kv = &l->items[i];
+		to = put_bytes(to, kv->key, rrd__text_len(l->lent, l->lent_end, kv->key));
+		to = put_bytes(to, kv->value, rrd__text_len(l->lent, l->lent_end, kv->value));
 	}
+	return to;
 }
 
 void rrd__record_encode(const rrd_record *r, rrd_buf *b)
 {
+	const char *str[] = { r->id, r->source, r->owner, r->partner, r->follow_up,
+			      r->replaced_by };
+	size_t len[6];
+	/* The format, kind, status, field bits, times, location. */
+	size_t need = 3 + 3 * RRD_UVAR_MAX + 16;
+	for (size_t i = 0; i < 6; i++)
+		if (str[i])
+			need += RRD_UVAR_MAX + (len[i] = rrd__text_len(r, r->block_end, str[i]));
+	if (r->attrs.count)
+		need += kv_room(&r->attrs);
+	if (r->roles.count)
+		need += kv_room(&r->roles);
+	unsigned char *start = rrd__buf_room(b, need), *to = start;
+	if (!to)
+		return;
 	unsigned has = (r->source ? HAS_SOURCE : 0) | (r->owner ? HAS_OWNER : 0) |
 		       (r->partner ? HAS_PARTNER : 0) | (r->follow_up ? HAS_FOLLOW_UP : 0) |
 		       (r->replaced_by ? HAS_REPLACED_BY : 0) |
@@ -58,29 +115,27 @@ void rrd__record_encode(const rrd_record *r, rrd_buf *b)
 		       (r->reassigned_at != RRD_TIME_NONE ? HAS_REASSIGNED_AT : 0) |
 		       (r->has_location ? HAS_LOCATION : 0) | (r->attrs.count ? HAS_ATTRS : 0) |
 		       (r->roles.count ? HAS_ROLES : 0);
-	const char *end = r->block_end;
-	rrd__buf_u8(b, RECORD_FORMAT);
-	encode_opt(b, r, end, r->id);
-	rrd__buf_u8(b, (uint8_t)r->kind);
-	rrd__buf_u8(b, (uint8_t)r->status);
-	rrd__buf_uvar(b, has);
-	encode_opt(b, r, end, r->source);
-	encode_opt(b, r, end, r->owner);
-	encode_opt(b, r, end, r->partner);
-	encode_opt(b, r, end, r->follow_up);
-	encode_opt(b, r, end, r->replaced_by);
+	*to++ = RECORD_FORMAT;
+	to = put_bytes(to, r->id, len[0]);
+	*to++ = (unsigned char)r->kind;
+	*to++ = (unsigned char)r->status;
+	to = put_uvar(to, has);
+	for (size_t i = 1; i < 6; i++)
+		if (str[i])
+			to = put_bytes(to, str[i], len[i]);
 	if (has & HAS_CREATED_AT)
-		rrd__buf_svar(b, r->created_at);
+		to = put_svar(to, r->created_at);
 	if (has & HAS_REASSIGNED_AT)
-		rrd__buf_svar(b, r->reassigned_at);
+		to = put_svar(to, r->reassigned_at);
 	if (has & HAS_LOCATION) {
-		rrd__buf_f64(b, r->lat);
-		rrd__buf_f64(b, r->lon);
+		to = put_f64(to, r->lat);
+		to = put_f64(to, r->lon);
 	}
 	if (has & HAS_ATTRS)
-		encode_kv(b, &r->attrs);
+		to = put_kv(to, &r->attrs);
 	if (has & HAS_ROLES)
-		encode_kv(b, &r->roles);
+		to = put_kv(to, &r->roles);
+	b->len += (size_t)(to - start);
 }
 
 /* ---- decoding ---------------------------------------------------------- */
@@ -409,11 +464,17 @@ static inline char *put_text(char **at, const rrd_slice *s)
 static void put_pairs(const rrd_record_view *v, const rrd_view_pairs *l, rrd_kv *items,
 		      char **at)
 {
+	size_t kept = l->count < RRD_VIEW_PAIRS_KEPT ? l->count : RRD_VIEW_PAIRS_KEPT;
+	for (size_t i = 0; i < kept; i++)
+		items[i] = (rrd_kv){ put_text(at, &l->kept[2 * i]), put_text(at, &l->kept[2 * i + 1]) };
+	if (l->count == kept)
+		return;
 	rrd_view_iter it;
 	rrd__view_iter(v, l, &it);
 	rrd_slice k, val;
 	for (size_t i = 0; rrd__view_next(&it, &k, &val); i++)
-		items[i] = (rrd_kv){ put_text(at, &k), put_text(at, &val) };
+		if (i >= kept)
+			items[i] = (rrd_kv){ put_text(at, &k), put_text(at, &val) };
 }
 
 /* A list whose pairs came out of order (bytes written by anything else)

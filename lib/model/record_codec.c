@@ -245,13 +245,37 @@ static void read_pairs(rrd_reader *rd, rrd_record_view *v, uint64_t n, rrd_view_
  */
 typedef struct cursor {
 	const unsigned char *p, *end;
+	/* The bytes hold a NUL somewhere: each string is checked for one.
+	 * Most records hold none at all, and one look at the whole answers
+	 * for every string. */
+	int nul;
 } cursor;
 
+/* The 7-bit groups of a varint of n bytes (1 to 8) that lie in w, low
+ * first, put together: its value. */
+static RRD_ALWAYS_INLINE uint64_t uvar_groups(uint64_t w, unsigned n)
+{
+	uint64_t x = (n == 8 ? w : w & ((UINT64_C(1) << (8 * n)) - 1)) & UINT64_C(0x7f7f7f7f7f7f7f7f);
+	x = (x & UINT64_C(0x007f007f007f007f)) | (x & UINT64_C(0x7f007f007f007f00)) >> 1;
+	x = (x & UINT64_C(0x00003fff00003fff)) | (x & UINT64_C(0x3fff00003fff0000)) >> 2;
+	return (x & UINT64_C(0x000000000fffffff)) | (x & UINT64_C(0x0fffffff00000000)) >> 4;
+}
+
 /* A varint of several bytes at p: where it ends, or NULL when it runs
- * past `end` or past 64 bits. */
+ * past `end` or past 64 bits. One of eight bytes or fewer (a time's is
+ * six) with eight at hand is read from one word. */
 static const unsigned char *uvar_long(const unsigned char *p, const unsigned char *end,
 				      uint64_t *out)
 {
+	if (end - p >= 8) {
+		uint64_t w = rrd__load_le64(p);
+		uint64_t last = ~w & UINT64_C(0x8080808080808080);
+		if (last) {
+			unsigned n = RRD_CTZ64(last) / 8 + 1;
+			*out = uvar_groups(w, n);
+			return p + n;
+		}
+	}
 	uint64_t v = 0;
 	for (unsigned shift = 0;; shift += 7) {
 		if (p == end || shift > 63)
@@ -288,7 +312,8 @@ static RRD_ALWAYS_INLINE int cur_svar(cursor *c, int64_t *out)
 static RRD_ALWAYS_INLINE int cur_slice(cursor *c, rrd_slice *s)
 {
 	uint64_t n;
-	if (cur_uvar(c, &n) || n > (uint64_t)(c->end - c->p) || rrd__has_nul(c->p, (size_t)n))
+	if (cur_uvar(c, &n) || n > (uint64_t)(c->end - c->p) ||
+	    (c->nul && rrd__has_nul(c->p, (size_t)n)))
 		return -1;
 	s->p = (const char *)c->p;
 	s->n = (size_t)n;
@@ -298,9 +323,7 @@ static RRD_ALWAYS_INLINE int cur_slice(cursor *c, rrd_slice *s)
 
 static double load_f64(const unsigned char *p)
 {
-	uint64_t u = 0;
-	for (int i = 0; i < 8; i++)
-		u |= (uint64_t)p[i] << (8 * i);
+	uint64_t u = rrd__load_le64(p);
 	double v;
 	memcpy(&v, &u, sizeof v);
 	return v;
@@ -336,7 +359,7 @@ static int cur_pairs(cursor *c, rrd_record_view *v, rrd_view_pairs *l)
 /* The bytes after the format's: 0, or -1 when they are not a record. */
 static int read_v2(const unsigned char *p, const unsigned char *end, rrd_record_view *v)
 {
-	cursor c = { p, end };
+	cursor c = { p, end, rrd__has_nul(p, (size_t)(end - p)) };
 	uint64_t has64;
 	if (cur_slice(&c, &v->id) || c.end - c.p < 2)
 		return -1;

@@ -22,6 +22,20 @@ static inline uint64_t rrd__load8(const unsigned char *p)
 	return w;
 }
 
+/* Eight bytes stored low first (as the stored forms write integers), as
+ * one number, whatever the host's byte order. */
+static inline uint64_t rrd__load_le64(const unsigned char *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return rrd__load8(p);
+#else
+	uint64_t w = 0;
+	for (int i = 0; i < 8; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+	return w;
+#endif
+}
+
 static inline uint32_t rrd__load4(const unsigned char *p)
 {
 	uint32_t w;

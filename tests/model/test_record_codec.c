@@ -650,6 +650,26 @@ static void test_any_bytes_read_as_format_2_describes(void **state)
 		free(copy);
 		rrd__buf_free(&b);
 	}
+	/* Times whose varints take every length from one byte to ten. */
+	for (int bits = 0; bits <= 64; bits++) {
+		for (int sign = 0; sign < 2; sign++) {
+			uint64_t u = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+			rrd_record *t;
+			assert_int_equal(rrd_record_new(&t, "t", RRD_KIND_LEAD), RRD_OK);
+			t->created_at = sign ? (int64_t)~(u >> 1) : (int64_t)(u >> 1);
+			t->reassigned_at = (int64_t)(u >> 2);
+			rrd_buf tb = { 0 };
+			rrd__record_encode(t, &tb);
+			assert_decodes_as_described(tb.data, tb.len);
+			rrd_record *back;
+			assert_int_equal(rrd__record_decode(tb.data, tb.len, &back), RRD_OK);
+			assert_int_equal(back->created_at, t->created_at);
+			assert_int_equal(back->reassigned_at, t->reassigned_at);
+			rrd_record_free(back);
+			rrd__buf_free(&tb);
+			rrd_record_free(t);
+		}
+	}
 	/* Lengths and counts of several bytes, pairs out of order and
 	 * repeated, more pairs than a view keeps at hand. */
 	const unsigned char long_id[] = { 2, 0x81, 0x00, 'x', 1, 1, 0 };

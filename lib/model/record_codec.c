@@ -205,6 +205,21 @@ static inline void count_text(rrd_record_view *v, const rrd_slice *s)
 		v->text += s->n + 2;
 }
 
+/* Pair i of a list, read and checked, into *l: whether the list is in
+ * order so far, and the pair itself while it is one of those kept. */
+static RRD_ALWAYS_INLINE void take_pair(rrd_view_pairs *l, size_t i, rrd_slice *last, rrd_slice k,
+					rrd_slice val)
+{
+	/* Bytes compare as strings do: a string holds no NUL. */
+	if (i && rrd__slice_cmp(*last, k.p, k.n) >= 0)
+		l->ordered = 0;
+	*last = k;
+	if (i < RRD_VIEW_PAIRS_KEPT) {
+		l->kept[2 * i] = k;
+		l->kept[2 * i + 1] = val;
+	}
+}
+
 /* Read a list of n pairs, checking and measuring them, into *l. */
 static void read_pairs(rrd_reader *rd, rrd_record_view *v, uint64_t n, rrd_view_pairs *l)
 {
@@ -225,14 +240,7 @@ static void read_pairs(rrd_reader *rd, rrd_record_view *v, uint64_t n, rrd_view_
 		}
 		count_text(v, &k);
 		count_text(v, &val);
-		/* Bytes compare as strings do: a string holds no NUL. */
-		if (i && rrd__slice_cmp(last, k.p, k.n) >= 0)
-			l->ordered = 0;
-		last = k;
-		if (i < RRD_VIEW_PAIRS_KEPT) {
-			l->kept[2 * i] = k;
-			l->kept[2 * i + 1] = val;
-		}
+		take_pair(l, (size_t)i, &last, k, val);
 	}
 }
 
@@ -345,13 +353,7 @@ static int cur_pairs(cursor *c, rrd_record_view *v, rrd_view_pairs *l)
 		if (cur_slice(c, &k) || cur_slice(c, &val))
 			return -1;
 		v->text += k.n + val.n + 4; /* as count_text */
-		if (i && rrd__slice_cmp(last, k.p, k.n) >= 0)
-			l->ordered = 0;
-		last = k;
-		if (i < RRD_VIEW_PAIRS_KEPT) {
-			l->kept[2 * i] = k;
-			l->kept[2 * i + 1] = val;
-		}
+		take_pair(l, i, &last, k, val);
 	}
 	return 0;
 }

@@ -131,8 +131,8 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_rec_rt
 	/* Roles first: give() emits the event, and nothing may fail after. */
 	if ((rc = rrd__rec_dirty(d, rec)))
 		return rc;
-	/* A batch's record (in an arena) takes the agent's id as it is: it
-	 * stays for the distributor's life. */
+	/* A batch's record (in an arena) takes the agent's id as it is, for
+	 * the reason rrd__rec_transition gives. */
 	rrd_kvlist *roles = &rec->r->roles;
 	for (size_t k = 0; k < roles->count; k++)
 		if (rrd__rd_takes_role(jr->rd, roles->items[k].key, roles->items[k].value) &&

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/bytes.h"
 #include "util/error.h"
 
 int rrd__utf8_valid(const unsigned char *s, size_t n)
@@ -63,27 +64,23 @@ rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule)
 }
 
 /* Whether a word's bytes are all printable ASCII (0x20..0x7E): none
- * below 0x20, none with its top bit, none 0x7F. */
+ * below 0x20 (the bytes less 0x20 borrow into their top bit), none with
+ * its top bit, none 0x7F. */
 static int word_printable(uint64_t w)
 {
 	const uint64_t ones = UINT64_C(0x0101010101010101), tops = UINT64_C(0x8080808080808080);
 	uint64_t below = (w - 0x20 * ones) & ~w & tops;
-	uint64_t del = w ^ 0x7F * ones;
-	return !(below | (w & tops) | ((del - ones) & ~del & tops));
+	return !(below | (w & tops)) && !rrd__word_has_zero(w ^ 0x7F * ones);
 }
 
 /* Whether the n bytes at s (n >= 8) are all printable ASCII, a word at
  * a time: most ids are, and need no look byte by byte. */
 static int printable(const unsigned char *s, size_t n)
 {
-	uint64_t w;
-	for (size_t i = 0; i + 8 < n; i += 8) {
-		memcpy(&w, s + i, 8);
-		if (!word_printable(w))
+	for (size_t i = 0; i + 8 < n; i += 8)
+		if (!word_printable(rrd__load8(s + i)))
 			return 0;
-	}
-	memcpy(&w, s + n - 8, 8);
-	return word_printable(w);
+	return word_printable(rrd__load8(s + n - 8));
 }
 
 rrd_status rrd__id_check_bytes(const char *id, size_t n, const char *what, rrd_id_rule rule)

@@ -128,6 +128,9 @@ typedef struct rrd_rd_entry {
 	size_t queue_len;
 	int64_t queue_order;
 	const char *new_owner;
+	/* While written: the record whose block its strings lie in, whose
+	 * lengths are then at hand (rrd__text_len). */
+	const rrd_record *from;
 } rrd_rd_entry;
 
 /* A stored entry's key and value, copied into rrd_rd_entries.raw. */

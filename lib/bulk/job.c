@@ -92,7 +92,7 @@ typedef struct job_run {
 
 static int same_owner(const char *a, const char *b)
 {
-	return a == b || (a && b && strcmp(a, b) == 0);
+	return a == b || (a && b && rrd__str_eq(a, b));
 }
 
 /* Move picked record i, `rec` (NULL: gone since it was chosen),
@@ -114,7 +114,7 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_rec_rt
 	rrd_rd_entry e = { .record = rec->r->id, .old_owner = rec->r->owner,
 			   .old_status = rec->r->status, .old_roles = rec->r->roles.items,
 			   .nroles = rec->r->roles.count, .old_reassigned = rec->r->reassigned_at,
-			   .new_owner = to->id };
+			   .new_owner = to->id, .from = rec->r };
 	unsigned char *queued = NULL;
 	if (rec->r->status == RRD_RECORD_QUEUED &&
 	    (rc = rrd__queue_entry_copy(d, rec->r->id, &queued, &e.queue_len, &e.queue_order)))
@@ -131,10 +131,13 @@ static rrd_status move_one(rrd_distributor *d, job_run *jr, size_t i, rrd_rec_rt
 	/* Roles first: give() emits the event, and nothing may fail after. */
 	if ((rc = rrd__rec_dirty(d, rec)))
 		return rc;
+	/* A batch's record (in an arena) takes the agent's id as it is, for
+	 * the reason rrd__rec_transition gives. */
 	rrd_kvlist *roles = &rec->r->roles;
 	for (size_t k = 0; k < roles->count; k++)
 		if (rrd__rd_takes_role(jr->rd, roles->items[k].key, roles->items[k].value) &&
-		    (rc = rrd__kvlist_set(roles, roles->items[k].key, to->id)))
+		    (rc = roles->arena ? rrd__kvlist_set_lent(roles, roles->items[k].key, to->id)
+				       : rrd__kvlist_set(roles, roles->items[k].key, to->id)))
 			return rc;
 	if ((rc = rrd__give(d, rec, to, &gi, now)))
 		return rc;

@@ -9,6 +9,7 @@
 #include "bulk/bulk.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/bytes.h"
 #include "util/error.h"
 
 /* 2 adds the time of the last batch; 1 is still read. */
@@ -78,9 +79,10 @@ rrd_status rrd__rd_job_get(rrd_distributor *d, const char *job, rrd_rd_job *j)
 /* Which optional fields of a record in format 2 follow. */
 enum { HAS_OLD_OWNER = 1, HAS_QUEUE_ENTRY = 2, HAS_ALL = 3 };
 
-static void put_str(rrd_buf *b, const char *s)
+static void put_str(rrd_buf *b, const rrd_rd_entry *e, const char *s)
 {
-	rrd__buf_bytes(b, s, strlen(s));
+	size_t n = e->from ? rrd__text_len(e->from, e->from->block_end, s) : strlen(s);
+	rrd__buf_bytes(b, s, n);
 }
 
 #define COUNT_AT 1
@@ -105,23 +107,23 @@ void rrd__rd_entry_add(rrd_buf *b, const rrd_rd_entry *e)
 	}
 	if (!b->failed)
 		set_count(b->data + COUNT_AT, get_count(b->data + COUNT_AT) + 1);
-	put_str(b, e->record);
+	put_str(b, e, e->record);
 	rrd__buf_u8(b, (uint8_t)((e->old_owner ? HAS_OLD_OWNER : 0) |
 				 (e->queue_entry ? HAS_QUEUE_ENTRY : 0)));
 	if (e->old_owner)
-		put_str(b, e->old_owner);
+		put_str(b, e, e->old_owner);
 	rrd__buf_u8(b, (uint8_t)e->old_status);
 	rrd__buf_uvar(b, e->nroles);
 	for (size_t i = 0; i < e->nroles; i++) {
-		put_str(b, e->old_roles[i].key);
-		put_str(b, e->old_roles[i].value);
+		put_str(b, e, e->old_roles[i].key);
+		put_str(b, e, e->old_roles[i].value);
 	}
 	rrd__buf_svar(b, e->old_reassigned);
 	if (e->queue_entry) {
 		rrd__buf_bytes(b, (const char *)e->queue_entry, e->queue_len);
 		rrd__buf_svar(b, e->queue_order);
 	}
-	put_str(b, e->new_owner);
+	put_str(b, e, e->new_owner);
 }
 
 rrd_status rrd__rd_entries_write(rrd_distributor *d, const char *job, int64_t seq, rrd_buf *b)
@@ -146,12 +148,12 @@ rrd_status rrd__rd_entries_write(rrd_distributor *d, const char *job, int64_t se
  * moves. NULL and r->failed when the bytes are not one. */
 static const char *text_copy(rrd_rd_entries *es, rrd_reader *r, const char *s, size_t n)
 {
-	if (r->failed || memchr(s, 0, n)) {
+	if (r->failed || rrd__has_nul(s, n)) {
 		r->failed = 1;
 		return NULL;
 	}
 	char *to = (char *)es->text.data + es->text.len;
-	memcpy(to, s, n);
+	rrd__copy_short(to, s, n);
 	to[n] = '\0';
 	es->text.len += n + 1;
 	return to;

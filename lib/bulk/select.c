@@ -8,7 +8,7 @@
 
 static int same(const char *a, const char *b)
 {
-	return a && b && strcmp(a, b) == 0;
+	return a && b && rrd__str_eq(a, b);
 }
 
 int rrd__rd_takes_role(const rrd_redistribution *rd, const char *role, const char *holder)

@@ -56,13 +56,19 @@ static rrd_status check_one(rrd_distributor *d, void *ctx, size_t i, const void 
 
 static rrd_status restore_fields(rrd_rec_rt *rec, const rrd_rd_entry *e)
 {
-	/* A record of the batch keeps its roles in the batch's arena. */
+	/* A record of the batch keeps its roles in the batch's arena, and
+	 * takes their strings as the journal's chunk holds them: the batch
+	 * is written before the next chunk is read. */
 	rrd_kvlist roles = { .arena = rec->r->roles.arena };
-	for (size_t i = 0; i < e->nroles; i++)
-		if (rrd__kvlist_set(&roles, e->old_roles[i].key, e->old_roles[i].value)) {
+	for (size_t i = 0; i < e->nroles; i++) {
+		const rrd_kv *kv = &e->old_roles[i];
+		rrd_status rc = roles.arena ? rrd__kvlist_set_lent(&roles, kv->key, kv->value)
+					    : rrd__kvlist_set(&roles, kv->key, kv->value);
+		if (rc) {
 			rrd__kvlist_clear(&roles);
 			return rrd__nomem();
 		}
+	}
 	rrd__kvlist_clear(&rec->r->roles);
 	rec->r->roles = roles;
 	rec->r->reassigned_at = e->old_reassigned;

@@ -249,6 +249,8 @@ struct rrd_distributor {
 	rrd_agent_rt **agents;
 	size_t nagents, agents_cap;
 	rrd_hashmap agent_map;
+	/* The two agents found last, the latest first (rrd__agent_find). */
+	uint32_t agent_hint[2];
 
 	rrd_pool_rt **pools;
 	size_t npools, pools_cap;
@@ -489,9 +491,9 @@ int rrd__dirty_add(rrd_dirty_list *l, void *item);
 /* ---- many entries at once (many.c) ----------------------------------- */
 
 /* Add an entry to `p`: its value is what the caller appended to p->bytes
- * from offset `from` on; `key` is copied. RRD_E_NOMEM when that, or an
- * append to p->bytes, ran out of memory. */
-rrd_status rrd__puts_add(rrd_puts *p, const char *key, size_t from, int64_t order);
+ * from offset `from` on; `key`, of klen bytes, is copied. RRD_E_NOMEM
+ * when that, or an append to p->bytes, ran out of memory. */
+rrd_status rrd__puts_add(rrd_puts *p, const char *key, size_t klen, size_t from, int64_t order);
 /* Write p's entries into `ns` (`what` names them in a failure's message)
  * with one put_many, or one put each when the store has none, and empty
  * `p` for its next use, whatever the outcome. */
@@ -626,7 +628,23 @@ rrd_status rrd__member_position(rrd_distributor *d, const rrd_pool_rt *p, uint32
 /* Cached configuration objects by id, NULL when there is none. Only inside
  * a transaction: beginning one may reload the configuration and free
  * every object found before (debug builds assert it). */
-rrd_agent_rt *rrd__agent_find(rrd_distributor *d, const char *id);
+rrd_agent_rt *rrd__agent_find_slow(rrd_distributor *d, const char *id);
+/* A job moves record after record from one agent, or back to it: the two
+ * agents found last are looked at first, inline. */
+static inline rrd_agent_rt *rrd__agent_find(rrd_distributor *d, const char *id)
+{
+	assert(d->in_txn);
+	uint32_t *h = d->agent_hint;
+	if (id && h[0] < d->nagents && rrd__str_eq(d->agents[h[0]]->id, id))
+		return d->agents[h[0]];
+	if (id && h[1] < d->nagents && rrd__str_eq(d->agents[h[1]]->id, id)) {
+		uint32_t i = h[1];
+		h[1] = h[0];
+		h[0] = i;
+		return d->agents[i];
+	}
+	return rrd__agent_find_slow(d, id);
+}
 rrd_pool_rt *rrd__pool_find_slow(rrd_distributor *d, const char *id);
 /* Hosts tend to send run after run to the same pool: the pool found last
  * is looked at first, inline. */

@@ -54,7 +54,8 @@ rrd_status rrd__events_flush(rrd_distributor *d)
 		rrd_event *e = &d->pending->events[i];
 		size_t from = p->bytes.len;
 		rrd__event_encode(e, &p->bytes);
-		rc = rrd__puts_add(p, rrd_event_id(e), from, e->at);
+		const char *id = rrd_event_id(e);
+		rc = rrd__puts_add(p, id, strlen(id), from, e->at);
 	}
 	if (rc) {
 		rrd__puts_reset(p);

@@ -8,11 +8,15 @@
 #include "util/error.h"
 #include "util/id.h"
 
-rrd_agent_rt *rrd__agent_find(rrd_distributor *d, const char *id)
+rrd_agent_rt *rrd__agent_find_slow(rrd_distributor *d, const char *id)
 {
 	assert(d->in_txn);
 	uint32_t i;
-	return id && rrd__hashmap_get(&d->agent_map, id, &i) ? d->agents[i] : NULL;
+	if (!id || !rrd__hashmap_get(&d->agent_map, id, &i))
+		return NULL;
+	d->agent_hint[1] = d->agent_hint[0];
+	d->agent_hint[0] = i;
+	return d->agents[i];
 }
 
 rrd_pool_rt *rrd__pool_find_slow(rrd_distributor *d, const char *id)

@@ -9,6 +9,7 @@
 
 #include "core/core.h"
 #include "util/alloc.h"
+#include "util/bytes.h"
 #include "util/error.h"
 
 /* Room for `need` entries in each array. -1 when out of memory: the
@@ -40,12 +41,17 @@ static int reserve(rrd_puts *p, size_t need)
 	return 0;
 }
 
-rrd_status rrd__puts_add(rrd_puts *p, const char *key, size_t from, int64_t order)
+rrd_status rrd__puts_add(rrd_puts *p, const char *key, size_t klen, size_t from, int64_t order)
 {
 	if (reserve(p, p->n + 1))
 		return rrd__nomem();
 	size_t at = p->key_bytes.len;
-	rrd__buf_put(&p->key_bytes, key, strlen(key) + 1);
+	unsigned char *to = rrd__buf_room(&p->key_bytes, klen + 1);
+	if (to) {
+		rrd__copy_short(to, key, klen);
+		to[klen] = '\0';
+		p->key_bytes.len += klen + 1;
+	}
 	if (p->key_bytes.failed || p->bytes.failed)
 		return rrd__nomem();
 	/* Offsets until the buffers stop moving (rrd__puts_write). */

@@ -71,7 +71,7 @@ rrd_status rrd__rec_batch_write(rrd_distributor *d, rrd_rec_batch *b)
 			continue;
 		size_t from = p->bytes.len;
 		rrd__record_encode(rec->r, &p->bytes);
-		rc = rrd__puts_add(p, rec->r->id, from, rec->order);
+		rc = rrd__puts_add(p, rec->r->id, rrd__record_id_len(rec->r), from, rec->order);
 	}
 	if (!rc)
 		rc = rrd__puts_write(d, p, RRD_NS_RECORD, "writing records");

@@ -262,8 +262,12 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt
 		return rc;
 	if (owner && (rc = rrd__agent_state(d, owner, &nst)))
 		return rc;
+	/* A batch's record (in an arena) frees nothing it holds and lives
+	 * within its transaction, and the agents stay until the
+	 * configuration is read again, which only a transaction's beginning
+	 * does: it takes the agent's id as it is. */
 	char *id = NULL;
-	if (owner && owner->id != r->owner && !(id = rrd__record_strdup(r, owner->id)))
+	if (owner && owner->id != r->owner && !(id = r->arena ? owner->id : rrd__strdup(owner->id)))
 		return rrd__nomem();
 	int was_open = old && holds_open(r->status);
 	int now_open = owner && holds_open(status);

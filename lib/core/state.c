@@ -314,7 +314,7 @@ static rrd_status flush_records(rrd_distributor *d)
 			continue;
 		size_t from = p->bytes.len;
 		rrd__record_encode(rec->r, &p->bytes);
-		rc = rrd__puts_add(p, rec->r->id, from, rec->order);
+		rc = rrd__puts_add(p, rec->r->id, rrd__record_id_len(rec->r), from, rec->order);
 	}
 	if (rc) {
 		rrd__puts_reset(p);

@@ -1,5 +1,6 @@
 #include "model/record.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -79,7 +80,8 @@ static int kv_room(rrd_kvlist *l, size_t need)
 	return 0;
 }
 
-rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
+/* rrd__kvlist_set, or rrd__kvlist_set_lent when not `copy`. */
+static rrd_status kv_set(rrd_kvlist *l, const char *key, const char *value, int copy)
 {
 	int found;
 	size_t i = kv_lower_bound(l, key, &found);
@@ -94,7 +96,7 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 		}
 		return RRD_OK;
 	}
-	char *v = kv_strdup(l, value);
+	char *v = copy ? kv_strdup(l, value) : (char *)value;
 	if (!v)
 		return rrd__nomem();
 	if (found) {
@@ -102,7 +104,7 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 		l->items[i].value = v;
 		return RRD_OK;
 	}
-	char *k = kv_strdup(l, key);
+	char *k = copy ? kv_strdup(l, key) : (char *)key;
 	if (!k) {
 		kv_release(l, v);
 		return rrd__nomem();
@@ -112,6 +114,17 @@ rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
 	l->items[i].value = v;
 	l->count++;
 	return RRD_OK;
+}
+
+rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value)
+{
+	return kv_set(l, key, value, 1);
+}
+
+rrd_status rrd__kvlist_set_lent(rrd_kvlist *l, const char *key, const char *value)
+{
+	assert(l->arena);
+	return kv_set(l, key, value, 0);
 }
 
 void rrd__kvlist_clear(rrd_kvlist *l)
@@ -135,20 +148,16 @@ void rrd__kvlist_clear(rrd_kvlist *l)
 rrd_status rrd__record_alloc(rrd_record **out, const char *id, size_t nid, rrd_kind kind,
 			    const char *source, size_t nsrc)
 {
-	rrd_record *r = rrd__malloc(sizeof *r + nid + 1 + (source ? nsrc + 1 : 0));
+	rrd_record *r = rrd__malloc(sizeof *r + nid + 2 + (source ? nsrc + 2 : 0));
 	if (!r)
 		return rrd__nomem();
-	*r = (rrd_record){ .id = (char *)(r + 1), .kind = kind, .status = RRD_RECORD_NEW,
-			   .created_at = RRD_TIME_NONE, .reassigned_at = RRD_TIME_NONE };
-	memcpy(r->id, id, nid);
-	r->id[nid] = 0;
-	r->block_end = r->id + nid + 1;
-	if (source) {
-		r->source = r->block_end;
-		memcpy(r->source, source, nsrc);
-		r->source[nsrc] = 0;
-		r->block_end += nsrc + 1;
-	}
+	*r = (rrd_record){ .kind = kind, .status = RRD_RECORD_NEW, .created_at = RRD_TIME_NONE,
+			   .reassigned_at = RRD_TIME_NONE };
+	char *at = (char *)(r + 1);
+	r->id = rrd__text_put(&at, id, nid);
+	if (source)
+		r->source = rrd__text_put(&at, source, nsrc);
+	r->block_end = at;
 	*out = r;
 	return RRD_OK;
 }
@@ -238,20 +247,15 @@ rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_reco
 	return RRD_OK;
 }
 
-/* Copy s, with its NUL, to *at, moving it on; NULL for NULL. */
+/* Copy s to *at (rrd__text_put), moving it on; NULL for NULL. */
 static char *copy_into(char **at, const char *s)
 {
-	if (!s)
-		return NULL;
-	size_t n = strlen(s) + 1;
-	char *to = memcpy(*at, s, n);
-	*at += n;
-	return to;
+	return s ? rrd__text_put(at, s, strlen(s)) : NULL;
 }
 
 static size_t text_size(const char *s)
 {
-	return s ? strlen(s) + 1 : 0;
+	return s ? strlen(s) + 2 : 0;
 }
 
 /* l's pairs into items, their strings at *at; lent from `block` (rrd_kvlist). */

@@ -6,6 +6,7 @@
 #include "rrdist/record.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/bytes.h"
 
 /* Sorted by key, so iteration and encoding are deterministic. A list read
  * from a store lies in its record's own block: its items are lent (cap 0,
@@ -25,7 +26,8 @@ struct rrd_record {
 	 * the record's own allocation: a record copied for routing costs one
 	 * allocation, not three. A record read from a store has every string
 	 * and its lists there too. A string in the block (from the record up
-	 * to block_end) is never freed on its own: rrd__record_release. */
+	 * to block_end) is never freed on its own: rrd__record_release. Each
+	 * comes after a byte holding its length (rrd__text_len). */
 	char *id;
 	char *block_end;
 	rrd_kind kind;
@@ -47,9 +49,41 @@ struct rrd_record {
 	rrd_arena *arena;
 };
 
+/* A string in a record's block comes after a byte holding its length,
+ * or RRD_TEXT_LONG for one that long or longer: writing a record out,
+ * which every commit of a changed record does, measures none of those.
+ * The length of s, which lies in the block [lo, hi) or elsewhere. */
+#define RRD_TEXT_LONG 255
+static inline size_t rrd__text_len(const void *lo, const void *hi, const char *s)
+{
+	if ((const void *)s > lo && (const void *)s < hi && (unsigned char)s[-1] != RRD_TEXT_LONG)
+		return (unsigned char)s[-1];
+	return strlen(s);
+}
+/* The length of r's id, which its block holds. */
+static inline size_t rrd__record_id_len(const rrd_record *r)
+{
+	return rrd__text_len(r, r->block_end, r->id);
+}
+/* Put s (n bytes) into a block at *at, after its length byte and with a
+ * NUL after it, moving *at on; the copy of s. */
+static inline char *rrd__text_put(char **at, const char *s, size_t n)
+{
+	char *to = *at;
+	*to++ = (char)(unsigned char)(n < RRD_TEXT_LONG ? n : RRD_TEXT_LONG);
+	rrd__copy_short(to, s, n);
+	to[n] = '\0';
+	*at = to + n + 1;
+	return to;
+}
+
 const char *rrd__kvlist_get(const rrd_kvlist *l, const char *key);
 /* value NULL removes. RRD_OK or RRD_E_NOMEM (unchanged). */
 rrd_status rrd__kvlist_set(rrd_kvlist *l, const char *key, const char *value);
+/* The same on a list in an arena, which frees nothing it holds, with key
+ * and value not copied: the caller lends them for as long as the list
+ * lives. */
+rrd_status rrd__kvlist_set_lent(rrd_kvlist *l, const char *key, const char *value);
 void rrd__kvlist_clear(rrd_kvlist *l);
 
 /* Let go of a string field's value `s` (before it is replaced): freed,
@@ -85,10 +119,28 @@ typedef struct rrd_slice {
 	size_t n;
 } rrd_slice;
 
-/* How s compares with the nb bytes at b, as strcmp would (<0, 0, >0). */
-int rrd__slice_cmp(rrd_slice s, const char *b, size_t nb);
+/* How s compares with the nb bytes at b, as strcmp would (<0, 0, >0).
+ * Inline, as are the others here: a job's selection compares a few
+ * slices of every record it looks at, and most differ at once. */
+static inline int rrd__slice_cmp(rrd_slice s, const char *b, size_t nb)
+{
+	if (s.n && nb && s.p[0] != b[0])
+		return (unsigned char)s.p[0] < (unsigned char)b[0] ? -1 : 1;
+	int c = memcmp(s.p, b, s.n < nb ? s.n : nb);
+	return c ? c : (s.n > nb) - (s.n < nb);
+}
 /* Whether s holds the string str (neither absent). */
-int rrd__slice_is(rrd_slice s, const char *str);
+static inline int rrd__slice_is(rrd_slice s, const char *str)
+{
+	if (!s.p || !str)
+		return 0;
+	/* s holds no NUL: a shorter str differs at its NUL, and nothing
+	 * past that is read. */
+	for (size_t i = 0; i < s.n; i++)
+		if (str[i] != s.p[i])
+			return 0;
+	return str[s.n] == '\0';
+}
 
 /* The first pairs of a list are kept where they were found, so that
  * copying them reads the bytes no second time; the rest are read again
@@ -118,7 +170,7 @@ typedef struct rrd_record_view {
 	double lat, lon;
 	rrd_view_pairs attrs, roles;
 	int v1;            /* format 1: strings have 8-byte lengths */
-	size_t text;       /* every string's bytes and NUL */
+	size_t text;       /* room for every string in a block (rrd__text_put) */
 } rrd_record_view;
 
 /* RRD_OK, or RRD_E_STORE for bytes that are not a record. */

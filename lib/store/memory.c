@@ -625,7 +625,8 @@ static RRD_ALWAYS_INLINE int put_entry(memstore *s, table *t, int ns, const char
 			/* An existing key keeps its slot, which now points at
 			 * n; other strings of that key may still be cached
 			 * with the old block. */
-			rrd__hashmap_put(&t->map, n->key, slot_value(n));
+			rrd__hashmap_rekey(&t->map, e->key, hash ? *hash : rrd__hash_str(key), n->key,
+					   slot_value(n));
 			s->hot_epoch++;
 		} else {
 			/* lookup_hashed kept the key, with its hash, as the
@@ -783,6 +784,11 @@ static void radix_sort(scan_item *items, scan_item *tmp, size_t n)
 	}
 }
 
+/* While a scan looks at one entry, it asks for the one this many places
+ * on: a table's entries lie anywhere in memory, in the order of their
+ * slots and of the sort alike, and their cache misses then overlap. */
+#define SCAN_AHEAD 16
+
 static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx)
 {
 	memstore *s = self;
@@ -796,6 +802,11 @@ static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn ea
 		return rrd__nomem();
 	size_t n = 0;
 	for (size_t i = 0; i < t->map.cap; i++) {
+		const char *ahead = i + SCAN_AHEAD < t->map.cap
+					    ? rrd__hashmap_key_at(&t->map, i + SCAN_AHEAD, NULL)
+					    : NULL;
+		if (ahead)
+			RRD_PREFETCH(ENTRY_OF(ahead));
 		const char *k = rrd__hashmap_key_at(&t->map, i, NULL);
 		entry *e = k ? ENTRY_OF(k) : NULL;
 		if (e && !e->dead && (!plen || strncmp(k, prefix, plen) == 0))
@@ -807,10 +818,16 @@ static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn ea
 	else
 		qsort(items, n, sizeof *items, scan_cmp);
 	rrd__free(tmp);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		if (i + SCAN_AHEAD < n) {
+			/* The block's first two lines: most values end there. */
+			RRD_PREFETCH(items[i + SCAN_AHEAD].e);
+			RRD_PREFETCH((char *)items[i + SCAN_AHEAD].e + 64);
+		}
 		if (each(ctx, items[i].e->key, value_of(items[i].e), items[i].e->len,
 			 items[i].e->order))
 			break;
+	}
 	rrd__free(items);
 	return RRD_OK;
 }

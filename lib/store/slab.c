@@ -56,10 +56,67 @@ static int new_chunk(rrd_slab *s, size_t need)
 	return 0;
 }
 
+/* The free room [p, end) (whole 16-byte units, poisoned) to the list of
+ * its size when it is one block's worth, else to the spans. Room the
+ * spans cannot take (out of memory) waits for its chunk to go. */
+static void give_back(rrd_slab *s, unsigned char *p, unsigned char *end)
+{
+	size_t size = (size_t)(end - p);
+	if (!size)
+		return;
+	if (size <= RRD_SLAB_MAX) {
+		size_t k = size / 16 - 1;
+		UNPOISON(p, sizeof(void *));
+		*(void **)(void *)p = s->free[k];
+		s->free[k] = p;
+		return;
+	}
+	if (!rrd__grow((void **)&s->spans, &s->spans_cap, s->nspans + 1, sizeof *s->spans))
+		s->spans[s->nspans++] = (rrd_slab_span){ p, end };
+}
+
+/* The run of blocks given back last goes where it belongs: a short one
+ * to the size lists, block by block, as each was given back; a long one
+ * to the spans whole. */
+static void close_run(rrd_slab *s)
+{
+	size_t n = s->run_len;
+	if (n > RRD_SLAB_RUN) {
+		give_back(s, s->run[0], s->run_end);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			give_back(s, s->run[i], i + 1 < n ? s->run[i + 1] : s->run_end);
+	}
+	s->run_len = 0;
+}
+
+/* Room for a block of `size` to carve from: the newest chunk's, or the
+ * last span's, or a new chunk's. 0, or -1 when out of memory. */
+static int find_room(rrd_slab *s, size_t size)
+{
+	while (s->nspans) {
+		rrd_slab_span sp = s->spans[--s->nspans];
+		if ((size_t)(sp.end - sp.start) < size) {
+			give_back(s, sp.start, sp.end);
+			continue;
+		}
+		/* What is left where blocks were carved until now stays free. */
+		give_back(s, s->bump, s->end);
+		s->bump = sp.start;
+		s->end = sp.end;
+		return 0;
+	}
+	give_back(s, s->bump, s->end);
+	s->bump = s->end = NULL;
+	return new_chunk(s, size);
+}
+
 void *rrd__slab_alloc(rrd_slab *s, size_t n)
 {
 	if (n > RRD_SLAB_MAX)
 		return rrd__malloc(n);
+	if (s->run_len)
+		close_run(s);
 	size_t k = class_of(n), size = (k + 1) * 16;
 	void *p = s->free[k];
 	if (p) {
@@ -68,7 +125,7 @@ void *rrd__slab_alloc(rrd_slab *s, size_t n)
 		UNPOISON(p, size);
 		return p;
 	}
-	if ((size_t)(s->end - s->bump) < size && new_chunk(s, size))
+	if ((size_t)(s->end - s->bump) < size && find_room(s, size))
 		return NULL;
 	p = s->bump;
 	s->bump += size;
@@ -84,14 +141,25 @@ void rrd__slab_free(rrd_slab *s, void *p, size_t n)
 		rrd__free(p);
 		return;
 	}
-	size_t k = class_of(n), size = (k + 1) * 16;
-	*(void **)p = s->free[k];
-	s->free[k] = p;
-	POISON((unsigned char *)p + sizeof(void *), size - sizeof(void *));
+	size_t size = (class_of(n) + 1) * 16;
+	unsigned char *b = p;
+	POISON(b, size);
+	if (s->run_len && b == s->run_end) {
+		if (s->run_len < RRD_SLAB_RUN)
+			s->run[s->run_len] = b;
+		s->run_len++;
+	} else {
+		if (s->run_len)
+			close_run(s);
+		s->run[0] = b;
+		s->run_len = 1;
+	}
+	s->run_end = b + size;
 }
 
 void rrd__slab_clear(rrd_slab *s)
 {
+	rrd__free(s->spans);
 	void *c = s->chunks;
 	while (c) {
 		chunk_head h = *(chunk_head *)c;

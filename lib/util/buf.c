@@ -111,6 +111,29 @@ char *rrd__read_str(rrd_reader *r, int *nomem)
 
 uint64_t rrd__read_uvar_slow(rrd_reader *r)
 {
+	/* With the longest a varint takes at hand, the bytes are read with
+	 * no check each: times (six bytes) are read on every record. */
+	if (!r->failed && r->left >= RRD_UVAR_MAX) {
+		uint64_t v = 0;
+		for (unsigned i = 0; i < RRD_UVAR_MAX - 1; i++) {
+			unsigned char c = r->p[i];
+			v |= (uint64_t)(c & 0x7f) << (7 * i);
+			if (!(c & 0x80)) {
+				r->p += i + 1;
+				r->left -= i + 1;
+				return v;
+			}
+		}
+		/* The tenth byte carries one bit. */
+		unsigned char c = r->p[RRD_UVAR_MAX - 1];
+		if (c > 1) {
+			r->failed = 1;
+			return 0;
+		}
+		r->p += RRD_UVAR_MAX;
+		r->left -= RRD_UVAR_MAX;
+		return v | (uint64_t)c << 63;
+	}
 	uint64_t v = 0;
 	for (unsigned shift = 0; !r->failed; shift += 7) {
 		/* Ten bytes carry 64 bits; more, or bits past them, is malformed. */

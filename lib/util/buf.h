@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/bytes.h"
+
 typedef struct rrd_buf {
 	unsigned char *data;
 	size_t len;
@@ -72,7 +74,7 @@ static inline void rrd__buf_bytes(rrd_buf *b, const char *s, size_t n)
 	if (!to)
 		return;
 	size_t k = rrd__put_uvar(to, n);
-	memcpy(to + k, s, n);
+	rrd__copy_short(to + k, s, n);
 	b->len += k + n;
 }
 void rrd__buf_free(rrd_buf *b);

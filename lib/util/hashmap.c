@@ -131,6 +131,19 @@ int rrd__hashmap_reserve(rrd_hashmap *m, size_t n)
 	return rehash(m, ncap);
 }
 
+int rrd__hashmap_rekey(rrd_hashmap *m, const char *old, uint32_t hash, const char *key,
+		       uint32_t value)
+{
+	/* The search meets `old` itself, so compares no string but for a
+	 * key of the same hash on the way. */
+	long i = find_slot(m, old, hash);
+	if (i < 0)
+		return -1;
+	m->slots[i].key = key;
+	m->slots[i].value = value;
+	return 0;
+}
+
 int rrd__hashmap_put(rrd_hashmap *m, const char *key, uint32_t value)
 {
 	uint32_t h = rrd__hash_str(key);

@@ -88,6 +88,11 @@ static RRD_ALWAYS_INLINE void rrd__hashmap_prefetch_key(const rrd_hashmap *m, ui
 const char *rrd__hashmap_key_at(const rrd_hashmap *m, size_t i, uint32_t *value);
 /* Insert or overwrite. 0, or -1 on allocation failure (map unchanged). */
 int rrd__hashmap_put(rrd_hashmap *m, const char *key, uint32_t value);
+/* Point the slot of key `old` (whose hash is `hash`) at `key`, a string
+ * equal to it, and `value`: for a caller that moves a key to another
+ * block. 0, or -1 when `old` is not in the map. Never allocates. */
+int rrd__hashmap_rekey(rrd_hashmap *m, const char *old, uint32_t hash, const char *key,
+		       uint32_t value);
 /* Make room for `n` keys so that the next puts cannot fail. 0 or -1. */
 int rrd__hashmap_reserve(rrd_hashmap *m, size_t n);
 /* 1 when removed, 0 when absent. Never allocates. */

@@ -1,7 +1,9 @@
 #include "util/id.h"
 
+#include <stdint.h>
 #include <string.h>
 
+#include "util/bytes.h"
 #include "util/error.h"
 
 int rrd__utf8_valid(const unsigned char *s, size_t n)
@@ -58,18 +60,44 @@ rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule)
 {
 	if (!id)
 		return rrd__fail(RRD_E_INVALID, "%s must not be NULL", what);
-	size_t n = strlen(id);
+	return rrd__id_check_bytes(id, strlen(id), what, rule);
+}
+
+/* Whether a word's bytes are all printable ASCII (0x20..0x7E): none
+ * below 0x20 (the bytes less 0x20 borrow into their top bit), none with
+ * its top bit, none 0x7F. */
+static int word_printable(uint64_t w)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), tops = UINT64_C(0x8080808080808080);
+	uint64_t below = (w - 0x20 * ones) & ~w & tops;
+	return !(below | (w & tops)) && !rrd__word_has_zero(w ^ 0x7F * ones);
+}
+
+/* Whether the n bytes at s (n >= 8) are all printable ASCII, a word at
+ * a time: most ids are, and need no look byte by byte. */
+static int printable(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i + 8 < n; i += 8)
+		if (!word_printable(rrd__load8(s + i)))
+			return 0;
+	return word_printable(rrd__load8(s + n - 8));
+}
+
+rrd_status rrd__id_check_bytes(const char *id, size_t n, const char *what, rrd_id_rule rule)
+{
 	if (n == 0)
 		return rrd__fail(RRD_E_INVALID, "%s must not be empty", what);
 	if (n > RRD_ID_MAX)
 		return rrd__fail(RRD_E_INVALID, "%s is %zu bytes long; at most %d are allowed",
 				 what, n, RRD_ID_MAX);
+	if (n >= 8 && printable((const unsigned char *)id, n))
+		return RRD_OK;
 	/* Most ids are ASCII: the UTF-8 pass is for those that are not. */
 	unsigned char high = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)id[i];
 		if (c < 0x20 || c == 0x7F ||
-		    (rule == RRD_ID_INPUT && c1_at((const unsigned char *)id + i)))
+		    (rule == RRD_ID_INPUT && i + 1 < n && c1_at((const unsigned char *)id + i)))
 			return rrd__fail(RRD_E_INVALID, "%s contains a control character", what);
 		high |= c;
 	}

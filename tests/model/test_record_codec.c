@@ -17,6 +17,7 @@
 
 #include "../support/failing_alloc.h"
 #include "model/record.h"
+#include "util/id.h"
 
 static rrd_record *full_record(void)
 {
@@ -395,6 +396,43 @@ static void test_a_record_in_an_arena_changes_within_it(void **state)
 	rrd_record_free(r);
 }
 
+/* A list in an arena may take strings lent for as long as it lives: it
+ * keeps the very pointers, copies nothing, and stays sorted. */
+static void test_a_list_in_an_arena_takes_lent_strings(void **state)
+{
+	(void)state;
+	rrd_record *r = full_record();
+	rrd_buf b = { 0 };
+	rrd__record_encode(r, &b);
+	rrd_arena arena = { 0 };
+	rrd_record *in;
+	assert_int_equal(rrd__record_decode_arena(b.data, b.len, &arena, &in), RRD_OK);
+	static const char closer[] = "closer", eve[] = "eve", aide[] = "aide", fay[] = "fay";
+	failing_alloc c;
+	failing_alloc_install(&c, 0);
+	long before = c.requests;
+	assert_int_equal(rrd__kvlist_set_lent(&in->roles, closer, eve), RRD_OK);
+	assert_int_equal(rrd__kvlist_set_lent(&in->roles, aide, fay), RRD_OK);
+	failing_alloc_remove();
+	assert_int_equal(in->roles.count, 2);
+	assert_ptr_equal(in->roles.items[0].key, aide);
+	assert_ptr_equal(in->roles.items[0].value, fay);
+	assert_ptr_equal(in->roles.items[1].value, eve);
+	/* Nothing came from the allocator: the arena had room. */
+	assert_int_equal(c.requests, before);
+	rrd_buf again = { 0 };
+	rrd__record_encode(in, &again);
+	rrd_record *back;
+	assert_int_equal(rrd__record_decode(again.data, again.len, &back), RRD_OK);
+	assert_string_equal(rrd_record_role(back, "aide"), "fay");
+	assert_string_equal(rrd_record_role(back, "closer"), "eve");
+	rrd_record_free(back);
+	rrd__buf_free(&again);
+	rrd__arena_free(&arena);
+	rrd__buf_free(&b);
+	rrd_record_free(r);
+}
+
 /* A copy of a record is one allocation, whatever it holds, and changes
  * and frees as any record. */
 static void test_a_copy_is_one_block(void **state)
@@ -418,6 +456,247 @@ static void test_a_copy_is_one_block(void **state)
 	assert_int_equal(c.live, 0);
 	failing_alloc_remove();
 	rrd_record_free(r);
+}
+
+/* A string's length is kept beside it in a record's block, up to a
+ * byte's worth: strings of every length about that limit, in every kind
+ * of block, are written out as they were read. */
+static void test_strings_of_every_length_write_out_as_read(void **state)
+{
+	(void)state;
+	char source[300];
+	for (size_t n = 250; n < sizeof source; n++) {
+		rrd_record *r;
+		/* A source is an id: RRD_ID_MAX bytes at most. */
+		size_t ns = n < RRD_ID_MAX ? n : RRD_ID_MAX;
+		memset(source, 's', ns);
+		source[ns] = '\0';
+		assert_int_equal(rrd_record_new(&r, "lead-1", RRD_KIND_LEAD), RRD_OK);
+		assert_int_equal(rrd_record_set_source(r, source), RRD_OK);
+		char key[8], value[300];
+		memset(value, 'v', sizeof value);
+		for (size_t k = 0; k < 20; k++) {
+			snprintf(key, sizeof key, "k%02zu", k);
+			value[n - k] = '\0';
+			assert_int_equal(rrd_record_set_attr(r, key, value), RRD_OK);
+			value[n - k] = 'v';
+		}
+		rrd_record *copy;
+		assert_int_equal(rrd_record_dup(&copy, r), RRD_OK);
+		rrd_buf want = { 0 }, got = { 0 };
+		rrd__record_encode(r, &want);
+		rrd__record_encode(copy, &got);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		rrd_record *back;
+		assert_int_equal(rrd__record_decode(want.data, want.len, &back), RRD_OK);
+		got.len = 0;
+		rrd__record_encode(back, &got);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		rrd_arena arena = { 0 };
+		rrd_record *in;
+		assert_int_equal(rrd__record_decode_arena(want.data, want.len, &arena, &in), RRD_OK);
+		got.len = 0;
+		rrd__record_encode(in, &got);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+		rrd__arena_free(&arena);
+		rrd_record_free(back);
+		rrd_record_free(copy);
+		rrd_record_free(r);
+		rrd__buf_free(&want);
+		rrd__buf_free(&got);
+	}
+}
+
+/* ---- format 2 as its description reads: the library's reading of any
+ * bytes, valid or damaged, must agree with it -------------------------- */
+
+#define REF_PAIRS_MAX 64
+typedef struct ref_record {
+	rrd_slice str[6]; /* id, source, owner, partner, follow-up, replaced-by */
+	int kind, status;
+	int64_t times[2];
+	int has_location;
+	double lat, lon;
+	rrd_slice pairs[2][2 * REF_PAIRS_MAX];
+	size_t npairs[2];
+} ref_record;
+
+static int ref_slice(rrd_reader *r, rrd_slice *s)
+{
+	s->p = rrd__read_bytes(r, &s->n);
+	return !r->failed && !memchr(s->p, 0, s->n);
+}
+
+/* 1 and *out when the bytes are a record of format 2, else 0. */
+static int ref_read(const unsigned char *b, size_t len, ref_record *out)
+{
+	memset(out, 0, sizeof *out);
+	out->times[0] = out->times[1] = RRD_TIME_NONE;
+	rrd_reader r = { b, len, 0 };
+	if (rrd__read_u8(&r) != 2 || !ref_slice(&r, &out->str[0]))
+		return 0;
+	out->kind = rrd__read_u8(&r);
+	out->status = rrd__read_u8(&r);
+	uint64_t has = rrd__read_uvar(&r);
+	if (r.failed || has >= (1u << 10))
+		return 0;
+	for (int i = 0; i < 5; i++)
+		if ((has & (1u << i)) && !ref_slice(&r, &out->str[1 + i]))
+			return 0;
+	for (int i = 0; i < 2; i++)
+		if (has & (1u << (5 + i)))
+			out->times[i] = rrd__read_svar(&r);
+	if (has & (1u << 7)) {
+		out->has_location = 1;
+		out->lat = rrd__read_f64(&r);
+		out->lon = rrd__read_f64(&r);
+	}
+	for (int l = 0; l < 2; l++) {
+		if (!(has & (1u << (8 + l))))
+			continue;
+		uint64_t n = rrd__read_uvar(&r);
+		if (r.failed || n > r.left || n > REF_PAIRS_MAX)
+			return 0;
+		out->npairs[l] = (size_t)n;
+		for (size_t i = 0; i < 2 * n; i++)
+			if (!ref_slice(&r, &out->pairs[l][i]))
+				return 0;
+	}
+	if (r.failed || r.left || !out->str[0].n || out->str[0].n > RRD_ID_MAX ||
+	    !rrd_kind_name((rrd_kind)out->kind) ||
+	    !rrd_record_status_name((rrd_record_status)out->status))
+		return 0;
+	return rrd__id_check_bytes(out->str[0].p, out->str[0].n, "id", RRD_ID_STORED) == RRD_OK;
+}
+
+static void assert_slice_is(rrd_slice s, const char *str)
+{
+	if (!s.p) {
+		assert_null(str);
+		return;
+	}
+	assert_non_null(str);
+	assert_int_equal(strlen(str), s.n);
+	assert_memory_equal(str, s.p, s.n);
+}
+
+static void assert_decodes_as_described(const unsigned char *b, size_t len)
+{
+	ref_record want;
+	int ok = ref_read(b, len, &want);
+	rrd_record *r = NULL;
+	rrd_status rc = rrd__record_decode(b, len, &r);
+	assert_int_equal(rc, ok ? RRD_OK : RRD_E_STORE);
+	if (!ok)
+		return;
+	const char *got[] = { r->id, r->source, r->owner, r->partner, r->follow_up,
+			      r->replaced_by };
+	for (int i = 0; i < 6; i++)
+		assert_slice_is(want.str[i], got[i]);
+	assert_int_equal(r->kind, want.kind);
+	assert_int_equal(r->status, want.status);
+	assert_int_equal(r->created_at, want.times[0]);
+	assert_int_equal(r->reassigned_at, want.times[1]);
+	assert_int_equal(r->has_location, want.has_location);
+	assert_memory_equal(&r->lat, &want.lat, sizeof r->lat);
+	assert_memory_equal(&r->lon, &want.lon, sizeof r->lon);
+	const rrd_kvlist *lists[] = { &r->attrs, &r->roles };
+	for (int l = 0; l < 2; l++) {
+		/* Each pair's key holds the value of its last pair. */
+		size_t distinct = 0;
+		for (size_t i = 0; i < want.npairs[l]; i++) {
+			const rrd_slice *k = &want.pairs[l][2 * i];
+			int later = 0;
+			for (size_t j = i + 1; j < want.npairs[l]; j++)
+				later |= want.pairs[l][2 * j].n == k->n &&
+					 memcmp(want.pairs[l][2 * j].p, k->p, k->n) == 0;
+			if (later)
+				continue;
+			distinct++;
+			char key[300];
+			assert_true(k->n < sizeof key);
+			memcpy(key, k->p, k->n);
+			key[k->n] = '\0';
+			assert_slice_is(want.pairs[l][2 * i + 1], rrd__kvlist_get(lists[l], key));
+		}
+		assert_int_equal(lists[l]->count, distinct);
+	}
+	rrd_record_free(r);
+}
+
+/* Every byte of a few encodings set to every value, and every prefix:
+ * the library reads what the description reads, and refuses the rest. */
+static void test_any_bytes_read_as_format_2_describes(void **state)
+{
+	(void)state;
+	rrd_record *full = full_record(), *bare;
+	assert_int_equal(rrd_record_new(&bare, "b", RRD_KIND_LEAD), RRD_OK);
+	const rrd_record *records[] = { full, bare };
+	for (size_t k = 0; k < 2; k++) {
+		rrd_buf b = { 0 };
+		rrd__record_encode(records[k], &b);
+		for (size_t n = 0; n <= b.len; n++)
+			assert_decodes_as_described(b.data, n);
+		unsigned char *copy = malloc(b.len);
+		for (size_t i = 0; i < b.len; i++)
+			for (int v = 0; v < 256; v++) {
+				memcpy(copy, b.data, b.len);
+				copy[i] = (unsigned char)v;
+				assert_decodes_as_described(copy, b.len);
+			}
+		free(copy);
+		rrd__buf_free(&b);
+	}
+	/* Times whose varints take every length from one byte to ten. */
+	for (int bits = 0; bits <= 64; bits++) {
+		for (int sign = 0; sign < 2; sign++) {
+			uint64_t u = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+			rrd_record *t;
+			assert_int_equal(rrd_record_new(&t, "t", RRD_KIND_LEAD), RRD_OK);
+			t->created_at = sign ? (int64_t)~(u >> 1) : (int64_t)(u >> 1);
+			t->reassigned_at = (int64_t)(u >> 2);
+			rrd_buf tb = { 0 };
+			rrd__record_encode(t, &tb);
+			assert_decodes_as_described(tb.data, tb.len);
+			rrd_record *back;
+			assert_int_equal(rrd__record_decode(tb.data, tb.len, &back), RRD_OK);
+			assert_int_equal(back->created_at, t->created_at);
+			assert_int_equal(back->reassigned_at, t->reassigned_at);
+			rrd_record_free(back);
+			rrd__buf_free(&tb);
+			rrd_record_free(t);
+		}
+	}
+	/* Lengths and counts of several bytes, pairs out of order and
+	 * repeated, more pairs than a view keeps at hand. */
+	const unsigned char long_id[] = { 2, 0x81, 0x00, 'x', 1, 1, 0 };
+	const unsigned char repeated[] = { 2, 1, 'x', 1, 1, 0x80, 0x02, 3, 1, 'b', 1, '2',
+					   1, 'a', 1, '1', 1, 'b', 1, '3' };
+	assert_decodes_as_described(long_id, sizeof long_id);
+	assert_decodes_as_described(repeated, sizeof repeated);
+	rrd_buf many = { 0 };
+	const unsigned char head[] = { 2, 1, 'x', 1, 1, 0x80, 0x02, 12 };
+	rrd__buf_put(&many, head, sizeof head);
+	for (int i = 0; i < 12; i++) {
+		char kv[3] = { (char)('a' + (i * 5) % 12), (char)('0' + i % 10), 0 };
+		rrd__buf_bytes(&many, kv, 1);
+		rrd__buf_bytes(&many, kv + 1, 1);
+	}
+	assert_decodes_as_described(many.data, many.len);
+	for (size_t i = 0; i < many.len; i++) {
+		unsigned char keep = many.data[i];
+		for (int v = 0; v < 256; v++) {
+			many.data[i] = (unsigned char)v;
+			assert_decodes_as_described(many.data, many.len);
+		}
+		many.data[i] = keep;
+	}
+	rrd__buf_free(&many);
+	rrd_record_free(bare);
+	rrd_record_free(full);
 }
 
 static void test_varints_round_trip(void **state)
@@ -476,7 +755,10 @@ int main(void)
 		cmocka_unit_test(test_a_record_reads_into_a_buffer),
 		cmocka_unit_test(test_a_read_record_changes_as_any),
 		cmocka_unit_test(test_a_record_in_an_arena_changes_within_it),
+		cmocka_unit_test(test_a_list_in_an_arena_takes_lent_strings),
 		cmocka_unit_test(test_a_copy_is_one_block),
+		cmocka_unit_test(test_strings_of_every_length_write_out_as_read),
+		cmocka_unit_test(test_any_bytes_read_as_format_2_describes),
 		cmocka_unit_test(test_varints_round_trip),
 		cmocka_unit_test(test_a_refused_json_value_is_named_once),
 	};

@@ -20,6 +20,9 @@ typedef enum rrd_id_rule {
  * characters `rule` refuses; else records why (naming `what`) and returns
  * RRD_E_INVALID. */
 rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule);
+/* Whether the n bytes at `id` (no NUL needed) are such an id, without a
+ * message: for a caller that only sorts ids, never refuses one. */
+int rrd__id_valid(const char *id, size_t n, rrd_id_rule rule);
 /* rrd__id_check_as(id, what, RRD_ID_INPUT): for everything that enters. */
 rrd_status rrd__id_check(const char *id, const char *what);
 

@@ -692,6 +692,49 @@ static rrd_status op_redistribute_filter(fixture *f, char *out, size_t cap)
 	return run_job(f, rd, out, cap);
 }
 
+/* A's records (L2, L5 and what the prepared submits gave it), read from
+ * the index of records by owner, to C and F. */
+static rrd_redistribution *a_to_c_and_f(void)
+{
+	rrd_redistribution *rd;
+	const char *to[] = { "C", "F" };
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_from_agent(rd, "A", NULL, 0), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_agents(rd, to, 2), RRD_OK);
+	return rd;
+}
+
+static rrd_status op_preview_agent(fixture *f, char *out, size_t cap)
+{
+	rrd_redistribution *rd = a_to_c_and_f();
+	rrd_plan *plan = NULL;
+	rrd_status rc = ARMED(rrd_distributor_preview(f->dist, rd, &plan));
+	no_output(rc, plan, "a plan");
+	if (!rc)
+		snprintf(out, cap, "total=%lld held=%lld", (long long)rrd_plan_total(plan),
+			 (long long)rrd_plan_held(plan));
+	rrd_plan_free(plan);
+	rrd_redistribution_free(rd);
+	return rc;
+}
+
+static rrd_status op_redistribute_agent(fixture *f, char *out, size_t cap)
+{
+	return run_job(f, a_to_c_and_f(), out, cap);
+}
+
+/* B's leads: the index names them, and each is read for its kind. */
+static rrd_status op_redistribute_owner(fixture *f, char *out, size_t cap)
+{
+	rrd_redistribution *rd;
+	const char *to[] = { "F" };
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_filter_owner(rd, "B"), RRD_OK);
+	assert_int_equal(rrd_redistribution_filter_kind(rd, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_agents(rd, to, 1), RRD_OK);
+	return run_job(f, rd, out, cap);
+}
+
 static rrd_status op_undo(fixture *f, char *out, size_t cap)
 {
 	int64_t restored = -1;
@@ -884,6 +927,9 @@ const op ops[] = {
 	READ(op_preview),
 	OP(op_redistribute_roles),
 	OP(op_redistribute_filter),
+	READ(op_preview_agent),
+	OP(op_redistribute_agent),
+	OP(op_redistribute_owner),
 	OP(op_undo),
 	OP(op_next_agent),
 	OP(op_next_agent_weighted),

@@ -5,6 +5,10 @@
  *
  * - after each public operation (ops.h), run one after another on one
  *   distributor, its entries say exactly what the records say;
+ * - a redistribution of one agent's records, or of an owner's, reads the
+ *   index and no record it does not take, and does exactly what the scan
+ *   of every record does on a store whose table predates the index: the
+ *   same records, in the same (creation) order, to the same agents;
  * - a store written without it (an earlier table, entries left over) is
  *   given a complete one when a distributor starts on it, once;
  * - the longest ids fit in its keys, and an owner no agent id could be
@@ -17,6 +21,7 @@
 
 #include "../support/by_owner_check.h"
 #include "../support/stores.h"
+#include "../support/faulty_store.h"
 #include "model/record.h"
 #include "ops.h"
 #include "store/store.h"
@@ -266,6 +271,81 @@ static rrd_redistribution *from_agent(const char *agent, const char *const *to, 
 	return rd;
 }
 
+/* The redistributions compared: each, on a fresh book. */
+static rrd_redistribution *case_of(int i)
+{
+	static const char *const to[] = { "C", "D" };
+	rrd_redistribution *rd;
+	switch (i) {
+	case 0:
+		return from_agent("A", to, 2);
+	case 1: /* the index alone: owner and status */
+		assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+		assert_int_equal(rrd_redistribution_filter_owner(rd, "A"), RRD_OK);
+		assert_int_equal(rrd_redistribution_filter_status(rd, RRD_RECORD_PENDING), RRD_OK);
+		break;
+	case 2: /* each record listed is read for its kind */
+		assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+		assert_int_equal(rrd_redistribution_filter_owner(rd, "A"), RRD_OK);
+		assert_int_equal(rrd_redistribution_filter_kind(rd, RRD_KIND_LEAD), RRD_OK);
+		break;
+	default: /* the owner's types leave all out */
+		assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+		assert_int_equal(rrd_redistribution_filter_owner(rd, "A"), RRD_OK);
+		const char *types[] = { "closer" };
+		assert_int_equal(rrd_redistribution_filter_owner_types(rd, types, 1), RRD_OK);
+		break;
+	}
+	if (i)
+		assert_int_equal(rrd_redistribution_to_agents(rd, to, 2), RRD_OK);
+	return rd;
+}
+
+static void test_selection_is_the_scans(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		/* Through the index, counting what is scanned (the faulty
+		 * store's table is of this version). */
+		faulty_store *fs = faulty_store_new_on(kind);
+		fixture *f = fix_new_on(fs->store, 0);
+		build_book(f, i ? NULL : fs->store);
+		/* Both parts hold some. */
+		size_t listed = by_owner_listed(fs->store);
+		assert_true(listed > 0 && listed < by_owner_count(fs->store));
+		assert_true(by_owner_blocks(fs->store) > 1);
+		long scans = fs->scans[RRD_NS_RECORD];
+		rrd_redistribution *rd = case_of(i);
+		char *indexed = run(f, rd);
+		rrd_redistribution_free(rd);
+		if (fs->scans[RRD_NS_RECORD] != scans)
+			fail_msg("case %d scanned every record", i);
+		by_owner_agrees(fs->store, "moved");
+		int64_t restored;
+		assert_int_equal(rrd_distributor_undo(f->dist, last_job, &restored), i == 3 ?
+				 RRD_E_NOTHING_TO_UNDO : RRD_OK);
+		by_owner_agrees(fs->store, "undone");
+		fix_free(f);
+		faulty_store_free(fs);
+		/* By the scan of every record. */
+		table o = table_open(2);
+		f = fix_new_on(o.store, 0);
+		build_book(f, NULL);
+		assert_int_equal(by_owner_count(o.store), 0);
+		rd = case_of(i);
+		char *scanned = run(f, rd);
+		rrd_redistribution_free(rd);
+		fix_free(f);
+		table_close(&o);
+		if (strcmp(indexed, scanned) != 0)
+			fail_msg("case %d: through the index\n%s\nby the scan\n%s", i, indexed, scanned);
+		if (i == 0 && !strstr(indexed, "moved k-claimed A -> "))
+			fail_msg("case 0 moved none of A's: %s", indexed);
+		free(indexed);
+		free(scanned);
+	}
+}
+
 /* ---- stores from before it ------------------------------------------ */
 
 static void put_raw(rrd_store *st, int ns, const char *key, const void *value, size_t len,
@@ -474,6 +554,7 @@ int main(int argc, char **argv)
 	kind = test_store_kind_named(argc > 1 ? argv[1] : NULL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_operation_keeps_it),
+		cmocka_unit_test(test_selection_is_the_scans),
 		cmocka_unit_test(test_an_old_store_gets_it_built),
 		cmocka_unit_test(test_longest_ids_fit),
 		cmocka_unit_test(test_the_memory_store_keeps_none),

@@ -44,9 +44,11 @@
 /* The table version from which a store takes RRD_NS_BY_OWNER. */
 #define FIRST_TABLE 3
 
-/* A block a batch makes holds at most this many bytes of entries: a SQL
- * store writes it in a page or two. */
-#define BLOCK_MAX 2048
+/* A block holds at most this many bytes of entries (but a first entry
+ * longer than that): a SQL store keeps it in its row, in one page, with
+ * no overflow page to read and write as well (SQLite's 4 KiB page
+ * keeps a row of up to about 1,000 bytes). */
+#define BLOCK_MAX 900
 
 /* The ids of the blocks a build makes, apart from agents' own. */
 #define BUILT_IDS ((uint64_t)1 << 63)
@@ -667,18 +669,20 @@ rrd_status rrd__by_owner_commit(rrd_distributor *d)
 	rrd_status rc = work_of(d, &w);
 	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++)
 		rc = change(d, w, &d->recs[(size_t)(uintptr_t)d->dirty_recs.items[i]], 1);
-	/* Lists grown too long become blocks. */
+	/* Lists grown too long become blocks (a long one, of records given
+	 * many at a time, several). */
 	for (size_t i = 0; !rc && i < d->dirty_agents.count; i++) {
 		rrd_agent_rt *a = d->dirty_agents.items[i];
 		if (a->st.recent.len <= RRD_BY_OWNER_LIST_MAX)
 			continue;
-		block *b;
-		if ((rc = block_new(d, w, a, &b)))
-			break;
+		block *b = NULL;
 		size_t pos = 0;
 		entry e;
-		while (!rc && entry_next(a->st.recent.data, a->st.recent.len, &pos, &e))
+		while (!rc && entry_next(a->st.recent.data, a->st.recent.len, &pos, &e)) {
+			if ((!b || b->entries.len + e.len > BLOCK_MAX) && (rc = block_new(d, w, a, &b)))
+				break;
 			rc = block_put(b, e.order, e.status, e.id, e.n);
+		}
 		a->st.recent.len = 0;
 		a->st.recent_min = INT64_MAX;
 	}

@@ -306,8 +306,20 @@ static void test_two_distributors_one_round_robin(void **state)
 	rrd_store_free(sb);
 }
 
+static int count_entry(void *ctx, const char *key, const void *value, size_t len, int64_t order)
+{
+	(void)key;
+	(void)value;
+	(void)len;
+	(void)order;
+	++*(int *)ctx;
+	return 0;
+}
+
 /* A plain round-robin submit: the reads in one round trip, the writes
- * and the commit in another. */
+ * and the commit in another; so too the submits that turn an agent's
+ * list of records into a block of the index by owner (every 35 or so
+ * of its records), which writes it blind. */
 static void test_submit_takes_two_round_trips(void **state)
 {
 	(void)state;
@@ -332,7 +344,7 @@ static void test_submit_takes_two_round_trips(void **state)
 	ok(rrd_distributor_add_rule(d, rule));
 	rrd_rule_free(rule);
 	pgstore *s = st->self;
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < 400; i++) {
 		char id[16];
 		snprintf(id, sizeof id, "L%d", i);
 		rrd_record *r;
@@ -342,6 +354,12 @@ static void test_submit_takes_two_round_trips(void **state)
 		rrd_record_free(r);
 		assert_int_equal(s->round_trips - before, 2);
 	}
+	/* The index by owner has blocks by now. */
+	int blocks = 0;
+	ok(st->m.begin(st->self, RRD_TXN_READ_ONLY, &(uint64_t){ 0 }));
+	ok(st->m.scan(st->self, RRD_NS_BY_OWNER, "a0\x1F" "b", count_entry, &blocks));
+	st->m.rollback(st->self);
+	assert_true(blocks > 0);
 	rrd_distributor_free(d);
 	rrd_store_free(st);
 }

@@ -645,24 +645,30 @@ static rrd_redistribution *bdc_to_closers(void)
 	return rd;
 }
 
-static rrd_status op_preview(fixture *f, char *out, size_t cap)
+/* The preview of `rd` (freed): its totals and each target's count. */
+static rrd_status preview(fixture *f, rrd_redistribution *rd, char *out, size_t cap)
 {
-	rrd_redistribution *rd = bdc_to_closers();
 	rrd_plan *plan = NULL;
 	rrd_status rc = ARMED(rrd_distributor_preview(f->dist, rd, &plan));
 	no_output(rc, plan, "a plan");
 	if (!rc) {
-		const char *a0 = NULL, *a1 = NULL;
-		int64_t n0 = -1, n1 = -1;
-		rrd_plan_target(plan, 0, &a0, &n0);
-		rrd_plan_target(plan, 1, &a1, &n1);
-		snprintf(out, cap, "total=%lld held=%lld %s=%lld %s=%lld",
-			 (long long)rrd_plan_total(plan), (long long)rrd_plan_held(plan), a0,
-			 (long long)n0, a1, (long long)n1);
+		int n = snprintf(out, cap, "total=%lld held=%lld", (long long)rrd_plan_total(plan),
+				 (long long)rrd_plan_held(plan));
+		for (size_t i = 0; n >= 0 && (size_t)n < cap && i < rrd_plan_target_count(plan); i++) {
+			const char *a = NULL;
+			int64_t k = -1;
+			rrd_plan_target(plan, i, &a, &k);
+			n += snprintf(out + n, cap - (size_t)n, " %s=%lld", a, (long long)k);
+		}
 	}
 	rrd_plan_free(plan);
 	rrd_redistribution_free(rd);
 	return rc;
+}
+
+static rrd_status op_preview(fixture *f, char *out, size_t cap)
+{
+	return preview(f, bdc_to_closers(), out, cap);
 }
 
 static rrd_status run_job(fixture *f, rrd_redistribution *rd, char *out, size_t cap)
@@ -706,16 +712,7 @@ static rrd_redistribution *a_to_c_and_f(void)
 
 static rrd_status op_preview_agent(fixture *f, char *out, size_t cap)
 {
-	rrd_redistribution *rd = a_to_c_and_f();
-	rrd_plan *plan = NULL;
-	rrd_status rc = ARMED(rrd_distributor_preview(f->dist, rd, &plan));
-	no_output(rc, plan, "a plan");
-	if (!rc)
-		snprintf(out, cap, "total=%lld held=%lld", (long long)rrd_plan_total(plan),
-			 (long long)rrd_plan_held(plan));
-	rrd_plan_free(plan);
-	rrd_redistribution_free(rd);
-	return rc;
+	return preview(f, a_to_c_and_f(), out, cap);
 }
 
 static rrd_status op_redistribute_agent(fixture *f, char *out, size_t cap)

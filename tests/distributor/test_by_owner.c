@@ -311,9 +311,8 @@ static void test_selection_is_the_scans(void **state)
 		fixture *f = fix_new_on(fs->store, 0);
 		build_book(f, i ? NULL : fs->store);
 		/* Both parts hold some. */
-		size_t listed = by_owner_listed(fs->store);
-		assert_true(listed > 0 && listed < by_owner_count(fs->store));
-		assert_true(by_owner_blocks(fs->store) > 1);
+		by_owner_counts n = by_owner_count(fs->store);
+		assert_true(n.listed > 0 && n.listed < n.entries && n.blocks > 1);
 		long scans = fs->scans[RRD_NS_RECORD];
 		rrd_redistribution *rd = case_of(i);
 		char *indexed = run(f, rd);
@@ -331,7 +330,7 @@ static void test_selection_is_the_scans(void **state)
 		table o = table_open(2);
 		f = fix_new_on(o.store, 0);
 		build_book(f, NULL);
-		assert_int_equal(by_owner_count(o.store), 0);
+		assert_int_equal(by_owner_count(o.store).entries, 0);
 		rd = case_of(i);
 		char *scanned = run(f, rd);
 		rrd_redistribution_free(rd);
@@ -430,7 +429,7 @@ static void test_an_old_store_gets_it_built(void **state)
 	build_book(f, NULL);
 	fix_free(f);
 	rrd_store_free(old);
-	assert_int_equal(by_owner_count(st), 0);
+	assert_int_equal(by_owner_count(st).entries, 0);
 	/* ...with entries nobody kept up to date, and records of owners no
 	 * agent could be. */
 	char long_owner[RRD_ID_MAX + 2];
@@ -458,7 +457,7 @@ static void test_an_old_store_gets_it_built(void **state)
 	/* A distributor's start builds it... */
 	f = fix_new_on(st, 0);
 	by_owner_agrees(st, "built");
-	size_t n = by_owner_count(st);
+	size_t n = by_owner_count(st).entries;
 	fix_free(f);
 	/* ...once: the next start finds it complete and writes nothing. */
 	rrd_store *counted = counting(st);
@@ -468,7 +467,7 @@ static void test_an_old_store_gets_it_built(void **state)
 	/* by_owner_agrees: every record with an owner that an agent could
 	 * be, and only those; not the two whose owners no agent could be,
 	 * nothing of what was there before. */
-	assert_int_equal(by_owner_count(st), n);
+	assert_int_equal(by_owner_count(st).entries, n);
 	assert_true(n > 10);
 	const char *to[] = { "C", "D" };
 	rrd_redistribution *rd = from_agent("A", to, 2);
@@ -535,7 +534,7 @@ static void test_the_memory_store_keeps_none(void **state)
 	assert_int_equal(rrd_store_memory_new(&st), RRD_OK);
 	fixture *f = fix_new_on(st, 0);
 	build_book(f, NULL);
-	assert_int_equal(by_owner_count(st), 0);
+	assert_int_equal(by_owner_count(st).entries, 0);
 	assert_false(by_owner_kept(st));
 	const char *to[] = { "C", "D" };
 	rrd_redistribution *rd = from_agent("A", to, 2);
@@ -544,7 +543,7 @@ static void test_the_memory_store_keeps_none(void **state)
 	if (!strstr(text, "moved k-claimed A -> "))
 		fail_msg("moved:\n%s", text);
 	free(text);
-	assert_int_equal(by_owner_count(st), 0);
+	assert_int_equal(by_owner_count(st).entries, 0);
 	fix_free(f);
 	rrd_store_free(st);
 }

@@ -263,24 +263,31 @@ static const char *blocks_differ(const found *f, char *out, size_t cap)
 	return NULL;
 }
 
+/* Whether the store holds the marker that says the index is complete. */
+static int marker(rrd_store *st)
+{
+	uint64_t gen;
+	assert_int_equal(st->m.begin(st->self, RRD_TXN_READ_ONLY, &gen), RRD_OK);
+	const void *v;
+	size_t len;
+	int rc = st->m.get(st->self, RRD_NS_META, "index.by_owner", &v, &len, NULL);
+	st->m.rollback(st->self);
+	return rc == RRD_OK;
+}
+
 const char *by_owner_differs(rrd_store *st)
 {
 	static char out[4 * 2048];
 	lines want = { 0 };
 	found f = { 0 };
 	read_index(st, &f, &want);
-	uint64_t gen;
-	assert_int_equal(st->m.begin(st->self, RRD_TXN_READ_ONLY, &gen), RRD_OK);
-	const void *v;
-	size_t len;
-	int marker = st->m.get(st->self, RRD_NS_META, "index.by_owner", &v, &len, NULL);
-	st->m.rollback(st->self);
+	int marked = marker(st);
 	qsort(want.items, want.count, sizeof *want.items, by_text);
 	qsort(f.entries.items, f.entries.count, sizeof *f.entries.items, by_text);
 	qsort(f.blocks.items, f.blocks.count, sizeof *f.blocks.items, by_text);
 	qsort(f.dirs.items, f.dirs.count, sizeof *f.dirs.items, by_text);
 	const char *r = NULL;
-	if (marker != RRD_OK) {
+	if (!marked) {
 		r = "no marker says the index is complete";
 	} else if (f.bad) {
 		r = f.bad;
@@ -310,40 +317,16 @@ void by_owner_agrees(rrd_store *st, const char *when)
 		fail_msg("%s: the index of records by owner differs from the records: %s", when, d);
 }
 
-size_t by_owner_count(rrd_store *st)
+by_owner_counts by_owner_count(rrd_store *st)
 {
 	found f = { 0 };
 	read_index(st, &f, NULL);
-	size_t n = f.entries.count;
-	found_clear(&f);
-	return n;
-}
-
-size_t by_owner_listed(rrd_store *st)
-{
-	found f = { 0 };
-	read_index(st, &f, NULL);
-	size_t n = f.listed.count;
-	found_clear(&f);
-	return n;
-}
-
-size_t by_owner_blocks(rrd_store *st)
-{
-	found f = { 0 };
-	read_index(st, &f, NULL);
-	size_t n = f.blocks.count;
+	by_owner_counts n = { f.entries.count, f.listed.count, f.blocks.count };
 	found_clear(&f);
 	return n;
 }
 
 int by_owner_kept(rrd_store *st)
 {
-	uint64_t gen;
-	assert_int_equal(st->m.begin(st->self, RRD_TXN_READ_ONLY, &gen), RRD_OK);
-	const void *v;
-	size_t len;
-	int marker = st->m.get(st->self, RRD_NS_META, "index.by_owner", &v, &len, NULL);
-	st->m.rollback(st->self);
-	return marker == RRD_OK || by_owner_count(st) > 0;
+	return marker(st) || by_owner_count(st).entries > 0;
 }

@@ -28,8 +28,9 @@ void by_owner_agrees(rrd_store *st, const char *when);
 int by_owner_kept(rrd_store *st);
 /* How many entries it holds, in both parts; how many of them lie in
  * agents' lists; how many blocks it has. */
-size_t by_owner_count(rrd_store *st);
-size_t by_owner_listed(rrd_store *st);
-size_t by_owner_blocks(rrd_store *st);
+typedef struct by_owner_counts {
+	size_t entries, listed, blocks;
+} by_owner_counts;
+by_owner_counts by_owner_count(rrd_store *st);
 
 #endif

@@ -13,7 +13,7 @@
  *   of a SQL store more, no statement more);
  * - blocks in RRD_NS_BY_OWNER, "owner 0x1F b 0x1F id" (16 hex digits),
  *   each of many entries: a list grown past RRD_BY_OWNER_LIST_MAX bytes
- *   becomes one, and a job's batch makes one for each agent it gives
+ *   becomes one, and a job's batch makes some for each agent it gives
  *   records to, so that moving a thousand records writes a few dozen
  *   rows, not a thousand. Each block has a row of its own in the
  *   owner's directory, "owner 0x1F d 0x1F id", holding the least and
@@ -784,11 +784,12 @@ rrd_status rrd__by_owner_look(rrd_distributor *d)
 }
 
 /* One owned record, as the build found it: where its owner and entry lie
- * in the build's bytes. */
+ * in the build's bytes (offsets while they may move, then `owner_at`). */
 typedef struct found {
 	size_t owner, on;  /* in text */
 	size_t entry, len; /* in text */
 	int64_t order;
+	const unsigned char *owner_at;
 } found;
 
 typedef struct build_ctx {
@@ -849,15 +850,13 @@ static int record_found(void *ctx, const char *key, const void *value, size_t le
 	return c->rc != RRD_OK;
 }
 
-static const unsigned char *sort_text;
-
 /* By owner, then as the store listed them (creation order), which is
  * where their entries lie in the text. */
 static int by_owner_then_place(const void *a, const void *b)
 {
 	const found *x = a, *y = b;
 	size_t n = x->on < y->on ? x->on : y->on;
-	int c = memcmp(sort_text + x->owner, sort_text + y->owner, n);
+	int c = memcmp(x->owner_at, y->owner_at, n);
 	if (c || x->on != y->on)
 		return c ? c : x->on < y->on ? -1 : 1;
 	return (x->entry > y->entry) - (x->entry < y->entry);
@@ -867,7 +866,10 @@ static int by_owner_then_place(const void *a, const void *b)
  * order, with their directory rows, into c->p. */
 static rrd_status build_blocks(build_ctx *c)
 {
-	sort_text = c->text.data;
+	if (!c->n)
+		return RRD_OK;
+	for (size_t i = 0; i < c->n; i++)
+		c->found[i].owner_at = c->text.data + c->found[i].owner;
 	qsort(c->found, c->n, sizeof *c->found, by_owner_then_place);
 	rrd_buf b = { 0 };
 	rrd_status rc = RRD_OK;
@@ -879,7 +881,7 @@ static rrd_status build_blocks(build_ctx *c)
 		b.len = 0;
 		size_t j = i;
 		for (; j < c->n && c->found[j].on == first->on &&
-		       memcmp(c->text.data + c->found[j].owner, owner, first->on) == 0 &&
+		       memcmp(c->found[j].owner_at, owner, first->on) == 0 &&
 		       (j == i || b.len + c->found[j].len <= BLOCK_MAX);
 		     j++) {
 			rrd__buf_put(&b, c->text.data + c->found[j].entry, c->found[j].len);
@@ -903,7 +905,7 @@ static rrd_status build_blocks(build_ctx *c)
 			rc = rrd__puts_add(c->p, key, from, 0);
 		/* The next owner's ids start afresh; an owner's own may go on. */
 		if (j < c->n && (c->found[j].on != first->on ||
-				 memcmp(c->text.data + c->found[j].owner, owner, first->on) != 0))
+				 memcmp(c->found[j].owner_at, owner, first->on) != 0))
 			id = BUILT_IDS;
 		i = j;
 	}
@@ -1043,7 +1045,7 @@ rrd_status rrd__by_owner_each(rrd_distributor *d, const char *owner, rrd_owned_f
 		entry *e = &g.all[i];
 		e->id = (const char *)g.bytes.data + e->at + e->len - e->n;
 	}
-	if (!rc)
+	if (!rc && g.n)
 		qsort(g.all, g.n, sizeof *g.all, by_order);
 	char id[RRD_ID_MAX + 1];
 	for (size_t i = 0; !rc && i < g.n; i++) {

@@ -62,6 +62,12 @@ static int by_text(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void sort(lines *l)
+{
+	if (l->count)
+		qsort(l->items, l->count, sizeof *l->items, by_text);
+}
+
 /* Whether an owner is one an agent id could be: 1..RRD_ID_MAX bytes, no
  * control character (C1 let through, as earlier releases stored them),
  * UTF-8 (which every record read here is). */
@@ -282,10 +288,10 @@ const char *by_owner_differs(rrd_store *st)
 	found f = { 0 };
 	read_index(st, &f, &want);
 	int marked = marker(st);
-	qsort(want.items, want.count, sizeof *want.items, by_text);
-	qsort(f.entries.items, f.entries.count, sizeof *f.entries.items, by_text);
-	qsort(f.blocks.items, f.blocks.count, sizeof *f.blocks.items, by_text);
-	qsort(f.dirs.items, f.dirs.count, sizeof *f.dirs.items, by_text);
+	sort(&want);
+	sort(&f.entries);
+	sort(&f.blocks);
+	sort(&f.dirs);
 	const char *r = NULL;
 	if (!marked) {
 		r = "no marker says the index is complete";

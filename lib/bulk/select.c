@@ -166,21 +166,22 @@ static const char *pick_text(rrd_rd_selection *s, rrd_slice str)
 
 /* Take a record into the selection: moved, held, or (deactivated) left
  * out. */
-static rrd_status consider(rrd_rd_selection *s, const rrd_record_view *v)
+static rrd_status consider(rrd_rd_selection *s, rrd_slice id, rrd_slice owner,
+			   rrd_record_status status)
 {
-	if (v->status == RRD_RECORD_DEACTIVATED)
+	if (status == RRD_RECORD_DEACTIVATED)
 		return RRD_OK;
-	if (v->status == RRD_RECORD_OFFERED) {
+	if (status == RRD_RECORD_OFFERED) {
 		s->held++;
 		return RRD_OK;
 	}
 	if (rrd__grow((void **)&s->picks, &s->picks_cap, s->npicks + 1, sizeof *s->picks))
 		return rrd__nomem();
-	const char *id = pick_text(s, v->id);
-	const char *owner = v->owner.p ? pick_text(s, v->owner) : NULL;
+	const char *id_at = pick_text(s, id);
+	const char *owner_at = owner.p ? pick_text(s, owner) : NULL;
 	if (s->text.failed)
 		return rrd__nomem();
-	s->picks[s->npicks++] = (rrd_rd_pick){ id, owner, v->status };
+	s->picks[s->npicks++] = (rrd_rd_pick){ id_at, owner_at, status };
 	return RRD_OK;
 }
 
@@ -190,6 +191,12 @@ typedef struct select_ctx {
 	rrd_rd_selection *s;
 	size_t next;         /* the named record to come next */
 	rrd_status rc;
+	/* Listed by the index: the owner, and the ids of the records to
+	 * read when the index alone cannot tell whether one matches. */
+	rrd_slice owner;
+	rrd_buf ids;
+	size_t *id_at;
+	size_t nids, id_cap;
 } select_ctx;
 
 /* Look at a stored record: take it into the selection when `check` says
@@ -200,7 +207,7 @@ static rrd_status look(select_ctx *c, const void *value, size_t len, int check)
 	rrd_record_view v;
 	rrd_status rc = rrd__record_view(value, len, &v);
 	if (!rc && (!check || matches(c->d, c->rd, &v)))
-		rc = consider(c->s, &v);
+		rc = consider(c->s, v.id, v.owner, v.status);
 	return rc;
 }
 
@@ -228,6 +235,75 @@ static rrd_status named_one(rrd_distributor *d, void *ctx, size_t i, const void 
 	return look(c, value, len, 0);
 }
 
+/* The owner whose records a redistribution takes, when the index lists
+ * them all: the agent it empties (but of some roles only: those go by
+ * holder, not owner), or the owner a filter names. NULL otherwise. */
+static const char *listed_owner(rrd_distributor *d, const rrd_redistribution *rd)
+{
+	const char *owner = rd->from == RD_FROM_AGENT && !rd->roles.count ? rd->agent
+			    : rd->from == RD_FROM_FILTER ? rd->owner : NULL;
+	return owner && rrd__by_owner_lists(d, owner) ? owner : NULL;
+}
+
+/* Whether a filter asks of a record more than its owner and status,
+ * which the index holds. */
+static int asks_more(const rrd_redistribution *rd)
+{
+	return rd->from == RD_FROM_FILTER && (rd->has_kind || rd->attrs.count || rd->has_since);
+}
+
+/* One record of the owner, as the index has it: taken, unless the
+ * filter's status or the owner's types leave it out, or kept to be read
+ * when the filter asks more. */
+static rrd_status listed_one(void *ctx, const char *record, rrd_record_status status)
+{
+	select_ctx *c = ctx;
+	const rrd_redistribution *rd = c->rd;
+	if (rd->from == RD_FROM_FILTER && rd->status && status != rd->status)
+		return RRD_OK;
+	rrd_slice id = { record, strlen(record) };
+	if (!asks_more(rd))
+		return consider(c->s, id, c->owner, status);
+	if (rrd__grow((void **)&c->id_at, &c->id_cap, c->nids + 1, sizeof *c->id_at))
+		return rrd__nomem();
+	c->id_at[c->nids++] = c->ids.len;
+	rrd__buf_put(&c->ids, record, id.n + 1);
+	return c->ids.failed ? rrd__nomem() : RRD_OK;
+}
+
+/* A record the index listed, read: taken when it matches. */
+static rrd_status listed_read(rrd_distributor *d, void *ctx, size_t i, const void *value,
+			      size_t len, int64_t order)
+{
+	(void)d;
+	(void)i;
+	(void)order;
+	return look(ctx, value, len, 1);
+}
+
+/* The records of `owner`, from the index, in the order the store holds
+ * them all: that of their creation. */
+static rrd_status select_listed(select_ctx *c, const char *owner)
+{
+	const rrd_redistribution *rd = c->rd;
+	c->owner = (rrd_slice){ owner, strlen(owner) };
+	/* The owner's types are the owner's: they leave out all or none. */
+	if (rd->from == RD_FROM_FILTER && rd->owner_types.count &&
+	    !owner_has_type(c->d, &rd->owner_types, c->owner))
+		return RRD_OK;
+	rrd_status rc = rrd__by_owner_each(c->d, owner, listed_one, c);
+	if (rc || !c->nids)
+		return rc;
+	const char **ids = rrd__malloc(c->nids * sizeof *ids);
+	if (!ids)
+		return rrd__nomem();
+	for (size_t i = 0; i < c->nids; i++)
+		ids[i] = (const char *)c->ids.data + c->id_at[i];
+	rc = rrd__get_many(c->d, RRD_NS_RECORD, c->nids, ids, listed_read, c, "reading records");
+	rrd__free(ids);
+	return rc;
+}
+
 static rrd_status select_records(select_ctx *c)
 {
 	const rrd_redistribution *rd = c->rd;
@@ -245,6 +321,9 @@ static rrd_status select_records(select_ctx *c)
 	}
 	/* The store holds every record in creation order; the cache may
 	 * hold only some, and at the start of a transaction they agree. */
+	const char *owner = listed_owner(c->d, rd);
+	if (owner)
+		return select_listed(c, owner);
 	rrd_store *st = c->d->store;
 	int rc = st->m.scan(st->self, RRD_NS_RECORD, "", scan_one, c);
 	if (c->rc)
@@ -260,9 +339,11 @@ rrd_status rrd__rd_select(rrd_distributor *d, const rrd_redistribution *rd, rrd_
 	if (rd->from == RD_FROM_AGENT && !rrd__agent_find(d, rd->agent))
 		return rrd__fail(RRD_E_UNKNOWN_AGENT, "no agent \"%s\"", rd->agent);
 	rrd_status rc = resolve_targets(d, rd, out);
-	select_ctx c = { d, rd, out, 0, RRD_OK };
+	select_ctx c = { .d = d, .rd = rd, .s = out };
 	if (!rc)
 		rc = select_records(&c);
+	rrd__buf_free(&c.ids);
+	rrd__free(c.id_at);
 	/* The text no longer moves. */
 	for (size_t i = 0; !rc && i < out->npicks; i++) {
 		rrd_rd_pick *p = &out->picks[i];

@@ -133,6 +133,7 @@ void rrd__agent_rt_free(rrd_agent_rt *a)
 	rrd__free(a->id);
 	rrd_agent_free(a->cfg);
 	rrd__free(a->memberships);
+	rrd__buf_free(&a->st.recent);
 	rrd__free(a);
 }
 

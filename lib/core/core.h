@@ -33,6 +33,8 @@
 #include "rrdist/distributor.h"
 #include "rrdist/pick.h"
 #include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
 #include "util/compiler.h"
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -92,7 +94,9 @@ typedef struct rrd_membership {
 	uint32_t pos;
 } rrd_membership;
 
-/* Hot counters of an agent (RRD_NS_AGENT_STATE). */
+/* Hot counters of an agent (RRD_NS_AGENT_STATE): these, in this many
+ * bytes, then what the index of records by owner keeps there (by_owner.c). */
+#define RRD_AGENT_STATE_SIZE 33
 typedef struct rrd_agent_state {
 	uint64_t epoch; /* 0: never loaded */
 	int dirty;
@@ -100,6 +104,9 @@ typedef struct rrd_agent_state {
 	int64_t today;  /* assignments on local day `day` */
 	int64_t day;
 	rrd_time last;  /* INT64_MIN: never */
+	rrd_buf recent; /* the list, as stored */
+	int64_t recent_min; /* its least order: INT64_MAX when empty */
+	uint64_t next_block; /* the id of its next block of entries */
 } rrd_agent_state;
 
 /*
@@ -171,9 +178,18 @@ typedef struct rrd_pool_rt {
 typedef struct rrd_rec_rt {
 	rrd_record *r;   /* NULL: slot free */
 	uint64_t epoch;
-	int dirty;
-	int batch;       /* one of an rrd_rec_batch's, not the cache's */
 	int64_t order;   /* creation sequence */
+	/* When `noted`: the owner and status the store holds, for the index
+	 * of records by owner (by_owner.c); `was_stored` 0 for a record new
+	 * to the store. A batch's record notes them as it is read, the
+	 * cache's when its owner or status first changes in a transaction
+	 * (the owner then lies in d->by_owner_noted). */
+	const char *was_owner;
+	unsigned char dirty;
+	unsigned char batch; /* one of an rrd_rec_batch's, not the cache's */
+	unsigned char noted;
+	unsigned char was_stored;
+	rrd_record_status was_status;
 } rrd_rec_rt;
 
 typedef struct rrd_custom_strategy {
@@ -215,6 +231,13 @@ typedef struct rrd_get_arrays {
 	int64_t *orders;
 	unsigned char *found;
 } rrd_get_arrays;
+
+/* What a distributor knows of its store's index of records by owner. */
+typedef enum rrd_by_owner_state {
+	RRD_BY_OWNER_NONE,     /* not kept: an older table, or the memory store */
+	RRD_BY_OWNER_KEPT,     /* kept by every write, not yet known complete */
+	RRD_BY_OWNER_COMPLETE  /* every record is in it: selections read it */
+} rrd_by_owner_state;
 
 typedef struct rrd_skip_entry {
 	uint32_t agent;
@@ -321,6 +344,12 @@ struct rrd_distributor {
 	/* What a commit writes, a namespace at a time: its events, then
 	 * its records (rrd__puts_write empties it after each). */
 	rrd_puts commit_puts;
+	/* The index of records by owner (by_owner.c): whether the store
+	 * keeps it, the owners noted in the open transaction, and what the
+	 * transaction read and changed of it. */
+	rrd_by_owner_state by_owner;
+	rrd_arena by_owner_noted;
+	struct rrd_by_owner_work *by_owner_work;
 	rrd_get_arrays get_arrays;
 };
 
@@ -518,6 +547,73 @@ void rrd__get_arrays_free(rrd_get_arrays *a);
  * del_many, or one del each when the store has none. */
 rrd_status rrd__del_many(rrd_distributor *d, int ns, size_t n, const char *const *keys,
 			 const char *what);
+
+/* Delete the entries of `ns` whose keys p holds (its values are not
+ * looked at), those there, and empty `p` whatever the outcome. */
+rrd_status rrd__puts_delete(rrd_distributor *d, rrd_puts *p, int ns, const char *what);
+
+/* ---- records by owner (by_owner.c) ---------------------------------- */
+
+/*
+ * An index of every stored record that has an owner, by owner, with its
+ * status: a redistribution of one agent's records reads that agent's
+ * entries instead of every record. Whatever writes a record changes its
+ * entry in the same transaction: the records written at commit
+ * (rrd__flush) and by a batch (rrd__rec_batch_write). An owner that no
+ * agent id could equal (too long, control characters) has no entries,
+ * and is never looked up either. How the entries lie (a list after an
+ * agent's counters, blocks in RRD_NS_BY_OWNER) is by_owner.c's.
+ *
+ * A store whose table predates RRD_NS_BY_OWNER never sees it, nor does
+ * the memory store, whose scans read everything anyway. On a store that
+ * may hold records from before it, a distributor's start builds it once,
+ * and a marker in RRD_NS_META says it is complete.
+ */
+
+/* What a transaction read and changed of the index (by_owner.c). */
+typedef struct rrd_by_owner_work rrd_by_owner_work;
+
+/* The bytes an agent's list stays within, but between the changes of
+ * one commit: about 25 entries of records with ids of a dozen bytes,
+ * which a SQL store keeps in the row, on the page, it did. */
+#define RRD_BY_OWNER_LIST_MAX 512
+/* What the index keeps after an agent's counters, read from `len` bytes
+ * (none: nothing) into st. RRD_OK; RRD_E_STORE when they are not such;
+ * RRD_E_NOMEM. No message is set. */
+rrd_status rrd__by_owner_state_read(rrd_agent_state *st, const void *bytes, size_t len);
+/* How many bytes it takes after the counters, and those bytes, at `to`. */
+size_t rrd__by_owner_state_len(const rrd_agent_state *st);
+void rrd__by_owner_state_put(const rrd_agent_state *st, unsigned char *to);
+/* At a distributor's start, in its first transaction: whether the store
+ * keeps the index, and whether the marker says it is complete. */
+rrd_status rrd__by_owner_look(rrd_distributor *d);
+/* When it is kept but not known complete: build it, in a transaction
+ * of its own. */
+rrd_status rrd__by_owner_build(rrd_distributor *d);
+/* Note the owner and status the store holds of a cached record whose
+ * owner or status is about to change, once a transaction. */
+rrd_status rrd__by_owner_note(rrd_distributor *d, rrd_rec_rt *rec);
+/* Forget what was noted and read: the transaction ended. */
+void rrd__by_owner_forget(rrd_distributor *d);
+void rrd__by_owner_free(rrd_distributor *d);
+/* Before a commit writes anything: the changes that the records it
+ * writes need, from what was noted to what they hold now, made to the
+ * agents' lists (which their counters then carry) and to the blocks,
+ * which rrd__by_owner_write writes. */
+rrd_status rrd__by_owner_commit(rrd_distributor *d);
+/* The same for the records a batch writes, recs[0..n) (the changed ones
+ * among them). */
+rrd_status rrd__by_owner_batch(rrd_distributor *d, const rrd_rec_rt *recs, size_t n);
+/* Write the blocks changed. */
+rrd_status rrd__by_owner_write(rrd_distributor *d);
+/* Whether the index lists every record of `owner`. */
+int rrd__by_owner_lists(const rrd_distributor *d, const char *owner);
+/* Each record of `owner` (rrd__by_owner_lists must say so), in creation
+ * order: its id (valid for the call) and status. A status other than
+ * RRD_OK from `each` stops the listing with it. */
+typedef rrd_status (*rrd_owned_fn)(void *ctx, const char *record, rrd_record_status status);
+rrd_status rrd__by_owner_each(rrd_distributor *d, const char *owner, rrd_owned_fn each,
+			      void *ctx);
 
 /* ---- the distributor's life (distributor.c) ------------------------- */
 

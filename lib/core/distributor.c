@@ -13,7 +13,8 @@ static rrd_status first_read(rrd_distributor *d, void *ctx, rrd_time now)
 {
 	(void)ctx;
 	(void)now;
-	return d->config_version < 0 ? rrd__config_load(d) : RRD_OK;
+	rrd_status rc = d->config_version < 0 ? rrd__config_load(d) : RRD_OK;
+	return rc ? rc : rrd__by_owner_look(d);
 }
 
 rrd_status rrd__core_new(rrd_distributor **out, rrd_store *store,
@@ -36,6 +37,9 @@ rrd_status rrd__core_new(rrd_distributor **out, rrd_store *store,
 	rrd__event_token(d->token, rrd__random_token());
 	rrd_txn t = { .kind = RRD_TXN_WRITE, .body = first_read, .own_clock = 1 };
 	rrd_status rc = rrd__run(d, &t, NULL);
+	/* A store that holds records from before the index: once. */
+	if (!rc && d->by_owner == RRD_BY_OWNER_KEPT)
+		rc = rrd__by_owner_build(d);
 	if (rc) {
 		rrd__core_free(d);
 		return rc;
@@ -60,6 +64,8 @@ void rrd__core_free(rrd_distributor *d)
 	rrd__free(d->recs);
 	rrd__free(d->rec_free);
 	rrd__free(d->settled);
+	rrd__arena_free(&d->by_owner_noted);
+	rrd__by_owner_free(d);
 	rrd__hashmap_free(&d->rec_map);
 	for (size_t i = 0; i < d->ncustoms; i++) {
 		if (d->customs[i].m.release)

@@ -69,24 +69,53 @@ void rrd__puts_reset(rrd_puts *p)
 	p->bytes.failed = p->key_bytes.failed = 0;
 }
 
-rrd_status rrd__puts_write(rrd_distributor *d, rrd_puts *p, int ns, const char *what)
+/* Entries a put_many or del_many is given at most: what one job batch
+ * writes goes in one call, and what is bigger (building an index) in
+ * calls of a size a networked store sends without strain. */
+#define PUT_MANY_CHUNK 4096
+
+/* The offsets p's entries hold turned into pointers, the buffers no
+ * longer moving. RRD_E_NOMEM when an append to them failed. */
+static rrd_status resolve(rrd_puts *p)
 {
-	rrd_store *st = d->store;
-	rrd_status rc = p->bytes.failed || p->key_bytes.failed ? rrd__nomem() : RRD_OK;
-	for (size_t i = 0; !rc && i < p->n; i++) {
+	if (p->bytes.failed || p->key_bytes.failed)
+		return rrd__nomem();
+	for (size_t i = 0; i < p->n; i++) {
 		p->keys[i] = (const char *)p->key_bytes.data + (uintptr_t)p->keys[i];
 		p->values[i] = p->bytes.data + (uintptr_t)p->values[i];
 	}
+	return RRD_OK;
+}
+
+rrd_status rrd__puts_write(rrd_distributor *d, rrd_puts *p, int ns, const char *what)
+{
+	rrd_store *st = d->store;
+	rrd_status rc = resolve(p);
 	if (rc || !p->n) {
 	} else if (p->n > 1 && st->m.put_many) {
-		rc = rrd__store_status(st->m.put_many(st->self, ns, p->n, p->keys, p->values,
-						      p->lens, p->orders),
-				       what);
+		for (size_t at = 0; !rc && at < p->n; at += PUT_MANY_CHUNK) {
+			size_t m = p->n - at < PUT_MANY_CHUNK ? p->n - at : PUT_MANY_CHUNK;
+			rc = rrd__store_status(st->m.put_many(st->self, ns, m, p->keys + at,
+							      p->values + at, p->lens + at,
+							      p->orders + at),
+					       what);
+		}
 	} else {
 		for (size_t i = 0; !rc && i < p->n; i++)
 			rc = rrd__store_status(st->m.put(st->self, ns, p->keys[i], p->values[i],
 							 p->lens[i], p->orders[i]),
 					       what);
+	}
+	rrd__puts_reset(p);
+	return rc;
+}
+
+rrd_status rrd__puts_delete(rrd_distributor *d, rrd_puts *p, int ns, const char *what)
+{
+	rrd_status rc = resolve(p);
+	for (size_t at = 0; !rc && at < p->n; at += PUT_MANY_CHUNK) {
+		size_t m = p->n - at < PUT_MANY_CHUNK ? p->n - at : PUT_MANY_CHUNK;
+		rc = rrd__del_many(d, ns, m, p->keys + at, what);
 	}
 	rrd__puts_reset(p);
 	return rc;

@@ -35,7 +35,11 @@ static rrd_status load_one(rrd_distributor *d, void *ctx, size_t k, const void *
 	}
 	/* b->recs has room for every key: nothing handed out moves. */
 	rrd_rec_rt *rec = &b->recs[b->nrecs++];
-	*rec = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .batch = 1, .order = order };
+	/* Its strings stay in the arena until the batch is emptied, the
+	 * owner it was read with too. */
+	*rec = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .batch = 1, .order = order,
+			     .was_owner = r->owner, .noted = 1, .was_stored = 1,
+			     .was_status = r->status };
 	c->out[b->at[k]] = rec;
 	return RRD_OK;
 }
@@ -73,8 +77,13 @@ rrd_status rrd__rec_batch_write(rrd_distributor *d, rrd_rec_batch *b)
 		rrd__record_encode(rec->r, &p->bytes);
 		rc = rrd__puts_add(p, rec->r->id, rrd__record_id_len(rec->r), from, rec->order);
 	}
+	/* Their entries in the index by owner, written with them. */
+	if (!rc)
+		rc = rrd__by_owner_batch(d, b->recs, b->nrecs);
 	if (!rc)
 		rc = rrd__puts_write(d, p, RRD_NS_RECORD, "writing records");
+	if (!rc)
+		rc = rrd__by_owner_write(d);
 	empty(b);
 	return rc;
 }

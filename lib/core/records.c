@@ -180,7 +180,8 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_r
 	long slot = take_slot(d);
 	if (slot < 0)
 		return rrd__nomem();
-	d->recs[slot] = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .order = order };
+	/* Noted as new: the store holds nothing of it. */
+	d->recs[slot] = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .order = order, .noted = 1 };
 	if ((rc = mark_dirty_idx(d, (size_t)slot))) {
 		d->recs[slot].r = NULL;
 		d->rec_free[d->nrec_free++] = (uint32_t)slot;
@@ -271,7 +272,9 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt
 		return rrd__nomem();
 	int was_open = old && holds_open(r->status);
 	int now_open = owner && holds_open(status);
-	if ((rc = rrd__rec_dirty(d, rec)) ||
+	/* Noted once the record is listed to be written, so that a note
+	 * never outlives its transaction. */
+	if ((rc = rrd__rec_dirty(d, rec)) || (!rec->noted && (rc = rrd__by_owner_note(d, rec))) ||
 	    (was_open && (rc = rrd__agent_state_dirty(d, old))) ||
 	    (now_open && (rc = rrd__agent_state_dirty(d, owner)))) {
 		rrd__free(id);

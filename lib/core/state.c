@@ -13,8 +13,9 @@
 #include "util/error.h"
 
 #define AGENT_STATE_FORMAT 1
-/* The format byte, then open, today, day and last as 8 bytes each. */
-#define AGENT_STATE_SIZE 33
+/* RRD_AGENT_STATE_SIZE bytes: the format byte, then open, today, day and
+ * last as 8 bytes each. What the index of records by owner keeps after
+ * them, an earlier release, which reads these alone, passes over. */
 
 static rrd_status store_get(rrd_distributor *d, int ns, const char *key, const void **v,
 			    size_t *len)
@@ -47,6 +48,7 @@ rrd_status rrd__agent_state_take(rrd_distributor *d, rrd_agent_rt *a, int found,
 	if (!found) {
 		s->open = s->today = s->day = 0;
 		s->last = INT64_MIN;
+		(void)rrd__by_owner_state_read(s, NULL, 0);
 	} else {
 		rrd_reader r = { v, len, 0 };
 		if (rrd__read_u8(&r) != AGENT_STATE_FORMAT)
@@ -55,7 +57,10 @@ rrd_status rrd__agent_state_take(rrd_distributor *d, rrd_agent_rt *a, int found,
 		s->today = rrd__read_i64(&r);
 		s->day = rrd__read_i64(&r);
 		s->last = rrd__read_i64(&r);
-		if (r.failed)
+		rrd_status rc = r.failed ? RRD_E_STORE : rrd__by_owner_state_read(s, r.p, r.left);
+		if (rc == RRD_E_NOMEM)
+			return rrd__nomem();
+		if (rc)
 			return rrd__fail(RRD_E_STORE, "stored state of agent \"%s\" is malformed", a->id);
 	}
 	s->epoch = d->epoch;
@@ -323,20 +328,35 @@ static rrd_status flush_records(rrd_distributor *d)
 	return rrd__puts_write(d, p, RRD_NS_RECORD, "writing records");
 }
 
+/* An agent's counters and what the index keeps after them. */
+static rrd_status put_agent(rrd_distributor *d, const rrd_agent_rt *a)
+{
+	/* Written in place: this goes on every assignment. Only what a
+	 * store held, past the list's usual size, takes the heap. */
+	unsigned char v[RRD_AGENT_STATE_SIZE + RRD_UVAR_MAX + RRD_BY_OWNER_LIST_MAX];
+	size_t len = RRD_AGENT_STATE_SIZE + rrd__by_owner_state_len(&a->st);
+	unsigned char *at = len <= sizeof v ? v : rrd__malloc(len);
+	if (!at)
+		return rrd__nomem();
+	at[0] = AGENT_STATE_FORMAT;
+	rrd__put_i64(at + 1, a->st.open);
+	rrd__put_i64(at + 9, a->st.today);
+	rrd__put_i64(at + 17, a->st.day);
+	rrd__put_i64(at + 25, a->st.last);
+	rrd__by_owner_state_put(&a->st, at + RRD_AGENT_STATE_SIZE);
+	rrd_status rc = put(d, RRD_NS_AGENT_STATE, a->id, at, len, a->idx, "writing state");
+	if (at != v)
+		rrd__free(at);
+	return rc;
+}
+
 rrd_status rrd__flush(rrd_distributor *d)
 {
-	rrd_status rc = RRD_OK;
-	/* Fixed sizes, written in place: these go on every assignment. */
-	for (size_t i = 0; !rc && i < d->dirty_agents.count; i++) {
-		rrd_agent_rt *a = d->dirty_agents.items[i];
-		unsigned char v[AGENT_STATE_SIZE];
-		v[0] = AGENT_STATE_FORMAT;
-		rrd__put_i64(v + 1, a->st.open);
-		rrd__put_i64(v + 9, a->st.today);
-		rrd__put_i64(v + 17, a->st.day);
-		rrd__put_i64(v + 25, a->st.last);
-		rc = put(d, RRD_NS_AGENT_STATE, a->id, v, sizeof v, a->idx, "writing state");
-	}
+	/* The records' entries first: they change agents' lists, which
+	 * their counters carry. */
+	rrd_status rc = rrd__by_owner_commit(d);
+	for (size_t i = 0; !rc && i < d->dirty_agents.count; i++)
+		rc = put_agent(d, d->dirty_agents.items[i]);
 	for (size_t i = 0; !rc && i < d->dirty_states.count; i++) {
 		rrd_strat_state *ss = d->dirty_states.items[i];
 		rc = put(d, RRD_NS_STRATEGY, ss->key, ss->data ? ss->data : (const void *)"",
@@ -348,5 +368,7 @@ rrd_status rrd__flush(rrd_distributor *d)
 		rrd__put_i64(v, c->stored);
 		rc = put(d, RRD_NS_META, c->key, v, sizeof v, 0, "writing state");
 	}
-	return rc ? rc : flush_records(d);
+	if (!rc)
+		rc = flush_records(d);
+	return rc ? rc : rrd__by_owner_write(d);
 }

@@ -63,8 +63,9 @@ static void clear_dirty_marks(rrd_distributor *d)
 		/* Records are kept by index: the array may have moved. */
 		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];
 		if (idx < d->nrecs)
-			d->recs[idx].dirty = 0;
+			d->recs[idx].dirty = d->recs[idx].noted = 0;
 	}
+	rrd__by_owner_forget(d);
 	for (size_t i = 0; i < d->dirty_meta.count; i++)
 		((rrd_meta_counter *)d->dirty_meta.items[i])->dirty = 0;
 	d->dirty_agents.count = d->dirty_states.count = 0;

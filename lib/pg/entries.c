@@ -18,7 +18,7 @@ static int bad_ns(int ns)
 
 static int ns_ok(int ns)
 {
-	return ns >= RRD_NS_META && ns <= RRD_NS_OUTBOX;
+	return ns >= RRD_NS_META && ns <= RRD_NS_BY_OWNER;
 }
 
 int rrd__pg_get(void *self, int ns, const char *key, const void **value, size_t *len,

@@ -20,7 +20,7 @@ rrd_status rrd__sim_store_empty(rrd_store *store)
 	if (rc)
 		return rc;
 	int found = 0;
-	for (int ns = RRD_NS_META; !rc && !found && ns <= RRD_NS_OUTBOX; ns++)
+	for (int ns = RRD_NS_META; !rc && !found && ns <= RRD_NS_BY_OWNER; ns++)
 		rc = rrd__store_status(store->m.scan(store->self, ns, "", found_one, &found),
 				       "reading the store");
 	store->m.rollback(store->self);

@@ -1049,5 +1049,7 @@ RRD_API rrd_status rrd_store_memory_new(rrd_store **out)
 	rrd_status rc = rrd_store_new(out, &memory_methods, s);
 	if (rc)
 		mem_close(s);
+	else
+		(*out)->scans_whole = 1;
 	return rc;
 }

@@ -9,6 +9,10 @@
 struct rrd_store {
 	rrd_store_methods m;
 	void *self;
+	/* Its scans read every entry of a namespace, whatever the prefix
+	 * (the memory store keeps no order): an index read by prefix would
+	 * cost as much to read as what it replaces, and its writes more. */
+	int scans_whole;
 };
 
 /* Turn a backend's return value into a status with a message. Every

@@ -56,13 +56,6 @@ rrd_status rrd__id_check(const char *id, const char *what)
 	return rrd__id_check_as(id, what, RRD_ID_INPUT);
 }
 
-rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule)
-{
-	if (!id)
-		return rrd__fail(RRD_E_INVALID, "%s must not be NULL", what);
-	return rrd__id_check_bytes(id, strlen(id), what, rule);
-}
-
 /* Whether a word's bytes are all printable ASCII (0x20..0x7E): none
  * below 0x20 (the bytes less 0x20 borrow into their top bit), none with
  * its top bit, none 0x7F. */
@@ -83,27 +76,59 @@ static int printable(const unsigned char *s, size_t n)
 	return word_printable(rrd__load8(s + n - 8));
 }
 
-rrd_status rrd__id_check_bytes(const char *id, size_t n, const char *what, rrd_id_rule rule)
+/* What is wrong with the n bytes of `id` under `rule`, if anything. */
+enum id_flaw { ID_FINE, ID_EMPTY, ID_LONG, ID_CONTROL, ID_NOT_UTF8 };
+
+static enum id_flaw id_flaw(const char *id, size_t n, rrd_id_rule rule)
 {
 	if (n == 0)
-		return rrd__fail(RRD_E_INVALID, "%s must not be empty", what);
+		return ID_EMPTY;
 	if (n > RRD_ID_MAX)
-		return rrd__fail(RRD_E_INVALID, "%s is %zu bytes long; at most %d are allowed",
-				 what, n, RRD_ID_MAX);
+		return ID_LONG;
 	if (n >= 8 && printable((const unsigned char *)id, n))
-		return RRD_OK;
+		return ID_FINE;
 	/* Most ids are ASCII: the UTF-8 pass is for those that are not. */
 	unsigned char high = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)id[i];
 		if (c < 0x20 || c == 0x7F ||
 		    (rule == RRD_ID_INPUT && i + 1 < n && c1_at((const unsigned char *)id + i)))
-			return rrd__fail(RRD_E_INVALID, "%s contains a control character", what);
+			return ID_CONTROL;
 		high |= c;
 	}
 	if ((high & 0x80) && !rrd__utf8_valid((const unsigned char *)id, n))
+		return ID_NOT_UTF8;
+	return ID_FINE;
+}
+
+int rrd__id_valid(const char *id, size_t n, rrd_id_rule rule)
+{
+	return id_flaw(id, n, rule) == ID_FINE;
+}
+
+rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule)
+{
+	if (!id)
+		return rrd__fail(RRD_E_INVALID, "%s must not be NULL", what);
+	return rrd__id_check_bytes(id, strlen(id), what, rule);
+}
+
+rrd_status rrd__id_check_bytes(const char *id, size_t n, const char *what, rrd_id_rule rule)
+{
+	switch (id_flaw(id, n, rule)) {
+	case ID_FINE:
+		return RRD_OK;
+	case ID_EMPTY:
+		return rrd__fail(RRD_E_INVALID, "%s must not be empty", what);
+	case ID_LONG:
+		return rrd__fail(RRD_E_INVALID, "%s is %zu bytes long; at most %d are allowed",
+				 what, n, RRD_ID_MAX);
+	case ID_CONTROL:
+		return rrd__fail(RRD_E_INVALID, "%s contains a control character", what);
+	case ID_NOT_UTF8:
+	default:
 		return rrd__fail(RRD_E_INVALID, "%s is not valid UTF-8", what);
-	return RRD_OK;
+	}
 }
 
 rrd_status rrd__text_check(const char *text, const char *what)

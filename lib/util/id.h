@@ -23,6 +23,9 @@ rrd_status rrd__id_check_as(const char *id, const char *what, rrd_id_rule rule);
 /* The same for the n bytes at `id`, which hold no NUL: for an id where it
  * lies in stored bytes. */
 rrd_status rrd__id_check_bytes(const char *id, size_t n, const char *what, rrd_id_rule rule);
+/* Whether the n bytes at `id` (no NUL needed) are such an id, without a
+ * message: for a caller that only sorts ids, never refuses one. */
+int rrd__id_valid(const char *id, size_t n, rrd_id_rule rule);
 /* rrd__id_check_as(id, what, RRD_ID_INPUT): for everything that enters. */
 rrd_status rrd__id_check(const char *id, const char *what);
 

@@ -5,6 +5,8 @@
 
 #include "fault_driver.h"
 
+#include "../support/by_owner_check.h"
+
 /* Most events any one operation here makes, with room to spare; a run
  * that still reaches its fault past this is looping. */
 #define MAX_N 5000
@@ -68,6 +70,20 @@ void ops_disarm(void)
 
 /* ---- one operation --------------------------------------------------- */
 
+/* Whatever became of a run, the index of records by owner says what the
+ * records say. */
+static void index_agrees(fixture *f, const char *what)
+{
+	/* The memory store's own handle keeps none (the faulty store's
+	 * table, in front of any, keeps one). */
+	if (!by_owner_kept(f->store))
+		return;
+	const char *d = by_owner_differs(f->store);
+	if (d)
+		ops_report("after %s, the index of records by owner differs from the records: %s",
+			   what, d);
+}
+
 typedef struct outcome {
 	rrd_status rc;
 	char *state;
@@ -90,6 +106,7 @@ static outcome run_clean(const op *o, char **prepared)
 		kind->before(f);
 	out.rc = o->run(f, out.result, sizeof out.result);
 	out.state = snap_take(f, &ops_ids);
+	index_agrees(f, "a clean run");
 	fix_free(f);
 	kind->close();
 	fault_alloc_end();
@@ -140,6 +157,7 @@ static int run_failing(const op *o, long n, const outcome *clean)
 	int reached = kind->made() >= n;
 	long refused = kind->refused();
 	char *after = snap_take(f, &ops_ids);
+	index_agrees(f, "the run");
 	char diff[2200];
 	if (kind->fails_with != RRD_OK && rc == kind->fails_with) {
 		if (!refused)
@@ -172,6 +190,7 @@ static int run_failing(const op *o, long n, const outcome *clean)
 	} else {
 		ops_report("returned %s (\"%s\"); want ok, as a clean run", rrd_status_name(rc), msg);
 	}
+	index_agrees(f, "the run and what followed");
 	free(before);
 	free(after);
 	fix_free(f);

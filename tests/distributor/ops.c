@@ -645,24 +645,30 @@ static rrd_redistribution *bdc_to_closers(void)
 	return rd;
 }
 
-static rrd_status op_preview(fixture *f, char *out, size_t cap)
+/* The preview of `rd` (freed): its totals and each target's count. */
+static rrd_status preview(fixture *f, rrd_redistribution *rd, char *out, size_t cap)
 {
-	rrd_redistribution *rd = bdc_to_closers();
 	rrd_plan *plan = NULL;
 	rrd_status rc = ARMED(rrd_distributor_preview(f->dist, rd, &plan));
 	no_output(rc, plan, "a plan");
 	if (!rc) {
-		const char *a0 = NULL, *a1 = NULL;
-		int64_t n0 = -1, n1 = -1;
-		rrd_plan_target(plan, 0, &a0, &n0);
-		rrd_plan_target(plan, 1, &a1, &n1);
-		snprintf(out, cap, "total=%lld held=%lld %s=%lld %s=%lld",
-			 (long long)rrd_plan_total(plan), (long long)rrd_plan_held(plan), a0,
-			 (long long)n0, a1, (long long)n1);
+		int n = snprintf(out, cap, "total=%lld held=%lld", (long long)rrd_plan_total(plan),
+				 (long long)rrd_plan_held(plan));
+		for (size_t i = 0; n >= 0 && (size_t)n < cap && i < rrd_plan_target_count(plan); i++) {
+			const char *a = NULL;
+			int64_t k = -1;
+			rrd_plan_target(plan, i, &a, &k);
+			n += snprintf(out + n, cap - (size_t)n, " %s=%lld", a, (long long)k);
+		}
 	}
 	rrd_plan_free(plan);
 	rrd_redistribution_free(rd);
 	return rc;
+}
+
+static rrd_status op_preview(fixture *f, char *out, size_t cap)
+{
+	return preview(f, bdc_to_closers(), out, cap);
 }
 
 static rrd_status run_job(fixture *f, rrd_redistribution *rd, char *out, size_t cap)
@@ -689,6 +695,40 @@ static rrd_status op_redistribute_filter(fixture *f, char *out, size_t cap)
 	assert_int_equal(rrd_redistribution_filter_status(rd, RRD_RECORD_QUEUED), RRD_OK);
 	assert_int_equal(rrd_redistribution_filter_kind(rd, RRD_KIND_LEAD), RRD_OK);
 	assert_int_equal(rrd_redistribution_to_types(rd, types, 1), RRD_OK);
+	return run_job(f, rd, out, cap);
+}
+
+/* A's records (L2, L5 and what the prepared submits gave it), read from
+ * the index of records by owner, to C and F. */
+static rrd_redistribution *a_to_c_and_f(void)
+{
+	rrd_redistribution *rd;
+	const char *to[] = { "C", "F" };
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_from_agent(rd, "A", NULL, 0), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_agents(rd, to, 2), RRD_OK);
+	return rd;
+}
+
+static rrd_status op_preview_agent(fixture *f, char *out, size_t cap)
+{
+	return preview(f, a_to_c_and_f(), out, cap);
+}
+
+static rrd_status op_redistribute_agent(fixture *f, char *out, size_t cap)
+{
+	return run_job(f, a_to_c_and_f(), out, cap);
+}
+
+/* B's leads: the index names them, and each is read for its kind. */
+static rrd_status op_redistribute_owner(fixture *f, char *out, size_t cap)
+{
+	rrd_redistribution *rd;
+	const char *to[] = { "F" };
+	assert_int_equal(rrd_redistribution_new(&rd), RRD_OK);
+	assert_int_equal(rrd_redistribution_filter_owner(rd, "B"), RRD_OK);
+	assert_int_equal(rrd_redistribution_filter_kind(rd, RRD_KIND_LEAD), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_agents(rd, to, 1), RRD_OK);
 	return run_job(f, rd, out, cap);
 }
 
@@ -884,6 +924,9 @@ const op ops[] = {
 	READ(op_preview),
 	OP(op_redistribute_roles),
 	OP(op_redistribute_filter),
+	READ(op_preview_agent),
+	OP(op_redistribute_agent),
+	OP(op_redistribute_owner),
 	OP(op_undo),
 	OP(op_next_agent),
 	OP(op_next_agent_weighted),

@@ -17,6 +17,8 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "../support/by_owner_check.h"
+
 #include "pg/pg.h"
 #include "rrdist.h"
 #include "store/store.h"
@@ -307,7 +309,9 @@ static void test_two_distributors_one_round_robin(void **state)
 }
 
 /* A plain round-robin submit: the reads in one round trip, the writes
- * and the commit in another. */
+ * and the commit in another; so too the submits that turn an agent's
+ * list of records into a block of the index by owner (every 35 or so
+ * of its records), which writes it blind. */
 static void test_submit_takes_two_round_trips(void **state)
 {
 	(void)state;
@@ -332,7 +336,7 @@ static void test_submit_takes_two_round_trips(void **state)
 	ok(rrd_distributor_add_rule(d, rule));
 	rrd_rule_free(rule);
 	pgstore *s = st->self;
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < 400; i++) {
 		char id[16];
 		snprintf(id, sizeof id, "L%d", i);
 		rrd_record *r;
@@ -342,6 +346,10 @@ static void test_submit_takes_two_round_trips(void **state)
 		rrd_record_free(r);
 		assert_int_equal(s->round_trips - before, 2);
 	}
+	/* The index by owner has blocks by now, and says what the records
+	 * say. */
+	assert_true(by_owner_count(st).blocks > 0);
+	by_owner_agrees(st, "after the submits");
 	rrd_distributor_free(d);
 	rrd_store_free(st);
 }

@@ -66,7 +66,7 @@ static int lacks(rrd_store *st, int has)
 
 #define NS RRD_NS_RECORD
 #define NS_FIRST RRD_NS_META
-#define NS_LAST RRD_NS_OUTBOX
+#define NS_LAST RRD_NS_BY_OWNER
 
 static void begin(rrd_store *st)
 {

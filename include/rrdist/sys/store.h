@@ -91,6 +91,13 @@
  *   parameters and matches a prefix by comparing bytes, never with LIKE.
  *   Keys compare bytewise, as unsigned bytes (memcmp): PostgreSQL needs a
  *   bytea column or COLLATE "C".
+ * - The namespaces are those of rrd_store_ns, and the list only grows. A
+ *   store whose table is version 3 or later accepts every one of them
+ *   (keep room for a few more, and a newer library will find it): the
+ *   library writes RRD_NS_BY_OWNER only to such a store, and a prefix
+ *   scan of it should cost what it returns (keys kept in order, as a SQL
+ *   store's B-tree keeps them), since the library reads it to avoid
+ *   reading every record.
  * - Every entry carries an `order` number; scans return entries by
  *   ascending order, then by key. The library uses it for the order
  *   calendars, agents and pools were first added in (each keeps its
@@ -152,7 +159,9 @@ typedef enum rrd_store_ns {
 	RRD_NS_POOL = 4,          /**< pool id -> JSON (definition, members, join numbers) */
 	RRD_NS_RULE = 5,          /**< rule id -> JSON; order = position */
 	RRD_NS_RECORD = 6,        /**< record id -> record (binary); order = creation sequence */
-	RRD_NS_AGENT_STATE = 7,   /**< agent id -> counters (open, today, last assignment) */
+	RRD_NS_AGENT_STATE = 7,   /**< agent id -> counters (open, today, last assignment),
+				   *   then (tables of version 3 on) the newest part of the
+				   *   index of its records (RRD_NS_BY_OWNER) */
 	RRD_NS_STRATEGY = 8,      /**< pool id 0x1F strategy name [0x1F member] -> strategy state */
 	RRD_NS_ROUTING = 9,       /**< record id -> live routing (offers, offered set) */
 	RRD_NS_QUEUE = 10,        /**< record id -> queue entry; order = queue sequence */
@@ -160,7 +169,15 @@ typedef enum rrd_store_ns {
 	RRD_NS_JOURNAL = 12,      /**< job id 0x1F 0x1F batch's first pick -> its records
 				   *   before the job (earlier releases: job id 0x1F
 				   *   record id -> that record) */
-	RRD_NS_OUTBOX = 13        /**< event id -> event not yet acknowledged; order = time */
+	RRD_NS_OUTBOX = 13,       /**< event id -> event not yet acknowledged; order = time */
+	RRD_NS_BY_OWNER = 14      /**< owner id 0x1F 'b' 0x1F block id -> a block of the
+				   *   index of the owner's records (their orders, statuses
+				   *   and ids), owner id 0x1F 'd' 0x1F block id -> the orders
+				   *   it spans; order 0. The library keeps it in the same
+				   *   transactions as the records, in a store whose table
+				   *   is version 3 or later (not the memory store), and
+				   *   reads an owner's records from it instead of every
+				   *   record */
 } rrd_store_ns;
 
 /** The longest key the library writes, in bytes, without the NUL. */

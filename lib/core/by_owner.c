@@ -722,23 +722,23 @@ rrd_status rrd__by_owner_write(rrd_distributor *d)
 			/* Emptied: gone, with its directory row. */
 			if (b->stored) {
 				row_key(key, b->owner, on, 'b', b->id);
-				rc = rrd__puts_add(&w->dels, key, w->dels.bytes.len, 0);
+				rc = rrd__puts_add(&w->dels, key, strlen(key), w->dels.bytes.len, 0);
 				row_key(key, b->owner, on, 'd', b->id);
 				if (!rc)
-					rc = rrd__puts_add(&w->dels, key, w->dels.bytes.len, 0);
+					rc = rrd__puts_add(&w->dels, key, strlen(key), w->dels.bytes.len, 0);
 			}
 			b->stored = 0;
 		} else {
 			row_key(key, b->owner, on, 'b', b->id);
 			size_t from = w->puts.bytes.len;
 			rrd__buf_put(&w->puts.bytes, b->entries.data, b->entries.len);
-			rc = rrd__puts_add(&w->puts, key, from, 0);
+			rc = rrd__puts_add(&w->puts, key, strlen(key), from, 0);
 			if (!rc && (b->ranged || !b->stored)) {
 				row_key(key, b->owner, on, 'd', b->id);
 				from = w->puts.bytes.len;
 				rrd__buf_svar(&w->puts.bytes, b->min);
 				rrd__buf_svar(&w->puts.bytes, b->max);
-				rc = rrd__puts_add(&w->puts, key, from, 0);
+				rc = rrd__puts_add(&w->puts, key, strlen(key), from, 0);
 			}
 			b->stored = 1;
 		}
@@ -806,7 +806,7 @@ static int old_row(void *ctx, const char *key, const void *value, size_t len, in
 	build_ctx *c = ctx;
 	(void)value;
 	(void)len;
-	c->rc = rrd__puts_add(c->p, key, c->p->bytes.len, order);
+	c->rc = rrd__puts_add(c->p, key, strlen(key), c->p->bytes.len, order);
 	return c->rc != RRD_OK;
 }
 
@@ -818,7 +818,7 @@ static int old_list(void *ctx, const char *key, const void *value, size_t len, i
 		return 0;
 	size_t from = c->p->bytes.len;
 	rrd__buf_put(&c->p->bytes, value, RRD_AGENT_STATE_SIZE);
-	c->rc = rrd__puts_add(c->p, key, from, order);
+	c->rc = rrd__puts_add(c->p, key, strlen(key), from, order);
 	return c->rc != RRD_OK;
 }
 
@@ -896,13 +896,13 @@ static rrd_status build_blocks(build_ctx *c)
 		row_key(key, owner, first->on, 'b', id);
 		size_t from = c->p->bytes.len;
 		rrd__buf_put(&c->p->bytes, b.data, b.len);
-		rc = rrd__puts_add(c->p, key, from, 0);
+		rc = rrd__puts_add(c->p, key, strlen(key), from, 0);
 		row_key(key, owner, first->on, 'd', id++);
 		from = c->p->bytes.len;
 		rrd__buf_svar(&c->p->bytes, min);
 		rrd__buf_svar(&c->p->bytes, max);
 		if (!rc)
-			rc = rrd__puts_add(c->p, key, from, 0);
+			rc = rrd__puts_add(c->p, key, strlen(key), from, 0);
 		/* The next owner's ids start afresh; an owner's own may go on. */
 		if (j < c->n && (c->found[j].on != first->on ||
 				 memcmp(c->found[j].owner_at, owner, first->on) != 0))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The durable stores beside the CRM-style baseline, in one run.
 
-usage: durable.py BENCH_DURABLE PEER_BIN
+usage: durable.py BENCH_DURABLE PEER_BIN [FLOOR_SQLITE]
     run through tests/pg/cluster.sh, which starts the throwaway PostgreSQL
     cluster and sets RRD_TEST_PG (scripts/bench --suite durable does both)
 
@@ -18,6 +18,11 @@ Prints each figure's median over the rounds as `bench NAME VALUE UNIT`,
 the baseline's included, then for each of ours the median over the rounds
 of its ratio to its baseline figure of the same round, as
 `bench NAME.vs_peer RATIO x` (above 1 is better, for times too).
+
+FLOOR_SQLITE (bench/floor_sqlite.c) is SQLite doing the store's writes
+with no library around it; given, it runs in each round after the SQLite
+pairs, and its figures get a ratio to the baseline's too: the most any
+SQLite layout of the store could reach.
 """
 import os
 import re
@@ -36,6 +41,8 @@ PAIRS = [
     ("durable.sqlite.submit.teams100", "peer.rr.sqlite.wal_normal.teams100", True),
     ("durable.sqlite.submit_many1000.teams1", "peer.rr.sqlite.wal_normal.teams1", True),
     ("durable.sqlite.redistribute15000", "peer.redistribute.sqlite.set_based", False),
+    ("floor.sqlite.submit", "peer.rr.sqlite.wal_normal.teams1", True),
+    ("floor.sqlite.rewrite15000", "peer.redistribute.sqlite.set_based", False),
     ("durable.pg.submit.conn1.teams1", "peer.rr.pg.conn1.teams1", True),
     ("durable.pg.submit.conn1.teams100", "peer.rr.pg.conn1.teams100", True),
     ("durable.pg.submit.procs4.teams1", "peer.rr.pg.procs4.teams1", True),
@@ -63,10 +70,11 @@ def run(cmd, env):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
     ours = os.path.abspath(sys.argv[1])
     peer_bin = os.path.abspath(sys.argv[2])
+    floor = os.path.abspath(sys.argv[3]) if len(sys.argv) == 4 else None
     conninfo = os.environ.get("RRD_TEST_PG")
     if not conninfo:
         sys.exit("durable.py: RRD_TEST_PG is not set: run it through tests/pg/cluster.sh")
@@ -94,6 +102,7 @@ def main():
         ]
         kinds = os.environ.get("RRD_BENCH_KINDS", "sqlite,pg").split(",")
         pairs = [p for p in pairs if p[1][1] in kinds]
+        floor_env = dict(env, RRD_BENCH_ROUNDS="1")
         for r in range(rounds):
             log("round %d of %d" % (r + 1, rounds))
             for peer, mine in pairs:
@@ -101,12 +110,15 @@ def main():
                 for cmd in order:
                     for name, fig in run(cmd, env).items():
                         seen.setdefault(name, []).append(fig)
+                if floor and mine[1] == "sqlite" and mine[3] == "redistribute":
+                    for name, fig in run([floor, lite], floor_env).items():
+                        seen.setdefault(name, []).append(fig)
 
     for name in sorted(seen):
         values = [v for v, _ in seen[name]]
         print("bench %s %g %s" % (name, round(statistics.median(values), 1), seen[name][0][1]))
     for mine, peer, more_is_better in PAIRS:
-        if mine.split(".")[1] not in kinds:
+        if mine.split(".")[1] not in kinds or (mine.startswith("floor.") and not floor):
             continue
         if mine not in seen or peer not in seen:
             sys.exit("durable.py: no figure %s or %s" % (mine, peer))

@@ -42,6 +42,7 @@ PAIRS = [
     ("durable.sqlite.submit_many1000.teams1", "peer.rr.sqlite.wal_normal.teams1", True),
     ("durable.sqlite.redistribute15000", "peer.redistribute.sqlite.set_based", False),
     ("floor.sqlite.submit", "peer.rr.sqlite.wal_normal.teams1", True),
+    ("floor.sqlite.submit_many1000", "peer.rr.sqlite.wal_normal.teams1", True),
     ("floor.sqlite.rewrite15000", "peer.redistribute.sqlite.set_based", False),
     ("durable.pg.submit.conn1.teams1", "peer.rr.pg.conn1.teams1", True),
     ("durable.pg.submit.conn1.teams100", "peer.rr.pg.conn1.teams100", True),

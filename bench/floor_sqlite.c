@@ -33,6 +33,7 @@
 #define MOVED 15000
 #define BATCH 1000
 #define SUBMITS 20000
+#define TEAMS 100
 #define RECORD_BYTES 111
 #define COUNTERS_BYTES 230
 #define CURSOR_BYTES 16
@@ -135,15 +136,33 @@ static void fill(unsigned char *v, size_t n, long seed)
 		v[i] = (unsigned char)('a' + (seed + (long)i) % 26);
 }
 
-/* 105,000 records, checkpointed: what both figures start from. */
+/* 105,000 records, and the counters and cursors of bench_durable's
+ * teams (the pool "solo" and 100 others of 10 agents), checkpointed: what
+ * every figure starts from. Other teams' rows lie between the pool's
+ * cursor and its agents', as they do in the store. */
 static void history(void)
 {
-	unsigned char v[RECORD_BYTES];
+	unsigned char v[RECORD_BYTES], counters[COUNTERS_BYTES], cursor[CURSOR_BYTES];
 	char key[32];
 	exec_sql("BEGIN");
 	for (long i = 0; i < RECORDS; i++) {
 		fill(v, sizeof v, i);
 		put_row(6, key, record_key(key, i), v, sizeof v, i);
+	}
+	for (int t = 0; t <= TEAMS; t++) {
+		char team[16];
+		if (t)
+			snprintf(team, sizeof team, "t%d", t);
+		else
+			snprintf(team, sizeof team, "solo");
+		for (int a = 0; a < 10; a++) {
+			int alen = snprintf(key, sizeof key, "%s.%d", team, a);
+			fill(counters, sizeof counters, a);
+			put_row(7, key, alen, counters, sizeof counters, 0);
+		}
+		int clen = snprintf(key, sizeof key, "%s\x1Frr", team);
+		fill(cursor, sizeof cursor, t);
+		put_row(8, key, clen, cursor, sizeof cursor, 0);
 	}
 	exec_sql("COMMIT");
 	exec_sql("PRAGMA wal_checkpoint(TRUNCATE)");

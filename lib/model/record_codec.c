@@ -553,9 +553,11 @@ static rrd_record *build(const rrd_record_view *v, void *block)
 				 .lent = block, .lent_end = r->block_end };
 	put_pairs(v, &v->attrs, items, &at);
 	put_pairs(v, &v->roles, items + nattrs, &at);
-	if (!v->attrs.ordered)
+	/* A list the record does not hold was never read: only one that is
+	 * there says whether it is in order. */
+	if (nattrs && !v->attrs.ordered)
 		sort_pairs(&r->attrs);
-	if (!v->roles.ordered)
+	if (nroles && !v->roles.ordered)
 		sort_pairs(&r->roles);
 	return r;
 }

@@ -820,9 +820,11 @@ static int mem_scan(void *self, int ns, const char *prefix, rrd_store_each_fn ea
 	rrd__free(tmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i + SCAN_AHEAD < n) {
-			/* The block's first two lines: most values end there. */
+			/* The block's first two lines: most values end there.
+			 * The second may lie past a short entry's end: its
+			 * address is reckoned as a number, not a pointer. */
 			RRD_PREFETCH(items[i + SCAN_AHEAD].e);
-			RRD_PREFETCH((char *)items[i + SCAN_AHEAD].e + 64);
+			RRD_PREFETCH((const void *)((uintptr_t)items[i + SCAN_AHEAD].e + 64));
 		}
 		if (each(ctx, items[i].e->key, value_of(items[i].e), items[i].e->len,
 			 items[i].e->order))

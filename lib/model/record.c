@@ -225,28 +225,6 @@ static rrd_status set_field(rrd_record *r, char **field, const char *value, cons
 	return rc;
 }
 
-rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r)
-{
-	*out = NULL;
-	/* A record's own id was checked when the record was made: a copy for
-	 * routing, made for every record submitted, need not check it again. */
-	rrd_status rc = id == r->id ? RRD_OK : rrd__id_check(id, "record id");
-	if (rc || (rc = record_alloc(out, id, r->kind, r->source)))
-		return rc;
-	rrd_record *c = *out;
-	c->has_location = r->has_location;
-	c->lat = r->lat;
-	c->lon = r->lon;
-	for (size_t i = 0; !rc && i < r->attrs.count; i++)
-		rc = rrd__kvlist_set(&c->attrs, r->attrs.items[i].key, r->attrs.items[i].value);
-	if (rc) {
-		rrd_record_free(c);
-		*out = NULL;
-		return rrd__nomem();
-	}
-	return RRD_OK;
-}
-
 /* Copy s to *at (rrd__text_put), moving it on; NULL for NULL. */
 static char *copy_into(char **at, const char *s)
 {
@@ -268,40 +246,67 @@ static rrd_kvlist copy_list(const rrd_kvlist *l, rrd_kv *items, char **at, void 
 			     .lent_end = block_end };
 }
 
+/* A copy of r in one block, as a record read from a store is: it costs
+ * one allocation and one free, whatever its attributes and roles. Under
+ * the id `id`; `whole` copies everything, else only what a record given
+ * to the library brings (kind, source, location, attributes), the rest
+ * as a new record has it. NULL when out of memory. */
+static rrd_record *block_copy(const rrd_record *r, const char *id, int whole)
+{
+	const char *const strings[] = { id, r->source };
+	const char *const held[] = { r->owner, r->partner, r->follow_up, r->replaced_by };
+	size_t text = 0, nroles = whole ? r->roles.count : 0, nkv = r->attrs.count + nroles;
+	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
+		text += text_size(strings[i]);
+	for (size_t i = 0; whole && i < sizeof held / sizeof *held; i++)
+		text += text_size(held[i]);
+	for (size_t i = 0; i < r->attrs.count; i++)
+		text += text_size(r->attrs.items[i].key) + text_size(r->attrs.items[i].value);
+	for (size_t i = 0; i < nroles; i++)
+		text += text_size(r->roles.items[i].key) + text_size(r->roles.items[i].value);
+	rrd_record *c = rrd__malloc(sizeof *c + nkv * sizeof(rrd_kv) + text);
+	if (!c)
+		return NULL;
+	rrd_kv *items = (rrd_kv *)(void *)(c + 1);
+	char *at = (char *)(items + nkv);
+	*c = (rrd_record){ .kind = r->kind, .has_location = r->has_location, .lat = r->lat,
+			   .lon = r->lon, .status = RRD_RECORD_NEW, .created_at = RRD_TIME_NONE,
+			   .reassigned_at = RRD_TIME_NONE, .block_end = at + text };
+	c->id = copy_into(&at, id);
+	c->source = copy_into(&at, r->source);
+	c->attrs = copy_list(&r->attrs, items, &at, c, c->block_end);
+	if (whole) {
+		c->status = r->status;
+		c->created_at = r->created_at;
+		c->reassigned_at = r->reassigned_at;
+		c->owner = copy_into(&at, r->owner);
+		c->partner = copy_into(&at, r->partner);
+		c->follow_up = copy_into(&at, r->follow_up);
+		c->replaced_by = copy_into(&at, r->replaced_by);
+		c->roles = copy_list(&r->roles, items + r->attrs.count, &at, c, c->block_end);
+	}
+	return c;
+}
+
 RRD_API rrd_status rrd_record_dup(rrd_record **out, const rrd_record *r)
 {
 	NEED_RECORD(r);
 	if (!out)
 		return rrd__fail(RRD_E_INVALID, "out must not be NULL");
-	/* One block, as a record read from a store is: a copy costs one
-	 * allocation and one free, whatever its attributes and roles. */
-	const char *const strings[] = { r->id, r->source, r->owner, r->partner, r->follow_up,
-					r->replaced_by };
-	size_t text = 0, nkv = r->attrs.count + r->roles.count;
-	for (size_t i = 0; i < sizeof strings / sizeof *strings; i++)
-		text += text_size(strings[i]);
-	const rrd_kvlist *lists[] = { &r->attrs, &r->roles };
-	for (size_t k = 0; k < 2; k++)
-		for (size_t i = 0; i < lists[k]->count; i++)
-			text += text_size(lists[k]->items[i].key) + text_size(lists[k]->items[i].value);
-	rrd_record *c = rrd__malloc(sizeof *c + nkv * sizeof(rrd_kv) + text);
-	if (!c)
-		return rrd__nomem();
-	rrd_kv *items = (rrd_kv *)(void *)(c + 1);
-	char *at = (char *)(items + nkv);
-	*c = (rrd_record){ .kind = r->kind, .has_location = r->has_location, .lat = r->lat,
-			   .lon = r->lon, .status = r->status, .created_at = r->created_at,
-			   .reassigned_at = r->reassigned_at, .block_end = at + text };
-	c->id = copy_into(&at, r->id);
-	c->source = copy_into(&at, r->source);
-	c->owner = copy_into(&at, r->owner);
-	c->partner = copy_into(&at, r->partner);
-	c->follow_up = copy_into(&at, r->follow_up);
-	c->replaced_by = copy_into(&at, r->replaced_by);
-	c->attrs = copy_list(&r->attrs, items, &at, c, c->block_end);
-	c->roles = copy_list(&r->roles, items + r->attrs.count, &at, c, c->block_end);
-	*out = c;
-	return RRD_OK;
+	*out = block_copy(r, r->id, 1);
+	return *out ? RRD_OK : rrd__nomem();
+}
+
+rrd_status rrd__record_new_from(rrd_record **out, const char *id, const rrd_record *r)
+{
+	*out = NULL;
+	/* A record's own id was checked when the record was made: a copy for
+	 * routing, made for every record submitted, need not check it again. */
+	rrd_status rc = id == r->id ? RRD_OK : rrd__id_check(id, "record id");
+	if (rc)
+		return rc;
+	*out = block_copy(r, id, 0);
+	return *out ? RRD_OK : rrd__nomem();
 }
 
 RRD_API const char *rrd_record_id(const rrd_record *r)

@@ -277,7 +277,9 @@ rrd_status rrd__rec_transition(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt
 	if ((rc = rrd__rec_dirty(d, rec)) || (!rec->noted && (rc = rrd__by_owner_note(d, rec))) ||
 	    (was_open && (rc = rrd__agent_state_dirty(d, old))) ||
 	    (now_open && (rc = rrd__agent_state_dirty(d, owner)))) {
-		rrd__free(id);
+		/* A batch's record borrowed the agent's own id. */
+		if (!r->arena)
+			rrd__free(id);
 		return rc;
 	}
 	if (was_open) {

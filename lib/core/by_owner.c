@@ -1049,6 +1049,10 @@ rrd_status rrd__by_owner_each(rrd_distributor *d, const char *owner, rrd_owned_f
 		qsort(g.all, g.n, sizeof *g.all, by_order);
 	char id[RRD_ID_MAX + 1];
 	for (size_t i = 0; !rc && i < g.n; i++) {
+		/* A record listed twice (an index that a release without it
+		 * left behind) is still one record: handed out once. */
+		if (i && by_order(&g.all[i - 1], &g.all[i]) == 0)
+			continue;
 		memcpy(id, g.all[i].id, g.all[i].n);
 		id[g.all[i].n] = '\0';
 		rc = each(ctx, id, g.all[i].status);

@@ -482,6 +482,70 @@ static void test_an_old_store_gets_it_built(void **state)
 	table_close(&t);
 }
 
+static int64_t open_of(fixture *f, const char *agent)
+{
+	rrd_agent *a;
+	assert_int_equal(rrd_distributor_get_agent(f->dist, agent, &a), RRD_OK);
+	int64_t n = rrd_agent_open_count(a);
+	rrd_agent_free(a);
+	return n;
+}
+
+/* An index that lists a record twice, as a release without the index can
+ * leave one: the record is still one, moved once, and the counters say
+ * so. */
+static void test_a_record_listed_twice_moves_once(void **state)
+{
+	(void)state;
+	table t = table_open(RRD_STORE_METHODS_VERSION);
+	rrd_store *st = t.store;
+	fixture *f = fix_new_on(st, 0);
+	build_book(f, NULL);
+	int64_t a_open = open_of(f, "A"), others = open_of(f, "C") + open_of(f, "D");
+	/* Every entry of A's list written twice: the counters, the next
+	 * block's id (below 128, so one byte), the entries, and again. */
+	assert_int_equal(st->m.begin(st->self, 0, NULL), RRD_OK);
+	const void *v;
+	size_t len;
+	assert_int_equal(st->m.get(st->self, RRD_NS_AGENT_STATE, "A", &v, &len, NULL), RRD_OK);
+	const size_t head = 33 + 1;
+	unsigned char row[4096];
+	assert_true(len > head && ((const unsigned char *)v)[33] < 0x80);
+	assert_true(2 * len - head <= sizeof row);
+	memcpy(row, v, len);
+	memcpy(row + len, (const unsigned char *)v + head, len - head);
+	put_raw(st, RRD_NS_AGENT_STATE, "A", row, 2 * len - head, 0);
+	assert_int_equal(st->m.commit(st->self), RRD_OK);
+	assert_non_null(by_owner_differs(st));
+
+	const char *to[] = { "C", "D" };
+	rrd_redistribution *rd = from_agent("A", to, 2);
+	char *text = run(f, rd);
+	rrd_redistribution_free(rd);
+	/* Each record moved appears once in the job. */
+	size_t moved = 0;
+	for (const char *p = strstr(text, "moved "); p; p = strstr(p + 1, "moved ")) {
+		const char *end = strchr(p, '\n');
+		assert_non_null(end);
+		char line[128];
+		size_t n = (size_t)(end - p);
+		assert_true(n < sizeof line);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		const char *again = strstr(end, line);
+		if (again)
+			fail_msg("moved twice:\n%s", text);
+		moved++;
+	}
+	assert_true(moved > 0);
+	/* What A had open went to C and D, once each record. */
+	assert_int_equal(open_of(f, "A"), 0);
+	assert_int_equal(open_of(f, "C") + open_of(f, "D"), others + a_open);
+	free(text);
+	fix_free(f);
+	table_close(&t);
+}
+
 /* ---- keys ------------------------------------------------------------- */
 
 /* An id of `n` bytes: a run of four-byte characters, then ASCII. */
@@ -555,6 +619,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_every_operation_keeps_it),
 		cmocka_unit_test(test_selection_is_the_scans),
 		cmocka_unit_test(test_an_old_store_gets_it_built),
+		cmocka_unit_test(test_a_record_listed_twice_moves_once),
 		cmocka_unit_test(test_longest_ids_fit),
 		cmocka_unit_test(test_the_memory_store_keeps_none),
 	};

@@ -15,8 +15,8 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
-#define SCHEMA_VERSION 1
-#define VERSION_TEXT "1" /* SCHEMA_VERSION, for SQL text */
+#define SCHEMA_VERSION 2
+#define VERSION_TEXT "2" /* SCHEMA_VERSION, for SQL text */
 
 /* Each step takes the schema from its index to the next version. "{S}"
  * stands for the schema. */
@@ -34,6 +34,12 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	/* Durable events, as rows of their own for an operator to read. */
 	"CREATE VIEW {S}.outbox AS"
 	"  SELECT key AS id, value AS event, ord AS at FROM {S}.kv WHERE ns = 13;",
+	/* to version 2: the tables are as they were. The library now keeps
+	 * an index of records by owner in them (docs/stores.md), which a
+	 * library of an earlier version, writing records without it, would
+	 * make wrong: this version keeps such a library from opening the
+	 * store. */
+	"SELECT 1",
 };
 
 static const char *const statements[PG_NSTATEMENTS] = {

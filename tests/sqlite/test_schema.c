@@ -24,7 +24,7 @@
 #include "../support/sqlite_files.h"
 
 /* The version this library writes. */
-#define LATEST 3
+#define LATEST 4
 
 static char path[512];
 

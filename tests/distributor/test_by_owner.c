@@ -482,15 +482,6 @@ static void test_an_old_store_gets_it_built(void **state)
 	table_close(&t);
 }
 
-static int64_t open_of(fixture *f, const char *agent)
-{
-	rrd_agent *a;
-	assert_int_equal(rrd_distributor_get_agent(f->dist, agent, &a), RRD_OK);
-	int64_t n = rrd_agent_open_count(a);
-	rrd_agent_free(a);
-	return n;
-}
-
 /* An index that lists a record twice, as a release without the index can
  * leave one: the record is still one, moved once, and the counters say
  * so. */
@@ -501,7 +492,7 @@ static void test_a_record_listed_twice_moves_once(void **state)
 	rrd_store *st = t.store;
 	fixture *f = fix_new_on(st, 0);
 	build_book(f, NULL);
-	int64_t a_open = open_of(f, "A"), others = open_of(f, "C") + open_of(f, "D");
+	int64_t a_open = fix_open_count(f, "A"), others = fix_open_count(f, "C") + fix_open_count(f, "D");
 	/* Every entry of A's list written twice: the counters, the next
 	 * block's id (below 128, so one byte), the entries, and again. */
 	assert_int_equal(st->m.begin(st->self, 0, NULL), RRD_OK);
@@ -539,8 +530,8 @@ static void test_a_record_listed_twice_moves_once(void **state)
 	}
 	assert_true(moved > 0);
 	/* What A had open went to C and D, once each record. */
-	assert_int_equal(open_of(f, "A"), 0);
-	assert_int_equal(open_of(f, "C") + open_of(f, "D"), others + a_open);
+	assert_int_equal(fix_open_count(f, "A"), 0);
+	assert_int_equal(fix_open_count(f, "C") + fix_open_count(f, "D"), others + a_open);
 	free(text);
 	fix_free(f);
 	table_close(&t);

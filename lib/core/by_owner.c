@@ -68,8 +68,8 @@ static int indexed(const char *owner, size_t n)
 }
 
 /* The key of owner's (on bytes) block or directory row (`kind` 'b' or
- * 'd') `id`, in `key` of ROW_KEY_CAP bytes. */
-static void row_key(char *key, const char *owner, size_t on, char kind, uint64_t id)
+ * 'd') `id`, in `key` of ROW_KEY_CAP bytes; its length. */
+static size_t row_key(char *key, const char *owner, size_t on, char kind, uint64_t id)
 {
 	static const char hex[] = "0123456789abcdef";
 	memcpy(key, owner, on);
@@ -80,6 +80,7 @@ static void row_key(char *key, const char *owner, size_t on, char kind, uint64_t
 	for (int i = ID_DIGITS - 1; i >= 0; i--)
 		*p++ = hex[(id >> (4 * i)) & 0xF];
 	*p = '\0';
+	return (size_t)(p - key);
 }
 
 /* The id in a row's key (after `skip` bytes); 0 when it is none. */
@@ -721,24 +722,24 @@ rrd_status rrd__by_owner_write(rrd_distributor *d)
 		if (!b->entries.len) {
 			/* Emptied: gone, with its directory row. */
 			if (b->stored) {
-				row_key(key, b->owner, on, 'b', b->id);
-				rc = rrd__puts_add(&w->dels, key, strlen(key), w->dels.bytes.len, 0);
-				row_key(key, b->owner, on, 'd', b->id);
+				size_t kn = row_key(key, b->owner, on, 'b', b->id);
+				rc = rrd__puts_add(&w->dels, key, kn, w->dels.bytes.len, 0);
+				kn = row_key(key, b->owner, on, 'd', b->id);
 				if (!rc)
-					rc = rrd__puts_add(&w->dels, key, strlen(key), w->dels.bytes.len, 0);
+					rc = rrd__puts_add(&w->dels, key, kn, w->dels.bytes.len, 0);
 			}
 			b->stored = 0;
 		} else {
-			row_key(key, b->owner, on, 'b', b->id);
+			size_t kn = row_key(key, b->owner, on, 'b', b->id);
 			size_t from = w->puts.bytes.len;
 			rrd__buf_put(&w->puts.bytes, b->entries.data, b->entries.len);
-			rc = rrd__puts_add(&w->puts, key, strlen(key), from, 0);
+			rc = rrd__puts_add(&w->puts, key, kn, from, 0);
 			if (!rc && (b->ranged || !b->stored)) {
-				row_key(key, b->owner, on, 'd', b->id);
+				kn = row_key(key, b->owner, on, 'd', b->id);
 				from = w->puts.bytes.len;
 				rrd__buf_svar(&w->puts.bytes, b->min);
 				rrd__buf_svar(&w->puts.bytes, b->max);
-				rc = rrd__puts_add(&w->puts, key, strlen(key), from, 0);
+				rc = rrd__puts_add(&w->puts, key, kn, from, 0);
 			}
 			b->stored = 1;
 		}
@@ -893,16 +894,16 @@ static rrd_status build_blocks(build_ctx *c)
 			break;
 		}
 		char key[ROW_KEY_CAP];
-		row_key(key, owner, first->on, 'b', id);
+		size_t kn = row_key(key, owner, first->on, 'b', id);
 		size_t from = c->p->bytes.len;
 		rrd__buf_put(&c->p->bytes, b.data, b.len);
-		rc = rrd__puts_add(c->p, key, strlen(key), from, 0);
-		row_key(key, owner, first->on, 'd', id++);
+		rc = rrd__puts_add(c->p, key, kn, from, 0);
+		kn = row_key(key, owner, first->on, 'd', id++);
 		from = c->p->bytes.len;
 		rrd__buf_svar(&c->p->bytes, min);
 		rrd__buf_svar(&c->p->bytes, max);
 		if (!rc)
-			rc = rrd__puts_add(c->p, key, strlen(key), from, 0);
+			rc = rrd__puts_add(c->p, key, kn, from, 0);
 		/* The next owner's ids start afresh; an owner's own may go on. */
 		if (j < c->n && (c->found[j].on != first->on ||
 				 memcmp(c->found[j].owner_at, owner, first->on) != 0))

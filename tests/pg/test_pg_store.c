@@ -55,6 +55,20 @@ static void sql(const char *text)
 	PQfinish(c);
 }
 
+/* The one number `text` selects. */
+static long sql_number(const char *text)
+{
+	PGconn *c = PQconnectdb(conninfo());
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, text);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+		fail_msg("%s: %s", text, PQresultErrorMessage(r));
+	long n = strtol(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	PQfinish(c);
+	return n;
+}
+
 static rrd_store *fresh(const char *schema)
 {
 	char text[256];
@@ -245,11 +259,23 @@ static void test_lease(void **state)
 static void test_schema_versions(void **state)
 {
 	(void)state;
-	rrd_store_free(fresh("t_schema"));
+	/* Version 2, the tables of version 1 unchanged: a release from
+	 * before the index of records by owner (version 1) refuses it. */
+	rrd_store *st = fresh("t_schema");
+	ok(st->m.begin(st->self, 0, NULL));
+	put(st, "kept", "v", 1);
+	ok(st->m.commit(st->self));
+	rrd_store_free(st);
+	assert_int_equal(sql_number("SELECT value FROM t_schema.meta WHERE name = 'schema'"), 2);
+	/* A store of version 1 is brought to 2 on open, its entries kept. */
+	sql("UPDATE t_schema.meta SET value = 1 WHERE name = 'schema'");
+	rrd_store_free(open_in("t_schema"));
+	assert_int_equal(sql_number("SELECT value FROM t_schema.meta WHERE name = 'schema'"), 2);
+	assert_int_equal(sql_number("SELECT count(*) FROM t_schema.kv WHERE key = 'kept'::bytea"), 1);
 	sql("UPDATE t_schema.meta SET value = 99 WHERE name = 'schema'");
 	rrd_store_pg_options o = RRD_STORE_PG_OPTIONS_INIT;
 	o.schema = "t_schema";
-	rrd_store *st = NULL;
+	st = NULL;
 	assert_int_equal(rrd_store_pg_open(&st, conninfo(), &o), RRD_E_VERSION);
 	assert_null(st);
 	assert_non_null(strstr(rrd_error_last(), "99"));

@@ -15,7 +15,11 @@
  *                                           connection;
  *   bench_durable KIND WHERE redistribute
  *     durable.KIND.redistribute15000        15,000 records of one agent
- *                                           spread over 10, notify off.
+ *                                           spread over 10, notify off;
+ *     durable.KIND.drain15000               a backlog of 15,000 queued
+ *                                           records taken, in the one
+ *                                           transaction that frees its
+ *                                           pool's only agent.
  *
  * KIND is "pg" (WHERE: a libpq connection string; the store lives in the
  * schema rrd_bench, made afresh) or "sqlite" (WHERE: a folder; the file
@@ -388,6 +392,52 @@ static void rr(void)
 	rrd_store_free(st);
 }
 
+/* ---- the drain ----------------------------------------------------------- */
+
+static void set_paused(rrd_distributor *d, const char *id, int paused)
+{
+	rrd_agent *a;
+	check(rrd_distributor_get_agent(d, id, &a), "reading an agent");
+	check(rrd_agent_set_paused(a, paused), "pausing an agent");
+	check(rrd_distributor_put_agent(d, a), "writing an agent");
+	rrd_agent_free(a);
+}
+
+/* A weekend's backlog: the records queue while the pool's one agent is
+ * paused, and all come back when the agent is not. */
+static void drain(rrd_distributor *d)
+{
+	team(d, "backlog", 1);
+	set_paused(d, "backlog.0", 1);
+	rrd_pool *p;
+	check(rrd_distributor_get_pool(d, "backlog", &p), "reading a pool");
+	check(rrd_pool_set_auto_drain(p, 1), "auto-drain");
+	check(rrd_distributor_put_pool(d, p), "writing a pool");
+	rrd_pool_free(p);
+	rrd_record *rs[BATCH];
+	rrd_submit_options o = RRD_SUBMIT_OPTIONS_INIT;
+	o.notify = 0;
+	o.pool = "backlog";
+	for (long i = 0; i < MOVED; i += BATCH) {
+		for (int k = 0; k < BATCH; k++)
+			rs[k] = lead(1, i + k);
+		check(rrd_distributor_submit_many(d, (const rrd_record *const *)rs, BATCH, &o, NULL),
+		      "queueing");
+		for (int k = 0; k < BATCH; k++)
+			rrd_record_free(rs[k]);
+	}
+	double t0 = now_s();
+	set_paused(d, "backlog.0", 0);
+	double t = now_s() - t0;
+	if (open_count(d, "backlog.0") != MOVED) {
+		fprintf(stderr, "bench_durable: the drain gave %lld records, not %d\n",
+			(long long)open_count(d, "backlog.0"), MOVED);
+		exit(1);
+	}
+	printf("bench durable.%s.drain%d %.1f ms\n", kind, MOVED, t * 1e3);
+	fflush(stdout);
+}
+
 /* ---- the redistribution -------------------------------------------------- */
 
 static double move_once(rrd_distributor *d)
@@ -455,6 +505,7 @@ static void redistribute(void)
 	snprintf(name, sizeof name, "durable.%s.redistribute%d", kind, MOVED);
 	printf("bench %s %.1f ms\n", name, t * 1e3);
 	fflush(stdout);
+	drain(d);
 	rrd_distributor_free(d);
 	rrd_store_free(st);
 }

@@ -609,8 +609,11 @@ static rrd_status hold(rrd_distributor *d, rrd_by_owner_work *w, const char *own
 	rrd_status rc = agent_of(d, owner, &a);
 	if (rc)
 		return rc;
+	/* A record that comes from someone else (or from no one) is in
+	 * none of this owner's parts: looking would cost a scan of a list
+	 * that grows with each record one transaction gives the owner. */
 	entry e;
-	if (rec->was_stored && a && rec->order >= a->st.recent_min &&
+	if (!moved && rec->was_stored && a && rec->order >= a->st.recent_min &&
 	    entry_find(&a->st.recent, rec->order, r->id, n, &e)) {
 		a->st.recent.data[e.status_at] = (unsigned char)r->status;
 		return rrd__agent_state_dirty(d, a);

@@ -73,7 +73,7 @@ static rrd_status transfer_body(rrd_distributor *d, void *ctx, rrd_time now)
 	rrd_record_status was = rec->r->status;
 	if (was == RRD_RECORD_OFFERED && (rc = rrd__route_withdraw(d, rec)))
 		return rc;
-	if (was == RRD_RECORD_QUEUED && (rc = rrd__queue_remove(d, rec->r->id)))
+	if (was == RRD_RECORD_QUEUED && (rc = rrd__queue_remove(d, rec->r->id, -1)))
 		return rc;
 	rrd_agent_rt *owner = had_owner ? rrd__agent_find(d, previous) : NULL;
 	if ((rc = rrd__rec_transition(d, rec, owner, RRD_RECORD_DEACTIVATED)) ||

@@ -858,6 +858,11 @@ rrd_status rrd__flush(rrd_distributor *d);
 
 /* The cached record, loaded if stale. RRD_E_UNKNOWN_RECORD when absent. */
 rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out);
+/* Read into the cache, in one go (rrd__get_many), those of records
+ * ids[0..n) this transaction has not read yet, ahead of rrd__rec_get of
+ * each: a networked store answers one question, not n. An id the store
+ * has no record of is left for rrd__rec_get to report. */
+rrd_status rrd__rec_read_ahead(rrd_distributor *d, const char *const *ids, size_t n);
 /* Leave records ids[0..n) to a caller that reads and writes them itself
  * (rrd_rec_batch): the cache's copy of each goes stale, unless this
  * transaction changed it and has yet to write it; that copy is out[k], to

@@ -164,6 +164,33 @@ rrd_status rrd__rec_get(rrd_distributor *d, const char *id, rrd_rec_rt **out)
 	return rc == RRD_E_NOTFOUND ? rrd__fail(RRD_E_UNKNOWN_RECORD, "no record \"%s\"", id) : rc;
 }
 
+static rrd_status ahead_one(rrd_distributor *d, void *ctx, size_t i, const void *value,
+			   size_t len, int64_t order)
+{
+	const char *const *ids = ctx;
+	uint32_t slot;
+	int cached = rrd__hashmap_get(&d->rec_map, ids[i], &slot);
+	return rec_keep(d, cached, slot, value, len, order, NULL);
+}
+
+rrd_status rrd__rec_read_ahead(rrd_distributor *d, const char *const *ids, size_t n)
+{
+	const char **want = NULL;
+	size_t nwant = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t slot;
+		if (rrd__hashmap_get(&d->rec_map, ids[i], &slot) && d->recs[slot].epoch == d->epoch)
+			continue;
+		if (!want && !(want = rrd__malloc(n * sizeof *want)))
+			return rrd__nomem();
+		want[nwant++] = ids[i];
+	}
+	rrd_status rc = rrd__get_many(d, RRD_NS_RECORD, nwant, want, ahead_one, want,
+				      "reading records");
+	rrd__free(want);
+	return rc;
+}
+
 rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out)
 {
 	rrd_rec_rt *existing;

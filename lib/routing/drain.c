@@ -143,22 +143,75 @@ static rrd_status drainable(rrd_distributor *d, drain_list *l)
 	return l->rc;
 }
 
+/* Whether some member of p could take some record now: one active, not
+ * paused, below both caps. A pick, whatever the record, strategy or
+ * rule, passes over everyone else (rrd__ineligible), and moves nothing
+ * when it finds nobody; so a pool where this is 0 takes nothing back,
+ * and its queue need not be read. */
+static rrd_status may_take(rrd_distributor *d, rrd_pool_rt *p, int *out)
+{
+	rrd_pick_req req = { .pool = p, .strategy = RRD_STRATEGY_ROUND_ROBIN };
+	*out = 0;
+	for (size_t m = 0; m < p->nmembers && !*out; m++) {
+		rrd_status err = RRD_OK;
+		*out = !rrd__ineligible(d, &req, d->agents[p->members[m].agent], &err);
+		if (err)
+			return err;
+	}
+	return RRD_OK;
+}
+
+/* The drain list's records of the pools that may take some, read in
+ * one go. */
+static rrd_status read_ahead(rrd_distributor *d, const drain_list *l, const unsigned char *open)
+{
+	const char **ids = rrd__malloc(l->count * sizeof *ids);
+	if (!ids)
+		return rrd__nomem();
+	size_t n = 0;
+	for (size_t i = 0; i < l->count; i++) {
+		rrd_pool_rt *p = rrd__pool_find(d, l->items[i].pool);
+		if (p && open[p->idx])
+			ids[n++] = l->items[i].record;
+	}
+	rrd_status rc = rrd__rec_read_ahead(d, ids, n);
+	rrd__free(ids);
+	return rc;
+}
+
 rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 {
 	if (none_drainable(d))
 		return RRD_OK;
-	drain_list l;
-	rrd_status rc = drainable(d, &l);
-	if (rc)
+	/* A backlog that waits for someone to be free is read only once
+	 * someone is: not by every operation while nobody is. */
+	unsigned char *open = rrd__calloc(d->npools ? d->npools : 1, 1);
+	if (!open)
+		return rrd__nomem();
+	int any = 0;
+	rrd_status rc = RRD_OK;
+	for (size_t pi = 0; !rc && pi < d->npools; pi++) {
+		int may = 0;
+		if (d->pools[pi]->cfg->auto_drain && !(rc = may_take(d, d->pools[pi], &may)))
+			any |= open[pi] = (unsigned char)may;
+	}
+	if (rc || !any) {
+		rrd__free(open);
 		return rc;
+	}
+	drain_list l;
+	if ((rc = drainable(d, &l))) {
+		rrd__free(open);
+		return rc;
+	}
 	/* Known from here on; giving records back keeps it current. */
 	drainable_counted(d, (int64_t)l.count);
-	if (!l.count)
-		return RRD_OK;
+	if (l.count)
+		rc = read_ahead(d, &l, open);
 	/* Pools drain in their order; each takes its records oldest first. */
-	for (size_t pi = 0; !rc && pi < d->npools; pi++) {
+	for (size_t pi = 0; !rc && pi < d->npools && l.count; pi++) {
 		rrd_pool_rt *p = d->pools[pi];
-		if (!p->cfg->auto_drain)
+		if (!open[pi])
 			continue;
 		for (size_t i = 0; !rc && i < l.count; i++) {
 			if (strcmp(l.items[i].pool, p->id) != 0)
@@ -187,6 +240,7 @@ rrd_status rrd__drain(rrd_distributor *d, rrd_time now)
 		}
 	}
 	free_list(&l);
+	rrd__free(open);
 	return rc;
 }
 

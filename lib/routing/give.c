@@ -26,8 +26,9 @@ rrd_status rrd__give(rrd_distributor *d, rrd_rec_rt *rec, rrd_agent_rt *a, const
 	    (gi->via == RRD_VIA_MANUAL || gi->via == RRD_VIA_REASSIGN ||
 	     gi->via == RRD_VIA_REDISTRIBUTE || gi->via == RRD_VIA_TRANSFER))
 		rec->r->reassigned_at = now;
+	/* A drain takes only entries it read as drainable. */
 	if (!rc && was_queued)
-		rc = rrd__queue_remove(d, rec->r->id);
+		rc = rrd__queue_remove(d, rec->r->id, gi->via == RRD_VIA_DRAIN ? 1 : -1);
 	if (rc)
 		return rc;
 	rrd_skipped *sk = NULL;

@@ -97,16 +97,18 @@ rrd_status rrd__queue_park(rrd_distributor *d, rrd_rec_rt *rec, rrd_time now)
 	read_head(&r, &reason, &since);
 	if (r.failed)
 		return rrd__fail(RRD_E_STORE, "queue entry \"%s\" is malformed", rec->r->id);
-	rrd_status rc = rrd__queue_remove(d, rec->r->id);
+	rrd_status rc = rrd__queue_remove(d, rec->r->id, -1);
 	if (!rc)
 		rc = put_entry(d, rec->r->id, RRD_QUEUE_MANUAL, since, NULL, NULL, order);
 	return rc ? rc : emit_queued(d, rec, RRD_QUEUE_MANUAL, now);
 }
 
-rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
+rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id, int drainable)
 {
 	rrd_store *st = d->store;
-	if (rrd__drainable_known(d)) {
+	if (rrd__drainable_known(d) && drainable >= 0) {
+		rrd__drainable_add(d, -drainable);
+	} else if (rrd__drainable_known(d)) {
 		/* Keep the count of drainable entries: see what leaves. */
 		const void *v;
 		size_t len;
@@ -127,10 +129,10 @@ rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id)
 			rrd__drainable_unknown(d);
 		}
 	}
-	int rc = st->m.del(st->self, RRD_NS_QUEUE, record_id);
-	if (rc == RRD_E_NOTFOUND)
-		return RRD_OK;
-	return rrd__store_status(rc, "taking a record from the queue");
+	/* Whether there was an entry does not matter here, so the delete
+	 * need not wait for its answer (a networked store sends it with the
+	 * next statement that does). */
+	return rrd__del_many(d, RRD_NS_QUEUE, 1, &record_id, "taking a record from the queue");
 }
 
 rrd_status rrd__queue_entry_copy(rrd_distributor *d, const char *record_id,

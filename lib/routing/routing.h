@@ -52,8 +52,10 @@ rrd_status rrd__queue_entry_copy(rrd_distributor *d, const char *record_id,
  * emit `queued` with its old reason. */
 rrd_status rrd__queue_restore(rrd_distributor *d, rrd_rec_rt *rec, const void *data, size_t len,
 			      int64_t order, rrd_time now);
-/* Take a record out of the queue if it is there. */
-rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id);
+/* Take a record out of the queue if it is there. `drainable` says
+ * whether its entry is one an auto-drain pool may take back, when the
+ * caller knows (1 or 0); -1 has the entry read, to keep that count. */
+rrd_status rrd__queue_remove(rrd_distributor *d, const char *record_id, int drainable);
 
 /* A pick in pool `p` for a record routed by `rule` (may be NULL): the
  * rule's and the pool's hours and the rule's skills apply. */

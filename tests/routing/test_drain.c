@@ -259,6 +259,75 @@ static void test_nothing_to_drain_reads_no_queue(void **state)
 	faulty_store_free(fs);
 }
 
+/* While nobody in an auto-drain pool can take a record (paused, at
+ * capacity), operations do not read the backlog; the first that frees
+ * someone does, and gets every waiting record in one read. */
+static void test_a_backlog_waits_unread_while_nobody_is_free(void **state)
+{
+	(void)state;
+	faulty_store *fs = faulty_store_new();
+	fs->no_generation = 1; /* as a concurrent store: each transaction reads afresh */
+	fixture *f = fix_new_on(fs->store, 0);
+	fix_agent(f, "A");
+	fix_agent(f, "B");
+	fix_set_paused(f, "A", 1);
+	fix_set_paused(f, "B", 1);
+	drain_pool(f, 0, "A");
+	assert_int_equal(rrd_distributor_pool_add_member(f->dist, "p", "B"), RRD_OK);
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
+	long scans = fs->scans[RRD_NS_QUEUE];
+	char id[16];
+	for (int i = 2; i <= 40; i++) {
+		snprintf(id, sizeof id, "L%d", i);
+		assert_int_equal(fix_submit(f, id, "p"), RRD_OK);
+		assert_int_equal(fix_status(f, id), RRD_RECORD_QUEUED);
+	}
+	fix_set_paused(f, "B", 1); /* a change that frees nobody */
+	assert_int_equal(fs->scans[RRD_NS_QUEUE], scans);
+	long gets = fs->gets, get_manys = fs->get_manys;
+	fix_set_paused(f, "A", 0);
+	assert_true(fs->scans[RRD_NS_QUEUE] > scans);
+	/* Each record read in one go, not one at a time. */
+	assert_true(fs->get_manys > get_manys);
+	assert_true(fs->gets - gets < 40);
+	for (int i = 1; i <= 40; i++) {
+		snprintf(id, sizeof id, "L%d", i);
+		assert_string_equal(fix_owner(f, id), "A");
+	}
+	rrd_queue *q;
+	assert_int_equal(rrd_distributor_queue(f->dist, &q), RRD_OK);
+	assert_int_equal(rrd_queue_count(q), 0);
+	rrd_queue_free(q);
+	fix_free(f);
+	faulty_store_free(fs);
+}
+
+/* A member at capacity frees nobody either; a record taken from them
+ * (to the manual queue) frees a place, and the oldest waiting record
+ * takes it. */
+static void test_a_full_pool_drains_as_places_free(void **state)
+{
+	(void)state;
+	fixture *f = fix_new(0);
+	rrd_agent *a;
+	assert_int_equal(rrd_agent_new(&a, "A"), RRD_OK);
+	assert_int_equal(rrd_agent_set_capacity_open(a, 1), RRD_OK);
+	assert_int_equal(rrd_distributor_put_agent(f->dist, a), RRD_OK);
+	rrd_agent_free(a);
+	drain_pool(f, 0, "A");
+	assert_int_equal(fix_submit(f, "L1", "p"), RRD_OK);
+	assert_int_equal(fix_submit(f, "L2", "p"), RRD_OK);
+	assert_int_equal(fix_submit(f, "L3", "p"), RRD_OK);
+	assert_string_equal(fix_owner(f, "L1"), "A");
+	assert_int_equal(fix_status(f, "L2"), RRD_RECORD_QUEUED);
+	assert_int_equal(fix_status(f, "L3"), RRD_RECORD_QUEUED);
+	assert_int_equal(rrd_distributor_queue_record(f->dist, "L1", NULL), RRD_OK);
+	assert_int_equal(fix_status(f, "L1"), RRD_RECORD_QUEUED);
+	assert_string_equal(fix_owner(f, "L2"), "A");
+	assert_int_equal(fix_status(f, "L3"), RRD_RECORD_QUEUED);
+	fix_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -272,6 +341,8 @@ int main(void)
 		cmocka_unit_test(test_draining_what_another_distributor_queued),
 		cmocka_unit_test(test_undo_puts_back_a_record_to_drain),
 		cmocka_unit_test(test_nothing_to_drain_reads_no_queue),
+		cmocka_unit_test(test_a_backlog_waits_unread_while_nobody_is_free),
+		cmocka_unit_test(test_a_full_pool_drains_as_places_free),
 	};
 	return cmocka_run_group_tests_name("drain", tests, NULL, NULL);
 }

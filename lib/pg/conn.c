@@ -17,7 +17,7 @@
 
 static const char *const statement_names[PG_NSTATEMENTS] = {
 	"rrd_begin_rw", "rrd_begin_ro", "rrd_commit", "rrd_rollback", "rrd_get",
-	"rrd_get_many", "rrd_has_many", "rrd_put", "rrd_put_many", "rrd_del",
+	"rrd_get_many", "rrd_has_many", "rrd_put", "rrd_put_rows", "rrd_del",
 	"rrd_del_many", "rrd_scan", "rrd_scan_from", "rrd_timer_set", "rrd_timer_clear",
 	"rrd_timer_next", "rrd_timer_pop", "rrd_lock_acquire", "rrd_lock_release",
 	"rrd_writer_lock", "rrd_alone_lock", "rrd_hot_lock", "rrd_unlock_all",
@@ -58,6 +58,7 @@ int rrd__pg_connect(pgstore *s)
 	s->conn = PQconnectdb(s->conninfo);
 	s->queued = s->nstale = 0;
 	s->began = 0;
+	rrd__pg_pending_drop(s);
 	s->locked = 0; /* a new session holds no advisory lock */
 	s->broken = 1;
 	if (!s->conn)
@@ -107,6 +108,10 @@ int rrd__pg_connect(pgstore *s)
 
 int rrd__pg_send(pgstore *s, int stmt, const pg_params *p)
 {
+	/* Puts that wait go first, in the order they were made. */
+	int rc = s->pending.n ? rrd__pg_pending_send(s) : RRD_OK;
+	if (rc)
+		return rc;
 	if (!PQsendQueryPrepared(s->conn, statement_names[stmt], p ? p->n : 0,
 				 p ? p->values : NULL, p ? p->lengths : NULL,
 				 p ? p->formats : NULL, 1)) {
@@ -191,6 +196,9 @@ int rrd__pg_sync(pgstore *s, PGresult **last)
 {
 	if (last)
 		*last = NULL;
+	int prc = s->pending.n ? rrd__pg_pending_send(s) : RRD_OK;
+	if (prc)
+		return prc;
 	size_t n = s->queued;
 	s->queued = 0;
 	if (!PQpipelineSync(s->conn)) {
@@ -208,6 +216,9 @@ int rrd__pg_sync(pgstore *s, PGresult **last)
 
 int rrd__pg_sync_later(pgstore *s)
 {
+	int prc = s->pending.n ? rrd__pg_pending_send(s) : RRD_OK;
+	if (prc)
+		return prc;
 	if (s->nstale == PG_STALE_MAX) {
 		/* Not expected: read what is there first. */
 		int rc = read_stale(s);
@@ -241,6 +252,14 @@ int rrd__pg_write(pgstore *s, int stmt, const pg_params *p)
 	int rc = rrd__pg_begin_sent(s);
 	if (!rc)
 		rc = rrd__pg_send(s, stmt, p);
+	if (!rc && s->queued >= PG_UNREAD_MAX)
+		rc = rrd__pg_sync(s, NULL);
+	return rc;
+}
+
+int rrd__pg_flush_writes(pgstore *s)
+{
+	int rc = rrd__pg_pending_send(s);
 	if (!rc && s->queued >= PG_UNREAD_MAX)
 		rc = rrd__pg_sync(s, NULL);
 	return rc;

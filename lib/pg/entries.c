@@ -1,8 +1,9 @@
 /*
  * Entries: reads wait for their answer (one round trip, with the BEGIN
  * when they are the first), writes do not (their answers come with the
- * next sync, at the latest the COMMIT's). A delete is the exception: its
- * caller must know whether there was an entry.
+ * next sync, at the latest the COMMIT's); puts wait to go out together
+ * (pending.c). A delete is the exception: its caller must know whether
+ * there was an entry.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -127,44 +128,10 @@ int rrd__pg_put(void *self, int ns, const char *key, const void *value, size_t l
 		return bad_ns(ns);
 	if (len > INT32_MAX)
 		return rrd__fail(RRD_E_INVALID, "postgres store: a value of %zu bytes", len);
-	pg_params p;
-	rrd__pg_params_init(&p);
-	rrd__pg_param_int(&p, ns);
-	rrd__pg_param_bytes(&p, key, strlen(key));
-	rrd__pg_param_bytes(&p, value, len);
-	rrd__pg_param_int(&p, order);
 	rrd__pg_hot_wrote(s, ns, key);
-	return rrd__pg_write(s, PG_PUT, &p);
-}
-
-/* put_many's keys, for sorting their indexes. */
-static _Thread_local const char *const *sort_keys;
-
-static int by_key_then_index(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int c = strcmp(sort_keys[x], sort_keys[y]);
-	return c ? c : (x > y) - (x < y);
-}
-
-/* Which entries to send: one statement may not write a row twice, and a
- * key given twice keeps its last value. `keep` is set per entry. */
-static int last_of_each(pgstore *s, size_t n, const char *const *keys, unsigned char *keep)
-{
-	memset(keep, 1, n);
-	size_t *order = rrd__malloc(n * sizeof *order);
-	if (!order)
-		return rrd__nomem();
-	for (size_t i = 0; i < n; i++)
-		order[i] = i;
-	sort_keys = keys;
-	qsort(order, n, sizeof *order, by_key_then_index);
-	for (size_t i = 0; i + 1 < n; i++)
-		if (strcmp(keys[order[i]], keys[order[i + 1]]) == 0)
-			keep[order[i]] = 0;
-	rrd__free(order);
-	(void)s;
-	return RRD_OK;
+	if ((rc = rrd__pg_begin_sent(s)))
+		return rc;
+	return rrd__pg_pending_put(s, ns, key, strlen(key), value, len, order);
 }
 
 int rrd__pg_put_many(void *self, int ns, size_t n, const char *const *keys,
@@ -176,33 +143,16 @@ int rrd__pg_put_many(void *self, int ns, size_t n, const char *const *keys,
 		return rc;
 	if (!ns_ok(ns))
 		return bad_ns(ns);
-	if (!n)
-		return RRD_OK;
-	if (rrd__grow((void **)&s->idx, &s->idx_cap, n, 1))
-		return rrd__nomem();
-	if ((rc = last_of_each(s, n, keys, s->idx)))
-		return rc;
-	size_t kept = 0;
 	for (size_t i = 0; i < n; i++)
-		kept += s->idx[i];
-	pg_bytes *ks = &s->arrays[1], *vs = &s->arrays[2], *os = &s->arrays[3];
-	rrd__pg_array_begin(ks, PG_OID_BYTEA, kept);
-	rrd__pg_array_begin(vs, PG_OID_BYTEA, kept);
-	rrd__pg_array_begin(os, PG_OID_INT8, kept);
-	for (size_t i = 0; i < n; i++) {
-		if (!s->idx[i])
-			continue;
-		rrd__pg_array_item(ks, keys[i], strlen(keys[i]));
-		rrd__pg_array_item(vs, values[i], lens[i]);
-		rrd__pg_array_int8(os, orders[i]);
-	}
-	pg_params p;
-	rrd__pg_params_init(&p);
-	rrd__pg_param_int(&p, ns);
-	if ((rc = rrd__pg_param_array(&p, ks)) || (rc = rrd__pg_param_array(&p, vs)) ||
-	    (rc = rrd__pg_param_array(&p, os)))
+		if (lens[i] > INT32_MAX)
+			return rrd__fail(RRD_E_INVALID, "postgres store: a value of %zu bytes",
+					 lens[i]);
+	if (n && (rc = rrd__pg_begin_sent(s)))
 		return rc;
-	return rrd__pg_write(s, PG_PUT_MANY, &p);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = rrd__pg_pending_put(s, ns, keys[i], strlen(keys[i]), values[i], lens[i],
+					 orders[i]);
+	return rc;
 }
 
 int rrd__pg_del(void *self, int ns, const char *key)

@@ -32,6 +32,7 @@ static int pg_begin(void *self, unsigned int flags, uint64_t *generation)
 	s->began = 0;
 	s->nwrote = 0;
 	s->nturns = 0;
+	rrd__pg_pending_drop(s);
 	s->alone = (flags & RRD_TXN_EXCLUSIVE) != 0;
 	s->read_only = (flags & RRD_TXN_READ_ONLY) != 0;
 	if (generation)
@@ -76,6 +77,7 @@ static int pg_rollback(void *self)
 	 * that wrote waits, so that its row locks are gone (a timer it
 	 * popped is back) before the caller goes on. A lost connection
 	 * rolled back by itself. */
+	rrd__pg_pending_drop(s);
 	if (s->began && !s->broken) {
 		if (s->queued)
 			(void)rrd__pg_sync(s, NULL); /* what a failure left unread */
@@ -94,7 +96,7 @@ static void pg_close(void *self)
 		PQfinish(s->conn);
 	for (size_t i = 0; i < sizeof s->arrays / sizeof *s->arrays; i++)
 		rrd__free(s->arrays[i].data);
-	rrd__free(s->idx);
+	rrd__pg_pending_free(s);
 	rrd__free(s->conninfo);
 	rrd__free(s->schema);
 	rrd__free(s->schema_name);

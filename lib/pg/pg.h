@@ -35,7 +35,7 @@ enum {
 	PG_GET_MANY,
 	PG_HAS_MANY,
 	PG_PUT,
-	PG_PUT_MANY,
+	PG_PUT_ROWS,
 	PG_DEL,
 	PG_DEL_MANY,
 	PG_SCAN,
@@ -78,6 +78,24 @@ typedef struct pg_bytes {
  * their release, a read-only rollback. */
 #define PG_STALE_MAX 4
 
+/* A put not sent yet (pending.c): its key and value in the bytes. */
+typedef struct pg_put {
+	int ns;
+	int64_t order;
+	size_t key, klen, value, vlen;
+} pg_put;
+
+typedef struct pg_pending {
+	pg_bytes bytes;
+	pg_put *puts;
+	size_t n, cap;
+	unsigned char *keep; /* which are sent: the last of each row */
+	size_t keep_cap;
+	size_t *sorted;
+	size_t sorted_cap;
+	pg_bytes arrays[4];  /* the statement's parameters */
+} pg_pending;
+
 typedef struct pgstore {
 	pthread_mutex_t mu;     /* held from begin to commit or rollback */
 	PGconn *conn;
@@ -96,8 +114,7 @@ typedef struct pgstore {
 	uint64_t round_trips;   /* syncs waited for, for tests to count */
 	PGresult *held;         /* what handed-out values point into */
 	pg_bytes arrays[4];     /* array parameters of the call */
-	unsigned char *idx;     /* put_many: which entries are sent */
-	size_t idx_cap;
+	pg_pending pending;     /* puts not sent yet */
 	int64_t hot[PG_HOT_MAX]; /* lock ids of keys that lost races lately */
 	size_t nhot, hot_next;
 	int64_t wrote[PG_WROTE_MAX]; /* lock ids of this transaction's puts */
@@ -134,8 +151,24 @@ int rrd__pg_ask(pgstore *s, int stmt, const pg_params *p, PGresult **out);
  * answers are read at once now and then, so that neither side's buffers
  * fill up. */
 int rrd__pg_write(pgstore *s, int stmt, const pg_params *p);
+/* Send the puts that wait (rrd__pg_pending_send), then read the
+ * answers at once if many are unread, as rrd__pg_write does. */
+int rrd__pg_flush_writes(pgstore *s);
 /* Rows a command changed. */
 long rrd__pg_changed(PGresult *r);
+
+/* ---- puts that wait (pending.c) ------------------------------------ */
+
+/* Hold a put (its bytes copied) until something else is sent; sent now
+ * when many wait. In a write transaction whose BEGIN was sent. */
+int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const void *value,
+			size_t vlen, int64_t order);
+/* Send the puts that wait as one statement (rrd__pg_send does, before
+ * any other statement). Its answer comes with the next sync. */
+int rrd__pg_pending_send(pgstore *s);
+/* Forget them: the transaction rolls back. */
+void rrd__pg_pending_drop(pgstore *s);
+void rrd__pg_pending_free(pgstore *s);
 
 /* ---- parameters and results (params.c) ------------------------------ */
 

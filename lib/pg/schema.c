@@ -61,9 +61,10 @@ static const char *const statements[PG_NSTATEMENTS] = {
 	[PG_PUT] = "INSERT INTO {S}.kv (ns, key, value, ord)"
 		   " VALUES ($1::int8, $2::bytea, $3::bytea, $4::int8)"
 		   " ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value, ord = EXCLUDED.ord",
-	[PG_PUT_MANY] = "INSERT INTO {S}.kv (ns, key, value, ord)"
-			" SELECT $1::int8, w.k, w.v, w.o"
-			" FROM unnest($2::bytea[], $3::bytea[], $4::int8[]) AS w(k, v, o)"
+	/* Rows of any namespaces (pending.c). */
+	[PG_PUT_ROWS] = "INSERT INTO {S}.kv (ns, key, value, ord)"
+			" SELECT w.n, w.k, w.v, w.o"
+			" FROM unnest($1::int2[], $2::bytea[], $3::bytea[], $4::int8[]) AS w(n, k, v, o)"
 			" ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value,"
 			" ord = EXCLUDED.ord",
 	[PG_DEL] = "DELETE FROM {S}.kv WHERE ns = $1::int8 AND key = $2::bytea",

@@ -364,6 +364,67 @@ static void test_namespaces_apart(void **state)
 	drop(st);
 }
 
+/* Writes with no read between them, as a store may send them together:
+ * the same key in every namespace, some put twice, through put and
+ * put_many, one deleted and put again, one put and then deleted. What
+ * the commit leaves is what the writes in order say. */
+static void test_writes_without_reads(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	begin(st);
+	put(st, "gone", "before", 1);
+	commit(st);
+	begin(st);
+	for (int ns = NS_FIRST; ns <= NS_LAST; ns++) {
+		char v[16];
+		snprintf(v, sizeof v, "first%d", ns);
+		put_bytes(st, ns, "k", v, strlen(v), ns);
+	}
+	for (int ns = NS_FIRST; ns <= NS_LAST; ns += 2) {
+		char v[16];
+		snprintf(v, sizeof v, "second%d", ns);
+		if (st->m.put_many) {
+			const char *keys[3] = { "k", "other", "k" };
+			const void *vals[3] = { "x", "o", v };
+			size_t lens[3] = { 1, 1, strlen(v) };
+			int64_t orders[3] = { 0, 7, 100 + ns };
+			assert_int_equal(st->m.put_many(st->self, ns, 3, keys, vals, lens, orders),
+					 RRD_OK);
+		} else {
+			put_bytes(st, ns, "other", "o", 1, 7);
+			put_bytes(st, ns, "k", v, strlen(v), 100 + ns);
+		}
+	}
+	if (st->m.del_many) {
+		const char *keys[1] = { "gone" };
+		assert_int_equal(st->m.del_many(st->self, NS, 1, keys), RRD_OK);
+		put(st, "back", "b1", 2);
+		assert_int_equal(st->m.del_many(st->self, NS, 1, (const char *const[]){ "back" }),
+				 RRD_OK);
+		put(st, "gone", "again", 3);
+	} else {
+		del(st, "gone");
+		put(st, "gone", "again", 3);
+	}
+	commit(st);
+	begin(st);
+	for (int ns = NS_FIRST; ns <= NS_LAST; ns++) {
+		char want[64];
+		int twice = (ns - NS_FIRST) % 2 == 0;
+		if (ns == NS)
+			snprintf(want, sizeof want, "gone=again@3 %s", twice ? "other=o@7 " : "");
+		else
+			snprintf(want, sizeof want, "%s", twice ? "other=o@7 " : "");
+		size_t n = strlen(want);
+		snprintf(want + n, sizeof want - n, twice ? "k=second%d@%d" : "k=first%d@%d", ns,
+			 twice ? 100 + ns : ns);
+		assert_string_equal(list_ns(st, ns, "", 0), want);
+	}
+	rollback(st);
+	drop(st);
+}
+
 /* Every "not found" the contract names. */
 static void test_not_found(void **state)
 {
@@ -1944,6 +2005,7 @@ int main(int argc, char **argv)
 		CASE(test_put_get_overwrite),
 		CASE(test_orders_are_64_bit),
 		CASE(test_namespaces_apart),
+		CASE(test_writes_without_reads),
 		CASE(test_not_found),
 		CASE(test_writes_need_a_transaction),
 		CASE(test_read_only_transactions),

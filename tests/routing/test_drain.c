@@ -16,6 +16,15 @@ static void drain_pool(fixture *f, int respect_hours, const char *member)
 	rrd_pool_free(p);
 }
 
+static size_t queued(fixture *f)
+{
+	rrd_queue *q;
+	assert_int_equal(rrd_distributor_queue(f->dist, &q), RRD_OK);
+	size_t n = rrd_queue_count(q);
+	rrd_queue_free(q);
+	return n;
+}
+
 static void test_unpausing_drains_oldest_first(void **state)
 {
 	(void)state;
@@ -29,10 +38,7 @@ static void test_unpausing_drains_oldest_first(void **state)
 	fix_set_paused(f, "A", 0);
 	assert_string_equal(fix_event(f, 2), "assigned L1 A via=drain pool=p");
 	assert_string_equal(fix_event(f, 3), "assigned L2 A via=drain pool=p");
-	rrd_queue *q;
-	assert_int_equal(rrd_distributor_queue(f->dist, &q), RRD_OK);
-	assert_int_equal(rrd_queue_count(q), 0);
-	rrd_queue_free(q);
+	assert_int_equal(queued(f), 0);
 	fix_free(f);
 }
 
@@ -160,10 +166,7 @@ static void test_draining_again_after_the_queue_emptied(void **state)
 	fix_set_paused(f, "A", 0);
 	assert_string_equal(fix_event(f, 4), "assigned L2 A via=drain pool=p");
 	assert_int_equal(f->nevents, 5);
-	rrd_queue *q;
-	assert_int_equal(rrd_distributor_queue(f->dist, &q), RRD_OK);
-	assert_int_equal(rrd_queue_count(q), 1); /* L3 stays for a person */
-	rrd_queue_free(q);
+	assert_int_equal(queued(f), 1); /* L3 stays for a person */
 	/* Taking the drainable one by hand leaves nothing to drain either. */
 	fix_set_paused(f, "A", 1);
 	assert_int_equal(fix_submit(f, "L4", "p"), RRD_OK);
@@ -294,10 +297,7 @@ static void test_a_backlog_waits_unread_while_nobody_is_free(void **state)
 		snprintf(id, sizeof id, "L%d", i);
 		assert_string_equal(fix_owner(f, id), "A");
 	}
-	rrd_queue *q;
-	assert_int_equal(rrd_distributor_queue(f->dist, &q), RRD_OK);
-	assert_int_equal(rrd_queue_count(q), 0);
-	rrd_queue_free(q);
+	assert_int_equal(queued(f), 0);
 	fix_free(f);
 	faulty_store_free(fs);
 }

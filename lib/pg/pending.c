@@ -4,7 +4,7 @@
  * row each, from arrays), just before the next read, delete or COMMIT.
  * A submit's record, counters and cursor are one statement, not three,
  * and a job's batch of records, journal entry, index blocks and counters
- * one, not a dozen: the server parses, plans and runs a statement per
+ * one or two, not a dozen: the server parses, plans and runs a statement per
  * round, and its CPU is what several application servers share.
  *
  * One statement may not write a row twice, so a key put twice keeps its

@@ -2,8 +2,8 @@
  * Entries: reads wait for their answer (one round trip, with the BEGIN
  * when they are the first), writes do not (their answers come with the
  * next sync, at the latest the COMMIT's); puts wait to go out together
- * (pending.c). A delete is the exception: its caller must know whether
- * there was an entry.
+ * (pending.c), and so do del_many's deletes. A single delete is the
+ * exception: its caller must know whether there was an entry.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -181,18 +181,11 @@ int rrd__pg_del_many(void *self, int ns, size_t n, const char *const *keys)
 		return rc;
 	if (!ns_ok(ns))
 		return bad_ns(ns);
-	if (!n)
-		return RRD_OK;
-	pg_bytes *ks = &s->arrays[1];
-	rrd__pg_array_begin(ks, PG_OID_BYTEA, n);
-	for (size_t i = 0; i < n; i++)
-		rrd__pg_array_item(ks, keys[i], strlen(keys[i]));
-	pg_params p;
-	rrd__pg_params_init(&p);
-	rrd__pg_param_int(&p, ns);
-	if ((rc = rrd__pg_param_array(&p, ks)))
+	if (n && (rc = rrd__pg_begin_sent(s)))
 		return rc;
-	return rrd__pg_write(s, PG_DEL_MANY, &p);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = rrd__pg_pending_del(s, ns, keys[i], strlen(keys[i]));
+	return rc;
 }
 
 int rrd__pg_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx)

@@ -9,6 +9,11 @@
  *
  * One statement may not write a row twice, so a key put twice keeps its
  * last value, as two statements in order would leave it.
+ *
+ * Deletes wait too (del_many's, whose caller needs no answer): those of
+ * one namespace in a row are one statement. Puts and deletes never wait
+ * together: one of the other kind sends what waits first, so every
+ * statement goes out in the order of the calls that made it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +38,40 @@ static int append(pg_bytes *b, const void *data, size_t n, size_t *at)
 	return RRD_OK;
 }
 
+static int full(pgstore *s)
+{
+	pg_pending *q = &s->pending;
+	if (q->n < PENDING_ROWS_MAX && q->bytes.len < PENDING_BYTES_MAX)
+		return RRD_OK;
+	return rrd__pg_flush_writes(s);
+}
+
+int rrd__pg_pending_del(pgstore *s, int ns, const char *key, size_t klen)
+{
+	pg_pending *q = &s->pending;
+	int rc;
+	if (q->n && (!q->deleting || q->del_ns != ns) && (rc = rrd__pg_pending_send(s)))
+		return rc;
+	if (rrd__grow((void **)&q->puts, &q->cap, q->n + 1, sizeof *q->puts))
+		return rrd__nomem();
+	q->deleting = 1;
+	q->del_ns = ns;
+	pg_put *p = &q->puts[q->n];
+	*p = (pg_put){ .ns = ns, .klen = klen };
+	if (append(&q->bytes, key, klen, &p->key))
+		return rrd__nomem();
+	q->n++;
+	return full(s);
+}
+
 int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const void *value,
 			size_t vlen, int64_t order)
 {
 	pg_pending *q = &s->pending;
+	int rc;
+	if (q->n && q->deleting && (rc = rrd__pg_pending_send(s)))
+		return rc;
+	q->deleting = 0;
 	if (rrd__grow((void **)&q->puts, &q->cap, q->n + 1, sizeof *q->puts))
 		return rrd__nomem();
 	pg_put *p = &q->puts[q->n];
@@ -50,9 +85,7 @@ int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const 
 		return rrd__nomem();
 	}
 	q->n++;
-	if (q->n < PENDING_ROWS_MAX && q->bytes.len < PENDING_BYTES_MAX)
-		return RRD_OK;
-	return rrd__pg_flush_writes(s);
+	return full(s);
 }
 
 /* For sorting the puts' indexes by namespace, key, then place. */
@@ -100,11 +133,29 @@ static int last_of_each(pg_pending *q)
 	return RRD_OK;
 }
 
+static int send_deletes(pgstore *s)
+{
+	pg_pending *q = &s->pending;
+	pg_bytes *ks = &q->arrays[1];
+	rrd__pg_array_begin(ks, PG_OID_BYTEA, q->n);
+	for (size_t i = 0; i < q->n; i++)
+		rrd__pg_array_item(ks, q->bytes.data + q->puts[i].key, q->puts[i].klen);
+	pg_params params;
+	rrd__pg_params_init(&params);
+	rrd__pg_param_int(&params, q->del_ns);
+	q->n = 0;
+	q->bytes.len = 0;
+	int rc = rrd__pg_param_array(&params, ks);
+	return rc ? rc : rrd__pg_send(s, PG_DEL_MANY, &params);
+}
+
 int rrd__pg_pending_send(pgstore *s)
 {
 	pg_pending *q = &s->pending;
 	if (!q->n)
 		return RRD_OK;
+	if (q->deleting)
+		return send_deletes(s);
 	int rc = last_of_each(q);
 	if (rc) {
 		rrd__pg_pending_drop(s);

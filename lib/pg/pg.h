@@ -87,8 +87,10 @@ typedef struct pg_put {
 
 typedef struct pg_pending {
 	pg_bytes bytes;
-	pg_put *puts;
+	pg_put *puts;        /* or, when `deleting`, keys of del_ns to delete */
 	size_t n, cap;
+	int deleting;
+	int del_ns;
 	unsigned char *keep; /* which are sent: the last of each row */
 	size_t keep_cap;
 	size_t *sorted;
@@ -163,6 +165,9 @@ long rrd__pg_changed(PGresult *r);
  * when many wait. In a write transaction whose BEGIN was sent. */
 int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const void *value,
 			size_t vlen, int64_t order);
+/* Hold a delete (a key of `ns`, copied) likewise: deletes of one
+ * namespace in a row go out as one statement. */
+int rrd__pg_pending_del(pgstore *s, int ns, const char *key, size_t klen);
 /* Send the puts that wait as one statement (rrd__pg_send does, before
  * any other statement). Its answer comes with the next sync. */
 int rrd__pg_pending_send(pgstore *s);

@@ -239,6 +239,47 @@ static rrd_status batch_body(rrd_distributor *d, void *ctx, rrd_time now)
 	return rc;
 }
 
+/* Runs of one owner among a batch's records whose counters are read
+ * ahead, at most. */
+#define OWNERS_AHEAD 64
+
+/* On a concurrent store, the counters a batch changes come with the
+ * transaction's first read rather than one round trip each: its
+ * targets', and its records' owners' as the selection found them. The
+ * first batch selects first, so it knows none yet. */
+static void batch_wants(rrd_distributor *d, void *ctx)
+{
+	job_run *jr = ctx;
+	if (!jr->selected)
+		return;
+	for (size_t t = 0; t < jr->sel.ntargets; t++) {
+		rrd_agent_rt *a = rrd__agent_find(d, jr->sel.targets[t]);
+		if (a)
+			rrd__want_agent(d, a);
+	}
+	size_t end = jr->next + RRD_REDISTRIBUTE_BATCH;
+	if (end > jr->sel.npicks)
+		end = jr->sel.npicks;
+	/* A job's records mostly share a few owners: each run of one is
+	 * asked for once, and a batch of many owners reads the rest when
+	 * needed, as without this. */
+	const char *last = NULL;
+	size_t runs = 0;
+	for (size_t i = jr->next; i < end && runs < OWNERS_AHEAD; i++) {
+		const char *owner = jr->sel.picks[i].owner;
+		if (!owner || same_owner(owner, last))
+			continue;
+		last = owner;
+		runs++;
+		rrd_agent_rt *a = rrd__agent_find(d, owner);
+		if (a)
+			rrd__want_agent(d, a);
+	}
+}
+
+static const rrd_txn batch_txn = { .kind = RRD_TXN_WRITE, .body = batch_body,
+				   .prefetch = batch_wants };
+
 /* The job failed after some batches committed: say so in its summary. */
 static rrd_status mark_failed(rrd_distributor *d, void *ctx, rrd_time now)
 {
@@ -257,7 +298,7 @@ static rrd_status run_job(rrd_distributor *d, job_run *jr)
 		if (jr->next > 0 && (rc = rrd__rd_lock_renew(d, &jr->lock)))
 			break;
 		jr->before = jr->job;
-		rc = rrd__operation_ex(d, batch_body, jr, 0);
+		rc = rrd__run(d, &batch_txn, jr);
 		if (rc)
 			batch_undone(jr);
 		else

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../support/faulty_store.h"
 #include "../support/fixture.h"
 
 static void agent(fixture *f, const char *id, const char *type, int active, int paused)
@@ -765,6 +766,46 @@ static void undo_refused_after_a_change(void **state)
 	fix_free(f);
 }
 
+/* On a store read afresh each transaction, a batch after the first
+ * reads its targets' and its records' owners' counters with the
+ * transaction's first read, not one get each: a job of three batches to
+ * ten agents asks for counters one at a time in its first batch only. */
+static void later_batches_read_counters_in_one_go(void **state)
+{
+	(void)state;
+	faulty_store *fs = faulty_store_new();
+	fs->no_generation = 1;
+	fixture *f = fix_new_on(fs->store, 0);
+	enum { TARGETS = 10, RECORDS = 2 * RRD_REDISTRIBUTE_BATCH + 10 };
+	const char *to[TARGETS];
+	char names[TARGETS][8];
+	for (int i = 0; i < TARGETS; i++) {
+		snprintf(names[i], sizeof names[i], "T%d", i);
+		to[i] = names[i];
+		agent(f, names[i], NULL, 1, 0);
+	}
+	agent(f, "S", NULL, 1, 0);
+	for (int i = 0; i < RECORDS; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "C%d", i);
+		import(f, id, RRD_RECORD_PENDING, "S", NULL, NULL);
+	}
+	rrd_redistribution *rd = describe();
+	assert_int_equal(rrd_redistribution_from_agent(rd, "S", NULL, 0), RRD_OK);
+	assert_int_equal(rrd_redistribution_to_agents(rd, to, TARGETS), RRD_OK);
+	char job[RRD_JOB_ID_MAX + 1];
+	long gets = fs->gets;
+	assert_int_equal(run(f, rd, job), RRD_OK);
+	/* The first batch: the source's and each target's counters, and a
+	 * few reads of the job's own; the two later ones: none of those. */
+	assert_true(fs->gets - gets <= TARGETS + 8);
+	assert_int_equal(fix_open_count(f, "S"), 0);
+	for (int i = 0; i < TARGETS; i++)
+		assert_int_equal(fix_open_count(f, names[i]), RECORDS / TARGETS);
+	fix_free(f);
+	faulty_store_free(fs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -781,6 +822,7 @@ int main(void)
 		cmocka_unit_test(cached_and_unread_records_move_alike),
 		cmocka_unit_test(undo_restores_everything),
 		cmocka_unit_test(undo_refused_after_a_change),
+		cmocka_unit_test(later_batches_read_counters_in_one_go),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

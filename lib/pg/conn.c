@@ -108,7 +108,7 @@ int rrd__pg_connect(pgstore *s)
 
 int rrd__pg_send(pgstore *s, int stmt, const pg_params *p)
 {
-	/* Puts that wait go first, in the order they were made. */
+	/* Writes that wait go first, in the order they were made. */
 	int rc = s->pending.n ? rrd__pg_pending_send(s) : RRD_OK;
 	if (rc)
 		return rc;

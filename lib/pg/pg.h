@@ -78,7 +78,8 @@ typedef struct pg_bytes {
  * their release, a read-only rollback. */
 #define PG_STALE_MAX 4
 
-/* A put not sent yet (pending.c): its key and value in the bytes. */
+/* A put not sent yet (pending.c), or a delete: its key (and value) in
+ * the bytes. */
 typedef struct pg_put {
 	int ns;
 	int64_t order;
@@ -116,7 +117,7 @@ typedef struct pgstore {
 	uint64_t round_trips;   /* syncs waited for, for tests to count */
 	PGresult *held;         /* what handed-out values point into */
 	pg_bytes arrays[4];     /* array parameters of the call */
-	pg_pending pending;     /* puts not sent yet */
+	pg_pending pending;     /* writes not sent yet (pending.c) */
 	int64_t hot[PG_HOT_MAX]; /* lock ids of keys that lost races lately */
 	size_t nhot, hot_next;
 	int64_t wrote[PG_WROTE_MAX]; /* lock ids of this transaction's puts */
@@ -153,13 +154,13 @@ int rrd__pg_ask(pgstore *s, int stmt, const pg_params *p, PGresult **out);
  * answers are read at once now and then, so that neither side's buffers
  * fill up. */
 int rrd__pg_write(pgstore *s, int stmt, const pg_params *p);
-/* Send the puts that wait (rrd__pg_pending_send), then read the
+/* Send the writes that wait (rrd__pg_pending_send), then read the
  * answers at once if many are unread, as rrd__pg_write does. */
 int rrd__pg_flush_writes(pgstore *s);
 /* Rows a command changed. */
 long rrd__pg_changed(PGresult *r);
 
-/* ---- puts that wait (pending.c) ------------------------------------ */
+/* ---- writes that wait (pending.c) ---------------------------------- */
 
 /* Hold a put (its bytes copied) until something else is sent; sent now
  * when many wait. In a write transaction whose BEGIN was sent. */
@@ -168,8 +169,8 @@ int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const 
 /* Hold a delete (a key of `ns`, copied) likewise: deletes of one
  * namespace in a row go out as one statement. */
 int rrd__pg_pending_del(pgstore *s, int ns, const char *key, size_t klen);
-/* Send the puts that wait as one statement (rrd__pg_send does, before
- * any other statement). Its answer comes with the next sync. */
+/* Send what waits as one statement (rrd__pg_send does, before any
+ * other statement, and a sync). Its answer comes with the next sync. */
 int rrd__pg_pending_send(pgstore *s);
 /* Forget them: the transaction rolls back. */
 void rrd__pg_pending_drop(pgstore *s);

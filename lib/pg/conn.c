@@ -17,7 +17,7 @@
 
 static const char *const statement_names[PG_NSTATEMENTS] = {
 	"rrd_begin_rw", "rrd_begin_ro", "rrd_commit", "rrd_rollback", "rrd_get",
-	"rrd_get_many", "rrd_has_many", "rrd_put", "rrd_put_rows", "rrd_del",
+	"rrd_get_many", "rrd_has_many", "rrd_put_rows", "rrd_del",
 	"rrd_del_many", "rrd_scan", "rrd_scan_from", "rrd_timer_set", "rrd_timer_clear",
 	"rrd_timer_next", "rrd_timer_pop", "rrd_lock_acquire", "rrd_lock_release",
 	"rrd_writer_lock", "rrd_alone_lock", "rrd_hot_lock", "rrd_unlock_all",

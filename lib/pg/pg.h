@@ -34,7 +34,6 @@ enum {
 	PG_GET,
 	PG_GET_MANY,
 	PG_HAS_MANY,
-	PG_PUT,
 	PG_PUT_ROWS,
 	PG_DEL,
 	PG_DEL_MANY,

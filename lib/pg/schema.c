@@ -58,10 +58,7 @@ static const char *const statements[PG_NSTATEMENTS] = {
 	[PG_HAS_MANY] = "SELECT w.i FROM unnest($2::bytea[]) WITH ORDINALITY AS w(key, i)"
 			" WHERE EXISTS (SELECT 1 FROM {S}.kv"
 			"  WHERE ns = $1::int8 AND key = w.key)",
-	[PG_PUT] = "INSERT INTO {S}.kv (ns, key, value, ord)"
-		   " VALUES ($1::int8, $2::bytea, $3::bytea, $4::int8)"
-		   " ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value, ord = EXCLUDED.ord",
-	/* Rows of any namespaces (pending.c). */
+	/* Every put, single or many: rows of any namespaces (pending.c). */
 	[PG_PUT_ROWS] = "INSERT INTO {S}.kv (ns, key, value, ord)"
 			" SELECT w.n, w.k, w.v, w.o"
 			" FROM unnest($1::int2[], $2::bytea[], $3::bytea[], $4::int8[]) AS w(n, k, v, o)"

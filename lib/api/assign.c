@@ -27,6 +27,7 @@ typedef struct submit_args {
 	const rrd_record *record; /* the caller's */
 	const rrd_submit_options *o;
 	unsigned char not_stored; /* the store was asked: no record has this id */
+	unsigned char unasked;    /* nobody asks: the commit adds it (add_many) */
 	int matched;      /* `rule` is known already (a batch matched it) */
 	const rrd_rule_rt *rule;
 } submit_args;
@@ -49,7 +50,11 @@ static rrd_status submit_copy(rrd_distributor *d, submit_args *a, rrd_record *co
 		rc = a->matched ? RRD_OK : rrd__rule_match(d, copy, &rule);
 	}
 	if (!rc)
-		rc = rrd__rec_add(d, copy, a->not_stored, &rec);
+		rc = rrd__rec_add(d, copy,
+				  a->unasked      ? RRD_REC_UNASKED
+				  : a->not_stored ? RRD_REC_ABSENT
+						  : RRD_REC_ASK,
+				  &rec);
 	if (rc) {
 		rrd_record_free(copy);
 		return rc;
@@ -101,7 +106,7 @@ RRD_API rrd_status rrd_distributor_submit(rrd_distributor *d, const rrd_record *
 	rrd_status rc = submit_options(opts, &o);
 	if (rc)
 		return rc;
-	submit_args a = { record, &o, 0, 0, NULL };
+	submit_args a = { record, &o, 0, 0, 0, NULL };
 	return rrd__operation_ahead(d, submit_body, submit_prefetch, &a);
 }
 
@@ -112,6 +117,9 @@ typedef struct submit_many_args {
 	size_t at; /* the record being submitted; n: none (yet, or any more) */
 	unsigned char *stored; /* per record: the store has its id; NULL: not asked */
 	const rrd_rule_rt **rules; /* per record: the rule it matched; NULL: not matched */
+	/* The store is not asked which ids it holds: the commit adds the
+	 * records with add_many, which fails if one is taken. */
+	int unasked;
 } submit_many_args;
 
 /* Every record's rule, before any is routed: matching changes nothing,
@@ -157,14 +165,18 @@ static rrd_status submit_many_body(rrd_distributor *d, void *ctx, rrd_time now)
 	/* The options' fault, not a record's. */
 	if (m->o->pool && !rrd__pool_find(d, m->o->pool))
 		return rrd__fail(RRD_E_UNKNOWN_POOL, "no pool \"%s\"", m->o->pool);
-	rrd_status rc = ask_store(d, m);
+	rrd_status rc = m->unasked ? RRD_OK : ask_store(d, m);
 	if (!rc)
 		rc = match_all(d, m);
 	if (rc)
 		return rc;
 	for (m->at = 0; m->at < m->n; m->at++) {
 		const rrd_record *r = m->records[m->at];
-		submit_args a = { r, m->o, m->stored && !m->stored[m->at], m->rules != NULL,
+		submit_args a = { r,
+				  m->o,
+				  m->stored && !m->stored[m->at],
+				  (unsigned char)m->unasked,
+				  m->rules != NULL,
 				  m->rules ? m->rules[m->at] : NULL };
 		rc = submit_body(d, &a, now);
 		if (rc)
@@ -191,8 +203,14 @@ RRD_API rrd_status rrd_distributor_submit_many(rrd_distributor *d,
 	rrd_status rc = submit_options(opts, &o);
 	if (rc || !n)
 		return rc;
-	submit_many_args m = { records, n, &o, n, NULL, NULL };
+	submit_many_args m = { records, n, &o, n, NULL, NULL, d->store->m.add_many != NULL };
 	rc = rrd__operation(d, submit_many_body, &m);
+	if (rc == RRD_E_EXISTS && m.unasked && m.at == n) {
+		/* The store held one of the ids: look before writing this
+		 * time, to say which, or to succeed if it has gone since. */
+		m.unasked = 0;
+		rc = rrd__operation(d, submit_many_body, &m);
+	}
 	rrd__free(m.stored);
 	rrd__free(m.rules);
 	if (!rc)
@@ -234,7 +252,7 @@ static rrd_status put_copy(rrd_distributor *d, rrd_record **copy, rrd_time now)
 	rrd__record_release(r, r->owner);
 	r->owner = NULL;
 	r->status = RRD_RECORD_NEW;
-	if ((rc = rrd__rec_add(d, r, 0, &rec)))
+	if ((rc = rrd__rec_add(d, r, RRD_REC_ASK, &rec)))
 		return rc;
 	*copy = NULL; /* the cache owns it now */
 	return status == RRD_RECORD_QUEUED ? rrd__queue_import(d, rec, now)

@@ -63,7 +63,7 @@ static rrd_status transfer_body(rrd_distributor *d, void *ctx, rrd_time now)
 		return rc;
 	/* Adding may move the cache, so the original is looked up again. */
 	rrd_rec_rt *dup;
-	if ((rc = rrd__rec_add(d, copy, 0, &dup))) {
+	if ((rc = rrd__rec_add(d, copy, RRD_REC_ASK, &dup))) {
 		rrd_record_free(copy);
 		return rc;
 	}

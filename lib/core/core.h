@@ -189,6 +189,9 @@ typedef struct rrd_rec_rt {
 	unsigned char batch; /* one of an rrd_rec_batch's, not the cache's */
 	unsigned char noted;
 	unsigned char was_stored;
+	/* New, and nobody asked the store whether it holds the id: the
+	 * commit writes it with add_many, which finds out. */
+	unsigned char unasked;
 	rrd_record_status was_status;
 } rrd_rec_rt;
 
@@ -527,6 +530,9 @@ rrd_status rrd__puts_add(rrd_puts *p, const char *key, size_t klen, size_t from,
  * with one put_many, or one put each when the store has none, and empty
  * `p` for its next use, whatever the outcome. */
 rrd_status rrd__puts_write(rrd_distributor *d, rrd_puts *p, int ns, const char *what);
+/* rrd__puts_write of entries that must be new, with the store's add_many
+ * (which the caller has checked it has): RRD_E_EXISTS when a key is taken. */
+rrd_status rrd__puts_insert(rrd_distributor *d, rrd_puts *p, int ns, const char *what);
 /* Empty `p`, keeping its memory. */
 void rrd__puts_reset(rrd_puts *p);
 void rrd__puts_free(rrd_puts *p);
@@ -868,9 +874,19 @@ rrd_status rrd__rec_read_ahead(rrd_distributor *d, const char *const *ids, size_
  * transaction changed it and has yet to write it; that copy is out[k], to
  * be changed in the cache. out[k] is NULL otherwise. */
 void rrd__rec_uncache(rrd_distributor *d, const char *const *ids, size_t n, rrd_rec_rt **out);
-/* Add a new record (takes ownership of r on success). `not_stored`: the
- * caller has asked the store, which holds no record of that id. */
-rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out);
+/* What rrd__rec_add is told of the store and a new record's id. */
+typedef enum rrd_rec_newness {
+	RRD_REC_ASK,     /* nothing: it asks the store */
+	RRD_REC_ABSENT,  /* the caller asked: the store holds no such record */
+	/* Nobody asks: the commit writes the record with the store's
+	 * add_many, which fails with RRD_E_EXISTS if the id is taken. Only
+	 * for a store that has add_many. */
+	RRD_REC_UNASKED,
+} rrd_rec_newness;
+/* Add a new record (takes ownership of r on success); its id is looked
+ * for in the cache, and in the store as `how` says. */
+rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rrd_rec_newness how,
+			rrd_rec_rt **out);
 /* Records cached past this many (and past twice what the last trim
  * kept) are dropped between operations, except those under offer. */
 #define RRD_REC_CACHE_MAX 8192

@@ -110,6 +110,20 @@ rrd_status rrd__puts_write(rrd_distributor *d, rrd_puts *p, int ns, const char *
 	return rc;
 }
 
+rrd_status rrd__puts_insert(rrd_distributor *d, rrd_puts *p, int ns, const char *what)
+{
+	rrd_store *st = d->store;
+	rrd_status rc = resolve(p);
+	for (size_t at = 0; !rc && at < p->n; at += PUT_MANY_CHUNK) {
+		size_t m = p->n - at < PUT_MANY_CHUNK ? p->n - at : PUT_MANY_CHUNK;
+		rc = rrd__store_status(st->m.add_many(st->self, ns, m, p->keys + at,
+						      p->values + at, p->lens + at, p->orders + at),
+				       what);
+	}
+	rrd__puts_reset(p);
+	return rc;
+}
+
 rrd_status rrd__puts_delete(rrd_distributor *d, rrd_puts *p, int ns, const char *what)
 {
 	rrd_status rc = resolve(p);

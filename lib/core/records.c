@@ -191,12 +191,13 @@ rrd_status rrd__rec_read_ahead(rrd_distributor *d, const char *const *ids, size_
 	return rc;
 }
 
-rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_rec_rt **out)
+rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, rrd_rec_newness how,
+			rrd_rec_rt **out)
 {
 	rrd_rec_rt *existing;
 	/* Hashed once: the id is looked up, then put. */
 	uint32_t hash = rrd__hash_str(r->id);
-	rrd_status rc = rec_find(d, r->id, hash, not_stored, &existing);
+	rrd_status rc = rec_find(d, r->id, hash, how != RRD_REC_ASK, &existing);
 	if (rc == RRD_OK)
 		return rrd__fail(RRD_E_EXISTS, "a record \"%s\" exists already", r->id);
 	if (rc != RRD_E_NOTFOUND)
@@ -208,7 +209,8 @@ rrd_status rrd__rec_add(rrd_distributor *d, rrd_record *r, int not_stored, rrd_r
 	if (slot < 0)
 		return rrd__nomem();
 	/* Noted as new: the store holds nothing of it. */
-	d->recs[slot] = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .order = order, .noted = 1 };
+	d->recs[slot] = (rrd_rec_rt){ .r = r, .epoch = d->epoch, .order = order, .noted = 1,
+				      .unasked = how == RRD_REC_UNASKED };
 	if ((rc = mark_dirty_idx(d, (size_t)slot))) {
 		d->recs[slot].r = NULL;
 		d->rec_free[d->nrec_free++] = (uint32_t)slot;

@@ -292,14 +292,38 @@ static rrd_status put(rrd_distributor *d, int ns, const char *key, const void *v
 	return rrd__store_status(st->m.put(st->self, ns, key, value, len, order), what);
 }
 
+/* Add the changed records that are (`unasked`) or are not new to a store
+ * nobody asked to `p`; how many of the others there were to *skipped. */
+static rrd_status gather_records(rrd_distributor *d, rrd_puts *p, int unasked, size_t *skipped)
+{
+	rrd_status rc = RRD_OK;
+	*skipped = 0;
+	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++) {
+		rrd_rec_rt *rec = &d->recs[(size_t)(uintptr_t)d->dirty_recs.items[i]];
+		if (!rec->r)
+			continue;
+		if (rec->unasked != unasked) {
+			++*skipped;
+			continue;
+		}
+		size_t from = p->bytes.len;
+		rrd__record_encode(rec->r, &p->bytes);
+		rc = rrd__puts_add(p, rec->r->id, rrd__record_id_len(rec->r), from, rec->order);
+	}
+	if (rc)
+		rrd__puts_reset(p);
+	return rc;
+}
+
 /* Records go in one put_many when there are several and the store can:
  * a SQL store writes them in one statement, and the memory store fetches
- * all their table slots before it writes any. */
+ * all their table slots before it writes any. New records that nobody
+ * asked the store about go in one add_many, which finds out. */
 static rrd_status flush_records(rrd_distributor *d)
 {
 	rrd_puts *p = &d->commit_puts;
 	rrd_status rc = RRD_OK;
-	if (d->dirty_recs.count == 1) {
+	if (d->dirty_recs.count == 1 && !d->recs[(size_t)(uintptr_t)d->dirty_recs.items[0]].unasked) {
 		/* A submit's one record: one put, its key not copied. */
 		rrd_rec_rt *rec = &d->recs[(size_t)(uintptr_t)d->dirty_recs.items[0]];
 		if (!rec->r)
@@ -312,20 +336,19 @@ static rrd_status flush_records(rrd_distributor *d)
 		rrd__puts_reset(p);
 		return rc;
 	}
-	for (size_t i = 0; !rc && i < d->dirty_recs.count; i++) {
-		size_t idx = (size_t)(uintptr_t)d->dirty_recs.items[i];
-		rrd_rec_rt *rec = &d->recs[idx];
-		if (!rec->r)
-			continue;
-		size_t from = p->bytes.len;
-		rrd__record_encode(rec->r, &p->bytes);
-		rc = rrd__puts_add(p, rec->r->id, rrd__record_id_len(rec->r), from, rec->order);
-	}
-	if (rc) {
-		rrd__puts_reset(p);
+	size_t unasked;
+	rc = gather_records(d, p, 0, &unasked);
+	if (!rc)
+		rc = rrd__puts_write(d, p, RRD_NS_RECORD, "writing records");
+	if (rc || !unasked)
 		return rc;
-	}
-	return rrd__puts_write(d, p, RRD_NS_RECORD, "writing records");
+	size_t others;
+	if ((rc = gather_records(d, p, 1, &others)))
+		return rc;
+	/* Written: in a later transaction they are records like any other. */
+	for (size_t i = 0; i < d->dirty_recs.count; i++)
+		d->recs[(size_t)(uintptr_t)d->dirty_recs.items[i]].unasked = 0;
+	return rrd__puts_insert(d, p, RRD_NS_RECORD, "writing new records");
 }
 
 /* An agent's counters and what the index keeps after them. */

@@ -17,7 +17,7 @@
 
 static const char *const statement_names[PG_NSTATEMENTS] = {
 	"rrd_begin_rw", "rrd_begin_ro", "rrd_commit", "rrd_rollback", "rrd_get",
-	"rrd_get_many", "rrd_has_many", "rrd_put_rows", "rrd_del",
+	"rrd_get_many", "rrd_has_many", "rrd_put_rows", "rrd_add_rows", "rrd_del",
 	"rrd_del_many", "rrd_scan", "rrd_scan_from", "rrd_timer_set", "rrd_timer_clear",
 	"rrd_timer_next", "rrd_timer_pop", "rrd_lock_acquire", "rrd_lock_release",
 	"rrd_writer_lock", "rrd_alone_lock", "rrd_hot_lock", "rrd_unlock_all",
@@ -32,6 +32,13 @@ int rrd__pg_fail(int status, const char *what, const char *message)
 	while (n && (text[n - 1] == '\n' || text[n - 1] == ' '))
 		text[--n] = '\0';
 	return rrd__fail(status, "postgres: %s: %s", what, text[0] ? text : "no message");
+}
+
+/* Whether the error is a key taken by an add (add_many). */
+static int key_taken(const PGresult *r)
+{
+	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	return state && strcmp(state, "23505") == 0; /* unique_violation */
 }
 
 /* Whether the error means that another writer won: try again. */
@@ -150,8 +157,10 @@ static int read_answers(pgstore *s, size_t n, PGresult **last)
 		ExecStatusType st = PQresultStatus(r);
 		if (!status && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
 		    st != PGRES_PIPELINE_ABORTED)
-			status = rrd__pg_fail(lost_race(r) ? RRD_E_RETRY : RRD_E_STORE, "statement",
-					   PQresultErrorMessage(r));
+			status = rrd__pg_fail(lost_race(r)   ? RRD_E_RETRY
+					      : key_taken(r) ? RRD_E_EXISTS
+							     : RRD_E_STORE,
+					      "statement", PQresultErrorMessage(r));
 		if (last && i == n - 1 && !status) {
 			*last = r;
 		} else {

@@ -134,10 +134,10 @@ int rrd__pg_put(void *self, int ns, const char *key, const void *value, size_t l
 	return rrd__pg_pending_put(s, ns, key, strlen(key), value, len, order);
 }
 
-int rrd__pg_put_many(void *self, int ns, size_t n, const char *const *keys,
-		     const void *const *values, const size_t *lens, const int64_t *orders)
+/* put_many (`adding` 0) and add_many (1). */
+static int write_many(pgstore *s, int adding, int ns, size_t n, const char *const *keys,
+		      const void *const *values, const size_t *lens, const int64_t *orders)
 {
-	pgstore *s = self;
 	int rc = rrd__pg_need_txn(s, 1);
 	if (rc)
 		return rc;
@@ -150,9 +150,23 @@ int rrd__pg_put_many(void *self, int ns, size_t n, const char *const *keys,
 	if (n && (rc = rrd__pg_begin_sent(s)))
 		return rc;
 	for (size_t i = 0; !rc && i < n; i++)
-		rc = rrd__pg_pending_put(s, ns, keys[i], strlen(keys[i]), values[i], lens[i],
-					 orders[i]);
+		rc = (adding ? rrd__pg_pending_add : rrd__pg_pending_put)(
+			s, ns, keys[i], strlen(keys[i]), values[i], lens[i], orders[i]);
 	return rc;
+}
+
+int rrd__pg_put_many(void *self, int ns, size_t n, const char *const *keys,
+		     const void *const *values, const size_t *lens, const int64_t *orders)
+{
+	return write_many(self, 0, ns, n, keys, values, lens, orders);
+}
+
+/* The adds wait with the other writes; a key taken fails the statement,
+ * and the next sync reports it as RRD_E_EXISTS. */
+int rrd__pg_add_many(void *self, int ns, size_t n, const char *const *keys,
+		     const void *const *values, const size_t *lens, const int64_t *orders)
+{
+	return write_many(self, 1, ns, n, keys, values, lens, orders);
 }
 
 int rrd__pg_del(void *self, int ns, const char *key)

@@ -124,6 +124,7 @@ static const rrd_store_methods pg_methods = {
 	.has_many = rrd__pg_has_many,
 	.get_many = rrd__pg_get_many,
 	.del_many = rrd__pg_del_many,
+	.add_many = rrd__pg_add_many,
 };
 
 /* The options, checked, as a full table of this version. */

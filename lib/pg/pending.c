@@ -11,9 +11,11 @@
  * last value, as two statements in order would leave it.
  *
  * Deletes wait too (del_many's, whose caller needs no answer): those of
- * one namespace in a row are one statement. Puts and deletes never wait
- * together: one of the other kind sends what waits first, so every
- * statement goes out in the order of the calls that made it.
+ * one namespace in a row are one statement. So do adds (add_many's rows,
+ * which must be new): one statement with no ON CONFLICT, whose failure
+ * comes with the next sync. Puts, adds and deletes never wait together:
+ * one of another kind sends what waits first, so every statement goes
+ * out in the order of the calls that made it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,7 @@ int rrd__pg_pending_del(pgstore *s, int ns, const char *key, size_t klen)
 	if (rrd__grow((void **)&q->puts, &q->cap, q->n + 1, sizeof *q->puts))
 		return rrd__nomem();
 	q->deleting = 1;
+	q->adding = 0;
 	q->del_ns = ns;
 	pg_put *p = &q->puts[q->n];
 	*p = (pg_put){ .ns = ns, .klen = klen };
@@ -64,14 +67,16 @@ int rrd__pg_pending_del(pgstore *s, int ns, const char *key, size_t klen)
 	return full(s);
 }
 
-int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const void *value,
-			size_t vlen, int64_t order)
+/* Hold a put (`adding` 0) or an add (1). */
+static int hold_row(pgstore *s, int adding, int ns, const char *key, size_t klen,
+		    const void *value, size_t vlen, int64_t order)
 {
 	pg_pending *q = &s->pending;
 	int rc;
-	if (q->n && q->deleting && (rc = rrd__pg_pending_send(s)))
+	if (q->n && (q->deleting || q->adding != adding) && (rc = rrd__pg_pending_send(s)))
 		return rc;
 	q->deleting = 0;
+	q->adding = adding;
 	if (rrd__grow((void **)&q->puts, &q->cap, q->n + 1, sizeof *q->puts))
 		return rrd__nomem();
 	pg_put *p = &q->puts[q->n];
@@ -86,6 +91,18 @@ int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const 
 	}
 	q->n++;
 	return full(s);
+}
+
+int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const void *value,
+			size_t vlen, int64_t order)
+{
+	return hold_row(s, 0, ns, key, klen, value, vlen, order);
+}
+
+int rrd__pg_pending_add(pgstore *s, int ns, const char *key, size_t klen, const void *value,
+			size_t vlen, int64_t order)
+{
+	return hold_row(s, 1, ns, key, klen, value, vlen, order);
 }
 
 /* For sorting the puts' indexes by namespace, key, then place. */
@@ -113,14 +130,15 @@ static int same_row(const pg_pending *q, size_t x, size_t y)
 	       memcmp(q->bytes.data + p->key, q->bytes.data + r->key, p->klen) == 0;
 }
 
-/* q->keep[i]: whether put i is the last of its row. */
+/* q->keep[i]: whether put i is the last of its row. Adds are all kept:
+ * a key given twice must fail, as it would one add at a time. */
 static int last_of_each(pg_pending *q)
 {
 	if (rrd__grow((void **)&q->keep, &q->keep_cap, q->n, 1) ||
 	    rrd__grow((void **)&q->sorted, &q->sorted_cap, q->n, sizeof *q->sorted))
 		return rrd__nomem();
 	memset(q->keep, 1, q->n);
-	if (q->n < 2)
+	if (q->n < 2 || q->adding)
 		return RRD_OK;
 	for (size_t i = 0; i < q->n; i++)
 		q->sorted[i] = i;
@@ -187,7 +205,7 @@ int rrd__pg_pending_send(pgstore *s)
 	if ((rc = rrd__pg_param_array(&params, ns)) || (rc = rrd__pg_param_array(&params, ks)) ||
 	    (rc = rrd__pg_param_array(&params, vs)) || (rc = rrd__pg_param_array(&params, os)))
 		return rc;
-	return rrd__pg_send(s, PG_PUT_ROWS, &params);
+	return rrd__pg_send(s, q->adding ? PG_ADD_ROWS : PG_PUT_ROWS, &params);
 }
 
 void rrd__pg_pending_drop(pgstore *s)

@@ -35,6 +35,7 @@ enum {
 	PG_GET_MANY,
 	PG_HAS_MANY,
 	PG_PUT_ROWS,
+	PG_ADD_ROWS,
 	PG_DEL,
 	PG_DEL_MANY,
 	PG_SCAN,
@@ -90,6 +91,7 @@ typedef struct pg_pending {
 	pg_put *puts;        /* or, when `deleting`, keys of del_ns to delete */
 	size_t n, cap;
 	int deleting;
+	int adding;          /* puts of rows that must be new (add_many) */
 	int del_ns;
 	unsigned char *keep; /* which are sent: the last of each row */
 	size_t keep_cap;
@@ -165,6 +167,10 @@ long rrd__pg_changed(PGresult *r);
  * when many wait. In a write transaction whose BEGIN was sent. */
 int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const void *value,
 			size_t vlen, int64_t order);
+/* Hold an add likewise: adds in a row go out as one statement of their
+ * own, which fails with RRD_E_EXISTS when a key is taken. */
+int rrd__pg_pending_add(pgstore *s, int ns, const char *key, size_t klen, const void *value,
+			size_t vlen, int64_t order);
 /* Hold a delete (a key of `ns`, copied) likewise: deletes of one
  * namespace in a row go out as one statement. */
 int rrd__pg_pending_del(pgstore *s, int ns, const char *key, size_t klen);
@@ -212,6 +218,8 @@ int rrd__pg_has_many(void *self, int ns, size_t n, const char *const *keys,
 int rrd__pg_put(void *self, int ns, const char *key, const void *value, size_t len,
 		int64_t order);
 int rrd__pg_put_many(void *self, int ns, size_t n, const char *const *keys,
+		     const void *const *values, const size_t *lens, const int64_t *orders);
+int rrd__pg_add_many(void *self, int ns, size_t n, const char *const *keys,
 		     const void *const *values, const size_t *lens, const int64_t *orders);
 int rrd__pg_del(void *self, int ns, const char *key);
 int rrd__pg_del_many(void *self, int ns, size_t n, const char *const *keys);

@@ -64,6 +64,11 @@ static const char *const statements[PG_NSTATEMENTS] = {
 			" FROM unnest($1::int2[], $2::bytea[], $3::bytea[], $4::int8[]) AS w(n, k, v, o)"
 			" ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value,"
 			" ord = EXCLUDED.ord",
+	/* Rows that must be new (add_many): a key taken, or given twice,
+	 * fails it with unique_violation. */
+	[PG_ADD_ROWS] = "INSERT INTO {S}.kv (ns, key, value, ord)"
+			" SELECT w.n, w.k, w.v, w.o"
+			" FROM unnest($1::int2[], $2::bytea[], $3::bytea[], $4::int8[]) AS w(n, k, v, o)",
 	[PG_DEL] = "DELETE FROM {S}.kv WHERE ns = $1::int8 AND key = $2::bytea",
 	[PG_DEL_MANY] = "DELETE FROM {S}.kv WHERE ns = $1::int8 AND key = ANY ($2::bytea[])",
 	[PG_SCAN] = "SELECT key, value, ord FROM {S}.kv"

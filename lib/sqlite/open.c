@@ -47,6 +47,7 @@ static const rrd_store_methods sqlite_methods = {
 	.lock_release = rrd__sq_lock_release,
 	.put_many = rrd__sq_put_many,
 	.has_many = rrd__sq_has_many,
+	.add_many = rrd__sq_add_many,
 	.get_many = rrd__sq_get_many,
 	.del_many = rrd__sq_del_many,
 };

@@ -31,6 +31,8 @@ typedef enum rrd_sq_stmt {
 	RRD_SQ_HAS,
 	RRD_SQ_PUT,
 	RRD_SQ_PUT_ROWS, /* RRD_SQ_PUT_ROWS_N rows in one statement */
+	RRD_SQ_ADD,      /* as RRD_SQ_PUT, failing when the key is taken */
+	RRD_SQ_ADD_ROWS,
 	RRD_SQ_DEL,
 	RRD_SQ_SCAN_ALL,
 	RRD_SQ_SCAN_FROM,
@@ -164,6 +166,8 @@ int rrd__sq_put(void *self, int ns, const char *key, const void *value, size_t l
 int rrd__sq_del(void *self, int ns, const char *key);
 int rrd__sq_scan(void *self, int ns, const char *prefix, rrd_store_each_fn each, void *ctx);
 int rrd__sq_put_many(void *self, int ns, size_t n, const char *const *keys,
+		     const void *const *values, const size_t *lens, const int64_t *orders);
+int rrd__sq_add_many(void *self, int ns, size_t n, const char *const *keys,
 		     const void *const *values, const size_t *lens, const int64_t *orders);
 int rrd__sq_has_many(void *self, int ns, size_t n, const char *const *keys,
 		     unsigned char *present);

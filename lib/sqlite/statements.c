@@ -34,6 +34,10 @@ static const char *const sql[RRD_SQ_STMT_COUNT] = {
 	[RRD_SQ_PUT_ROWS] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES " PUT_ROWS " "
 			    "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, "
 			    "ord = excluded.ord",
+	/* No ON CONFLICT: a key taken fails the statement with
+	 * SQLITE_CONSTRAINT_PRIMARYKEY, and SQLite undoes that statement. */
+	[RRD_SQ_ADD] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES (?1, ?2, ?3, ?4)",
+	[RRD_SQ_ADD_ROWS] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES " PUT_ROWS,
 	[RRD_SQ_DEL] = "DELETE FROM rrd_entry WHERE ns = ?1 AND key = ?2",
 	[RRD_SQ_SCAN_ALL] = "SELECT key, value, ord FROM rrd_entry WHERE ns = ?1 "
 			    "ORDER BY ord, key",

@@ -22,15 +22,28 @@ static rrd_status bind_entry(sqlite3_stmt *st, int at, int ns, const char *key,
 	return RRD_OK;
 }
 
-/* One put, the handle entered and the transaction checked. */
+/* Run a statement that writes entries. An add (no ON CONFLICT) that met
+ * a key taken is RRD_E_EXISTS, the one failure the library expects. */
+static rrd_status run_write(rrd_sqlite *s, sqlite3_stmt *st, const char *what)
+{
+	int src = sqlite3_step(st);
+	rrd_status rc = src == SQLITE_DONE ? RRD_OK
+			: src == SQLITE_CONSTRAINT_PRIMARYKEY
+				? rrd__fail(RRD_E_EXISTS, "sqlite store: %s: a key is taken", what)
+				: rrd__sq_fail(s, src, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* One put or add, the handle entered and the transaction checked. */
 static rrd_status put_one(rrd_sqlite *s, sqlite3_stmt *st, int ns, const char *key,
 			  const void *value, size_t len, int64_t order)
 {
 	rrd_status rc = bind_entry(st, 0, ns, key, value, len, order);
-	return rc ? rc : rrd__sq_exec(s, st, "writing an entry");
+	return rc ? rc : run_write(s, st, "writing an entry");
 }
 
-/* RRD_SQ_PUT_ROWS_N puts in one statement, from entry `from` on. */
+/* RRD_SQ_PUT_ROWS_N puts or adds in one statement, from entry `from` on. */
 static rrd_status put_rows(rrd_sqlite *s, sqlite3_stmt *st, int ns, size_t from,
 			   const char *const *keys, const void *const *values,
 			   const size_t *lens, const int64_t *orders)
@@ -40,7 +53,7 @@ static rrd_status put_rows(rrd_sqlite *s, sqlite3_stmt *st, int ns, size_t from,
 		size_t i = from + (size_t)r;
 		rc = bind_entry(st, 4 * r, ns, keys[i], values[i], lens[i], orders[i]);
 	}
-	return rc ? rc : rrd__sq_exec(s, st, "writing entries");
+	return rc ? rc : run_write(s, st, "writing entries");
 }
 
 /* Whether the handle (entered) may write to `ns` now. */
@@ -63,8 +76,11 @@ int rrd__sq_put(void *self, int ns, const char *key, const void *value, size_t l
 	return rc;
 }
 
-int rrd__sq_put_many(void *self, int ns, size_t n, const char *const *keys,
-		     const void *const *values, const size_t *lens, const int64_t *orders)
+/* put_many and add_many: `one` and `rows` are the statements of one
+ * entry and of RRD_SQ_PUT_ROWS_N. */
+static int write_many(void *self, rrd_sq_stmt one, rrd_sq_stmt rows, int ns, size_t n,
+		      const char *const *keys, const void *const *values, const size_t *lens,
+		      const int64_t *orders)
 {
 	rrd_sqlite *s = self;
 	rrd__sq_enter(s);
@@ -72,15 +88,27 @@ int rrd__sq_put_many(void *self, int ns, size_t n, const char *const *keys,
 	size_t i = 0;
 	/* In array order, so a key given twice keeps its last value. */
 	if (!rc && n >= RRD_SQ_PUT_ROWS_N) {
-		sqlite3_stmt *rows = rrd__sq_stmt(s, RRD_SQ_PUT_ROWS, &rc);
-		for (; rows && !rc && n - i >= RRD_SQ_PUT_ROWS_N; i += RRD_SQ_PUT_ROWS_N)
-			rc = put_rows(s, rows, ns, i, keys, values, lens, orders);
+		sqlite3_stmt *st = rrd__sq_stmt(s, rows, &rc);
+		for (; st && !rc && n - i >= RRD_SQ_PUT_ROWS_N; i += RRD_SQ_PUT_ROWS_N)
+			rc = put_rows(s, st, ns, i, keys, values, lens, orders);
 	}
-	sqlite3_stmt *st = rc || i == n ? NULL : rrd__sq_stmt(s, RRD_SQ_PUT, &rc);
+	sqlite3_stmt *st = rc || i == n ? NULL : rrd__sq_stmt(s, one, &rc);
 	for (; st && !rc && i < n; i++)
 		rc = put_one(s, st, ns, keys[i], values[i], lens[i], orders[i]);
 	rrd__sq_leave(s);
 	return rc;
+}
+
+int rrd__sq_put_many(void *self, int ns, size_t n, const char *const *keys,
+		     const void *const *values, const size_t *lens, const int64_t *orders)
+{
+	return write_many(self, RRD_SQ_PUT, RRD_SQ_PUT_ROWS, ns, n, keys, values, lens, orders);
+}
+
+int rrd__sq_add_many(void *self, int ns, size_t n, const char *const *keys,
+		     const void *const *values, const size_t *lens, const int64_t *orders)
+{
+	return write_many(self, RRD_SQ_ADD, RRD_SQ_ADD_ROWS, ns, n, keys, values, lens, orders);
 }
 
 /* One delete: RRD_OK, or RRD_E_NOTFOUND when there was nothing. */

@@ -687,6 +687,35 @@ static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 	return RRD_OK;
 }
 
+/* put_many of keys that must be new. The lookup that finds a key free
+ * leaves it as the last miss, so the put after it looks no further. */
+static int mem_add_many(void *self, int ns, size_t n, const char *const *keys,
+			const void *const *values, const size_t *lens, const int64_t *orders)
+{
+	memstore *s = self;
+	table *t;
+	int rc = write_table(s, ns, &t);
+	if (rc)
+		return rc;
+	uint32_t hash[MANY_CHUNK];
+	for (size_t base = 0; base < n; base += MANY_CHUNK) {
+		if (rrd__hashmap_reserve(&t->map, n - base < MANY_CHUNK ? n - base : MANY_CHUNK))
+			return rrd__nomem();
+		size_t m = ask_chunk(t, keys + base, n - base, hash);
+		for (size_t i = 0; i < m; i++) {
+			size_t j = base + i;
+			entry *e = lookup_hashed(s, t, ns, keys[j], &hash[i]);
+			if (e && !e->dead)
+				return rrd__fail(RRD_E_EXISTS, "memory store: key \"%s\" is taken",
+						 keys[j]);
+			if ((rc = put_entry(s, t, ns, keys[j], &hash[i], values[j], lens[j],
+					    orders[j])))
+				return rc;
+		}
+	}
+	return RRD_OK;
+}
+
 /* One delete, the table and transaction checked. */
 static int del_entry(memstore *s, table *t, int ns, const char *key)
 {
@@ -1034,6 +1063,7 @@ static const rrd_store_methods memory_methods = {
 	.has_many = mem_has_many,
 	.get_many = mem_get_many,
 	.del_many = mem_del_many,
+	.add_many = mem_add_many,
 };
 
 RRD_API rrd_status rrd_store_memory_new(rrd_store **out)

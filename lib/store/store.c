@@ -33,6 +33,7 @@ RRD_API rrd_status rrd_store_new(rrd_store **out, const rrd_store_methods *metho
 	 * callbacks it does not know stay NULL. */
 	static const size_t table_size[] = { 0, offsetof(rrd_store_methods, has_many),
 					     offsetof(rrd_store_methods, get_many),
+					     offsetof(rrd_store_methods, add_many),
 					     sizeof(rrd_store_methods) };
 	memcpy(&st->m, methods, table_size[methods->version]);
 	st->self = self;

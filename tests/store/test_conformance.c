@@ -1748,6 +1748,110 @@ static void test_has_many(void **state)
 	drop(st);
 }
 
+/* add_many of keys[0..n) into `ns`, each with the value `value` and its
+ * index as order; then, if the call said RRD_OK, the commit. The status
+ * of whichever failed: a networked store may report a key taken only
+ * when the adds go out, at the commit. */
+#define ADD_MAX 40
+static int add_then_commit(rrd_store *st, int ns, size_t n, const char *const *keys,
+			   const char *value)
+{
+	const void *vals[ADD_MAX];
+	size_t lens[ADD_MAX];
+	int64_t orders[ADD_MAX];
+	assert_true(n <= ADD_MAX);
+	for (size_t i = 0; i < n; i++) {
+		vals[i] = value;
+		lens[i] = strlen(value);
+		orders[i] = (int64_t)i;
+	}
+	int rc = st->m.add_many(st->self, ns, n, keys, vals, lens, orders);
+	return rc ? rc : st->m.commit(st->self);
+}
+
+/* Keys "<letter>00".."<letter>NN", n of them, in names (room for ADD_MAX). */
+static void add_keys(char names[][8], const char **keys, char letter, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		snprintf(names[i], 8, "%c%02zu", letter, i);
+		keys[i] = names[i];
+	}
+}
+
+/* A key of NS as text, read in a transaction of its own; NULL: absent. */
+static const char *get_alone(rrd_store *st, int ns, const char *key, int64_t *order)
+{
+	begin(st);
+	const char *v = get_ns(st, ns, key, order);
+	rollback(st);
+	return v;
+}
+
+/* add_many puts keys that must be new, as put_many would, more than one
+ * SQL statement's worth at a time. A key there already, or given twice,
+ * makes it (or the commit after it) fail with RRD_E_EXISTS, and the
+ * rollback after that leaves the store as it was. A key deleted in the
+ * transaction is free again; a key of another namespace is no bar. */
+static void test_add_many(void **state)
+{
+	(void)state;
+	rrd_store *st = make_store();
+	if (lacks(st, st->m.add_many != NULL))
+		return;
+	enum { N = 37 };
+	char names[ADD_MAX][8];
+	const char *keys[ADD_MAX];
+	add_keys(names, keys, 'a', N);
+	begin(st);
+	assert_int_equal(add_then_commit(st, NS, N, keys, "first"), RRD_OK);
+	int64_t order;
+	assert_string_equal(get_alone(st, NS, "a00", &order), "first");
+	assert_int_equal(order, 0);
+	assert_string_equal(get_alone(st, NS, "a36", &order), "first");
+	assert_int_equal(order, 36);
+	begin(st);
+	int n = 0;
+	assert_int_equal(st->m.scan(st->self, NS, "", count_each, &n), RRD_OK);
+	assert_int_equal(n, N);
+	rollback(st);
+
+	/* A taken key last, after a full statement's worth of new ones. */
+	add_keys(names, keys, 'b', 20);
+	keys[19] = "a07";
+	begin(st);
+	assert_int_equal(add_then_commit(st, NS, 20, keys, "second"), RRD_E_EXISTS);
+	(void)st->m.rollback(st->self);
+	assert_null(get_alone(st, NS, "b00", NULL));
+	assert_null(get_alone(st, NS, "b18", NULL));
+	assert_string_equal(get_alone(st, NS, "a07", NULL), "first");
+
+	/* A key given twice. */
+	add_keys(names, keys, 'c', 18);
+	keys[17] = "c03";
+	begin(st);
+	assert_int_equal(add_then_commit(st, NS, 18, keys, "third"), RRD_E_EXISTS);
+	(void)st->m.rollback(st->self);
+	assert_null(get_alone(st, NS, "c03", NULL));
+	assert_null(get_alone(st, NS, "c00", NULL));
+
+	/* Deleted in the transaction: free. Another namespace: free. None:
+	 * nothing to do. */
+	const char *again[] = { "a01", "a02" };
+	begin(st);
+	del(st, "a01");
+	assert_int_equal(st->m.del_many(st->self, NS, 1, again + 1), RRD_OK);
+	assert_int_equal(add_then_commit(st, NS, 2, again, "again"), RRD_OK);
+	assert_string_equal(get_alone(st, NS, "a01", NULL), "again");
+	assert_string_equal(get_alone(st, NS, "a02", NULL), "again");
+	begin(st);
+	assert_int_equal(add_then_commit(st, RRD_NS_AGENT, 2, again, "agent"), RRD_OK);
+	assert_string_equal(get_alone(st, RRD_NS_AGENT, "a01", NULL), "agent");
+	assert_string_equal(get_alone(st, NS, "a01", NULL), "again");
+	begin(st);
+	assert_int_equal(add_then_commit(st, NS, 0, again, "none"), RRD_OK);
+	drop(st);
+}
+
 /* ---- against a model --------------------------------------------------- */
 
 #define KEYS 300
@@ -2037,6 +2141,7 @@ int main(int argc, char **argv)
 		CASE(test_put_many_long),
 		CASE(test_has_many_long),
 		CASE(test_has_many),
+		CASE(test_add_many),
 		CASE(test_random_against_model),
 	};
 	char name[64];

@@ -172,6 +172,7 @@ static int f_has_many(void *self, int ns, size_t n, const char *const *keys,
 		      unsigned char *present)
 {
 	REFUSE(self, FAULTY_OTHER, "has_many");
+	((faulty_store *)self)->has_manys++;
 	return INNER(self)->m.has_many(INNER(self)->self, ns, n, keys, present);
 }
 
@@ -187,6 +188,14 @@ static int f_del_many(void *self, int ns, size_t n, const char *const *keys)
 {
 	REFUSE(self, FAULTY_OTHER, "del_many");
 	return INNER(self)->m.del_many(INNER(self)->self, ns, n, keys);
+}
+
+static int f_add_many(void *self, int ns, size_t n, const char *const *keys,
+		      const void *const *values, const size_t *lens, const int64_t *orders)
+{
+	REFUSE(self, FAULTY_OTHER, "add_many");
+	((faulty_store *)self)->add_manys++;
+	return INNER(self)->m.add_many(INNER(self)->self, ns, n, keys, values, lens, orders);
 }
 
 static const rrd_store_methods faulty_methods = {
@@ -208,6 +217,7 @@ static const rrd_store_methods faulty_methods = {
 	.has_many = f_has_many,
 	.get_many = f_get_many,
 	.del_many = f_del_many,
+	.add_many = f_add_many,
 };
 
 faulty_store *faulty_store_new_on(const test_store_kind *kind)
@@ -226,6 +236,8 @@ faulty_store *faulty_store_new_on(const test_store_kind *kind)
 		m.get_many = NULL;
 	if (!fs->inner->m.del_many)
 		m.del_many = NULL;
+	if (!fs->inner->m.add_many)
+		m.add_many = NULL;
 	assert_int_equal(rrd_store_new(&fs->store, &m, fs), RRD_OK);
 	return fs;
 }

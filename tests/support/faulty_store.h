@@ -43,6 +43,8 @@ typedef struct faulty_store {
 	long read_only_begins;     /* begins with RRD_TXN_READ_ONLY */
 	long exclusive_begins;     /* begins with RRD_TXN_EXCLUSIVE, refused ones too */
 	long get_manys;            /* calls of get_many */
+	long has_manys;            /* calls of has_many */
+	long add_manys;            /* calls of add_many */
 	long gets;                 /* calls of get */
 	long scans_all;            /* calls of scan */
 } faulty_store;

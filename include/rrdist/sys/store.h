@@ -120,7 +120,7 @@
  * STATUSES
  *
  * Every callback returns RRD_OK or a negative rrd_status: RRD_E_NOTFOUND
- * where documented; RRD_E_RETRY when the transaction lost a race with
+ * and RRD_E_EXISTS where documented; RRD_E_RETRY when the transaction lost a race with
  * another writer (above), or waited for a lock longer than the store's
  * timeout; RRD_E_BUSY only from lock_acquire; RRD_E_NOMEM; anything else
  * as RRD_E_STORE. A callback may set the message with rrd_store_error().
@@ -343,9 +343,28 @@ typedef struct rrd_store_methods {
 	 * @return RRD_OK, RRD_E_RETRY or a failure.
 	 */
 	int (*del_many)(void *self, int ns, size_t n, const char *const *keys);
+
+	/* ---- version 4 ---- */
+
+	/**
+	 * Insert `n` entries of `ns` that must be new: as put_many, except
+	 * that when one of the keys has an entry already, or is given twice,
+	 * it returns RRD_E_EXISTS. The library then rolls the transaction
+	 * back, so what the call wrote before it found one need not be
+	 * undone. The library writes a batch's new records through it, so
+	 * that it need not first ask whether each id is taken: a SQL store's
+	 * insert finds out anyway, in the same statement. A networked store
+	 * may send it without waiting and report RRD_E_EXISTS from a later
+	 * call of the transaction (commit included). Optional: without it
+	 * the library asks with has_many and writes with put_many.
+	 * @return RRD_OK, RRD_E_EXISTS, RRD_E_RETRY or a failure.
+	 */
+	int (*add_many)(void *self, int ns, size_t n, const char *const *keys,
+			const void *const *values, const size_t *lens,
+			const int64_t *orders);
 } rrd_store_methods;
 
-#define RRD_STORE_METHODS_VERSION 3
+#define RRD_STORE_METHODS_VERSION 4
 
 /**
  * Wrap a backend in a store handle.

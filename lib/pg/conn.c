@@ -84,13 +84,21 @@ int rrd__pg_connect(pgstore *s)
 		if (!s->schema)
 			return rrd__nomem();
 	}
+	/* Every statement is prepared once and run with new parameters
+	 * each time, and no plan of ours depends on their values (keys
+	 * come from arrays, looked up one by one through the primary key).
+	 * Left to choose, the server plans get_many afresh at every run
+	 * (a custom plan, ~60 us, more than running it); the generic plan
+	 * is made once. plan_cache_mode exists from PostgreSQL 12 on. */
 	char sql[128];
-	snprintf(sql, sizeof sql, "SET lock_timeout = %d", s->lock_timeout_ms);
+	snprintf(sql, sizeof sql, "SET lock_timeout = %d%s", s->lock_timeout_ms,
+		 PQserverVersion(s->conn) >= 120000 ? "; SET plan_cache_mode = force_generic_plan"
+						    : "");
 	PGresult *r = PQexec(s->conn, sql);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	if (!ok)
-		return rrd__pg_fail(RRD_E_STORE, "setting lock_timeout", PQerrorMessage(s->conn));
+		return rrd__pg_fail(RRD_E_STORE, "setting the session", PQerrorMessage(s->conn));
 	int rc = rrd__pg_schema(s);
 	if (rc)
 		return rc;

@@ -292,8 +292,8 @@ static rrd_status put(rrd_distributor *d, int ns, const char *key, const void *v
 	return rrd__store_status(st->m.put(st->self, ns, key, value, len, order), what);
 }
 
-/* Add the changed records that are (`unasked`) or are not new to a store
- * nobody asked to `p`; how many of the others there were to *skipped. */
+/* Add to `p` the changed records whose `unasked` mark is `unasked`;
+ * *skipped counts the others. */
 static rrd_status gather_records(rrd_distributor *d, rrd_puts *p, int unasked, size_t *skipped)
 {
 	rrd_status rc = RRD_OK;

@@ -120,10 +120,10 @@
  * STATUSES
  *
  * Every callback returns RRD_OK or a negative rrd_status: RRD_E_NOTFOUND
- * and RRD_E_EXISTS where documented; RRD_E_RETRY when the transaction lost a race with
- * another writer (above), or waited for a lock longer than the store's
- * timeout; RRD_E_BUSY only from lock_acquire; RRD_E_NOMEM; anything else
- * as RRD_E_STORE. A callback may set the message with rrd_store_error().
+ * and RRD_E_EXISTS where documented; RRD_E_RETRY when the transaction
+ * lost a race with another writer (above), or waited for a lock longer
+ * than the store's timeout; RRD_E_BUSY only from lock_acquire;
+ * RRD_E_NOMEM; anything else as RRD_E_STORE. A callback may set the message with rrd_store_error().
  * Tables of version 1 and 2 predate RRD_E_RETRY: their RRD_E_BUSY from a
  * callback other than lock_acquire means it, and the library reads it so.
  *

@@ -659,15 +659,17 @@ static int mem_put(void *self, int ns, const char *key, const void *value, size_
 	return rc ? rc : put_entry(s, t, ns, key, NULL, value, len, order);
 }
 
-/* As has_many: every key's slot of a chunk is requested before any is
- * written, so the table's cache misses overlap. Room for the chunk's keys
- * is made first, so that no doubling of the table moves a slot asked
- * for; room for them all at once would double a table that the keys,
- * most of them there already (records rewritten), never fill. */
-static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
-			const void *const *values, const size_t *lens, const int64_t *orders)
+/* put_many, and with `adding` add_many. As has_many: every key's slot of
+ * a chunk is requested before any is written, so the table's cache
+ * misses overlap. Room for the chunk's keys is made first, so that no
+ * doubling of the table moves a slot asked for; room for them all at
+ * once would double a table that the keys, most of them there already
+ * (records rewritten), never fill. An add's lookup that finds its key
+ * free leaves it as the last miss, so the put after it looks no further. */
+static RRD_ALWAYS_INLINE int write_many(memstore *s, int adding, int ns, size_t n,
+					const char *const *keys, const void *const *values,
+					const size_t *lens, const int64_t *orders)
 {
-	memstore *s = self;
 	table *t;
 	int rc = write_table(s, ns, &t);
 	if (rc)
@@ -679,6 +681,12 @@ static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 		size_t m = ask_chunk(t, keys + base, n - base, hash);
 		for (size_t i = 0; i < m; i++) {
 			size_t j = base + i;
+			if (adding) {
+				entry *e = lookup_hashed(s, t, ns, keys[j], &hash[i]);
+				if (e && !e->dead)
+					return rrd__fail(RRD_E_EXISTS,
+							 "memory store: key \"%s\" is taken", keys[j]);
+			}
 			if ((rc = put_entry(s, t, ns, keys[j], &hash[i], values[j], lens[j],
 					    orders[j])))
 				return rc;
@@ -687,33 +695,16 @@ static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
 	return RRD_OK;
 }
 
-/* put_many of keys that must be new. The lookup that finds a key free
- * leaves it as the last miss, so the put after it looks no further. */
+static int mem_put_many(void *self, int ns, size_t n, const char *const *keys,
+			const void *const *values, const size_t *lens, const int64_t *orders)
+{
+	return write_many(self, 0, ns, n, keys, values, lens, orders);
+}
+
 static int mem_add_many(void *self, int ns, size_t n, const char *const *keys,
 			const void *const *values, const size_t *lens, const int64_t *orders)
 {
-	memstore *s = self;
-	table *t;
-	int rc = write_table(s, ns, &t);
-	if (rc)
-		return rc;
-	uint32_t hash[MANY_CHUNK];
-	for (size_t base = 0; base < n; base += MANY_CHUNK) {
-		if (rrd__hashmap_reserve(&t->map, n - base < MANY_CHUNK ? n - base : MANY_CHUNK))
-			return rrd__nomem();
-		size_t m = ask_chunk(t, keys + base, n - base, hash);
-		for (size_t i = 0; i < m; i++) {
-			size_t j = base + i;
-			entry *e = lookup_hashed(s, t, ns, keys[j], &hash[i]);
-			if (e && !e->dead)
-				return rrd__fail(RRD_E_EXISTS, "memory store: key \"%s\" is taken",
-						 keys[j]);
-			if ((rc = put_entry(s, t, ns, keys[j], &hash[i], values[j], lens[j],
-					    orders[j])))
-				return rc;
-		}
-	}
-	return RRD_OK;
+	return write_many(self, 1, ns, n, keys, values, lens, orders);
 }
 
 /* One delete, the table and transaction checked. */

@@ -323,16 +323,18 @@ static rrd_status flush_records(rrd_distributor *d)
 {
 	rrd_puts *p = &d->commit_puts;
 	rrd_status rc = RRD_OK;
-	if (d->dirty_recs.count == 1 && !d->recs[(size_t)(uintptr_t)d->dirty_recs.items[0]].unasked) {
+	rrd_rec_rt *one = d->dirty_recs.count == 1
+				  ? &d->recs[(size_t)(uintptr_t)d->dirty_recs.items[0]]
+				  : NULL;
+	if (one && !one->r)
+		return RRD_OK;
+	if (one && !one->unasked) {
 		/* A submit's one record: one put, its key not copied. */
-		rrd_rec_rt *rec = &d->recs[(size_t)(uintptr_t)d->dirty_recs.items[0]];
-		if (!rec->r)
-			return RRD_OK;
 		p->bytes.len = 0;
-		rrd__record_encode(rec->r, &p->bytes);
+		rrd__record_encode(one->r, &p->bytes);
 		rc = p->bytes.failed ? rrd__nomem()
-				     : put(d, RRD_NS_RECORD, rec->r->id, p->bytes.data, p->bytes.len,
-					   rec->order, "writing records");
+				     : put(d, RRD_NS_RECORD, one->r->id, p->bytes.data, p->bytes.len,
+					   one->order, "writing records");
 		rrd__puts_reset(p);
 		return rc;
 	}

@@ -52,12 +52,11 @@ int rrd__pg_pending_del(pgstore *s, int ns, const char *key, size_t klen)
 {
 	pg_pending *q = &s->pending;
 	int rc;
-	if (q->n && (!q->deleting || q->del_ns != ns) && (rc = rrd__pg_pending_send(s)))
+	if (q->n && (q->kind != PG_HOLD_DELS || q->del_ns != ns) && (rc = rrd__pg_pending_send(s)))
 		return rc;
 	if (rrd__grow((void **)&q->puts, &q->cap, q->n + 1, sizeof *q->puts))
 		return rrd__nomem();
-	q->deleting = 1;
-	q->adding = 0;
+	q->kind = PG_HOLD_DELS;
 	q->del_ns = ns;
 	pg_put *p = &q->puts[q->n];
 	*p = (pg_put){ .ns = ns, .klen = klen };
@@ -67,16 +66,15 @@ int rrd__pg_pending_del(pgstore *s, int ns, const char *key, size_t klen)
 	return full(s);
 }
 
-/* Hold a put (`adding` 0) or an add (1). */
-static int hold_row(pgstore *s, int adding, int ns, const char *key, size_t klen,
+/* Hold a put or an add (`kind`). */
+static int hold_row(pgstore *s, pg_hold kind, int ns, const char *key, size_t klen,
 		    const void *value, size_t vlen, int64_t order)
 {
 	pg_pending *q = &s->pending;
 	int rc;
-	if (q->n && (q->deleting || q->adding != adding) && (rc = rrd__pg_pending_send(s)))
+	if (q->n && q->kind != kind && (rc = rrd__pg_pending_send(s)))
 		return rc;
-	q->deleting = 0;
-	q->adding = adding;
+	q->kind = kind;
 	if (rrd__grow((void **)&q->puts, &q->cap, q->n + 1, sizeof *q->puts))
 		return rrd__nomem();
 	pg_put *p = &q->puts[q->n];
@@ -96,13 +94,13 @@ static int hold_row(pgstore *s, int adding, int ns, const char *key, size_t klen
 int rrd__pg_pending_put(pgstore *s, int ns, const char *key, size_t klen, const void *value,
 			size_t vlen, int64_t order)
 {
-	return hold_row(s, 0, ns, key, klen, value, vlen, order);
+	return hold_row(s, PG_HOLD_PUTS, ns, key, klen, value, vlen, order);
 }
 
 int rrd__pg_pending_add(pgstore *s, int ns, const char *key, size_t klen, const void *value,
 			size_t vlen, int64_t order)
 {
-	return hold_row(s, 1, ns, key, klen, value, vlen, order);
+	return hold_row(s, PG_HOLD_ADDS, ns, key, klen, value, vlen, order);
 }
 
 /* For sorting the puts' indexes by namespace, key, then place. */
@@ -138,7 +136,7 @@ static int last_of_each(pg_pending *q)
 	    rrd__grow((void **)&q->sorted, &q->sorted_cap, q->n, sizeof *q->sorted))
 		return rrd__nomem();
 	memset(q->keep, 1, q->n);
-	if (q->n < 2 || q->adding)
+	if (q->n < 2 || q->kind == PG_HOLD_ADDS)
 		return RRD_OK;
 	for (size_t i = 0; i < q->n; i++)
 		q->sorted[i] = i;
@@ -172,7 +170,7 @@ int rrd__pg_pending_send(pgstore *s)
 	pg_pending *q = &s->pending;
 	if (!q->n)
 		return RRD_OK;
-	if (q->deleting)
+	if (q->kind == PG_HOLD_DELS)
 		return send_deletes(s);
 	int rc = last_of_each(q);
 	if (rc) {
@@ -205,7 +203,7 @@ int rrd__pg_pending_send(pgstore *s)
 	if ((rc = rrd__pg_param_array(&params, ns)) || (rc = rrd__pg_param_array(&params, ks)) ||
 	    (rc = rrd__pg_param_array(&params, vs)) || (rc = rrd__pg_param_array(&params, os)))
 		return rc;
-	return rrd__pg_send(s, q->adding ? PG_ADD_ROWS : PG_PUT_ROWS, &params);
+	return rrd__pg_send(s, q->kind == PG_HOLD_ADDS ? PG_ADD_ROWS : PG_PUT_ROWS, &params);
 }
 
 void rrd__pg_pending_drop(pgstore *s)

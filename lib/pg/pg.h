@@ -86,12 +86,15 @@ typedef struct pg_put {
 	size_t key, klen, value, vlen;
 } pg_put;
 
+/* What waits in a pg_pending: puts, adds (rows that must be new) or
+ * deletes. */
+typedef enum pg_hold { PG_HOLD_PUTS, PG_HOLD_ADDS, PG_HOLD_DELS } pg_hold;
+
 typedef struct pg_pending {
 	pg_bytes bytes;
-	pg_put *puts;        /* or, when `deleting`, keys of del_ns to delete */
+	pg_put *puts;        /* or, when PG_HOLD_DELS, keys of del_ns to delete */
 	size_t n, cap;
-	int deleting;
-	int adding;          /* puts of rows that must be new (add_many) */
+	pg_hold kind;        /* of all that wait */
 	int del_ns;
 	unsigned char *keep; /* which are sent: the last of each row */
 	size_t keep_cap;

@@ -42,6 +42,12 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"SELECT 1",
 };
 
+/* Rows of any namespaces from arrays: an add as it is, a put with ON
+ * CONFLICT after it. */
+#define ADD_ROWS                                                                      \
+	"INSERT INTO {S}.kv (ns, key, value, ord) SELECT w.n, w.k, w.v, w.o"            \
+	" FROM unnest($1::int2[], $2::bytea[], $3::bytea[], $4::int8[]) AS w(n, k, v, o)"
+
 static const char *const statements[PG_NSTATEMENTS] = {
 	[PG_BEGIN_RW] = "BEGIN ISOLATION LEVEL REPEATABLE READ",
 	[PG_BEGIN_RO] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
@@ -59,16 +65,11 @@ static const char *const statements[PG_NSTATEMENTS] = {
 			" WHERE EXISTS (SELECT 1 FROM {S}.kv"
 			"  WHERE ns = $1::int8 AND key = w.key)",
 	/* Every put, single or many: rows of any namespaces (pending.c). */
-	[PG_PUT_ROWS] = "INSERT INTO {S}.kv (ns, key, value, ord)"
-			" SELECT w.n, w.k, w.v, w.o"
-			" FROM unnest($1::int2[], $2::bytea[], $3::bytea[], $4::int8[]) AS w(n, k, v, o)"
-			" ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value,"
+	[PG_PUT_ROWS] = ADD_ROWS " ON CONFLICT (ns, key) DO UPDATE SET value = EXCLUDED.value,"
 			" ord = EXCLUDED.ord",
 	/* Rows that must be new (add_many): a key taken, or given twice,
 	 * fails it with unique_violation. */
-	[PG_ADD_ROWS] = "INSERT INTO {S}.kv (ns, key, value, ord)"
-			" SELECT w.n, w.k, w.v, w.o"
-			" FROM unnest($1::int2[], $2::bytea[], $3::bytea[], $4::int8[]) AS w(n, k, v, o)",
+	[PG_ADD_ROWS] = ADD_ROWS,
 	[PG_DEL] = "DELETE FROM {S}.kv WHERE ns = $1::int8 AND key = $2::bytea",
 	[PG_DEL_MANY] = "DELETE FROM {S}.kv WHERE ns = $1::int8 AND key = ANY ($2::bytea[])",
 	[PG_SCAN] = "SELECT key, value, ord FROM {S}.kv"

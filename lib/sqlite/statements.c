@@ -16,6 +16,11 @@
 		"," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4 "," PUT_ROW4
 _Static_assert(RRD_SQ_PUT_ROWS_N == 16, "PUT_ROWS spells out RRD_SQ_PUT_ROWS_N rows");
 
+/* An add inserts; a put is the same insert, replacing what is there. */
+#define ADD_ONE "INSERT INTO rrd_entry(ns, key, value, ord) VALUES (?1, ?2, ?3, ?4)"
+#define ADD_ROWS "INSERT INTO rrd_entry(ns, key, value, ord) VALUES " PUT_ROWS
+#define REPLACE "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, ord = excluded.ord"
+
 /* Keys, values, names and owners are blobs and always parameters; a
  * prefix is matched by a range of keys, compared as bytes (memcmp),
  * never with LIKE. */
@@ -28,16 +33,12 @@ static const char *const sql[RRD_SQ_STMT_COUNT] = {
 	[RRD_SQ_SNAPSHOT] = "SELECT 1 FROM rrd_store_info LIMIT 0",
 	[RRD_SQ_GET] = "SELECT value, ord FROM rrd_entry WHERE ns = ?1 AND key = ?2",
 	[RRD_SQ_HAS] = "SELECT 1 FROM rrd_entry WHERE ns = ?1 AND key = ?2",
-	[RRD_SQ_PUT] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES (?1, ?2, ?3, ?4) "
-		       "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, "
-		       "ord = excluded.ord",
-	[RRD_SQ_PUT_ROWS] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES " PUT_ROWS " "
-			    "ON CONFLICT(ns, key) DO UPDATE SET value = excluded.value, "
-			    "ord = excluded.ord",
+	[RRD_SQ_PUT] = ADD_ONE " " REPLACE,
+	[RRD_SQ_PUT_ROWS] = ADD_ROWS " " REPLACE,
 	/* No ON CONFLICT: a key taken fails the statement with
 	 * SQLITE_CONSTRAINT_PRIMARYKEY, and SQLite undoes that statement. */
-	[RRD_SQ_ADD] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES (?1, ?2, ?3, ?4)",
-	[RRD_SQ_ADD_ROWS] = "INSERT INTO rrd_entry(ns, key, value, ord) VALUES " PUT_ROWS,
+	[RRD_SQ_ADD] = ADD_ONE,
+	[RRD_SQ_ADD_ROWS] = ADD_ROWS,
 	[RRD_SQ_DEL] = "DELETE FROM rrd_entry WHERE ns = ?1 AND key = ?2",
 	[RRD_SQ_SCAN_ALL] = "SELECT key, value, ord FROM rrd_entry WHERE ns = ?1 "
 			    "ORDER BY ord, key",
@@ -93,6 +94,12 @@ rrd_status rrd__sq_fail(rrd_sqlite *s, int rc, const char *what)
 				 what, s->busy_ms, msg);
 	case SQLITE_NOMEM:
 		return rrd__nomem();
+	case SQLITE_CONSTRAINT:
+		/* Only an add (no ON CONFLICT) can meet a key taken. */
+		if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return rrd__fail(RRD_E_EXISTS, "sqlite store: %s: a key is taken (%s)",
+					 what, msg);
+		return rrd__fail(RRD_E_STORE, "sqlite store: %s: %s", what, msg);
 	case SQLITE_NOTADB:
 		/* Found when the file is first read, as it is opened. */
 		return rrd__fail(RRD_E_INVALID, "sqlite store: \"%s\" is not a SQLite database",

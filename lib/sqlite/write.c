@@ -22,25 +22,12 @@ static rrd_status bind_entry(sqlite3_stmt *st, int at, int ns, const char *key,
 	return RRD_OK;
 }
 
-/* Run a statement that writes entries. An add (no ON CONFLICT) that met
- * a key taken is RRD_E_EXISTS, the one failure the library expects. */
-static rrd_status run_write(rrd_sqlite *s, sqlite3_stmt *st, const char *what)
-{
-	int src = sqlite3_step(st);
-	rrd_status rc = src == SQLITE_DONE ? RRD_OK
-			: src == SQLITE_CONSTRAINT_PRIMARYKEY
-				? rrd__fail(RRD_E_EXISTS, "sqlite store: %s: a key is taken", what)
-				: rrd__sq_fail(s, src, what);
-	sqlite3_reset(st);
-	return rc;
-}
-
 /* One put or add, the handle entered and the transaction checked. */
 static rrd_status put_one(rrd_sqlite *s, sqlite3_stmt *st, int ns, const char *key,
 			  const void *value, size_t len, int64_t order)
 {
 	rrd_status rc = bind_entry(st, 0, ns, key, value, len, order);
-	return rc ? rc : run_write(s, st, "writing an entry");
+	return rc ? rc : rrd__sq_exec(s, st, "writing an entry");
 }
 
 /* RRD_SQ_PUT_ROWS_N puts or adds in one statement, from entry `from` on. */
@@ -53,7 +40,7 @@ static rrd_status put_rows(rrd_sqlite *s, sqlite3_stmt *st, int ns, size_t from,
 		size_t i = from + (size_t)r;
 		rc = bind_entry(st, 4 * r, ns, keys[i], values[i], lens[i], orders[i]);
 	}
-	return rc ? rc : run_write(s, st, "writing entries");
+	return rc ? rc : rrd__sq_exec(s, st, "writing entries");
 }
 
 /* Whether the handle (entered) may write to `ns` now. */
